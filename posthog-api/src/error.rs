@@ -1,0 +1,114 @@
+//! The error type of every call: API errors parsed from PostHog's error body, transport and
+//! decoding failures, and configuration mistakes.
+
+use std::fmt;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong with a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// PostHog answered with an error status and an error body it documents.
+    #[error("PostHog API error (HTTP {status}): {error}")]
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// The parsed error body.
+        error: ApiError,
+    },
+    /// PostHog answered with an error status and a body that is not its error JSON.
+    #[error("HTTP {status} from PostHog: {excerpt}")]
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body, at most a few hundred characters.
+        excerpt: String,
+    },
+    /// The request could not be sent or the response not read.
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The response body did not match the type the schema promised.
+    #[error("cannot decode the response at `{path}`: {message} (body starts: {excerpt})")]
+    Decode {
+        /// The JSON path of the first value that did not match (`results[3].name`).
+        path: String,
+        /// What serde said.
+        message: String,
+        /// The start of the body, at most a few hundred characters.
+        excerpt: String,
+    },
+    /// The client or the request is not configured as the call needs.
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Status { status, .. } => Some(*status),
+            Error::Transport(error) => error.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+}
+
+/// PostHog's error body: `{type, code, detail, attr}`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct ApiError {
+    /// The error's category.
+    #[serde(rename = "type")]
+    pub kind: ApiErrorType,
+    /// The specific error.
+    pub code: ApiErrorCode,
+    /// A human-readable explanation.
+    #[serde(default)]
+    pub detail: String,
+    /// The request attribute the error is about, if any.
+    #[serde(default)]
+    pub attr: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.code, self.kind, self.detail)?;
+        if let Some(attr) = &self.attr {
+            write!(f, " [attr: {attr}]")?;
+        }
+        Ok(())
+    }
+}
+
+string_enum! {
+    /// The `type` of a PostHog error body.
+    ApiErrorType {
+        /// The request was malformed or named something that does not exist.
+        ValidationError = "validation_error",
+        /// The API key was missing or wrong.
+        AuthenticationError = "authentication_error",
+        /// PostHog failed on its side.
+        ServerError = "server_error",
+        /// The request was throttled.
+        Throttled = "throttled_error",
+    }
+}
+
+string_enum! {
+    /// The `code` of a PostHog error body.
+    ApiErrorCode {
+        /// The project named by the key or `token` does not exist.
+        InvalidProject = "invalid_project",
+        /// The request body is not what the endpoint takes.
+        InvalidPayload = "invalid_payload",
+        /// The project API key is wrong.
+        InvalidApiKey = "invalid_api_key",
+        /// The personal API key is wrong or lacks the scope.
+        InvalidPersonalApiKey = "invalid_personal_api_key",
+        /// PostHog could not load the team (a transient server error).
+        FetchTeamFail = "fetch_team_fail",
+        /// The team went over its rate limit.
+        Throttled = "throttled",
+    }
+}

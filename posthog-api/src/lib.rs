@@ -1,0 +1,54 @@
+//! A typed client for the whole PostHog API.
+//!
+//! The private API (everything under `/api/`) is generated from the OpenAPI schema that a
+//! PostHog instance serves; every operation is a method on [`Client`] that returns a request
+//! builder. Set the optional parameters on the builder, then `.send().await` it:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), posthog_api::Error> {
+//! let client = posthog_api::Client::builder()
+//!     .host(posthog_api::Host::UsCloud)
+//!     .personal_api_key("phx_...")
+//!     .project_id("12345")
+//!     .build()?;
+//! let page = client.insights_list().limit(10).send().await?;
+//! for insight in page.results {
+//!     println!("{:?}", insight.name);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Operations are grouped by PostHog product, one cargo feature each (`product_analytics`,
+//! `feature_flags`, `data_warehouse`, ...); the `full` feature, on by default, enables all of
+//! them. Types live in [`types`], generated from the schema's components.
+#![deny(missing_docs)]
+
+#[macro_use]
+#[allow(unused_macros)]
+mod macros;
+mod client;
+mod error;
+pub mod ratelimit;
+mod sse;
+#[doc(hidden)]
+pub mod __rt;
+
+#[rustfmt::skip]
+#[allow(missing_docs, deprecated, clippy::all, clippy::pedantic, unused_imports, non_camel_case_types)]
+mod generated;
+
+pub use client::{Client, ClientBuilder, Host};
+pub use error::{ApiError, ApiErrorCode, ApiErrorType, Error, Result};
+pub use generated::types;
+pub use ratelimit::RateLimitBucket;
+pub use sse::ServerSentEvent;
+
+/// Request builders, one per operation, grouped by product.
+///
+/// [`Client`]'s methods return these; they are named after the operation
+/// (`InsightsListRequest` for [`Client::insights_list`]).
+pub mod builders {
+    #[allow(unused_imports)]
+    pub use crate::generated::builders::*;
+}
