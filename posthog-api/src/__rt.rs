@@ -6,7 +6,10 @@ use futures::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::error::{ApiError, Error, Result};
+use crate::error::{Error, Result};
+use crate::send::{ResponseKind, SendBody, decode, execute};
+
+pub use crate::pagination::{stream_items, stream_pages};
 pub use crate::ratelimit::RateLimitBucket;
 pub use reqwest::Method;
 
@@ -43,8 +46,8 @@ impl Body {
 
 /// A request ready to send.
 pub struct Request<'a> {
-    client: &'a Client,
-    meta: &'static OperationMeta,
+    pub(crate) client: &'a Client,
+    pub(crate) meta: &'static OperationMeta,
     path: Result<String>,
     query: Vec<(&'static str, String)>,
     body: Body,
@@ -58,9 +61,15 @@ impl<'a> Request<'a> {
 
     /// Adds a query parameter when it is set. Arrays are comma-joined, or repeated when `explode`.
     #[inline]
-    pub fn query<T: serde::Serialize>(&mut self, name: &'static str, value: Option<&T>, explode: bool) {
-        if let Some(value) = value {
-            push_query(&mut self.query, name, serde_json::to_value(value).unwrap_or_default(), explode);
+    pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&T>, explode: bool) {
+        let Some(value) = value else { return };
+        match serde_json::to_value(value) {
+            Ok(value) => push_query(&mut self.query, name, value, explode),
+            Err(e) => {
+                if self.path.is_ok() {
+                    self.path = Err(Error::Config(format!("cannot serialize query parameter `{name}`: {e}")));
+                }
+            }
         }
     }
 
@@ -69,67 +78,71 @@ impl<'a> Request<'a> {
         self.body = body;
     }
 
-    async fn send(self, accept: &'static str) -> Result<reqwest::Response> {
-        let path = self.path?;
-        let url = format!("{}{}", self.client.host().private_base(), path);
-        let mut builder = self
-            .client
-            .http()
-            .request(self.meta.method.clone(), url)
-            .header(reqwest::header::ACCEPT, accept);
+    /// The full URL on the private host, without any key.
+    pub(crate) fn url(&mut self) -> Result<url::Url> {
+        let path = std::mem::replace(&mut self.path, Err(Error::Config("request already sent".into())))?;
+        let base = self.client.private_base();
+        let mut url = base
+            .join(&path)
+            .map_err(|e| Error::Config(format!("cannot build a URL from path `{path}`: {e}")))?;
+        if url.origin() != base.origin() {
+            // A path is always relative to the private host; anything else is a bug upstream.
+            return Err(Error::Config(format!("path `{path}` leaves the configured host")));
+        }
         if !self.query.is_empty() {
-            builder = builder.query(&self.query);
+            url.query_pairs_mut().extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        if let Some(key) = self.client.personal_api_key() {
-            builder = builder.bearer_auth(key);
-        }
-        builder = match self.body {
-            Body::Empty => builder,
-            Body::Json(bytes) => builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes?),
-            Body::Multipart(form) => builder.multipart(form),
+        Ok(url)
+    }
+
+    /// Sends the request and returns the successful response.
+    pub(crate) async fn send(mut self, accept: &'static str, kind: ResponseKind) -> Result<reqwest::Response> {
+        let url = self.url()?;
+        let body = match self.body {
+            Body::Empty => SendBody::Empty,
+            Body::Json(bytes) => SendBody::Json(Bytes::from(bytes?)),
+            Body::Multipart(form) => SendBody::Multipart(Some(form)),
         };
-        let response = builder.send().await.map_err(Error::Transport)?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
-        }
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        Err(error_from_body(status.as_u16(), &body))
+        execute(self.client, self.meta, url, body, accept, kind).await
+    }
+
+    async fn send_and_read(self, accept: &'static str) -> Result<(&'a Client, Bytes)> {
+        let client = self.client;
+        let response = self.send(accept, ResponseKind::Whole).await?;
+        let body = crate::send::read_body(client, response).await?;
+        Ok((client, body))
     }
 
     /// Sends the request and parses a JSON response.
     pub async fn json<T: DeserializeOwned>(self) -> Result<T> {
-        let response = self.send("application/json").await?;
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        decode(&body)
+        let (client, body) = self.send_and_read("application/json").await?;
+        decode(client, &body)
     }
 
     /// Sends the request and parses a JSON response that the schema does not describe; an empty
     /// body is `null`.
     pub async fn any_json(self) -> Result<serde_json::Value> {
-        let response = self.send("application/json").await?;
-        let body = response.bytes().await.map_err(Error::Transport)?;
+        let (client, body) = self.send_and_read("application/json").await?;
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(serde_json::Value::Null);
         }
-        decode(&body)
+        decode(client, &body)
     }
 
     /// Sends the request and ignores the response body.
     pub async fn empty(self) -> Result<()> {
-        self.send("application/json").await.map(drop)
+        self.send_and_read("application/json").await.map(drop)
     }
 
     /// Sends the request and returns the whole body, for CSV and other non-JSON responses.
     pub async fn bytes(self, accept: &'static str) -> Result<Bytes> {
-        let response = self.send(accept).await?;
-        response.bytes().await.map_err(Error::Transport)
+        self.send_and_read(accept).await.map(|(_, body)| body)
     }
 
     /// Sends the request and returns the body as a stream of server-sent events.
     pub async fn event_stream(self) -> Result<impl Stream<Item = Result<crate::ServerSentEvent>> + Send + 'static> {
-        let response = self.send("text/event-stream").await?;
-        Ok(crate::sse::events(response.bytes_stream().map(|chunk| chunk.map_err(Error::Transport))))
+        let response = self.send("text/event-stream", ResponseKind::Stream).await?;
+        Ok(crate::sse::events(response.bytes_stream().map(|chunk| chunk.map_err(|e| Error::Transport(e.without_url())))))
     }
 }
 
@@ -186,32 +199,26 @@ pub fn organization_id(client: &Client, given: Option<String>) -> String {
 
 /// A required parameter that was not set.
 pub fn missing(param: &'static str) -> Error {
-    Error::Config(format!("required parameter `{param}` is not set"))
+    Error::MissingParameter { name: param }
 }
 
-const EXCERPT_CHARS: usize = 300;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().nth(EXCERPT_CHARS).is_some() {
-        out.push('…');
+    #[test]
+    fn query_values_are_flattened_as_openapi_says() {
+        let mut out = Vec::new();
+        push_query(&mut out, "ids", serde_json::json!([1, "a"]), false);
+        push_query(&mut out, "tag", serde_json::json!(["x", "y"]), true);
+        push_query(&mut out, "flag", serde_json::json!(true), false);
+        push_query(&mut out, "none", serde_json::Value::Null, false);
+        let expected = [("ids", "1,a"), ("tag", "x"), ("tag", "y"), ("flag", "true")];
+        assert_eq!(out, expected.map(|(k, v)| (k, v.to_owned())));
     }
-    out
-}
 
-pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-        excerpt: excerpt(body),
-    })
-}
-
-pub(crate) fn error_from_body(status: u16, body: &[u8]) -> Error {
-    match serde_json::from_slice::<ApiError>(body) {
-        Ok(error) => Error::Api { status, error },
-        Err(_) => Error::Status { status, excerpt: excerpt(body) },
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(encode_path("a b/c?d@e"), "a%20b%2Fc%3Fd@e");
     }
 }

@@ -1,12 +1,18 @@
-//! The error type of every call: API errors parsed from PostHog's error body, transport and
-//! decoding failures, and configuration mistakes.
+//! The error type of every call: API errors parsed from PostHog's error body, rate limits,
+//! transport and decoding failures, and configuration mistakes.
 
 use std::fmt;
+use std::time::Duration;
+
+use crate::ratelimit::RateLimitBucket;
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong with a call.
+///
+/// No variant ever holds an API key: URLs in errors have their key-bearing query parameters
+/// removed, and transport errors are stripped of their URL.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -26,6 +32,25 @@ pub enum Error {
         /// The start of the body, at most a few hundred characters.
         excerpt: String,
     },
+    /// The call went over a rate limit: PostHog's (HTTP 429, after the configured retries) or
+    /// this client's own limiter (in fail-fast mode).
+    #[error("rate limited in the `{bucket}` bucket by the {by}{}", fmt_retry_after(*retry_after))]
+    RateLimited {
+        /// The bucket of the operation.
+        bucket: RateLimitBucket,
+        /// How long to wait before trying again, when known.
+        retry_after: Option<Duration>,
+        /// Who refused the call.
+        by: RateLimitedBy,
+        /// PostHog's error body, when it sent one.
+        error: Option<ApiError>,
+    },
+    /// The request did not complete within the configured timeout.
+    #[error("the request timed out{}", timeout.map(|t| format!(" after {t:?}")).unwrap_or_default())]
+    Timeout {
+        /// The configured per-attempt timeout, when one was set.
+        timeout: Option<Duration>,
+    },
     /// The request could not be sent or the response not read.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
@@ -39,9 +64,47 @@ pub enum Error {
         /// The start of the body, at most a few hundred characters.
         excerpt: String,
     },
+    /// A pagination link (`next`) pointed to another origin than the configured private API
+    /// host; it was not followed, so the key was not sent there.
+    #[error("refusing to follow `{url}`: it is not on the configured host {expected}")]
+    ForeignOrigin {
+        /// The link, without key-bearing query parameters.
+        url: String,
+        /// The origin the client is configured for.
+        expected: String,
+    },
+    /// A parameter the operation needs was not set.
+    #[error("required parameter `{name}` is not set")]
+    MissingParameter {
+        /// The parameter's name in the schema.
+        name: &'static str,
+    },
     /// The client or the request is not configured as the call needs.
     #[error("configuration error: {0}")]
     Config(String),
+}
+
+fn fmt_retry_after(retry_after: Option<Duration>) -> String {
+    retry_after.map(|d| format!(" (retry after {d:?})")).unwrap_or_default()
+}
+
+/// Who refused a call for going over a rate limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RateLimitedBy {
+    /// PostHog answered HTTP 429.
+    Server,
+    /// This client's limiter, in fail-fast mode, refused to send the call.
+    Client,
+}
+
+impl fmt::Display for RateLimitedBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RateLimitedBy::Server => "server",
+            RateLimitedBy::Client => "client's limiter",
+        })
+    }
 }
 
 impl Error {
@@ -49,7 +112,16 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::Status { status, .. } => Some(*status),
+            Error::RateLimited { by: RateLimitedBy::Server, .. } => Some(429),
             Error::Transport(error) => error.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// PostHog's error code, when PostHog sent an error body.
+    pub fn api_code(&self) -> Option<&ApiErrorCode> {
+        match self {
+            Error::Api { error, .. } | Error::RateLimited { error: Some(error), .. } => Some(&error.code),
             _ => None,
         }
     }
@@ -57,6 +129,7 @@ impl Error {
 
 /// PostHog's error body: `{type, code, detail, attr}`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The error's category.
     #[serde(rename = "type")]

@@ -22,14 +22,34 @@
 //! Operations are grouped by PostHog product, one cargo feature each (`product_analytics`,
 //! `feature_flags`, `data_warehouse`, ...); the `full` feature, on by default, enables all of
 //! them. Types live in [`types`], generated from the schema's components.
+//!
+//! Every call goes through the same hand-written layers:
+//!
+//! - **Hosts and keys**: the personal API key is sent only to the private API host, in exactly
+//!   one place ([`auth::KeyPlacement`]); keys are kept in `secrecy` types and never appear in
+//!   `Debug` output, logs or errors.
+//! - **Rate limits**: each operation counts against its [`RateLimitBucket`]; clients for the
+//!   same host and key share one budget ([`ratelimit`]).
+//! - **Retries**: HTTP 429 waits for `Retry-After`; server errors and lost connections back off
+//!   and retry when repeating the call is safe ([`RetryPolicy`]).
+//! - **Pagination**: list operations have `.pages()` and `.stream()`, which follow `next`
+//!   lazily and never off the configured host.
+//! - **Errors**: one [`Error`] enum with typed fields.
+//! - **Tracing**: one `posthog_api.request` span per call with the operation id, method, path
+//!   template, status, attempt and time waited for the limiter; never keys or bodies.
 #![deny(missing_docs)]
 
 #[macro_use]
 #[allow(unused_macros)]
 mod macros;
+pub mod auth;
 mod client;
 mod error;
+mod limiter;
+mod pagination;
 pub mod ratelimit;
+mod retry;
+mod send;
 mod sse;
 #[doc(hidden)]
 pub mod __rt;
@@ -38,10 +58,11 @@ pub mod __rt;
 #[allow(missing_docs, deprecated, clippy::all, clippy::pedantic, unused_imports, non_camel_case_types)]
 mod generated;
 
-pub use client::{Client, ClientBuilder, Host};
-pub use error::{ApiError, ApiErrorCode, ApiErrorType, Error, Result};
+pub use client::{Client, ClientBuilder, Host, USER_AGENT};
+pub use error::{ApiError, ApiErrorCode, ApiErrorType, Error, RateLimitedBy, Result};
 pub use generated::types;
 pub use ratelimit::RateLimitBucket;
+pub use retry::RetryPolicy;
 pub use sse::ServerSentEvent;
 
 /// Request builders, one per operation, grouped by product.
