@@ -25,7 +25,7 @@ pub enum Error {
         error: ApiError,
     },
     /// PostHog answered with an error status and a body that is not its error JSON.
-    #[error("HTTP {status} from PostHog: {excerpt}")]
+    #[error("HTTP {status} from PostHog{}", fmt_excerpt(excerpt))]
     Status {
         /// The HTTP status.
         status: u16,
@@ -82,6 +82,10 @@ pub enum Error {
     /// The client or the request is not configured as the call needs.
     #[error("configuration error: {0}")]
     Config(String),
+}
+
+fn fmt_excerpt(excerpt: &str) -> String {
+    if excerpt.trim().is_empty() { " (empty body)".to_owned() } else { format!(": {excerpt}") }
 }
 
 fn fmt_retry_after(retry_after: Option<Duration>) -> String {

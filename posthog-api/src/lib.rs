@@ -5,6 +5,7 @@
 //! builder. Set the optional parameters on the builder, then `.send().await` it:
 //!
 //! ```no_run
+//! # #[cfg(feature = "product_analytics")]
 //! # async fn run() -> Result<(), posthog_api::Error> {
 //! let client = posthog_api::Client::builder()
 //!     .host(posthog_api::Host::UsCloud)
