@@ -1,0 +1,576 @@
+//! Emitting Rust: type definitions and request builders as token streams, split into one module
+//! per product (each behind its cargo feature) and formatted with prettyplease.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::naming;
+use crate::ops::{BodyDef, Fallback, Location, OpDef, ResponseKind};
+use crate::typegen::{Kind, Ty, TypeDef, TypeId};
+
+/// A Rust identifier from a name made by [`naming`]; keywords become raw identifiers. A name
+/// that is still not an identifier (never expected) becomes `invalid_name` rather than a panic.
+pub fn ident(name: &str) -> syn::Ident {
+    let written = naming::ident(name);
+    let (raw, text) = match written.strip_prefix("r#") {
+        Some(text) => (true, text.to_owned()),
+        None => (false, written),
+    };
+    let valid = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && text != "_";
+    if !valid {
+        return syn::Ident::new("invalid_name", Span::call_site());
+    }
+    if raw { syn::Ident::new_raw(&text, Span::call_site()) } else { syn::Ident::new(&text, Span::call_site()) }
+}
+
+fn doc_attrs(doc: Option<&str>) -> TokenStream {
+    let Some(doc) = doc else { return TokenStream::new() };
+    let lines = doc.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Which types are recursive through a direct field, and so need a `Box` there.
+pub struct Recursion {
+    component: Vec<usize>,
+}
+
+impl Recursion {
+    /// Finds the strongly connected components of the "holds directly" graph (Tarjan).
+    pub fn new(defs: &[TypeDef]) -> Self {
+        let edges: Vec<Vec<TypeId>> = defs.iter().map(|d| direct_edges(&d.kind)).collect();
+        let n = defs.len();
+        let mut index = vec![usize::MAX; n];
+        let mut low = vec![0; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut component = vec![usize::MAX; n];
+        let mut next_index = 0;
+        let mut next_component = 0;
+        for start in 0..n {
+            if index[start] != usize::MAX {
+                continue;
+            }
+            // Iterative Tarjan: (node, next edge to look at).
+            let mut work = vec![(start, 0usize)];
+            index[start] = next_index;
+            low[start] = next_index;
+            next_index += 1;
+            stack.push(start);
+            on_stack[start] = true;
+            while let Some(&mut (node, ref mut edge)) = work.last_mut() {
+                if let Some(&target) = edges[node].get(*edge) {
+                    *edge += 1;
+                    if target >= n {
+                        continue;
+                    }
+                    if index[target] == usize::MAX {
+                        index[target] = next_index;
+                        low[target] = next_index;
+                        next_index += 1;
+                        stack.push(target);
+                        on_stack[target] = true;
+                        work.push((target, 0));
+                    } else if on_stack[target] {
+                        low[node] = low[node].min(index[target]);
+                    }
+                } else {
+                    work.pop();
+                    if let Some(&(parent, _)) = work.last() {
+                        low[parent] = low[parent].min(low[node]);
+                    }
+                    if low[node] == index[node] {
+                        while let Some(member) = stack.pop() {
+                            on_stack[member] = false;
+                            component[member] = next_component;
+                            if member == node {
+                                break;
+                            }
+                        }
+                        next_component += 1;
+                    }
+                }
+            }
+        }
+        Recursion { component }
+    }
+
+    /// Whether `from` holding `to` directly closes a cycle.
+    pub fn needs_box(&self, from: TypeId, to: TypeId) -> bool {
+        self.component.get(from).is_some_and(|c| Some(c) == self.component.get(to))
+    }
+
+    /// How many fields need a box.
+    pub fn boxes(&self, defs: &[TypeDef]) -> usize {
+        defs.iter()
+            .enumerate()
+            .map(|(id, d)| direct_edges(&d.kind).into_iter().filter(|to| self.needs_box(id, *to)).count())
+            .sum()
+    }
+}
+
+fn direct_edges(kind: &Kind) -> Vec<TypeId> {
+    match kind {
+        Kind::Struct(fields) => fields.iter().filter_map(|f| f.ty.direct()).collect(),
+        Kind::Tagged { variants, .. } => variants.iter().filter_map(|(_, _, ty)| ty.direct()).collect(),
+        Kind::Untagged(variants) => variants.iter().filter_map(|(_, ty)| ty.direct()).collect(),
+        Kind::Alias(ty) => ty.direct().into_iter().collect(),
+        Kind::Pending | Kind::StringEnum { .. } => Vec::new(),
+    }
+}
+
+/// Turns types into tokens, naming generated types bare (inside `types`) or by path.
+pub struct TypeWriter<'a> {
+    /// Every type.
+    pub defs: &'a [TypeDef],
+    /// Recursion information.
+    pub recursion: &'a Recursion,
+    /// Whether types are named `crate::types::X` (outside the types module).
+    pub qualified: bool,
+}
+
+impl TypeWriter<'_> {
+    /// The tokens of a type; `from` is the type holding it directly, for boxing.
+    pub fn ty(&self, ty: &Ty, from: Option<TypeId>) -> TokenStream {
+        match ty {
+            Ty::Any => quote!(::serde_json::Value),
+            Ty::Bool => quote!(bool),
+            Ty::I64 => quote!(i64),
+            Ty::F64 => quote!(f64),
+            Ty::String => quote!(String),
+            Ty::Object => quote!(::serde_json::Map<String, ::serde_json::Value>),
+            Ty::Vec(inner) => {
+                let inner = self.ty(inner, None);
+                quote!(Vec<#inner>)
+            }
+            Ty::Map(inner) => {
+                let inner = self.ty(inner, None);
+                quote!(::std::collections::BTreeMap<String, #inner>)
+            }
+            Ty::Option(inner) => {
+                let inner = self.ty(inner, from);
+                quote!(Option<#inner>)
+            }
+            Ty::Named(id) => {
+                let name = self.defs.get(*id).map(|d| ident(&d.name)).unwrap_or_else(|| format_ident!("invalid_name"));
+                let path = if self.qualified { quote!(crate::types::#name) } else { quote!(#name) };
+                match from {
+                    Some(from) if self.recursion.needs_box(from, *id) => quote!(Box<#path>),
+                    _ => path,
+                }
+            }
+        }
+    }
+
+    /// The item(s) for one type definition.
+    pub fn def(&self, id: TypeId, cfg: &TokenStream) -> TokenStream {
+        let def = &self.defs[id];
+        let name = ident(&def.name);
+        let mut doc = def.doc.clone().unwrap_or_default();
+        if let Some(component) = &def.component {
+            if !doc.is_empty() {
+                doc.push_str("\n\n");
+            }
+            doc.push_str(&format!("The `{component}` schema."));
+        }
+        let docs = doc_attrs((!doc.is_empty()).then_some(doc.as_str()));
+        match &def.kind {
+            Kind::Struct(fields) => {
+                let default = fields.iter().all(|f| matches!(f.ty, Ty::Option(_) | Ty::Any)).then(|| quote!(Default,));
+                let fields = fields.iter().map(|f| {
+                    let fname = ident(&f.name);
+                    let ty = self.ty(&f.ty, Some(id));
+                    let fdoc = doc_attrs(f.doc.as_deref());
+                    let rename = (naming::ident(&f.name).trim_start_matches("r#") != f.json).then(|| {
+                        let json = &f.json;
+                        quote!(rename = #json,)
+                    });
+                    let skip = f.skip_none.then(|| quote!(default, skip_serializing_if = "Option::is_none",));
+                    let serde = (rename.is_some() || skip.is_some()).then(|| quote!(#[serde(#rename #skip)]));
+                    quote! { #fdoc #serde pub #fname: #ty, }
+                });
+                quote! {
+                    #cfg
+                    #docs
+                    #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+                    pub struct #name { #(#fields)* }
+                }
+            }
+            Kind::StringEnum { variants, default } => {
+                let default = default.as_ref().map(|d| {
+                    let d = ident(d);
+                    quote!(default = #d)
+                });
+                let variants = variants.iter().map(|v| {
+                    let vname = ident(&v.name);
+                    let value = &v.value;
+                    let vdoc = format!(" `{}`", v.value.replace('`', "'"));
+                    quote!(#[doc = #vdoc] #vname = #value,)
+                });
+                quote! {
+                    #cfg
+                    string_enum! { #docs #name #default { #(#variants)* } }
+                }
+            }
+            Kind::Tagged { tag, variants } => {
+                let variants = variants.iter().map(|(value, vname, ty)| {
+                    let vname = ident(vname);
+                    let ty = self.ty(ty, Some(id));
+                    let vdoc = format!(" `{tag}: {value}`");
+                    quote!(#[doc = #vdoc] #value => #vname(#ty),)
+                });
+                quote! {
+                    #cfg
+                    tagged_enum! { #docs #name tag = #tag { #(#variants)* } }
+                }
+            }
+            Kind::Untagged(variants) => {
+                let catch_all = variants.iter().any(|(_, ty)| *ty == Ty::Any);
+                let list = variants.iter().map(|(vname, ty)| {
+                    let vname = ident(vname);
+                    let ty = self.ty(ty, Some(id));
+                    quote!(#vname(#ty),)
+                });
+                let unknown = (!catch_all).then(|| {
+                    quote! {
+                        /// A value matching none of the variants this version of the crate knows, kept as JSON.
+                        Unknown(::serde_json::Value),
+                    }
+                });
+                quote! {
+                    #cfg
+                    #docs
+                    #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                    #[serde(untagged)]
+                    pub enum #name { #(#list)* #unknown }
+                }
+            }
+            Kind::Alias(ty) => {
+                let ty = self.ty(ty, Some(id));
+                quote! { #cfg #docs pub type #name = #ty; }
+            }
+            Kind::Pending => {
+                // A definition never filled in is any JSON.
+                quote! { #cfg #docs pub type #name = ::serde_json::Value; }
+            }
+        }
+    }
+}
+
+/// The cfg attribute for an item used by these product groups.
+pub fn cfg_for(groups: &BTreeSet<String>) -> TokenStream {
+    match groups.len() {
+        0 => quote!(#[cfg(feature = "full")]),
+        1 => {
+            let g = groups.iter().next().cloned().unwrap_or_default();
+            quote!(#[cfg(feature = #g)])
+        }
+        _ => {
+            let list = groups.iter();
+            quote!(#[cfg(any(#(feature = #list),*))])
+        }
+    }
+}
+
+/// The builder and `Client` method of one operation.
+pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (TokenStream, TokenStream) {
+    let builder = ident(&op.builder);
+    let method_name = ident(&op.method_name);
+    let positional: Vec<_> = op.params.iter().filter(|p| p.required && p.fallback.is_none()).collect();
+    let optional: Vec<_> = op.params.iter().filter(|p| !(p.required && p.fallback.is_none())).collect();
+
+    // The Client method.
+    let mut doc = op.doc.clone().unwrap_or_default();
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("`{} {}` (operation `{}`).", op.method.to_uppercase(), op.path, op.id));
+    if op.deprecated {
+        doc.push_str("\n\nDeprecated by PostHog.");
+    }
+    let docs = doc_attrs(Some(&doc));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "PostHog marks this operation deprecated")]));
+    let args = positional.iter().map(|p| {
+        let name = ident(&p.name);
+        let ty = setter_ty(&p.ty, types);
+        quote!(#name: #ty)
+    });
+    let body_required = matches!(op.body, Some((_, true)));
+    let body_ty = op.body.as_ref().map(|(body, _)| match body {
+        BodyDef::Json(ty) => types.ty(ty, None),
+        BodyDef::Multipart => quote!(::reqwest::multipart::Form),
+    });
+    let body_arg = body_required.then(|| {
+        let ty = &body_ty;
+        quote!(body: #ty)
+    });
+    let args: Vec<TokenStream> = args.chain(body_arg).collect();
+    let inits = op.params.iter().map(|p| {
+        let name = ident(&p.name);
+        if p.required && p.fallback.is_none() {
+            match setter_kind(&p.ty) {
+                SetterKind::Into => quote!(#name: #name.into()),
+                SetterKind::Plain => quote!(#name),
+            }
+        } else {
+            quote!(#name: None)
+        }
+    });
+    let body_init = op.body.as_ref().map(|_| if body_required { quote!(body,) } else { quote!(body: None,) });
+    let method = quote! {
+        #docs
+        #deprecated
+        pub fn #method_name(&self, #(#args),*) -> #builder<'_> {
+            #builder { client: self, #(#inits,)* #body_init }
+        }
+    };
+
+    // The builder.
+    let fields = op.params.iter().map(|p| {
+        let name = ident(&p.name);
+        let ty = types.ty(&p.ty, None);
+        if p.required && p.fallback.is_none() { quote!(#name: #ty,) } else { quote!(#name: Option<#ty>,) }
+    });
+    let body_field = body_ty.as_ref().map(|ty| if body_required { quote!(body: #ty,) } else { quote!(body: Option<#ty>,) });
+    let setters = optional.iter().map(|p| {
+        let name = ident(&p.name);
+        let ty = setter_ty(&p.ty, types);
+        let mut doc = p.doc.clone().unwrap_or_else(|| format!("Sets `{}`.", p.json));
+        if let Some(fallback) = p.fallback {
+            doc.push_str(match fallback {
+                Fallback::Project => "\n\nDefaults to the client's project id.",
+                Fallback::Organization => "\n\nDefaults to the client's organization id, else `@current`.",
+            });
+        }
+        let docs = doc_attrs(Some(&doc));
+        let value = match setter_kind(&p.ty) {
+            SetterKind::Into => quote!(value.into()),
+            SetterKind::Plain => quote!(value),
+        };
+        quote! {
+            #docs
+            pub fn #name(mut self, value: #ty) -> Self { self.#name = Some(#value); self }
+        }
+    });
+    let body_setter = match (&op.body, &body_ty) {
+        (Some((_, false)), Some(ty)) => Some(quote! {
+            /// Sets the request body.
+            pub fn body(mut self, value: #ty) -> Self { self.body = Some(value); self }
+        }),
+        _ => None,
+    };
+
+    // The path.
+    let mut format_string = String::new();
+    let mut format_args = Vec::new();
+    let mut fallible = false;
+    for piece in split_path(&op.path) {
+        match piece {
+            PathPiece::Literal(text) => format_string.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPiece::Param(name) => {
+                format_string.push_str("{}");
+                let Some(p) = op.params.iter().find(|p| p.location == Location::Path && p.json == name) else {
+                    // An undeclared path parameter: the template text is sent as is.
+                    format_args.push(quote!(rt::encode_path(#name)));
+                    continue;
+                };
+                let field = ident(&p.name);
+                let json = &p.json;
+                let value = match p.fallback {
+                    Some(Fallback::Project) => {
+                        fallible = true;
+                        quote!(&rt::project_id(client, self.#field, #json)?)
+                    }
+                    Some(Fallback::Organization) => quote!(&rt::organization_id(client, self.#field)),
+                    None => match p.ty {
+                        Ty::String => quote!(&self.#field),
+                        _ => quote!(&self.#field.to_string()),
+                    },
+                };
+                format_args.push(quote!(rt::encode_path(#value)));
+            }
+        }
+    }
+    let path_expr = if fallible {
+        quote!((|| -> crate::Result<String> { Ok(format!(#format_string, #(#format_args),*)) })())
+    } else {
+        quote!(Ok(format!(#format_string, #(#format_args),*)))
+    };
+    let queries = op.params.iter().filter(|p| p.location == Location::Query).map(|p| {
+        let name = ident(&p.name);
+        let json = &p.json;
+        let explode = p.explode;
+        if p.required && p.fallback.is_none() {
+            quote!(request.query(#json, Some(&self.#name), #explode);)
+        } else {
+            quote!(request.query(#json, self.#name.as_ref(), #explode);)
+        }
+    });
+    let body_set = op.body.as_ref().map(|(body, required)| match (body, required) {
+        (BodyDef::Json(_), true) => quote!(request.body(rt::Body::json(&self.body));),
+        (BodyDef::Json(_), false) => quote!(if let Some(body) = &self.body { request.body(rt::Body::json(body)); }),
+        (BodyDef::Multipart, true) => quote!(request.body(rt::Body::Multipart(self.body));),
+        (BodyDef::Multipart, false) => quote!(if let Some(body) = self.body { request.body(rt::Body::Multipart(body)); }),
+    });
+    let op_id = &op.id;
+    let http_method = format_ident!("{}", op.method.to_uppercase());
+    let template = &op.path;
+    let bucket = format_ident!("{}", op.bucket.variant());
+
+    let send = match &op.response {
+        ResponseKind::Json(ty) => {
+            let ty = types.ty(ty, None);
+            quote! {
+                /// Sends the request.
+                #[inline]
+                pub async fn send(self) -> crate::Result<#ty> { self.into_request().json().await }
+            }
+        }
+        ResponseKind::AnyJson => quote! {
+            /// Sends the request. The schema does not describe the response, so it is untyped JSON.
+            #[inline]
+            pub async fn send(self) -> crate::Result<::serde_json::Value> { self.into_request().any_json().await }
+        },
+        ResponseKind::Empty => quote! {
+            /// Sends the request.
+            #[inline]
+            pub async fn send(self) -> crate::Result<()> { self.into_request().empty().await }
+        },
+        ResponseKind::Csv => quote! {
+            /// Sends the request and returns the response body (CSV or another non-JSON format).
+            #[inline]
+            pub async fn send(self) -> crate::Result<::bytes::Bytes> { self.into_request().bytes("text/csv").await }
+        },
+        ResponseKind::EventStream => quote! {
+            /// Sends the request and streams the response's server-sent events.
+            #[inline]
+            pub async fn send(self) -> crate::Result<impl ::futures::Stream<Item = crate::Result<crate::ServerSentEvent>> + Send + 'static> {
+                self.into_request().event_stream().await
+            }
+        },
+    };
+    let csv = op.csv.then(|| {
+        quote! {
+            /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
+            #[inline]
+            pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> { self.into_request().bytes("text/csv").await }
+        }
+    });
+    let sse = op.event_stream.then(|| {
+        quote! {
+            /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
+            #[inline]
+            pub async fn send_event_stream(self) -> crate::Result<impl ::futures::Stream<Item = crate::Result<crate::ServerSentEvent>> + Send + 'static> {
+                self.into_request().event_stream().await
+            }
+        }
+    });
+    let paginate = match (&op.list_item, &op.response, pagination) {
+        (Some(item), ResponseKind::Json(page), true) => {
+            let item = types.ty(item, None);
+            let page = types.ty(page, None);
+            Some(quote! {
+                /// Streams every item of every page, following `next` lazily.
+                #[inline]
+                pub fn stream(self) -> impl ::futures::Stream<Item = crate::Result<#item>> + 'a { rt::stream_items(self.into_request()) }
+                /// Streams every page, following `next` lazily.
+                #[inline]
+                pub fn pages(self) -> impl ::futures::Stream<Item = crate::Result<#page>> + 'a { rt::stream_pages(self.into_request()) }
+            })
+        }
+        _ => None,
+    };
+    let builder_doc = format!(" A `{} {}` request: set optional parameters, then `send()` it. Made by [`Client::{}`](crate::Client::{}).", op.method.to_uppercase(), op.path, op.method_name, op.method_name);
+    let item = quote! {
+        #[doc = #builder_doc]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #(#fields)*
+            #body_field
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #body_setter
+            #send
+            #csv
+            #sse
+            #paginate
+
+            #[inline]
+            fn into_request(self) -> rt::Request<'a> {
+                static META: rt::OperationMeta = rt::OperationMeta {
+                    operation_id: #op_id,
+                    method: rt::Method::#http_method,
+                    path_template: #template,
+                    bucket: rt::RateLimitBucket::#bucket,
+                };
+                let client = self.client;
+                let path: crate::Result<String> = #path_expr;
+                #[allow(unused_mut)]
+                let mut request = rt::Request::new(client, &META, path);
+                #(#queries)*
+                #body_set
+                request
+            }
+        }
+    };
+    (method, item)
+}
+
+enum SetterKind {
+    Into,
+    Plain,
+}
+
+fn setter_kind(ty: &Ty) -> SetterKind {
+    if *ty == Ty::String { SetterKind::Into } else { SetterKind::Plain }
+}
+
+fn setter_ty(ty: &Ty, types: &TypeWriter<'_>) -> TokenStream {
+    match setter_kind(ty) {
+        SetterKind::Into => quote!(impl Into<String>),
+        SetterKind::Plain => types.ty(ty, None),
+    }
+}
+
+enum PathPiece<'a> {
+    Literal(&'a str),
+    Param(&'a str),
+}
+
+fn split_path(path: &str) -> Vec<PathPiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        if start > 0 {
+            pieces.push(PathPiece::Literal(&rest[..start]));
+        }
+        pieces.push(PathPiece::Param(&rest[start + 1..start + len]));
+        rest = &rest[start + len + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(PathPiece::Literal(rest));
+    }
+    pieces
+}
+
+/// Formats tokens as a file, with the generated-file preamble.
+pub fn format_file(preamble: &str, tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+    Ok(format!("{preamble}\n{}", prettyplease::unparse(&file)))
+}
+
+/// Groups with their operation counts, sorted by name.
+pub fn group_counts(ops: &[OpDef]) -> Vec<(String, usize)> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for op in ops {
+        *counts.entry(op.group.clone()).or_default() += 1;
+    }
+    counts.into_iter().collect()
+}

@@ -1,0 +1,161 @@
+//! Rust names for schema names, property names and enum values: valid identifiers, never a
+//! keyword, unique where they must be.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for", "gen",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct",
+    "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names the generated code uses unqualified, which a schema type must not shadow.
+const RESERVED_TYPES: &[&str] =
+    &["Option", "Vec", "String", "Box", "Result", "Some", "None", "Ok", "Err", "Default", "Clone", "Debug", "PartialEq", "Self"];
+
+/// `UpperCamelCase` for a type or variant, always a valid identifier.
+pub fn camel(raw: &str) -> String {
+    let mut name = raw.to_upper_camel_case();
+    name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    if name.is_empty() {
+        name = "Unnamed".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    name
+}
+
+/// A type name: camel case, not shadowing a name the generated code relies on.
+pub fn type_name(raw: &str) -> String {
+    let name = camel(raw);
+    if RESERVED_TYPES.contains(&name.as_str()) { format!("{name}Schema") } else { name }
+}
+
+/// `snake_case`, a valid identifier without the `r#` prefix.
+pub fn snake(raw: &str) -> String {
+    let mut name = raw.to_snake_case();
+    name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    if name.is_empty() {
+        name = "value".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "n_");
+    }
+    name
+}
+
+/// An identifier as written in code: keywords become raw identifiers (`r#type`), or get a
+/// trailing underscore where Rust has no raw form (`self_`).
+pub fn ident(name: &str) -> String {
+    if NOT_RAW.contains(&name) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Makes `base` unique within `taken` by numbering it, and records it.
+pub fn unique(taken: &mut BTreeSet<String>, base: &str) -> String {
+    let mut candidate = base.to_owned();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{base}{n}");
+        n += 1;
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+/// Like [`unique`], with an underscore before the number, for snake-case names.
+pub fn unique_snake(taken: &mut BTreeSet<String>, base: &str) -> String {
+    let mut candidate = base.to_owned();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{base}_{n}");
+        n += 1;
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+/// A variant name that spells out punctuation (`Etc/GMT+1` → `EtcSlashGmtPlus1`), for values
+/// whose plain camel-case names collide.
+pub fn spelled_camel(raw: &str) -> String {
+    let mut spelled = String::new();
+    for c in raw.chars() {
+        let word = match c {
+            '+' => " plus ",
+            '-' => " minus ",
+            '/' => " slash ",
+            '.' => " dot ",
+            '*' => " star ",
+            '<' => " lt ",
+            '>' => " gt ",
+            '=' => " eq ",
+            '!' => " not ",
+            '_' => " underscore ",
+            ' ' => " space ",
+            '$' => " dollar ",
+            '%' => " percent ",
+            '&' => " and ",
+            '|' => " or ",
+            '@' => " at ",
+            '#' => " hash ",
+            ':' => " colon ",
+            ',' => " comma ",
+            '(' | ')' | '[' | ']' | '{' | '}' => " paren ",
+            _ => {
+                spelled.push(c);
+                continue;
+            }
+        };
+        spelled.push_str(word);
+    }
+    camel(&spelled)
+}
+
+/// Doc text made safe for rustdoc: fenced blocks become `text` blocks and indentation that
+/// would start an indented code block is removed, so no schema prose runs as a doctest.
+pub fn doc_text(raw: &str) -> String {
+    let mut out = Vec::new();
+    for line in raw.trim().lines() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("```") {
+            let lang = rest.trim();
+            if lang.is_empty() || lang == "rust" {
+                out.push("```text".to_owned());
+                continue;
+            }
+            if !lang.chars().all(|c| c.is_ascii_alphanumeric()) {
+                out.push("```text".to_owned());
+                continue;
+            }
+            out.push(format!("```{lang}"));
+            continue;
+        }
+        out.push(trimmed.trim_end().to_owned());
+    }
+    // A fence opened as `text` must be closed; pair them up.
+    let mut open = false;
+    for line in out.iter_mut() {
+        if line.starts_with("```") {
+            if open {
+                *line = "```".to_owned();
+            }
+            open = !open;
+        }
+    }
+    if open {
+        out.push("```".to_owned());
+    }
+    out.join("\n")
+}
