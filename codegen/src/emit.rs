@@ -137,6 +137,7 @@ impl TypeWriter<'_> {
     pub fn ty(&self, ty: &Ty, from: Option<TypeId>) -> TokenStream {
         match ty {
             Ty::Any => quote!(::serde_json::Value),
+            Ty::Unit => quote!(()),
             Ty::Bool => quote!(bool),
             Ty::I64 => quote!(i64),
             Ty::F64 => quote!(f64),
@@ -207,8 +208,7 @@ impl TypeWriter<'_> {
                 let variants = variants.iter().map(|v| {
                     let vname = ident(&v.name);
                     let value = &v.value;
-                    let vdoc = format!(" `{}`", v.value.replace('`', "'"));
-                    quote!(#[doc = #vdoc] #vname = #value,)
+                    quote!(#vname = #value,)
                 });
                 quote! {
                     #cfg
@@ -219,8 +219,7 @@ impl TypeWriter<'_> {
                 let variants = variants.iter().map(|(value, vname, ty)| {
                     let vname = ident(vname);
                     let ty = self.ty(ty, Some(id));
-                    let vdoc = format!(" `{tag}: {value}`");
-                    quote!(#[doc = #vdoc] #value => #vname(#ty),)
+                    quote!(#value => #vname(#ty),)
                 });
                 quote! {
                     #cfg
@@ -363,18 +362,18 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
         _ => None,
     };
 
-    // The path.
-    let mut format_string = String::new();
-    let mut format_args = Vec::new();
+    // The path: literal pieces and encoded parameters, joined.
+    let mut pieces = Vec::new();
+    let mut bindings = Vec::new();
     let mut fallible = false;
     for piece in split_path(&op.path) {
         match piece {
-            PathPiece::Literal(text) => format_string.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPiece::Literal(text) => pieces.push(quote!(#text)),
             PathPiece::Param(name) => {
-                format_string.push_str("{}");
                 let Some(p) = op.params.iter().find(|p| p.location == Location::Path && p.json == name) else {
                     // An undeclared path parameter: the template text is sent as is.
-                    format_args.push(quote!(rt::encode_path(#name)));
+                    let text = format!("{{{name}}}");
+                    pieces.push(quote!(#text));
                     continue;
                 };
                 let field = ident(&p.name);
@@ -382,22 +381,27 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
                 let value = match p.fallback {
                     Some(Fallback::Project) => {
                         fallible = true;
-                        quote!(&rt::project_id(client, self.#field, #json)?)
+                        bindings.push(quote!(let #field = rt::project_id(client, self.#field, #json)?;));
+                        quote!(&#field)
                     }
-                    Some(Fallback::Organization) => quote!(&rt::organization_id(client, self.#field)),
+                    Some(Fallback::Organization) => {
+                        bindings.push(quote!(let #field = rt::organization_id(client, self.#field);));
+                        quote!(&#field)
+                    }
                     None => match p.ty {
                         Ty::String => quote!(&self.#field),
                         _ => quote!(&self.#field.to_string()),
                     },
                 };
-                format_args.push(quote!(rt::encode_path(#value)));
+                pieces.push(quote!(&rt::encode_path(#value)));
             }
         }
     }
+    let joined = quote!([#(#pieces),*].concat());
     let path_expr = if fallible {
-        quote!((|| -> crate::Result<String> { Ok(format!(#format_string, #(#format_args),*)) })())
+        quote!((|| -> crate::Result<String> { #(#bindings)* Ok(#joined) })())
     } else {
-        quote!(Ok(format!(#format_string, #(#format_args),*)))
+        quote!({ #(#bindings)* Ok(#joined) })
     };
     let queries = op.params.iter().filter(|p| p.location == Location::Query).map(|p| {
         let name = ident(&p.name);
@@ -563,7 +567,110 @@ fn split_path(path: &str) -> Vec<PathPiece<'_>> {
 /// Formats tokens as a file, with the generated-file preamble.
 pub fn format_file(preamble: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
-    Ok(format!("{preamble}\n{}", prettyplease::unparse(&file)))
+    let text = prettyplease::unparse(&file);
+    Ok(format!("{preamble}\n{}", format_macro_bodies(&text)))
+}
+
+/// prettyplease prints the body of a macro call on one line; the bodies of `string_enum!` and
+/// `tagged_enum!` read better with one attribute and one variant per line.
+fn format_macro_bodies(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut body: Option<(String, String)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        match &mut body {
+            None if trimmed.starts_with("string_enum! {") || trimmed.starts_with("tagged_enum! {") => {
+                out.push_str(line);
+                out.push('\n');
+                body = Some((format!("{indent}    "), String::new()));
+            }
+            Some((macro_indent, collected)) if trimmed == "}" && indent.len() + 4 == macro_indent.len() => {
+                out.push_str(&break_macro_line(collected.trim(), macro_indent));
+                out.push_str(line);
+                out.push('\n');
+                body = None;
+            }
+            Some((_, collected)) => {
+                collected.push(' ');
+                collected.push_str(trimmed);
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Breaks one macro body line after each attribute, after the opening brace of the variant
+/// list, and after each variant.
+fn break_macro_line(line: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut current = String::new();
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut escaped = false;
+    let flush = |out: &mut String, current: &mut String, depth: i32| {
+        let piece = current.trim();
+        if !piece.is_empty() {
+            out.push_str(indent);
+            for _ in 0..depth.max(0) {
+                out.push_str("    ");
+            }
+            out.push_str(piece);
+            out.push('\n');
+        }
+        current.clear();
+    };
+    for c in line.chars() {
+        if in_string {
+            current.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                current.push(c);
+            }
+            '[' | '(' => {
+                depth += 1;
+                current.push(c);
+            }
+            ']' | ')' => {
+                depth -= 1;
+                current.push(c);
+                if c == ']' && depth == 0 {
+                    flush(&mut out, &mut current, 0);
+                }
+            }
+            '{' if depth == 0 => {
+                current.push(c);
+                flush(&mut out, &mut current, 0);
+                depth = 100;
+            }
+            '}' if depth == 100 => {
+                flush(&mut out, &mut current, 1);
+                depth = 0;
+                current.push(c);
+            }
+            ',' if depth == 100 => {
+                current.push(c);
+                flush(&mut out, &mut current, 1);
+            }
+            _ => current.push(c),
+        }
+    }
+    flush(&mut out, &mut current, 0);
+    out
 }
 
 /// Groups with their operation counts, sorted by name.

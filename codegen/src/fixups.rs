@@ -256,7 +256,11 @@ fn fix_operation_ids(document: &mut Value, fixups: &mut Fixups) {
                     let verb = CRUD_VERBS.iter().find(|v| base == **v || base.ends_with(&format!("_{v}"))).copied();
                     let from_path = format!("{}_{}", path_words(path), verb.unwrap_or(method.as_str()));
                     let by_param = last_path_param(path).map(|p| format!("{base}_by_{}", p.to_snake_case()));
-                    let candidate = [Some(from_path), by_param]
+                    // A bare verb (`list_2`) says nothing, so the path names it; otherwise the
+                    // base name stays and the parameter tells the two apart.
+                    let bare = verb.is_some_and(|v| base == v);
+                    let ordered = if bare { [Some(from_path), by_param] } else { [by_param, Some(from_path)] };
+                    let candidate = ordered
                         .into_iter()
                         .flatten()
                         .find(|c| !taken.contains(c))

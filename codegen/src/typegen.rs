@@ -19,6 +19,8 @@ pub type TypeId = usize;
 pub enum Ty {
     /// Any JSON: `serde_json::Value`.
     Any,
+    /// Only null: `()`.
+    Unit,
     /// `bool`.
     Bool,
     /// `i64`.
@@ -353,22 +355,24 @@ impl<'a> TypeSpace<'a> {
         }
         if !any.enumeration.is_empty() {
             let values: Vec<&serde_json::Value> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
-            if values.iter().all(|v| v.is_string()) && !values.is_empty() {
+            let has_null = values.len() != any.enumeration.len();
+            let ty = if values.is_empty() {
+                // drf's `NullEnum`: the only value is null.
+                Ty::Unit
+            } else if values.iter().all(|v| v.is_string()) {
                 let values = values.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect();
                 let default = data.default.as_ref().and_then(|d| d.as_str()).map(str::to_owned);
-                let ty = self.string_enum(values, default, hint, pointer, doc, reuse);
-                return if any.enumeration.iter().any(|v| v.is_null()) { ty.optional() } else { ty };
-            }
-            if values.iter().all(|v| v.is_i64()) && !values.is_empty() {
-                return Ty::I64;
-            }
-            if values.iter().all(|v| v.is_boolean()) && !values.is_empty() {
-                return Ty::Bool;
-            }
-            if values.iter().all(|v| v.is_number()) && !values.is_empty() {
-                return Ty::F64;
-            }
-            return self.degrade(pointer, "enum mixing value types; typed as serde_json::Value".into());
+                self.string_enum(values, default, hint, pointer, doc, reuse)
+            } else if values.iter().all(|v| v.is_i64()) {
+                Ty::I64
+            } else if values.iter().all(|v| v.is_boolean()) {
+                Ty::Bool
+            } else if values.iter().all(|v| v.is_number()) {
+                Ty::F64
+            } else {
+                self.mixed_enum(&values, hint, pointer, doc, reuse)
+            };
+            return if has_null && ty != Ty::Unit { ty.optional() } else { ty };
         }
         match typ {
             Some("string") => Ty::String,
@@ -379,6 +383,34 @@ impl<'a> TypeSpace<'a> {
             // A schema with no type is any JSON: untyped by the schema itself, not by us.
             _ => Ty::Any,
         }
+    }
+
+    /// An enum whose values have several JSON types (`[true, false, "hog"]`): an untagged
+    /// enum with a variant per type, strings as their own string enum.
+    fn mixed_enum(&mut self, values: &[&serde_json::Value], hint: &str, pointer: &str, doc: Option<String>, reuse: Option<TypeId>) -> Ty {
+        let ty = self.define(hint, pointer, doc, Kind::Pending, reuse);
+        let Ty::Named(id) = ty else { return ty };
+        let parent = self.defs[id].name.clone();
+        let mut variants = Vec::new();
+        if values.iter().any(|v| v.is_boolean()) {
+            variants.push(("Boolean".to_owned(), Ty::Bool));
+        }
+        if values.iter().any(|v| v.is_i64() || v.is_u64()) {
+            variants.push(("Integer".to_owned(), Ty::I64));
+        }
+        if values.iter().any(|v| v.is_f64()) {
+            variants.push(("Number".to_owned(), Ty::F64));
+        }
+        let strings: Vec<String> = values.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect();
+        if !strings.is_empty() {
+            let names = self.string_enum(strings, None, &format!("{parent}String"), pointer, None, None);
+            variants.push(("String".to_owned(), names));
+        }
+        if values.iter().any(|v| v.is_object() || v.is_array()) {
+            variants.push(("Value".to_owned(), Ty::Any));
+        }
+        self.defs[id].kind = Kind::Untagged(variants);
+        ty
     }
 
     fn string_enum(
@@ -641,6 +673,7 @@ fn variant_name(value: &str) -> String {
 fn variant_base_name(ty: &Ty) -> String {
     match ty {
         Ty::Any => "Value",
+        Ty::Unit => "Null",
         Ty::Bool => "Boolean",
         Ty::I64 => "Integer",
         Ty::F64 => "Number",

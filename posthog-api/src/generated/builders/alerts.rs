@@ -214,6 +214,22 @@ impl<'a> EnvironmentsAlertsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedAlertList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Alert>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedAlertList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -224,11 +240,14 @@ impl<'a> EnvironmentsAlertsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/alerts/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&environment_id), "/alerts/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -268,11 +287,14 @@ impl<'a> EnvironmentsAlertsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/alerts/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&environment_id), "/alerts/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -335,12 +357,20 @@ impl<'a> EnvironmentsAlertsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/alerts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/alerts/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -383,12 +413,20 @@ impl<'a> EnvironmentsAlertsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/alerts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/alerts/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -427,12 +465,20 @@ impl<'a> EnvironmentsAlertsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/alerts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/alerts/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -476,12 +522,20 @@ impl<'a> EnvironmentsAlertsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/alerts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/alerts/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -522,11 +576,18 @@ impl<'a> EnvironmentsAlertsSimulateCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/alerts/simulate/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/alerts/simulate/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -566,6 +627,22 @@ impl<'a> AlertsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedAlertList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Alert>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedAlertList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -576,12 +653,8 @@ impl<'a> AlertsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/alerts/", rt::encode_path(& rt::project_id(client,
-                    self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/alerts/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -620,12 +693,8 @@ impl<'a> AlertsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/alerts/", rt::encode_path(& rt::project_id(client,
-                    self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/alerts/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -687,12 +756,16 @@ impl<'a> AlertsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/alerts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/alerts/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -735,12 +808,16 @@ impl<'a> AlertsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/alerts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/alerts/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -779,12 +856,16 @@ impl<'a> AlertsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/alerts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/alerts/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -828,12 +909,16 @@ impl<'a> AlertsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/alerts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/alerts/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -874,11 +959,10 @@ impl<'a> AlertsSimulateCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/alerts/simulate/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/alerts/simulate/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -49,9 +49,9 @@ impl<'a> CodeInvitesCheckAccessRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/code/invites/check-access/",),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/code/invites/check-access/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -78,7 +78,7 @@ impl<'a> CodeInvitesRedeemCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(format!("/api/code/invites/redeem/",));
+        let path: crate::Result<String> = { Ok(["/api/code/invites/redeem/"].concat()) };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));

@@ -3751,6 +3751,24 @@ impl<'a> EnvironmentsDashboardsListRequest<'a> {
     > {
         self.into_request().event_stream().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::DashboardBasic>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedDashboardBasicList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -3761,11 +3779,14 @@ impl<'a> EnvironmentsDashboardsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&environment_id), "/dashboards/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3832,11 +3853,14 @@ impl<'a> EnvironmentsDashboardsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&environment_id), "/dashboards/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3878,12 +3902,20 @@ impl<'a> EnvironmentsDashboardsSharingListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/sharing/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.dashboard_id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.dashboard_id.to_string()),
+                    "/sharing/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3927,13 +3959,20 @@ impl<'a> EnvironmentsDashboardsSharingPasswordsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/sharing/passwords/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.dashboard_id
-                    .to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.dashboard_id.to_string()),
+                    "/sharing/passwords/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3975,13 +4014,22 @@ impl<'a> EnvironmentsDashboardsSharingPasswordsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/sharing/passwords/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.dashboard_id
-                    .to_string()), rt::encode_path(& self.password_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.dashboard_id.to_string()),
+                    "/sharing/passwords/",
+                    &rt::encode_path(&self.password_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4025,13 +4073,20 @@ impl<'a> EnvironmentsDashboardsSharingRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/sharing/refresh/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.dashboard_id
-                    .to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.dashboard_id.to_string()),
+                    "/sharing/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4104,12 +4159,20 @@ impl<'a> EnvironmentsDashboardsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4176,12 +4239,20 @@ impl<'a> EnvironmentsDashboardsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4232,12 +4303,20 @@ impl<'a> EnvironmentsDashboardsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4302,12 +4381,20 @@ impl<'a> EnvironmentsDashboardsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4364,12 +4451,20 @@ impl<'a> EnvironmentsDashboardsAnalyzeRefreshResultCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/analyze_refresh_result/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/analyze_refresh_result/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4432,12 +4527,20 @@ impl<'a> EnvironmentsDashboardsCopyTileCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/copy_tile/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/copy_tile/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4492,12 +4595,20 @@ impl<'a> EnvironmentsDashboardsMoveTilePartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/move_tile/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/move_tile/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4560,12 +4671,20 @@ impl<'a> EnvironmentsDashboardsReorderTilesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/reorder_tiles/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/reorder_tiles/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4657,12 +4776,20 @@ impl<'a> EnvironmentsDashboardsRunInsightsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/run_insights/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/run_insights/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4720,12 +4847,20 @@ impl<'a> EnvironmentsDashboardsSnapshotCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/snapshot/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/snapshot/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4799,12 +4934,20 @@ impl<'a> EnvironmentsDashboardsStreamTilesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/{}/stream_tiles/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/stream_tiles/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4866,12 +5009,18 @@ impl<'a> EnvironmentsDashboardsBulkUpdateTagsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/bulk_update_tags/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/bulk_update_tags/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4927,12 +5076,18 @@ impl<'a> EnvironmentsDashboardsCreateFromTemplateJsonCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/create_from_template_json/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/create_from_template_json/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4990,12 +5145,18 @@ impl<'a> EnvironmentsDashboardsCreateUnlistedDashboardCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/dashboards/create_unlisted_dashboard/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/dashboards/create_unlisted_dashboard/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5038,6 +5199,22 @@ impl<'a> EnvironmentsExportsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedExportedAssetList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ExportedAsset>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedExportedAssetList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -5048,11 +5225,14 @@ impl<'a> EnvironmentsExportsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/exports/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&environment_id), "/exports/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5092,11 +5272,14 @@ impl<'a> EnvironmentsExportsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/exports/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&environment_id), "/exports/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5135,12 +5318,20 @@ impl<'a> EnvironmentsExportsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/exports/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/exports/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5178,12 +5369,20 @@ impl<'a> EnvironmentsExportsContentRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/exports/{}/content/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/exports/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/content/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5228,6 +5427,22 @@ impl<'a> EnvironmentsFileSystemListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedFileSystemList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::FileSystem>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedFileSystemList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -5238,11 +5453,18 @@ impl<'a> EnvironmentsFileSystemListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5283,11 +5505,18 @@ impl<'a> EnvironmentsFileSystemCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5326,12 +5555,20 @@ impl<'a> EnvironmentsFileSystemRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5370,12 +5607,20 @@ impl<'a> EnvironmentsFileSystemUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5414,12 +5659,20 @@ impl<'a> EnvironmentsFileSystemDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5463,12 +5716,20 @@ impl<'a> EnvironmentsFileSystemPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5510,12 +5771,20 @@ impl<'a> EnvironmentsFileSystemCountCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/{}/count/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/count/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5555,12 +5824,20 @@ impl<'a> EnvironmentsFileSystemLinkCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/{}/link/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/link/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5600,12 +5877,20 @@ impl<'a> EnvironmentsFileSystemMoveCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/{}/move/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/move/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5644,11 +5929,18 @@ impl<'a> EnvironmentsFileSystemCountByPathCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/count_by_path/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/count_by_path/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5686,11 +5978,18 @@ impl<'a> EnvironmentsFileSystemLogViewRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/log_view/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/log_view/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5728,11 +6027,18 @@ impl<'a> EnvironmentsFileSystemLogViewCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/log_view/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/log_view/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5771,11 +6077,18 @@ impl<'a> EnvironmentsFileSystemUndoDeleteCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/undo_delete/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/undo_delete/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5813,11 +6126,18 @@ impl<'a> EnvironmentsFileSystemUnfiledRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/file_system/unfiled/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/file_system/unfiled/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5873,11 +6193,14 @@ impl<'a> EnvironmentsGroupsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/groups/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&environment_id), "/groups/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5919,11 +6242,14 @@ impl<'a> EnvironmentsGroupsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/groups/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&environment_id), "/groups/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5963,11 +6289,18 @@ impl<'a> EnvironmentsGroupsActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/groups/activity/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/groups/activity/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6009,11 +6342,18 @@ impl<'a> EnvironmentsGroupsDeletePropertyCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/groups/delete_property/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/groups/delete_property/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6055,11 +6395,18 @@ impl<'a> EnvironmentsGroupsFindRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/groups/find/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/groups/find/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6098,12 +6445,18 @@ impl<'a> EnvironmentsGroupsPropertyDefinitionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/groups/property_definitions/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/groups/property_definitions/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6140,11 +6493,18 @@ impl<'a> EnvironmentsGroupsPropertyValuesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/groups/property_values/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/groups/property_values/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6183,11 +6543,18 @@ impl<'a> EnvironmentsGroupsRelatedRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/groups/related/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/groups/related/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6229,11 +6596,18 @@ impl<'a> EnvironmentsGroupsUpdatePropertyCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/groups/update_property/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/groups/update_property/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6274,12 +6648,20 @@ impl<'a> EnvironmentsInsightsSharingListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/insights/{}/sharing/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.insight_id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/insights/",
+                    &rt::encode_path(&self.insight_id.to_string()),
+                    "/sharing/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6323,12 +6705,20 @@ impl<'a> EnvironmentsInsightsSharingPasswordsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/insights/{}/sharing/passwords/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.insight_id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/insights/",
+                    &rt::encode_path(&self.insight_id.to_string()),
+                    "/sharing/passwords/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6370,13 +6760,22 @@ impl<'a> EnvironmentsInsightsSharingPasswordsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/insights/{}/sharing/passwords/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.insight_id.to_string()),
-                    rt::encode_path(& self.password_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/insights/",
+                    &rt::encode_path(&self.insight_id.to_string()),
+                    "/sharing/passwords/",
+                    &rt::encode_path(&self.password_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6420,12 +6819,20 @@ impl<'a> EnvironmentsInsightsSharingRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/insights/{}/sharing/refresh/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.insight_id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/insights/",
+                    &rt::encode_path(&self.insight_id.to_string()),
+                    "/sharing/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6469,6 +6876,24 @@ impl<'a> EnvironmentsProjectSecretApiKeysListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedProjectSecretApiKeyList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ProjectSecretApiKey>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedProjectSecretApiKeyList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -6479,11 +6904,18 @@ impl<'a> EnvironmentsProjectSecretApiKeysListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/project_secret_api_keys/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/project_secret_api_keys/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6523,11 +6955,18 @@ impl<'a> EnvironmentsProjectSecretApiKeysCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/project_secret_api_keys/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/project_secret_api_keys/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6566,12 +7005,20 @@ impl<'a> EnvironmentsProjectSecretApiKeysRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/project_secret_api_keys/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/project_secret_api_keys/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6610,12 +7057,20 @@ impl<'a> EnvironmentsProjectSecretApiKeysUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/project_secret_api_keys/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/project_secret_api_keys/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6654,12 +7109,20 @@ impl<'a> EnvironmentsProjectSecretApiKeysDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/project_secret_api_keys/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/project_secret_api_keys/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6703,12 +7166,20 @@ impl<'a> EnvironmentsProjectSecretApiKeysPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/project_secret_api_keys/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/project_secret_api_keys/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6749,12 +7220,20 @@ impl<'a> EnvironmentsProjectSecretApiKeysRollCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/project_secret_api_keys/{}/roll/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/project_secret_api_keys/",
+                    &rt::encode_path(&self.id),
+                    "/roll/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6792,12 +7271,20 @@ impl<'a> EnvironmentsSessionRecordingsSharingListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recordings/{}/sharing/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.recording_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.recording_id),
+                    "/sharing/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6841,12 +7328,20 @@ impl<'a> EnvironmentsSessionRecordingsSharingPasswordsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recordings/{}/sharing/passwords/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.recording_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.recording_id),
+                    "/sharing/passwords/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6888,13 +7383,22 @@ impl<'a> EnvironmentsSessionRecordingsSharingPasswordsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recordings/{}/sharing/passwords/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.recording_id),
-                    rt::encode_path(& self.password_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.recording_id),
+                    "/sharing/passwords/",
+                    &rt::encode_path(&self.password_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -6938,12 +7442,20 @@ impl<'a> EnvironmentsSessionRecordingsSharingRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recordings/{}/sharing/refresh/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.recording_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.recording_id),
+                    "/sharing/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7033,6 +7545,22 @@ impl<'a> EnvironmentsSubscriptionsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedSubscriptionList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Subscription>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedSubscriptionList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -7043,11 +7571,18 @@ impl<'a> EnvironmentsSubscriptionsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/subscriptions/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/subscriptions/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7094,11 +7629,18 @@ impl<'a> EnvironmentsSubscriptionsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/subscriptions/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/subscriptions/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7137,12 +7679,20 @@ impl<'a> EnvironmentsSubscriptionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/subscriptions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7181,12 +7731,20 @@ impl<'a> EnvironmentsSubscriptionsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/subscriptions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7225,12 +7783,20 @@ impl<'a> EnvironmentsSubscriptionsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/subscriptions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7274,12 +7840,20 @@ impl<'a> EnvironmentsSubscriptionsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/subscriptions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7320,12 +7894,20 @@ impl<'a> EnvironmentsSubscriptionsTestDeliveryCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/subscriptions/{}/test-delivery/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/test-delivery/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7366,12 +7948,18 @@ impl<'a> EnvironmentsSubscriptionsSummaryQuotaRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/subscriptions/summary_quota/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/subscriptions/summary_quota/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7416,6 +8004,24 @@ impl<'a> SubscriptionsDeliveriesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedSubscriptionDeliveryList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::SubscriptionDelivery>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedSubscriptionDeliveryList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -7426,12 +8032,16 @@ impl<'a> SubscriptionsDeliveriesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/subscriptions/{}/deliveries/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.subscription_id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.subscription_id.to_string()),
+                    "/deliveries/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7472,13 +8082,18 @@ impl<'a> SubscriptionsDeliveriesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/subscriptions/{}/deliveries/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.subscription_id
-                    .to_string()), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.subscription_id.to_string()),
+                    "/deliveries/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -7519,6 +8134,24 @@ impl<'a> CimdVerificationTokensListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedCimdVerificationTokenList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::CimdVerificationToken>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedCimdVerificationTokenList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -7528,12 +8161,17 @@ impl<'a> CimdVerificationTokensListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/cimd_verification_tokens/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/cimd_verification_tokens/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -7572,12 +8210,17 @@ impl<'a> CimdVerificationTokensCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/cimd_verification_tokens/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/cimd_verification_tokens/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -7613,13 +8256,19 @@ impl<'a> CimdVerificationTokensRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/cimd_verification_tokens/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/cimd_verification_tokens/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -7654,13 +8303,19 @@ impl<'a> CimdVerificationTokensDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/cimd_verification_tokens/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/cimd_verification_tokens/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -7699,6 +8354,24 @@ impl<'a> DomainsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedOrganizationDomainList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::OrganizationDomain>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedOrganizationDomainList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -7708,12 +8381,13 @@ impl<'a> DomainsListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/domains/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                ["/api/organizations/", &rt::encode_path(&organization_id), "/domains/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -7750,12 +8424,13 @@ impl<'a> DomainsCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/domains/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                ["/api/organizations/", &rt::encode_path(&organization_id), "/domains/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -7791,13 +8466,19 @@ impl<'a> DomainsRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/domains/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/domains/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -7833,13 +8514,19 @@ impl<'a> DomainsUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/domains/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/domains/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -7875,13 +8562,19 @@ impl<'a> DomainsDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/domains/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/domains/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -7922,13 +8615,19 @@ impl<'a> DomainsPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/domains/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/domains/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -7966,13 +8665,19 @@ impl<'a> DomainsScimLogsRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/domains/{}/scim/logs/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/domains/",
+                    &rt::encode_path(&self.id),
+                    "/scim/logs/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -8008,13 +8713,19 @@ impl<'a> DomainsScimTokenCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/domains/{}/scim/token/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/domains/",
+                    &rt::encode_path(&self.id),
+                    "/scim/token/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -8051,13 +8762,19 @@ impl<'a> DomainsVerifyCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/domains/{}/verify/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/domains/",
+                    &rt::encode_path(&self.id),
+                    "/verify/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -8097,6 +8814,24 @@ impl<'a> InvitesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedOrganizationInviteList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::OrganizationInvite>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedOrganizationInviteList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -8106,12 +8841,13 @@ impl<'a> InvitesListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/invites/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                ["/api/organizations/", &rt::encode_path(&organization_id), "/invites/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -8148,12 +8884,13 @@ impl<'a> InvitesCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/invites/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                ["/api/organizations/", &rt::encode_path(&organization_id), "/invites/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -8189,13 +8926,19 @@ impl<'a> InvitesDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/invites/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/invites/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -8230,12 +8973,17 @@ impl<'a> InvitesBulkCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/invites/bulk/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/invites/bulk/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -8271,12 +9019,17 @@ impl<'a> InvitesDelegateCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/invites/delegate/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/invites/delegate/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -8316,6 +9069,24 @@ impl<'a> LegalDocumentsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedLegalDocumentDtoList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::LegalDocumentDto>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedLegalDocumentDtoList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -8325,12 +9096,17 @@ impl<'a> LegalDocumentsListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/legal_documents/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/legal_documents/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -8367,12 +9143,17 @@ impl<'a> LegalDocumentsCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/legal_documents/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/legal_documents/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -8408,13 +9189,19 @@ impl<'a> LegalDocumentsRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/legal_documents/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/legal_documents/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -8449,13 +9236,19 @@ impl<'a> LegalDocumentsDownloadRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/legal_documents/{}/download/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/legal_documents/",
+                    &rt::encode_path(&self.id),
+                    "/download/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -8506,6 +9299,24 @@ impl<'a> MembersListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedOrganizationMemberList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::OrganizationMember>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedOrganizationMemberList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -8515,12 +9326,13 @@ impl<'a> MembersListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/members/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                ["/api/organizations/", &rt::encode_path(&organization_id), "/members/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -8565,13 +9377,19 @@ impl<'a> MembersUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/members/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.user_uuid)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/members/",
+                    &rt::encode_path(&self.user_uuid),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -8609,13 +9427,19 @@ impl<'a> MembersDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/members/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.user_uuid)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/members/",
+                    &rt::encode_path(&self.user_uuid),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -8656,13 +9480,19 @@ impl<'a> MembersPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/members/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.user_uuid)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/members/",
+                    &rt::encode_path(&self.user_uuid),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -8700,13 +9530,19 @@ impl<'a> MembersScopedApiKeysRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/members/{}/scoped_api_keys/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.user_uuid)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/members/",
+                    &rt::encode_path(&self.user_uuid),
+                    "/scoped_api_keys/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -8745,6 +9581,24 @@ impl<'a> OauthApplicationsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedOrganizationOAuthApplicationList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::OrganizationOAuthApplication>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedOrganizationOAuthApplicationList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -8754,12 +9608,17 @@ impl<'a> OauthApplicationsListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/oauth_applications/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/oauth_applications/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -8806,6 +9665,24 @@ impl<'a> OrganizationsProjectsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedProjectBackwardCompatBasicList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ProjectBackwardCompatBasic>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedProjectBackwardCompatBasicList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -8815,12 +9692,13 @@ impl<'a> OrganizationsProjectsListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                ["/api/organizations/", &rt::encode_path(&organization_id), "/projects/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -8863,12 +9741,13 @@ impl<'a> OrganizationsProjectsCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                ["/api/organizations/", &rt::encode_path(&organization_id), "/projects/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -8906,13 +9785,19 @@ impl<'a> OrganizationsProjectsRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -8953,13 +9838,19 @@ impl<'a> OrganizationsProjectsUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -8997,13 +9888,19 @@ impl<'a> OrganizationsProjectsDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -9044,13 +9941,19 @@ impl<'a> OrganizationsProjectsPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -9088,13 +9991,19 @@ impl<'a> OrganizationsProjectsActivityRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/activity/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/activity/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -9135,13 +10044,19 @@ impl<'a> OrganizationsProjectsAddProductIntentPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/add_product_intent/",
-                rt::encode_path(& rt::organization_id(client, self.organization_id)),
-                rt::encode_path(& self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/add_product_intent/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -9185,13 +10100,19 @@ impl<'a> OrganizationsProjectsChangeOrganizationCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/change_organization/",
-                rt::encode_path(& rt::organization_id(client, self.organization_id)),
-                rt::encode_path(& self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/change_organization/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -9235,13 +10156,19 @@ impl<'a> OrganizationsProjectsCompleteProductOnboardingPartialUpdateRequest<'a> 
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/complete_product_onboarding/",
-                rt::encode_path(& rt::organization_id(client, self.organization_id)),
-                rt::encode_path(& self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/complete_product_onboarding/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -9285,13 +10212,19 @@ impl<'a> OrganizationsProjectsDeleteSecretTokenBackupPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/delete_secret_token_backup/",
-                rt::encode_path(& rt::organization_id(client, self.organization_id)),
-                rt::encode_path(& self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/delete_secret_token_backup/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -9335,13 +10268,19 @@ impl<'a> OrganizationsProjectsGenerateConversationsPublicTokenCreateRequest<'a> 
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/generate_conversations_public_token/",
-                rt::encode_path(& rt::organization_id(client, self.organization_id)),
-                rt::encode_path(& self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/generate_conversations_public_token/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -9379,13 +10318,19 @@ impl<'a> OrganizationsProjectsIsGeneratingDemoDataRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/is_generating_demo_data/",
-                rt::encode_path(& rt::organization_id(client, self.organization_id)),
-                rt::encode_path(& self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/is_generating_demo_data/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -9426,13 +10371,19 @@ impl<'a> OrganizationsProjectsResetTokenPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/reset_token/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/reset_token/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -9476,13 +10427,19 @@ impl<'a> OrganizationsProjectsRotateSecretTokenPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/projects/{}/rotate_secret_token/",
-                rt::encode_path(& rt::organization_id(client, self.organization_id)),
-                rt::encode_path(& self.id.to_string())
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/projects/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/rotate_secret_token/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -9522,6 +10479,22 @@ impl<'a> RolesListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedRoleList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Role>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedRoleList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -9531,12 +10504,13 @@ impl<'a> RolesListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/roles/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                ["/api/organizations/", &rt::encode_path(&organization_id), "/roles/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -9573,12 +10547,13 @@ impl<'a> RolesCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/roles/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                ["/api/organizations/", &rt::encode_path(&organization_id), "/roles/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -9614,13 +10589,19 @@ impl<'a> RolesRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/roles/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/roles/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -9656,13 +10637,19 @@ impl<'a> RolesUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/roles/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/roles/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -9698,13 +10685,19 @@ impl<'a> RolesDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/roles/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/roles/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -9745,13 +10738,19 @@ impl<'a> RolesPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/roles/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/roles/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -9797,6 +10796,22 @@ impl<'a> AnnotationsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedAnnotationList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Annotation>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedAnnotationList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -9807,11 +10822,10 @@ impl<'a> AnnotationsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/annotations/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/annotations/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -9857,11 +10871,10 @@ impl<'a> AnnotationsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/annotations/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/annotations/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -9902,12 +10915,16 @@ impl<'a> AnnotationsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/annotations/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/annotations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -9951,12 +10968,16 @@ impl<'a> AnnotationsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/annotations/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/annotations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -9997,12 +11018,16 @@ impl<'a> AnnotationsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/annotations/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/annotations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10046,12 +11071,16 @@ impl<'a> AnnotationsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/annotations/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/annotations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10093,6 +11122,22 @@ impl<'a> CohortsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedCohortList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Cohort>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedCohortList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -10103,12 +11148,8 @@ impl<'a> CohortsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/cohorts/", rt::encode_path(& rt::project_id(client,
-                    self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/cohorts/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -10152,12 +11193,8 @@ impl<'a> CohortsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/cohorts/", rt::encode_path(& rt::project_id(client,
-                    self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/cohorts/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -10197,12 +11234,16 @@ impl<'a> CohortsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/cohorts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/cohorts/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10246,12 +11287,16 @@ impl<'a> CohortsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/cohorts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/cohorts/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10292,12 +11337,16 @@ impl<'a> CohortsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/cohorts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/cohorts/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10341,12 +11390,16 @@ impl<'a> CohortsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/cohorts/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/cohorts/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10387,12 +11440,16 @@ impl<'a> CohortsActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/cohorts/{}/activity/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/cohorts/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/activity/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10439,12 +11496,16 @@ impl<'a> CohortsAddPersonsToStaticCohortPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/cohorts/{}/add_persons_to_static_cohort/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/cohorts/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/add_persons_to_static_cohort/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10485,12 +11546,16 @@ impl<'a> CohortsCalculationHistoryRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/cohorts/{}/calculation_history/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/cohorts/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/calculation_history/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10541,6 +11606,24 @@ impl<'a> CohortsPersonsRetrieveRequest<'a> {
     pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
         self.into_request().bytes("text/csv").await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::CohortPersonResult>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::CohortPersonsResponse>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -10551,12 +11634,16 @@ impl<'a> CohortsPersonsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/cohorts/{}/persons/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/cohorts/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/persons/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10603,12 +11690,16 @@ impl<'a> CohortsRemovePersonFromStaticCohortPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/cohorts/{}/remove_person_from_static_cohort/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/cohorts/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/remove_person_from_static_cohort/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10648,11 +11739,10 @@ impl<'a> CohortsAllActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/cohorts/activity/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/cohorts/activity/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10729,6 +11819,22 @@ impl<'a> CommentsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedCommentList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Comment>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedCommentList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -10739,12 +11845,8 @@ impl<'a> CommentsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/comments/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/comments/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -10788,12 +11890,8 @@ impl<'a> CommentsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/comments/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/comments/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -10831,12 +11929,16 @@ impl<'a> CommentsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/comments/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/comments/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10875,12 +11977,16 @@ impl<'a> CommentsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/comments/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/comments/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10919,12 +12025,16 @@ impl<'a> CommentsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/comments/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/comments/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -10968,12 +12078,16 @@ impl<'a> CommentsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/comments/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/comments/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11014,12 +12128,16 @@ impl<'a> CommentsCompleteCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/comments/{}/complete/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/comments/",
+                    &rt::encode_path(&self.id),
+                    "/complete/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11057,12 +12175,16 @@ impl<'a> CommentsReopenCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/comments/{}/reopen/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/comments/",
+                    &rt::encode_path(&self.id),
+                    "/reopen/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11100,12 +12222,16 @@ impl<'a> CommentsThreadRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/comments/{}/thread/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/comments/",
+                    &rt::encode_path(&self.id),
+                    "/thread/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11142,11 +12268,10 @@ impl<'a> CommentsCountRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/comments/count/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/comments/count/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11208,6 +12333,24 @@ impl<'a> DashboardTemplatesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedDashboardTemplateList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::DashboardTemplate>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedDashboardTemplateList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -11218,11 +12361,14 @@ impl<'a> DashboardTemplatesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboard_templates/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboard_templates/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11270,11 +12416,14 @@ impl<'a> DashboardTemplatesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboard_templates/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboard_templates/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11315,12 +12464,16 @@ impl<'a> DashboardTemplatesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboard_templates/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboard_templates/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11364,12 +12517,16 @@ impl<'a> DashboardTemplatesUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboard_templates/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboard_templates/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11410,12 +12567,16 @@ impl<'a> DashboardTemplatesDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboard_templates/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboard_templates/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11459,12 +12620,16 @@ impl<'a> DashboardTemplatesPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboard_templates/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboard_templates/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11505,12 +12670,14 @@ impl<'a> DashboardTemplatesCopyBetweenProjectsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboard_templates/copy_between_projects/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboard_templates/copy_between_projects/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11548,12 +12715,14 @@ impl<'a> DashboardTemplatesJsonSchemaRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboard_templates/json_schema/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboard_templates/json_schema/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11615,6 +12784,24 @@ impl<'a> DashboardsListRequest<'a> {
     > {
         self.into_request().event_stream().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::DashboardBasic>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedDashboardBasicList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -11625,11 +12812,10 @@ impl<'a> DashboardsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/dashboards/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11693,11 +12879,10 @@ impl<'a> DashboardsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/dashboards/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11739,12 +12924,16 @@ impl<'a> DashboardsSharingListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/sharing/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.dashboard_id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.dashboard_id.to_string()),
+                    "/sharing/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11788,12 +12977,16 @@ impl<'a> DashboardsSharingPasswordsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/sharing/passwords/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.dashboard_id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.dashboard_id.to_string()),
+                    "/sharing/passwords/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11835,13 +13028,18 @@ impl<'a> DashboardsSharingPasswordsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/sharing/passwords/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.dashboard_id.to_string()),
-                    rt::encode_path(& self.password_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.dashboard_id.to_string()),
+                    "/sharing/passwords/",
+                    &rt::encode_path(&self.password_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11885,12 +13083,16 @@ impl<'a> DashboardsSharingRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/sharing/refresh/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.dashboard_id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.dashboard_id.to_string()),
+                    "/sharing/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -11960,12 +13162,16 @@ impl<'a> DashboardsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12029,12 +13235,16 @@ impl<'a> DashboardsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12082,12 +13292,16 @@ impl<'a> DashboardsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12149,12 +13363,16 @@ impl<'a> DashboardsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12211,12 +13429,16 @@ impl<'a> DashboardsAnalyzeRefreshResultCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/analyze_refresh_result/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/analyze_refresh_result/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12279,12 +13501,16 @@ impl<'a> DashboardsCopyTileCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/copy_tile/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/copy_tile/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12339,12 +13565,16 @@ impl<'a> DashboardsMoveTilePartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/move_tile/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/move_tile/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12407,12 +13637,16 @@ impl<'a> DashboardsReorderTilesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/reorder_tiles/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/reorder_tiles/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12502,12 +13736,16 @@ impl<'a> DashboardsRunInsightsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/run_insights/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/run_insights/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12565,12 +13803,16 @@ impl<'a> DashboardsSnapshotCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/snapshot/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/snapshot/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12642,12 +13884,16 @@ impl<'a> DashboardsStreamTilesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/{}/stream_tiles/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/stream_tiles/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12709,11 +13955,14 @@ impl<'a> DashboardsBulkUpdateTagsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/bulk_update_tags/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/bulk_update_tags/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12767,12 +14016,14 @@ impl<'a> DashboardsCreateFromTemplateJsonCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/create_from_template_json/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/create_from_template_json/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12828,12 +14079,14 @@ impl<'a> DashboardsCreateUnlistedDashboardCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/dashboards/create_unlisted_dashboard/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/dashboards/create_unlisted_dashboard/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12878,6 +14131,24 @@ impl<'a> EventDefinitionsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedEnterpriseEventDefinitionList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::EnterpriseEventDefinition>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedEnterpriseEventDefinitionList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -12888,11 +14159,10 @@ impl<'a> EventDefinitionsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/event_definitions/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12932,11 +14202,10 @@ impl<'a> EventDefinitionsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/event_definitions/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -12975,12 +14244,16 @@ impl<'a> EventDefinitionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13019,12 +14292,16 @@ impl<'a> EventDefinitionsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13063,12 +14340,16 @@ impl<'a> EventDefinitionsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13115,12 +14396,16 @@ impl<'a> EventDefinitionsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13161,12 +14446,16 @@ impl<'a> EventDefinitionsMetricsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/{}/metrics/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/",
+                    &rt::encode_path(&self.id),
+                    "/metrics/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13204,12 +14493,14 @@ impl<'a> EventDefinitionsBulkUpdateTagsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/bulk_update_tags/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/bulk_update_tags/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13248,11 +14539,14 @@ impl<'a> EventDefinitionsByNameRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/by_name/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/by_name/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13290,11 +14584,14 @@ impl<'a> EventDefinitionsGolangRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/golang/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/golang/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13337,12 +14634,14 @@ impl<'a> EventDefinitionsPrimaryPropertiesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/primary_properties/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/primary_properties/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13380,11 +14679,14 @@ impl<'a> EventDefinitionsPythonRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/python/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/python/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13421,11 +14723,14 @@ impl<'a> EventDefinitionsTypescriptRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_definitions/typescript/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_definitions/typescript/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13464,6 +14769,22 @@ impl<'a> ExportsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedExportedAssetList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ExportedAsset>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedExportedAssetList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -13474,12 +14795,8 @@ impl<'a> ExportsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/exports/", rt::encode_path(& rt::project_id(client,
-                    self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/exports/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -13518,12 +14835,8 @@ impl<'a> ExportsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/exports/", rt::encode_path(& rt::project_id(client,
-                    self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/exports/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -13561,12 +14874,16 @@ impl<'a> ExportsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/exports/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/exports/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13604,12 +14921,16 @@ impl<'a> ExportsContentRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/exports/{}/content/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/exports/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/content/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13654,6 +14975,22 @@ impl<'a> FileSystemListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedFileSystemList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::FileSystem>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedFileSystemList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -13664,11 +15001,10 @@ impl<'a> FileSystemListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/file_system/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13709,11 +15045,10 @@ impl<'a> FileSystemCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/file_system/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13752,12 +15087,16 @@ impl<'a> FileSystemRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13796,12 +15135,16 @@ impl<'a> FileSystemUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13840,12 +15183,16 @@ impl<'a> FileSystemDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13889,12 +15236,16 @@ impl<'a> FileSystemPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13936,12 +15287,16 @@ impl<'a> FileSystemCountCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/{}/count/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/count/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -13981,12 +15336,16 @@ impl<'a> FileSystemLinkCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/{}/link/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/link/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14026,12 +15385,16 @@ impl<'a> FileSystemMoveCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/{}/move/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/",
+                    &rt::encode_path(&self.id),
+                    "/move/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14070,11 +15433,14 @@ impl<'a> FileSystemCountByPathCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/count_by_path/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/count_by_path/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14112,11 +15478,14 @@ impl<'a> FileSystemLogViewRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/log_view/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/log_view/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14154,11 +15523,14 @@ impl<'a> FileSystemLogViewCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/log_view/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/log_view/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14197,11 +15569,14 @@ impl<'a> FileSystemUndoDeleteCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/undo_delete/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/undo_delete/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14239,11 +15614,14 @@ impl<'a> FileSystemUnfiledRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/file_system/unfiled/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/file_system/unfiled/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14299,12 +15677,8 @@ impl<'a> GroupsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/groups/", rt::encode_path(& rt::project_id(client,
-                    self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/groups/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -14345,12 +15719,8 @@ impl<'a> GroupsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/groups/", rt::encode_path(& rt::project_id(client,
-                    self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/groups/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -14389,11 +15759,10 @@ impl<'a> GroupsActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups/activity/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/groups/activity/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14435,11 +15804,14 @@ impl<'a> GroupsDeletePropertyCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups/delete_property/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/groups/delete_property/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14481,11 +15853,10 @@ impl<'a> GroupsFindRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups/find/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/groups/find/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14524,11 +15895,14 @@ impl<'a> GroupsPropertyDefinitionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups/property_definitions/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/groups/property_definitions/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14565,11 +15939,14 @@ impl<'a> GroupsPropertyValuesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups/property_values/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/groups/property_values/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14608,11 +15985,10 @@ impl<'a> GroupsRelatedRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups/related/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/groups/related/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14654,11 +16030,14 @@ impl<'a> GroupsUpdatePropertyCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups/update_property/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/groups/update_property/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14699,12 +16078,16 @@ impl<'a> InsightsSharingListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/insights/{}/sharing/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.insight_id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/insights/",
+                    &rt::encode_path(&self.insight_id.to_string()),
+                    "/sharing/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14748,12 +16131,16 @@ impl<'a> InsightsSharingPasswordsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/insights/{}/sharing/passwords/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.insight_id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/insights/",
+                    &rt::encode_path(&self.insight_id.to_string()),
+                    "/sharing/passwords/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14795,13 +16182,18 @@ impl<'a> InsightsSharingPasswordsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/insights/{}/sharing/passwords/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.insight_id.to_string()),
-                    rt::encode_path(& self.password_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/insights/",
+                    &rt::encode_path(&self.insight_id.to_string()),
+                    "/sharing/passwords/",
+                    &rt::encode_path(&self.password_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14845,12 +16237,16 @@ impl<'a> InsightsSharingRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/insights/{}/sharing/refresh/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.insight_id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/insights/",
+                    &rt::encode_path(&self.insight_id.to_string()),
+                    "/sharing/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14891,12 +16287,16 @@ impl<'a> NotebooksSharingListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/sharing/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.notebook_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.notebook_id),
+                    "/sharing/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14940,12 +16340,16 @@ impl<'a> NotebooksSharingPasswordsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/sharing/passwords/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.notebook_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.notebook_id),
+                    "/sharing/passwords/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -14987,13 +16391,18 @@ impl<'a> NotebooksSharingPasswordsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/sharing/passwords/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.notebook_id),
-                    rt::encode_path(& self.password_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.notebook_id),
+                    "/sharing/passwords/",
+                    &rt::encode_path(&self.password_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15037,12 +16446,16 @@ impl<'a> NotebooksSharingRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/sharing/refresh/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.notebook_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.notebook_id),
+                    "/sharing/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15086,6 +16499,24 @@ impl<'a> ProjectSecretApiKeysListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedProjectSecretApiKeyList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ProjectSecretApiKey>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedProjectSecretApiKeyList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -15096,11 +16527,14 @@ impl<'a> ProjectSecretApiKeysListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/project_secret_api_keys/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/project_secret_api_keys/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15140,11 +16574,14 @@ impl<'a> ProjectSecretApiKeysCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/project_secret_api_keys/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/project_secret_api_keys/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15183,12 +16620,16 @@ impl<'a> ProjectSecretApiKeysRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/project_secret_api_keys/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/project_secret_api_keys/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15227,12 +16668,16 @@ impl<'a> ProjectSecretApiKeysUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/project_secret_api_keys/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/project_secret_api_keys/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15271,12 +16716,16 @@ impl<'a> ProjectSecretApiKeysDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/project_secret_api_keys/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/project_secret_api_keys/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15320,12 +16769,16 @@ impl<'a> ProjectSecretApiKeysPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/project_secret_api_keys/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/project_secret_api_keys/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15366,12 +16819,16 @@ impl<'a> ProjectSecretApiKeysRollCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/project_secret_api_keys/{}/roll/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/project_secret_api_keys/",
+                    &rt::encode_path(&self.id),
+                    "/roll/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15489,6 +16946,24 @@ impl<'a> PropertyDefinitionsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedEnterprisePropertyDefinitionList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::EnterprisePropertyDefinition>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedEnterprisePropertyDefinitionList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -15499,11 +16974,14 @@ impl<'a> PropertyDefinitionsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/property_definitions/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/property_definitions/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15563,12 +17041,16 @@ impl<'a> PropertyDefinitionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/property_definitions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/property_definitions/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15614,12 +17096,16 @@ impl<'a> PropertyDefinitionsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/property_definitions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/property_definitions/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15660,12 +17146,16 @@ impl<'a> PropertyDefinitionsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/property_definitions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/property_definitions/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15714,12 +17204,16 @@ impl<'a> PropertyDefinitionsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/property_definitions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/property_definitions/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15760,12 +17254,14 @@ impl<'a> PropertyDefinitionsBulkUpdateTagsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/property_definitions/bulk_update_tags/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/property_definitions/bulk_update_tags/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15803,12 +17299,14 @@ impl<'a> PropertyDefinitionsSeenTogetherRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/property_definitions/seen_together/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/property_definitions/seen_together/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15846,12 +17344,16 @@ impl<'a> SessionRecordingsSharingListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recordings/{}/sharing/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.recording_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.recording_id),
+                    "/sharing/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15895,12 +17397,16 @@ impl<'a> SessionRecordingsSharingPasswordsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recordings/{}/sharing/passwords/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.recording_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.recording_id),
+                    "/sharing/passwords/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15942,13 +17448,18 @@ impl<'a> SessionRecordingsSharingPasswordsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recordings/{}/sharing/passwords/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.recording_id),
-                    rt::encode_path(& self.password_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.recording_id),
+                    "/sharing/passwords/",
+                    &rt::encode_path(&self.password_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -15992,12 +17503,16 @@ impl<'a> SessionRecordingsSharingRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recordings/{}/sharing/refresh/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.recording_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.recording_id),
+                    "/sharing/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -16087,6 +17602,22 @@ impl<'a> SubscriptionsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedSubscriptionList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Subscription>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedSubscriptionList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -16097,11 +17628,10 @@ impl<'a> SubscriptionsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/subscriptions/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/subscriptions/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -16148,11 +17678,10 @@ impl<'a> SubscriptionsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/subscriptions/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/subscriptions/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -16191,12 +17720,16 @@ impl<'a> SubscriptionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/subscriptions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -16235,12 +17768,16 @@ impl<'a> SubscriptionsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/subscriptions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -16279,12 +17816,16 @@ impl<'a> SubscriptionsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/subscriptions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -16328,12 +17869,16 @@ impl<'a> SubscriptionsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/subscriptions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -16374,12 +17919,16 @@ impl<'a> SubscriptionsTestDeliveryCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/subscriptions/{}/test-delivery/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/subscriptions/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/test-delivery/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -16418,11 +17967,14 @@ impl<'a> SubscriptionsSummaryQuotaRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/subscriptions/summary_quota/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/subscriptions/summary_quota/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -16465,6 +18017,22 @@ impl<'a> UsersListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedUserList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::User>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedUserList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -16474,7 +18042,7 @@ impl<'a> UsersListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(format!("/api/users/",));
+        let path: crate::Result<String> = { Ok(["/api/users/"].concat()) };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("email", self.email.as_ref(), true);
@@ -16505,9 +18073,9 @@ impl<'a> UsersRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/users/", &rt::encode_path(&self.uuid), "/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -16535,9 +18103,9 @@ impl<'a> UsersUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/users/", &rt::encode_path(&self.uuid), "/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -16565,9 +18133,9 @@ impl<'a> UsersDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/users/", &rt::encode_path(&self.uuid), "/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -16600,9 +18168,9 @@ impl<'a> UsersPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/users/", &rt::encode_path(&self.uuid), "/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -16632,9 +18200,9 @@ impl<'a> UsersGithubLoginRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/github_login/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/users/", &rt::encode_path(&self.uuid), "/github_login/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -16661,9 +18229,12 @@ impl<'a> UsersHedgehogConfigRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/hedgehog_config/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.uuid), "/hedgehog_config/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -16696,9 +18267,12 @@ impl<'a> UsersHedgehogConfigPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/hedgehog_config/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.uuid), "/hedgehog_config/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -16733,6 +18307,26 @@ impl<'a> UsersIntegrationsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedUserGitHubIntegrationListResponseList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::UserGitHubIntegrationListResponse>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<
+            crate::types::PaginatedUserGitHubIntegrationListResponseList,
+        >,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -16742,9 +18336,9 @@ impl<'a> UsersIntegrationsListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/integrations/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/users/", &rt::encode_path(&self.uuid), "/integrations/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -16774,12 +18368,18 @@ impl<'a> UsersIntegrationsGithubDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/users/{}/integrations/github/{}/", rt::encode_path(& self.uuid),
-                rt::encode_path(& self.installation_id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                [
+                    "/api/users/",
+                    &rt::encode_path(&self.uuid),
+                    "/integrations/github/",
+                    &rt::encode_path(&self.installation_id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -16826,12 +18426,18 @@ impl<'a> UsersIntegrationsGithubBranchesRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/users/{}/integrations/github/{}/branches/", rt::encode_path(& self
-                .uuid), rt::encode_path(& self.installation_id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                [
+                    "/api/users/",
+                    &rt::encode_path(&self.uuid),
+                    "/integrations/github/",
+                    &rt::encode_path(&self.installation_id),
+                    "/branches/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -16881,12 +18487,18 @@ impl<'a> UsersIntegrationsGithubReposRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/users/{}/integrations/github/{}/repos/", rt::encode_path(& self
-                .uuid), rt::encode_path(& self.installation_id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                [
+                    "/api/users/",
+                    &rt::encode_path(&self.uuid),
+                    "/integrations/github/",
+                    &rt::encode_path(&self.installation_id),
+                    "/repos/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -16917,12 +18529,18 @@ impl<'a> UsersIntegrationsGithubReposRefreshCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/users/{}/integrations/github/{}/repos/refresh/", rt::encode_path(&
-                self.uuid), rt::encode_path(& self.installation_id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                [
+                    "/api/users/",
+                    &rt::encode_path(&self.uuid),
+                    "/integrations/github/",
+                    &rt::encode_path(&self.installation_id),
+                    "/repos/refresh/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -16955,11 +18573,16 @@ impl<'a> UsersIntegrationsGithubStartCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/users/{}/integrations/github/start/", rt::encode_path(& self.uuid)
-            ),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                [
+                    "/api/users/",
+                    &rt::encode_path(&self.uuid),
+                    "/integrations/github/start/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -16990,9 +18613,12 @@ impl<'a> UsersOnboardingSkipCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/onboarding/skip/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.uuid), "/onboarding/skip/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -17021,9 +18647,9 @@ impl<'a> UsersPushTokensCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/push_tokens/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/users/", &rt::encode_path(&self.uuid), "/push_tokens/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -17052,11 +18678,12 @@ impl<'a> UsersPushTokensUnregisterCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/users/{}/push_tokens/unregister/", rt::encode_path(& self.uuid)
-            ),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.uuid), "/push_tokens/unregister/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -17085,9 +18712,12 @@ impl<'a> UsersScenePersonalisationCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/scene_personalisation/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.uuid), "/scene_personalisation/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -17115,9 +18745,12 @@ impl<'a> UsersStart2faSetupRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/start_2fa_setup/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.uuid), "/start_2fa_setup/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -17145,11 +18778,16 @@ impl<'a> UsersTwoFactorBackupCodesCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/users/{}/two_factor_backup_codes/", rt::encode_path(& self.uuid)
-            ),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                [
+                    "/api/users/",
+                    &rt::encode_path(&self.uuid),
+                    "/two_factor_backup_codes/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -17178,9 +18816,12 @@ impl<'a> UsersTwoFactorDisableCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/two_factor_disable/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.uuid), "/two_factor_disable/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -17208,11 +18849,12 @@ impl<'a> UsersTwoFactorStartSetupRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/users/{}/two_factor_start_setup/", rt::encode_path(& self.uuid)
-            ),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.uuid), "/two_factor_start_setup/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -17239,9 +18881,12 @@ impl<'a> UsersTwoFactorStatusRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/two_factor_status/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.uuid), "/two_factor_status/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -17269,9 +18914,12 @@ impl<'a> UsersTwoFactorValidateCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/two_factor_validate/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.uuid), "/two_factor_validate/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -17300,9 +18948,9 @@ impl<'a> UsersValidate2faCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/validate_2fa/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/users/", &rt::encode_path(&self.uuid), "/validate_2fa/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -17335,9 +18983,9 @@ impl<'a> UsersCancelEmailChangeRequestPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/cancel_email_change_request/",),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/users/cancel_email_change_request/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -17367,9 +19015,9 @@ impl<'a> UsersRequestEmailVerificationCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/request_email_verification/",),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/users/request_email_verification/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -17397,7 +19045,7 @@ impl<'a> UsersVerifyEmailCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(format!("/api/users/verify_email/",));
+        let path: crate::Result<String> = { Ok(["/api/users/verify_email/"].concat()) };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));

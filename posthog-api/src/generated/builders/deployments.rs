@@ -378,6 +378,24 @@ impl<'a> DeploymentProjectsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedDeploymentProjectList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::DeploymentProject>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedDeploymentProjectList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -388,11 +406,14 @@ impl<'a> DeploymentProjectsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -434,11 +455,14 @@ impl<'a> DeploymentProjectsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -491,6 +515,22 @@ impl<'a> DeploymentProjectsDeploymentsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedDeploymentList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Deployment>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedDeploymentList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -501,12 +541,16 @@ impl<'a> DeploymentProjectsDeploymentsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/deployments/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.deployment_project_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.deployment_project_id),
+                    "/deployments/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -554,12 +598,16 @@ impl<'a> DeploymentProjectsDeploymentsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/deployments/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.deployment_project_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.deployment_project_id),
+                    "/deployments/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -601,13 +649,18 @@ impl<'a> DeploymentProjectsDeploymentsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/deployments/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.deployment_project_id),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.deployment_project_id),
+                    "/deployments/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -646,13 +699,18 @@ impl<'a> DeploymentProjectsDeploymentsCancelCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/deployments/{}/cancel/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.deployment_project_id),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.deployment_project_id),
+                    "/deployments/",
+                    &rt::encode_path(&self.id),
+                    "/cancel/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -707,6 +765,24 @@ impl<'a> DeploymentProjectsDeploymentsEventsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedDeploymentEventList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::DeploymentEvent>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedDeploymentEventList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -717,13 +793,18 @@ impl<'a> DeploymentProjectsDeploymentsEventsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/deployments/{}/events/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.deployment_project_id),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.deployment_project_id),
+                    "/deployments/",
+                    &rt::encode_path(&self.id),
+                    "/events/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -766,13 +847,18 @@ impl<'a> DeploymentProjectsDeploymentsLogsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/deployments/{}/logs/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.deployment_project_id),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.deployment_project_id),
+                    "/deployments/",
+                    &rt::encode_path(&self.id),
+                    "/logs/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -811,13 +897,18 @@ impl<'a> DeploymentProjectsDeploymentsRedeployCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/deployments/{}/redeploy/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.deployment_project_id),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.deployment_project_id),
+                    "/deployments/",
+                    &rt::encode_path(&self.id),
+                    "/redeploy/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -856,13 +947,18 @@ impl<'a> DeploymentProjectsDeploymentsRefreshPreviewCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/deployments/{}/refresh_preview/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.deployment_project_id),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.deployment_project_id),
+                    "/deployments/",
+                    &rt::encode_path(&self.id),
+                    "/refresh_preview/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -901,13 +997,18 @@ impl<'a> DeploymentProjectsDeploymentsRollbackCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/deployments/{}/rollback/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.deployment_project_id),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.deployment_project_id),
+                    "/deployments/",
+                    &rt::encode_path(&self.id),
+                    "/rollback/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -945,12 +1046,16 @@ impl<'a> DeploymentProjectsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -989,12 +1094,16 @@ impl<'a> DeploymentProjectsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1033,12 +1142,16 @@ impl<'a> DeploymentProjectsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1082,12 +1195,16 @@ impl<'a> DeploymentProjectsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1130,12 +1247,16 @@ impl<'a> DeploymentProjectsRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/{}/refresh/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/",
+                    &rt::encode_path(&self.id),
+                    "/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1178,11 +1299,14 @@ impl<'a> DeploymentProjectsDetectCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/deployment_projects/detect/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/deployment_projects/detect/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

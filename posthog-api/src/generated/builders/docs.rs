@@ -48,11 +48,14 @@ impl<'a> DocsSearchRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/mcp_tools/docs_search/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/mcp_tools/docs_search/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -351,6 +351,22 @@ impl<'a> EnvironmentsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedTeamBasicList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::TeamBasic>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedTeamBasicList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -361,11 +377,10 @@ impl<'a> EnvironmentsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/environments/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -410,11 +425,10 @@ impl<'a> EnvironmentsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/environments/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -455,12 +469,16 @@ impl<'a> EnvironmentsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -504,12 +522,16 @@ impl<'a> EnvironmentsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -550,12 +572,16 @@ impl<'a> EnvironmentsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -599,12 +625,16 @@ impl<'a> EnvironmentsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -645,12 +675,16 @@ impl<'a> EnvironmentsActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/activity/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/activity/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -694,12 +728,16 @@ impl<'a> EnvironmentsAddProductIntentPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/add_product_intent/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/add_product_intent/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -746,12 +784,16 @@ impl<'a> EnvironmentsCompleteProductOnboardingPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/complete_product_onboarding/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/complete_product_onboarding/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -792,12 +834,16 @@ impl<'a> EnvironmentsDefaultEvaluationContextsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/default_evaluation_contexts/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/default_evaluation_contexts/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -841,12 +887,16 @@ impl<'a> EnvironmentsDefaultEvaluationContextsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/default_evaluation_contexts/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/default_evaluation_contexts/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -887,12 +937,16 @@ impl<'a> EnvironmentsDefaultEvaluationContextsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/default_evaluation_contexts/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/default_evaluation_contexts/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -930,12 +984,16 @@ impl<'a> EnvironmentsDefaultReleaseConditionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/default_release_conditions/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/default_release_conditions/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -979,12 +1037,16 @@ impl<'a> EnvironmentsDefaultReleaseConditionsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/default_release_conditions/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/default_release_conditions/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1031,12 +1093,16 @@ impl<'a> EnvironmentsDeleteSecretTokenBackupPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/delete_secret_token_backup/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/delete_secret_token_backup/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1077,12 +1143,16 @@ impl<'a> EnvironmentsEventIngestionRestrictionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/event_ingestion_restrictions/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/event_ingestion_restrictions/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1120,12 +1190,16 @@ impl<'a> EnvironmentsExperimentsConfigRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/experiments_config/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/experiments_config/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1169,12 +1243,16 @@ impl<'a> EnvironmentsExperimentsConfigPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/experiments_config/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/experiments_config/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1221,12 +1299,16 @@ impl<'a> EnvironmentsGenerateConversationsPublicTokenCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/generate_conversations_public_token/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/generate_conversations_public_token/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1267,12 +1349,16 @@ impl<'a> EnvironmentsIsGeneratingDemoDataRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/is_generating_demo_data/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/is_generating_demo_data/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1316,12 +1402,16 @@ impl<'a> EnvironmentsResetTokenPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/reset_token/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/reset_token/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1368,12 +1458,16 @@ impl<'a> EnvironmentsRotateSecretTokenPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/rotate_secret_token/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/rotate_secret_token/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1414,12 +1508,16 @@ impl<'a> EnvironmentsSettingsAsOfRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/environments/{}/settings_as_of/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/environments/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/settings_as_of/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -1080,6 +1080,24 @@ impl<'a> EnvironmentsErrorTrackingReleasesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingReleaseList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingRelease>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingReleaseList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1090,11 +1108,18 @@ impl<'a> EnvironmentsErrorTrackingReleasesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/releases/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/releases/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1134,11 +1159,18 @@ impl<'a> EnvironmentsErrorTrackingReleasesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/releases/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/releases/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1177,12 +1209,20 @@ impl<'a> EnvironmentsErrorTrackingReleasesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/releases/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/releases/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1221,12 +1261,20 @@ impl<'a> EnvironmentsErrorTrackingReleasesUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/releases/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/releases/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1265,12 +1313,20 @@ impl<'a> EnvironmentsErrorTrackingReleasesDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/releases/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/releases/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1314,12 +1370,20 @@ impl<'a> EnvironmentsErrorTrackingReleasesPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/releases/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/releases/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1360,12 +1424,20 @@ impl<'a> EnvironmentsErrorTrackingReleasesHashRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/releases/hash/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.hash_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/releases/hash/",
+                    &rt::encode_path(&self.hash_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1441,6 +1513,24 @@ impl<'a> EnvironmentsErrorTrackingSymbolSetsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingSymbolSetList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingSymbolSet>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingSymbolSetList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1451,11 +1541,18 @@ impl<'a> EnvironmentsErrorTrackingSymbolSetsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/symbol_sets/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/symbol_sets/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1498,12 +1595,20 @@ impl<'a> EnvironmentsErrorTrackingSymbolSetsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/symbol_sets/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/symbol_sets/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1541,12 +1646,20 @@ impl<'a> EnvironmentsErrorTrackingSymbolSetsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/symbol_sets/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/symbol_sets/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1584,12 +1697,20 @@ impl<'a> EnvironmentsErrorTrackingSymbolSetsDownloadRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/symbol_sets/{}/download/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/symbol_sets/",
+                    &rt::encode_path(&self.id),
+                    "/download/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1628,12 +1749,20 @@ impl<'a> EnvironmentsErrorTrackingSymbolSetsFinishUploadUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/symbol_sets/{}/finish_upload/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/symbol_sets/",
+                    &rt::encode_path(&self.id),
+                    "/finish_upload/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1672,12 +1801,18 @@ impl<'a> EnvironmentsErrorTrackingSymbolSetsBulkDeleteCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/symbol_sets/bulk_delete/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/symbol_sets/bulk_delete/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1716,12 +1851,18 @@ impl<'a> EnvironmentsErrorTrackingSymbolSetsBulkFinishUploadCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/symbol_sets/bulk_finish_upload/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/symbol_sets/bulk_finish_upload/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1768,12 +1909,18 @@ impl<'a> EnvironmentsErrorTrackingSymbolSetsBulkStartUploadCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/symbol_sets/bulk_start_upload/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/error_tracking/symbol_sets/bulk_start_upload/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1817,6 +1964,24 @@ impl<'a> ErrorTrackingAssignmentRulesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingAssignmentRuleList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingAssignmentRule>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingAssignmentRuleList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1827,12 +1992,14 @@ impl<'a> ErrorTrackingAssignmentRulesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/assignment_rules/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/assignment_rules/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1872,12 +2039,14 @@ impl<'a> ErrorTrackingAssignmentRulesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/assignment_rules/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/assignment_rules/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1916,12 +2085,16 @@ impl<'a> ErrorTrackingAssignmentRulesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/assignment_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/assignment_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1968,12 +2141,16 @@ impl<'a> ErrorTrackingAssignmentRulesUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/assignment_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/assignment_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2014,12 +2191,16 @@ impl<'a> ErrorTrackingAssignmentRulesDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/assignment_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/assignment_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2066,12 +2247,16 @@ impl<'a> ErrorTrackingAssignmentRulesPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/assignment_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/assignment_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2120,12 +2305,14 @@ impl<'a> ErrorTrackingAssignmentRulesReorderPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/assignment_rules/reorder/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/assignment_rules/reorder/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2169,6 +2356,24 @@ impl<'a> ErrorTrackingFingerprintsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingFingerprintList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingFingerprint>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingFingerprintList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -2179,12 +2384,14 @@ impl<'a> ErrorTrackingFingerprintsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/fingerprints/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/fingerprints/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2224,12 +2431,16 @@ impl<'a> ErrorTrackingFingerprintsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/fingerprints/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/fingerprints/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2267,12 +2478,16 @@ impl<'a> ErrorTrackingFingerprintsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/fingerprints/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/fingerprints/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2315,12 +2530,14 @@ impl<'a> ErrorTrackingGitProviderFileLinksResolveGithubRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/git-provider-file-links/resolve_github/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/git-provider-file-links/resolve_github/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2367,12 +2584,14 @@ impl<'a> ErrorTrackingGitProviderFileLinksResolveGitlabRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/git-provider-file-links/resolve_gitlab/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/git-provider-file-links/resolve_gitlab/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2415,12 +2634,14 @@ impl<'a> ErrorTrackingGroupingRulesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/grouping_rules/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/grouping_rules/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2458,12 +2679,14 @@ impl<'a> ErrorTrackingGroupingRulesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/grouping_rules/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/grouping_rules/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2502,12 +2725,16 @@ impl<'a> ErrorTrackingGroupingRulesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/grouping_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/grouping_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2546,12 +2773,16 @@ impl<'a> ErrorTrackingGroupingRulesUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/grouping_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/grouping_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2590,12 +2821,16 @@ impl<'a> ErrorTrackingGroupingRulesDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/grouping_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/grouping_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2642,12 +2877,16 @@ impl<'a> ErrorTrackingGroupingRulesPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/grouping_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/grouping_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2696,12 +2935,14 @@ impl<'a> ErrorTrackingGroupingRulesReorderPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/grouping_rules/reorder/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/grouping_rules/reorder/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2745,6 +2986,24 @@ impl<'a> ErrorTrackingIssuesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingIssueFullList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingIssueFull>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingIssueFullList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -2755,11 +3014,14 @@ impl<'a> ErrorTrackingIssuesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2799,11 +3061,14 @@ impl<'a> ErrorTrackingIssuesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2842,12 +3107,16 @@ impl<'a> ErrorTrackingIssuesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2886,12 +3155,16 @@ impl<'a> ErrorTrackingIssuesUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2930,12 +3203,16 @@ impl<'a> ErrorTrackingIssuesDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2979,12 +3256,16 @@ impl<'a> ErrorTrackingIssuesPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3025,12 +3306,16 @@ impl<'a> ErrorTrackingIssuesActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/{}/activity/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                    &rt::encode_path(&self.id),
+                    "/activity/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3074,12 +3359,16 @@ impl<'a> ErrorTrackingIssuesAssignPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/{}/assign/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                    &rt::encode_path(&self.id),
+                    "/assign/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3121,12 +3410,16 @@ impl<'a> ErrorTrackingIssuesCohortUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/{}/cohort/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                    &rt::encode_path(&self.id),
+                    "/cohort/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3168,12 +3461,16 @@ impl<'a> ErrorTrackingIssuesMergeCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/{}/merge/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                    &rt::encode_path(&self.id),
+                    "/merge/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3220,12 +3517,16 @@ impl<'a> ErrorTrackingIssuesSplitCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/{}/split/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/",
+                    &rt::encode_path(&self.id),
+                    "/split/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3265,12 +3566,14 @@ impl<'a> ErrorTrackingIssuesAllActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/activity/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/activity/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3308,11 +3611,14 @@ impl<'a> ErrorTrackingIssuesBulkCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/bulk/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/bulk/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3350,12 +3656,14 @@ impl<'a> ErrorTrackingIssuesExistsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/exists/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/exists/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3392,12 +3700,14 @@ impl<'a> ErrorTrackingIssuesValuesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/issues/values/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/issues/values/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3435,11 +3745,14 @@ impl<'a> ErrorTrackingQueryIssueCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/query/issue/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/query/issue/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3480,12 +3793,14 @@ impl<'a> ErrorTrackingQueryIssueEventsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/query/issue_events/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/query/issue_events/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3534,12 +3849,14 @@ impl<'a> ErrorTrackingQueryIssuesListCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/query/issues/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/query/issues/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3583,6 +3900,24 @@ impl<'a> ErrorTrackingRecommendationsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingRecommendationList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingRecommendation>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingRecommendationList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -3593,12 +3928,14 @@ impl<'a> ErrorTrackingRecommendationsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/recommendations/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/recommendations/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3638,12 +3975,16 @@ impl<'a> ErrorTrackingRecommendationsDismissCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/recommendations/{}/dismiss/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/recommendations/",
+                    &rt::encode_path(&self.id),
+                    "/dismiss/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3681,12 +4022,16 @@ impl<'a> ErrorTrackingRecommendationsRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/recommendations/{}/refresh/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/recommendations/",
+                    &rt::encode_path(&self.id),
+                    "/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3724,12 +4069,16 @@ impl<'a> ErrorTrackingRecommendationsRestoreCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/recommendations/{}/restore/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/recommendations/",
+                    &rt::encode_path(&self.id),
+                    "/restore/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3766,12 +4115,14 @@ impl<'a> ErrorTrackingSettingsRetrieveSettingsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/settings/retrieve_settings/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/settings/retrieve_settings/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3814,12 +4165,14 @@ impl<'a> ErrorTrackingSettingsUpdateSettingsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/settings/update_settings/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/settings/update_settings/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3861,12 +4214,14 @@ impl<'a> ErrorTrackingSpikeDetectionConfigListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/spike_detection_config/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/spike_detection_config/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3914,12 +4269,14 @@ impl<'a> ErrorTrackingSpikeDetectionConfigUpdateConfigPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/spike_detection_config/update_config/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/spike_detection_config/update_config/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3963,6 +4320,24 @@ impl<'a> ErrorTrackingSpikeEventsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingSpikeEventList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingSpikeEvent>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingSpikeEventList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -3973,12 +4348,14 @@ impl<'a> ErrorTrackingSpikeEventsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/spike_events/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/spike_events/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4021,6 +4398,24 @@ impl<'a> ErrorTrackingStackFramesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingStackFrameList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingStackFrame>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingStackFrameList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -4031,12 +4426,14 @@ impl<'a> ErrorTrackingStackFramesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/stack_frames/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/stack_frames/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4076,12 +4473,16 @@ impl<'a> ErrorTrackingStackFramesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/stack_frames/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/stack_frames/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4119,12 +4520,16 @@ impl<'a> ErrorTrackingStackFramesDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/stack_frames/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/stack_frames/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4162,12 +4567,14 @@ impl<'a> ErrorTrackingStackFramesBatchGetCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/stack_frames/batch_get/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/stack_frames/batch_get/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4209,6 +4616,24 @@ impl<'a> ErrorTrackingSuppressionRulesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingSuppressionRuleList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingSuppressionRule>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingSuppressionRuleList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -4219,12 +4644,14 @@ impl<'a> ErrorTrackingSuppressionRulesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/suppression_rules/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/suppression_rules/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4274,12 +4701,14 @@ impl<'a> ErrorTrackingSuppressionRulesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/suppression_rules/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/suppression_rules/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4322,12 +4751,16 @@ impl<'a> ErrorTrackingSuppressionRulesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/suppression_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/suppression_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4368,12 +4801,16 @@ impl<'a> ErrorTrackingSuppressionRulesUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/suppression_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/suppression_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4412,12 +4849,16 @@ impl<'a> ErrorTrackingSuppressionRulesDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/suppression_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/suppression_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4466,12 +4907,16 @@ impl<'a> ErrorTrackingSuppressionRulesPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/suppression_rules/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/suppression_rules/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4520,12 +4965,14 @@ impl<'a> ErrorTrackingSuppressionRulesReorderPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/error_tracking/suppression_rules/reorder/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/suppression_rules/reorder/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4569,6 +5016,24 @@ impl<'a> ErrorTrackingReleasesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingReleaseList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingRelease>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingReleaseList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -4579,11 +5044,14 @@ impl<'a> ErrorTrackingReleasesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/releases/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/releases/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4623,11 +5091,14 @@ impl<'a> ErrorTrackingReleasesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/releases/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/releases/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4666,12 +5137,16 @@ impl<'a> ErrorTrackingReleasesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/releases/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/releases/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4710,12 +5185,16 @@ impl<'a> ErrorTrackingReleasesUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/releases/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/releases/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4754,12 +5233,16 @@ impl<'a> ErrorTrackingReleasesDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/releases/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/releases/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4803,12 +5286,16 @@ impl<'a> ErrorTrackingReleasesPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/releases/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/releases/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4849,12 +5336,16 @@ impl<'a> ErrorTrackingReleasesHashRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/releases/hash/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.hash_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/releases/hash/",
+                    &rt::encode_path(&self.hash_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4930,6 +5421,24 @@ impl<'a> ErrorTrackingSymbolSetsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedErrorTrackingSymbolSetList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ErrorTrackingSymbolSet>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedErrorTrackingSymbolSetList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -4940,11 +5449,14 @@ impl<'a> ErrorTrackingSymbolSetsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/symbol_sets/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/symbol_sets/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -4987,12 +5499,16 @@ impl<'a> ErrorTrackingSymbolSetsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/symbol_sets/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/symbol_sets/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5030,12 +5546,16 @@ impl<'a> ErrorTrackingSymbolSetsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/symbol_sets/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/symbol_sets/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5073,12 +5593,16 @@ impl<'a> ErrorTrackingSymbolSetsDownloadRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/symbol_sets/{}/download/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/symbol_sets/",
+                    &rt::encode_path(&self.id),
+                    "/download/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5117,12 +5641,16 @@ impl<'a> ErrorTrackingSymbolSetsFinishUploadUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/symbol_sets/{}/finish_upload/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/symbol_sets/",
+                    &rt::encode_path(&self.id),
+                    "/finish_upload/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5161,12 +5689,14 @@ impl<'a> ErrorTrackingSymbolSetsBulkDeleteCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/symbol_sets/bulk_delete/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/symbol_sets/bulk_delete/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5205,12 +5735,14 @@ impl<'a> ErrorTrackingSymbolSetsBulkFinishUploadCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/symbol_sets/bulk_finish_upload/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/symbol_sets/bulk_finish_upload/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -5257,12 +5789,14 @@ impl<'a> ErrorTrackingSymbolSetsBulkStartUploadCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/error_tracking/symbol_sets/bulk_start_upload/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/error_tracking/symbol_sets/bulk_start_upload/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -81,11 +81,10 @@ impl<'a> EventFilterRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/event_filter/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&project_id), "/event_filter/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -128,11 +127,10 @@ impl<'a> EventFilterCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/event_filter/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&project_id), "/event_filter/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -172,11 +170,14 @@ impl<'a> EventFilterMetricsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/event_filter/metrics/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/event_filter/metrics/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -213,12 +214,14 @@ impl<'a> EventFilterMetricsTotalsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/event_filter/metrics/totals/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/event_filter/metrics/totals/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

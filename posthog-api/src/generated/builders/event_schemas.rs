@@ -90,6 +90,22 @@ impl<'a> EventSchemasListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedEventSchemaList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::EventSchema>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedEventSchemaList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -100,11 +116,10 @@ impl<'a> EventSchemasListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_schemas/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/event_schemas/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -144,11 +159,10 @@ impl<'a> EventSchemasCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_schemas/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/event_schemas/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -188,12 +202,16 @@ impl<'a> EventSchemasUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_schemas/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_schemas/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -232,12 +250,16 @@ impl<'a> EventSchemasDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_schemas/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_schemas/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -281,12 +303,16 @@ impl<'a> EventSchemasPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/event_schemas/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/event_schemas/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

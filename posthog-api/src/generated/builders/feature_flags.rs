@@ -466,6 +466,22 @@ impl<'a> FeatureFlagsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedFeatureFlagList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::FeatureFlag>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedFeatureFlagList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -476,11 +492,10 @@ impl<'a> FeatureFlagsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/feature_flags/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -538,11 +553,10 @@ impl<'a> FeatureFlagsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/feature_flags/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -583,12 +597,16 @@ impl<'a> FeatureFlagsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -627,12 +645,16 @@ impl<'a> FeatureFlagsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -671,12 +693,16 @@ impl<'a> FeatureFlagsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -723,12 +749,16 @@ impl<'a> FeatureFlagsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -773,6 +803,24 @@ impl<'a> FeatureFlagsActivityRetrieveRequest<'a> {
     ) -> crate::Result<crate::types::ActivityLogPaginatedResponse> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ActivityLogEntry>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ActivityLogPaginatedResponse>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -783,12 +831,16 @@ impl<'a> FeatureFlagsActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/activity/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/activity/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -829,12 +881,16 @@ impl<'a> FeatureFlagsCreateStaticCohortForFlagCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/create_static_cohort_for_flag/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/create_static_cohort_for_flag/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -874,12 +930,16 @@ impl<'a> FeatureFlagsDashboardCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/dashboard/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/dashboard/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -918,12 +978,16 @@ impl<'a> FeatureFlagsDependentFlagsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/dependent_flags/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/dependent_flags/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -962,12 +1026,16 @@ impl<'a> FeatureFlagsEnrichUsageDashboardCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/enrich_usage_dashboard/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/enrich_usage_dashboard/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1006,12 +1074,16 @@ impl<'a> FeatureFlagsRemoteConfigRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/remote_config/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/remote_config/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1049,12 +1121,16 @@ impl<'a> FeatureFlagsStatusRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/status/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/status/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1103,12 +1179,16 @@ impl<'a> FeatureFlagsTestEvaluationCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/test_evaluation/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/test_evaluation/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1150,13 +1230,18 @@ impl<'a> FeatureFlagsVersionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/{}/versions/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string()), rt::encode_path(& self
-                    .version_number.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/versions/",
+                    &rt::encode_path(&self.version_number.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1197,6 +1282,24 @@ impl<'a> FeatureFlagsAllActivityRetrieveRequest<'a> {
     ) -> crate::Result<crate::types::ActivityLogPaginatedResponse> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ActivityLogEntry>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ActivityLogPaginatedResponse>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1207,11 +1310,14 @@ impl<'a> FeatureFlagsAllActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/activity/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/activity/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1251,11 +1357,14 @@ impl<'a> FeatureFlagsBulkDeleteCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/bulk_delete/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/bulk_delete/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1294,11 +1403,14 @@ impl<'a> FeatureFlagsBulkKeysCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/bulk_keys/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/bulk_keys/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1337,11 +1449,14 @@ impl<'a> FeatureFlagsBulkUpdateTagsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/bulk_update_tags/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/bulk_update_tags/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1386,12 +1501,14 @@ impl<'a> FeatureFlagsEvaluationReasonsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/evaluation_reasons/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/evaluation_reasons/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1436,11 +1553,14 @@ impl<'a> FeatureFlagsLocalEvaluationRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/local_evaluation/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/local_evaluation/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1478,11 +1598,14 @@ impl<'a> FeatureFlagsMatchingIdsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/matching_ids/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/matching_ids/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1525,11 +1648,14 @@ impl<'a> FeatureFlagsMyFlagsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/my_flags/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/my_flags/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1568,12 +1694,14 @@ impl<'a> FeatureFlagsUserBlastRadiusCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/feature_flags/user_blast_radius/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/feature_flags/user_blast_radius/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -80,11 +80,10 @@ impl<'a> GroupsTypesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups_types/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/groups_types/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -122,12 +121,16 @@ impl<'a> GroupsTypesDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups_types/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.group_type_index.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/groups_types/",
+                    &rt::encode_path(&self.group_type_index.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -170,12 +173,14 @@ impl<'a> GroupsTypesCreateDetailDashboardUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups_types/create_detail_dashboard/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/groups_types/create_detail_dashboard/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -221,12 +226,14 @@ impl<'a> GroupsTypesSetDefaultColumnsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups_types/set_default_columns/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/groups_types/set_default_columns/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -272,11 +279,14 @@ impl<'a> GroupsTypesUpdateMetadataPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/groups_types/update_metadata/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/groups_types/update_metadata/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

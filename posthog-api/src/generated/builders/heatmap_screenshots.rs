@@ -58,12 +58,20 @@ impl<'a> EnvironmentsHeatmapScreenshotsContentRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/heatmap_screenshots/{}/content/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/heatmap_screenshots/",
+                    &rt::encode_path(&self.id),
+                    "/content/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -101,12 +109,16 @@ impl<'a> HeatmapScreenshotsContentRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/heatmap_screenshots/{}/content/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/heatmap_screenshots/",
+                    &rt::encode_path(&self.id),
+                    "/content/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

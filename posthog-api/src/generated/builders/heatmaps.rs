@@ -76,6 +76,24 @@ impl<'a> EnvironmentsHeatmapsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedHeatmapsResponseList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::HeatmapsResponse>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedHeatmapsResponseList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -86,11 +104,14 @@ impl<'a> EnvironmentsHeatmapsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/heatmaps/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&environment_id), "/heatmaps/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -129,11 +150,18 @@ impl<'a> EnvironmentsHeatmapsEventsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/heatmaps/events/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/heatmaps/events/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -174,6 +202,24 @@ impl<'a> HeatmapsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedHeatmapsResponseList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::HeatmapsResponse>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedHeatmapsResponseList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -184,12 +230,8 @@ impl<'a> HeatmapsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/heatmaps/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/heatmaps/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -227,11 +269,10 @@ impl<'a> HeatmapsEventsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/heatmaps/events/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/heatmaps/events/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -90,6 +90,24 @@ impl<'a> HogFunctionTemplatesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedHogFunctionTemplateList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::HogFunctionTemplate>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedHogFunctionTemplateList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -100,11 +118,14 @@ impl<'a> HogFunctionTemplatesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/hog_function_templates/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/hog_function_templates/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -147,12 +168,16 @@ impl<'a> HogFunctionTemplatesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/hog_function_templates/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.template_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/hog_function_templates/",
+                    &rt::encode_path(&self.template_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -203,6 +228,24 @@ impl<'a> PublicHogFunctionTemplatesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedHogFunctionTemplateList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::HogFunctionTemplate>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedHogFunctionTemplateList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -212,9 +255,9 @@ impl<'a> PublicHogFunctionTemplatesListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/public_hog_function_templates/",),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/public_hog_function_templates/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);

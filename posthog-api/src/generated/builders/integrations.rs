@@ -855,6 +855,24 @@ impl<'a> EnvironmentsIntegrationsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedIntegrationConfigList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::IntegrationConfig>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedIntegrationConfigList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -865,11 +883,18 @@ impl<'a> EnvironmentsIntegrationsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -910,11 +935,18 @@ impl<'a> EnvironmentsIntegrationsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -953,12 +985,20 @@ impl<'a> EnvironmentsIntegrationsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -996,12 +1036,20 @@ impl<'a> EnvironmentsIntegrationsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1039,12 +1087,20 @@ impl<'a> EnvironmentsIntegrationsAnthropicManagedAgentEnvsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/anthropic_managed_agent_environments/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/anthropic_managed_agent_environments/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1082,12 +1138,20 @@ impl<'a> EnvironmentsIntegrationsAnthropicManagedAgentVaultsRetrieveRequest<'a> 
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/anthropic_managed_agent_vaults/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/anthropic_managed_agent_vaults/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1125,12 +1189,20 @@ impl<'a> EnvironmentsIntegrationsAnthropicManagedAgentsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/anthropic_managed_agents/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/anthropic_managed_agents/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1168,12 +1240,20 @@ impl<'a> EnvironmentsIntegrationsChannelsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/channels/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/channels/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1211,12 +1291,20 @@ impl<'a> EnvironmentsIntegrationsClickupListsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/clickup_lists/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/clickup_lists/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1254,12 +1342,20 @@ impl<'a> EnvironmentsIntegrationsClickupSpacesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/clickup_spaces/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/clickup_spaces/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1297,12 +1393,20 @@ impl<'a> EnvironmentsIntegrationsClickupWorkspacesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/clickup_workspaces/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/clickup_workspaces/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1346,12 +1450,20 @@ impl<'a> EnvironmentsIntegrationsEmailPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/email/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/email/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1393,12 +1505,20 @@ impl<'a> EnvironmentsIntegrationsEmailVerifyCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/email/verify/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/email/verify/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1456,12 +1576,20 @@ impl<'a> EnvironmentsIntegrationsGithubBranchesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/github_branches/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/github_branches/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1521,12 +1649,20 @@ impl<'a> EnvironmentsIntegrationsGithubReposRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/github_repos/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/github_repos/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1567,12 +1703,20 @@ impl<'a> EnvironmentsIntegrationsGithubReposRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/github_repos/refresh/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/github_repos/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1610,12 +1754,20 @@ impl<'a> EnvironmentsIntegrationsGoogleAccessibleAccountsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/google_accessible_accounts/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/google_accessible_accounts/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1653,12 +1805,20 @@ impl<'a> EnvironmentsIntegrationsGoogleConversionActionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/google_conversion_actions/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/google_conversion_actions/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1696,12 +1856,20 @@ impl<'a> EnvironmentsIntegrationsJiraProjectsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/jira_projects/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/jira_projects/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1739,12 +1907,20 @@ impl<'a> EnvironmentsIntegrationsLinearTeamsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/linear_teams/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/linear_teams/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1782,12 +1958,20 @@ impl<'a> EnvironmentsIntegrationsLinkedinAdsAccountsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/linkedin_ads_accounts/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/linkedin_ads_accounts/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1825,12 +2009,20 @@ impl<'a> EnvironmentsIntegrationsLinkedinAdsConversionRulesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/linkedin_ads_conversion_rules/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/linkedin_ads_conversion_rules/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1868,12 +2060,20 @@ impl<'a> EnvironmentsIntegrationsTwilioPhoneNumbersRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/{}/twilio_phone_numbers/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/twilio_phone_numbers/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1910,11 +2110,18 @@ impl<'a> EnvironmentsIntegrationsAuthorizeRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/authorize/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/authorize/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1952,12 +2159,18 @@ impl<'a> EnvironmentsIntegrationsDomainConnectApplyUrlCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/domain-connect/apply-url/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/domain-connect/apply-url/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1995,12 +2208,18 @@ impl<'a> EnvironmentsIntegrationsDomainConnectCheckRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/domain-connect/check/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/domain-connect/check/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2038,12 +2257,18 @@ impl<'a> EnvironmentsIntegrationsGithubLinkExistingCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/github/link_existing/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/github/link_existing/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2082,12 +2307,18 @@ impl<'a> EnvironmentsIntegrationsGithubOauthAuthorizeCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/integrations/github/oauth_authorize/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/integrations/github/oauth_authorize/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2129,6 +2360,24 @@ impl<'a> RoleExternalReferencesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedRoleExternalReferenceList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::RoleExternalReference>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedRoleExternalReferenceList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -2138,12 +2387,17 @@ impl<'a> RoleExternalReferencesListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/role_external_references/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/role_external_references/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -2180,12 +2434,17 @@ impl<'a> RoleExternalReferencesCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/role_external_references/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/role_external_references/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -2221,13 +2480,19 @@ impl<'a> RoleExternalReferencesDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/role_external_references/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/role_external_references/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -2275,12 +2540,17 @@ impl<'a> RoleExternalReferencesLookupRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/role_external_references/lookup/",
-                rt::encode_path(& rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/role_external_references/lookup/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("provider", Some(&self.provider), true);
@@ -2368,6 +2638,24 @@ impl<'a> IntegrationsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedIntegrationConfigList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::IntegrationConfig>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedIntegrationConfigList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -2378,11 +2666,10 @@ impl<'a> IntegrationsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/integrations/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2423,11 +2710,10 @@ impl<'a> IntegrationsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/integrations/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2466,12 +2752,16 @@ impl<'a> IntegrationsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2509,12 +2799,16 @@ impl<'a> IntegrationsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2552,12 +2846,16 @@ impl<'a> IntegrationsAnthropicManagedAgentEnvsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/anthropic_managed_agent_environments/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/anthropic_managed_agent_environments/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2595,12 +2893,16 @@ impl<'a> IntegrationsAnthropicManagedAgentVaultsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/anthropic_managed_agent_vaults/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/anthropic_managed_agent_vaults/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2638,12 +2940,16 @@ impl<'a> IntegrationsAnthropicManagedAgentsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/anthropic_managed_agents/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/anthropic_managed_agents/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2681,12 +2987,16 @@ impl<'a> IntegrationsChannelsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/channels/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/channels/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2724,12 +3034,16 @@ impl<'a> IntegrationsClickupListsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/clickup_lists/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/clickup_lists/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2767,12 +3081,16 @@ impl<'a> IntegrationsClickupSpacesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/clickup_spaces/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/clickup_spaces/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2810,12 +3128,16 @@ impl<'a> IntegrationsClickupWorkspacesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/clickup_workspaces/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/clickup_workspaces/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2859,12 +3181,16 @@ impl<'a> IntegrationsEmailPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/email/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/email/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2906,12 +3232,16 @@ impl<'a> IntegrationsEmailVerifyCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/email/verify/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/email/verify/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -2969,12 +3299,16 @@ impl<'a> IntegrationsGithubBranchesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/github_branches/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/github_branches/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3034,12 +3368,16 @@ impl<'a> IntegrationsGithubReposRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/github_repos/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/github_repos/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3080,12 +3418,16 @@ impl<'a> IntegrationsGithubReposRefreshCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/github_repos/refresh/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/github_repos/refresh/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3123,12 +3465,16 @@ impl<'a> IntegrationsGoogleAccessibleAccountsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/google_accessible_accounts/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/google_accessible_accounts/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3166,12 +3512,16 @@ impl<'a> IntegrationsGoogleConversionActionsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/google_conversion_actions/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/google_conversion_actions/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3209,12 +3559,16 @@ impl<'a> IntegrationsJiraProjectsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/jira_projects/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/jira_projects/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3252,12 +3606,16 @@ impl<'a> IntegrationsLinearTeamsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/linear_teams/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/linear_teams/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3295,12 +3653,16 @@ impl<'a> IntegrationsLinkedinAdsAccountsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/linkedin_ads_accounts/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/linkedin_ads_accounts/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3338,12 +3700,16 @@ impl<'a> IntegrationsLinkedinAdsConversionRulesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/linkedin_ads_conversion_rules/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/linkedin_ads_conversion_rules/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3381,12 +3747,16 @@ impl<'a> IntegrationsTwilioPhoneNumbersRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/{}/twilio_phone_numbers/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id.to_string()),
+                    "/twilio_phone_numbers/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3423,11 +3793,14 @@ impl<'a> IntegrationsAuthorizeRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/authorize/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/authorize/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3465,12 +3838,14 @@ impl<'a> IntegrationsDomainConnectApplyUrlCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/domain-connect/apply-url/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/domain-connect/apply-url/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3508,12 +3883,14 @@ impl<'a> IntegrationsDomainConnectCheckRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/domain-connect/check/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/domain-connect/check/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3551,12 +3928,14 @@ impl<'a> IntegrationsGithubLinkExistingCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/github/link_existing/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/github/link_existing/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -3595,12 +3974,14 @@ impl<'a> IntegrationsGithubOauthAuthorizeCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/integrations/github/oauth_authorize/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/integrations/github/oauth_authorize/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

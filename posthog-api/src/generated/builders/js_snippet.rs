@@ -64,11 +64,10 @@ impl<'a> JsSnippetResolveRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/js-snippet/resolve/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/js-snippet/resolve/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -107,11 +106,10 @@ impl<'a> JsSnippetVersionRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/js-snippet/version/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/js-snippet/version/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -156,11 +154,10 @@ impl<'a> JsSnippetVersionPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/js-snippet/version/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/js-snippet/version/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

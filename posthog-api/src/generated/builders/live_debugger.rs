@@ -112,6 +112,24 @@ impl<'a> LiveDebuggerBreakpointsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedLiveDebuggerBreakpointList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::LiveDebuggerBreakpoint>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedLiveDebuggerBreakpointList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -122,11 +140,14 @@ impl<'a> LiveDebuggerBreakpointsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/live_debugger_breakpoints/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/live_debugger_breakpoints/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -168,11 +189,14 @@ impl<'a> LiveDebuggerBreakpointsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/live_debugger_breakpoints/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/live_debugger_breakpoints/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -228,12 +252,14 @@ impl<'a> LiveDebuggerBreakpointsActiveRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/live_debugger_breakpoints/active/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/live_debugger_breakpoints/active/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -291,12 +317,14 @@ impl<'a> LiveDebuggerBreakpointsBreakpointHitsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/live_debugger_breakpoints/breakpoint_hits/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/live_debugger_breakpoints/breakpoint_hits/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -88,12 +88,16 @@ impl<'a> LiveDebuggerBreakpointsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/live_debugger_breakpoints/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/live_debugger_breakpoints/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -132,12 +136,16 @@ impl<'a> LiveDebuggerBreakpointsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/live_debugger_breakpoints/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/live_debugger_breakpoints/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -176,12 +184,16 @@ impl<'a> LiveDebuggerBreakpointsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/live_debugger_breakpoints/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/live_debugger_breakpoints/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -225,12 +237,16 @@ impl<'a> LiveDebuggerBreakpointsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/live_debugger_breakpoints/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/live_debugger_breakpoints/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -46,12 +46,14 @@ impl<'a> MaxToolsCreateAndQueryInsightCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/max_tools/create_and_query_insight/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/max_tools/create_and_query_insight/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -335,6 +335,24 @@ impl<'a> NotebooksListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedNotebookMinimalList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::NotebookMinimal>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedNotebookMinimalList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -345,12 +363,8 @@ impl<'a> NotebooksListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/notebooks/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/notebooks/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -399,12 +413,8 @@ impl<'a> NotebooksCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/notebooks/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/notebooks/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -444,12 +454,16 @@ impl<'a> NotebooksRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -493,12 +507,16 @@ impl<'a> NotebooksUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -539,12 +557,16 @@ impl<'a> NotebooksDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -588,12 +610,16 @@ impl<'a> NotebooksPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -634,12 +660,16 @@ impl<'a> NotebooksActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/activity/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/activity/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -678,12 +708,16 @@ impl<'a> NotebooksCollabSaveCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/collab/save/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/collab/save/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -722,12 +756,16 @@ impl<'a> NotebooksCollabStreamRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/collab/stream/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/collab/stream/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -771,12 +809,16 @@ impl<'a> NotebooksHogqlExecuteCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/hogql/execute/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/hogql/execute/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -823,12 +865,16 @@ impl<'a> NotebooksKernelConfigCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/kernel/config/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/kernel/config/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -869,12 +915,16 @@ impl<'a> NotebooksKernelDataframeRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/kernel/dataframe/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/kernel/dataframe/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -918,12 +968,16 @@ impl<'a> NotebooksKernelExecuteCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/kernel/execute/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/kernel/execute/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -970,12 +1024,16 @@ impl<'a> NotebooksKernelExecuteStreamCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/kernel/execute/stream/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/kernel/execute/stream/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1022,12 +1080,16 @@ impl<'a> NotebooksKernelRestartCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/kernel/restart/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/kernel/restart/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1074,12 +1136,16 @@ impl<'a> NotebooksKernelStartCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/kernel/start/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/kernel/start/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1120,12 +1186,16 @@ impl<'a> NotebooksKernelStatusRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/kernel/status/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/kernel/status/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1169,12 +1239,16 @@ impl<'a> NotebooksKernelStopCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/{}/kernel/stop/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/",
+                    &rt::encode_path(&self.short_id),
+                    "/kernel/stop/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1214,11 +1288,10 @@ impl<'a> NotebooksAllActivityRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/activity/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/notebooks/activity/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1255,11 +1328,14 @@ impl<'a> NotebooksRecordingCommentsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/notebooks/recording_comments/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/notebooks/recording_comments/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

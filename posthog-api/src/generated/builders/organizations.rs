@@ -126,6 +126,24 @@ impl<'a> OrgOrganizationsIntegrationsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedOrganizationIntegrationList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::OrganizationIntegration>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedOrganizationIntegrationList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -135,12 +153,17 @@ impl<'a> OrgOrganizationsIntegrationsListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/integrations/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/integrations/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -177,13 +200,19 @@ impl<'a> OrgOrganizationsIntegrationsRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/integrations/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -218,13 +247,19 @@ impl<'a> OrgOrganizationIntegrationsDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/integrations/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -265,13 +300,19 @@ impl<'a> IntegrationsEnvironmentMappingPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/integrations/{}/environment-mapping/",
-                rt::encode_path(& rt::organization_id(client, self.organization_id)),
-                rt::encode_path(& self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/integrations/",
+                    &rt::encode_path(&self.id),
+                    "/environment-mapping/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {

@@ -347,6 +347,24 @@ impl<'a> ApprovalPoliciesListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedApprovalPolicyList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ApprovalPolicy>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedApprovalPolicyList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -357,11 +375,14 @@ impl<'a> ApprovalPoliciesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/approval_policies/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/approval_policies/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -401,11 +422,14 @@ impl<'a> ApprovalPoliciesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/approval_policies/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/approval_policies/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -444,12 +468,16 @@ impl<'a> ApprovalPoliciesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/approval_policies/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/approval_policies/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -488,12 +516,16 @@ impl<'a> ApprovalPoliciesUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/approval_policies/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/approval_policies/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -532,12 +564,16 @@ impl<'a> ApprovalPoliciesDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/approval_policies/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/approval_policies/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -581,12 +617,16 @@ impl<'a> ApprovalPoliciesPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/approval_policies/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/approval_policies/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -658,6 +698,22 @@ impl<'a> ChangeRequestsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedChangeRequestList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ChangeRequest>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedChangeRequestList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -668,11 +724,14 @@ impl<'a> ChangeRequestsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/change_requests/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/change_requests/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -717,12 +776,16 @@ impl<'a> ChangeRequestsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/change_requests/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/change_requests/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -766,12 +829,16 @@ impl<'a> ChangeRequestsApproveCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/change_requests/{}/approve/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/change_requests/",
+                    &rt::encode_path(&self.id),
+                    "/approve/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -818,12 +885,16 @@ impl<'a> ChangeRequestsCancelCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/change_requests/{}/cancel/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/change_requests/",
+                    &rt::encode_path(&self.id),
+                    "/cancel/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -870,12 +941,16 @@ impl<'a> ChangeRequestsRejectCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/change_requests/{}/reject/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/change_requests/",
+                    &rt::encode_path(&self.id),
+                    "/reject/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -909,6 +984,22 @@ impl<'a> ListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedOrganizationList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Organization>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedOrganizationList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -918,7 +1009,7 @@ impl<'a> ListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(format!("/api/organizations/",));
+        let path: crate::Result<String> = { Ok(["/api/organizations/"].concat()) };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -947,7 +1038,7 @@ impl<'a> CreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(format!("/api/organizations/",));
+        let path: crate::Result<String> = { Ok(["/api/organizations/"].concat()) };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -975,9 +1066,9 @@ impl<'a> RetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/organizations/{}/", rt::encode_path(& self.id)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/organizations/", &rt::encode_path(&self.id), "/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -1005,9 +1096,9 @@ impl<'a> UpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/organizations/{}/", rt::encode_path(& self.id)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/organizations/", &rt::encode_path(&self.id), "/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -1035,9 +1126,9 @@ impl<'a> DestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/organizations/{}/", rt::encode_path(& self.id)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/organizations/", &rt::encode_path(&self.id), "/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -1070,9 +1161,9 @@ impl<'a> PartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/organizations/{}/", rt::encode_path(& self.id)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/organizations/", &rt::encode_path(&self.id), "/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -1113,6 +1204,24 @@ impl<'a> RolesRoleMembershipsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedRoleMembershipList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::RoleMembership>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedRoleMembershipList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1122,13 +1231,19 @@ impl<'a> RolesRoleMembershipsListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/roles/{}/role_memberships/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.role_id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/roles/",
+                    &rt::encode_path(&self.role_id),
+                    "/role_memberships/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.query("limit", self.limit.as_ref(), true);
@@ -1166,13 +1281,19 @@ impl<'a> RolesRoleMembershipsCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/roles/{}/role_memberships/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.role_id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/roles/",
+                    &rt::encode_path(&self.role_id),
+                    "/role_memberships/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -1209,13 +1330,21 @@ impl<'a> RolesRoleMembershipsRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/roles/{}/role_memberships/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.role_id), rt::encode_path(& self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/roles/",
+                    &rt::encode_path(&self.role_id),
+                    "/role_memberships/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -1251,13 +1380,21 @@ impl<'a> RolesRoleMembershipsDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/roles/{}/role_memberships/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.role_id), rt::encode_path(& self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/roles/",
+                    &rt::encode_path(&self.role_id),
+                    "/role_memberships/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -1291,12 +1428,17 @@ impl<'a> WelcomeCurrentRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/welcome/current/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/welcome/current/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -1411,6 +1553,22 @@ impl<'a> AdvancedActivityLogsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedActivityLogList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ActivityLog>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedActivityLogList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1421,11 +1579,14 @@ impl<'a> AdvancedActivityLogsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/advanced_activity_logs/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/advanced_activity_logs/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1477,12 +1638,14 @@ impl<'a> AdvancedActivityLogsAvailableFiltersRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/advanced_activity_logs/available_filters/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/advanced_activity_logs/available_filters/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1520,11 +1683,14 @@ impl<'a> AdvancedActivityLogsExportCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/advanced_activity_logs/export/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/advanced_activity_logs/export/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1554,9 +1720,9 @@ impl<'a> UserHomeSettingsRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/user_home_settings/{}/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/user_home_settings/", &rt::encode_path(&self.uuid), "/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -1589,9 +1755,9 @@ impl<'a> UserHomeSettingsPartialUpdateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/user_home_settings/{}/", rt::encode_path(& self.uuid)),
-        );
+        let path: crate::Result<String> = {
+            Ok(["/api/user_home_settings/", &rt::encode_path(&self.uuid), "/"].concat())
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {

@@ -64,6 +64,24 @@ impl<'a> EnvironmentsPluginConfigsLogsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedPluginLogEntryList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PluginLogEntry>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedPluginLogEntryList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -74,12 +92,20 @@ impl<'a> EnvironmentsPluginConfigsLogsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/plugin_configs/{}/logs/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.plugin_config_id.to_string())
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/plugin_configs/",
+                    &rt::encode_path(&self.plugin_config_id.to_string()),
+                    "/logs/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -121,6 +147,24 @@ impl<'a> PluginConfigsLogsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedPluginLogEntryList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PluginLogEntry>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedPluginLogEntryList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -131,12 +175,16 @@ impl<'a> PluginConfigsLogsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/plugin_configs/{}/logs/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.plugin_config_id.to_string())
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/plugin_configs/",
+                    &rt::encode_path(&self.plugin_config_id.to_string()),
+                    "/logs/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

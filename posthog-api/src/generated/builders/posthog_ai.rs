@@ -53,12 +53,16 @@ impl<'a> McpToolsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/mcp_tools/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.tool_name)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/mcp_tools/",
+                    &rt::encode_path(&self.tool_name),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

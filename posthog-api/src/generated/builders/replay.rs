@@ -437,6 +437,24 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedSessionRecordingPlaylistList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::SessionRecordingPlaylist>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedSessionRecordingPlaylistList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -447,12 +465,18 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recording_playlists/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recording_playlists/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -499,12 +523,18 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recording_playlists/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recording_playlists/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -545,12 +575,20 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recording_playlists/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -594,12 +632,20 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recording_playlists/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -640,12 +686,20 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recording_playlists/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -689,12 +743,20 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recording_playlists/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -735,12 +797,20 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsRecordingsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recording_playlists/{}/recordings/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/recordings/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -785,13 +855,22 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsRecordingsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recording_playlists/{}/recordings/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.short_id),
-                    rt::encode_path(& self.session_recording_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/recordings/",
+                    &rt::encode_path(&self.session_recording_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -833,13 +912,22 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsRecordingsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recording_playlists/{}/recordings/{}/",
-                    rt::encode_path(& rt::project_id(client, self.environment_id,
-                    "environment_id") ?), rt::encode_path(& self.short_id),
-                    rt::encode_path(& self.session_recording_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/recordings/",
+                    &rt::encode_path(&self.session_recording_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -880,6 +968,24 @@ impl<'a> EnvironmentsSessionRecordingsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedSessionRecordingList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::SessionRecording>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedSessionRecordingList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -890,11 +996,18 @@ impl<'a> EnvironmentsSessionRecordingsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recordings/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recordings/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -934,12 +1047,20 @@ impl<'a> EnvironmentsSessionRecordingsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recordings/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -983,12 +1104,20 @@ impl<'a> EnvironmentsSessionRecordingsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recordings/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1029,12 +1158,20 @@ impl<'a> EnvironmentsSessionRecordingsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recordings/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1078,12 +1215,20 @@ impl<'a> EnvironmentsSessionRecordingsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_recordings/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1124,12 +1269,14 @@ impl<'a> CreateSessionSummariesIndividuallyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_summaries/create_session_summaries_individually/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/session_summaries/create_session_summaries_individually/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1183,6 +1330,24 @@ impl<'a> SessionRecordingPlaylistsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedSessionRecordingPlaylistList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::SessionRecordingPlaylist>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedSessionRecordingPlaylistList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1193,11 +1358,14 @@ impl<'a> SessionRecordingPlaylistsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recording_playlists/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recording_playlists/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1244,11 +1412,14 @@ impl<'a> SessionRecordingPlaylistsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recording_playlists/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recording_playlists/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1289,12 +1460,16 @@ impl<'a> SessionRecordingPlaylistsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recording_playlists/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1338,12 +1513,16 @@ impl<'a> SessionRecordingPlaylistsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recording_playlists/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1384,12 +1563,16 @@ impl<'a> SessionRecordingPlaylistsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recording_playlists/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1433,12 +1616,16 @@ impl<'a> SessionRecordingPlaylistsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recording_playlists/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1479,12 +1666,16 @@ impl<'a> SessionRecordingPlaylistsRecordingsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recording_playlists/{}/recordings/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.short_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/recordings/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1529,13 +1720,18 @@ impl<'a> SessionRecordingPlaylistsRecordingsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recording_playlists/{}/recordings/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.short_id), rt::encode_path(&
-                    self.session_recording_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/recordings/",
+                    &rt::encode_path(&self.session_recording_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1577,13 +1773,18 @@ impl<'a> SessionRecordingPlaylistsRecordingsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recording_playlists/{}/recordings/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.short_id), rt::encode_path(&
-                    self.session_recording_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recording_playlists/",
+                    &rt::encode_path(&self.short_id),
+                    "/recordings/",
+                    &rt::encode_path(&self.session_recording_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1624,6 +1825,24 @@ impl<'a> SessionRecordingsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedSessionRecordingList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::SessionRecording>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedSessionRecordingList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1634,11 +1853,10 @@ impl<'a> SessionRecordingsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recordings/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/session_recordings/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1678,12 +1896,16 @@ impl<'a> SessionRecordingsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recordings/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1727,12 +1949,16 @@ impl<'a> SessionRecordingsUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recordings/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1773,12 +1999,16 @@ impl<'a> SessionRecordingsDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recordings/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1822,12 +2052,16 @@ impl<'a> SessionRecordingsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/session_recordings/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/session_recordings/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

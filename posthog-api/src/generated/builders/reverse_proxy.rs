@@ -107,12 +107,17 @@ impl<'a> ProxyRecordsListRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/proxy_records/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/proxy_records/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -147,12 +152,17 @@ impl<'a> ProxyRecordsCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/proxy_records/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id))
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/proxy_records/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request.body(rt::Body::json(&self.body));
@@ -188,13 +198,19 @@ impl<'a> ProxyRecordsRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/proxy_records/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/proxy_records/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -229,13 +245,19 @@ impl<'a> ProxyRecordsDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/proxy_records/{}/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/proxy_records/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -270,13 +292,19 @@ impl<'a> ProxyRecordsDiagnoseCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/proxy_records/{}/diagnose/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/proxy_records/",
+                    &rt::encode_path(&self.id),
+                    "/diagnose/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -311,13 +339,19 @@ impl<'a> ProxyRecordsRetryCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!(
-                "/api/organizations/{}/proxy_records/{}/retry/", rt::encode_path(&
-                rt::organization_id(client, self.organization_id)), rt::encode_path(&
-                self.id)
-            ),
-        );
+        let path: crate::Result<String> = {
+            let organization_id = rt::organization_id(client, self.organization_id);
+            Ok(
+                [
+                    "/api/organizations/",
+                    &rt::encode_path(&organization_id),
+                    "/proxy_records/",
+                    &rt::encode_path(&self.id),
+                    "/retry/",
+                ]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request

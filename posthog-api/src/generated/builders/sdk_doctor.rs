@@ -50,11 +50,10 @@ impl<'a> SdkDoctorReportRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/sdk_doctor/report/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/sdk_doctor/report/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -68,11 +68,14 @@ impl<'a> RetrieveSessionSummariesConfigRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_summaries/config/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/session_summaries/config/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -115,11 +118,14 @@ impl<'a> UpdateSessionSummariesConfigRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_summaries/config/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/session_summaries/config/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -160,12 +166,14 @@ impl<'a> CreateSessionSummariesRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/session_summaries/create_session_summaries/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/session_summaries/create_session_summaries/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -377,6 +377,22 @@ impl<'a> TasksRunsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedTaskRunDetailList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::TaskRunDetail>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedTaskRunDetailList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -387,12 +403,16 @@ impl<'a> TasksRunsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -438,12 +458,16 @@ impl<'a> TasksRunsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -485,12 +509,18 @@ impl<'a> TasksRunsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -535,12 +565,18 @@ impl<'a> TasksRunsPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -583,12 +619,18 @@ impl<'a> TasksRunsAppendLogCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/append_log/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/append_log/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -631,12 +673,18 @@ impl<'a> TasksRunsArtifactsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/artifacts/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/artifacts/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -677,13 +725,18 @@ impl<'a> TasksRunsArtifactsDownloadCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/artifacts/download/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.task_id), rt::encode_path(&
-                    self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/artifacts/download/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -726,13 +779,18 @@ impl<'a> TasksRunsArtifactsFinalizeUploadCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/artifacts/finalize_upload/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.task_id), rt::encode_path(&
-                    self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/artifacts/finalize_upload/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -775,13 +833,18 @@ impl<'a> TasksRunsArtifactsPrepareUploadCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/artifacts/prepare_upload/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.task_id), rt::encode_path(&
-                    self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/artifacts/prepare_upload/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -824,13 +887,18 @@ impl<'a> TasksRunsArtifactsPresignCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/artifacts/presign/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.task_id), rt::encode_path(&
-                    self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/artifacts/presign/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -871,12 +939,18 @@ impl<'a> TasksRunsCommandCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/command/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/command/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -916,13 +990,18 @@ impl<'a> TasksRunsConnectionTokenRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/connection_token/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.task_id), rt::encode_path(&
-                    self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/connection_token/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -961,12 +1040,18 @@ impl<'a> TasksRunsLogsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/logs/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/logs/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1006,12 +1091,18 @@ impl<'a> TasksRunsRelayMessageCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/relay_message/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/relay_message/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1051,13 +1142,18 @@ impl<'a> TasksRunsResumeInCloudCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/resume_in_cloud/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.task_id), rt::encode_path(&
-                    self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/resume_in_cloud/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1126,12 +1222,18 @@ impl<'a> TasksRunsSessionLogsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/session_logs/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/session_logs/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1181,12 +1283,18 @@ impl<'a> TasksRunsSetOutputPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/set_output/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/set_output/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1234,12 +1342,18 @@ impl<'a> TasksRunsStartCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/start/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/start/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1287,12 +1401,18 @@ impl<'a> TasksRunsStreamRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/runs/{}/stream/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.task_id), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.task_id),
+                    "/runs/",
+                    &rt::encode_path(&self.id),
+                    "/stream/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

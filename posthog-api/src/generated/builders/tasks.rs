@@ -257,6 +257,22 @@ impl<'a> TasksListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedTaskList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Task>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedTaskList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -267,12 +283,8 @@ impl<'a> TasksListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/tasks/", rt::encode_path(& rt::project_id(client,
-                    self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/tasks/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -324,12 +336,8 @@ impl<'a> TasksCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
-            Ok(
-                format!(
-                    "/api/projects/{}/tasks/", rt::encode_path(& rt::project_id(client,
-                    self.project_id, "project_id") ?)
-                ),
-            )
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
+            Ok(["/api/projects/", &rt::encode_path(&project_id), "/tasks/"].concat())
         })();
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
@@ -369,12 +377,16 @@ impl<'a> TasksRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -418,12 +430,16 @@ impl<'a> TasksUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -464,12 +480,16 @@ impl<'a> TasksDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -513,12 +533,16 @@ impl<'a> TasksPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -565,12 +589,16 @@ impl<'a> TasksRunCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/run/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.id),
+                    "/run/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -614,12 +642,16 @@ impl<'a> TasksStagedArtifactsFinalizeUploadCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/staged_artifacts/finalize_upload/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.id),
+                    "/staged_artifacts/finalize_upload/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -661,12 +693,16 @@ impl<'a> TasksStagedArtifactsPrepareUploadCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/{}/staged_artifacts/prepare_upload/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/",
+                    &rt::encode_path(&self.id),
+                    "/staged_artifacts/prepare_upload/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -704,11 +740,10 @@ impl<'a> TasksRepositoriesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/repositories/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/tasks/repositories/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -758,11 +793,14 @@ impl<'a> TasksRepositoryReadinessRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/repository_readiness/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/tasks/repository_readiness/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -805,6 +843,22 @@ impl<'a> TasksSummariesCreateRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedTaskSummaryList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::TaskSummary>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedTaskSummaryList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -815,11 +869,10 @@ impl<'a> TasksSummariesCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/tasks/summaries/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/tasks/summaries/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -128,11 +128,14 @@ impl<'a> TracingSpansAggregateCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/tracing/spans/aggregate/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/tracing/spans/aggregate/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -200,11 +203,14 @@ impl<'a> TracingSpansAttributesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/tracing/spans/attributes/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/tracing/spans/attributes/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -246,11 +252,14 @@ impl<'a> TracingSpansQueryCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/tracing/spans/query/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/tracing/spans/query/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -300,12 +309,14 @@ impl<'a> TracingSpansServiceNamesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/tracing/spans/service-names/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/tracing/spans/service-names/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -345,11 +356,14 @@ impl<'a> TracingSpansSparklineCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/tracing/spans/sparkline/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/tracing/spans/sparkline/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -394,12 +408,16 @@ impl<'a> TracingSpansTraceCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/tracing/spans/trace/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.trace_id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/tracing/spans/trace/",
+                    &rt::encode_path(&self.trace_id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -440,11 +458,14 @@ impl<'a> TracingSpansTreeCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/tracing/spans/tree/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/tracing/spans/tree/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -514,11 +535,14 @@ impl<'a> TracingSpansValuesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/tracing/spans/values/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/tracing/spans/values/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

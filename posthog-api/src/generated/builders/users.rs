@@ -73,9 +73,12 @@ impl<'a> UsersSignalAutonomyRetrieveRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/signal_autonomy/", rt::encode_path(& self.user_id)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.user_id), "/signal_autonomy/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request
@@ -108,9 +111,12 @@ impl<'a> UsersSignalAutonomyCreateRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/signal_autonomy/", rt::encode_path(& self.user_id)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.user_id), "/signal_autonomy/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         if let Some(body) = &self.body {
@@ -140,9 +146,12 @@ impl<'a> UsersSignalAutonomyDestroyRequest<'a> {
             bucket: rt::RateLimitBucket::Crud,
         };
         let client = self.client;
-        let path: crate::Result<String> = Ok(
-            format!("/api/users/{}/signal_autonomy/", rt::encode_path(& self.user_id)),
-        );
+        let path: crate::Result<String> = {
+            Ok(
+                ["/api/users/", &rt::encode_path(&self.user_id), "/signal_autonomy/"]
+                    .concat(),
+            )
+        };
         #[allow(unused_mut)]
         let mut request = rt::Request::new(client, &META, path);
         request

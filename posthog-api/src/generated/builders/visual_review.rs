@@ -402,6 +402,22 @@ impl<'a> VisualReviewReposListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedRepoList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Repo>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedRepoList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -412,11 +428,14 @@ impl<'a> VisualReviewReposListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -456,11 +475,14 @@ impl<'a> VisualReviewReposCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -499,12 +521,16 @@ impl<'a> VisualReviewReposRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -548,12 +574,16 @@ impl<'a> VisualReviewReposPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -594,12 +624,16 @@ impl<'a> VisualReviewReposBaselinesRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/{}/baselines/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                    &rt::encode_path(&self.id),
+                    "/baselines/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -653,6 +687,24 @@ impl<'a> VisualReviewReposQuarantineListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedQuarantinedIdentifierEntryList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::QuarantinedIdentifierEntry>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedQuarantinedIdentifierEntryList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -663,12 +715,16 @@ impl<'a> VisualReviewReposQuarantineListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/{}/quarantine/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                    &rt::encode_path(&self.id),
+                    "/quarantine/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -712,13 +768,18 @@ impl<'a> VisualReviewReposQuarantineCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/{}/quarantine/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id), rt::encode_path(& self
-                    .run_type)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                    &rt::encode_path(&self.id),
+                    "/quarantine/",
+                    &rt::encode_path(&self.run_type),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -759,13 +820,18 @@ impl<'a> VisualReviewReposQuarantineExpireCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/{}/quarantine/{}/expire/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id), rt::encode_path(& self
-                    .run_type)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                    &rt::encode_path(&self.id),
+                    "/quarantine/",
+                    &rt::encode_path(&self.run_type),
+                    "/expire/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -805,13 +871,18 @@ impl<'a> VisualReviewReposThumbnailsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/{}/thumbnails/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id), rt::encode_path(& self
-                    .identifier)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                    &rt::encode_path(&self.id),
+                    "/thumbnails/",
+                    &rt::encode_path(&self.identifier),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -857,6 +928,22 @@ impl<'a> VisualReviewReposRunsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedRunList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Run>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedRunList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -867,12 +954,16 @@ impl<'a> VisualReviewReposRunsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/{}/runs/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.repo_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                    &rt::encode_path(&self.repo_id),
+                    "/runs/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -913,12 +1004,16 @@ impl<'a> VisualReviewReposRunsCountsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/{}/runs/counts/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.repo_id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                    &rt::encode_path(&self.repo_id),
+                    "/runs/counts/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -962,6 +1057,24 @@ impl<'a> VisualReviewReposSnapshotsListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedSnapshotHistoryEntryList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::SnapshotHistoryEntry>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedSnapshotHistoryEntryList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -972,13 +1085,20 @@ impl<'a> VisualReviewReposSnapshotsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/repos/{}/snapshots/{}/{}/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.repo_id), rt::encode_path(&
-                    self.run_type), rt::encode_path(& self.identifier)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/repos/",
+                    &rt::encode_path(&self.repo_id),
+                    "/snapshots/",
+                    &rt::encode_path(&self.run_type),
+                    "/",
+                    &rt::encode_path(&self.identifier),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1043,6 +1163,22 @@ impl<'a> VisualReviewRunsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedRunList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Run>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedRunList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1053,11 +1189,10 @@ impl<'a> VisualReviewRunsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/visual_review/runs/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1101,11 +1236,10 @@ impl<'a> VisualReviewRunsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/projects/", &rt::encode_path(&project_id), "/visual_review/runs/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1144,12 +1278,16 @@ impl<'a> VisualReviewRunsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1188,12 +1326,16 @@ impl<'a> VisualReviewRunsAddSnapshotsCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/{}/add-snapshots/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/",
+                    &rt::encode_path(&self.id),
+                    "/add-snapshots/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1238,12 +1380,16 @@ impl<'a> VisualReviewRunsApproveCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/{}/approve/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/",
+                    &rt::encode_path(&self.id),
+                    "/approve/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1284,12 +1430,16 @@ impl<'a> VisualReviewRunsAutoApproveCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/{}/auto-approve/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/",
+                    &rt::encode_path(&self.id),
+                    "/auto-approve/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1327,12 +1477,16 @@ impl<'a> VisualReviewRunsCompleteCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/{}/complete/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/",
+                    &rt::encode_path(&self.id),
+                    "/complete/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1370,12 +1524,16 @@ impl<'a> VisualReviewRunsRecomputeCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/{}/recompute/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/",
+                    &rt::encode_path(&self.id),
+                    "/recompute/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1418,6 +1576,24 @@ impl<'a> VisualReviewRunsSnapshotHistoryListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedSnapshotHistoryEntryList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::SnapshotHistoryEntry>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedSnapshotHistoryEntryList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1428,12 +1604,16 @@ impl<'a> VisualReviewRunsSnapshotHistoryListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/{}/snapshot-history/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/",
+                    &rt::encode_path(&self.id),
+                    "/snapshot-history/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1476,6 +1656,22 @@ impl<'a> VisualReviewRunsSnapshotsListRequest<'a> {
     pub async fn send(self) -> crate::Result<crate::types::PaginatedSnapshotList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Snapshot>> + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedSnapshotList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1486,12 +1682,16 @@ impl<'a> VisualReviewRunsSnapshotsListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/{}/snapshots/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/",
+                    &rt::encode_path(&self.id),
+                    "/snapshots/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1532,12 +1732,16 @@ impl<'a> VisualReviewRunsTolerateCreateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/{}/tolerate/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/",
+                    &rt::encode_path(&self.id),
+                    "/tolerate/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1581,6 +1785,24 @@ impl<'a> VisualReviewRunsToleratedHashesListRequest<'a> {
     ) -> crate::Result<crate::types::PaginatedToleratedHashEntryList> {
         self.into_request().json().await
     }
+    /// Streams every item of every page, following `next` lazily.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ToleratedHashEntry>,
+    > + 'a {
+        rt::stream_items(self.into_request())
+    }
+    /// Streams every page, following `next` lazily.
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PaginatedToleratedHashEntryList>,
+    > + 'a {
+        rt::stream_pages(self.into_request())
+    }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
         static META: rt::OperationMeta = rt::OperationMeta {
@@ -1591,12 +1813,16 @@ impl<'a> VisualReviewRunsToleratedHashesListRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/{}/tolerated-hashes/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?), rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/",
+                    &rt::encode_path(&self.id),
+                    "/tolerated-hashes/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -1636,11 +1862,14 @@ impl<'a> VisualReviewRunsCountsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/visual_review/runs/counts/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/visual_review/runs/counts/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -155,12 +155,20 @@ impl<'a> EnvironmentsWarehouseViewLinksRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/warehouse_view_links/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/warehouse_view_links/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -199,12 +207,20 @@ impl<'a> EnvironmentsWarehouseViewLinksUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/warehouse_view_links/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/warehouse_view_links/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -243,12 +259,20 @@ impl<'a> EnvironmentsWarehouseViewLinksDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/warehouse_view_links/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/warehouse_view_links/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -292,12 +316,20 @@ impl<'a> EnvironmentsWarehouseViewLinksPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let environment_id = rt::project_id(
+                client,
+                self.environment_id,
+                "environment_id",
+            )?;
             Ok(
-                format!(
-                    "/api/environments/{}/warehouse_view_links/{}/", rt::encode_path(&
-                    rt::project_id(client, self.environment_id, "environment_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&environment_id),
+                    "/warehouse_view_links/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -338,12 +370,16 @@ impl<'a> WarehouseViewLinksRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/warehouse_view_links/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/warehouse_view_links/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -382,12 +418,16 @@ impl<'a> WarehouseViewLinksUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/warehouse_view_links/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/warehouse_view_links/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -426,12 +466,16 @@ impl<'a> WarehouseViewLinksDestroyRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/warehouse_view_links/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/warehouse_view_links/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]
@@ -475,12 +519,16 @@ impl<'a> WarehouseViewLinksPartialUpdateRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/projects/{}/warehouse_view_links/{}/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?),
-                    rt::encode_path(& self.id)
-                ),
+                [
+                    "/api/projects/",
+                    &rt::encode_path(&project_id),
+                    "/warehouse_view_links/",
+                    &rt::encode_path(&self.id),
+                    "/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

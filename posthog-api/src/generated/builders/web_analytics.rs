@@ -57,12 +57,14 @@ impl<'a> WebAnalyticsWeeklyDigestRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/web_analytics/weekly_digest/",
-                    rt::encode_path(& rt::project_id(client, self.project_id,
-                    "project_id") ?)
-                ),
+                [
+                    "/api/environments/",
+                    &rt::encode_path(&project_id),
+                    "/web_analytics/weekly_digest/",
+                ]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

@@ -49,11 +49,10 @@ impl<'a> WebVitalsRetrieveRequest<'a> {
         };
         let client = self.client;
         let path: crate::Result<String> = (|| -> crate::Result<String> {
+            let project_id = rt::project_id(client, self.project_id, "project_id")?;
             Ok(
-                format!(
-                    "/api/environments/{}/web_vitals/", rt::encode_path(&
-                    rt::project_id(client, self.project_id, "project_id") ?)
-                ),
+                ["/api/environments/", &rt::encode_path(&project_id), "/web_vitals/"]
+                    .concat(),
             )
         })();
         #[allow(unused_mut)]

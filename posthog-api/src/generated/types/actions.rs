@@ -161,10 +161,16 @@ pub enum ActionStepJsonUrlMatching {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " * `contains` - contains"] #[doc = " * `regex` - regex"] #[doc =
-    " * `exact` - exact"] #[doc = ""] #[doc = " The `ActionStepMatchingEnum` schema."]
-    ActionStepMatchingEnum { #[doc = " `contains`"] Contains = "contains", #[doc =
-    " `regex`"] Regex = "regex", #[doc = " `exact`"] Exact = "exact", }
+    #[doc = " * `contains` - contains"]
+    #[doc = " * `regex` - regex"]
+    #[doc = " * `exact` - exact"]
+    #[doc = ""]
+    #[doc = " The `ActionStepMatchingEnum` schema."]
+    ActionStepMatchingEnum {
+        Contains = "contains",
+        Regex = "regex",
+        Exact = "exact",
+    }
 }
 /// The `ActionStepPropertyFilter` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -179,36 +185,52 @@ pub enum ActionStepPropertyFilter {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    ActionsBulkUpdateTagsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    ActionsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
-}
-string_enum! {
-    ActionsDestroyFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
-}
-string_enum! {
-    ActionsListFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json = "json",
+    ActionsBulkUpdateTagsCreateFormat {
+        Csv = "csv",
+        Json = "json",
     }
 }
 string_enum! {
-    ActionsPartialUpdateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    ActionsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    ActionsReferencesListFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json
-    = "json", }
+    ActionsDestroyFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    ActionsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    ActionsListFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    ActionsUpdateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    ActionsPartialUpdateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    ActionsReferencesListFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    ActionsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    ActionsUpdateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 /// Matches against a list of values (OR semantics for exact/is_not, set membership for in/not_in).
 ///
@@ -260,11 +282,18 @@ pub struct ArrayPropertyFilter {
     pub operator: Option<ArrayPropertyFilterOperatorEnum>,
 }
 string_enum! {
-    #[doc = " * `exact` - exact"] #[doc = " * `is_not` - is_not"] #[doc = " * `in` - in"]
-    #[doc = " * `not_in` - not_in"] #[doc = ""] #[doc =
-    " The `ArrayPropertyFilterOperatorEnum` schema."] ArrayPropertyFilterOperatorEnum {
-    #[doc = " `exact`"] Exact = "exact", #[doc = " `is_not`"] IsNot = "is_not", #[doc =
-    " `in`"] In = "in", #[doc = " `not_in`"] NotIn = "not_in", }
+    #[doc = " * `exact` - exact"]
+    #[doc = " * `is_not` - is_not"]
+    #[doc = " * `in` - in"]
+    #[doc = " * `not_in` - not_in"]
+    #[doc = ""]
+    #[doc = " The `ArrayPropertyFilterOperatorEnum` schema."]
+    ArrayPropertyFilterOperatorEnum {
+        Exact = "exact",
+        IsNot = "is_not",
+        In = "in",
+        NotIn = "not_in",
+    }
 }
 /// Matches date/datetime values with date-specific operators.
 ///
@@ -410,12 +439,22 @@ pub struct NumericPropertyFilter {
     pub operator: Option<NumericPropertyFilterOperatorEnum>,
 }
 string_enum! {
-    #[doc = " * `exact` - exact"] #[doc = " * `is_not` - is_not"] #[doc = " * `gt` - gt"]
-    #[doc = " * `lt` - lt"] #[doc = " * `gte` - gte"] #[doc = " * `lte` - lte"] #[doc =
-    ""] #[doc = " The `NumericPropertyFilterOperatorEnum` schema."]
-    NumericPropertyFilterOperatorEnum { #[doc = " `exact`"] Exact = "exact", #[doc =
-    " `is_not`"] IsNot = "is_not", #[doc = " `gt`"] Gt = "gt", #[doc = " `lt`"] Lt =
-    "lt", #[doc = " `gte`"] Gte = "gte", #[doc = " `lte`"] Lte = "lte", }
+    #[doc = " * `exact` - exact"]
+    #[doc = " * `is_not` - is_not"]
+    #[doc = " * `gt` - gt"]
+    #[doc = " * `lt` - lt"]
+    #[doc = " * `gte` - gte"]
+    #[doc = " * `lte` - lte"]
+    #[doc = ""]
+    #[doc = " The `NumericPropertyFilterOperatorEnum` schema."]
+    NumericPropertyFilterOperatorEnum {
+        Exact = "exact",
+        IsNot = "is_not",
+        Gt = "gt",
+        Lt = "lt",
+        Gte = "gte",
+        Lte = "lte",
+    }
 }
 /// The `PaginatedActionList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

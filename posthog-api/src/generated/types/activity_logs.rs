@@ -2,128 +2,184 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    ActivityLogListScope { #[doc = " `Cohort`"] Cohort = "Cohort", #[doc =
-    " `FeatureFlag`"] FeatureFlag = "FeatureFlag", #[doc = " `Person`"] Person =
-    "Person", #[doc = " `Group`"] Group = "Group", #[doc = " `Insight`"] Insight =
-    "Insight", #[doc = " `Plugin`"] Plugin = "Plugin", #[doc = " `PluginConfig`"]
-    PluginConfig = "PluginConfig", #[doc = " `HogFunction`"] HogFunction = "HogFunction",
-    #[doc = " `HogFlow`"] HogFlow = "HogFlow", #[doc = " `DataManagement`"]
-    DataManagement = "DataManagement", #[doc = " `EventDefinition`"] EventDefinition =
-    "EventDefinition", #[doc = " `PropertyDefinition`"] PropertyDefinition =
-    "PropertyDefinition", #[doc = " `Notebook`"] Notebook = "Notebook", #[doc =
-    " `Endpoint`"] Endpoint = "Endpoint", #[doc = " `EndpointVersion`"] EndpointVersion =
-    "EndpointVersion", #[doc = " `Dashboard`"] Dashboard = "Dashboard", #[doc =
-    " `Replay`"] Replay = "Replay", #[doc = " `Experiment`"] Experiment = "Experiment",
-    #[doc = " `ExperimentHoldout`"] ExperimentHoldout = "ExperimentHoldout", #[doc =
-    " `ExperimentSavedMetric`"] ExperimentSavedMetric = "ExperimentSavedMetric", #[doc =
-    " `Survey`"] Survey = "Survey", #[doc = " `EarlyAccessFeature`"] EarlyAccessFeature =
-    "EarlyAccessFeature", #[doc = " `SessionRecordingPlaylist`"] SessionRecordingPlaylist
-    = "SessionRecordingPlaylist", #[doc = " `Comment`"] Comment = "Comment", #[doc =
-    " `Team`"] Team = "Team", #[doc = " `Project`"] Project = "Project", #[doc =
-    " `ErrorTrackingIssue`"] ErrorTrackingIssue = "ErrorTrackingIssue", #[doc =
-    " `DataWarehouseSavedQuery`"] DataWarehouseSavedQuery = "DataWarehouseSavedQuery",
-    #[doc = " `LegalDocument`"] LegalDocument = "LegalDocument", #[doc =
-    " `Organization`"] Organization = "Organization", #[doc = " `OrganizationDomain`"]
-    OrganizationDomain = "OrganizationDomain", #[doc = " `OrganizationMembership`"]
-    OrganizationMembership = "OrganizationMembership", #[doc = " `Role`"] Role = "Role",
-    #[doc = " `UserGroup`"] UserGroup = "UserGroup", #[doc = " `BatchExport`"]
-    BatchExport = "BatchExport", #[doc = " `BatchImport`"] BatchImport = "BatchImport",
-    #[doc = " `Integration`"] Integration = "Integration", #[doc = " `Annotation`"]
-    Annotation = "Annotation", #[doc = " `Tag`"] Tag = "Tag", #[doc = " `TaggedItem`"]
-    TaggedItem = "TaggedItem", #[doc = " `Subscription`"] Subscription = "Subscription",
-    #[doc = " `PersonalAPIKey`"] PersonalApiKey = "PersonalAPIKey", #[doc =
-    " `ProjectSecretAPIKey`"] ProjectSecretApiKey = "ProjectSecretAPIKey", #[doc =
-    " `User`"] User = "User", #[doc = " `Action`"] Action = "Action", #[doc =
-    " `AlertConfiguration`"] AlertConfiguration = "AlertConfiguration", #[doc =
-    " `Threshold`"] Threshold = "Threshold", #[doc = " `AlertSubscription`"]
-    AlertSubscription = "AlertSubscription", #[doc = " `ExternalDataSource`"]
-    ExternalDataSource = "ExternalDataSource", #[doc = " `ExternalDataSchema`"]
-    ExternalDataSchema = "ExternalDataSchema", #[doc = " `LLMTrace`"] LlmTrace =
-    "LLMTrace", #[doc = " `WebAnalyticsFilterPreset`"] WebAnalyticsFilterPreset =
-    "WebAnalyticsFilterPreset", #[doc = " `CustomerProfileConfig`"] CustomerProfileConfig
-    = "CustomerProfileConfig", #[doc = " `Log`"] Log = "Log", #[doc =
-    " `LogsAlertConfiguration`"] LogsAlertConfiguration = "LogsAlertConfiguration", #[doc
-    = " `LogsExclusionRule`"] LogsExclusionRule = "LogsExclusionRule", #[doc =
-    " `ProductTour`"] ProductTour = "ProductTour", #[doc = " `Ticket`"] Ticket =
-    "Ticket", }
+    ActivityLogListScope {
+        Cohort = "Cohort",
+        FeatureFlag = "FeatureFlag",
+        Person = "Person",
+        Group = "Group",
+        Insight = "Insight",
+        Plugin = "Plugin",
+        PluginConfig = "PluginConfig",
+        HogFunction = "HogFunction",
+        HogFlow = "HogFlow",
+        DataManagement = "DataManagement",
+        EventDefinition = "EventDefinition",
+        PropertyDefinition = "PropertyDefinition",
+        Notebook = "Notebook",
+        Endpoint = "Endpoint",
+        EndpointVersion = "EndpointVersion",
+        Dashboard = "Dashboard",
+        Replay = "Replay",
+        Experiment = "Experiment",
+        ExperimentHoldout = "ExperimentHoldout",
+        ExperimentSavedMetric = "ExperimentSavedMetric",
+        Survey = "Survey",
+        EarlyAccessFeature = "EarlyAccessFeature",
+        SessionRecordingPlaylist = "SessionRecordingPlaylist",
+        Comment = "Comment",
+        Team = "Team",
+        Project = "Project",
+        ErrorTrackingIssue = "ErrorTrackingIssue",
+        DataWarehouseSavedQuery = "DataWarehouseSavedQuery",
+        LegalDocument = "LegalDocument",
+        Organization = "Organization",
+        OrganizationDomain = "OrganizationDomain",
+        OrganizationMembership = "OrganizationMembership",
+        Role = "Role",
+        UserGroup = "UserGroup",
+        BatchExport = "BatchExport",
+        BatchImport = "BatchImport",
+        Integration = "Integration",
+        Annotation = "Annotation",
+        Tag = "Tag",
+        TaggedItem = "TaggedItem",
+        Subscription = "Subscription",
+        PersonalApiKey = "PersonalAPIKey",
+        ProjectSecretApiKey = "ProjectSecretAPIKey",
+        User = "User",
+        Action = "Action",
+        AlertConfiguration = "AlertConfiguration",
+        Threshold = "Threshold",
+        AlertSubscription = "AlertSubscription",
+        ExternalDataSource = "ExternalDataSource",
+        ExternalDataSchema = "ExternalDataSchema",
+        LlmTrace = "LLMTrace",
+        WebAnalyticsFilterPreset = "WebAnalyticsFilterPreset",
+        CustomerProfileConfig = "CustomerProfileConfig",
+        Log = "Log",
+        LogsAlertConfiguration = "LogsAlertConfiguration",
+        LogsExclusionRule = "LogsExclusionRule",
+        ProductTour = "ProductTour",
+        Ticket = "Ticket",
+    }
 }
 string_enum! {
-    #[doc = " * `Cohort` - Cohort"] #[doc = " * `FeatureFlag` - FeatureFlag"] #[doc =
-    " * `Person` - Person"] #[doc = " * `Group` - Group"] #[doc =
-    " * `Insight` - Insight"] #[doc = " * `Plugin` - Plugin"] #[doc =
-    " * `PluginConfig` - PluginConfig"] #[doc = " * `HogFunction` - HogFunction"] #[doc =
-    " * `HogFlow` - HogFlow"] #[doc = " * `DataManagement` - DataManagement"] #[doc =
-    " * `EventDefinition` - EventDefinition"] #[doc =
-    " * `PropertyDefinition` - PropertyDefinition"] #[doc = " * `Notebook` - Notebook"]
-    #[doc = " * `Endpoint` - Endpoint"] #[doc = " * `EndpointVersion` - EndpointVersion"]
-    #[doc = " * `Dashboard` - Dashboard"] #[doc = " * `Replay` - Replay"] #[doc =
-    " * `Experiment` - Experiment"] #[doc = " * `ExperimentHoldout` - ExperimentHoldout"]
-    #[doc = " * `ExperimentSavedMetric` - ExperimentSavedMetric"] #[doc =
-    " * `Survey` - Survey"] #[doc = " * `EarlyAccessFeature` - EarlyAccessFeature"] #[doc
-    = " * `SessionRecordingPlaylist` - SessionRecordingPlaylist"] #[doc =
-    " * `Comment` - Comment"] #[doc = " * `Team` - Team"] #[doc =
-    " * `Project` - Project"] #[doc = " * `ErrorTrackingIssue` - ErrorTrackingIssue"]
-    #[doc = " * `DataWarehouseSavedQuery` - DataWarehouseSavedQuery"] #[doc =
-    " * `LegalDocument` - LegalDocument"] #[doc = " * `Organization` - Organization"]
-    #[doc = " * `OrganizationDomain` - OrganizationDomain"] #[doc =
-    " * `OrganizationMembership` - OrganizationMembership"] #[doc = " * `Role` - Role"]
-    #[doc = " * `UserGroup` - UserGroup"] #[doc = " * `BatchExport` - BatchExport"] #[doc
-    = " * `BatchImport` - BatchImport"] #[doc = " * `Integration` - Integration"] #[doc =
-    " * `Annotation` - Annotation"] #[doc = " * `Tag` - Tag"] #[doc =
-    " * `TaggedItem` - TaggedItem"] #[doc = " * `Subscription` - Subscription"] #[doc =
-    " * `PersonalAPIKey` - PersonalAPIKey"] #[doc =
-    " * `ProjectSecretAPIKey` - ProjectSecretAPIKey"] #[doc = " * `User` - User"] #[doc =
-    " * `Action` - Action"] #[doc = " * `AlertConfiguration` - AlertConfiguration"] #[doc
-    = " * `Threshold` - Threshold"] #[doc = " * `AlertSubscription` - AlertSubscription"]
-    #[doc = " * `ExternalDataSource` - ExternalDataSource"] #[doc =
-    " * `ExternalDataSchema` - ExternalDataSchema"] #[doc = " * `LLMTrace` - LLMTrace"]
-    #[doc = " * `WebAnalyticsFilterPreset` - WebAnalyticsFilterPreset"] #[doc =
-    " * `CustomerProfileConfig` - CustomerProfileConfig"] #[doc = " * `Log` - Log"] #[doc
-    = " * `LogsAlertConfiguration` - LogsAlertConfiguration"] #[doc =
-    " * `LogsExclusionRule` - LogsExclusionRule"] #[doc =
-    " * `ProductTour` - ProductTour"] #[doc = " * `Ticket` - Ticket"]
-    ActivityLogListScopesItem { #[doc = " `Cohort`"] Cohort = "Cohort", #[doc =
-    " `FeatureFlag`"] FeatureFlag = "FeatureFlag", #[doc = " `Person`"] Person =
-    "Person", #[doc = " `Group`"] Group = "Group", #[doc = " `Insight`"] Insight =
-    "Insight", #[doc = " `Plugin`"] Plugin = "Plugin", #[doc = " `PluginConfig`"]
-    PluginConfig = "PluginConfig", #[doc = " `HogFunction`"] HogFunction = "HogFunction",
-    #[doc = " `HogFlow`"] HogFlow = "HogFlow", #[doc = " `DataManagement`"]
-    DataManagement = "DataManagement", #[doc = " `EventDefinition`"] EventDefinition =
-    "EventDefinition", #[doc = " `PropertyDefinition`"] PropertyDefinition =
-    "PropertyDefinition", #[doc = " `Notebook`"] Notebook = "Notebook", #[doc =
-    " `Endpoint`"] Endpoint = "Endpoint", #[doc = " `EndpointVersion`"] EndpointVersion =
-    "EndpointVersion", #[doc = " `Dashboard`"] Dashboard = "Dashboard", #[doc =
-    " `Replay`"] Replay = "Replay", #[doc = " `Experiment`"] Experiment = "Experiment",
-    #[doc = " `ExperimentHoldout`"] ExperimentHoldout = "ExperimentHoldout", #[doc =
-    " `ExperimentSavedMetric`"] ExperimentSavedMetric = "ExperimentSavedMetric", #[doc =
-    " `Survey`"] Survey = "Survey", #[doc = " `EarlyAccessFeature`"] EarlyAccessFeature =
-    "EarlyAccessFeature", #[doc = " `SessionRecordingPlaylist`"] SessionRecordingPlaylist
-    = "SessionRecordingPlaylist", #[doc = " `Comment`"] Comment = "Comment", #[doc =
-    " `Team`"] Team = "Team", #[doc = " `Project`"] Project = "Project", #[doc =
-    " `ErrorTrackingIssue`"] ErrorTrackingIssue = "ErrorTrackingIssue", #[doc =
-    " `DataWarehouseSavedQuery`"] DataWarehouseSavedQuery = "DataWarehouseSavedQuery",
-    #[doc = " `LegalDocument`"] LegalDocument = "LegalDocument", #[doc =
-    " `Organization`"] Organization = "Organization", #[doc = " `OrganizationDomain`"]
-    OrganizationDomain = "OrganizationDomain", #[doc = " `OrganizationMembership`"]
-    OrganizationMembership = "OrganizationMembership", #[doc = " `Role`"] Role = "Role",
-    #[doc = " `UserGroup`"] UserGroup = "UserGroup", #[doc = " `BatchExport`"]
-    BatchExport = "BatchExport", #[doc = " `BatchImport`"] BatchImport = "BatchImport",
-    #[doc = " `Integration`"] Integration = "Integration", #[doc = " `Annotation`"]
-    Annotation = "Annotation", #[doc = " `Tag`"] Tag = "Tag", #[doc = " `TaggedItem`"]
-    TaggedItem = "TaggedItem", #[doc = " `Subscription`"] Subscription = "Subscription",
-    #[doc = " `PersonalAPIKey`"] PersonalApiKey = "PersonalAPIKey", #[doc =
-    " `ProjectSecretAPIKey`"] ProjectSecretApiKey = "ProjectSecretAPIKey", #[doc =
-    " `User`"] User = "User", #[doc = " `Action`"] Action = "Action", #[doc =
-    " `AlertConfiguration`"] AlertConfiguration = "AlertConfiguration", #[doc =
-    " `Threshold`"] Threshold = "Threshold", #[doc = " `AlertSubscription`"]
-    AlertSubscription = "AlertSubscription", #[doc = " `ExternalDataSource`"]
-    ExternalDataSource = "ExternalDataSource", #[doc = " `ExternalDataSchema`"]
-    ExternalDataSchema = "ExternalDataSchema", #[doc = " `LLMTrace`"] LlmTrace =
-    "LLMTrace", #[doc = " `WebAnalyticsFilterPreset`"] WebAnalyticsFilterPreset =
-    "WebAnalyticsFilterPreset", #[doc = " `CustomerProfileConfig`"] CustomerProfileConfig
-    = "CustomerProfileConfig", #[doc = " `Log`"] Log = "Log", #[doc =
-    " `LogsAlertConfiguration`"] LogsAlertConfiguration = "LogsAlertConfiguration", #[doc
-    = " `LogsExclusionRule`"] LogsExclusionRule = "LogsExclusionRule", #[doc =
-    " `ProductTour`"] ProductTour = "ProductTour", #[doc = " `Ticket`"] Ticket =
-    "Ticket", }
+    #[doc = " * `Cohort` - Cohort"]
+    #[doc = " * `FeatureFlag` - FeatureFlag"]
+    #[doc = " * `Person` - Person"]
+    #[doc = " * `Group` - Group"]
+    #[doc = " * `Insight` - Insight"]
+    #[doc = " * `Plugin` - Plugin"]
+    #[doc = " * `PluginConfig` - PluginConfig"]
+    #[doc = " * `HogFunction` - HogFunction"]
+    #[doc = " * `HogFlow` - HogFlow"]
+    #[doc = " * `DataManagement` - DataManagement"]
+    #[doc = " * `EventDefinition` - EventDefinition"]
+    #[doc = " * `PropertyDefinition` - PropertyDefinition"]
+    #[doc = " * `Notebook` - Notebook"]
+    #[doc = " * `Endpoint` - Endpoint"]
+    #[doc = " * `EndpointVersion` - EndpointVersion"]
+    #[doc = " * `Dashboard` - Dashboard"]
+    #[doc = " * `Replay` - Replay"]
+    #[doc = " * `Experiment` - Experiment"]
+    #[doc = " * `ExperimentHoldout` - ExperimentHoldout"]
+    #[doc = " * `ExperimentSavedMetric` - ExperimentSavedMetric"]
+    #[doc = " * `Survey` - Survey"]
+    #[doc = " * `EarlyAccessFeature` - EarlyAccessFeature"]
+    #[doc = " * `SessionRecordingPlaylist` - SessionRecordingPlaylist"]
+    #[doc = " * `Comment` - Comment"]
+    #[doc = " * `Team` - Team"]
+    #[doc = " * `Project` - Project"]
+    #[doc = " * `ErrorTrackingIssue` - ErrorTrackingIssue"]
+    #[doc = " * `DataWarehouseSavedQuery` - DataWarehouseSavedQuery"]
+    #[doc = " * `LegalDocument` - LegalDocument"]
+    #[doc = " * `Organization` - Organization"]
+    #[doc = " * `OrganizationDomain` - OrganizationDomain"]
+    #[doc = " * `OrganizationMembership` - OrganizationMembership"]
+    #[doc = " * `Role` - Role"]
+    #[doc = " * `UserGroup` - UserGroup"]
+    #[doc = " * `BatchExport` - BatchExport"]
+    #[doc = " * `BatchImport` - BatchImport"]
+    #[doc = " * `Integration` - Integration"]
+    #[doc = " * `Annotation` - Annotation"]
+    #[doc = " * `Tag` - Tag"]
+    #[doc = " * `TaggedItem` - TaggedItem"]
+    #[doc = " * `Subscription` - Subscription"]
+    #[doc = " * `PersonalAPIKey` - PersonalAPIKey"]
+    #[doc = " * `ProjectSecretAPIKey` - ProjectSecretAPIKey"]
+    #[doc = " * `User` - User"]
+    #[doc = " * `Action` - Action"]
+    #[doc = " * `AlertConfiguration` - AlertConfiguration"]
+    #[doc = " * `Threshold` - Threshold"]
+    #[doc = " * `AlertSubscription` - AlertSubscription"]
+    #[doc = " * `ExternalDataSource` - ExternalDataSource"]
+    #[doc = " * `ExternalDataSchema` - ExternalDataSchema"]
+    #[doc = " * `LLMTrace` - LLMTrace"]
+    #[doc = " * `WebAnalyticsFilterPreset` - WebAnalyticsFilterPreset"]
+    #[doc = " * `CustomerProfileConfig` - CustomerProfileConfig"]
+    #[doc = " * `Log` - Log"]
+    #[doc = " * `LogsAlertConfiguration` - LogsAlertConfiguration"]
+    #[doc = " * `LogsExclusionRule` - LogsExclusionRule"]
+    #[doc = " * `ProductTour` - ProductTour"]
+    #[doc = " * `Ticket` - Ticket"]
+    ActivityLogListScopesItem {
+        Cohort = "Cohort",
+        FeatureFlag = "FeatureFlag",
+        Person = "Person",
+        Group = "Group",
+        Insight = "Insight",
+        Plugin = "Plugin",
+        PluginConfig = "PluginConfig",
+        HogFunction = "HogFunction",
+        HogFlow = "HogFlow",
+        DataManagement = "DataManagement",
+        EventDefinition = "EventDefinition",
+        PropertyDefinition = "PropertyDefinition",
+        Notebook = "Notebook",
+        Endpoint = "Endpoint",
+        EndpointVersion = "EndpointVersion",
+        Dashboard = "Dashboard",
+        Replay = "Replay",
+        Experiment = "Experiment",
+        ExperimentHoldout = "ExperimentHoldout",
+        ExperimentSavedMetric = "ExperimentSavedMetric",
+        Survey = "Survey",
+        EarlyAccessFeature = "EarlyAccessFeature",
+        SessionRecordingPlaylist = "SessionRecordingPlaylist",
+        Comment = "Comment",
+        Team = "Team",
+        Project = "Project",
+        ErrorTrackingIssue = "ErrorTrackingIssue",
+        DataWarehouseSavedQuery = "DataWarehouseSavedQuery",
+        LegalDocument = "LegalDocument",
+        Organization = "Organization",
+        OrganizationDomain = "OrganizationDomain",
+        OrganizationMembership = "OrganizationMembership",
+        Role = "Role",
+        UserGroup = "UserGroup",
+        BatchExport = "BatchExport",
+        BatchImport = "BatchImport",
+        Integration = "Integration",
+        Annotation = "Annotation",
+        Tag = "Tag",
+        TaggedItem = "TaggedItem",
+        Subscription = "Subscription",
+        PersonalApiKey = "PersonalAPIKey",
+        ProjectSecretApiKey = "ProjectSecretAPIKey",
+        User = "User",
+        Action = "Action",
+        AlertConfiguration = "AlertConfiguration",
+        Threshold = "Threshold",
+        AlertSubscription = "AlertSubscription",
+        ExternalDataSource = "ExternalDataSource",
+        ExternalDataSchema = "ExternalDataSchema",
+        LlmTrace = "LLMTrace",
+        WebAnalyticsFilterPreset = "WebAnalyticsFilterPreset",
+        CustomerProfileConfig = "CustomerProfileConfig",
+        Log = "Log",
+        LogsAlertConfiguration = "LogsAlertConfiguration",
+        LogsExclusionRule = "LogsExclusionRule",
+        ProductTour = "ProductTour",
+        Ticket = "Ticket",
+    }
 }

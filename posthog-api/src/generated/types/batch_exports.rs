@@ -59,10 +59,12 @@ pub struct AzureBlobDestinationRequest {
     pub config: AzureBlobDestinationConfig,
 }
 string_enum! {
-    #[doc = " * `AzureBlob` - AzureBlob"] #[doc = ""] #[doc =
-    " The `AzureBlobDestinationRequestTypeEnum` schema."]
-    AzureBlobDestinationRequestTypeEnum { #[doc = " `AzureBlob`"] AzureBlob =
-    "AzureBlob", }
+    #[doc = " * `AzureBlob` - AzureBlob"]
+    #[doc = ""]
+    #[doc = " The `AzureBlobDestinationRequestTypeEnum` schema."]
+    AzureBlobDestinationRequestTypeEnum {
+        AzureBlob = "AzureBlob",
+    }
 }
 /// Serializer for a BatchExport model.
 ///
@@ -784,18 +786,28 @@ pub struct BatchExportBackfillProgress {
     pub progress: Option<f64>,
 }
 string_enum! {
-    #[doc = " * `Cancelled` - Cancelled"] #[doc = " * `Completed` - Completed"] #[doc =
-    " * `ContinuedAsNew` - Continued As New"] #[doc = " * `Failed` - Failed"] #[doc =
-    " * `FailedRetryable` - Failed Retryable"] #[doc = " * `Terminated` - Terminated"]
-    #[doc = " * `TimedOut` - Timedout"] #[doc = " * `Running` - Running"] #[doc =
-    " * `Starting` - Starting"] #[doc = ""] #[doc =
-    " The `BatchExportBackfillStatusEnum` schema."] BatchExportBackfillStatusEnum { #[doc
-    = " `Cancelled`"] Cancelled = "Cancelled", #[doc = " `Completed`"] Completed =
-    "Completed", #[doc = " `ContinuedAsNew`"] ContinuedAsNew = "ContinuedAsNew", #[doc =
-    " `Failed`"] Failed = "Failed", #[doc = " `FailedRetryable`"] FailedRetryable =
-    "FailedRetryable", #[doc = " `Terminated`"] Terminated = "Terminated", #[doc =
-    " `TimedOut`"] TimedOut = "TimedOut", #[doc = " `Running`"] Running = "Running",
-    #[doc = " `Starting`"] Starting = "Starting", }
+    #[doc = " * `Cancelled` - Cancelled"]
+    #[doc = " * `Completed` - Completed"]
+    #[doc = " * `ContinuedAsNew` - Continued As New"]
+    #[doc = " * `Failed` - Failed"]
+    #[doc = " * `FailedRetryable` - Failed Retryable"]
+    #[doc = " * `Terminated` - Terminated"]
+    #[doc = " * `TimedOut` - Timedout"]
+    #[doc = " * `Running` - Running"]
+    #[doc = " * `Starting` - Starting"]
+    #[doc = ""]
+    #[doc = " The `BatchExportBackfillStatusEnum` schema."]
+    BatchExportBackfillStatusEnum {
+        Cancelled = "Cancelled",
+        Completed = "Completed",
+        ContinuedAsNew = "ContinuedAsNew",
+        Failed = "Failed",
+        FailedRetryable = "FailedRetryable",
+        Terminated = "Terminated",
+        TimedOut = "TimedOut",
+        Running = "Running",
+        Starting = "Starting",
+    }
 }
 /// Serializer for an BatchExportDestination model.
 ///
@@ -831,33 +843,48 @@ pub struct BatchExportDestination {
     pub integration_id: Option<i64>,
 }
 tagged_enum! {
-    #[doc = " The `BatchExportDestinationConfig` schema."] BatchExportDestinationConfig
-    tag = "type" { #[doc = " `type: Databricks`"] "Databricks" =>
-    Databricks(DatabricksDestinationConfig), #[doc = " `type: AzureBlob`"] "AzureBlob" =>
-    AzureBlob(AzureBlobDestinationConfig), #[doc = " `type: BigQuery`"] "BigQuery" =>
-    BigQuery(BigQueryDestinationConfig), }
+    #[doc = " The `BatchExportDestinationConfig` schema."]
+    BatchExportDestinationConfig tag = "type" {
+        "Databricks" => Databricks(DatabricksDestinationConfig),
+        "AzureBlob" => AzureBlob(AzureBlobDestinationConfig),
+        "BigQuery" => BigQuery(BigQueryDestinationConfig),
+    }
 }
 tagged_enum! {
-    #[doc = " The `BatchExportDestinationRequest` schema."] BatchExportDestinationRequest
-    tag = "type" { #[doc = " `type: Databricks`"] "Databricks" =>
-    Databricks(DatabricksDestinationRequest), #[doc = " `type: AzureBlob`"] "AzureBlob"
-    => AzureBlob(AzureBlobDestinationRequest), #[doc = " `type: BigQuery`"] "BigQuery" =>
-    BigQuery(BigQueryDestinationRequest), }
+    #[doc = " The `BatchExportDestinationRequest` schema."]
+    BatchExportDestinationRequest tag = "type" {
+        "Databricks" => Databricks(DatabricksDestinationRequest),
+        "AzureBlob" => AzureBlob(AzureBlobDestinationRequest),
+        "BigQuery" => BigQuery(BigQueryDestinationRequest),
+    }
 }
 string_enum! {
-    #[doc = " * `S3` - S3"] #[doc = " * `Snowflake` - Snowflake"] #[doc =
-    " * `Postgres` - Postgres"] #[doc = " * `Redshift` - Redshift"] #[doc =
-    " * `BigQuery` - Bigquery"] #[doc = " * `Databricks` - Databricks"] #[doc =
-    " * `AzureBlob` - Azure Blob"] #[doc = " * `Workflows` - Workflows"] #[doc =
-    " * `HTTP` - Http"] #[doc = " * `NoOp` - Noop"] #[doc =
-    " * `FileDownload` - File Download"] #[doc = ""] #[doc =
-    " The `BatchExportDestinationTypeEnum` schema."] BatchExportDestinationTypeEnum {
-    #[doc = " `S3`"] S3 = "S3", #[doc = " `Snowflake`"] Snowflake = "Snowflake", #[doc =
-    " `Postgres`"] Postgres = "Postgres", #[doc = " `Redshift`"] Redshift = "Redshift",
-    #[doc = " `BigQuery`"] BigQuery = "BigQuery", #[doc = " `Databricks`"] Databricks =
-    "Databricks", #[doc = " `AzureBlob`"] AzureBlob = "AzureBlob", #[doc =
-    " `Workflows`"] Workflows = "Workflows", #[doc = " `HTTP`"] Http = "HTTP", #[doc =
-    " `NoOp`"] NoOp = "NoOp", #[doc = " `FileDownload`"] FileDownload = "FileDownload", }
+    #[doc = " * `S3` - S3"]
+    #[doc = " * `Snowflake` - Snowflake"]
+    #[doc = " * `Postgres` - Postgres"]
+    #[doc = " * `Redshift` - Redshift"]
+    #[doc = " * `BigQuery` - Bigquery"]
+    #[doc = " * `Databricks` - Databricks"]
+    #[doc = " * `AzureBlob` - Azure Blob"]
+    #[doc = " * `Workflows` - Workflows"]
+    #[doc = " * `HTTP` - Http"]
+    #[doc = " * `NoOp` - Noop"]
+    #[doc = " * `FileDownload` - File Download"]
+    #[doc = ""]
+    #[doc = " The `BatchExportDestinationTypeEnum` schema."]
+    BatchExportDestinationTypeEnum {
+        S3 = "S3",
+        Snowflake = "Snowflake",
+        Postgres = "Postgres",
+        Redshift = "Redshift",
+        BigQuery = "BigQuery",
+        Databricks = "Databricks",
+        AzureBlob = "AzureBlob",
+        Workflows = "Workflows",
+        Http = "HTTP",
+        NoOp = "NoOp",
+        FileDownload = "FileDownload",
+    }
 }
 /// Which model this BatchExport is exporting.
 ///
@@ -978,20 +1005,30 @@ pub struct BatchExportRun {
     pub backfill: Option<String>,
 }
 string_enum! {
-    #[doc = " * `Cancelled` - Cancelled"] #[doc = " * `Completed` - Completed"] #[doc =
-    " * `ContinuedAsNew` - Continued As New"] #[doc = " * `Failed` - Failed"] #[doc =
-    " * `FailedRetryable` - Failed Retryable"] #[doc =
-    " * `FailedBilling` - Failed Billing"] #[doc = " * `Terminated` - Terminated"] #[doc
-    = " * `TimedOut` - Timedout"] #[doc = " * `Running` - Running"] #[doc =
-    " * `Starting` - Starting"] #[doc = ""] #[doc =
-    " The `BatchExportRunStatusEnum` schema."] BatchExportRunStatusEnum { #[doc =
-    " `Cancelled`"] Cancelled = "Cancelled", #[doc = " `Completed`"] Completed =
-    "Completed", #[doc = " `ContinuedAsNew`"] ContinuedAsNew = "ContinuedAsNew", #[doc =
-    " `Failed`"] Failed = "Failed", #[doc = " `FailedRetryable`"] FailedRetryable =
-    "FailedRetryable", #[doc = " `FailedBilling`"] FailedBilling = "FailedBilling", #[doc
-    = " `Terminated`"] Terminated = "Terminated", #[doc = " `TimedOut`"] TimedOut =
-    "TimedOut", #[doc = " `Running`"] Running = "Running", #[doc = " `Starting`"]
-    Starting = "Starting", }
+    #[doc = " * `Cancelled` - Cancelled"]
+    #[doc = " * `Completed` - Completed"]
+    #[doc = " * `ContinuedAsNew` - Continued As New"]
+    #[doc = " * `Failed` - Failed"]
+    #[doc = " * `FailedRetryable` - Failed Retryable"]
+    #[doc = " * `FailedBilling` - Failed Billing"]
+    #[doc = " * `Terminated` - Terminated"]
+    #[doc = " * `TimedOut` - Timedout"]
+    #[doc = " * `Running` - Running"]
+    #[doc = " * `Starting` - Starting"]
+    #[doc = ""]
+    #[doc = " The `BatchExportRunStatusEnum` schema."]
+    BatchExportRunStatusEnum {
+        Cancelled = "Cancelled",
+        Completed = "Completed",
+        ContinuedAsNew = "ContinuedAsNew",
+        Failed = "Failed",
+        FailedRetryable = "FailedRetryable",
+        FailedBilling = "FailedBilling",
+        Terminated = "Terminated",
+        TimedOut = "TimedOut",
+        Running = "Running",
+        Starting = "Starting",
+    }
 }
 /// IANA timezone name controlling daily and weekly interval boundaries. Defaults to UTC.
 ///
@@ -1628,16 +1665,28 @@ pub struct BigQueryDestinationRequest {
     pub config: BigQueryDestinationConfig,
 }
 string_enum! {
-    #[doc = " * `BigQuery` - BigQuery"] #[doc = ""] #[doc =
-    " The `BigQueryDestinationRequestTypeEnum` schema."]
-    BigQueryDestinationRequestTypeEnum { #[doc = " `BigQuery`"] BigQuery = "BigQuery", }
+    #[doc = " * `BigQuery` - BigQuery"]
+    #[doc = ""]
+    #[doc = " The `BigQueryDestinationRequestTypeEnum` schema."]
+    BigQueryDestinationRequestTypeEnum {
+        BigQuery = "BigQuery",
+    }
 }
 string_enum! {
-    #[doc = " * `brotli` - brotli"] #[doc = " * `gzip` - gzip"] #[doc = " * `lz4` - lz4"]
-    #[doc = " * `snappy` - snappy"] #[doc = " * `zstd` - zstd"] #[doc = ""] #[doc =
-    " The `CompressionEnum` schema."] CompressionEnum { #[doc = " `brotli`"] Brotli =
-    "brotli", #[doc = " `gzip`"] Gzip = "gzip", #[doc = " `lz4`"] Lz4 = "lz4", #[doc =
-    " `snappy`"] Snappy = "snappy", #[doc = " `zstd`"] Zstd = "zstd", }
+    #[doc = " * `brotli` - brotli"]
+    #[doc = " * `gzip` - gzip"]
+    #[doc = " * `lz4` - lz4"]
+    #[doc = " * `snappy` - snappy"]
+    #[doc = " * `zstd` - zstd"]
+    #[doc = ""]
+    #[doc = " The `CompressionEnum` schema."]
+    CompressionEnum {
+        Brotli = "brotli",
+        Gzip = "gzip",
+        Lz4 = "lz4",
+        Snappy = "snappy",
+        Zstd = "zstd",
+    }
 }
 /// Typed configuration for a Databricks batch-export destination.
 ///
@@ -1673,30 +1722,50 @@ pub struct DatabricksDestinationRequest {
     pub config: DatabricksDestinationConfig,
 }
 string_enum! {
-    #[doc = " * `Databricks` - Databricks"] #[doc = ""] #[doc =
-    " The `DatabricksDestinationRequestTypeEnum` schema."]
-    DatabricksDestinationRequestTypeEnum { #[doc = " `Databricks`"] Databricks =
-    "Databricks", }
+    #[doc = " * `Databricks` - Databricks"]
+    #[doc = ""]
+    #[doc = " The `DatabricksDestinationRequestTypeEnum` schema."]
+    DatabricksDestinationRequestTypeEnum {
+        Databricks = "Databricks",
+    }
 }
 string_enum! {
-    #[doc = " * `JSONLines` - JSONLines"] #[doc = " * `Parquet` - Parquet"] #[doc = ""]
-    #[doc = " The `FileFormatEnum` schema."] FileFormatEnum { #[doc = " `JSONLines`"]
-    JsonLines = "JSONLines", #[doc = " `Parquet`"] Parquet = "Parquet", }
+    #[doc = " * `JSONLines` - JSONLines"]
+    #[doc = " * `Parquet` - Parquet"]
+    #[doc = ""]
+    #[doc = " The `FileFormatEnum` schema."]
+    FileFormatEnum {
+        JsonLines = "JSONLines",
+        Parquet = "Parquet",
+    }
 }
 string_enum! {
-    #[doc = " * `hour` - hour"] #[doc = " * `day` - day"] #[doc = " * `week` - week"]
-    #[doc = " * `every 5 minutes` - every 5 minutes"] #[doc =
-    " * `every 15 minutes` - every 15 minutes"] #[doc = ""] #[doc =
-    " The `IntervalEnum` schema."] IntervalEnum { #[doc = " `hour`"] Hour = "hour", #[doc
-    = " `day`"] Day = "day", #[doc = " `week`"] Week = "week", #[doc =
-    " `every 5 minutes`"] Every5Minutes = "every 5 minutes", #[doc =
-    " `every 15 minutes`"] Every15Minutes = "every 15 minutes", }
+    #[doc = " * `hour` - hour"]
+    #[doc = " * `day` - day"]
+    #[doc = " * `week` - week"]
+    #[doc = " * `every 5 minutes` - every 5 minutes"]
+    #[doc = " * `every 15 minutes` - every 15 minutes"]
+    #[doc = ""]
+    #[doc = " The `IntervalEnum` schema."]
+    IntervalEnum {
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+        Every5Minutes = "every 5 minutes",
+        Every15Minutes = "every 15 minutes",
+    }
 }
 string_enum! {
-    #[doc = " * `events` - Events"] #[doc = " * `persons` - Persons"] #[doc =
-    " * `sessions` - Sessions"] #[doc = ""] #[doc = " The `ModelEnum` schema."] ModelEnum
-    { #[doc = " `events`"] Events = "events", #[doc = " `persons`"] Persons = "persons",
-    #[doc = " `sessions`"] Sessions = "sessions", }
+    #[doc = " * `events` - Events"]
+    #[doc = " * `persons` - Persons"]
+    #[doc = " * `sessions` - Sessions"]
+    #[doc = ""]
+    #[doc = " The `ModelEnum` schema."]
+    ModelEnum {
+        Events = "events",
+        Persons = "persons",
+        Sessions = "sessions",
+    }
 }
 /// The `PaginatedBatchExportBackfillList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -7,12 +7,18 @@ pub struct BusinessKnowledgeSourcesTextRetrieveResponse {
     pub text: Option<String>,
 }
 string_enum! {
-    #[doc = " * `single` - Single page"] #[doc = " * `sitemap` - Sitemap"] #[doc =
-    " * `same_origin` - Same origin crawl"] #[doc =
-    " * `github_repo` - GitHub repository"] #[doc = ""] #[doc =
-    " The `CrawlModeEnum` schema."] CrawlModeEnum { #[doc = " `single`"] Single =
-    "single", #[doc = " `sitemap`"] Sitemap = "sitemap", #[doc = " `same_origin`"]
-    SameOrigin = "same_origin", #[doc = " `github_repo`"] GithubRepo = "github_repo", }
+    #[doc = " * `single` - Single page"]
+    #[doc = " * `sitemap` - Sitemap"]
+    #[doc = " * `same_origin` - Same origin crawl"]
+    #[doc = " * `github_repo` - GitHub repository"]
+    #[doc = ""]
+    #[doc = " The `CrawlModeEnum` schema."]
+    CrawlModeEnum {
+        Single = "single",
+        Sitemap = "sitemap",
+        SameOrigin = "same_origin",
+        GithubRepo = "github_repo",
+    }
 }
 /// The `CreateTextSource` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -67,24 +73,41 @@ pub struct KnowledgeSource {
     pub file_size_bytes: Option<i64>,
 }
 string_enum! {
-    #[doc = " * `text` - Text"] #[doc = " * `url` - URL"] #[doc = " * `file` - File"]
-    #[doc = ""] #[doc = " The `KnowledgeSourceSourceTypeEnum` schema."]
-    KnowledgeSourceSourceTypeEnum { #[doc = " `text`"] Text = "text", #[doc = " `url`"]
-    Url = "url", #[doc = " `file`"] File = "file", }
+    #[doc = " * `text` - Text"]
+    #[doc = " * `url` - URL"]
+    #[doc = " * `file` - File"]
+    #[doc = ""]
+    #[doc = " The `KnowledgeSourceSourceTypeEnum` schema."]
+    KnowledgeSourceSourceTypeEnum {
+        Text = "text",
+        Url = "url",
+        File = "file",
+    }
 }
 string_enum! {
-    #[doc = " * `pending` - Pending"] #[doc = " * `processing` - Processing"] #[doc =
-    " * `ready` - Ready"] #[doc = " * `error` - Error"] #[doc = ""] #[doc =
-    " The `KnowledgeSourceStatusEnum` schema."] KnowledgeSourceStatusEnum { #[doc =
-    " `pending`"] Pending = "pending", #[doc = " `processing`"] Processing =
-    "processing", #[doc = " `ready`"] Ready = "ready", #[doc = " `error`"] Error =
-    "error", }
+    #[doc = " * `pending` - Pending"]
+    #[doc = " * `processing` - Processing"]
+    #[doc = " * `ready` - Ready"]
+    #[doc = " * `error` - Error"]
+    #[doc = ""]
+    #[doc = " The `KnowledgeSourceStatusEnum` schema."]
+    KnowledgeSourceStatusEnum {
+        Pending = "pending",
+        Processing = "processing",
+        Ready = "ready",
+        Error = "error",
+    }
 }
 string_enum! {
-    #[doc = " * `success` - Success"] #[doc = " * `not_modified` - Not modified"] #[doc =
-    " * `error` - Error"] #[doc = ""] #[doc = " The `LastRefreshStatusEnum` schema."]
-    LastRefreshStatusEnum { #[doc = " `success`"] Success = "success", #[doc =
-    " `not_modified`"] NotModified = "not_modified", #[doc = " `error`"] Error = "error",
+    #[doc = " * `success` - Success"]
+    #[doc = " * `not_modified` - Not modified"]
+    #[doc = " * `error` - Error"]
+    #[doc = ""]
+    #[doc = " The `LastRefreshStatusEnum` schema."]
+    LastRefreshStatusEnum {
+        Success = "success",
+        NotModified = "not_modified",
+        Error = "error",
     }
 }
 /// The `PaginatedKnowledgeSourceList` schema.

@@ -2,29 +2,42 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `slack_channel_message` - Channel message"] #[doc =
-    " * `slack_bot_mention` - Bot mention"] #[doc =
-    " * `slack_emoji_reaction` - Emoji reaction"] #[doc =
-    " * `teams_channel_message` - Teams channel message"] #[doc =
-    " * `teams_bot_mention` - Teams bot mention"] #[doc =
-    " * `widget_embedded` - Widget"] #[doc = " * `widget_api` - API"] #[doc =
-    " * `github_issue` - GitHub issue"] #[doc = ""] #[doc =
-    " The `ChannelDetailEnum` schema."] ChannelDetailEnum { #[doc =
-    " `slack_channel_message`"] SlackChannelMessage = "slack_channel_message", #[doc =
-    " `slack_bot_mention`"] SlackBotMention = "slack_bot_mention", #[doc =
-    " `slack_emoji_reaction`"] SlackEmojiReaction = "slack_emoji_reaction", #[doc =
-    " `teams_channel_message`"] TeamsChannelMessage = "teams_channel_message", #[doc =
-    " `teams_bot_mention`"] TeamsBotMention = "teams_bot_mention", #[doc =
-    " `widget_embedded`"] WidgetEmbedded = "widget_embedded", #[doc = " `widget_api`"]
-    WidgetApi = "widget_api", #[doc = " `github_issue`"] GithubIssue = "github_issue", }
+    #[doc = " * `slack_channel_message` - Channel message"]
+    #[doc = " * `slack_bot_mention` - Bot mention"]
+    #[doc = " * `slack_emoji_reaction` - Emoji reaction"]
+    #[doc = " * `teams_channel_message` - Teams channel message"]
+    #[doc = " * `teams_bot_mention` - Teams bot mention"]
+    #[doc = " * `widget_embedded` - Widget"]
+    #[doc = " * `widget_api` - API"]
+    #[doc = " * `github_issue` - GitHub issue"]
+    #[doc = ""]
+    #[doc = " The `ChannelDetailEnum` schema."]
+    ChannelDetailEnum {
+        SlackChannelMessage = "slack_channel_message",
+        SlackBotMention = "slack_bot_mention",
+        SlackEmojiReaction = "slack_emoji_reaction",
+        TeamsChannelMessage = "teams_channel_message",
+        TeamsBotMention = "teams_bot_mention",
+        WidgetEmbedded = "widget_embedded",
+        WidgetApi = "widget_api",
+        GithubIssue = "github_issue",
+    }
 }
 string_enum! {
-    #[doc = " * `widget` - Widget"] #[doc = " * `email` - Email"] #[doc =
-    " * `slack` - Slack"] #[doc = " * `teams` - Microsoft Teams"] #[doc =
-    " * `github` - GitHub"] #[doc = ""] #[doc = " The `ChannelSourceEnum` schema."]
-    ChannelSourceEnum { #[doc = " `widget`"] Widget = "widget", #[doc = " `email`"] Email
-    = "email", #[doc = " `slack`"] Slack = "slack", #[doc = " `teams`"] Teams = "teams",
-    #[doc = " `github`"] Github = "github", }
+    #[doc = " * `widget` - Widget"]
+    #[doc = " * `email` - Email"]
+    #[doc = " * `slack` - Slack"]
+    #[doc = " * `teams` - Microsoft Teams"]
+    #[doc = " * `github` - GitHub"]
+    #[doc = ""]
+    #[doc = " The `ChannelSourceEnum` schema."]
+    ChannelSourceEnum {
+        Widget = "widget",
+        Email = "email",
+        Slack = "slack",
+        Teams = "teams",
+        Github = "github",
+    }
 }
 /// The `ComposeTicket` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -54,33 +67,44 @@ pub struct ComposeTicketResponse {
     pub ticket_number: i64,
 }
 string_enum! {
-    ConversationsTicketsListChannelDetail { #[doc = " `github_issue`"] GithubIssue =
-    "github_issue", #[doc = " `slack_bot_mention`"] SlackBotMention =
-    "slack_bot_mention", #[doc = " `slack_channel_message`"] SlackChannelMessage =
-    "slack_channel_message", #[doc = " `slack_emoji_reaction`"] SlackEmojiReaction =
-    "slack_emoji_reaction", #[doc = " `teams_bot_mention`"] TeamsBotMention =
-    "teams_bot_mention", #[doc = " `teams_channel_message`"] TeamsChannelMessage =
-    "teams_channel_message", #[doc = " `widget_api`"] WidgetApi = "widget_api", #[doc =
-    " `widget_embedded`"] WidgetEmbedded = "widget_embedded", }
+    ConversationsTicketsListChannelDetail {
+        GithubIssue = "github_issue",
+        SlackBotMention = "slack_bot_mention",
+        SlackChannelMessage = "slack_channel_message",
+        SlackEmojiReaction = "slack_emoji_reaction",
+        TeamsBotMention = "teams_bot_mention",
+        TeamsChannelMessage = "teams_channel_message",
+        WidgetApi = "widget_api",
+        WidgetEmbedded = "widget_embedded",
+    }
 }
 string_enum! {
-    ConversationsTicketsListChannelSource { #[doc = " `email`"] Email = "email", #[doc =
-    " `github`"] Github = "github", #[doc = " `slack`"] Slack = "slack", #[doc =
-    " `teams`"] Teams = "teams", #[doc = " `widget`"] Widget = "widget", }
+    ConversationsTicketsListChannelSource {
+        Email = "email",
+        Github = "github",
+        Slack = "slack",
+        Teams = "teams",
+        Widget = "widget",
+    }
 }
 string_enum! {
-    ConversationsTicketsListOrderBy { #[doc = " `-created_at`"] MinusCreatedUnderscoreAt
-    = "-created_at", #[doc = " `-sla_due_at`"] MinusSlaUnderscoreDueUnderscoreAt =
-    "-sla_due_at", #[doc = " `-ticket_number`"] MinusTicketUnderscoreNumber =
-    "-ticket_number", #[doc = " `-updated_at`"] MinusUpdatedUnderscoreAt = "-updated_at",
-    #[doc = " `created_at`"] CreatedUnderscoreAt = "created_at", #[doc = " `sla_due_at`"]
-    SlaUnderscoreDueUnderscoreAt = "sla_due_at", #[doc = " `ticket_number`"]
-    TicketUnderscoreNumber = "ticket_number", #[doc = " `updated_at`"]
-    UpdatedUnderscoreAt = "updated_at", }
+    ConversationsTicketsListOrderBy {
+        MinusCreatedUnderscoreAt = "-created_at",
+        MinusSlaUnderscoreDueUnderscoreAt = "-sla_due_at",
+        MinusTicketUnderscoreNumber = "-ticket_number",
+        MinusUpdatedUnderscoreAt = "-updated_at",
+        CreatedUnderscoreAt = "created_at",
+        SlaUnderscoreDueUnderscoreAt = "sla_due_at",
+        TicketUnderscoreNumber = "ticket_number",
+        UpdatedUnderscoreAt = "updated_at",
+    }
 }
 string_enum! {
-    ConversationsTicketsListSla { #[doc = " `at-risk`"] AtRisk = "at-risk", #[doc =
-    " `breached`"] Breached = "breached", #[doc = " `on-track`"] OnTrack = "on-track", }
+    ConversationsTicketsListSla {
+        AtRisk = "at-risk",
+        Breached = "breached",
+        OnTrack = "on-track",
+    }
 }
 /// The `PaginatedTicketList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -210,10 +234,16 @@ pub enum PatchedTicketPriority {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " * `low` - Low"] #[doc = " * `medium` - Medium"] #[doc = " * `high` - High"]
-    #[doc = ""] #[doc = " The `PriorityEnum` schema."] PriorityEnum { #[doc = " `low`"]
-    Low = "low", #[doc = " `medium`"] Medium = "medium", #[doc = " `high`"] High =
-    "high", }
+    #[doc = " * `low` - Low"]
+    #[doc = " * `medium` - Medium"]
+    #[doc = " * `high` - High"]
+    #[doc = ""]
+    #[doc = " The `PriorityEnum` schema."]
+    PriorityEnum {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+    }
 }
 /// The `SuggestReplyResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -360,12 +390,20 @@ pub enum TicketPriority {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " * `new` - New"] #[doc = " * `open` - Open"] #[doc =
-    " * `pending` - Pending"] #[doc = " * `on_hold` - On hold"] #[doc =
-    " * `resolved` - Resolved"] #[doc = ""] #[doc = " The `TicketStatusEnum` schema."]
-    TicketStatusEnum { #[doc = " `new`"] New = "new", #[doc = " `open`"] Open = "open",
-    #[doc = " `pending`"] Pending = "pending", #[doc = " `on_hold`"] OnHold = "on_hold",
-    #[doc = " `resolved`"] Resolved = "resolved", }
+    #[doc = " * `new` - New"]
+    #[doc = " * `open` - Open"]
+    #[doc = " * `pending` - Pending"]
+    #[doc = " * `on_hold` - On hold"]
+    #[doc = " * `resolved` - Resolved"]
+    #[doc = ""]
+    #[doc = " The `TicketStatusEnum` schema."]
+    TicketStatusEnum {
+        New = "new",
+        Open = "open",
+        Pending = "pending",
+        OnHold = "on_hold",
+        Resolved = "resolved",
+    }
 }
 /// The `TicketView` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -50,14 +50,20 @@ pub struct Annotation {
     pub scope: Option<AnnotationScopeEnum>,
 }
 string_enum! {
-    #[doc = " * `dashboard_item` - insight"] #[doc = " * `dashboard` - dashboard"] #[doc
-    = " * `project` - project"] #[doc = " * `organization` - organization"] #[doc =
-    " * `recording` - recording"] #[doc = ""] #[doc =
-    " The `AnnotationScopeEnum` schema."] AnnotationScopeEnum { #[doc =
-    " `dashboard_item`"] DashboardItem = "dashboard_item", #[doc = " `dashboard`"]
-    Dashboard = "dashboard", #[doc = " `project`"] Project = "project", #[doc =
-    " `organization`"] Organization = "organization", #[doc = " `recording`"] Recording =
-    "recording", }
+    #[doc = " * `dashboard_item` - insight"]
+    #[doc = " * `dashboard` - dashboard"]
+    #[doc = " * `project` - project"]
+    #[doc = " * `organization` - organization"]
+    #[doc = " * `recording` - recording"]
+    #[doc = ""]
+    #[doc = " The `AnnotationScopeEnum` schema."]
+    AnnotationScopeEnum {
+        DashboardItem = "dashboard_item",
+        Dashboard = "dashboard",
+        Project = "project",
+        Organization = "organization",
+        Recording = "recording",
+    }
 }
 /// BehavioralFilter
 ///
@@ -151,8 +157,10 @@ pub enum BehavioralFilterSeqEvent {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " Type"] BehavioralFilterType { #[doc = " `behavioral`"] Behavioral =
-    "behavioral", }
+    #[doc = " Type"]
+    BehavioralFilterType {
+        Behavioral = "behavioral",
+    }
 }
 /// The `CIMDVerificationToken` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -307,17 +315,25 @@ pub struct CohortFilterGroup {
     pub values: Vec<CohortFilterGroupValuesItem>,
 }
 tagged_enum! {
-    CohortFilterGroupValuesItem tag = "type" { #[doc = " `type: behavioral`"]
-    "behavioral" => Behavioral(BehavioralFilter), #[doc = " `type: cohort`"] "cohort" =>
-    Cohort(CohortFilter), #[doc = " `type: person`"] "person" => Person(PersonFilter),
-    #[doc = " `type: AND`"] "AND" => And(CohortFilterGroup), #[doc = " `type: OR`"] "OR"
-    => Or(CohortFilterGroup), }
+    CohortFilterGroupValuesItem tag = "type" {
+        "behavioral" => Behavioral(BehavioralFilter),
+        "cohort" => Cohort(CohortFilter),
+        "person" => Person(PersonFilter),
+        "AND" => And(CohortFilterGroup),
+        "OR" => Or(CohortFilterGroup),
+    }
 }
 string_enum! {
-    #[doc = " Key"] CohortFilterKey { #[doc = " `id`"] Id = "id", }
+    #[doc = " Key"]
+    CohortFilterKey {
+        Id = "id",
+    }
 }
 string_enum! {
-    #[doc = " Type"] CohortFilterType { #[doc = " `cohort`"] Cohort = "cohort", }
+    #[doc = " Type"]
+    CohortFilterType {
+        Cohort = "cohort",
+    }
 }
 /// CohortFilters
 ///
@@ -342,9 +358,12 @@ pub struct CohortPersonResult {
     pub value_at_data_point: Option<f64>,
 }
 string_enum! {
-    #[doc = " * `person` - person"] #[doc = ""] #[doc =
-    " The `CohortPersonResultTypeEnum` schema."] CohortPersonResultTypeEnum { #[doc =
-    " `person`"] Person = "person", }
+    #[doc = " * `person` - person"]
+    #[doc = ""]
+    #[doc = " The `CohortPersonResultTypeEnum` schema."]
+    CohortPersonResultTypeEnum {
+        Person = "person",
+    }
 }
 /// The `CohortPersonsResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -354,17 +373,26 @@ pub struct CohortPersonsResponse {
     pub previous: Option<String>,
 }
 string_enum! {
-    #[doc = " * `static` - static"] #[doc = " * `person_property` - person_property"]
-    #[doc = " * `behavioral` - behavioral"] #[doc = " * `realtime` - realtime"] #[doc =
-    " * `analytical` - analytical"] #[doc = ""] #[doc = " The `CohortTypeEnum` schema."]
-    CohortTypeEnum { #[doc = " `static`"] Static = "static", #[doc =
-    " `person_property`"] PersonProperty = "person_property", #[doc = " `behavioral`"]
-    Behavioral = "behavioral", #[doc = " `realtime`"] Realtime = "realtime", #[doc =
-    " `analytical`"] Analytical = "analytical", }
+    #[doc = " * `static` - static"]
+    #[doc = " * `person_property` - person_property"]
+    #[doc = " * `behavioral` - behavioral"]
+    #[doc = " * `realtime` - realtime"]
+    #[doc = " * `analytical` - analytical"]
+    #[doc = ""]
+    #[doc = " The `CohortTypeEnum` schema."]
+    CohortTypeEnum {
+        Static = "static",
+        PersonProperty = "person_property",
+        Behavioral = "behavioral",
+        Realtime = "realtime",
+        Analytical = "analytical",
+    }
 }
 string_enum! {
-    CohortsPersonsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json
-    = "json", }
+    CohortsPersonsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 /// The `Comment` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -405,12 +433,18 @@ pub struct Comment {
     pub source_comment: Option<String>,
 }
 string_enum! {
-    CommentsListCompleted { #[doc = " `any`"] Any = "any", #[doc = " `open`"] Open =
-    "open", #[doc = " `completed`"] Completed = "completed", }
+    CommentsListCompleted {
+        Any = "any",
+        Open = "open",
+        Completed = "completed",
+    }
 }
 string_enum! {
-    CommentsListKind { #[doc = " `any`"] Any = "any", #[doc = " `comment`"] Comment =
-    "comment", #[doc = " `task`"] Task = "task", }
+    CommentsListKind {
+        Any = "any",
+        Comment = "comment",
+        Task = "task",
+    }
 }
 /// The `CopyDashboardTemplate` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -456,23 +490,38 @@ pub struct CreateLegalDocument {
     pub representative_email: String,
 }
 string_enum! {
-    #[doc = " * `BAA` - BAA"] #[doc = " * `DPA` - DPA"] #[doc = ""] #[doc =
-    " The `CreateLegalDocumentDocumentTypeEnum` schema."]
-    CreateLegalDocumentDocumentTypeEnum { #[doc = " `BAA`"] Baa = "BAA", #[doc =
-    " `DPA`"] Dpa = "DPA", }
+    #[doc = " * `BAA` - BAA"]
+    #[doc = " * `DPA` - DPA"]
+    #[doc = ""]
+    #[doc = " The `CreateLegalDocumentDocumentTypeEnum` schema."]
+    CreateLegalDocumentDocumentTypeEnum {
+        Baa = "BAA",
+        Dpa = "DPA",
+    }
 }
 string_enum! {
-    #[doc = " * `default` - Default"] #[doc = " * `template` - Template"] #[doc =
-    " * `duplicate` - Duplicate"] #[doc = " * `unlisted` - Unlisted (product-embedded)"]
-    #[doc = ""] #[doc = " The `CreationModeEnum` schema."] CreationModeEnum { #[doc =
-    " `default`"] Default = "default", #[doc = " `template`"] Template = "template",
-    #[doc = " `duplicate`"] Duplicate = "duplicate", #[doc = " `unlisted`"] Unlisted =
-    "unlisted", }
+    #[doc = " * `default` - Default"]
+    #[doc = " * `template` - Template"]
+    #[doc = " * `duplicate` - Duplicate"]
+    #[doc = " * `unlisted` - Unlisted (product-embedded)"]
+    #[doc = ""]
+    #[doc = " The `CreationModeEnum` schema."]
+    CreationModeEnum {
+        Default = "default",
+        Template = "template",
+        Duplicate = "duplicate",
+        Unlisted = "unlisted",
+    }
 }
 string_enum! {
-    #[doc = " * `USR` - user"] #[doc = " * `GIT` - GitHub"] #[doc = ""] #[doc =
-    " The `CreationTypeEnum` schema."] CreationTypeEnum { #[doc = " `USR`"] Usr = "USR",
-    #[doc = " `GIT`"] Git = "GIT", }
+    #[doc = " * `USR` - user"]
+    #[doc = " * `GIT` - GitHub"]
+    #[doc = ""]
+    #[doc = " The `CreationTypeEnum` schema."]
+    CreationTypeEnum {
+        Usr = "USR",
+        Git = "GIT",
+    }
 }
 /// Serializer mixin that handles tags for objects.
 ///
@@ -650,22 +699,31 @@ pub enum DashboardTemplateScope {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " * `team` - Only team"] #[doc = " * `global` - Global"] #[doc =
-    " * `feature_flag` - Feature Flag"] #[doc = ""] #[doc =
-    " The `DashboardTemplateScopeEnum` schema."] DashboardTemplateScopeEnum { #[doc =
-    " `team`"] Team = "team", #[doc = " `global`"] Global = "global", #[doc =
-    " `feature_flag`"] FeatureFlag = "feature_flag", }
+    #[doc = " * `team` - Only team"]
+    #[doc = " * `global` - Global"]
+    #[doc = " * `feature_flag` - Feature Flag"]
+    #[doc = ""]
+    #[doc = " The `DashboardTemplateScopeEnum` schema."]
+    DashboardTemplateScopeEnum {
+        Team = "team",
+        Global = "global",
+        FeatureFlag = "feature_flag",
+    }
 }
 string_enum! {
-    DashboardTemplatesListOrdering { #[doc = " `-created_at`"] MinusCreatedUnderscoreAt =
-    "-created_at", #[doc = " `-template_name`"] MinusTemplateUnderscoreName =
-    "-template_name", #[doc = " `created_at`"] CreatedUnderscoreAt = "created_at", #[doc
-    = " `template_name`"] TemplateUnderscoreName = "template_name", }
+    DashboardTemplatesListOrdering {
+        MinusCreatedUnderscoreAt = "-created_at",
+        MinusTemplateUnderscoreName = "-template_name",
+        CreatedUnderscoreAt = "created_at",
+        TemplateUnderscoreName = "template_name",
+    }
 }
 string_enum! {
-    DashboardTemplatesListScope { #[doc = " `feature_flag`"] FeatureFlag =
-    "feature_flag", #[doc = " `global`"] Global = "global", #[doc = " `team`"] Team =
-    "team", }
+    DashboardTemplatesListScope {
+        FeatureFlag = "feature_flag",
+        Global = "global",
+        Team = "team",
+    }
 }
 /// DashboardTileSerializer restricted to tile id + insight result fields.
 ///
@@ -677,86 +735,129 @@ pub struct DashboardTileResult {
     pub insight: InsightResult,
 }
 string_enum! {
-    DashboardsAnalyzeRefreshResultCreateFormat { #[doc = " `json`"] Json = "json", #[doc
-    = " `txt`"] Txt = "txt", }
+    DashboardsAnalyzeRefreshResultCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsBulkUpdateTagsCreateFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    DashboardsBulkUpdateTagsCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsCopyTileCreateFormat { #[doc = " `json`"] Json = "json", #[doc = " `txt`"]
-    Txt = "txt", }
+    DashboardsCopyTileCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsCreateFormat { #[doc = " `json`"] Json = "json", #[doc = " `txt`"] Txt =
-    "txt", }
+    DashboardsCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsCreateFromTemplateJsonCreateFormat { #[doc = " `json`"] Json = "json",
-    #[doc = " `txt`"] Txt = "txt", }
+    DashboardsCreateFromTemplateJsonCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsCreateUnlistedDashboardCreateFormat { #[doc = " `json`"] Json = "json",
-    #[doc = " `txt`"] Txt = "txt", }
+    DashboardsCreateUnlistedDashboardCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsDestroyFormat { #[doc = " `json`"] Json = "json", #[doc = " `txt`"] Txt =
-    "txt", }
+    DashboardsDestroyFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsListFormat { #[doc = " `json`"] Json = "json", #[doc = " `txt`"] Txt =
-    "txt", }
+    DashboardsListFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsMoveTilePartialUpdateFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    DashboardsMoveTilePartialUpdateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsPartialUpdateFormat { #[doc = " `json`"] Json = "json", #[doc = " `txt`"]
-    Txt = "txt", }
+    DashboardsPartialUpdateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsReorderTilesCreateFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    DashboardsReorderTilesCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsRetrieveFormat { #[doc = " `json`"] Json = "json", #[doc = " `txt`"] Txt =
-    "txt", }
+    DashboardsRetrieveFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsRunInsightsRetrieveFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    DashboardsRunInsightsRetrieveFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsRunInsightsRetrieveOutputFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `optimized`"] Optimized = "optimized", }
+    DashboardsRunInsightsRetrieveOutputFormat {
+        Json = "json",
+        Optimized = "optimized",
+    }
 }
 string_enum! {
-    DashboardsRunInsightsRetrieveRefresh { #[doc = " `blocking`"] Blocking = "blocking",
-    #[doc = " `force_blocking`"] ForceBlocking = "force_blocking", #[doc =
-    " `force_cache`"] ForceCache = "force_cache", }
+    DashboardsRunInsightsRetrieveRefresh {
+        Blocking = "blocking",
+        ForceBlocking = "force_blocking",
+        ForceCache = "force_cache",
+    }
 }
 string_enum! {
-    DashboardsSnapshotCreateFormat { #[doc = " `json`"] Json = "json", #[doc = " `txt`"]
-    Txt = "txt", }
+    DashboardsSnapshotCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsStreamTilesRetrieveFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    DashboardsStreamTilesRetrieveFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    DashboardsStreamTilesRetrieveLayoutSize { #[doc = " `sm`"] Sm = "sm", #[doc =
-    " `xs`"] Xs = "xs", }
+    DashboardsStreamTilesRetrieveLayoutSize {
+        Sm = "sm",
+        Xs = "xs",
+    }
 }
 string_enum! {
-    DashboardsUpdateFormat { #[doc = " `json`"] Json = "json", #[doc = " `txt`"] Txt =
-    "txt", }
+    DashboardsUpdateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    #[doc = " * `allow` - Allow"] #[doc = " * `reject` - Reject"] #[doc = ""] #[doc =
-    " The `EnforcementModeEnum` schema."] EnforcementModeEnum { #[doc = " `allow`"] Allow
-    = "allow", #[doc = " `reject`"] Reject = "reject", }
+    #[doc = " * `allow` - Allow"]
+    #[doc = " * `reject` - Reject"]
+    #[doc = ""]
+    #[doc = " The `EnforcementModeEnum` schema."]
+    EnforcementModeEnum {
+        Allow = "allow",
+        Reject = "reject",
+    }
 }
 /// Serializer mixin that handles tags for objects.
 ///
@@ -853,89 +954,132 @@ pub enum EnterprisePropertyDefinitionPropertyType {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    EnvironmentsDashboardsAnalyzeRefreshResultCreateFormat { #[doc = " `json`"] Json =
-    "json", #[doc = " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsAnalyzeRefreshResultCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsBulkUpdateTagsCreateFormat { #[doc = " `json`"] Json = "json",
-    #[doc = " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsBulkUpdateTagsCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsCopyTileCreateFormat { #[doc = " `json`"] Json = "json", #[doc
-    = " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsCopyTileCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsCreateFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsCreateFromTemplateJsonCreateFormat { #[doc = " `json`"] Json =
-    "json", #[doc = " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsCreateFromTemplateJsonCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsCreateUnlistedDashboardCreateFormat { #[doc = " `json`"] Json =
-    "json", #[doc = " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsCreateUnlistedDashboardCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsDestroyFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsDestroyFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsListFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsListFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsMoveTilePartialUpdateFormat { #[doc = " `json`"] Json = "json",
-    #[doc = " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsMoveTilePartialUpdateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsPartialUpdateFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsPartialUpdateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsReorderTilesCreateFormat { #[doc = " `json`"] Json = "json",
-    #[doc = " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsReorderTilesCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsRetrieveFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsRetrieveFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsRunInsightsRetrieveFormat { #[doc = " `json`"] Json = "json",
-    #[doc = " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsRunInsightsRetrieveFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsRunInsightsRetrieveOutputFormat { #[doc = " `json`"] Json =
-    "json", #[doc = " `optimized`"] Optimized = "optimized", }
+    EnvironmentsDashboardsRunInsightsRetrieveOutputFormat {
+        Json = "json",
+        Optimized = "optimized",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsRunInsightsRetrieveRefresh { #[doc = " `blocking`"] Blocking =
-    "blocking", #[doc = " `force_blocking`"] ForceBlocking = "force_blocking", #[doc =
-    " `force_cache`"] ForceCache = "force_cache", }
+    EnvironmentsDashboardsRunInsightsRetrieveRefresh {
+        Blocking = "blocking",
+        ForceBlocking = "force_blocking",
+        ForceCache = "force_cache",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsSnapshotCreateFormat { #[doc = " `json`"] Json = "json", #[doc
-    = " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsSnapshotCreateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsStreamTilesRetrieveFormat { #[doc = " `json`"] Json = "json",
-    #[doc = " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsStreamTilesRetrieveFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsStreamTilesRetrieveLayoutSize { #[doc = " `sm`"] Sm = "sm",
-    #[doc = " `xs`"] Xs = "xs", }
+    EnvironmentsDashboardsStreamTilesRetrieveLayoutSize {
+        Sm = "sm",
+        Xs = "xs",
+    }
 }
 string_enum! {
-    EnvironmentsDashboardsUpdateFormat { #[doc = " `json`"] Json = "json", #[doc =
-    " `txt`"] Txt = "txt", }
+    EnvironmentsDashboardsUpdateFormat {
+        Json = "json",
+        Txt = "txt",
+    }
 }
 string_enum! {
-    EnvironmentsSubscriptionsListResourceType { #[doc = " `dashboard`"] Dashboard =
-    "dashboard", #[doc = " `insight`"] Insight = "insight", }
+    EnvironmentsSubscriptionsListResourceType {
+        Dashboard = "dashboard",
+        Insight = "insight",
+    }
 }
 string_enum! {
-    EnvironmentsSubscriptionsListTargetType { #[doc = " `email`"] Email = "email", #[doc
-    = " `slack`"] Slack = "slack", #[doc = " `webhook`"] Webhook = "webhook", }
+    EnvironmentsSubscriptionsListTargetType {
+        Email = "email",
+        Slack = "slack",
+        Webhook = "webhook",
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EnvironmentsSubscriptionsSummaryQuotaRetrieveResponse {
@@ -993,24 +1137,33 @@ pub struct EventPropFilter {
     pub operator: Option<String>,
 }
 string_enum! {
-    #[doc = " The `EventPropFilterTypeEnum` schema."] EventPropFilterTypeEnum { #[doc =
-    " `event`"] Event = "event", #[doc = " `element`"] Element = "element", }
+    #[doc = " The `EventPropFilterTypeEnum` schema."]
+    EventPropFilterTypeEnum {
+        Event = "event",
+        Element = "element",
+    }
 }
 string_enum! {
-    #[doc = " * `image/png` - image/png"] #[doc =
-    " * `application/pdf` - application/pdf"] #[doc = " * `text/csv` - text/csv"] #[doc =
-    " * `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` - application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
-    #[doc = " * `video/webm` - video/webm"] #[doc = " * `video/mp4` - video/mp4"] #[doc =
-    " * `image/gif` - image/gif"] #[doc = " * `application/json` - application/json"]
-    #[doc = ""] #[doc = " The `ExportFormatEnum` schema."] ExportFormatEnum { #[doc =
-    " `image/png`"] ImagePng = "image/png", #[doc = " `application/pdf`"] ApplicationPdf
-    = "application/pdf", #[doc = " `text/csv`"] TextCsv = "text/csv", #[doc =
-    " `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`"]
-    ApplicationVndOpenxmlformatsOfficedocumentSpreadsheetmlSheet =
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", #[doc =
-    " `video/webm`"] VideoWebm = "video/webm", #[doc = " `video/mp4`"] VideoMp4 =
-    "video/mp4", #[doc = " `image/gif`"] ImageGif = "image/gif", #[doc =
-    " `application/json`"] ApplicationJson = "application/json", }
+    #[doc = " * `image/png` - image/png"]
+    #[doc = " * `application/pdf` - application/pdf"]
+    #[doc = " * `text/csv` - text/csv"]
+    #[doc = " * `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` - application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+    #[doc = " * `video/webm` - video/webm"]
+    #[doc = " * `video/mp4` - video/mp4"]
+    #[doc = " * `image/gif` - image/gif"]
+    #[doc = " * `application/json` - application/json"]
+    #[doc = ""]
+    #[doc = " The `ExportFormatEnum` schema."]
+    ExportFormatEnum {
+        ImagePng = "image/png",
+        ApplicationPdf = "application/pdf",
+        TextCsv = "text/csv",
+        ApplicationVndOpenxmlformatsOfficedocumentSpreadsheetmlSheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        VideoWebm = "video/webm",
+        VideoMp4 = "video/mp4",
+        ImageGif = "image/gif",
+        ApplicationJson = "application/json",
+    }
 }
 /// Standard ExportedAsset serializer that doesn't return content.
 ///
@@ -1084,7 +1237,10 @@ pub struct HogQlFilter {
     pub value: Option<::serde_json::Value>,
 }
 string_enum! {
-    #[doc = " Type"] HogQlFilterType { #[doc = " `hogql`"] Hogql = "hogql", }
+    #[doc = " Type"]
+    HogQlFilterType {
+        Hogql = "hogql",
+    }
 }
 /// InsightSerializer restricted to identifiers + result only.
 ///
@@ -1122,8 +1278,10 @@ pub struct LegalDocumentDto {
     pub created_at: String,
 }
 string_enum! {
-    MembersListOrder { #[doc = " `-joined_at`"] MinusJoinedUnderscoreAt = "-joined_at",
-    #[doc = " `joined_at`"] JoinedUnderscoreAt = "joined_at", }
+    MembersListOrder {
+        MinusJoinedUnderscoreAt = "-joined_at",
+        JoinedUnderscoreAt = "joined_at",
+    }
 }
 /// Request body for POST /api/users/{id}/onboarding/skip/.
 ///
@@ -1144,11 +1302,16 @@ pub struct OnboardingSkipRequest {
     pub step_at_skip: Option<String>,
 }
 string_enum! {
-    #[doc = " * `delegated` - Delegated to teammate"] #[doc =
-    " * `later` - Skipped for later"] #[doc = " * `other` - Other"] #[doc = ""] #[doc =
-    " The `OnboardingSkippedReasonEnum` schema."] OnboardingSkippedReasonEnum { #[doc =
-    " `delegated`"] Delegated = "delegated", #[doc = " `later`"] Later = "later", #[doc =
-    " `other`"] Other = "other", }
+    #[doc = " * `delegated` - Delegated to teammate"]
+    #[doc = " * `later` - Skipped for later"]
+    #[doc = " * `other` - Other"]
+    #[doc = ""]
+    #[doc = " The `OnboardingSkippedReasonEnum` schema."]
+    OnboardingSkippedReasonEnum {
+        Delegated = "delegated",
+        Later = "later",
+        Other = "other",
+    }
 }
 /// Serializer for `Organization` model with minimal attributes to speeed up loading and transfer times.
 /// Also used for nested serializers.
@@ -2919,14 +3082,22 @@ pub struct PatchedSubscription {
     pub summary_prompt_guide: Option<String>,
 }
 string_enum! {
-    #[doc = " * `monday` - Monday"] #[doc = " * `tuesday` - Tuesday"] #[doc =
-    " * `wednesday` - Wednesday"] #[doc = " * `thursday` - Thursday"] #[doc =
-    " * `friday` - Friday"] #[doc = " * `saturday` - Saturday"] #[doc =
-    " * `sunday` - Sunday"] PatchedSubscriptionByweekdayItem { #[doc = " `monday`"]
-    Monday = "monday", #[doc = " `tuesday`"] Tuesday = "tuesday", #[doc = " `wednesday`"]
-    Wednesday = "wednesday", #[doc = " `thursday`"] Thursday = "thursday", #[doc =
-    " `friday`"] Friday = "friday", #[doc = " `saturday`"] Saturday = "saturday", #[doc =
-    " `sunday`"] Sunday = "sunday", }
+    #[doc = " * `monday` - Monday"]
+    #[doc = " * `tuesday` - Tuesday"]
+    #[doc = " * `wednesday` - Wednesday"]
+    #[doc = " * `thursday` - Thursday"]
+    #[doc = " * `friday` - Friday"]
+    #[doc = " * `saturday` - Saturday"]
+    #[doc = " * `sunday` - Sunday"]
+    PatchedSubscriptionByweekdayItem {
+        Monday = "monday",
+        Tuesday = "tuesday",
+        Wednesday = "wednesday",
+        Thursday = "thursday",
+        Friday = "friday",
+        Saturday = "saturday",
+        Sunday = "sunday",
+    }
 }
 /// The `PatchedUser` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3107,7 +3278,10 @@ pub struct PersonFilter {
     pub negation: Option<bool>,
 }
 string_enum! {
-    #[doc = " Type"] PersonFilterType { #[doc = " `person`"] Person = "person", }
+    #[doc = " Type"]
+    PersonFilterType {
+        Person = "person",
+    }
 }
 /// The `PrimaryPropertiesResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3986,29 +4160,50 @@ pub struct ProjectSecretApiKey {
     pub scopes: Vec<String>,
 }
 string_enum! {
-    #[doc = " * `DateTime` - DateTime"] #[doc = " * `String` - String"] #[doc =
-    " * `Numeric` - Numeric"] #[doc = " * `Boolean` - Boolean"] #[doc =
-    " * `Duration` - Duration"] #[doc = ""] #[doc =
-    " The `PropertyDefinitionTypeEnum` schema."] PropertyDefinitionTypeEnum { #[doc =
-    " `DateTime`"] DateTime = "DateTime", #[doc = " `String`"] String = "String", #[doc =
-    " `Numeric`"] Numeric = "Numeric", #[doc = " `Boolean`"] Boolean = "Boolean", #[doc =
-    " `Duration`"] Duration = "Duration", }
+    #[doc = " * `DateTime` - DateTime"]
+    #[doc = " * `String` - String"]
+    #[doc = " * `Numeric` - Numeric"]
+    #[doc = " * `Boolean` - Boolean"]
+    #[doc = " * `Duration` - Duration"]
+    #[doc = ""]
+    #[doc = " The `PropertyDefinitionTypeEnum` schema."]
+    PropertyDefinitionTypeEnum {
+        DateTime = "DateTime",
+        String = "String",
+        Numeric = "Numeric",
+        Boolean = "Boolean",
+        Duration = "Duration",
+    }
 }
 string_enum! {
-    PropertyDefinitionsListType default = Event { #[doc = " `event`"] Event = "event",
-    #[doc = " `person`"] Person = "person", #[doc = " `group`"] Group = "group", #[doc =
-    " `session`"] Session = "session", }
+    PropertyDefinitionsListType default = Event {
+        Event = "event",
+        Person = "person",
+        Group = "group",
+        Session = "session",
+    }
 }
 string_enum! {
-    #[doc = " * `ios` - iOS"] #[doc = " * `android` - Android"] #[doc = " * `web` - Web"]
-    #[doc = ""] #[doc = " The `PushTokenPlatformEnum` schema."] PushTokenPlatformEnum {
-    #[doc = " `ios`"] Ios = "ios", #[doc = " `android`"] Android = "android", #[doc =
-    " `web`"] Web = "web", }
+    #[doc = " * `ios` - iOS"]
+    #[doc = " * `android` - Android"]
+    #[doc = " * `web` - Web"]
+    #[doc = ""]
+    #[doc = " The `PushTokenPlatformEnum` schema."]
+    PushTokenPlatformEnum {
+        Ios = "ios",
+        Android = "android",
+        Web = "web",
+    }
 }
 string_enum! {
-    #[doc = " * `later` - Later"] #[doc = " * `other` - Other"] #[doc = ""] #[doc =
-    " The `ReasonEnum` schema."] ReasonEnum { #[doc = " `later`"] Later = "later", #[doc
-    = " `other`"] Other = "other", }
+    #[doc = " * `later` - Later"]
+    #[doc = " * `other` - Other"]
+    #[doc = ""]
+    #[doc = " The `ReasonEnum` schema."]
+    ReasonEnum {
+        Later = "later",
+        Other = "other",
+    }
 }
 /// The `ReorderTilesRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4076,10 +4271,16 @@ pub struct SharingConfiguration {
     pub share_passwords: Option<Vec<SharePassword>>,
 }
 string_enum! {
-    #[doc = " * `above` - Above"] #[doc = " * `below` - Below"] #[doc =
-    " * `hidden` - Hidden"] #[doc = ""] #[doc = " The `ShortcutPositionEnum` schema."]
-    ShortcutPositionEnum { #[doc = " `above`"] Above = "above", #[doc = " `below`"] Below
-    = "below", #[doc = " `hidden`"] Hidden = "hidden", }
+    #[doc = " * `above` - Above"]
+    #[doc = " * `below` - Below"]
+    #[doc = " * `hidden` - Hidden"]
+    #[doc = ""]
+    #[doc = " The `ShortcutPositionEnum` schema."]
+    ShortcutPositionEnum {
+        Above = "above",
+        Below = "below",
+        Hidden = "hidden",
+    }
 }
 /// Standard Subscription serializer.
 ///
@@ -4164,14 +4365,22 @@ pub struct Subscription {
     pub summary_prompt_guide: Option<String>,
 }
 string_enum! {
-    #[doc = " * `monday` - Monday"] #[doc = " * `tuesday` - Tuesday"] #[doc =
-    " * `wednesday` - Wednesday"] #[doc = " * `thursday` - Thursday"] #[doc =
-    " * `friday` - Friday"] #[doc = " * `saturday` - Saturday"] #[doc =
-    " * `sunday` - Sunday"] SubscriptionByweekdayItem { #[doc = " `monday`"] Monday =
-    "monday", #[doc = " `tuesday`"] Tuesday = "tuesday", #[doc = " `wednesday`"]
-    Wednesday = "wednesday", #[doc = " `thursday`"] Thursday = "thursday", #[doc =
-    " `friday`"] Friday = "friday", #[doc = " `saturday`"] Saturday = "saturday", #[doc =
-    " `sunday`"] Sunday = "sunday", }
+    #[doc = " * `monday` - Monday"]
+    #[doc = " * `tuesday` - Tuesday"]
+    #[doc = " * `wednesday` - Wednesday"]
+    #[doc = " * `thursday` - Thursday"]
+    #[doc = " * `friday` - Friday"]
+    #[doc = " * `saturday` - Saturday"]
+    #[doc = " * `sunday` - Sunday"]
+    SubscriptionByweekdayItem {
+        Monday = "monday",
+        Tuesday = "tuesday",
+        Wednesday = "wednesday",
+        Thursday = "thursday",
+        Friday = "friday",
+        Saturday = "saturday",
+        Sunday = "sunday",
+    }
 }
 /// The `SubscriptionDelivery` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -4234,34 +4443,55 @@ pub struct SubscriptionDelivery {
     pub change_summary: Option<String>,
 }
 string_enum! {
-    #[doc = " * `starting` - Starting"] #[doc = " * `completed` - Completed"] #[doc =
-    " * `failed` - Failed"] #[doc = " * `skipped` - Skipped"] #[doc = ""] #[doc =
-    " The `SubscriptionDeliveryStatusEnum` schema."] SubscriptionDeliveryStatusEnum {
-    #[doc = " `starting`"] Starting = "starting", #[doc = " `completed`"] Completed =
-    "completed", #[doc = " `failed`"] Failed = "failed", #[doc = " `skipped`"] Skipped =
-    "skipped", }
+    #[doc = " * `starting` - Starting"]
+    #[doc = " * `completed` - Completed"]
+    #[doc = " * `failed` - Failed"]
+    #[doc = " * `skipped` - Skipped"]
+    #[doc = ""]
+    #[doc = " The `SubscriptionDeliveryStatusEnum` schema."]
+    SubscriptionDeliveryStatusEnum {
+        Starting = "starting",
+        Completed = "completed",
+        Failed = "failed",
+        Skipped = "skipped",
+    }
 }
 string_enum! {
-    #[doc = " * `hourly` - Hourly"] #[doc = " * `daily` - Daily"] #[doc =
-    " * `weekly` - Weekly"] #[doc = " * `monthly` - Monthly"] #[doc =
-    " * `yearly` - Yearly"] #[doc = ""] #[doc =
-    " The `SubscriptionFrequencyEnum` schema."] SubscriptionFrequencyEnum { #[doc =
-    " `hourly`"] Hourly = "hourly", #[doc = " `daily`"] Daily = "daily", #[doc =
-    " `weekly`"] Weekly = "weekly", #[doc = " `monthly`"] Monthly = "monthly", #[doc =
-    " `yearly`"] Yearly = "yearly", }
+    #[doc = " * `hourly` - Hourly"]
+    #[doc = " * `daily` - Daily"]
+    #[doc = " * `weekly` - Weekly"]
+    #[doc = " * `monthly` - Monthly"]
+    #[doc = " * `yearly` - Yearly"]
+    #[doc = ""]
+    #[doc = " The `SubscriptionFrequencyEnum` schema."]
+    SubscriptionFrequencyEnum {
+        Hourly = "hourly",
+        Daily = "daily",
+        Weekly = "weekly",
+        Monthly = "monthly",
+        Yearly = "yearly",
+    }
 }
 string_enum! {
-    SubscriptionsDeliveriesListStatus { #[doc = " `completed`"] Completed = "completed",
-    #[doc = " `failed`"] Failed = "failed", #[doc = " `skipped`"] Skipped = "skipped",
-    #[doc = " `starting`"] Starting = "starting", }
+    SubscriptionsDeliveriesListStatus {
+        Completed = "completed",
+        Failed = "failed",
+        Skipped = "skipped",
+        Starting = "starting",
+    }
 }
 string_enum! {
-    SubscriptionsListResourceType { #[doc = " `dashboard`"] Dashboard = "dashboard",
-    #[doc = " `insight`"] Insight = "insight", }
+    SubscriptionsListResourceType {
+        Dashboard = "dashboard",
+        Insight = "insight",
+    }
 }
 string_enum! {
-    SubscriptionsListTargetType { #[doc = " `email`"] Email = "email", #[doc =
-    " `slack`"] Slack = "slack", #[doc = " `webhook`"] Webhook = "webhook", }
+    SubscriptionsListTargetType {
+        Email = "email",
+        Slack = "slack",
+        Webhook = "webhook",
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubscriptionsSummaryQuotaRetrieveResponse {
@@ -4270,21 +4500,38 @@ pub struct SubscriptionsSummaryQuotaRetrieveResponse {
     pub at_limit: bool,
 }
 string_enum! {
-    #[doc = " * `email` - Email"] #[doc = " * `slack` - Slack"] #[doc =
-    " * `webhook` - Webhook"] #[doc = ""] #[doc = " The `TargetTypeEnum` schema."]
-    TargetTypeEnum { #[doc = " `email`"] Email = "email", #[doc = " `slack`"] Slack =
-    "slack", #[doc = " `webhook`"] Webhook = "webhook", }
+    #[doc = " * `email` - Email"]
+    #[doc = " * `slack` - Slack"]
+    #[doc = " * `webhook` - Webhook"]
+    #[doc = ""]
+    #[doc = " The `TargetTypeEnum` schema."]
+    TargetTypeEnum {
+        Email = "email",
+        Slack = "slack",
+        Webhook = "webhook",
+    }
 }
 string_enum! {
-    #[doc = " * `light` - Light"] #[doc = " * `dark` - Dark"] #[doc =
-    " * `system` - System"] #[doc = ""] #[doc = " The `ThemeModeEnum` schema."]
-    ThemeModeEnum { #[doc = " `light`"] Light = "light", #[doc = " `dark`"] Dark =
-    "dark", #[doc = " `system`"] System = "system", }
+    #[doc = " * `light` - Light"]
+    #[doc = " * `dark` - Dark"]
+    #[doc = " * `system` - System"]
+    #[doc = ""]
+    #[doc = " The `ThemeModeEnum` schema."]
+    ThemeModeEnum {
+        Light = "light",
+        Dark = "dark",
+        System = "system",
+    }
 }
 string_enum! {
-    #[doc = " * `disabled` - disabled"] #[doc = " * `toolbar` - toolbar"] #[doc = ""]
-    #[doc = " The `ToolbarModeEnum` schema."] ToolbarModeEnum { #[doc = " `disabled`"]
-    Disabled = "disabled", #[doc = " `toolbar`"] Toolbar = "toolbar", }
+    #[doc = " * `disabled` - disabled"]
+    #[doc = " * `toolbar` - toolbar"]
+    #[doc = ""]
+    #[doc = " The `ToolbarModeEnum` schema."]
+    ToolbarModeEnum {
+        Disabled = "disabled",
+        Toolbar = "toolbar",
+    }
 }
 /// The `User` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -40,21 +40,34 @@ pub struct GroupUsageMetric {
     pub math_property: Option<String>,
 }
 string_enum! {
-    #[doc = " * `number` - number"] #[doc = " * `sparkline` - sparkline"] #[doc = ""]
-    #[doc = " The `GroupUsageMetricDisplayEnum` schema."] GroupUsageMetricDisplayEnum {
-    #[doc = " `number`"] Number = "number", #[doc = " `sparkline`"] Sparkline =
-    "sparkline", }
+    #[doc = " * `number` - number"]
+    #[doc = " * `sparkline` - sparkline"]
+    #[doc = ""]
+    #[doc = " The `GroupUsageMetricDisplayEnum` schema."]
+    GroupUsageMetricDisplayEnum {
+        Number = "number",
+        Sparkline = "sparkline",
+    }
 }
 string_enum! {
-    #[doc = " * `numeric` - numeric"] #[doc = " * `currency` - currency"] #[doc = ""]
-    #[doc = " The `GroupUsageMetricFormatEnum` schema."] GroupUsageMetricFormatEnum {
-    #[doc = " `numeric`"] Numeric = "numeric", #[doc = " `currency`"] Currency =
-    "currency", }
+    #[doc = " * `numeric` - numeric"]
+    #[doc = " * `currency` - currency"]
+    #[doc = ""]
+    #[doc = " The `GroupUsageMetricFormatEnum` schema."]
+    GroupUsageMetricFormatEnum {
+        Numeric = "numeric",
+        Currency = "currency",
+    }
 }
 string_enum! {
-    #[doc = " * `count` - count"] #[doc = " * `sum` - sum"] #[doc = ""] #[doc =
-    " The `MathEnum` schema."] MathEnum { #[doc = " `count`"] Count = "count", #[doc =
-    " `sum`"] Sum = "sum", }
+    #[doc = " * `count` - count"]
+    #[doc = " * `sum` - sum"]
+    #[doc = ""]
+    #[doc = " The `MathEnum` schema."]
+    MathEnum {
+        Count = "count",
+        Sum = "sum",
+    }
 }
 /// The `PaginatedCustomerJourneyList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -2,15 +2,26 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `warehouse` - warehouse"] #[doc = " * `direct` - direct"] #[doc = ""]
-    #[doc = " The `AccessMethodEnum` schema."] AccessMethodEnum { #[doc = " `warehouse`"]
-    Warehouse = "warehouse", #[doc = " `direct`"] Direct = "direct", }
+    #[doc = " * `warehouse` - warehouse"]
+    #[doc = " * `direct` - direct"]
+    #[doc = ""]
+    #[doc = " The `AccessMethodEnum` schema."]
+    AccessMethodEnum {
+        Warehouse = "warehouse",
+        Direct = "direct",
+    }
 }
 string_enum! {
-    #[doc = " * `consolidated` - consolidated"] #[doc = " * `cdc_only` - cdc_only"] #[doc
-    = " * `both` - both"] #[doc = ""] #[doc = " The `CdcTableModeEnum` schema."]
-    CdcTableModeEnum { #[doc = " `consolidated`"] Consolidated = "consolidated", #[doc =
-    " `cdc_only`"] CdcOnly = "cdc_only", #[doc = " `both`"] Both = "both", }
+    #[doc = " * `consolidated` - consolidated"]
+    #[doc = " * `cdc_only` - cdc_only"]
+    #[doc = " * `both` - both"]
+    #[doc = ""]
+    #[doc = " The `CdcTableModeEnum` schema."]
+    CdcTableModeEnum {
+        Consolidated = "consolidated",
+        CdcOnly = "cdc_only",
+        Both = "both",
+    }
 }
 /// The `CheckDatabaseNameResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -19,9 +30,16 @@ pub struct CheckDatabaseNameResponse {
     pub available: bool,
 }
 string_enum! {
-    #[doc = " * `web` - web"] #[doc = " * `api` - api"] #[doc = " * `mcp` - mcp"] #[doc =
-    ""] #[doc = " The `CreatedViaEnum` schema."] CreatedViaEnum { #[doc = " `web`"] Web =
-    "web", #[doc = " `api`"] Api = "api", #[doc = " `mcp`"] Mcp = "mcp", }
+    #[doc = " * `web` - web"]
+    #[doc = " * `api` - api"]
+    #[doc = " * `mcp` - mcp"]
+    #[doc = ""]
+    #[doc = " The `CreatedViaEnum` schema."]
+    CreatedViaEnum {
+        Web = "web",
+        Api = "api",
+        Mcp = "mcp",
+    }
 }
 /// The `DataModelingJob` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -49,12 +67,18 @@ pub struct DataModelingJob {
     pub rows_expected: Option<i64>,
 }
 string_enum! {
-    #[doc = " * `Cancelled` - Cancelled"] #[doc = " * `Completed` - Completed"] #[doc =
-    " * `Failed` - Failed"] #[doc = " * `Running` - Running"] #[doc = ""] #[doc =
-    " The `DataModelingJobStatusEnum` schema."] DataModelingJobStatusEnum { #[doc =
-    " `Cancelled`"] Cancelled = "Cancelled", #[doc = " `Completed`"] Completed =
-    "Completed", #[doc = " `Failed`"] Failed = "Failed", #[doc = " `Running`"] Running =
-    "Running", }
+    #[doc = " * `Cancelled` - Cancelled"]
+    #[doc = " * `Completed` - Completed"]
+    #[doc = " * `Failed` - Failed"]
+    #[doc = " * `Running` - Running"]
+    #[doc = ""]
+    #[doc = " The `DataModelingJobStatusEnum` schema."]
+    DataModelingJobStatusEnum {
+        Cancelled = "Cancelled",
+        Completed = "Completed",
+        Failed = "Failed",
+        Running = "Running",
+    }
 }
 /// Shared methods for DataWarehouseSavedQuery serializers.
 ///
@@ -427,9 +451,14 @@ pub struct DeprovisionWarehouseResponse {
     pub team: String,
 }
 string_enum! {
-    #[doc = " * `duckdb` - duckdb"] #[doc = " * `postgres` - postgres"] #[doc = ""] #[doc
-    = " The `EngineEnum` schema."] EngineEnum { #[doc = " `duckdb`"] Duckdb = "duckdb",
-    #[doc = " `postgres`"] Postgres = "postgres", }
+    #[doc = " * `duckdb` - duckdb"]
+    #[doc = " * `postgres` - postgres"]
+    #[doc = ""]
+    #[doc = " The `EngineEnum` schema."]
+    EngineEnum {
+        Duckdb = "duckdb",
+        Postgres = "postgres",
+    }
 }
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EnvironmentsExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
@@ -921,14 +950,22 @@ pub struct ExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
     pub errors: Option<Vec<String>>,
 }
 string_enum! {
-    #[doc = " * `integer` - integer"] #[doc = " * `numeric` - numeric"] #[doc =
-    " * `datetime` - datetime"] #[doc = " * `date` - date"] #[doc =
-    " * `timestamp` - timestamp"] #[doc = " * `objectid` - objectid"] #[doc = ""] #[doc =
-    " The `IncrementalFieldTypeEnum` schema."] IncrementalFieldTypeEnum { #[doc =
-    " `integer`"] Integer = "integer", #[doc = " `numeric`"] Numeric = "numeric", #[doc =
-    " `datetime`"] Datetime = "datetime", #[doc = " `date`"] Date = "date", #[doc =
-    " `timestamp`"] Timestamp = "timestamp", #[doc = " `objectid`"] Objectid =
-    "objectid", }
+    #[doc = " * `integer` - integer"]
+    #[doc = " * `numeric` - numeric"]
+    #[doc = " * `datetime` - datetime"]
+    #[doc = " * `date` - date"]
+    #[doc = " * `timestamp` - timestamp"]
+    #[doc = " * `objectid` - objectid"]
+    #[doc = ""]
+    #[doc = " The `IncrementalFieldTypeEnum` schema."]
+    IncrementalFieldTypeEnum {
+        Integer = "integer",
+        Numeric = "numeric",
+        Datetime = "datetime",
+        Date = "date",
+        Timestamp = "timestamp",
+        Objectid = "objectid",
+    }
 }
 /// The `InsightVariable` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -963,27 +1000,44 @@ pub struct InsightVariable {
     pub values: Option<::serde_json::Value>,
 }
 string_enum! {
-    #[doc = " * `String` - String"] #[doc = " * `Number` - Number"] #[doc =
-    " * `Boolean` - Boolean"] #[doc = " * `List` - List"] #[doc = " * `Date` - Date"]
-    #[doc = ""] #[doc = " The `InsightVariableTypeEnum` schema."] InsightVariableTypeEnum
-    { #[doc = " `String`"] String = "String", #[doc = " `Number`"] Number = "Number",
-    #[doc = " `Boolean`"] Boolean = "Boolean", #[doc = " `List`"] List = "List", #[doc =
-    " `Date`"] Date = "Date", }
+    #[doc = " * `String` - String"]
+    #[doc = " * `Number` - Number"]
+    #[doc = " * `Boolean` - Boolean"]
+    #[doc = " * `List` - List"]
+    #[doc = " * `Date` - Date"]
+    #[doc = ""]
+    #[doc = " The `InsightVariableTypeEnum` schema."]
+    InsightVariableTypeEnum {
+        String = "String",
+        Number = "Number",
+        Boolean = "Boolean",
+        List = "List",
+        Date = "Date",
+    }
 }
 string_enum! {
-    #[doc = " * `revenue_analytics` - Revenue Analytics"] ManagedViewsetsRetrieveKind {
-    #[doc = " `revenue_analytics`"] RevenueAnalytics = "revenue_analytics", }
+    #[doc = " * `revenue_analytics` - Revenue Analytics"]
+    ManagedViewsetsRetrieveKind {
+        RevenueAnalytics = "revenue_analytics",
+    }
 }
 string_enum! {
-    #[doc = " * `revenue_analytics` - Revenue Analytics"] ManagedViewsetsUpdateKind {
-    #[doc = " `revenue_analytics`"] RevenueAnalytics = "revenue_analytics", }
+    #[doc = " * `revenue_analytics` - Revenue Analytics"]
+    ManagedViewsetsUpdateKind {
+        RevenueAnalytics = "revenue_analytics",
+    }
 }
 string_enum! {
-    #[doc = " * `data_warehouse` - Data Warehouse"] #[doc = " * `endpoint` - Endpoint"]
-    #[doc = " * `managed_viewset` - Managed Viewset"] #[doc = ""] #[doc =
-    " The `OriginEnum` schema."] OriginEnum { #[doc = " `data_warehouse`"] DataWarehouse
-    = "data_warehouse", #[doc = " `endpoint`"] Endpoint = "endpoint", #[doc =
-    " `managed_viewset`"] ManagedViewset = "managed_viewset", }
+    #[doc = " * `data_warehouse` - Data Warehouse"]
+    #[doc = " * `endpoint` - Endpoint"]
+    #[doc = " * `managed_viewset` - Managed Viewset"]
+    #[doc = ""]
+    #[doc = " The `OriginEnum` schema."]
+    OriginEnum {
+        DataWarehouse = "data_warehouse",
+        Endpoint = "endpoint",
+        ManagedViewset = "managed_viewset",
+    }
 }
 /// The `PaginatedDataModelingJobList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1464,34 +1518,64 @@ pub struct ResetPasswordResponse {
     pub password: String,
 }
 string_enum! {
-    #[doc = " * `Cancelled` - Cancelled"] #[doc = " * `Modified` - Modified"] #[doc =
-    " * `Completed` - Completed"] #[doc = " * `Failed` - Failed"] #[doc =
-    " * `Running` - Running"] #[doc = ""] #[doc = " The `SavedQueryStatusEnum` schema."]
-    SavedQueryStatusEnum { #[doc = " `Cancelled`"] Cancelled = "Cancelled", #[doc =
-    " `Modified`"] Modified = "Modified", #[doc = " `Completed`"] Completed =
-    "Completed", #[doc = " `Failed`"] Failed = "Failed", #[doc = " `Running`"] Running =
-    "Running", }
+    #[doc = " * `Cancelled` - Cancelled"]
+    #[doc = " * `Modified` - Modified"]
+    #[doc = " * `Completed` - Completed"]
+    #[doc = " * `Failed` - Failed"]
+    #[doc = " * `Running` - Running"]
+    #[doc = ""]
+    #[doc = " The `SavedQueryStatusEnum` schema."]
+    SavedQueryStatusEnum {
+        Cancelled = "Cancelled",
+        Modified = "Modified",
+        Completed = "Completed",
+        Failed = "Failed",
+        Running = "Running",
+    }
 }
 string_enum! {
-    #[doc = " * `never` - never"] #[doc = " * `1min` - 1min"] #[doc = " * `5min` - 5min"]
-    #[doc = " * `15min` - 15min"] #[doc = " * `30min` - 30min"] #[doc =
-    " * `1hour` - 1hour"] #[doc = " * `6hour` - 6hour"] #[doc = " * `12hour` - 12hour"]
-    #[doc = " * `24hour` - 24hour"] #[doc = " * `7day` - 7day"] #[doc =
-    " * `30day` - 30day"] #[doc = ""] #[doc = " The `SyncFrequencyEnum` schema."]
-    SyncFrequencyEnum { #[doc = " `never`"] Never = "never", #[doc = " `1min`"] V1min =
-    "1min", #[doc = " `5min`"] V5min = "5min", #[doc = " `15min`"] V15min = "15min",
-    #[doc = " `30min`"] V30min = "30min", #[doc = " `1hour`"] V1hour = "1hour", #[doc =
-    " `6hour`"] V6hour = "6hour", #[doc = " `12hour`"] V12hour = "12hour", #[doc =
-    " `24hour`"] V24hour = "24hour", #[doc = " `7day`"] V7day = "7day", #[doc =
-    " `30day`"] V30day = "30day", }
+    #[doc = " * `never` - never"]
+    #[doc = " * `1min` - 1min"]
+    #[doc = " * `5min` - 5min"]
+    #[doc = " * `15min` - 15min"]
+    #[doc = " * `30min` - 30min"]
+    #[doc = " * `1hour` - 1hour"]
+    #[doc = " * `6hour` - 6hour"]
+    #[doc = " * `12hour` - 12hour"]
+    #[doc = " * `24hour` - 24hour"]
+    #[doc = " * `7day` - 7day"]
+    #[doc = " * `30day` - 30day"]
+    #[doc = ""]
+    #[doc = " The `SyncFrequencyEnum` schema."]
+    SyncFrequencyEnum {
+        Never = "never",
+        V1min = "1min",
+        V5min = "5min",
+        V15min = "15min",
+        V30min = "30min",
+        V1hour = "1hour",
+        V6hour = "6hour",
+        V12hour = "12hour",
+        V24hour = "24hour",
+        V7day = "7day",
+        V30day = "30day",
+    }
 }
 string_enum! {
-    #[doc = " * `full_refresh` - full_refresh"] #[doc = " * `incremental` - incremental"]
-    #[doc = " * `append` - append"] #[doc = " * `webhook` - webhook"] #[doc =
-    " * `cdc` - cdc"] #[doc = ""] #[doc = " The `SyncTypeEnum` schema."] SyncTypeEnum {
-    #[doc = " `full_refresh`"] FullRefresh = "full_refresh", #[doc = " `incremental`"]
-    Incremental = "incremental", #[doc = " `append`"] Append = "append", #[doc =
-    " `webhook`"] Webhook = "webhook", #[doc = " `cdc`"] Cdc = "cdc", }
+    #[doc = " * `full_refresh` - full_refresh"]
+    #[doc = " * `incremental` - incremental"]
+    #[doc = " * `append` - append"]
+    #[doc = " * `webhook` - webhook"]
+    #[doc = " * `cdc` - cdc"]
+    #[doc = ""]
+    #[doc = " The `SyncTypeEnum` schema."]
+    SyncTypeEnum {
+        FullRefresh = "full_refresh",
+        Incremental = "incremental",
+        Append = "append",
+        Webhook = "webhook",
+        Cdc = "cdc",
+    }
 }
 /// The `ViewLinkValidation` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1511,12 +1595,20 @@ pub struct WarehouseStatusResponse {
     pub failed_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `pending` - pending"] #[doc = " * `provisioning` - provisioning"] #[doc =
-    " * `ready` - ready"] #[doc = " * `failed` - failed"] #[doc =
-    " * `deleting` - deleting"] #[doc = " * `deleted` - deleted"] #[doc = ""] #[doc =
-    " The `WarehouseStatusResponseStateEnum` schema."] WarehouseStatusResponseStateEnum {
-    #[doc = " `pending`"] Pending = "pending", #[doc = " `provisioning`"] Provisioning =
-    "provisioning", #[doc = " `ready`"] Ready = "ready", #[doc = " `failed`"] Failed =
-    "failed", #[doc = " `deleting`"] Deleting = "deleting", #[doc = " `deleted`"] Deleted
-    = "deleted", }
+    #[doc = " * `pending` - pending"]
+    #[doc = " * `provisioning` - provisioning"]
+    #[doc = " * `ready` - ready"]
+    #[doc = " * `failed` - failed"]
+    #[doc = " * `deleting` - deleting"]
+    #[doc = " * `deleted` - deleted"]
+    #[doc = ""]
+    #[doc = " The `WarehouseStatusResponseStateEnum` schema."]
+    WarehouseStatusResponseStateEnum {
+        Pending = "pending",
+        Provisioning = "provisioning",
+        Ready = "ready",
+        Failed = "failed",
+        Deleting = "deleting",
+        Deleted = "deleted",
+    }
 }

@@ -283,13 +283,22 @@ pub struct DeploymentProjectWrite {
     pub inject_posthog_snippet: Option<bool>,
 }
 string_enum! {
-    #[doc = " * `queued` - Queued"] #[doc = " * `initializing` - Initializing"] #[doc =
-    " * `building` - Building"] #[doc = " * `ready` - Ready"] #[doc =
-    " * `error` - Error"] #[doc = " * `cancelled` - Cancelled"] #[doc = ""] #[doc =
-    " The `DeploymentStatusEnum` schema."] DeploymentStatusEnum { #[doc = " `queued`"]
-    Queued = "queued", #[doc = " `initializing`"] Initializing = "initializing", #[doc =
-    " `building`"] Building = "building", #[doc = " `ready`"] Ready = "ready", #[doc =
-    " `error`"] Error = "error", #[doc = " `cancelled`"] Cancelled = "cancelled", }
+    #[doc = " * `queued` - Queued"]
+    #[doc = " * `initializing` - Initializing"]
+    #[doc = " * `building` - Building"]
+    #[doc = " * `ready` - Ready"]
+    #[doc = " * `error` - Error"]
+    #[doc = " * `cancelled` - Cancelled"]
+    #[doc = ""]
+    #[doc = " The `DeploymentStatusEnum` schema."]
+    DeploymentStatusEnum {
+        Queued = "queued",
+        Initializing = "initializing",
+        Building = "building",
+        Ready = "ready",
+        Error = "error",
+        Cancelled = "cancelled",
+    }
 }
 /// Inputs the `/detect/` endpoint needs to suggest a project config.
 ///
@@ -338,18 +347,34 @@ pub struct DetectConfigResponse {
     pub framework: Option<String>,
 }
 string_enum! {
-    #[doc = " * `dispatch` - Dispatch"] #[doc = " * `clone` - Clone"] #[doc =
-    " * `install` - Install"] #[doc = " * `build` - Build"] #[doc =
-    " * `publish` - Publish"] #[doc = ""] #[doc = " The `ErrorStepEnum` schema."]
-    ErrorStepEnum { #[doc = " `dispatch`"] Dispatch = "dispatch", #[doc = " `clone`"]
-    Clone = "clone", #[doc = " `install`"] Install = "install", #[doc = " `build`"] Build
-    = "build", #[doc = " `publish`"] Publish = "publish", }
+    #[doc = " * `dispatch` - Dispatch"]
+    #[doc = " * `clone` - Clone"]
+    #[doc = " * `install` - Install"]
+    #[doc = " * `build` - Build"]
+    #[doc = " * `publish` - Publish"]
+    #[doc = ""]
+    #[doc = " The `ErrorStepEnum` schema."]
+    ErrorStepEnum {
+        Dispatch = "dispatch",
+        Clone = "clone",
+        Install = "install",
+        Build = "build",
+        Publish = "publish",
+    }
 }
 string_enum! {
-    #[doc = " * `npm` - npm"] #[doc = " * `pnpm` - pnpm"] #[doc = " * `yarn` - yarn"]
-    #[doc = " * `bun` - bun"] #[doc = ""] #[doc = " The `PackageManagerEnum` schema."]
-    PackageManagerEnum { #[doc = " `npm`"] Npm = "npm", #[doc = " `pnpm`"] Pnpm = "pnpm",
-    #[doc = " `yarn`"] Yarn = "yarn", #[doc = " `bun`"] Bun = "bun", }
+    #[doc = " * `npm` - npm"]
+    #[doc = " * `pnpm` - pnpm"]
+    #[doc = " * `yarn` - yarn"]
+    #[doc = " * `bun` - bun"]
+    #[doc = ""]
+    #[doc = " The `PackageManagerEnum` schema."]
+    PackageManagerEnum {
+        Npm = "npm",
+        Pnpm = "pnpm",
+        Yarn = "yarn",
+        Bun = "bun",
+    }
 }
 /// The `PaginatedDeploymentEventList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -413,10 +438,18 @@ pub struct PatchedDeploymentProjectWrite {
     pub inject_posthog_snippet: Option<bool>,
 }
 string_enum! {
-    #[doc = " * `manual` - Manual"] #[doc = " * `git` - Git"] #[doc =
-    " * `redeploy` - Redeploy"] #[doc = " * `rollback` - Rollback"] #[doc =
-    " * `seed` - Seed"] #[doc = ""] #[doc = " The `TriggerKindEnum` schema."]
-    TriggerKindEnum { #[doc = " `manual`"] Manual = "manual", #[doc = " `git`"] Git =
-    "git", #[doc = " `redeploy`"] Redeploy = "redeploy", #[doc = " `rollback`"] Rollback
-    = "rollback", #[doc = " `seed`"] Seed = "seed", }
+    #[doc = " * `manual` - Manual"]
+    #[doc = " * `git` - Git"]
+    #[doc = " * `redeploy` - Redeploy"]
+    #[doc = " * `rollback` - Rollback"]
+    #[doc = " * `seed` - Seed"]
+    #[doc = ""]
+    #[doc = " The `TriggerKindEnum` schema."]
+    TriggerKindEnum {
+        Manual = "manual",
+        Git = "git",
+        Redeploy = "redeploy",
+        Rollback = "rollback",
+        Seed = "seed",
+    }
 }

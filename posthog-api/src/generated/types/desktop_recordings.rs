@@ -24,13 +24,20 @@ pub struct CreateRecordingRequest {
     pub platform: Option<CreateRecordingRequestPlatformEnum>,
 }
 string_enum! {
-    #[doc = " * `zoom` - zoom"] #[doc = " * `teams` - teams"] #[doc = " * `meet` - meet"]
-    #[doc = " * `desktop_audio` - desktop_audio"] #[doc = " * `slack` - slack"] #[doc =
-    ""] #[doc = " The `CreateRecordingRequestPlatformEnum` schema."]
-    CreateRecordingRequestPlatformEnum { #[doc = " `zoom`"] Zoom = "zoom", #[doc =
-    " `teams`"] Teams = "teams", #[doc = " `meet`"] Meet = "meet", #[doc =
-    " `desktop_audio`"] DesktopAudio = "desktop_audio", #[doc = " `slack`"] Slack =
-    "slack", }
+    #[doc = " * `zoom` - zoom"]
+    #[doc = " * `teams` - teams"]
+    #[doc = " * `meet` - meet"]
+    #[doc = " * `desktop_audio` - desktop_audio"]
+    #[doc = " * `slack` - slack"]
+    #[doc = ""]
+    #[doc = " The `CreateRecordingRequestPlatformEnum` schema."]
+    CreateRecordingRequestPlatformEnum {
+        Zoom = "zoom",
+        Teams = "teams",
+        Meet = "meet",
+        DesktopAudio = "desktop_audio",
+        Slack = "slack",
+    }
 }
 /// Response for creating a new recording (includes upload_token)
 ///
@@ -149,13 +156,20 @@ pub struct DesktopRecording {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `recording` - Recording"] #[doc = " * `uploading` - Uploading"] #[doc =
-    " * `processing` - Processing"] #[doc = " * `ready` - Ready"] #[doc =
-    " * `error` - Error"] #[doc = ""] #[doc =
-    " The `DesktopRecordingStatusEnum` schema."] DesktopRecordingStatusEnum { #[doc =
-    " `recording`"] Recording = "recording", #[doc = " `uploading`"] Uploading =
-    "uploading", #[doc = " `processing`"] Processing = "processing", #[doc = " `ready`"]
-    Ready = "ready", #[doc = " `error`"] Error = "error", }
+    #[doc = " * `recording` - Recording"]
+    #[doc = " * `uploading` - Uploading"]
+    #[doc = " * `processing` - Processing"]
+    #[doc = " * `ready` - Ready"]
+    #[doc = " * `error` - Error"]
+    #[doc = ""]
+    #[doc = " The `DesktopRecordingStatusEnum` schema."]
+    DesktopRecordingStatusEnum {
+        Recording = "recording",
+        Uploading = "uploading",
+        Processing = "processing",
+        Ready = "ready",
+        Error = "error",
+    }
 }
 /// Serializer for extracted tasks
 ///
@@ -169,13 +183,20 @@ pub struct DesktopRecordingTask {
     pub assignee: Option<String>,
 }
 string_enum! {
-    #[doc = " * `zoom` - Zoom"] #[doc = " * `teams` - Microsoft Teams"] #[doc =
-    " * `meet` - Google Meet"] #[doc = " * `desktop_audio` - Desktop audio"] #[doc =
-    " * `slack` - Slack huddle"] #[doc = ""] #[doc =
-    " The `MeetingPlatformEnum` schema."] MeetingPlatformEnum { #[doc = " `zoom`"] Zoom =
-    "zoom", #[doc = " `teams`"] Teams = "teams", #[doc = " `meet`"] Meet = "meet", #[doc
-    = " `desktop_audio`"] DesktopAudio = "desktop_audio", #[doc = " `slack`"] Slack =
-    "slack", }
+    #[doc = " * `zoom` - Zoom"]
+    #[doc = " * `teams` - Microsoft Teams"]
+    #[doc = " * `meet` - Google Meet"]
+    #[doc = " * `desktop_audio` - Desktop audio"]
+    #[doc = " * `slack` - Slack huddle"]
+    #[doc = ""]
+    #[doc = " The `MeetingPlatformEnum` schema."]
+    MeetingPlatformEnum {
+        Zoom = "zoom",
+        Teams = "teams",
+        Meet = "meet",
+        DesktopAudio = "desktop_audio",
+        Slack = "slack",
+    }
 }
 /// The `PaginatedDesktopRecordingList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -114,12 +114,20 @@ pub struct PatchedEarlyAccessFeature {
     pub created_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `draft` - draft"] #[doc = " * `concept` - concept"] #[doc =
-    " * `alpha` - alpha"] #[doc = " * `beta` - beta"] #[doc =
-    " * `general-availability` - general availability"] #[doc =
-    " * `archived` - archived"] #[doc = ""] #[doc = " The `StageEnum` schema."] StageEnum
-    { #[doc = " `draft`"] Draft = "draft", #[doc = " `concept`"] Concept = "concept",
-    #[doc = " `alpha`"] Alpha = "alpha", #[doc = " `beta`"] Beta = "beta", #[doc =
-    " `general-availability`"] GeneralAvailability = "general-availability", #[doc =
-    " `archived`"] Archived = "archived", }
+    #[doc = " * `draft` - draft"]
+    #[doc = " * `concept` - concept"]
+    #[doc = " * `alpha` - alpha"]
+    #[doc = " * `beta` - beta"]
+    #[doc = " * `general-availability` - general availability"]
+    #[doc = " * `archived` - archived"]
+    #[doc = ""]
+    #[doc = " The `StageEnum` schema."]
+    StageEnum {
+        Draft = "draft",
+        Concept = "concept",
+        Alpha = "alpha",
+        Beta = "beta",
+        GeneralAvailability = "general-availability",
+        Archived = "archived",
+    }
 }

@@ -45,10 +45,14 @@ pub struct EndpointMaterialization {
     pub saved_query_id: Option<String>,
 }
 string_enum! {
-    #[doc = " EndpointRefreshMode"] #[doc = ""] #[doc =
-    " The `EndpointRefreshMode` schema."] EndpointRefreshMode { #[doc = " `cache`"] Cache
-    = "cache", #[doc = " `force`"] Force = "force", #[doc = " `direct`"] Direct =
-    "direct", }
+    #[doc = " EndpointRefreshMode"]
+    #[doc = ""]
+    #[doc = " The `EndpointRefreshMode` schema."]
+    EndpointRefreshMode {
+        Cache = "cache",
+        Force = "force",
+        Direct = "direct",
+    }
 }
 /// Schema for creating/updating endpoints. OpenAPI docs only — validation uses Pydantic.
 ///

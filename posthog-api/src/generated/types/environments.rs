@@ -2,124 +2,330 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `first_touch` - First Touch"] #[doc = " * `last_touch` - Last Touch"]
-    #[doc = " * `linear` - Linear"] #[doc = " * `time_decay` - Time Decay"] #[doc =
-    " * `position_based` - Position Based"] #[doc = ""] #[doc =
-    " The `AttributionModeEnum` schema."] AttributionModeEnum { #[doc = " `first_touch`"]
-    FirstTouch = "first_touch", #[doc = " `last_touch`"] LastTouch = "last_touch", #[doc
-    = " `linear`"] Linear = "linear", #[doc = " `time_decay`"] TimeDecay = "time_decay",
-    #[doc = " `position_based`"] PositionBased = "position_based", }
+    #[doc = " * `first_touch` - First Touch"]
+    #[doc = " * `last_touch` - Last Touch"]
+    #[doc = " * `linear` - Linear"]
+    #[doc = " * `time_decay` - Time Decay"]
+    #[doc = " * `position_based` - Position Based"]
+    #[doc = ""]
+    #[doc = " The `AttributionModeEnum` schema."]
+    AttributionModeEnum {
+        FirstTouch = "first_touch",
+        LastTouch = "last_touch",
+        Linear = "linear",
+        TimeDecay = "time_decay",
+        PositionBased = "position_based",
+    }
 }
 string_enum! {
-    #[doc = " * `AED` - AED"] #[doc = " * `AFN` - AFN"] #[doc = " * `ALL` - ALL"] #[doc =
-    " * `AMD` - AMD"] #[doc = " * `ANG` - ANG"] #[doc = " * `AOA` - AOA"] #[doc =
-    " * `ARS` - ARS"] #[doc = " * `AUD` - AUD"] #[doc = " * `AWG` - AWG"] #[doc =
-    " * `AZN` - AZN"] #[doc = " * `BAM` - BAM"] #[doc = " * `BBD` - BBD"] #[doc =
-    " * `BDT` - BDT"] #[doc = " * `BGN` - BGN"] #[doc = " * `BHD` - BHD"] #[doc =
-    " * `BIF` - BIF"] #[doc = " * `BMD` - BMD"] #[doc = " * `BND` - BND"] #[doc =
-    " * `BOB` - BOB"] #[doc = " * `BRL` - BRL"] #[doc = " * `BSD` - BSD"] #[doc =
-    " * `BTC` - BTC"] #[doc = " * `BTN` - BTN"] #[doc = " * `BWP` - BWP"] #[doc =
-    " * `BYN` - BYN"] #[doc = " * `BZD` - BZD"] #[doc = " * `CAD` - CAD"] #[doc =
-    " * `CDF` - CDF"] #[doc = " * `CHF` - CHF"] #[doc = " * `CLP` - CLP"] #[doc =
-    " * `CNY` - CNY"] #[doc = " * `COP` - COP"] #[doc = " * `CRC` - CRC"] #[doc =
-    " * `CVE` - CVE"] #[doc = " * `CZK` - CZK"] #[doc = " * `DJF` - DJF"] #[doc =
-    " * `DKK` - DKK"] #[doc = " * `DOP` - DOP"] #[doc = " * `DZD` - DZD"] #[doc =
-    " * `EGP` - EGP"] #[doc = " * `ERN` - ERN"] #[doc = " * `ETB` - ETB"] #[doc =
-    " * `EUR` - EUR"] #[doc = " * `FJD` - FJD"] #[doc = " * `GBP` - GBP"] #[doc =
-    " * `GEL` - GEL"] #[doc = " * `GHS` - GHS"] #[doc = " * `GIP` - GIP"] #[doc =
-    " * `GMD` - GMD"] #[doc = " * `GNF` - GNF"] #[doc = " * `GTQ` - GTQ"] #[doc =
-    " * `GYD` - GYD"] #[doc = " * `HKD` - HKD"] #[doc = " * `HNL` - HNL"] #[doc =
-    " * `HRK` - HRK"] #[doc = " * `HTG` - HTG"] #[doc = " * `HUF` - HUF"] #[doc =
-    " * `IDR` - IDR"] #[doc = " * `ILS` - ILS"] #[doc = " * `INR` - INR"] #[doc =
-    " * `IQD` - IQD"] #[doc = " * `IRR` - IRR"] #[doc = " * `ISK` - ISK"] #[doc =
-    " * `JMD` - JMD"] #[doc = " * `JOD` - JOD"] #[doc = " * `JPY` - JPY"] #[doc =
-    " * `KES` - KES"] #[doc = " * `KGS` - KGS"] #[doc = " * `KHR` - KHR"] #[doc =
-    " * `KMF` - KMF"] #[doc = " * `KRW` - KRW"] #[doc = " * `KWD` - KWD"] #[doc =
-    " * `KYD` - KYD"] #[doc = " * `KZT` - KZT"] #[doc = " * `LAK` - LAK"] #[doc =
-    " * `LBP` - LBP"] #[doc = " * `LKR` - LKR"] #[doc = " * `LRD` - LRD"] #[doc =
-    " * `LTL` - LTL"] #[doc = " * `LVL` - LVL"] #[doc = " * `LSL` - LSL"] #[doc =
-    " * `LYD` - LYD"] #[doc = " * `MAD` - MAD"] #[doc = " * `MDL` - MDL"] #[doc =
-    " * `MGA` - MGA"] #[doc = " * `MKD` - MKD"] #[doc = " * `MMK` - MMK"] #[doc =
-    " * `MNT` - MNT"] #[doc = " * `MOP` - MOP"] #[doc = " * `MRU` - MRU"] #[doc =
-    " * `MTL` - MTL"] #[doc = " * `MUR` - MUR"] #[doc = " * `MVR` - MVR"] #[doc =
-    " * `MWK` - MWK"] #[doc = " * `MXN` - MXN"] #[doc = " * `MYR` - MYR"] #[doc =
-    " * `MZN` - MZN"] #[doc = " * `NAD` - NAD"] #[doc = " * `NGN` - NGN"] #[doc =
-    " * `NIO` - NIO"] #[doc = " * `NOK` - NOK"] #[doc = " * `NPR` - NPR"] #[doc =
-    " * `NZD` - NZD"] #[doc = " * `OMR` - OMR"] #[doc = " * `PAB` - PAB"] #[doc =
-    " * `PEN` - PEN"] #[doc = " * `PGK` - PGK"] #[doc = " * `PHP` - PHP"] #[doc =
-    " * `PKR` - PKR"] #[doc = " * `PLN` - PLN"] #[doc = " * `PYG` - PYG"] #[doc =
-    " * `QAR` - QAR"] #[doc = " * `RON` - RON"] #[doc = " * `RSD` - RSD"] #[doc =
-    " * `RUB` - RUB"] #[doc = " * `RWF` - RWF"] #[doc = " * `SAR` - SAR"] #[doc =
-    " * `SBD` - SBD"] #[doc = " * `SCR` - SCR"] #[doc = " * `SDG` - SDG"] #[doc =
-    " * `SEK` - SEK"] #[doc = " * `SGD` - SGD"] #[doc = " * `SRD` - SRD"] #[doc =
-    " * `SSP` - SSP"] #[doc = " * `STN` - STN"] #[doc = " * `SYP` - SYP"] #[doc =
-    " * `SZL` - SZL"] #[doc = " * `THB` - THB"] #[doc = " * `TJS` - TJS"] #[doc =
-    " * `TMT` - TMT"] #[doc = " * `TND` - TND"] #[doc = " * `TOP` - TOP"] #[doc =
-    " * `TRY` - TRY"] #[doc = " * `TTD` - TTD"] #[doc = " * `TWD` - TWD"] #[doc =
-    " * `TZS` - TZS"] #[doc = " * `UAH` - UAH"] #[doc = " * `UGX` - UGX"] #[doc =
-    " * `USD` - USD"] #[doc = " * `UYU` - UYU"] #[doc = " * `UZS` - UZS"] #[doc =
-    " * `VES` - VES"] #[doc = " * `VND` - VND"] #[doc = " * `VUV` - VUV"] #[doc =
-    " * `WST` - WST"] #[doc = " * `XAF` - XAF"] #[doc = " * `XCD` - XCD"] #[doc =
-    " * `XOF` - XOF"] #[doc = " * `XPF` - XPF"] #[doc = " * `YER` - YER"] #[doc =
-    " * `ZAR` - ZAR"] #[doc = " * `ZMW` - ZMW"] #[doc = ""] #[doc =
-    " The `BaseCurrencyEnum` schema."] BaseCurrencyEnum { #[doc = " `AED`"] Aed = "AED",
-    #[doc = " `AFN`"] Afn = "AFN", #[doc = " `ALL`"] All = "ALL", #[doc = " `AMD`"] Amd =
-    "AMD", #[doc = " `ANG`"] Ang = "ANG", #[doc = " `AOA`"] Aoa = "AOA", #[doc =
-    " `ARS`"] Ars = "ARS", #[doc = " `AUD`"] Aud = "AUD", #[doc = " `AWG`"] Awg = "AWG",
-    #[doc = " `AZN`"] Azn = "AZN", #[doc = " `BAM`"] Bam = "BAM", #[doc = " `BBD`"] Bbd =
-    "BBD", #[doc = " `BDT`"] Bdt = "BDT", #[doc = " `BGN`"] Bgn = "BGN", #[doc =
-    " `BHD`"] Bhd = "BHD", #[doc = " `BIF`"] Bif = "BIF", #[doc = " `BMD`"] Bmd = "BMD",
-    #[doc = " `BND`"] Bnd = "BND", #[doc = " `BOB`"] Bob = "BOB", #[doc = " `BRL`"] Brl =
-    "BRL", #[doc = " `BSD`"] Bsd = "BSD", #[doc = " `BTC`"] Btc = "BTC", #[doc =
-    " `BTN`"] Btn = "BTN", #[doc = " `BWP`"] Bwp = "BWP", #[doc = " `BYN`"] Byn = "BYN",
-    #[doc = " `BZD`"] Bzd = "BZD", #[doc = " `CAD`"] Cad = "CAD", #[doc = " `CDF`"] Cdf =
-    "CDF", #[doc = " `CHF`"] Chf = "CHF", #[doc = " `CLP`"] Clp = "CLP", #[doc =
-    " `CNY`"] Cny = "CNY", #[doc = " `COP`"] Cop = "COP", #[doc = " `CRC`"] Crc = "CRC",
-    #[doc = " `CVE`"] Cve = "CVE", #[doc = " `CZK`"] Czk = "CZK", #[doc = " `DJF`"] Djf =
-    "DJF", #[doc = " `DKK`"] Dkk = "DKK", #[doc = " `DOP`"] Dop = "DOP", #[doc =
-    " `DZD`"] Dzd = "DZD", #[doc = " `EGP`"] Egp = "EGP", #[doc = " `ERN`"] Ern = "ERN",
-    #[doc = " `ETB`"] Etb = "ETB", #[doc = " `EUR`"] Eur = "EUR", #[doc = " `FJD`"] Fjd =
-    "FJD", #[doc = " `GBP`"] Gbp = "GBP", #[doc = " `GEL`"] Gel = "GEL", #[doc =
-    " `GHS`"] Ghs = "GHS", #[doc = " `GIP`"] Gip = "GIP", #[doc = " `GMD`"] Gmd = "GMD",
-    #[doc = " `GNF`"] Gnf = "GNF", #[doc = " `GTQ`"] Gtq = "GTQ", #[doc = " `GYD`"] Gyd =
-    "GYD", #[doc = " `HKD`"] Hkd = "HKD", #[doc = " `HNL`"] Hnl = "HNL", #[doc =
-    " `HRK`"] Hrk = "HRK", #[doc = " `HTG`"] Htg = "HTG", #[doc = " `HUF`"] Huf = "HUF",
-    #[doc = " `IDR`"] Idr = "IDR", #[doc = " `ILS`"] Ils = "ILS", #[doc = " `INR`"] Inr =
-    "INR", #[doc = " `IQD`"] Iqd = "IQD", #[doc = " `IRR`"] Irr = "IRR", #[doc =
-    " `ISK`"] Isk = "ISK", #[doc = " `JMD`"] Jmd = "JMD", #[doc = " `JOD`"] Jod = "JOD",
-    #[doc = " `JPY`"] Jpy = "JPY", #[doc = " `KES`"] Kes = "KES", #[doc = " `KGS`"] Kgs =
-    "KGS", #[doc = " `KHR`"] Khr = "KHR", #[doc = " `KMF`"] Kmf = "KMF", #[doc =
-    " `KRW`"] Krw = "KRW", #[doc = " `KWD`"] Kwd = "KWD", #[doc = " `KYD`"] Kyd = "KYD",
-    #[doc = " `KZT`"] Kzt = "KZT", #[doc = " `LAK`"] Lak = "LAK", #[doc = " `LBP`"] Lbp =
-    "LBP", #[doc = " `LKR`"] Lkr = "LKR", #[doc = " `LRD`"] Lrd = "LRD", #[doc =
-    " `LTL`"] Ltl = "LTL", #[doc = " `LVL`"] Lvl = "LVL", #[doc = " `LSL`"] Lsl = "LSL",
-    #[doc = " `LYD`"] Lyd = "LYD", #[doc = " `MAD`"] Mad = "MAD", #[doc = " `MDL`"] Mdl =
-    "MDL", #[doc = " `MGA`"] Mga = "MGA", #[doc = " `MKD`"] Mkd = "MKD", #[doc =
-    " `MMK`"] Mmk = "MMK", #[doc = " `MNT`"] Mnt = "MNT", #[doc = " `MOP`"] Mop = "MOP",
-    #[doc = " `MRU`"] Mru = "MRU", #[doc = " `MTL`"] Mtl = "MTL", #[doc = " `MUR`"] Mur =
-    "MUR", #[doc = " `MVR`"] Mvr = "MVR", #[doc = " `MWK`"] Mwk = "MWK", #[doc =
-    " `MXN`"] Mxn = "MXN", #[doc = " `MYR`"] Myr = "MYR", #[doc = " `MZN`"] Mzn = "MZN",
-    #[doc = " `NAD`"] Nad = "NAD", #[doc = " `NGN`"] Ngn = "NGN", #[doc = " `NIO`"] Nio =
-    "NIO", #[doc = " `NOK`"] Nok = "NOK", #[doc = " `NPR`"] Npr = "NPR", #[doc =
-    " `NZD`"] Nzd = "NZD", #[doc = " `OMR`"] Omr = "OMR", #[doc = " `PAB`"] Pab = "PAB",
-    #[doc = " `PEN`"] Pen = "PEN", #[doc = " `PGK`"] Pgk = "PGK", #[doc = " `PHP`"] Php =
-    "PHP", #[doc = " `PKR`"] Pkr = "PKR", #[doc = " `PLN`"] Pln = "PLN", #[doc =
-    " `PYG`"] Pyg = "PYG", #[doc = " `QAR`"] Qar = "QAR", #[doc = " `RON`"] Ron = "RON",
-    #[doc = " `RSD`"] Rsd = "RSD", #[doc = " `RUB`"] Rub = "RUB", #[doc = " `RWF`"] Rwf =
-    "RWF", #[doc = " `SAR`"] Sar = "SAR", #[doc = " `SBD`"] Sbd = "SBD", #[doc =
-    " `SCR`"] Scr = "SCR", #[doc = " `SDG`"] Sdg = "SDG", #[doc = " `SEK`"] Sek = "SEK",
-    #[doc = " `SGD`"] Sgd = "SGD", #[doc = " `SRD`"] Srd = "SRD", #[doc = " `SSP`"] Ssp =
-    "SSP", #[doc = " `STN`"] Stn = "STN", #[doc = " `SYP`"] Syp = "SYP", #[doc =
-    " `SZL`"] Szl = "SZL", #[doc = " `THB`"] Thb = "THB", #[doc = " `TJS`"] Tjs = "TJS",
-    #[doc = " `TMT`"] Tmt = "TMT", #[doc = " `TND`"] Tnd = "TND", #[doc = " `TOP`"] Top =
-    "TOP", #[doc = " `TRY`"] Try = "TRY", #[doc = " `TTD`"] Ttd = "TTD", #[doc =
-    " `TWD`"] Twd = "TWD", #[doc = " `TZS`"] Tzs = "TZS", #[doc = " `UAH`"] Uah = "UAH",
-    #[doc = " `UGX`"] Ugx = "UGX", #[doc = " `USD`"] Usd = "USD", #[doc = " `UYU`"] Uyu =
-    "UYU", #[doc = " `UZS`"] Uzs = "UZS", #[doc = " `VES`"] Ves = "VES", #[doc =
-    " `VND`"] Vnd = "VND", #[doc = " `VUV`"] Vuv = "VUV", #[doc = " `WST`"] Wst = "WST",
-    #[doc = " `XAF`"] Xaf = "XAF", #[doc = " `XCD`"] Xcd = "XCD", #[doc = " `XOF`"] Xof =
-    "XOF", #[doc = " `XPF`"] Xpf = "XPF", #[doc = " `YER`"] Yer = "YER", #[doc =
-    " `ZAR`"] Zar = "ZAR", #[doc = " `ZMW`"] Zmw = "ZMW", }
+    #[doc = " * `AED` - AED"]
+    #[doc = " * `AFN` - AFN"]
+    #[doc = " * `ALL` - ALL"]
+    #[doc = " * `AMD` - AMD"]
+    #[doc = " * `ANG` - ANG"]
+    #[doc = " * `AOA` - AOA"]
+    #[doc = " * `ARS` - ARS"]
+    #[doc = " * `AUD` - AUD"]
+    #[doc = " * `AWG` - AWG"]
+    #[doc = " * `AZN` - AZN"]
+    #[doc = " * `BAM` - BAM"]
+    #[doc = " * `BBD` - BBD"]
+    #[doc = " * `BDT` - BDT"]
+    #[doc = " * `BGN` - BGN"]
+    #[doc = " * `BHD` - BHD"]
+    #[doc = " * `BIF` - BIF"]
+    #[doc = " * `BMD` - BMD"]
+    #[doc = " * `BND` - BND"]
+    #[doc = " * `BOB` - BOB"]
+    #[doc = " * `BRL` - BRL"]
+    #[doc = " * `BSD` - BSD"]
+    #[doc = " * `BTC` - BTC"]
+    #[doc = " * `BTN` - BTN"]
+    #[doc = " * `BWP` - BWP"]
+    #[doc = " * `BYN` - BYN"]
+    #[doc = " * `BZD` - BZD"]
+    #[doc = " * `CAD` - CAD"]
+    #[doc = " * `CDF` - CDF"]
+    #[doc = " * `CHF` - CHF"]
+    #[doc = " * `CLP` - CLP"]
+    #[doc = " * `CNY` - CNY"]
+    #[doc = " * `COP` - COP"]
+    #[doc = " * `CRC` - CRC"]
+    #[doc = " * `CVE` - CVE"]
+    #[doc = " * `CZK` - CZK"]
+    #[doc = " * `DJF` - DJF"]
+    #[doc = " * `DKK` - DKK"]
+    #[doc = " * `DOP` - DOP"]
+    #[doc = " * `DZD` - DZD"]
+    #[doc = " * `EGP` - EGP"]
+    #[doc = " * `ERN` - ERN"]
+    #[doc = " * `ETB` - ETB"]
+    #[doc = " * `EUR` - EUR"]
+    #[doc = " * `FJD` - FJD"]
+    #[doc = " * `GBP` - GBP"]
+    #[doc = " * `GEL` - GEL"]
+    #[doc = " * `GHS` - GHS"]
+    #[doc = " * `GIP` - GIP"]
+    #[doc = " * `GMD` - GMD"]
+    #[doc = " * `GNF` - GNF"]
+    #[doc = " * `GTQ` - GTQ"]
+    #[doc = " * `GYD` - GYD"]
+    #[doc = " * `HKD` - HKD"]
+    #[doc = " * `HNL` - HNL"]
+    #[doc = " * `HRK` - HRK"]
+    #[doc = " * `HTG` - HTG"]
+    #[doc = " * `HUF` - HUF"]
+    #[doc = " * `IDR` - IDR"]
+    #[doc = " * `ILS` - ILS"]
+    #[doc = " * `INR` - INR"]
+    #[doc = " * `IQD` - IQD"]
+    #[doc = " * `IRR` - IRR"]
+    #[doc = " * `ISK` - ISK"]
+    #[doc = " * `JMD` - JMD"]
+    #[doc = " * `JOD` - JOD"]
+    #[doc = " * `JPY` - JPY"]
+    #[doc = " * `KES` - KES"]
+    #[doc = " * `KGS` - KGS"]
+    #[doc = " * `KHR` - KHR"]
+    #[doc = " * `KMF` - KMF"]
+    #[doc = " * `KRW` - KRW"]
+    #[doc = " * `KWD` - KWD"]
+    #[doc = " * `KYD` - KYD"]
+    #[doc = " * `KZT` - KZT"]
+    #[doc = " * `LAK` - LAK"]
+    #[doc = " * `LBP` - LBP"]
+    #[doc = " * `LKR` - LKR"]
+    #[doc = " * `LRD` - LRD"]
+    #[doc = " * `LTL` - LTL"]
+    #[doc = " * `LVL` - LVL"]
+    #[doc = " * `LSL` - LSL"]
+    #[doc = " * `LYD` - LYD"]
+    #[doc = " * `MAD` - MAD"]
+    #[doc = " * `MDL` - MDL"]
+    #[doc = " * `MGA` - MGA"]
+    #[doc = " * `MKD` - MKD"]
+    #[doc = " * `MMK` - MMK"]
+    #[doc = " * `MNT` - MNT"]
+    #[doc = " * `MOP` - MOP"]
+    #[doc = " * `MRU` - MRU"]
+    #[doc = " * `MTL` - MTL"]
+    #[doc = " * `MUR` - MUR"]
+    #[doc = " * `MVR` - MVR"]
+    #[doc = " * `MWK` - MWK"]
+    #[doc = " * `MXN` - MXN"]
+    #[doc = " * `MYR` - MYR"]
+    #[doc = " * `MZN` - MZN"]
+    #[doc = " * `NAD` - NAD"]
+    #[doc = " * `NGN` - NGN"]
+    #[doc = " * `NIO` - NIO"]
+    #[doc = " * `NOK` - NOK"]
+    #[doc = " * `NPR` - NPR"]
+    #[doc = " * `NZD` - NZD"]
+    #[doc = " * `OMR` - OMR"]
+    #[doc = " * `PAB` - PAB"]
+    #[doc = " * `PEN` - PEN"]
+    #[doc = " * `PGK` - PGK"]
+    #[doc = " * `PHP` - PHP"]
+    #[doc = " * `PKR` - PKR"]
+    #[doc = " * `PLN` - PLN"]
+    #[doc = " * `PYG` - PYG"]
+    #[doc = " * `QAR` - QAR"]
+    #[doc = " * `RON` - RON"]
+    #[doc = " * `RSD` - RSD"]
+    #[doc = " * `RUB` - RUB"]
+    #[doc = " * `RWF` - RWF"]
+    #[doc = " * `SAR` - SAR"]
+    #[doc = " * `SBD` - SBD"]
+    #[doc = " * `SCR` - SCR"]
+    #[doc = " * `SDG` - SDG"]
+    #[doc = " * `SEK` - SEK"]
+    #[doc = " * `SGD` - SGD"]
+    #[doc = " * `SRD` - SRD"]
+    #[doc = " * `SSP` - SSP"]
+    #[doc = " * `STN` - STN"]
+    #[doc = " * `SYP` - SYP"]
+    #[doc = " * `SZL` - SZL"]
+    #[doc = " * `THB` - THB"]
+    #[doc = " * `TJS` - TJS"]
+    #[doc = " * `TMT` - TMT"]
+    #[doc = " * `TND` - TND"]
+    #[doc = " * `TOP` - TOP"]
+    #[doc = " * `TRY` - TRY"]
+    #[doc = " * `TTD` - TTD"]
+    #[doc = " * `TWD` - TWD"]
+    #[doc = " * `TZS` - TZS"]
+    #[doc = " * `UAH` - UAH"]
+    #[doc = " * `UGX` - UGX"]
+    #[doc = " * `USD` - USD"]
+    #[doc = " * `UYU` - UYU"]
+    #[doc = " * `UZS` - UZS"]
+    #[doc = " * `VES` - VES"]
+    #[doc = " * `VND` - VND"]
+    #[doc = " * `VUV` - VUV"]
+    #[doc = " * `WST` - WST"]
+    #[doc = " * `XAF` - XAF"]
+    #[doc = " * `XCD` - XCD"]
+    #[doc = " * `XOF` - XOF"]
+    #[doc = " * `XPF` - XPF"]
+    #[doc = " * `YER` - YER"]
+    #[doc = " * `ZAR` - ZAR"]
+    #[doc = " * `ZMW` - ZMW"]
+    #[doc = ""]
+    #[doc = " The `BaseCurrencyEnum` schema."]
+    BaseCurrencyEnum {
+        Aed = "AED",
+        Afn = "AFN",
+        All = "ALL",
+        Amd = "AMD",
+        Ang = "ANG",
+        Aoa = "AOA",
+        Ars = "ARS",
+        Aud = "AUD",
+        Awg = "AWG",
+        Azn = "AZN",
+        Bam = "BAM",
+        Bbd = "BBD",
+        Bdt = "BDT",
+        Bgn = "BGN",
+        Bhd = "BHD",
+        Bif = "BIF",
+        Bmd = "BMD",
+        Bnd = "BND",
+        Bob = "BOB",
+        Brl = "BRL",
+        Bsd = "BSD",
+        Btc = "BTC",
+        Btn = "BTN",
+        Bwp = "BWP",
+        Byn = "BYN",
+        Bzd = "BZD",
+        Cad = "CAD",
+        Cdf = "CDF",
+        Chf = "CHF",
+        Clp = "CLP",
+        Cny = "CNY",
+        Cop = "COP",
+        Crc = "CRC",
+        Cve = "CVE",
+        Czk = "CZK",
+        Djf = "DJF",
+        Dkk = "DKK",
+        Dop = "DOP",
+        Dzd = "DZD",
+        Egp = "EGP",
+        Ern = "ERN",
+        Etb = "ETB",
+        Eur = "EUR",
+        Fjd = "FJD",
+        Gbp = "GBP",
+        Gel = "GEL",
+        Ghs = "GHS",
+        Gip = "GIP",
+        Gmd = "GMD",
+        Gnf = "GNF",
+        Gtq = "GTQ",
+        Gyd = "GYD",
+        Hkd = "HKD",
+        Hnl = "HNL",
+        Hrk = "HRK",
+        Htg = "HTG",
+        Huf = "HUF",
+        Idr = "IDR",
+        Ils = "ILS",
+        Inr = "INR",
+        Iqd = "IQD",
+        Irr = "IRR",
+        Isk = "ISK",
+        Jmd = "JMD",
+        Jod = "JOD",
+        Jpy = "JPY",
+        Kes = "KES",
+        Kgs = "KGS",
+        Khr = "KHR",
+        Kmf = "KMF",
+        Krw = "KRW",
+        Kwd = "KWD",
+        Kyd = "KYD",
+        Kzt = "KZT",
+        Lak = "LAK",
+        Lbp = "LBP",
+        Lkr = "LKR",
+        Lrd = "LRD",
+        Ltl = "LTL",
+        Lvl = "LVL",
+        Lsl = "LSL",
+        Lyd = "LYD",
+        Mad = "MAD",
+        Mdl = "MDL",
+        Mga = "MGA",
+        Mkd = "MKD",
+        Mmk = "MMK",
+        Mnt = "MNT",
+        Mop = "MOP",
+        Mru = "MRU",
+        Mtl = "MTL",
+        Mur = "MUR",
+        Mvr = "MVR",
+        Mwk = "MWK",
+        Mxn = "MXN",
+        Myr = "MYR",
+        Mzn = "MZN",
+        Nad = "NAD",
+        Ngn = "NGN",
+        Nio = "NIO",
+        Nok = "NOK",
+        Npr = "NPR",
+        Nzd = "NZD",
+        Omr = "OMR",
+        Pab = "PAB",
+        Pen = "PEN",
+        Pgk = "PGK",
+        Php = "PHP",
+        Pkr = "PKR",
+        Pln = "PLN",
+        Pyg = "PYG",
+        Qar = "QAR",
+        Ron = "RON",
+        Rsd = "RSD",
+        Rub = "RUB",
+        Rwf = "RWF",
+        Sar = "SAR",
+        Sbd = "SBD",
+        Scr = "SCR",
+        Sdg = "SDG",
+        Sek = "SEK",
+        Sgd = "SGD",
+        Srd = "SRD",
+        Ssp = "SSP",
+        Stn = "STN",
+        Syp = "SYP",
+        Szl = "SZL",
+        Thb = "THB",
+        Tjs = "TJS",
+        Tmt = "TMT",
+        Tnd = "TND",
+        Top = "TOP",
+        Try = "TRY",
+        Ttd = "TTD",
+        Twd = "TWD",
+        Tzs = "TZS",
+        Uah = "UAH",
+        Ugx = "UGX",
+        Usd = "USD",
+        Uyu = "UYU",
+        Uzs = "UZS",
+        Ves = "VES",
+        Vnd = "VND",
+        Vuv = "VUV",
+        Wst = "WST",
+        Xaf = "XAF",
+        Xcd = "XCD",
+        Xof = "XOF",
+        Xpf = "XPF",
+        Yer = "YER",
+        Zar = "ZAR",
+        Zmw = "ZMW",
+    }
 }
 /// * `0` - Disabled
 /// * `1` - Stateless

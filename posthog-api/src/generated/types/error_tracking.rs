@@ -2,21 +2,31 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `user` - user"] #[doc = " * `role` - role"] #[doc = ""] #[doc =
-    " The `AssigneeTypeEnum` schema."] AssigneeTypeEnum { #[doc = " `user`"] User =
-    "user", #[doc = " `role`"] Role = "role", }
+    #[doc = " * `user` - user"]
+    #[doc = " * `role` - role"]
+    #[doc = ""]
+    #[doc = " The `AssigneeTypeEnum` schema."]
+    AssigneeTypeEnum {
+        User = "user",
+        Role = "role",
+    }
 }
 string_enum! {
-    EnvironmentsErrorTrackingSymbolSetsListOrderBy { #[doc = " `created_at`"]
-    CreatedUnderscoreAt = "created_at", #[doc = " `-created_at`"]
-    MinusCreatedUnderscoreAt = "-created_at", #[doc = " `ref`"] Ref = "ref", #[doc =
-    " `-ref`"] MinusRef = "-ref", #[doc = " `last_used`"] LastUnderscoreUsed =
-    "last_used", #[doc = " `-last_used`"] MinusLastUnderscoreUsed = "-last_used", }
+    EnvironmentsErrorTrackingSymbolSetsListOrderBy {
+        CreatedUnderscoreAt = "created_at",
+        MinusCreatedUnderscoreAt = "-created_at",
+        Ref = "ref",
+        MinusRef = "-ref",
+        LastUnderscoreUsed = "last_used",
+        MinusLastUnderscoreUsed = "-last_used",
+    }
 }
 string_enum! {
-    EnvironmentsErrorTrackingSymbolSetsListStatus default = All { #[doc = " `all`"] All =
-    "all", #[doc = " `valid`"] Valid = "valid", #[doc = " `invalid`"] Invalid =
-    "invalid", }
+    EnvironmentsErrorTrackingSymbolSetsListStatus default = All {
+        All = "all",
+        Valid = "valid",
+        Invalid = "invalid",
+    }
 }
 /// The `ErrorTrackingAggregations` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -128,8 +138,10 @@ pub enum ErrorTrackingAssignmentRuleAssigneeRequestId {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    ErrorTrackingAssignmentRuleAssigneeType { #[doc = " `user`"] User = "user", #[doc =
-    " `role`"] Role = "role", }
+    ErrorTrackingAssignmentRuleAssigneeType {
+        User = "user",
+        Role = "role",
+    }
 }
 /// The `ErrorTrackingAssignmentRuleCreateRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -267,8 +279,10 @@ pub enum ErrorTrackingGroupingRuleAssigneeRequestId {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    ErrorTrackingGroupingRuleAssigneeType { #[doc = " `user`"] User = "user", #[doc =
-    " `role`"] Role = "role", }
+    ErrorTrackingGroupingRuleAssigneeType {
+        User = "user",
+        Role = "role",
+    }
 }
 /// The `ErrorTrackingGroupingRuleCreateRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -450,14 +464,20 @@ pub struct ErrorTrackingIssueFullCohort {
     pub name: Option<String>,
 }
 string_enum! {
-    #[doc = " * `archived` - Archived"] #[doc = " * `active` - Active"] #[doc =
-    " * `resolved` - Resolved"] #[doc = " * `pending_release` - Pending release"] #[doc =
-    " * `suppressed` - Suppressed"] #[doc = ""] #[doc =
-    " The `ErrorTrackingIssueFullStatusEnum` schema."] ErrorTrackingIssueFullStatusEnum {
-    #[doc = " `archived`"] Archived = "archived", #[doc = " `active`"] Active = "active",
-    #[doc = " `resolved`"] Resolved = "resolved", #[doc = " `pending_release`"]
-    PendingRelease = "pending_release", #[doc = " `suppressed`"] Suppressed =
-    "suppressed", }
+    #[doc = " * `archived` - Archived"]
+    #[doc = " * `active` - Active"]
+    #[doc = " * `resolved` - Resolved"]
+    #[doc = " * `pending_release` - Pending release"]
+    #[doc = " * `suppressed` - Suppressed"]
+    #[doc = ""]
+    #[doc = " The `ErrorTrackingIssueFullStatusEnum` schema."]
+    ErrorTrackingIssueFullStatusEnum {
+        Archived = "archived",
+        Active = "active",
+        Resolved = "resolved",
+        PendingRelease = "pending_release",
+        Suppressed = "suppressed",
+    }
 }
 /// The `ErrorTrackingIssueListItem` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -505,13 +525,20 @@ pub struct ErrorTrackingIssueMergeResponse {
     pub success: bool,
 }
 string_enum! {
-    #[doc = " * `last_seen` - last_seen"] #[doc = " * `first_seen` - first_seen"] #[doc =
-    " * `occurrences` - occurrences"] #[doc = " * `users` - users"] #[doc =
-    " * `sessions` - sessions"] #[doc = ""] #[doc =
-    " The `ErrorTrackingIssueOrderByEnum` schema."] ErrorTrackingIssueOrderByEnum { #[doc
-    = " `last_seen`"] LastSeen = "last_seen", #[doc = " `first_seen`"] FirstSeen =
-    "first_seen", #[doc = " `occurrences`"] Occurrences = "occurrences", #[doc =
-    " `users`"] Users = "users", #[doc = " `sessions`"] Sessions = "sessions", }
+    #[doc = " * `last_seen` - last_seen"]
+    #[doc = " * `first_seen` - first_seen"]
+    #[doc = " * `occurrences` - occurrences"]
+    #[doc = " * `users` - users"]
+    #[doc = " * `sessions` - sessions"]
+    #[doc = ""]
+    #[doc = " The `ErrorTrackingIssueOrderByEnum` schema."]
+    ErrorTrackingIssueOrderByEnum {
+        LastSeen = "last_seen",
+        FirstSeen = "first_seen",
+        Occurrences = "occurrences",
+        Users = "users",
+        Sessions = "sessions",
+    }
 }
 /// The `ErrorTrackingIssueQueryRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -672,14 +699,22 @@ pub enum ErrorTrackingIssuesListQueryRequestLibrary {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " * `archived` - archived"] #[doc = " * `active` - active"] #[doc =
-    " * `resolved` - resolved"] #[doc = " * `pending_release` - pending_release"] #[doc =
-    " * `suppressed` - suppressed"] #[doc = " * `all` - all"] #[doc = ""] #[doc =
-    " The `ErrorTrackingIssuesListQueryRequestStatusEnum` schema."]
-    ErrorTrackingIssuesListQueryRequestStatusEnum { #[doc = " `archived`"] Archived =
-    "archived", #[doc = " `active`"] Active = "active", #[doc = " `resolved`"] Resolved =
-    "resolved", #[doc = " `pending_release`"] PendingRelease = "pending_release", #[doc =
-    " `suppressed`"] Suppressed = "suppressed", #[doc = " `all`"] All = "all", }
+    #[doc = " * `archived` - archived"]
+    #[doc = " * `active` - active"]
+    #[doc = " * `resolved` - resolved"]
+    #[doc = " * `pending_release` - pending_release"]
+    #[doc = " * `suppressed` - suppressed"]
+    #[doc = " * `all` - all"]
+    #[doc = ""]
+    #[doc = " The `ErrorTrackingIssuesListQueryRequestStatusEnum` schema."]
+    ErrorTrackingIssuesListQueryRequestStatusEnum {
+        Archived = "archived",
+        Active = "active",
+        Resolved = "resolved",
+        PendingRelease = "pending_release",
+        Suppressed = "suppressed",
+        All = "all",
+    }
 }
 /// The `ErrorTrackingIssuesListResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -754,10 +789,14 @@ pub struct ErrorTrackingRecommendation {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `ready` - Ready"] #[doc = " * `computing` - Computing"] #[doc = ""] #[doc
-    = " The `ErrorTrackingRecommendationStatusEnum` schema."]
-    ErrorTrackingRecommendationStatusEnum { #[doc = " `ready`"] Ready = "ready", #[doc =
-    " `computing`"] Computing = "computing", }
+    #[doc = " * `ready` - Ready"]
+    #[doc = " * `computing` - Computing"]
+    #[doc = ""]
+    #[doc = " The `ErrorTrackingRecommendationStatusEnum` schema."]
+    ErrorTrackingRecommendationStatusEnum {
+        Ready = "ready",
+        Computing = "computing",
+    }
 }
 /// The `ErrorTrackingRelease` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -944,15 +983,21 @@ pub struct ErrorTrackingSymbolSetUpload {
     pub content_hash: Option<String>,
 }
 string_enum! {
-    ErrorTrackingSymbolSetsListOrderBy { #[doc = " `created_at`"] CreatedUnderscoreAt =
-    "created_at", #[doc = " `-created_at`"] MinusCreatedUnderscoreAt = "-created_at",
-    #[doc = " `ref`"] Ref = "ref", #[doc = " `-ref`"] MinusRef = "-ref", #[doc =
-    " `last_used`"] LastUnderscoreUsed = "last_used", #[doc = " `-last_used`"]
-    MinusLastUnderscoreUsed = "-last_used", }
+    ErrorTrackingSymbolSetsListOrderBy {
+        CreatedUnderscoreAt = "created_at",
+        MinusCreatedUnderscoreAt = "-created_at",
+        Ref = "ref",
+        MinusRef = "-ref",
+        LastUnderscoreUsed = "last_used",
+        MinusLastUnderscoreUsed = "-last_used",
+    }
 }
 string_enum! {
-    ErrorTrackingSymbolSetsListStatus default = All { #[doc = " `all`"] All = "all",
-    #[doc = " `valid`"] Valid = "valid", #[doc = " `invalid`"] Invalid = "invalid", }
+    ErrorTrackingSymbolSetsListStatus default = All {
+        All = "all",
+        Valid = "valid",
+        Invalid = "invalid",
+    }
 }
 /// The `ErrorTrackingTopFrame` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -995,9 +1040,14 @@ pub struct GitProviderFileLinkResolveResponse {
     pub error: Option<String>,
 }
 string_enum! {
-    #[doc = " * `ASC` - ASC"] #[doc = " * `DESC` - DESC"] #[doc = ""] #[doc =
-    " The `OrderDirectionEnum` schema."] OrderDirectionEnum { #[doc = " `ASC`"] Asc =
-    "ASC", #[doc = " `DESC`"] Desc = "DESC", }
+    #[doc = " * `ASC` - ASC"]
+    #[doc = " * `DESC` - DESC"]
+    #[doc = ""]
+    #[doc = " The `OrderDirectionEnum` schema."]
+    OrderDirectionEnum {
+        Asc = "ASC",
+        Desc = "DESC",
+    }
 }
 /// The `PaginatedErrorTrackingAssignmentRuleList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1123,8 +1173,10 @@ pub enum PatchedErrorTrackingAssignmentRuleAssigneeId {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    PatchedErrorTrackingAssignmentRuleAssigneeType { #[doc = " `user`"] User = "user",
-    #[doc = " `role`"] Role = "role", }
+    PatchedErrorTrackingAssignmentRuleAssigneeType {
+        User = "user",
+        Role = "role",
+    }
 }
 /// The `PatchedErrorTrackingAssignmentRuleUpdateRequest` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1175,8 +1227,10 @@ pub enum PatchedErrorTrackingGroupingRuleAssigneeId {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    PatchedErrorTrackingGroupingRuleAssigneeType { #[doc = " `user`"] User = "user",
-    #[doc = " `role`"] Role = "role", }
+    PatchedErrorTrackingGroupingRuleAssigneeType {
+        User = "user",
+        Role = "role",
+    }
 }
 /// The `PatchedErrorTrackingIssueFull` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1277,8 +1331,14 @@ pub struct SymbolSetDownloadResponse {
     pub url: String,
 }
 string_enum! {
-    #[doc = " * `summary` - summary"] #[doc = " * `stack` - stack"] #[doc =
-    " * `raw` - raw"] #[doc = ""] #[doc = " The `VerbosityEnum` schema."] VerbosityEnum {
-    #[doc = " `summary`"] Summary = "summary", #[doc = " `stack`"] Stack = "stack", #[doc
-    = " `raw`"] Raw = "raw", }
+    #[doc = " * `summary` - summary"]
+    #[doc = " * `stack` - stack"]
+    #[doc = " * `raw` - raw"]
+    #[doc = ""]
+    #[doc = " The `VerbosityEnum` schema."]
+    VerbosityEnum {
+        Summary = "summary",
+        Stack = "stack",
+        Raw = "raw",
+    }
 }

@@ -20,8 +20,14 @@ pub struct EventFilterConfig {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `disabled` - Disabled"] #[doc = " * `dry_run` - Dry Run"] #[doc =
-    " * `live` - Live"] #[doc = ""] #[doc = " The `EventFilterConfigModeEnum` schema."]
-    EventFilterConfigModeEnum { #[doc = " `disabled`"] Disabled = "disabled", #[doc =
-    " `dry_run`"] DryRun = "dry_run", #[doc = " `live`"] Live = "live", }
+    #[doc = " * `disabled` - Disabled"]
+    #[doc = " * `dry_run` - Dry Run"]
+    #[doc = " * `live` - Live"]
+    #[doc = ""]
+    #[doc = " The `EventFilterConfigModeEnum` schema."]
+    EventFilterConfigModeEnum {
+        Disabled = "disabled",
+        DryRun = "dry_run",
+        Live = "live",
+    }
 }

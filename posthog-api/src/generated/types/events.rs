@@ -22,16 +22,22 @@ pub struct ClickhouseEvent {
     pub elements_chain: Option<String>,
 }
 string_enum! {
-    EnvironmentsEventsListFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json
-    = "json", }
+    EnvironmentsEventsListFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsEventsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    EnvironmentsEventsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsEventsValuesRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsEventsValuesRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 /// The `EventElement` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -57,15 +63,22 @@ pub struct EventElement {
     pub order: Option<i64>,
 }
 string_enum! {
-    EventsListFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json = "json", }
+    EventsListFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EventsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    EventsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EventsValuesRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    EventsValuesRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 /// The `PaginatedClickhouseEventList` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -2,13 +2,20 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `won` - won"] #[doc = " * `lost` - lost"] #[doc =
-    " * `inconclusive` - inconclusive"] #[doc = " * `stopped_early` - stopped_early"]
-    #[doc = " * `invalid` - invalid"] #[doc = ""] #[doc =
-    " The `ConclusionEnum` schema."] ConclusionEnum { #[doc = " `won`"] Won = "won",
-    #[doc = " `lost`"] Lost = "lost", #[doc = " `inconclusive`"] Inconclusive =
-    "inconclusive", #[doc = " `stopped_early`"] StoppedEarly = "stopped_early", #[doc =
-    " `invalid`"] Invalid = "invalid", }
+    #[doc = " * `won` - won"]
+    #[doc = " * `lost` - lost"]
+    #[doc = " * `inconclusive` - inconclusive"]
+    #[doc = " * `stopped_early` - stopped_early"]
+    #[doc = " * `invalid` - invalid"]
+    #[doc = ""]
+    #[doc = " The `ConclusionEnum` schema."]
+    ConclusionEnum {
+        Won = "won",
+        Lost = "lost",
+        Inconclusive = "inconclusive",
+        StoppedEarly = "stopped_early",
+        Invalid = "invalid",
+    }
 }
 /// The `CopyExperimentToProject` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -190,9 +197,10 @@ pub struct ExperimentApiExposureConfig {
     pub properties: Vec<EventPropertyFilter>,
 }
 string_enum! {
-    #[doc = " Kind"] ExperimentApiExposureConfigKind default =
-    ExperimentEventExposureConfig { #[doc = " `ExperimentEventExposureConfig`"]
-    ExperimentEventExposureConfig = "ExperimentEventExposureConfig", }
+    #[doc = " Kind"]
+    ExperimentApiExposureConfigKind default = ExperimentEventExposureConfig {
+        ExperimentEventExposureConfig = "ExperimentEventExposureConfig",
+    }
 }
 /// ExperimentApiExposureCriteria
 ///
@@ -260,8 +268,10 @@ pub struct ExperimentApiMetric {
     pub uuid: Option<String>,
 }
 string_enum! {
-    #[doc = " Kind"] ExperimentApiMetricKind default = ExperimentMetric { #[doc =
-    " `ExperimentMetric`"] ExperimentMetric = "ExperimentMetric", }
+    #[doc = " Kind"]
+    ExperimentApiMetricKind default = ExperimentMetric {
+        ExperimentMetric = "ExperimentMetric",
+    }
 }
 /// List wrapper for OpenAPI schema generation — the field stores an array of metrics.
 ///
@@ -300,10 +310,15 @@ pub struct ExperimentHoldout {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " ExperimentMetricType"] #[doc = ""] #[doc =
-    " The `ExperimentMetricType` schema."] ExperimentMetricType { #[doc = " `funnel`"]
-    Funnel = "funnel", #[doc = " `mean`"] Mean = "mean", #[doc = " `ratio`"] Ratio =
-    "ratio", #[doc = " `retention`"] Retention = "retention", }
+    #[doc = " ExperimentMetricType"]
+    #[doc = ""]
+    #[doc = " The `ExperimentMetricType` schema."]
+    ExperimentMetricType {
+        Funnel = "funnel",
+        Mean = "mean",
+        Ratio = "ratio",
+        Retention = "retention",
+    }
 }
 /// ExperimentParameters
 ///
@@ -344,9 +359,13 @@ pub struct ExperimentSavedMetric {
     pub user_access_level: Option<String>,
 }
 string_enum! {
-    #[doc = " The `ExperimentStatusEnum` schema."] ExperimentStatusEnum { #[doc =
-    " `draft`"] Draft = "draft", #[doc = " `running`"] Running = "running", #[doc =
-    " `paused`"] Paused = "paused", #[doc = " `stopped`"] Stopped = "stopped", }
+    #[doc = " The `ExperimentStatusEnum` schema."]
+    ExperimentStatusEnum {
+        Draft = "draft",
+        Running = "running",
+        Paused = "paused",
+        Stopped = "stopped",
+    }
 }
 /// The `ExperimentToSavedMetric` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -377,9 +396,14 @@ pub enum ExperimentType {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " * `web` - web"] #[doc = " * `product` - product"] #[doc = ""] #[doc =
-    " The `ExperimentTypeEnum` schema."] ExperimentTypeEnum { #[doc = " `web`"] Web =
-    "web", #[doc = " `product`"] Product = "product", }
+    #[doc = " * `web` - web"]
+    #[doc = " * `product` - product"]
+    #[doc = ""]
+    #[doc = " The `ExperimentTypeEnum` schema."]
+    ExperimentTypeEnum {
+        Web = "web",
+        Product = "product",
+    }
 }
 /// ExperimentVariant
 ///
@@ -399,15 +423,23 @@ pub struct ExperimentVariant {
     pub split_percent: Option<f64>,
 }
 string_enum! {
-    ExperimentsListStatus { #[doc = " `all`"] All = "all", #[doc = " `complete`"]
-    Complete = "complete", #[doc = " `draft`"] Draft = "draft", #[doc = " `paused`"]
-    Paused = "paused", #[doc = " `running`"] Running = "running", #[doc = " `stopped`"]
-    Stopped = "stopped", }
+    ExperimentsListStatus {
+        All = "all",
+        Complete = "complete",
+        Draft = "draft",
+        Paused = "paused",
+        Running = "running",
+        Stopped = "stopped",
+    }
 }
 string_enum! {
-    #[doc = " Kind"] #[doc = ""] #[doc = " The `Kind` schema."] Kind { #[doc =
-    " `EventsNode`"] EventsNode = "EventsNode", #[doc = " `ActionsNode`"] ActionsNode =
-    "ActionsNode", }
+    #[doc = " Kind"]
+    #[doc = ""]
+    #[doc = " The `Kind` schema."]
+    Kind {
+        EventsNode = "EventsNode",
+        ActionsNode = "ActionsNode",
+    }
 }
 /// The `PaginatedExperimentHoldoutList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -193,17 +193,22 @@ pub struct FeatureFlagCreateRequestSchema {
     pub evaluation_contexts: Option<Vec<String>>,
 }
 string_enum! {
-    #[doc = " * `feature_flags` - feature_flags"] #[doc =
-    " * `experiments` - experiments"] #[doc = " * `surveys` - surveys"] #[doc =
-    " * `early_access_features` - early_access_features"] #[doc =
-    " * `web_experiments` - web_experiments"] #[doc =
-    " * `product_tours` - product_tours"] #[doc = ""] #[doc =
-    " The `FeatureFlagCreationContextEnum` schema."] FeatureFlagCreationContextEnum {
-    #[doc = " `feature_flags`"] FeatureFlags = "feature_flags", #[doc = " `experiments`"]
-    Experiments = "experiments", #[doc = " `surveys`"] Surveys = "surveys", #[doc =
-    " `early_access_features`"] EarlyAccessFeatures = "early_access_features", #[doc =
-    " `web_experiments`"] WebExperiments = "web_experiments", #[doc = " `product_tours`"]
-    ProductTours = "product_tours", }
+    #[doc = " * `feature_flags` - feature_flags"]
+    #[doc = " * `experiments` - experiments"]
+    #[doc = " * `surveys` - surveys"]
+    #[doc = " * `early_access_features` - early_access_features"]
+    #[doc = " * `web_experiments` - web_experiments"]
+    #[doc = " * `product_tours` - product_tours"]
+    #[doc = ""]
+    #[doc = " The `FeatureFlagCreationContextEnum` schema."]
+    FeatureFlagCreationContextEnum {
+        FeatureFlags = "feature_flags",
+        Experiments = "experiments",
+        Surveys = "surveys",
+        EarlyAccessFeatures = "early_access_features",
+        WebExperiments = "web_experiments",
+        ProductTours = "product_tours",
+    }
 }
 /// Specifies where this feature flag should be evaluated
 ///
@@ -347,21 +352,32 @@ pub enum FeatureFlagVersionResponseEvaluationRuntime {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    FeatureFlagsListActive { #[doc = " `STALE`"] Stale = "STALE", #[doc = " `false`"]
-    False = "false", #[doc = " `true`"] True = "true", }
+    FeatureFlagsListActive {
+        Stale = "STALE",
+        False = "false",
+        True = "true",
+    }
 }
 string_enum! {
-    FeatureFlagsListEvaluationRuntime { #[doc = " `both`"] Both = "both", #[doc =
-    " `client`"] Client = "client", #[doc = " `server`"] Server = "server", }
+    FeatureFlagsListEvaluationRuntime {
+        Both = "both",
+        Client = "client",
+        Server = "server",
+    }
 }
 string_enum! {
-    FeatureFlagsListHasEvaluationContexts { #[doc = " `false`"] False = "false", #[doc =
-    " `true`"] True = "true", }
+    FeatureFlagsListHasEvaluationContexts {
+        False = "false",
+        True = "true",
+    }
 }
 string_enum! {
-    FeatureFlagsListType { #[doc = " `boolean`"] Boolean = "boolean", #[doc =
-    " `experiment`"] Experiment = "experiment", #[doc = " `multivariant`"] Multivariant =
-    "multivariant", #[doc = " `remote_config`"] RemoteConfig = "remote_config", }
+    FeatureFlagsListType {
+        Boolean = "boolean",
+        Experiment = "experiment",
+        Multivariant = "multivariant",
+        RemoteConfig = "remote_config",
+    }
 }
 /// The `LocalEvaluationResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -24,15 +24,26 @@ pub struct HealthIssue {
     pub resolved_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `critical` - Critical"] #[doc = " * `warning` - Warning"] #[doc =
-    " * `info` - Info"] #[doc = ""] #[doc = " The `HealthIssueSeverityEnum` schema."]
-    HealthIssueSeverityEnum { #[doc = " `critical`"] Critical = "critical", #[doc =
-    " `warning`"] Warning = "warning", #[doc = " `info`"] Info = "info", }
+    #[doc = " * `critical` - Critical"]
+    #[doc = " * `warning` - Warning"]
+    #[doc = " * `info` - Info"]
+    #[doc = ""]
+    #[doc = " The `HealthIssueSeverityEnum` schema."]
+    HealthIssueSeverityEnum {
+        Critical = "critical",
+        Warning = "warning",
+        Info = "info",
+    }
 }
 string_enum! {
-    #[doc = " * `active` - Active"] #[doc = " * `resolved` - Resolved"] #[doc = ""] #[doc
-    = " The `HealthIssueStatusEnum` schema."] HealthIssueStatusEnum { #[doc =
-    " `active`"] Active = "active", #[doc = " `resolved`"] Resolved = "resolved", }
+    #[doc = " * `active` - Active"]
+    #[doc = " * `resolved` - Resolved"]
+    #[doc = ""]
+    #[doc = " The `HealthIssueStatusEnum` schema."]
+    HealthIssueStatusEnum {
+        Active = "active",
+        Resolved = "resolved",
+    }
 }
 /// The `PaginatedHealthIssueList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -2,21 +2,30 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    EnvironmentsHogFunctionsMetricsRetrieveBreakdownBy default = Kind { #[doc =
-    " `name`"] Name = "name", #[doc = " `kind`"] Kind = "kind", }
+    EnvironmentsHogFunctionsMetricsRetrieveBreakdownBy default = Kind {
+        Name = "name",
+        Kind = "kind",
+    }
 }
 string_enum! {
-    EnvironmentsHogFunctionsMetricsRetrieveInterval default = Day { #[doc = " `hour`"]
-    Hour = "hour", #[doc = " `day`"] Day = "day", #[doc = " `week`"] Week = "week", }
+    EnvironmentsHogFunctionsMetricsRetrieveInterval default = Day {
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+    }
 }
 string_enum! {
-    EnvironmentsHogFunctionsMetricsTotalsRetrieveBreakdownBy default = Kind { #[doc =
-    " `name`"] Name = "name", #[doc = " `kind`"] Kind = "kind", }
+    EnvironmentsHogFunctionsMetricsTotalsRetrieveBreakdownBy default = Kind {
+        Name = "name",
+        Kind = "kind",
+    }
 }
 string_enum! {
-    EnvironmentsHogFunctionsMetricsTotalsRetrieveInterval default = Day { #[doc =
-    " `hour`"] Hour = "hour", #[doc = " `day`"] Day = "day", #[doc = " `week`"] Week =
-    "week", }
+    EnvironmentsHogFunctionsMetricsTotalsRetrieveInterval default = Day {
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+    }
 }
 /// The `HogFunction` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -183,9 +192,14 @@ pub struct HogFunctionStatus {
 /// The `HogFunctionStatusStateEnum` schema.
 pub type HogFunctionStatusStateEnum = i64;
 string_enum! {
-    #[doc = " * `hog` - hog"] #[doc = " * `liquid` - liquid"] #[doc = ""] #[doc =
-    " The `HogFunctionTemplatingEnum` schema."] HogFunctionTemplatingEnum { #[doc =
-    " `hog`"] Hog = "hog", #[doc = " `liquid`"] Liquid = "liquid", }
+    #[doc = " * `hog` - hog"]
+    #[doc = " * `liquid` - liquid"]
+    #[doc = ""]
+    #[doc = " The `HogFunctionTemplatingEnum` schema."]
+    HogFunctionTemplatingEnum {
+        Hog = "hog",
+        Liquid = "liquid",
+    }
 }
 /// Function type: destination, site_destination, internal_destination, source_webhook, warehouse_source_webhook, site_app, or transformation.
 ///
@@ -205,35 +219,50 @@ pub enum HogFunctionType {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " * `destination` - Destination"] #[doc =
-    " * `site_destination` - Site Destination"] #[doc =
-    " * `internal_destination` - Internal Destination"] #[doc =
-    " * `source_webhook` - Source Webhook"] #[doc =
-    " * `warehouse_source_webhook` - Warehouse Source Webhook"] #[doc =
-    " * `site_app` - Site App"] #[doc = " * `transformation` - Transformation"] #[doc =
-    ""] #[doc = " The `HogFunctionTypeEnum` schema."] HogFunctionTypeEnum { #[doc =
-    " `destination`"] Destination = "destination", #[doc = " `site_destination`"]
-    SiteDestination = "site_destination", #[doc = " `internal_destination`"]
-    InternalDestination = "internal_destination", #[doc = " `source_webhook`"]
-    SourceWebhook = "source_webhook", #[doc = " `warehouse_source_webhook`"]
-    WarehouseSourceWebhook = "warehouse_source_webhook", #[doc = " `site_app`"] SiteApp =
-    "site_app", #[doc = " `transformation`"] Transformation = "transformation", }
+    #[doc = " * `destination` - Destination"]
+    #[doc = " * `site_destination` - Site Destination"]
+    #[doc = " * `internal_destination` - Internal Destination"]
+    #[doc = " * `source_webhook` - Source Webhook"]
+    #[doc = " * `warehouse_source_webhook` - Warehouse Source Webhook"]
+    #[doc = " * `site_app` - Site App"]
+    #[doc = " * `transformation` - Transformation"]
+    #[doc = ""]
+    #[doc = " The `HogFunctionTypeEnum` schema."]
+    HogFunctionTypeEnum {
+        Destination = "destination",
+        SiteDestination = "site_destination",
+        InternalDestination = "internal_destination",
+        SourceWebhook = "source_webhook",
+        WarehouseSourceWebhook = "warehouse_source_webhook",
+        SiteApp = "site_app",
+        Transformation = "transformation",
+    }
 }
 string_enum! {
-    HogFunctionsMetricsRetrieveBreakdownBy default = Kind { #[doc = " `name`"] Name =
-    "name", #[doc = " `kind`"] Kind = "kind", }
+    HogFunctionsMetricsRetrieveBreakdownBy default = Kind {
+        Name = "name",
+        Kind = "kind",
+    }
 }
 string_enum! {
-    HogFunctionsMetricsRetrieveInterval default = Day { #[doc = " `hour`"] Hour = "hour",
-    #[doc = " `day`"] Day = "day", #[doc = " `week`"] Week = "week", }
+    HogFunctionsMetricsRetrieveInterval default = Day {
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+    }
 }
 string_enum! {
-    HogFunctionsMetricsTotalsRetrieveBreakdownBy default = Kind { #[doc = " `name`"] Name
-    = "name", #[doc = " `kind`"] Kind = "kind", }
+    HogFunctionsMetricsTotalsRetrieveBreakdownBy default = Kind {
+        Name = "name",
+        Kind = "kind",
+    }
 }
 string_enum! {
-    HogFunctionsMetricsTotalsRetrieveInterval default = Day { #[doc = " `hour`"] Hour =
-    "hour", #[doc = " `day`"] Day = "day", #[doc = " `week`"] Week = "week", }
+    HogFunctionsMetricsTotalsRetrieveInterval default = Day {
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+    }
 }
 /// The `InputsItem` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -290,29 +319,42 @@ pub enum InputsSchemaItemTemplating {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    InputsSchemaItemTemplatingVariant1 { #[doc = " `hog`"] Hog = "hog", #[doc =
-    " `liquid`"] Liquid = "liquid", }
+    InputsSchemaItemTemplatingVariant1 {
+        Hog = "hog",
+        Liquid = "liquid",
+    }
 }
 string_enum! {
-    #[doc = " * `string` - string"] #[doc = " * `number` - number"] #[doc =
-    " * `boolean` - boolean"] #[doc = " * `dictionary` - dictionary"] #[doc =
-    " * `choice` - choice"] #[doc = " * `json` - json"] #[doc =
-    " * `integration` - integration"] #[doc =
-    " * `integration_field` - integration_field"] #[doc = " * `email` - email"] #[doc =
-    " * `native_email` - native_email"] #[doc =
-    " * `posthog_assignee` - posthog_assignee"] #[doc =
-    " * `posthog_ticket_tags` - posthog_ticket_tags"] #[doc =
-    " * `posthog_business_hours` - posthog_business_hours"] #[doc = ""] #[doc =
-    " The `InputsSchemaItemTypeEnum` schema."] InputsSchemaItemTypeEnum { #[doc =
-    " `string`"] String = "string", #[doc = " `number`"] Number = "number", #[doc =
-    " `boolean`"] Boolean = "boolean", #[doc = " `dictionary`"] Dictionary =
-    "dictionary", #[doc = " `choice`"] Choice = "choice", #[doc = " `json`"] Json =
-    "json", #[doc = " `integration`"] Integration = "integration", #[doc =
-    " `integration_field`"] IntegrationField = "integration_field", #[doc = " `email`"]
-    Email = "email", #[doc = " `native_email`"] NativeEmail = "native_email", #[doc =
-    " `posthog_assignee`"] PosthogAssignee = "posthog_assignee", #[doc =
-    " `posthog_ticket_tags`"] PosthogTicketTags = "posthog_ticket_tags", #[doc =
-    " `posthog_business_hours`"] PosthogBusinessHours = "posthog_business_hours", }
+    #[doc = " * `string` - string"]
+    #[doc = " * `number` - number"]
+    #[doc = " * `boolean` - boolean"]
+    #[doc = " * `dictionary` - dictionary"]
+    #[doc = " * `choice` - choice"]
+    #[doc = " * `json` - json"]
+    #[doc = " * `integration` - integration"]
+    #[doc = " * `integration_field` - integration_field"]
+    #[doc = " * `email` - email"]
+    #[doc = " * `native_email` - native_email"]
+    #[doc = " * `posthog_assignee` - posthog_assignee"]
+    #[doc = " * `posthog_ticket_tags` - posthog_ticket_tags"]
+    #[doc = " * `posthog_business_hours` - posthog_business_hours"]
+    #[doc = ""]
+    #[doc = " The `InputsSchemaItemTypeEnum` schema."]
+    InputsSchemaItemTypeEnum {
+        String = "string",
+        Number = "number",
+        Boolean = "boolean",
+        Dictionary = "dictionary",
+        Choice = "choice",
+        Json = "json",
+        Integration = "integration",
+        IntegrationField = "integration_field",
+        Email = "email",
+        NativeEmail = "native_email",
+        PosthogAssignee = "posthog_assignee",
+        PosthogTicketTags = "posthog_ticket_tags",
+        PosthogBusinessHours = "posthog_business_hours",
+    }
 }
 /// The `Mappings` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -2,29 +2,43 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    EnvironmentsIntegrationsListKind { #[doc = " `anthropic`"] Anthropic = "anthropic",
-    #[doc = " `apns`"] Apns = "apns", #[doc = " `azure-blob`"] AzureBlob = "azure-blob",
-    #[doc = " `bing-ads`"] BingAds = "bing-ads", #[doc = " `clickup`"] Clickup =
-    "clickup", #[doc = " `customerio-app`"] CustomerioApp = "customerio-app", #[doc =
-    " `customerio-track`"] CustomerioTrack = "customerio-track", #[doc =
-    " `customerio-webhook`"] CustomerioWebhook = "customerio-webhook", #[doc =
-    " `databricks`"] Databricks = "databricks", #[doc = " `email`"] Email = "email",
-    #[doc = " `firebase`"] Firebase = "firebase", #[doc = " `github`"] Github = "github",
-    #[doc = " `gitlab`"] Gitlab = "gitlab", #[doc = " `google-ads`"] GoogleAds =
-    "google-ads", #[doc = " `google-cloud-service-account`"] GoogleCloudServiceAccount =
-    "google-cloud-service-account", #[doc = " `google-cloud-storage`"] GoogleCloudStorage
-    = "google-cloud-storage", #[doc = " `google-pubsub`"] GooglePubsub = "google-pubsub",
-    #[doc = " `google-sheets`"] GoogleSheets = "google-sheets", #[doc = " `hubspot`"]
-    Hubspot = "hubspot", #[doc = " `intercom`"] Intercom = "intercom", #[doc = " `jira`"]
-    Jira = "jira", #[doc = " `linear`"] Linear = "linear", #[doc = " `linkedin-ads`"]
-    LinkedinAds = "linkedin-ads", #[doc = " `meta-ads`"] MetaAds = "meta-ads", #[doc =
-    " `pinterest-ads`"] PinterestAds = "pinterest-ads", #[doc = " `postgresql`"]
-    Postgresql = "postgresql", #[doc = " `reddit-ads`"] RedditAds = "reddit-ads", #[doc =
-    " `salesforce`"] Salesforce = "salesforce", #[doc = " `slack`"] Slack = "slack",
-    #[doc = " `slack-posthog-code`"] SlackPosthogCode = "slack-posthog-code", #[doc =
-    " `snapchat`"] Snapchat = "snapchat", #[doc = " `stripe`"] Stripe = "stripe", #[doc =
-    " `tiktok-ads`"] TiktokAds = "tiktok-ads", #[doc = " `twilio`"] Twilio = "twilio",
-    #[doc = " `vercel`"] Vercel = "vercel", }
+    EnvironmentsIntegrationsListKind {
+        Anthropic = "anthropic",
+        Apns = "apns",
+        AzureBlob = "azure-blob",
+        BingAds = "bing-ads",
+        Clickup = "clickup",
+        CustomerioApp = "customerio-app",
+        CustomerioTrack = "customerio-track",
+        CustomerioWebhook = "customerio-webhook",
+        Databricks = "databricks",
+        Email = "email",
+        Firebase = "firebase",
+        Github = "github",
+        Gitlab = "gitlab",
+        GoogleAds = "google-ads",
+        GoogleCloudServiceAccount = "google-cloud-service-account",
+        GoogleCloudStorage = "google-cloud-storage",
+        GooglePubsub = "google-pubsub",
+        GoogleSheets = "google-sheets",
+        Hubspot = "hubspot",
+        Intercom = "intercom",
+        Jira = "jira",
+        Linear = "linear",
+        LinkedinAds = "linkedin-ads",
+        MetaAds = "meta-ads",
+        PinterestAds = "pinterest-ads",
+        Postgresql = "postgresql",
+        RedditAds = "reddit-ads",
+        Salesforce = "salesforce",
+        Slack = "slack",
+        SlackPosthogCode = "slack-posthog-code",
+        Snapchat = "snapchat",
+        Stripe = "stripe",
+        TiktokAds = "tiktok-ads",
+        Twilio = "twilio",
+        Vercel = "vercel",
+    }
 }
 /// Standard Integration serializer.
 ///
@@ -46,74 +60,119 @@ pub struct IntegrationConfig {
     pub display_name: Option<String>,
 }
 string_enum! {
-    #[doc = " * `anthropic` - Anthropic"] #[doc = " * `apns` - Apple Push"] #[doc =
-    " * `azure-blob` - Azure Blob"] #[doc = " * `bing-ads` - Bing Ads"] #[doc =
-    " * `clickup` - Clickup"] #[doc = " * `customerio-app` - Customerio App"] #[doc =
-    " * `customerio-track` - Customerio Track"] #[doc =
-    " * `customerio-webhook` - Customerio Webhook"] #[doc =
-    " * `databricks` - Databricks"] #[doc = " * `email` - Email"] #[doc =
-    " * `firebase` - Firebase"] #[doc = " * `github` - Github"] #[doc =
-    " * `gitlab` - Gitlab"] #[doc = " * `google-ads` - Google Ads"] #[doc =
-    " * `google-cloud-service-account` - Google Cloud Service Account"] #[doc =
-    " * `google-cloud-storage` - Google Cloud Storage"] #[doc =
-    " * `google-pubsub` - Google Pubsub"] #[doc = " * `google-sheets` - Google Sheets"]
-    #[doc = " * `hubspot` - Hubspot"] #[doc = " * `intercom` - Intercom"] #[doc =
-    " * `jira` - Jira"] #[doc = " * `linear` - Linear"] #[doc =
-    " * `linkedin-ads` - Linkedin Ads"] #[doc = " * `meta-ads` - Meta Ads"] #[doc =
-    " * `pinterest-ads` - Pinterest Ads"] #[doc = " * `postgresql` - Postgresql"] #[doc =
-    " * `reddit-ads` - Reddit Ads"] #[doc = " * `salesforce` - Salesforce"] #[doc =
-    " * `slack` - Slack"] #[doc = " * `slack-posthog-code` - Slack Posthog Code"] #[doc =
-    " * `snapchat` - Snapchat"] #[doc = " * `stripe` - Stripe"] #[doc =
-    " * `tiktok-ads` - Tiktok Ads"] #[doc = " * `twilio` - Twilio"] #[doc =
-    " * `vercel` - Vercel"] #[doc = ""] #[doc = " The `IntegrationKindEnum` schema."]
-    IntegrationKindEnum { #[doc = " `anthropic`"] Anthropic = "anthropic", #[doc =
-    " `apns`"] Apns = "apns", #[doc = " `azure-blob`"] AzureBlob = "azure-blob", #[doc =
-    " `bing-ads`"] BingAds = "bing-ads", #[doc = " `clickup`"] Clickup = "clickup", #[doc
-    = " `customerio-app`"] CustomerioApp = "customerio-app", #[doc =
-    " `customerio-track`"] CustomerioTrack = "customerio-track", #[doc =
-    " `customerio-webhook`"] CustomerioWebhook = "customerio-webhook", #[doc =
-    " `databricks`"] Databricks = "databricks", #[doc = " `email`"] Email = "email",
-    #[doc = " `firebase`"] Firebase = "firebase", #[doc = " `github`"] Github = "github",
-    #[doc = " `gitlab`"] Gitlab = "gitlab", #[doc = " `google-ads`"] GoogleAds =
-    "google-ads", #[doc = " `google-cloud-service-account`"] GoogleCloudServiceAccount =
-    "google-cloud-service-account", #[doc = " `google-cloud-storage`"] GoogleCloudStorage
-    = "google-cloud-storage", #[doc = " `google-pubsub`"] GooglePubsub = "google-pubsub",
-    #[doc = " `google-sheets`"] GoogleSheets = "google-sheets", #[doc = " `hubspot`"]
-    Hubspot = "hubspot", #[doc = " `intercom`"] Intercom = "intercom", #[doc = " `jira`"]
-    Jira = "jira", #[doc = " `linear`"] Linear = "linear", #[doc = " `linkedin-ads`"]
-    LinkedinAds = "linkedin-ads", #[doc = " `meta-ads`"] MetaAds = "meta-ads", #[doc =
-    " `pinterest-ads`"] PinterestAds = "pinterest-ads", #[doc = " `postgresql`"]
-    Postgresql = "postgresql", #[doc = " `reddit-ads`"] RedditAds = "reddit-ads", #[doc =
-    " `salesforce`"] Salesforce = "salesforce", #[doc = " `slack`"] Slack = "slack",
-    #[doc = " `slack-posthog-code`"] SlackPosthogCode = "slack-posthog-code", #[doc =
-    " `snapchat`"] Snapchat = "snapchat", #[doc = " `stripe`"] Stripe = "stripe", #[doc =
-    " `tiktok-ads`"] TiktokAds = "tiktok-ads", #[doc = " `twilio`"] Twilio = "twilio",
-    #[doc = " `vercel`"] Vercel = "vercel", }
+    #[doc = " * `anthropic` - Anthropic"]
+    #[doc = " * `apns` - Apple Push"]
+    #[doc = " * `azure-blob` - Azure Blob"]
+    #[doc = " * `bing-ads` - Bing Ads"]
+    #[doc = " * `clickup` - Clickup"]
+    #[doc = " * `customerio-app` - Customerio App"]
+    #[doc = " * `customerio-track` - Customerio Track"]
+    #[doc = " * `customerio-webhook` - Customerio Webhook"]
+    #[doc = " * `databricks` - Databricks"]
+    #[doc = " * `email` - Email"]
+    #[doc = " * `firebase` - Firebase"]
+    #[doc = " * `github` - Github"]
+    #[doc = " * `gitlab` - Gitlab"]
+    #[doc = " * `google-ads` - Google Ads"]
+    #[doc = " * `google-cloud-service-account` - Google Cloud Service Account"]
+    #[doc = " * `google-cloud-storage` - Google Cloud Storage"]
+    #[doc = " * `google-pubsub` - Google Pubsub"]
+    #[doc = " * `google-sheets` - Google Sheets"]
+    #[doc = " * `hubspot` - Hubspot"]
+    #[doc = " * `intercom` - Intercom"]
+    #[doc = " * `jira` - Jira"]
+    #[doc = " * `linear` - Linear"]
+    #[doc = " * `linkedin-ads` - Linkedin Ads"]
+    #[doc = " * `meta-ads` - Meta Ads"]
+    #[doc = " * `pinterest-ads` - Pinterest Ads"]
+    #[doc = " * `postgresql` - Postgresql"]
+    #[doc = " * `reddit-ads` - Reddit Ads"]
+    #[doc = " * `salesforce` - Salesforce"]
+    #[doc = " * `slack` - Slack"]
+    #[doc = " * `slack-posthog-code` - Slack Posthog Code"]
+    #[doc = " * `snapchat` - Snapchat"]
+    #[doc = " * `stripe` - Stripe"]
+    #[doc = " * `tiktok-ads` - Tiktok Ads"]
+    #[doc = " * `twilio` - Twilio"]
+    #[doc = " * `vercel` - Vercel"]
+    #[doc = ""]
+    #[doc = " The `IntegrationKindEnum` schema."]
+    IntegrationKindEnum {
+        Anthropic = "anthropic",
+        Apns = "apns",
+        AzureBlob = "azure-blob",
+        BingAds = "bing-ads",
+        Clickup = "clickup",
+        CustomerioApp = "customerio-app",
+        CustomerioTrack = "customerio-track",
+        CustomerioWebhook = "customerio-webhook",
+        Databricks = "databricks",
+        Email = "email",
+        Firebase = "firebase",
+        Github = "github",
+        Gitlab = "gitlab",
+        GoogleAds = "google-ads",
+        GoogleCloudServiceAccount = "google-cloud-service-account",
+        GoogleCloudStorage = "google-cloud-storage",
+        GooglePubsub = "google-pubsub",
+        GoogleSheets = "google-sheets",
+        Hubspot = "hubspot",
+        Intercom = "intercom",
+        Jira = "jira",
+        Linear = "linear",
+        LinkedinAds = "linkedin-ads",
+        MetaAds = "meta-ads",
+        PinterestAds = "pinterest-ads",
+        Postgresql = "postgresql",
+        RedditAds = "reddit-ads",
+        Salesforce = "salesforce",
+        Slack = "slack",
+        SlackPosthogCode = "slack-posthog-code",
+        Snapchat = "snapchat",
+        Stripe = "stripe",
+        TiktokAds = "tiktok-ads",
+        Twilio = "twilio",
+        Vercel = "vercel",
+    }
 }
 string_enum! {
-    IntegrationsListKind { #[doc = " `anthropic`"] Anthropic = "anthropic", #[doc =
-    " `apns`"] Apns = "apns", #[doc = " `azure-blob`"] AzureBlob = "azure-blob", #[doc =
-    " `bing-ads`"] BingAds = "bing-ads", #[doc = " `clickup`"] Clickup = "clickup", #[doc
-    = " `customerio-app`"] CustomerioApp = "customerio-app", #[doc =
-    " `customerio-track`"] CustomerioTrack = "customerio-track", #[doc =
-    " `customerio-webhook`"] CustomerioWebhook = "customerio-webhook", #[doc =
-    " `databricks`"] Databricks = "databricks", #[doc = " `email`"] Email = "email",
-    #[doc = " `firebase`"] Firebase = "firebase", #[doc = " `github`"] Github = "github",
-    #[doc = " `gitlab`"] Gitlab = "gitlab", #[doc = " `google-ads`"] GoogleAds =
-    "google-ads", #[doc = " `google-cloud-service-account`"] GoogleCloudServiceAccount =
-    "google-cloud-service-account", #[doc = " `google-cloud-storage`"] GoogleCloudStorage
-    = "google-cloud-storage", #[doc = " `google-pubsub`"] GooglePubsub = "google-pubsub",
-    #[doc = " `google-sheets`"] GoogleSheets = "google-sheets", #[doc = " `hubspot`"]
-    Hubspot = "hubspot", #[doc = " `intercom`"] Intercom = "intercom", #[doc = " `jira`"]
-    Jira = "jira", #[doc = " `linear`"] Linear = "linear", #[doc = " `linkedin-ads`"]
-    LinkedinAds = "linkedin-ads", #[doc = " `meta-ads`"] MetaAds = "meta-ads", #[doc =
-    " `pinterest-ads`"] PinterestAds = "pinterest-ads", #[doc = " `postgresql`"]
-    Postgresql = "postgresql", #[doc = " `reddit-ads`"] RedditAds = "reddit-ads", #[doc =
-    " `salesforce`"] Salesforce = "salesforce", #[doc = " `slack`"] Slack = "slack",
-    #[doc = " `slack-posthog-code`"] SlackPosthogCode = "slack-posthog-code", #[doc =
-    " `snapchat`"] Snapchat = "snapchat", #[doc = " `stripe`"] Stripe = "stripe", #[doc =
-    " `tiktok-ads`"] TiktokAds = "tiktok-ads", #[doc = " `twilio`"] Twilio = "twilio",
-    #[doc = " `vercel`"] Vercel = "vercel", }
+    IntegrationsListKind {
+        Anthropic = "anthropic",
+        Apns = "apns",
+        AzureBlob = "azure-blob",
+        BingAds = "bing-ads",
+        Clickup = "clickup",
+        CustomerioApp = "customerio-app",
+        CustomerioTrack = "customerio-track",
+        CustomerioWebhook = "customerio-webhook",
+        Databricks = "databricks",
+        Email = "email",
+        Firebase = "firebase",
+        Github = "github",
+        Gitlab = "gitlab",
+        GoogleAds = "google-ads",
+        GoogleCloudServiceAccount = "google-cloud-service-account",
+        GoogleCloudStorage = "google-cloud-storage",
+        GooglePubsub = "google-pubsub",
+        GoogleSheets = "google-sheets",
+        Hubspot = "hubspot",
+        Intercom = "intercom",
+        Jira = "jira",
+        Linear = "linear",
+        LinkedinAds = "linkedin-ads",
+        MetaAds = "meta-ads",
+        PinterestAds = "pinterest-ads",
+        Postgresql = "postgresql",
+        RedditAds = "reddit-ads",
+        Salesforce = "salesforce",
+        Slack = "slack",
+        SlackPosthogCode = "slack-posthog-code",
+        Snapchat = "snapchat",
+        Stripe = "stripe",
+        TiktokAds = "tiktok-ads",
+        Twilio = "twilio",
+        Vercel = "vercel",
+    }
 }
 /// The `PaginatedIntegrationConfigList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

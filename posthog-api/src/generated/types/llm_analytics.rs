@@ -82,11 +82,16 @@ pub struct ClusteringJob {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `trace` - trace"] #[doc = " * `generation` - generation"] #[doc =
-    " * `evaluation` - evaluation"] #[doc = ""] #[doc =
-    " The `ClusteringJobAnalysisLevelEnum` schema."] ClusteringJobAnalysisLevelEnum {
-    #[doc = " `trace`"] Trace = "trace", #[doc = " `generation`"] Generation =
-    "generation", #[doc = " `evaluation`"] Evaluation = "evaluation", }
+    #[doc = " * `trace` - trace"]
+    #[doc = " * `generation` - generation"]
+    #[doc = " * `evaluation` - evaluation"]
+    #[doc = ""]
+    #[doc = " The `ClusteringJobAnalysisLevelEnum` schema."]
+    ClusteringJobAnalysisLevelEnum {
+        Trace = "trace",
+        Generation = "generation",
+        Evaluation = "evaluation",
+    }
 }
 /// The `Dataset` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -139,30 +144,44 @@ pub struct DatasetItem {
     pub team: Option<i64>,
 }
 string_enum! {
-    DatasetsListOrderByItem { #[doc = " `-created_at`"] MinusCreatedUnderscoreAt =
-    "-created_at", #[doc = " `-updated_at`"] MinusUpdatedUnderscoreAt = "-updated_at",
-    #[doc = " `created_at`"] CreatedUnderscoreAt = "created_at", #[doc = " `updated_at`"]
-    UpdatedUnderscoreAt = "updated_at", }
+    DatasetsListOrderByItem {
+        MinusCreatedUnderscoreAt = "-created_at",
+        MinusUpdatedUnderscoreAt = "-updated_at",
+        CreatedUnderscoreAt = "created_at",
+        UpdatedUnderscoreAt = "updated_at",
+    }
 }
 string_enum! {
-    #[doc = " * `pending` - Pending"] #[doc = " * `delivered` - Delivered"] #[doc =
-    " * `partial_failure` - Partial Failure"] #[doc = " * `failed` - Failed"] #[doc = ""]
-    #[doc = " The `DeliveryStatusEnum` schema."] DeliveryStatusEnum { #[doc =
-    " `pending`"] Pending = "pending", #[doc = " `delivered`"] Delivered = "delivered",
-    #[doc = " `partial_failure`"] PartialFailure = "partial_failure", #[doc =
-    " `failed`"] Failed = "failed", }
+    #[doc = " * `pending` - Pending"]
+    #[doc = " * `delivered` - Delivered"]
+    #[doc = " * `partial_failure` - Partial Failure"]
+    #[doc = " * `failed` - Failed"]
+    #[doc = ""]
+    #[doc = " The `DeliveryStatusEnum` schema."]
+    DeliveryStatusEnum {
+        Pending = "pending",
+        Delivered = "delivered",
+        PartialFailure = "partial_failure",
+        Failed = "failed",
+    }
 }
 string_enum! {
-    #[doc = " * `minimal` - minimal"] #[doc = " * `detailed` - detailed"] #[doc = ""]
-    #[doc = " The `DetailModeValueEnum` schema."] DetailModeValueEnum { #[doc =
-    " `minimal`"] Minimal = "minimal", #[doc = " `detailed`"] Detailed = "detailed", }
+    #[doc = " * `minimal` - minimal"]
+    #[doc = " * `detailed` - detailed"]
+    #[doc = ""]
+    #[doc = " The `DetailModeValueEnum` schema."]
+    DetailModeValueEnum {
+        Minimal = "minimal",
+        Detailed = "detailed",
+    }
 }
 string_enum! {
-    EnvironmentsDatasetsListOrderByItem { #[doc = " `-created_at`"]
-    MinusCreatedUnderscoreAt = "-created_at", #[doc = " `-updated_at`"]
-    MinusUpdatedUnderscoreAt = "-updated_at", #[doc = " `created_at`"]
-    CreatedUnderscoreAt = "created_at", #[doc = " `updated_at`"] UpdatedUnderscoreAt =
-    "updated_at", }
+    EnvironmentsDatasetsListOrderByItem {
+        MinusCreatedUnderscoreAt = "-created_at",
+        MinusUpdatedUnderscoreAt = "-updated_at",
+        CreatedUnderscoreAt = "created_at",
+        UpdatedUnderscoreAt = "updated_at",
+    }
 }
 /// The `Evaluation` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -331,10 +350,14 @@ pub struct EvaluationReport {
     pub created_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `scheduled` - Scheduled"] #[doc = " * `every_n` - Every N"] #[doc = ""]
-    #[doc = " The `EvaluationReportFrequencyEnum` schema."] EvaluationReportFrequencyEnum
-    { #[doc = " `scheduled`"] Scheduled = "scheduled", #[doc = " `every_n`"] EveryN =
-    "every_n", }
+    #[doc = " * `scheduled` - Scheduled"]
+    #[doc = " * `every_n` - Every N"]
+    #[doc = ""]
+    #[doc = " The `EvaluationReportFrequencyEnum` schema."]
+    EvaluationReportFrequencyEnum {
+        Scheduled = "scheduled",
+        EveryN = "every_n",
+    }
 }
 /// The `EvaluationReportRun` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -388,10 +411,16 @@ pub struct EvaluationRunRequest {
     pub distinct_id: Option<String>,
 }
 string_enum! {
-    #[doc = " * `active` - Active"] #[doc = " * `paused` - Paused"] #[doc =
-    " * `error` - Error"] #[doc = ""] #[doc = " The `EvaluationStatusEnum` schema."]
-    EvaluationStatusEnum { #[doc = " `active`"] Active = "active", #[doc = " `paused`"]
-    Paused = "paused", #[doc = " `error`"] Error = "error", }
+    #[doc = " * `active` - Active"]
+    #[doc = " * `paused` - Paused"]
+    #[doc = " * `error` - Error"]
+    #[doc = ""]
+    #[doc = " The `EvaluationStatusEnum` schema."]
+    EvaluationStatusEnum {
+        Active = "active",
+        Paused = "paused",
+        Error = "error",
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -442,37 +471,64 @@ pub struct EvaluationSummaryStatistics {
     pub na_count: i64,
 }
 string_enum! {
-    #[doc = " * `llm_judge` - LLM as a judge"] #[doc = " * `hog` - Hog"] #[doc = ""]
-    #[doc = " The `EvaluationTypeEnum` schema."] EvaluationTypeEnum { #[doc =
-    " `llm_judge`"] LlmJudge = "llm_judge", #[doc = " `hog`"] Hog = "hog", }
+    #[doc = " * `llm_judge` - LLM as a judge"]
+    #[doc = " * `hog` - Hog"]
+    #[doc = ""]
+    #[doc = " The `EvaluationTypeEnum` schema."]
+    EvaluationTypeEnum {
+        LlmJudge = "llm_judge",
+        Hog = "hog",
+    }
 }
 string_enum! {
-    EvaluationsListOrderByItem { #[doc = " `-created_at`"] MinusCreatedUnderscoreAt =
-    "-created_at", #[doc = " `-name`"] MinusName = "-name", #[doc = " `-updated_at`"]
-    MinusUpdatedUnderscoreAt = "-updated_at", #[doc = " `created_at`"]
-    CreatedUnderscoreAt = "created_at", #[doc = " `name`"] Name = "name", #[doc =
-    " `updated_at`"] UpdatedUnderscoreAt = "updated_at", }
+    EvaluationsListOrderByItem {
+        MinusCreatedUnderscoreAt = "-created_at",
+        MinusName = "-name",
+        MinusUpdatedUnderscoreAt = "-updated_at",
+        CreatedUnderscoreAt = "created_at",
+        Name = "name",
+        UpdatedUnderscoreAt = "updated_at",
+    }
 }
 string_enum! {
-    #[doc = " * `$ai_generation` - $ai_generation"] #[doc = " * `$ai_span` - $ai_span"]
-    #[doc = " * `$ai_embedding` - $ai_embedding"] #[doc = " * `$ai_trace` - $ai_trace"]
-    #[doc = ""] #[doc = " The `EventTypeEnum` schema."] EventTypeEnum { #[doc =
-    " `$ai_generation`"] AiGeneration = "$ai_generation", #[doc = " `$ai_span`"] AiSpan =
-    "$ai_span", #[doc = " `$ai_embedding`"] AiEmbedding = "$ai_embedding", #[doc =
-    " `$ai_trace`"] AiTrace = "$ai_trace", }
+    #[doc = " * `$ai_generation` - $ai_generation"]
+    #[doc = " * `$ai_span` - $ai_span"]
+    #[doc = " * `$ai_embedding` - $ai_embedding"]
+    #[doc = " * `$ai_trace` - $ai_trace"]
+    #[doc = ""]
+    #[doc = " The `EventTypeEnum` schema."]
+    EventTypeEnum {
+        AiGeneration = "$ai_generation",
+        AiSpan = "$ai_span",
+        AiEmbedding = "$ai_embedding",
+        AiTrace = "$ai_trace",
+    }
 }
 string_enum! {
-    #[doc = " * `categorical` - categorical"] #[doc = " * `numeric` - numeric"] #[doc =
-    " * `boolean` - boolean"] #[doc = ""] #[doc =
-    " The `ExperimentMetricKindEnum` schema."] ExperimentMetricKindEnum { #[doc =
-    " `categorical`"] Categorical = "categorical", #[doc = " `numeric`"] Numeric =
-    "numeric", #[doc = " `boolean`"] Boolean = "boolean", }
+    #[doc = " * `categorical` - categorical"]
+    #[doc = " * `numeric` - numeric"]
+    #[doc = " * `boolean` - boolean"]
+    #[doc = ""]
+    #[doc = " The `ExperimentMetricKindEnum` schema."]
+    ExperimentMetricKindEnum {
+        Categorical = "categorical",
+        Numeric = "numeric",
+        Boolean = "boolean",
+    }
 }
 string_enum! {
-    #[doc = " * `all` - all"] #[doc = " * `pass` - pass"] #[doc = " * `fail` - fail"]
-    #[doc = " * `na` - na"] #[doc = ""] #[doc = " The `FilterEnum` schema."] FilterEnum {
-    #[doc = " `all`"] All = "all", #[doc = " `pass`"] Pass = "pass", #[doc = " `fail`"]
-    Fail = "fail", #[doc = " `na`"] Na = "na", }
+    #[doc = " * `all` - all"]
+    #[doc = " * `pass` - pass"]
+    #[doc = " * `fail` - fail"]
+    #[doc = " * `na` - na"]
+    #[doc = ""]
+    #[doc = " The `FilterEnum` schema."]
+    FilterEnum {
+        All = "all",
+        Pass = "pass",
+        Fail = "fail",
+        Na = "na",
+    }
 }
 /// The `InterestingNote` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -481,11 +537,15 @@ pub struct InterestingNote {
     pub line_refs: String,
 }
 string_enum! {
-    LlmAnalyticsModelsRetrieveProvider { #[doc = " `anthropic`"] Anthropic = "anthropic",
-    #[doc = " `azure_openai`"] AzureOpenai = "azure_openai", #[doc = " `fireworks`"]
-    Fireworks = "fireworks", #[doc = " `gemini`"] Gemini = "gemini", #[doc = " `openai`"]
-    Openai = "openai", #[doc = " `openrouter`"] Openrouter = "openrouter", #[doc =
-    " `together_ai`"] TogetherAi = "together_ai", }
+    LlmAnalyticsModelsRetrieveProvider {
+        Anthropic = "anthropic",
+        AzureOpenai = "azure_openai",
+        Fireworks = "fireworks",
+        Gemini = "gemini",
+        Openai = "openai",
+        Openrouter = "openrouter",
+        TogetherAi = "together_ai",
+    }
 }
 /// The `LLMModelInfo` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -633,12 +693,18 @@ pub struct LlmPromptVersionSummary {
     pub is_latest: Option<bool>,
 }
 string_enum! {
-    LlmPromptsListContent default = Full { #[doc = " `full`"] Full = "full", #[doc =
-    " `preview`"] Preview = "preview", #[doc = " `none`"] None = "none", }
+    LlmPromptsListContent default = Full {
+        Full = "full",
+        Preview = "preview",
+        None = "none",
+    }
 }
 string_enum! {
-    LlmPromptsNameRetrieveContent default = Full { #[doc = " `full`"] Full = "full",
-    #[doc = " `preview`"] Preview = "preview", #[doc = " `none`"] None = "none", }
+    LlmPromptsNameRetrieveContent default = Full {
+        Full = "full",
+        Preview = "preview",
+        None = "none",
+    }
 }
 /// The `LLMProviderKey` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -677,11 +743,18 @@ pub struct LlmProviderKey {
     pub last_used_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `unknown` - Unknown"] #[doc = " * `ok` - Ok"] #[doc =
-    " * `invalid` - Invalid"] #[doc = " * `error` - Error"] #[doc = ""] #[doc =
-    " The `LLMProviderKeyStateEnum` schema."] LlmProviderKeyStateEnum { #[doc =
-    " `unknown`"] UnknownValue = "unknown", #[doc = " `ok`"] Ok = "ok", #[doc =
-    " `invalid`"] Invalid = "invalid", #[doc = " `error`"] Error = "error", }
+    #[doc = " * `unknown` - Unknown"]
+    #[doc = " * `ok` - Ok"]
+    #[doc = " * `invalid` - Invalid"]
+    #[doc = " * `error` - Error"]
+    #[doc = ""]
+    #[doc = " The `LLMProviderKeyStateEnum` schema."]
+    LlmProviderKeyStateEnum {
+        UnknownValue = "unknown",
+        Ok = "ok",
+        Invalid = "invalid",
+        Error = "error",
+    }
 }
 /// The `LLMSkill` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -979,9 +1052,12 @@ pub struct OfflineExperimentItemsResponse {
     pub results: Vec<Vec<::serde_json::Value>>,
 }
 string_enum! {
-    #[doc = " * `boolean` - Boolean (Pass/Fail)"] #[doc = ""] #[doc =
-    " The `OutputTypeEnum` schema."] OutputTypeEnum { #[doc = " `boolean`"] Boolean =
-    "boolean", }
+    #[doc = " * `boolean` - Boolean (Pass/Fail)"]
+    #[doc = ""]
+    #[doc = " The `OutputTypeEnum` schema."]
+    OutputTypeEnum {
+        Boolean = "boolean",
+    }
 }
 /// The `PaginatedClusteringJobList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1594,9 +1670,14 @@ pub struct ScoreDefinitionNewVersion {
     pub base_version: Option<i64>,
 }
 string_enum! {
-    #[doc = " * `single` - single"] #[doc = " * `multiple` - multiple"] #[doc = ""] #[doc
-    = " The `SelectionModeEnum` schema."] SelectionModeEnum { #[doc = " `single`"] Single
-    = "single", #[doc = " `multiple`"] Multiple = "multiple", }
+    #[doc = " * `single` - single"]
+    #[doc = " * `multiple` - multiple"]
+    #[doc = ""]
+    #[doc = " The `SelectionModeEnum` schema."]
+    SelectionModeEnum {
+        Single = "single",
+        Multiple = "multiple",
+    }
 }
 /// The `SentimentBatchResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1642,10 +1723,14 @@ pub struct SentimentRequest {
     pub date_to: Option<String>,
 }
 string_enum! {
-    #[doc = " * `trace` - trace"] #[doc = " * `generation` - generation"] #[doc = ""]
+    #[doc = " * `trace` - trace"]
+    #[doc = " * `generation` - generation"]
+    #[doc = ""]
     #[doc = " The `SentimentRequestAnalysisLevelEnum` schema."]
-    SentimentRequestAnalysisLevelEnum { #[doc = " `trace`"] Trace = "trace", #[doc =
-    " `generation`"] Generation = "generation", }
+    SentimentRequestAnalysisLevelEnum {
+        Trace = "trace",
+        Generation = "generation",
+    }
 }
 /// The `SentimentResult` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1657,13 +1742,16 @@ pub struct SentimentResult {
     pub message_count: i64,
 }
 string_enum! {
-    #[doc = " * `trial_limit_reached` - Trial evaluation limit reached"] #[doc =
-    " * `model_not_allowed` - Model not available on the trial plan"] #[doc =
-    " * `provider_key_deleted` - Provider API key was deleted"] #[doc = ""] #[doc =
-    " The `StatusReasonEnum` schema."] StatusReasonEnum { #[doc =
-    " `trial_limit_reached`"] TrialLimitReached = "trial_limit_reached", #[doc =
-    " `model_not_allowed`"] ModelNotAllowed = "model_not_allowed", #[doc =
-    " `provider_key_deleted`"] ProviderKeyDeleted = "provider_key_deleted", }
+    #[doc = " * `trial_limit_reached` - Trial evaluation limit reached"]
+    #[doc = " * `model_not_allowed` - Model not available on the trial plan"]
+    #[doc = " * `provider_key_deleted` - Provider API key was deleted"]
+    #[doc = ""]
+    #[doc = " The `StatusReasonEnum` schema."]
+    StatusReasonEnum {
+        TrialLimitReached = "trial_limit_reached",
+        ModelNotAllowed = "model_not_allowed",
+        ProviderKeyDeleted = "provider_key_deleted",
+    }
 }
 /// The `StructuredSummary` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1726,9 +1814,14 @@ pub struct SummarizeResponse {
     pub metadata: Option<::serde_json::Value>,
 }
 string_enum! {
-    #[doc = " * `trace` - trace"] #[doc = " * `event` - event"] #[doc = ""] #[doc =
-    " The `SummarizeTypeEnum` schema."] SummarizeTypeEnum { #[doc = " `trace`"] Trace =
-    "trace", #[doc = " `event`"] Event = "event", }
+    #[doc = " * `trace` - trace"]
+    #[doc = " * `event` - event"]
+    #[doc = ""]
+    #[doc = " The `SummarizeTypeEnum` schema."]
+    SummarizeTypeEnum {
+        Trace = "trace",
+        Event = "event",
+    }
 }
 /// The `SummaryBullet` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1755,11 +1848,14 @@ pub struct TaggerCreate {
     pub model_configuration: Option<TaggerModelConfigurationWrite>,
 }
 string_enum! {
-    TaggersListOrderByItem { #[doc = " `-created_at`"] MinusCreatedUnderscoreAt =
-    "-created_at", #[doc = " `-name`"] MinusName = "-name", #[doc = " `-updated_at`"]
-    MinusUpdatedUnderscoreAt = "-updated_at", #[doc = " `created_at`"]
-    CreatedUnderscoreAt = "created_at", #[doc = " `name`"] Name = "name", #[doc =
-    " `updated_at`"] UpdatedUnderscoreAt = "updated_at", }
+    TaggersListOrderByItem {
+        MinusCreatedUnderscoreAt = "-created_at",
+        MinusName = "-name",
+        MinusUpdatedUnderscoreAt = "-updated_at",
+        CreatedUnderscoreAt = "created_at",
+        Name = "name",
+        UpdatedUnderscoreAt = "updated_at",
+    }
 }
 /// The `TestHogRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

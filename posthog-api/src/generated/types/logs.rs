@@ -12,12 +12,16 @@ pub struct DateRange2 {
     pub date_to: Option<String>,
 }
 string_enum! {
-    EnvironmentsLogsAttributesRetrieveAttributeType { #[doc = " `log`"] Log = "log",
-    #[doc = " `resource`"] Resource = "resource", }
+    EnvironmentsLogsAttributesRetrieveAttributeType {
+        Log = "log",
+        Resource = "resource",
+    }
 }
 string_enum! {
-    EnvironmentsLogsValuesRetrieveAttributeType { #[doc = " `log`"] Log = "log", #[doc =
-    " `resource`"] Resource = "resource", }
+    EnvironmentsLogsValuesRetrieveAttributeType {
+        Log = "log",
+        Resource = "resource",
+    }
 }
 /// The `ExplainRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -117,28 +121,47 @@ pub struct LogPropertyFilter2 {
     pub value: Option<::serde_json::Value>,
 }
 string_enum! {
-    #[doc = " * `exact` - exact"] #[doc = " * `is_not` - is_not"] #[doc =
-    " * `icontains` - icontains"] #[doc = " * `not_icontains` - not_icontains"] #[doc =
-    " * `regex` - regex"] #[doc = " * `not_regex` - not_regex"] #[doc = " * `gt` - gt"]
-    #[doc = " * `lt` - lt"] #[doc = " * `is_date_exact` - is_date_exact"] #[doc =
-    " * `is_date_before` - is_date_before"] #[doc = " * `is_date_after` - is_date_after"]
-    #[doc = " * `is_set` - is_set"] #[doc = " * `is_not_set` - is_not_set"] #[doc = ""]
+    #[doc = " * `exact` - exact"]
+    #[doc = " * `is_not` - is_not"]
+    #[doc = " * `icontains` - icontains"]
+    #[doc = " * `not_icontains` - not_icontains"]
+    #[doc = " * `regex` - regex"]
+    #[doc = " * `not_regex` - not_regex"]
+    #[doc = " * `gt` - gt"]
+    #[doc = " * `lt` - lt"]
+    #[doc = " * `is_date_exact` - is_date_exact"]
+    #[doc = " * `is_date_before` - is_date_before"]
+    #[doc = " * `is_date_after` - is_date_after"]
+    #[doc = " * `is_set` - is_set"]
+    #[doc = " * `is_not_set` - is_not_set"]
+    #[doc = ""]
     #[doc = " The `_LogPropertyFilterOperatorEnum` schema."]
-    LogPropertyFilterOperatorEnum { #[doc = " `exact`"] Exact = "exact", #[doc =
-    " `is_not`"] IsNot = "is_not", #[doc = " `icontains`"] Icontains = "icontains", #[doc
-    = " `not_icontains`"] NotIcontains = "not_icontains", #[doc = " `regex`"] Regex =
-    "regex", #[doc = " `not_regex`"] NotRegex = "not_regex", #[doc = " `gt`"] Gt = "gt",
-    #[doc = " `lt`"] Lt = "lt", #[doc = " `is_date_exact`"] IsDateExact =
-    "is_date_exact", #[doc = " `is_date_before`"] IsDateBefore = "is_date_before", #[doc
-    = " `is_date_after`"] IsDateAfter = "is_date_after", #[doc = " `is_set`"] IsSet =
-    "is_set", #[doc = " `is_not_set`"] IsNotSet = "is_not_set", }
+    LogPropertyFilterOperatorEnum {
+        Exact = "exact",
+        IsNot = "is_not",
+        Icontains = "icontains",
+        NotIcontains = "not_icontains",
+        Regex = "regex",
+        NotRegex = "not_regex",
+        Gt = "gt",
+        Lt = "lt",
+        IsDateExact = "is_date_exact",
+        IsDateBefore = "is_date_before",
+        IsDateAfter = "is_date_after",
+        IsSet = "is_set",
+        IsNotSet = "is_not_set",
+    }
 }
 string_enum! {
-    #[doc = " * `log` - log"] #[doc = " * `log_attribute` - log_attribute"] #[doc =
-    " * `log_resource_attribute` - log_resource_attribute"] #[doc = ""] #[doc =
-    " The `_LogPropertyFilterTypeEnum` schema."] LogPropertyFilterTypeEnum { #[doc =
-    " `log`"] Log = "log", #[doc = " `log_attribute`"] LogAttribute = "log_attribute",
-    #[doc = " `log_resource_attribute`"] LogResourceAttribute = "log_resource_attribute",
+    #[doc = " * `log` - log"]
+    #[doc = " * `log_attribute` - log_attribute"]
+    #[doc = " * `log_resource_attribute` - log_resource_attribute"]
+    #[doc = ""]
+    #[doc = " The `_LogPropertyFilterTypeEnum` schema."]
+    LogPropertyFilterTypeEnum {
+        Log = "log",
+        LogAttribute = "log_attribute",
+        LogResourceAttribute = "log_resource_attribute",
     }
 }
 /// The `LogsAlertConfiguration` schema.
@@ -227,14 +250,22 @@ pub struct LogsAlertConfiguration {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `not_firing` - Not firing"] #[doc = " * `firing` - Firing"] #[doc =
-    " * `pending_resolve` - Pending resolve"] #[doc = " * `errored` - Errored"] #[doc =
-    " * `snoozed` - Snoozed"] #[doc = " * `broken` - Broken"] #[doc = ""] #[doc =
-    " The `LogsAlertConfigurationStateEnum` schema."] LogsAlertConfigurationStateEnum {
-    #[doc = " `not_firing`"] NotFiring = "not_firing", #[doc = " `firing`"] Firing =
-    "firing", #[doc = " `pending_resolve`"] PendingResolve = "pending_resolve", #[doc =
-    " `errored`"] Errored = "errored", #[doc = " `snoozed`"] Snoozed = "snoozed", #[doc =
-    " `broken`"] Broken = "broken", }
+    #[doc = " * `not_firing` - Not firing"]
+    #[doc = " * `firing` - Firing"]
+    #[doc = " * `pending_resolve` - Pending resolve"]
+    #[doc = " * `errored` - Errored"]
+    #[doc = " * `snoozed` - Snoozed"]
+    #[doc = " * `broken` - Broken"]
+    #[doc = ""]
+    #[doc = " The `LogsAlertConfigurationStateEnum` schema."]
+    LogsAlertConfigurationStateEnum {
+        NotFiring = "not_firing",
+        Firing = "firing",
+        PendingResolve = "pending_resolve",
+        Errored = "errored",
+        Snoozed = "snoozed",
+        Broken = "broken",
+    }
 }
 /// The `LogsAlertCreateDestination` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -291,15 +322,24 @@ pub struct LogsAlertEvent {
     pub query_duration_ms: Option<i64>,
 }
 string_enum! {
-    #[doc = " * `check` - Check"] #[doc = " * `reset` - Reset"] #[doc =
-    " * `enable` - Enable"] #[doc = " * `disable` - Disable"] #[doc =
-    " * `snooze` - Snooze"] #[doc = " * `unsnooze` - Unsnooze"] #[doc =
-    " * `threshold_change` - Threshold change"] #[doc = ""] #[doc =
-    " The `LogsAlertEventKindEnum` schema."] LogsAlertEventKindEnum { #[doc = " `check`"]
-    Check = "check", #[doc = " `reset`"] Reset = "reset", #[doc = " `enable`"] Enable =
-    "enable", #[doc = " `disable`"] Disable = "disable", #[doc = " `snooze`"] Snooze =
-    "snooze", #[doc = " `unsnooze`"] Unsnooze = "unsnooze", #[doc =
-    " `threshold_change`"] ThresholdChange = "threshold_change", }
+    #[doc = " * `check` - Check"]
+    #[doc = " * `reset` - Reset"]
+    #[doc = " * `enable` - Enable"]
+    #[doc = " * `disable` - Disable"]
+    #[doc = " * `snooze` - Snooze"]
+    #[doc = " * `unsnooze` - Unsnooze"]
+    #[doc = " * `threshold_change` - Threshold change"]
+    #[doc = ""]
+    #[doc = " The `LogsAlertEventKindEnum` schema."]
+    LogsAlertEventKindEnum {
+        Check = "check",
+        Reset = "reset",
+        Enable = "enable",
+        Disable = "disable",
+        Snooze = "snooze",
+        Unsnooze = "unsnooze",
+        ThresholdChange = "threshold_change",
+    }
 }
 /// The `LogsAlertSimulateBucket` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -390,8 +430,10 @@ pub struct LogsAttributesResponse {
     pub count: i64,
 }
 string_enum! {
-    LogsAttributesRetrieveAttributeType { #[doc = " `log`"] Log = "log", #[doc =
-    " `resource`"] Resource = "resource", }
+    LogsAttributesRetrieveAttributeType {
+        Log = "log",
+        Resource = "resource",
+    }
 }
 /// The `_LogsCountBody` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -732,8 +774,10 @@ pub struct LogsValuesResponse {
     pub refreshing: bool,
 }
 string_enum! {
-    LogsValuesRetrieveAttributeType { #[doc = " `log`"] Log = "log", #[doc =
-    " `resource`"] Resource = "resource", }
+    LogsValuesRetrieveAttributeType {
+        Log = "log",
+        Resource = "resource",
+    }
 }
 /// The `LogsView` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -756,14 +800,24 @@ pub struct LogsView {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `key` - key"] #[doc = " * `value` - value"] #[doc = ""] #[doc =
-    " The `MatchedOnEnum` schema."] MatchedOnEnum { #[doc = " `key`"] Key = "key", #[doc
-    = " `value`"] Value = "value", }
+    #[doc = " * `key` - key"]
+    #[doc = " * `value` - value"]
+    #[doc = ""]
+    #[doc = " The `MatchedOnEnum` schema."]
+    MatchedOnEnum {
+        Key = "key",
+        Value = "value",
+    }
 }
 string_enum! {
-    #[doc = " * `slack` - slack"] #[doc = " * `webhook` - webhook"] #[doc = ""] #[doc =
-    " The `NotificationDestinationTypeEnum` schema."] NotificationDestinationTypeEnum {
-    #[doc = " `slack`"] Slack = "slack", #[doc = " `webhook`"] Webhook = "webhook", }
+    #[doc = " * `slack` - slack"]
+    #[doc = " * `webhook` - webhook"]
+    #[doc = ""]
+    #[doc = " The `NotificationDestinationTypeEnum` schema."]
+    NotificationDestinationTypeEnum {
+        Slack = "slack",
+        Webhook = "webhook",
+    }
 }
 /// The `PaginatedLogsAlertConfigurationList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -958,28 +1012,52 @@ pub struct PatchedLogsView {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `severity_sampling` - Severity-based reduction"] #[doc =
-    " * `path_drop` - Path exclusion"] #[doc = " * `rate_limit` - Rate limit"] #[doc =
-    ""] #[doc = " The `RuleTypeEnum` schema."] RuleTypeEnum { #[doc =
-    " `severity_sampling`"] SeveritySampling = "severity_sampling", #[doc =
-    " `path_drop`"] PathDrop = "path_drop", #[doc = " `rate_limit`"] RateLimit =
-    "rate_limit", }
+    #[doc = " * `severity_sampling` - Severity-based reduction"]
+    #[doc = " * `path_drop` - Path exclusion"]
+    #[doc = " * `rate_limit` - Rate limit"]
+    #[doc = ""]
+    #[doc = " The `RuleTypeEnum` schema."]
+    RuleTypeEnum {
+        SeveritySampling = "severity_sampling",
+        PathDrop = "path_drop",
+        RateLimit = "rate_limit",
+    }
 }
 string_enum! {
-    #[doc = " * `trace` - trace"] #[doc = " * `debug` - debug"] #[doc =
-    " * `info` - info"] #[doc = " * `warn` - warn"] #[doc = " * `error` - error"] #[doc =
-    " * `fatal` - fatal"] #[doc = ""] #[doc = " The `SeverityLevelsEnum` schema."]
-    SeverityLevelsEnum { #[doc = " `trace`"] Trace = "trace", #[doc = " `debug`"] Debug =
-    "debug", #[doc = " `info`"] Info = "info", #[doc = " `warn`"] Warn = "warn", #[doc =
-    " `error`"] Error = "error", #[doc = " `fatal`"] Fatal = "fatal", }
+    #[doc = " * `trace` - trace"]
+    #[doc = " * `debug` - debug"]
+    #[doc = " * `info` - info"]
+    #[doc = " * `warn` - warn"]
+    #[doc = " * `error` - error"]
+    #[doc = " * `fatal` - fatal"]
+    #[doc = ""]
+    #[doc = " The `SeverityLevelsEnum` schema."]
+    SeverityLevelsEnum {
+        Trace = "trace",
+        Debug = "debug",
+        Info = "info",
+        Warn = "warn",
+        Error = "error",
+        Fatal = "fatal",
+    }
 }
 string_enum! {
-    #[doc = " * `severity` - severity"] #[doc = " * `service` - service"] #[doc = ""]
-    #[doc = " The `SparklineBreakdownByEnum` schema."] SparklineBreakdownByEnum { #[doc =
-    " `severity`"] Severity = "severity", #[doc = " `service`"] Service = "service", }
+    #[doc = " * `severity` - severity"]
+    #[doc = " * `service` - service"]
+    #[doc = ""]
+    #[doc = " The `SparklineBreakdownByEnum` schema."]
+    SparklineBreakdownByEnum {
+        Severity = "severity",
+        Service = "service",
+    }
 }
 string_enum! {
-    #[doc = " * `above` - Above"] #[doc = " * `below` - Below"] #[doc = ""] #[doc =
-    " The `ThresholdOperatorEnum` schema."] ThresholdOperatorEnum { #[doc = " `above`"]
-    Above = "above", #[doc = " `below`"] Below = "below", }
+    #[doc = " * `above` - Above"]
+    #[doc = " * `below` - Below"]
+    #[doc = ""]
+    #[doc = " The `ThresholdOperatorEnum` schema."]
+    ThresholdOperatorEnum {
+        Above = "above",
+        Below = "below",
+    }
 }

@@ -2,20 +2,32 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `product_analytics` - product_analytics"] #[doc = " * `sql` - sql"] #[doc
-    = " * `session_replay` - session_replay"] #[doc =
-    " * `error_tracking` - error_tracking"] #[doc = " * `plan` - plan"] #[doc =
-    " * `execution` - execution"] #[doc = " * `survey` - survey"] #[doc =
-    " * `research` - research"] #[doc = " * `flags` - flags"] #[doc =
-    " * `llm_analytics` - llm_analytics"] #[doc = " * `sandbox` - sandbox"] #[doc = ""]
-    #[doc = " The `AgentModeEnum` schema."] AgentModeEnum { #[doc =
-    " `product_analytics`"] ProductAnalytics = "product_analytics", #[doc = " `sql`"] Sql
-    = "sql", #[doc = " `session_replay`"] SessionReplay = "session_replay", #[doc =
-    " `error_tracking`"] ErrorTracking = "error_tracking", #[doc = " `plan`"] Plan =
-    "plan", #[doc = " `execution`"] Execution = "execution", #[doc = " `survey`"] Survey
-    = "survey", #[doc = " `research`"] Research = "research", #[doc = " `flags`"] Flags =
-    "flags", #[doc = " `llm_analytics`"] LlmAnalytics = "llm_analytics", #[doc =
-    " `sandbox`"] Sandbox = "sandbox", }
+    #[doc = " * `product_analytics` - product_analytics"]
+    #[doc = " * `sql` - sql"]
+    #[doc = " * `session_replay` - session_replay"]
+    #[doc = " * `error_tracking` - error_tracking"]
+    #[doc = " * `plan` - plan"]
+    #[doc = " * `execution` - execution"]
+    #[doc = " * `survey` - survey"]
+    #[doc = " * `research` - research"]
+    #[doc = " * `flags` - flags"]
+    #[doc = " * `llm_analytics` - llm_analytics"]
+    #[doc = " * `sandbox` - sandbox"]
+    #[doc = ""]
+    #[doc = " The `AgentModeEnum` schema."]
+    AgentModeEnum {
+        ProductAnalytics = "product_analytics",
+        Sql = "sql",
+        SessionReplay = "session_replay",
+        ErrorTracking = "error_tracking",
+        Plan = "plan",
+        Execution = "execution",
+        Survey = "survey",
+        Research = "research",
+        Flags = "flags",
+        LlmAnalytics = "llm_analytics",
+        Sandbox = "sandbox",
+    }
 }
 /// The `Conversation` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -88,19 +100,30 @@ pub struct ConversationMinimal {
     pub slack_workspace_domain: Option<String>,
 }
 string_enum! {
-    #[doc = " * `idle` - Idle"] #[doc = " * `in_progress` - In progress"] #[doc =
-    " * `canceling` - Canceling"] #[doc = ""] #[doc =
-    " The `ConversationStatus` schema."] ConversationStatus { #[doc = " `idle`"] Idle =
-    "idle", #[doc = " `in_progress`"] InProgress = "in_progress", #[doc = " `canceling`"]
-    Canceling = "canceling", }
+    #[doc = " * `idle` - Idle"]
+    #[doc = " * `in_progress` - In progress"]
+    #[doc = " * `canceling` - Canceling"]
+    #[doc = ""]
+    #[doc = " The `ConversationStatus` schema."]
+    ConversationStatus {
+        Idle = "idle",
+        InProgress = "in_progress",
+        Canceling = "canceling",
+    }
 }
 string_enum! {
-    #[doc = " * `assistant` - Assistant"] #[doc = " * `tool_call` - Tool call"] #[doc =
-    " * `deep_research` - Deep research"] #[doc = " * `slack` - Slack"] #[doc = ""] #[doc
-    = " The `ConversationType` schema."] ConversationType { #[doc = " `assistant`"]
-    Assistant = "assistant", #[doc = " `tool_call`"] ToolCall = "tool_call", #[doc =
-    " `deep_research`"] DeepResearch = "deep_research", #[doc = " `slack`"] Slack =
-    "slack", }
+    #[doc = " * `assistant` - Assistant"]
+    #[doc = " * `tool_call` - Tool call"]
+    #[doc = " * `deep_research` - Deep research"]
+    #[doc = " * `slack` - Slack"]
+    #[doc = ""]
+    #[doc = " The `ConversationType` schema."]
+    ConversationType {
+        Assistant = "assistant",
+        ToolCall = "tool_call",
+        DeepResearch = "deep_research",
+        Slack = "slack",
+    }
 }
 /// Serializer for appending a message to an existing conversation without triggering AI processing.
 ///

@@ -2,11 +2,18 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `trends` - trends"] #[doc = " * `funnel` - funnel"] #[doc =
-    " * `retention` - retention"] #[doc = " * `sql` - sql"] #[doc = ""] #[doc =
-    " The `InsightTypeEnum` schema."] InsightTypeEnum { #[doc = " `trends`"] Trends =
-    "trends", #[doc = " `funnel`"] Funnel = "funnel", #[doc = " `retention`"] Retention =
-    "retention", #[doc = " `sql`"] Sql = "sql", }
+    #[doc = " * `trends` - trends"]
+    #[doc = " * `funnel` - funnel"]
+    #[doc = " * `retention` - retention"]
+    #[doc = " * `sql` - sql"]
+    #[doc = ""]
+    #[doc = " The `InsightTypeEnum` schema."]
+    InsightTypeEnum {
+        Trends = "trends",
+        Funnel = "funnel",
+        Retention = "retention",
+        Sql = "sql",
+    }
 }
 /// The `InsightsToolCall` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -2,14 +2,22 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `business` - Business Operations"] #[doc =
-    " * `data` - Data & Analytics"] #[doc = " * `design` - Design & Content"] #[doc =
-    " * `dev` - Developer Tools & APIs"] #[doc = " * `infra` - Infrastructure"] #[doc =
-    " * `productivity` - Productivity & Collaboration"] #[doc = ""] #[doc =
-    " The `CategoryEnum` schema."] CategoryEnum { #[doc = " `business`"] Business =
-    "business", #[doc = " `data`"] Data = "data", #[doc = " `design`"] Design = "design",
-    #[doc = " `dev`"] Dev = "dev", #[doc = " `infra`"] Infra = "infra", #[doc =
-    " `productivity`"] Productivity = "productivity", }
+    #[doc = " * `business` - Business Operations"]
+    #[doc = " * `data` - Data & Analytics"]
+    #[doc = " * `design` - Design & Content"]
+    #[doc = " * `dev` - Developer Tools & APIs"]
+    #[doc = " * `infra` - Infrastructure"]
+    #[doc = " * `productivity` - Productivity & Collaboration"]
+    #[doc = ""]
+    #[doc = " The `CategoryEnum` schema."]
+    CategoryEnum {
+        Business = "business",
+        Data = "data",
+        Design = "design",
+        Dev = "dev",
+        Infra = "infra",
+        Productivity = "productivity",
+    }
 }
 /// The `InstallCustom` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -31,15 +39,24 @@ pub struct InstallCustom {
     pub posthog_code_callback_url: Option<String>,
 }
 string_enum! {
-    #[doc = " * `api_key` - api_key"] #[doc = " * `oauth` - oauth"] #[doc = ""] #[doc =
-    " The `InstallCustomAuthTypeEnum` schema."] InstallCustomAuthTypeEnum { #[doc =
-    " `api_key`"] ApiKey = "api_key", #[doc = " `oauth`"] Oauth = "oauth", }
+    #[doc = " * `api_key` - api_key"]
+    #[doc = " * `oauth` - oauth"]
+    #[doc = ""]
+    #[doc = " The `InstallCustomAuthTypeEnum` schema."]
+    InstallCustomAuthTypeEnum {
+        ApiKey = "api_key",
+        Oauth = "oauth",
+    }
 }
 string_enum! {
-    #[doc = " * `posthog` - posthog"] #[doc = " * `posthog-code` - posthog-code"] #[doc =
-    ""] #[doc = " The `InstallSourceEnum` schema."] InstallSourceEnum { #[doc =
-    " `posthog`"] Posthog = "posthog", #[doc = " `posthog-code`"] PosthogCode =
-    "posthog-code", }
+    #[doc = " * `posthog` - posthog"]
+    #[doc = " * `posthog-code` - posthog-code"]
+    #[doc = ""]
+    #[doc = " The `InstallSourceEnum` schema."]
+    InstallSourceEnum {
+        Posthog = "posthog",
+        PosthogCode = "posthog-code",
+    }
 }
 /// The `InstallTemplate` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -53,9 +70,14 @@ pub struct InstallTemplate {
     pub posthog_code_callback_url: Option<String>,
 }
 string_enum! {
-    #[doc = " * `api_key` - API Key"] #[doc = " * `oauth` - OAuth"] #[doc = ""] #[doc =
-    " The `MCPAuthTypeEnum` schema."] McpAuthTypeEnum { #[doc = " `api_key`"] ApiKey =
-    "api_key", #[doc = " `oauth`"] Oauth = "oauth", }
+    #[doc = " * `api_key` - API Key"]
+    #[doc = " * `oauth` - OAuth"]
+    #[doc = ""]
+    #[doc = " The `MCPAuthTypeEnum` schema."]
+    McpAuthTypeEnum {
+        ApiKey = "api_key",
+        Oauth = "oauth",
+    }
 }
 /// The `MCPServerInstallation` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -118,17 +140,22 @@ pub struct McpServerInstallationTool {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `approved` - Approved"] #[doc = " * `needs_approval` - Needs approval"]
-    #[doc = " * `do_not_use` - Do not use"] #[doc = ""] #[doc =
-    " The `MCPServerInstallationToolApprovalStateEnum` schema."]
-    McpServerInstallationToolApprovalStateEnum { #[doc = " `approved`"] Approved =
-    "approved", #[doc = " `needs_approval`"] NeedsApproval = "needs_approval", #[doc =
-    " `do_not_use`"] DoNotUse = "do_not_use", }
+    #[doc = " * `approved` - Approved"]
+    #[doc = " * `needs_approval` - Needs approval"]
+    #[doc = " * `do_not_use` - Do not use"]
+    #[doc = ""]
+    #[doc = " The `MCPServerInstallationToolApprovalStateEnum` schema."]
+    McpServerInstallationToolApprovalStateEnum {
+        Approved = "approved",
+        NeedsApproval = "needs_approval",
+        DoNotUse = "do_not_use",
+    }
 }
 string_enum! {
-    McpServerInstallationsAuthorizeRetrieveInstallSource default = Posthog { #[doc =
-    " `posthog`"] Posthog = "posthog", #[doc = " `posthog-code`"] PosthogCode =
-    "posthog-code", }
+    McpServerInstallationsAuthorizeRetrieveInstallSource default = Posthog {
+        Posthog = "posthog",
+        PosthogCode = "posthog-code",
+    }
 }
 /// The `MCPServerTemplate` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -200,10 +227,14 @@ pub struct PatchedToolApprovalUpdate {
     pub approval_state: Option<ToolApprovalUpdateApprovalStateEnum>,
 }
 string_enum! {
-    #[doc = " * `approved` - approved"] #[doc = " * `needs_approval` - needs_approval"]
-    #[doc = " * `do_not_use` - do_not_use"] #[doc = ""] #[doc =
-    " The `ToolApprovalUpdateApprovalStateEnum` schema."]
-    ToolApprovalUpdateApprovalStateEnum { #[doc = " `approved`"] Approved = "approved",
-    #[doc = " `needs_approval`"] NeedsApproval = "needs_approval", #[doc =
-    " `do_not_use`"] DoNotUse = "do_not_use", }
+    #[doc = " * `approved` - approved"]
+    #[doc = " * `needs_approval` - needs_approval"]
+    #[doc = " * `do_not_use` - do_not_use"]
+    #[doc = ""]
+    #[doc = " The `ToolApprovalUpdateApprovalStateEnum` schema."]
+    ToolApprovalUpdateApprovalStateEnum {
+        Approved = "approved",
+        NeedsApproval = "needs_approval",
+        DoNotUse = "do_not_use",
+    }
 }

@@ -22,9 +22,12 @@ pub struct OrganizationIntegration {
     pub created_by: Option<UserBasic>,
 }
 string_enum! {
-    #[doc = " * `vercel` - Vercel"] #[doc = ""] #[doc =
-    " The `OrganizationIntegrationKindEnum` schema."] OrganizationIntegrationKindEnum {
-    #[doc = " `vercel`"] Vercel = "vercel", }
+    #[doc = " * `vercel` - Vercel"]
+    #[doc = ""]
+    #[doc = " The `OrganizationIntegrationKindEnum` schema."]
+    OrganizationIntegrationKindEnum {
+        Vercel = "vercel",
+    }
 }
 /// The `PaginatedOrganizationIntegrationList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -43,9 +43,14 @@ pub struct PersistedFolder {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `home` - Home"] #[doc = " * `pinned` - Pinned"] #[doc =
-    " * `custom_products` - Custom Products"] #[doc = ""] #[doc =
-    " The `PersistedFolderTypeEnum` schema."] PersistedFolderTypeEnum { #[doc =
-    " `home`"] Home = "home", #[doc = " `pinned`"] Pinned = "pinned", #[doc =
-    " `custom_products`"] CustomProducts = "custom_products", }
+    #[doc = " * `home` - Home"]
+    #[doc = " * `pinned` - Pinned"]
+    #[doc = " * `custom_products` - Custom Products"]
+    #[doc = ""]
+    #[doc = " The `PersistedFolderTypeEnum` schema."]
+    PersistedFolderTypeEnum {
+        Home = "home",
+        Pinned = "pinned",
+        CustomProducts = "custom_products",
+    }
 }

@@ -15,104 +15,155 @@ pub struct AsyncDeletionStatus {
     pub delete_verified_at: Option<String>,
 }
 string_enum! {
-    EnvironmentsPersonsActivityRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsActivityRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsAllActivityRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsAllActivityRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsBatchByDistinctIdsCreateFormat { #[doc = " `csv`"] Csv = "csv",
-    #[doc = " `json`"] Json = "json", }
+    EnvironmentsPersonsBatchByDistinctIdsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsBatchByUuidsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsBatchByUuidsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsBulkDeleteCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsBulkDeleteCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsCohortsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsCohortsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsDeletePropertyCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc
-    = " `json`"] Json = "json", }
+    EnvironmentsPersonsDeletePropertyCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsDeletionStatusListFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsDeletionStatusListFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsDeletionStatusListStatus { #[doc = " `all`"] All = "all", #[doc =
-    " `completed`"] Completed = "completed", #[doc = " `pending`"] Pending = "pending", }
+    EnvironmentsPersonsDeletionStatusListStatus {
+        All = "all",
+        Completed = "completed",
+        Pending = "pending",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsFunnelCorrelationCreateFormat { #[doc = " `csv`"] Csv = "csv",
-    #[doc = " `json`"] Json = "json", }
+    EnvironmentsPersonsFunnelCorrelationCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsFunnelCorrelationRetrieveFormat { #[doc = " `csv`"] Csv = "csv",
-    #[doc = " `json`"] Json = "json", }
+    EnvironmentsPersonsFunnelCorrelationRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsFunnelCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsFunnelCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsFunnelRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsFunnelRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsLifecycleRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsLifecycleRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsListFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    EnvironmentsPersonsListFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsPartialUpdateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsPartialUpdateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsPropertiesAtTimeRetrieveFormat { #[doc = " `csv`"] Csv = "csv",
-    #[doc = " `json`"] Json = "json", }
+    EnvironmentsPersonsPropertiesAtTimeRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsPropertiesTimelineRetrieveFormat { #[doc = " `csv`"] Csv = "csv",
-    #[doc = " `json`"] Json = "json", }
+    EnvironmentsPersonsPropertiesTimelineRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsResetPersonDistinctIdCreateFormat { #[doc = " `csv`"] Csv = "csv",
-    #[doc = " `json`"] Json = "json", }
+    EnvironmentsPersonsResetPersonDistinctIdCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    EnvironmentsPersonsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsSplitCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsSplitCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsTrendsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsTrendsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsUpdateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    EnvironmentsPersonsUpdateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsUpdatePropertyCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc
-    = " `json`"] Json = "json", }
+    EnvironmentsPersonsUpdatePropertyCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsPersonsValuesRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsPersonsValuesRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 /// The `PaginatedAsyncDeletionStatusList` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -278,102 +329,153 @@ pub struct PersonUpdatePropertyRequest {
     pub value: ::serde_json::Value,
 }
 string_enum! {
-    PersonsActivityRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    PersonsAllActivityRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    PersonsBatchByDistinctIdsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
-}
-string_enum! {
-    PersonsBatchByUuidsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    PersonsBulkDeleteCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    PersonsCohortsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json
-    = "json", }
-}
-string_enum! {
-    PersonsDeletePropertyCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    PersonsDeletionStatusListFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    PersonsDeletionStatusListStatus { #[doc = " `all`"] All = "all", #[doc =
-    " `completed`"] Completed = "completed", #[doc = " `pending`"] Pending = "pending", }
-}
-string_enum! {
-    PersonsFunnelCorrelationCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
-}
-string_enum! {
-    PersonsFunnelCorrelationRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
-}
-string_enum! {
-    PersonsFunnelCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
-}
-string_enum! {
-    PersonsFunnelRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json
-    = "json", }
-}
-string_enum! {
-    PersonsLifecycleRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    PersonsListFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json = "json",
+    PersonsActivityRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
     }
 }
 string_enum! {
-    PersonsPartialUpdateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    PersonsAllActivityRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    PersonsPropertiesAtTimeRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    PersonsBatchByDistinctIdsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    PersonsPropertiesTimelineRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    PersonsBatchByUuidsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    PersonsResetPersonDistinctIdCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    PersonsBulkDeleteCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    PersonsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    PersonsCohortsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    PersonsSplitCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    PersonsDeletePropertyCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    PersonsTrendsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json
-    = "json", }
+    PersonsDeletionStatusListFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    PersonsUpdateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    PersonsDeletionStatusListStatus {
+        All = "all",
+        Completed = "completed",
+        Pending = "pending",
+    }
 }
 string_enum! {
-    PersonsUpdatePropertyCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    PersonsFunnelCorrelationCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    PersonsValuesRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json
-    = "json", }
+    PersonsFunnelCorrelationRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsFunnelCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsFunnelRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsLifecycleRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsListFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsPartialUpdateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsPropertiesAtTimeRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsPropertiesTimelineRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsResetPersonDistinctIdCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsSplitCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsTrendsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsUpdateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsUpdatePropertyCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    PersonsValuesRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }

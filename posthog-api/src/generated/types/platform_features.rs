@@ -86,22 +86,36 @@ pub struct ChangeRequest {
     pub user_decision: Option<String>,
 }
 string_enum! {
-    #[doc = " * `pending` - Pending"] #[doc =
-    " * `approved` - Approved (awaiting application)"] #[doc = " * `applied` - Applied"]
-    #[doc = " * `rejected` - Rejected"] #[doc = " * `expired` - Expired"] #[doc =
-    " * `failed` - Failed to apply"] #[doc = ""] #[doc =
-    " The `ChangeRequestStateEnum` schema."] ChangeRequestStateEnum { #[doc =
-    " `pending`"] Pending = "pending", #[doc = " `approved`"] Approved = "approved",
-    #[doc = " `applied`"] Applied = "applied", #[doc = " `rejected`"] Rejected =
-    "rejected", #[doc = " `expired`"] Expired = "expired", #[doc = " `failed`"] Failed =
-    "failed", }
+    #[doc = " * `pending` - Pending"]
+    #[doc = " * `approved` - Approved (awaiting application)"]
+    #[doc = " * `applied` - Applied"]
+    #[doc = " * `rejected` - Rejected"]
+    #[doc = " * `expired` - Expired"]
+    #[doc = " * `failed` - Failed to apply"]
+    #[doc = ""]
+    #[doc = " The `ChangeRequestStateEnum` schema."]
+    ChangeRequestStateEnum {
+        Pending = "pending",
+        Approved = "approved",
+        Applied = "applied",
+        Rejected = "rejected",
+        Expired = "expired",
+        Failed = "failed",
+    }
 }
 string_enum! {
-    #[doc = " * `today` - today"] #[doc = " * `this_week` - this_week"] #[doc =
-    " * `inactive` - inactive"] #[doc = " * `never` - never"] #[doc = ""] #[doc =
-    " The `LastActiveEnum` schema."] LastActiveEnum { #[doc = " `today`"] Today =
-    "today", #[doc = " `this_week`"] ThisWeek = "this_week", #[doc = " `inactive`"]
-    Inactive = "inactive", #[doc = " `never`"] Never = "never", }
+    #[doc = " * `today` - today"]
+    #[doc = " * `this_week` - this_week"]
+    #[doc = " * `inactive` - inactive"]
+    #[doc = " * `never` - never"]
+    #[doc = ""]
+    #[doc = " The `LastActiveEnum` schema."]
+    LastActiveEnum {
+        Today = "today",
+        ThisWeek = "this_week",
+        Inactive = "inactive",
+        Never = "never",
+    }
 }
 /// The `PaginatedApprovalPolicyList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -327,11 +341,18 @@ pub struct RoleMembership {
     pub user_uuid: String,
 }
 string_enum! {
-    #[doc = " * `valid` - Valid"] #[doc = " * `invalid` - Invalid"] #[doc =
-    " * `expired` - Expired"] #[doc = " * `stale` - Stale (resource changed)"] #[doc =
-    ""] #[doc = " The `ValidationStatusEnum` schema."] ValidationStatusEnum { #[doc =
-    " `valid`"] Valid = "valid", #[doc = " `invalid`"] Invalid = "invalid", #[doc =
-    " `expired`"] Expired = "expired", #[doc = " `stale`"] Stale = "stale", }
+    #[doc = " * `valid` - Valid"]
+    #[doc = " * `invalid` - Invalid"]
+    #[doc = " * `expired` - Expired"]
+    #[doc = " * `stale` - Stale (resource changed)"]
+    #[doc = ""]
+    #[doc = " The `ValidationStatusEnum` schema."]
+    ValidationStatusEnum {
+        Valid = "valid",
+        Invalid = "invalid",
+        Expired = "expired",
+        Stale = "stale",
+    }
 }
 /// The `_WelcomeInviter` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -25,16 +25,30 @@ pub struct PluginLogEntry {
     pub instance_id: String,
 }
 string_enum! {
-    #[doc = " * `SYSTEM` - SYSTEM"] #[doc = " * `PLUGIN` - PLUGIN"] #[doc =
-    " * `CONSOLE` - CONSOLE"] #[doc = ""] #[doc =
-    " The `PluginLogEntrySourceEnum` schema."] PluginLogEntrySourceEnum { #[doc =
-    " `SYSTEM`"] System = "SYSTEM", #[doc = " `PLUGIN`"] Plugin = "PLUGIN", #[doc =
-    " `CONSOLE`"] Console = "CONSOLE", }
+    #[doc = " * `SYSTEM` - SYSTEM"]
+    #[doc = " * `PLUGIN` - PLUGIN"]
+    #[doc = " * `CONSOLE` - CONSOLE"]
+    #[doc = ""]
+    #[doc = " The `PluginLogEntrySourceEnum` schema."]
+    PluginLogEntrySourceEnum {
+        System = "SYSTEM",
+        Plugin = "PLUGIN",
+        Console = "CONSOLE",
+    }
 }
 string_enum! {
-    #[doc = " * `DEBUG` - DEBUG"] #[doc = " * `LOG` - LOG"] #[doc = " * `INFO` - INFO"]
-    #[doc = " * `WARN` - WARN"] #[doc = " * `ERROR` - ERROR"] #[doc = ""] #[doc =
-    " The `PluginLogEntryTypeEnum` schema."] PluginLogEntryTypeEnum { #[doc = " `DEBUG`"]
-    Debug = "DEBUG", #[doc = " `LOG`"] Log = "LOG", #[doc = " `INFO`"] Info = "INFO",
-    #[doc = " `WARN`"] Warn = "WARN", #[doc = " `ERROR`"] Error = "ERROR", }
+    #[doc = " * `DEBUG` - DEBUG"]
+    #[doc = " * `LOG` - LOG"]
+    #[doc = " * `INFO` - INFO"]
+    #[doc = " * `WARN` - WARN"]
+    #[doc = " * `ERROR` - ERROR"]
+    #[doc = ""]
+    #[doc = " The `PluginLogEntryTypeEnum` schema."]
+    PluginLogEntryTypeEnum {
+        Debug = "DEBUG",
+        Log = "LOG",
+        Info = "INFO",
+        Warn = "WARN",
+        Error = "ERROR",
+    }
 }

@@ -34,95 +34,140 @@ pub struct Element {
     pub order: Option<i64>,
 }
 string_enum! {
-    EnvironmentsInsightsActivityRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsInsightsActivityRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsAllActivityRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc
-    = " `json`"] Json = "json", }
+    EnvironmentsInsightsAllActivityRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsAnalyzeRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsInsightsAnalyzeRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsBulkUpdateTagsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc
-    = " `json`"] Json = "json", }
+    EnvironmentsInsightsBulkUpdateTagsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsCancelCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsInsightsCancelCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    EnvironmentsInsightsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsDestroyFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    EnvironmentsInsightsDestroyFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsGenerateMetadataCreateFormat { #[doc = " `csv`"] Csv = "csv",
-    #[doc = " `json`"] Json = "json", }
+    EnvironmentsInsightsGenerateMetadataCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsListFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    EnvironmentsInsightsListFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsListInsight { #[doc = " `FUNNELS`"] Funnels = "FUNNELS", #[doc =
-    " `JSON`"] Json = "JSON", #[doc = " `LIFECYCLE`"] Lifecycle = "LIFECYCLE", #[doc =
-    " `PATHS`"] Paths = "PATHS", #[doc = " `RETENTION`"] Retention = "RETENTION", #[doc =
-    " `SQL`"] Sql = "SQL", #[doc = " `STICKINESS`"] Stickiness = "STICKINESS", #[doc =
-    " `TRENDS`"] Trends = "TRENDS", }
+    EnvironmentsInsightsListInsight {
+        Funnels = "FUNNELS",
+        Json = "JSON",
+        Lifecycle = "LIFECYCLE",
+        Paths = "PATHS",
+        Retention = "RETENTION",
+        Sql = "SQL",
+        Stickiness = "STICKINESS",
+        Trends = "TRENDS",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsListRefresh default = ForceCache { #[doc = " `async`"] Async =
-    "async", #[doc = " `async_except_on_cache_miss`"] AsyncExceptOnCacheMiss =
-    "async_except_on_cache_miss", #[doc = " `blocking`"] Blocking = "blocking", #[doc =
-    " `force_async`"] ForceAsync = "force_async", #[doc = " `force_blocking`"]
-    ForceBlocking = "force_blocking", #[doc = " `force_cache`"] ForceCache =
-    "force_cache", #[doc = " `lazy_async`"] LazyAsync = "lazy_async", }
+    EnvironmentsInsightsListRefresh default = ForceCache {
+        Async = "async",
+        AsyncExceptOnCacheMiss = "async_except_on_cache_miss",
+        Blocking = "blocking",
+        ForceAsync = "force_async",
+        ForceBlocking = "force_blocking",
+        ForceCache = "force_cache",
+        LazyAsync = "lazy_async",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsMyLastViewedRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc
-    = " `json`"] Json = "json", }
+    EnvironmentsInsightsMyLastViewedRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsPartialUpdateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsInsightsPartialUpdateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsInsightsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsRetrieveRefresh default = ForceCache { #[doc = " `async`"] Async
-    = "async", #[doc = " `async_except_on_cache_miss`"] AsyncExceptOnCacheMiss =
-    "async_except_on_cache_miss", #[doc = " `blocking`"] Blocking = "blocking", #[doc =
-    " `force_async`"] ForceAsync = "force_async", #[doc = " `force_blocking`"]
-    ForceBlocking = "force_blocking", #[doc = " `force_cache`"] ForceCache =
-    "force_cache", #[doc = " `lazy_async`"] LazyAsync = "lazy_async", }
+    EnvironmentsInsightsRetrieveRefresh default = ForceCache {
+        Async = "async",
+        AsyncExceptOnCacheMiss = "async_except_on_cache_miss",
+        Blocking = "blocking",
+        ForceAsync = "force_async",
+        ForceBlocking = "force_blocking",
+        ForceCache = "force_cache",
+        LazyAsync = "lazy_async",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsSuggestionsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsInsightsSuggestionsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsSuggestionsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc
-    = " `json`"] Json = "json", }
+    EnvironmentsInsightsSuggestionsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsTrendingRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsInsightsTrendingRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsUpdateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    EnvironmentsInsightsUpdateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    EnvironmentsInsightsViewedCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    EnvironmentsInsightsViewedCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 /// Simplified serializer to speed response times when loading large amounts of objects.
 ///
@@ -220,19 +265,19 @@ pub struct Insight {
     pub last_viewed_at: Option<String>,
 }
 tagged_enum! {
-    #[doc =
-    " The query definition for this insight. The `kind` field determines the query type:"]
-    #[doc =
-    " - `InsightVizNode` — product analytics (trends, funnels, retention, paths, stickiness, lifecycle)"]
-    #[doc = " - `DataVisualizationNode` — SQL insights using HogQL"] #[doc =
-    " - `DataTableNode` — raw data tables"] #[doc =
-    " - `HogQuery` — Hog language queries"] #[doc = ""] #[doc =
-    " The `_InsightQuerySchema` schema."] InsightQuerySchema tag = "kind" { #[doc =
-    " `kind: InsightVizNode`"] "InsightVizNode" => InsightVizNode(InsightVizNode), #[doc
-    = " `kind: DataTableNode`"] "DataTableNode" => DataTableNode(DataTableNode), #[doc =
-    " `kind: DataVisualizationNode`"] "DataVisualizationNode" =>
-    DataVisualizationNode(DataVisualizationNode), #[doc = " `kind: HogQuery`"] "HogQuery"
-    => HogQuery(HogQuery), }
+    #[doc = " The query definition for this insight. The `kind` field determines the query type:"]
+    #[doc = " - `InsightVizNode` — product analytics (trends, funnels, retention, paths, stickiness, lifecycle)"]
+    #[doc = " - `DataVisualizationNode` — SQL insights using HogQL"]
+    #[doc = " - `DataTableNode` — raw data tables"]
+    #[doc = " - `HogQuery` — Hog language queries"]
+    #[doc = ""]
+    #[doc = " The `_InsightQuerySchema` schema."]
+    InsightQuerySchema tag = "kind" {
+        "InsightVizNode" => InsightVizNode(InsightVizNode),
+        "DataTableNode" => DataTableNode(DataTableNode),
+        "DataVisualizationNode" => DataVisualizationNode(DataVisualizationNode),
+        "HogQuery" => HogQuery(HogQuery),
+    }
 }
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InsightResolvedDateRange {
@@ -248,95 +293,140 @@ pub struct InsightViewedRequest {
     pub insight_ids: Vec<i64>,
 }
 string_enum! {
-    InsightsActivityRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    InsightsAllActivityRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    InsightsAnalyzeRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
-}
-string_enum! {
-    InsightsBulkUpdateTagsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
-}
-string_enum! {
-    InsightsCancelCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
-}
-string_enum! {
-    InsightsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
-}
-string_enum! {
-    InsightsDestroyFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
-}
-string_enum! {
-    InsightsGenerateMetadataCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
-}
-string_enum! {
-    InsightsListFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json = "json",
+    InsightsActivityRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
     }
 }
 string_enum! {
-    InsightsListInsight { #[doc = " `FUNNELS`"] Funnels = "FUNNELS", #[doc = " `JSON`"]
-    Json = "JSON", #[doc = " `LIFECYCLE`"] Lifecycle = "LIFECYCLE", #[doc = " `PATHS`"]
-    Paths = "PATHS", #[doc = " `RETENTION`"] Retention = "RETENTION", #[doc = " `SQL`"]
-    Sql = "SQL", #[doc = " `STICKINESS`"] Stickiness = "STICKINESS", #[doc = " `TRENDS`"]
-    Trends = "TRENDS", }
+    InsightsAllActivityRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    InsightsListRefresh default = ForceCache { #[doc = " `async`"] Async = "async", #[doc
-    = " `async_except_on_cache_miss`"] AsyncExceptOnCacheMiss =
-    "async_except_on_cache_miss", #[doc = " `blocking`"] Blocking = "blocking", #[doc =
-    " `force_async`"] ForceAsync = "force_async", #[doc = " `force_blocking`"]
-    ForceBlocking = "force_blocking", #[doc = " `force_cache`"] ForceCache =
-    "force_cache", #[doc = " `lazy_async`"] LazyAsync = "lazy_async", }
+    InsightsAnalyzeRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    InsightsMyLastViewedRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc =
-    " `json`"] Json = "json", }
+    InsightsBulkUpdateTagsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    InsightsPartialUpdateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json
-    = "json", }
+    InsightsCancelCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    InsightsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    InsightsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    InsightsRetrieveRefresh default = ForceCache { #[doc = " `async`"] Async = "async",
-    #[doc = " `async_except_on_cache_miss`"] AsyncExceptOnCacheMiss =
-    "async_except_on_cache_miss", #[doc = " `blocking`"] Blocking = "blocking", #[doc =
-    " `force_async`"] ForceAsync = "force_async", #[doc = " `force_blocking`"]
-    ForceBlocking = "force_blocking", #[doc = " `force_cache`"] ForceCache =
-    "force_cache", #[doc = " `lazy_async`"] LazyAsync = "lazy_async", }
+    InsightsDestroyFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    InsightsSuggestionsCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    InsightsGenerateMetadataCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    InsightsSuggestionsRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    InsightsListFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 string_enum! {
-    InsightsTrendingRetrieveFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"]
-    Json = "json", }
+    InsightsListInsight {
+        Funnels = "FUNNELS",
+        Json = "JSON",
+        Lifecycle = "LIFECYCLE",
+        Paths = "PATHS",
+        Retention = "RETENTION",
+        Sql = "SQL",
+        Stickiness = "STICKINESS",
+        Trends = "TRENDS",
+    }
 }
 string_enum! {
-    InsightsUpdateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    InsightsListRefresh default = ForceCache {
+        Async = "async",
+        AsyncExceptOnCacheMiss = "async_except_on_cache_miss",
+        Blocking = "blocking",
+        ForceAsync = "force_async",
+        ForceBlocking = "force_blocking",
+        ForceCache = "force_cache",
+        LazyAsync = "lazy_async",
+    }
 }
 string_enum! {
-    InsightsViewedCreateFormat { #[doc = " `csv`"] Csv = "csv", #[doc = " `json`"] Json =
-    "json", }
+    InsightsMyLastViewedRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    InsightsPartialUpdateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    InsightsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    InsightsRetrieveRefresh default = ForceCache {
+        Async = "async",
+        AsyncExceptOnCacheMiss = "async_except_on_cache_miss",
+        Blocking = "blocking",
+        ForceAsync = "force_async",
+        ForceBlocking = "force_blocking",
+        ForceCache = "force_cache",
+        LazyAsync = "lazy_async",
+    }
+}
+string_enum! {
+    InsightsSuggestionsCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    InsightsSuggestionsRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    InsightsTrendingRetrieveFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    InsightsUpdateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+string_enum! {
+    InsightsViewedCreateFormat {
+        Csv = "csv",
+        Json = "json",
+    }
 }
 /// The `PaginatedElementList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -165,8 +165,12 @@ pub struct ProductTourSerializerCreateUpdateOnly {
     >,
 }
 string_enum! {
-    #[doc = " * `app` - app"] #[doc = " * `toolbar` - toolbar"] #[doc = ""] #[doc =
-    " The `ProductTourSerializerCreateUpdateOnlyCreationContextEnum` schema."]
-    ProductTourSerializerCreateUpdateOnlyCreationContextEnum { #[doc = " `app`"] App =
-    "app", #[doc = " `toolbar`"] Toolbar = "toolbar", }
+    #[doc = " * `app` - app"]
+    #[doc = " * `toolbar` - toolbar"]
+    #[doc = ""]
+    #[doc = " The `ProductTourSerializerCreateUpdateOnlyCreationContextEnum` schema."]
+    ProductTourSerializerCreateUpdateOnlyCreationContextEnum {
+        App = "app",
+        Toolbar = "toolbar",
+    }
 }

@@ -33,9 +33,10 @@ pub struct ActorsPropertyTaxonomyQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] ActorsPropertyTaxonomyQueryKind default =
-    ActorsPropertyTaxonomyQuery { #[doc = " `ActorsPropertyTaxonomyQuery`"]
-    ActorsPropertyTaxonomyQuery = "ActorsPropertyTaxonomyQuery", }
+    #[doc = " Kind"]
+    ActorsPropertyTaxonomyQueryKind default = ActorsPropertyTaxonomyQuery {
+        ActorsPropertyTaxonomyQuery = "ActorsPropertyTaxonomyQuery",
+    }
 }
 /// ActorsPropertyTaxonomyQueryResponse
 ///
@@ -134,23 +135,39 @@ pub struct AutocompleteCompletionItem {
     pub label: String,
 }
 string_enum! {
-    #[doc = " AutocompleteCompletionItemKind"] #[doc = ""] #[doc =
-    " The `AutocompleteCompletionItemKind` schema."] AutocompleteCompletionItemKind {
-    #[doc = " `Method`"] Method = "Method", #[doc = " `Function`"] Function = "Function",
-    #[doc = " `Constructor`"] Constructor = "Constructor", #[doc = " `Field`"] Field =
-    "Field", #[doc = " `Variable`"] Variable = "Variable", #[doc = " `Class`"] Class =
-    "Class", #[doc = " `Struct`"] Struct = "Struct", #[doc = " `Interface`"] Interface =
-    "Interface", #[doc = " `Module`"] Module = "Module", #[doc = " `Property`"] Property
-    = "Property", #[doc = " `Event`"] Event = "Event", #[doc = " `Operator`"] Operator =
-    "Operator", #[doc = " `Unit`"] Unit = "Unit", #[doc = " `Value`"] Value = "Value",
-    #[doc = " `Constant`"] Constant = "Constant", #[doc = " `Enum`"] Enum = "Enum", #[doc
-    = " `EnumMember`"] EnumMember = "EnumMember", #[doc = " `Keyword`"] Keyword =
-    "Keyword", #[doc = " `Text`"] Text = "Text", #[doc = " `Color`"] Color = "Color",
-    #[doc = " `File`"] File = "File", #[doc = " `Reference`"] Reference = "Reference",
-    #[doc = " `Customcolor`"] Customcolor = "Customcolor", #[doc = " `Folder`"] Folder =
-    "Folder", #[doc = " `TypeParameter`"] TypeParameter = "TypeParameter", #[doc =
-    " `User`"] User = "User", #[doc = " `Issue`"] Issue = "Issue", #[doc = " `Snippet`"]
-    Snippet = "Snippet", }
+    #[doc = " AutocompleteCompletionItemKind"]
+    #[doc = ""]
+    #[doc = " The `AutocompleteCompletionItemKind` schema."]
+    AutocompleteCompletionItemKind {
+        Method = "Method",
+        Function = "Function",
+        Constructor = "Constructor",
+        Field = "Field",
+        Variable = "Variable",
+        Class = "Class",
+        Struct = "Struct",
+        Interface = "Interface",
+        Module = "Module",
+        Property = "Property",
+        Event = "Event",
+        Operator = "Operator",
+        Unit = "Unit",
+        Value = "Value",
+        Constant = "Constant",
+        Enum = "Enum",
+        EnumMember = "EnumMember",
+        Keyword = "Keyword",
+        Text = "Text",
+        Color = "Color",
+        File = "File",
+        Reference = "Reference",
+        Customcolor = "Customcolor",
+        Folder = "Folder",
+        TypeParameter = "TypeParameter",
+        User = "User",
+        Issue = "Issue",
+        Snippet = "Snippet",
+    }
 }
 /// BiasRisk
 ///
@@ -265,8 +282,10 @@ pub enum CalendarHeatmapQueryConversionGoal {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " Kind"] CalendarHeatmapQueryKind default = CalendarHeatmapQuery { #[doc =
-    " `CalendarHeatmapQuery`"] CalendarHeatmapQuery = "CalendarHeatmapQuery", }
+    #[doc = " Kind"]
+    CalendarHeatmapQueryKind default = CalendarHeatmapQuery {
+        CalendarHeatmapQuery = "CalendarHeatmapQuery",
+    }
 }
 /// Property filters for all series
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -397,8 +416,10 @@ pub struct DatabaseSchemaBatchExportTable {
     pub r#type: Option<DatabaseSchemaBatchExportTableType>,
 }
 string_enum! {
-    #[doc = " Type"] DatabaseSchemaBatchExportTableType default = BatchExport { #[doc =
-    " `batch_export`"] BatchExport = "batch_export", }
+    #[doc = " Type"]
+    DatabaseSchemaBatchExportTableType default = BatchExport {
+        BatchExport = "batch_export",
+    }
 }
 /// DatabaseSchemaDataWarehouseTable
 ///
@@ -427,8 +448,10 @@ pub struct DatabaseSchemaDataWarehouseTable {
     pub url_pattern: String,
 }
 string_enum! {
-    #[doc = " Type"] DatabaseSchemaDataWarehouseTableType default = DataWarehouse { #[doc
-    = " `data_warehouse`"] DataWarehouse = "data_warehouse", }
+    #[doc = " Type"]
+    DatabaseSchemaDataWarehouseTableType default = DataWarehouse {
+        DataWarehouse = "data_warehouse",
+    }
 }
 /// DatabaseSchemaEndpointTable
 ///
@@ -453,8 +476,10 @@ pub struct DatabaseSchemaEndpointTable {
     pub r#type: Option<DatabaseSchemaEndpointTableType>,
 }
 string_enum! {
-    #[doc = " Type"] DatabaseSchemaEndpointTableType default = Endpoint { #[doc =
-    " `endpoint`"] Endpoint = "endpoint", }
+    #[doc = " Type"]
+    DatabaseSchemaEndpointTableType default = Endpoint {
+        Endpoint = "endpoint",
+    }
 }
 /// DatabaseSchemaField
 ///
@@ -513,21 +538,23 @@ pub struct DatabaseSchemaManagedViewTable {
     pub r#type: Option<DatabaseSchemaManagedViewTableType>,
 }
 string_enum! {
-    #[doc = " DatabaseSchemaManagedViewTableKind"] #[doc = ""] #[doc =
-    " The `DatabaseSchemaManagedViewTableKind` schema."]
-    DatabaseSchemaManagedViewTableKind { #[doc = " `revenue_analytics_charge`"]
-    RevenueAnalyticsCharge = "revenue_analytics_charge", #[doc =
-    " `revenue_analytics_customer`"] RevenueAnalyticsCustomer =
-    "revenue_analytics_customer", #[doc = " `revenue_analytics_mrr`"] RevenueAnalyticsMrr
-    = "revenue_analytics_mrr", #[doc = " `revenue_analytics_product`"]
-    RevenueAnalyticsProduct = "revenue_analytics_product", #[doc =
-    " `revenue_analytics_revenue_item`"] RevenueAnalyticsRevenueItem =
-    "revenue_analytics_revenue_item", #[doc = " `revenue_analytics_subscription`"]
-    RevenueAnalyticsSubscription = "revenue_analytics_subscription", }
+    #[doc = " DatabaseSchemaManagedViewTableKind"]
+    #[doc = ""]
+    #[doc = " The `DatabaseSchemaManagedViewTableKind` schema."]
+    DatabaseSchemaManagedViewTableKind {
+        RevenueAnalyticsCharge = "revenue_analytics_charge",
+        RevenueAnalyticsCustomer = "revenue_analytics_customer",
+        RevenueAnalyticsMrr = "revenue_analytics_mrr",
+        RevenueAnalyticsProduct = "revenue_analytics_product",
+        RevenueAnalyticsRevenueItem = "revenue_analytics_revenue_item",
+        RevenueAnalyticsSubscription = "revenue_analytics_subscription",
+    }
 }
 string_enum! {
-    #[doc = " Type"] DatabaseSchemaManagedViewTableType default = ManagedView { #[doc =
-    " `managed_view`"] ManagedView = "managed_view", }
+    #[doc = " Type"]
+    DatabaseSchemaManagedViewTableType default = ManagedView {
+        ManagedView = "managed_view",
+    }
 }
 /// DatabaseSchemaMaterializedViewTable
 ///
@@ -555,8 +582,10 @@ pub struct DatabaseSchemaMaterializedViewTable {
     pub r#type: Option<DatabaseSchemaMaterializedViewTableType>,
 }
 string_enum! {
-    #[doc = " Type"] DatabaseSchemaMaterializedViewTableType default = MaterializedView {
-    #[doc = " `materialized_view`"] MaterializedView = "materialized_view", }
+    #[doc = " Type"]
+    DatabaseSchemaMaterializedViewTableType default = MaterializedView {
+        MaterializedView = "materialized_view",
+    }
 }
 /// DatabaseSchemaPostHogTable
 ///
@@ -577,8 +606,10 @@ pub struct DatabaseSchemaPostHogTable {
     pub r#type: Option<DatabaseSchemaPostHogTableType>,
 }
 string_enum! {
-    #[doc = " Type"] DatabaseSchemaPostHogTableType default = Posthog { #[doc =
-    " `posthog`"] Posthog = "posthog", }
+    #[doc = " Type"]
+    DatabaseSchemaPostHogTableType default = Posthog {
+        Posthog = "posthog",
+    }
 }
 /// DatabaseSchemaQuery
 ///
@@ -603,8 +634,10 @@ pub struct DatabaseSchemaQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] DatabaseSchemaQueryKind default = DatabaseSchemaQuery { #[doc =
-    " `DatabaseSchemaQuery`"] DatabaseSchemaQuery = "DatabaseSchemaQuery", }
+    #[doc = " Kind"]
+    DatabaseSchemaQueryKind default = DatabaseSchemaQuery {
+        DatabaseSchemaQuery = "DatabaseSchemaQuery",
+    }
 }
 /// DatabaseSchemaQueryResponse
 ///
@@ -692,8 +725,10 @@ pub struct DatabaseSchemaSystemTable {
     pub r#type: Option<DatabaseSchemaSystemTableType>,
 }
 string_enum! {
-    #[doc = " Type"] DatabaseSchemaSystemTableType default = System { #[doc =
-    " `system`"] System = "system", }
+    #[doc = " Type"]
+    DatabaseSchemaSystemTableType default = System {
+        System = "system",
+    }
 }
 /// DatabaseSchemaViewTable
 ///
@@ -715,22 +750,33 @@ pub struct DatabaseSchemaViewTable {
     pub r#type: Option<DatabaseSchemaViewTableType>,
 }
 string_enum! {
-    #[doc = " Type"] DatabaseSchemaViewTableType default = View { #[doc = " `view`"] View
-    = "view", }
+    #[doc = " Type"]
+    DatabaseSchemaViewTableType default = View {
+        View = "view",
+    }
 }
 string_enum! {
-    #[doc = " DatabaseSerializedFieldType"] #[doc = ""] #[doc =
-    " The `DatabaseSerializedFieldType` schema."] DatabaseSerializedFieldType { #[doc =
-    " `integer`"] Integer = "integer", #[doc = " `float`"] Float = "float", #[doc =
-    " `decimal`"] Decimal = "decimal", #[doc = " `string`"] String = "string", #[doc =
-    " `datetime`"] Datetime = "datetime", #[doc = " `date`"] Date = "date", #[doc =
-    " `boolean`"] Boolean = "boolean", #[doc = " `array`"] Array = "array", #[doc =
-    " `json`"] Json = "json", #[doc = " `lazy_table`"] LazyTable = "lazy_table", #[doc =
-    " `virtual_table`"] VirtualTable = "virtual_table", #[doc = " `field_traverser`"]
-    FieldTraverser = "field_traverser", #[doc = " `expression`"] Expression =
-    "expression", #[doc = " `view`"] View = "view", #[doc = " `materialized_view`"]
-    MaterializedView = "materialized_view", #[doc = " `unknown`"] UnknownValue =
-    "unknown", }
+    #[doc = " DatabaseSerializedFieldType"]
+    #[doc = ""]
+    #[doc = " The `DatabaseSerializedFieldType` schema."]
+    DatabaseSerializedFieldType {
+        Integer = "integer",
+        Float = "float",
+        Decimal = "decimal",
+        String = "string",
+        Datetime = "datetime",
+        Date = "date",
+        Boolean = "boolean",
+        Array = "array",
+        Json = "json",
+        LazyTable = "lazy_table",
+        VirtualTable = "virtual_table",
+        FieldTraverser = "field_traverser",
+        Expression = "expression",
+        View = "view",
+        MaterializedView = "materialized_view",
+        UnknownValue = "unknown",
+    }
 }
 /// DayItem
 ///
@@ -753,10 +799,14 @@ pub enum DayItemValue {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " DistanceFunc"] #[doc = ""] #[doc = " The `DistanceFunc` schema."]
-    DistanceFunc { #[doc = " `L1Distance`"] L1Distance = "L1Distance", #[doc =
-    " `L2Distance`"] L2Distance = "L2Distance", #[doc = " `cosineDistance`"]
-    CosineDistance = "cosineDistance", }
+    #[doc = " DistanceFunc"]
+    #[doc = ""]
+    #[doc = " The `DistanceFunc` schema."]
+    DistanceFunc {
+        L1Distance = "L1Distance",
+        L2Distance = "L2Distance",
+        CosineDistance = "cosineDistance",
+    }
 }
 /// DocumentSimilarityQuery
 ///
@@ -801,9 +851,10 @@ pub struct DocumentSimilarityQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] DocumentSimilarityQueryKind default = DocumentSimilarityQuery {
-    #[doc = " `DocumentSimilarityQuery`"] DocumentSimilarityQuery =
-    "DocumentSimilarityQuery", }
+    #[doc = " Kind"]
+    DocumentSimilarityQueryKind default = DocumentSimilarityQuery {
+        DocumentSimilarityQuery = "DocumentSimilarityQuery",
+    }
 }
 /// DocumentSimilarityQueryResponse
 ///
@@ -897,11 +948,13 @@ pub struct EmbeddingDistance {
     pub result: EmbeddingRecord,
 }
 string_enum! {
-    #[doc = " EmbeddingModelName"] #[doc = ""] #[doc =
-    " The `EmbeddingModelName` schema."] EmbeddingModelName { #[doc =
-    " `text-embedding-3-small-1536`"] TextEmbedding3Small1536 =
-    "text-embedding-3-small-1536", #[doc = " `text-embedding-3-large-3072`"]
-    TextEmbedding3Large3072 = "text-embedding-3-large-3072", }
+    #[doc = " EmbeddingModelName"]
+    #[doc = ""]
+    #[doc = " The `EmbeddingModelName` schema."]
+    EmbeddingModelName {
+        TextEmbedding3Small1536 = "text-embedding-3-small-1536",
+        TextEmbedding3Large3072 = "text-embedding-3-large-3072",
+    }
 }
 /// EmbeddingRecord
 ///
@@ -941,16 +994,19 @@ pub struct EndpointsUsageOverviewItem {
     pub value: Option<f64>,
 }
 string_enum! {
-    #[doc = " EndpointsUsageOverviewItemKey"] #[doc = ""] #[doc =
-    " The `EndpointsUsageOverviewItemKey` schema."] EndpointsUsageOverviewItemKey { #[doc
-    = " `total_requests`"] TotalRequests = "total_requests", #[doc =
-    " `total_bytes_read`"] TotalBytesRead = "total_bytes_read", #[doc =
-    " `total_cpu_seconds`"] TotalCpuSeconds = "total_cpu_seconds", #[doc =
-    " `avg_query_duration_ms`"] AvgQueryDurationMs = "avg_query_duration_ms", #[doc =
-    " `p95_query_duration_ms`"] P95QueryDurationMs = "p95_query_duration_ms", #[doc =
-    " `error_rate`"] ErrorRate = "error_rate", #[doc = " `materialized_requests`"]
-    MaterializedRequests = "materialized_requests", #[doc = " `inline_requests`"]
-    InlineRequests = "inline_requests", }
+    #[doc = " EndpointsUsageOverviewItemKey"]
+    #[doc = ""]
+    #[doc = " The `EndpointsUsageOverviewItemKey` schema."]
+    EndpointsUsageOverviewItemKey {
+        TotalRequests = "total_requests",
+        TotalBytesRead = "total_bytes_read",
+        TotalCpuSeconds = "total_cpu_seconds",
+        AvgQueryDurationMs = "avg_query_duration_ms",
+        P95QueryDurationMs = "p95_query_duration_ms",
+        ErrorRate = "error_rate",
+        MaterializedRequests = "materialized_requests",
+        InlineRequests = "inline_requests",
+    }
 }
 /// EndpointsUsageOverviewQuery
 ///
@@ -987,9 +1043,10 @@ pub struct EndpointsUsageOverviewQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] EndpointsUsageOverviewQueryKind default =
-    EndpointsUsageOverviewQuery { #[doc = " `EndpointsUsageOverviewQuery`"]
-    EndpointsUsageOverviewQuery = "EndpointsUsageOverviewQuery", }
+    #[doc = " Kind"]
+    EndpointsUsageOverviewQueryKind default = EndpointsUsageOverviewQuery {
+        EndpointsUsageOverviewQuery = "EndpointsUsageOverviewQuery",
+    }
 }
 /// EndpointsUsageOverviewQueryResponse
 ///
@@ -1060,9 +1117,10 @@ pub struct EndpointsUsageTrendsQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] EndpointsUsageTrendsQueryKind default = EndpointsUsageTrendsQuery {
-    #[doc = " `EndpointsUsageTrendsQuery`"] EndpointsUsageTrendsQuery =
-    "EndpointsUsageTrendsQuery", }
+    #[doc = " Kind"]
+    EndpointsUsageTrendsQueryKind default = EndpointsUsageTrendsQuery {
+        EndpointsUsageTrendsQuery = "EndpointsUsageTrendsQuery",
+    }
 }
 /// EndpointsUsageTrendsQueryResponse
 ///
@@ -1132,9 +1190,10 @@ pub struct ErrorTrackingBreakdownsQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] ErrorTrackingBreakdownsQueryKind default =
-    ErrorTrackingBreakdownsQuery { #[doc = " `ErrorTrackingBreakdownsQuery`"]
-    ErrorTrackingBreakdownsQuery = "ErrorTrackingBreakdownsQuery", }
+    #[doc = " Kind"]
+    ErrorTrackingBreakdownsQueryKind default = ErrorTrackingBreakdownsQuery {
+        ErrorTrackingBreakdownsQuery = "ErrorTrackingBreakdownsQuery",
+    }
 }
 /// ErrorTrackingBreakdownsQueryResponse
 ///
@@ -1201,9 +1260,10 @@ pub struct ErrorTrackingSimilarIssuesQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] ErrorTrackingSimilarIssuesQueryKind default =
-    ErrorTrackingSimilarIssuesQuery { #[doc = " `ErrorTrackingSimilarIssuesQuery`"]
-    ErrorTrackingSimilarIssuesQuery = "ErrorTrackingSimilarIssuesQuery", }
+    #[doc = " Kind"]
+    ErrorTrackingSimilarIssuesQueryKind default = ErrorTrackingSimilarIssuesQuery {
+        ErrorTrackingSimilarIssuesQuery = "ErrorTrackingSimilarIssuesQuery",
+    }
 }
 /// ErrorTrackingSimilarIssuesQueryResponse
 ///
@@ -1294,8 +1354,10 @@ pub struct EventTaxonomyQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] EventTaxonomyQueryKind default = EventTaxonomyQuery { #[doc =
-    " `EventTaxonomyQuery`"] EventTaxonomyQuery = "EventTaxonomyQuery", }
+    #[doc = " Kind"]
+    EventTaxonomyQueryKind default = EventTaxonomyQuery {
+        EventTaxonomyQuery = "EventTaxonomyQuery",
+    }
 }
 /// EventTaxonomyQueryResponse
 ///
@@ -1477,9 +1539,10 @@ pub struct ExperimentExposureQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] ExperimentExposureQueryKind default = ExperimentExposureQuery {
-    #[doc = " `ExperimentExposureQuery`"] ExperimentExposureQuery =
-    "ExperimentExposureQuery", }
+    #[doc = " Kind"]
+    ExperimentExposureQueryKind default = ExperimentExposureQuery {
+        ExperimentExposureQuery = "ExperimentExposureQuery",
+    }
 }
 /// ExperimentExposureQueryResponse
 ///
@@ -1500,9 +1563,10 @@ pub struct ExperimentExposureQueryResponse {
     pub total_exposures: ::std::collections::BTreeMap<String, f64>,
 }
 string_enum! {
-    #[doc = " Kind"] ExperimentExposureQueryResponseKind default =
-    ExperimentExposureQuery { #[doc = " `ExperimentExposureQuery`"]
-    ExperimentExposureQuery = "ExperimentExposureQuery", }
+    #[doc = " Kind"]
+    ExperimentExposureQueryResponseKind default = ExperimentExposureQuery {
+        ExperimentExposureQuery = "ExperimentExposureQuery",
+    }
 }
 /// ExperimentExposureTimeSeries
 ///
@@ -1550,16 +1614,22 @@ pub struct ExternalQueryError {
     pub detail: String,
 }
 string_enum! {
-    #[doc = " ExternalQueryErrorCode"] #[doc = ""] #[doc =
-    " The `ExternalQueryErrorCode` schema."] ExternalQueryErrorCode { #[doc =
-    " `platform_access_required`"] PlatformAccessRequired = "platform_access_required",
-    #[doc = " `query_execution_failed`"] QueryExecutionFailed = "query_execution_failed",
+    #[doc = " ExternalQueryErrorCode"]
+    #[doc = ""]
+    #[doc = " The `ExternalQueryErrorCode` schema."]
+    ExternalQueryErrorCode {
+        PlatformAccessRequired = "platform_access_required",
+        QueryExecutionFailed = "query_execution_failed",
     }
 }
 string_enum! {
-    #[doc = " ExternalQueryStatus"] #[doc = ""] #[doc =
-    " The `ExternalQueryStatus` schema."] ExternalQueryStatus { #[doc = " `success`"]
-    Success = "success", #[doc = " `error`"] Error = "error", }
+    #[doc = " ExternalQueryStatus"]
+    #[doc = ""]
+    #[doc = " The `ExternalQueryStatus` schema."]
+    ExternalQueryStatus {
+        Success = "success",
+        Error = "error",
+    }
 }
 /// FeatureFlagGroupType
 ///
@@ -1615,40 +1685,69 @@ pub enum FeatureFlagGroupTypePropertiesItem {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " HedgehogActorAccessoryOption"] #[doc = ""] #[doc =
-    " The `HedgehogActorAccessoryOption` schema."] HedgehogActorAccessoryOption { #[doc =
-    " `beret`"] Beret = "beret", #[doc = " `cap`"] Cap = "cap", #[doc = " `chef`"] Chef =
-    "chef", #[doc = " `cowboy`"] Cowboy = "cowboy", #[doc = " `eyepatch`"] Eyepatch =
-    "eyepatch", #[doc = " `flag`"] Flag = "flag", #[doc = " `glasses`"] Glasses =
-    "glasses", #[doc = " `graduation`"] Graduation = "graduation", #[doc = " `parrot`"]
-    Parrot = "parrot", #[doc = " `party`"] Party = "party", #[doc = " `pineapple`"]
-    Pineapple = "pineapple", #[doc = " `sunglasses`"] Sunglasses = "sunglasses", #[doc =
-    " `tophat`"] Tophat = "tophat", #[doc = " `xmas-hat`"] XmasHat = "xmas-hat", #[doc =
-    " `xmas-antlers`"] XmasAntlers = "xmas-antlers", #[doc = " `xmas-scarf`"] XmasScarf =
-    "xmas-scarf", }
+    #[doc = " HedgehogActorAccessoryOption"]
+    #[doc = ""]
+    #[doc = " The `HedgehogActorAccessoryOption` schema."]
+    HedgehogActorAccessoryOption {
+        Beret = "beret",
+        Cap = "cap",
+        Chef = "chef",
+        Cowboy = "cowboy",
+        Eyepatch = "eyepatch",
+        Flag = "flag",
+        Glasses = "glasses",
+        Graduation = "graduation",
+        Parrot = "parrot",
+        Party = "party",
+        Pineapple = "pineapple",
+        Sunglasses = "sunglasses",
+        Tophat = "tophat",
+        XmasHat = "xmas-hat",
+        XmasAntlers = "xmas-antlers",
+        XmasScarf = "xmas-scarf",
+    }
 }
 string_enum! {
-    #[doc = " HedgehogActorColorOption"] #[doc = ""] #[doc =
-    " The `HedgehogActorColorOption` schema."] HedgehogActorColorOption { #[doc =
-    " `green`"] Green = "green", #[doc = " `red`"] Red = "red", #[doc = " `blue`"] Blue =
-    "blue", #[doc = " `purple`"] Purple = "purple", #[doc = " `dark`"] Dark = "dark",
-    #[doc = " `light`"] Light = "light", #[doc = " `greyscale`"] Greyscale = "greyscale",
-    #[doc = " `sepia`"] Sepia = "sepia", #[doc = " `invert`"] Invert = "invert", #[doc =
-    " `rainbow`"] Rainbow = "rainbow", }
+    #[doc = " HedgehogActorColorOption"]
+    #[doc = ""]
+    #[doc = " The `HedgehogActorColorOption` schema."]
+    HedgehogActorColorOption {
+        Green = "green",
+        Red = "red",
+        Blue = "blue",
+        Purple = "purple",
+        Dark = "dark",
+        Light = "light",
+        Greyscale = "greyscale",
+        Sepia = "sepia",
+        Invert = "invert",
+        Rainbow = "rainbow",
+    }
 }
 string_enum! {
-    #[doc = " HedgehogActorSkinOption"] #[doc = ""] #[doc =
-    " The `HedgehogActorSkinOption` schema."] HedgehogActorSkinOption { #[doc =
-    " `default`"] Default = "default", #[doc = " `spiderhog`"] Spiderhog = "spiderhog",
-    #[doc = " `robohog`"] Robohog = "robohog", #[doc = " `hogzilla`"] Hogzilla =
-    "hogzilla", #[doc = " `ghost`"] Ghost = "ghost", }
+    #[doc = " HedgehogActorSkinOption"]
+    #[doc = ""]
+    #[doc = " The `HedgehogActorSkinOption` schema."]
+    HedgehogActorSkinOption {
+        Default = "default",
+        Spiderhog = "spiderhog",
+        Robohog = "robohog",
+        Hogzilla = "hogzilla",
+        Ghost = "ghost",
+    }
 }
 string_enum! {
-    #[doc = " HogLanguage"] #[doc = ""] #[doc = " The `HogLanguage` schema."] HogLanguage
-    { #[doc = " `hog`"] Hog = "hog", #[doc = " `hogJson`"] HogJson = "hogJson", #[doc =
-    " `hogQL`"] HogQl = "hogQL", #[doc = " `hogQLExpr`"] HogQlExpr = "hogQLExpr", #[doc =
-    " `hogTemplate`"] HogTemplate = "hogTemplate", #[doc = " `liquid`"] Liquid =
-    "liquid", }
+    #[doc = " HogLanguage"]
+    #[doc = ""]
+    #[doc = " The `HogLanguage` schema."]
+    HogLanguage {
+        Hog = "hog",
+        HogJson = "hogJson",
+        HogQl = "hogQL",
+        HogQlExpr = "hogQLExpr",
+        HogTemplate = "hogTemplate",
+        Liquid = "liquid",
+    }
 }
 /// HogQLAutocomplete
 ///
@@ -1692,8 +1791,10 @@ pub struct HogQlAutocomplete {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] HogQlAutocompleteKind default = HogQlAutocomplete { #[doc =
-    " `HogQLAutocomplete`"] HogQlAutocomplete = "HogQLAutocomplete", }
+    #[doc = " Kind"]
+    HogQlAutocompleteKind default = HogQlAutocomplete {
+        HogQlAutocomplete = "HogQLAutocomplete",
+    }
 }
 /// HogQLAutocompleteResponse
 ///
@@ -1814,8 +1915,10 @@ pub struct HogQlMetadata {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] HogQlMetadataKind default = HogQlMetadata { #[doc =
-    " `HogQLMetadata`"] HogQlMetadata = "HogQLMetadata", }
+    #[doc = " Kind"]
+    HogQlMetadataKind default = HogQlMetadata {
+        HogQlMetadata = "HogQLMetadata",
+    }
 }
 /// Query within which "expr" and "template" are validated. Defaults to "select * from events"
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1898,9 +2001,10 @@ pub struct InsightActorsQueryOptions {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] InsightActorsQueryOptionsKind default = InsightActorsQueryOptions {
-    #[doc = " `InsightActorsQueryOptions`"] InsightActorsQueryOptions =
-    "InsightActorsQueryOptions", }
+    #[doc = " Kind"]
+    InsightActorsQueryOptionsKind default = InsightActorsQueryOptions {
+        InsightActorsQueryOptions = "InsightActorsQueryOptions",
+    }
 }
 /// InsightActorsQueryOptionsResponse
 ///
@@ -1963,8 +2067,12 @@ pub struct IntervalItem {
     pub value: i64,
 }
 string_enum! {
-    #[doc = " LimitContext"] #[doc = ""] #[doc = " The `LimitContext` schema."]
-    LimitContext { #[doc = " `posthog_ai`"] PosthogAi = "posthog_ai", }
+    #[doc = " LimitContext"]
+    #[doc = ""]
+    #[doc = " The `LimitContext` schema."]
+    LimitContext {
+        PosthogAi = "posthog_ai",
+    }
 }
 /// LogAttributeResult
 ///
@@ -2028,8 +2136,10 @@ pub struct LogAttributesQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] LogAttributesQueryKind default = LogAttributesQuery { #[doc =
-    " `LogAttributesQuery`"] LogAttributesQuery = "LogAttributesQuery", }
+    #[doc = " Kind"]
+    LogAttributesQueryKind default = LogAttributesQuery {
+        LogAttributesQuery = "LogAttributesQuery",
+    }
 }
 /// LogAttributesQueryResponse
 ///
@@ -2060,10 +2170,17 @@ pub struct LogAttributesQueryResponse {
     pub timings: Option<Vec<QueryTiming>>,
 }
 string_enum! {
-    #[doc = " LogSeverityLevel"] #[doc = ""] #[doc = " The `LogSeverityLevel` schema."]
-    LogSeverityLevel { #[doc = " `trace`"] Trace = "trace", #[doc = " `debug`"] Debug =
-    "debug", #[doc = " `info`"] Info = "info", #[doc = " `warn`"] Warn = "warn", #[doc =
-    " `error`"] Error = "error", #[doc = " `fatal`"] Fatal = "fatal", }
+    #[doc = " LogSeverityLevel"]
+    #[doc = ""]
+    #[doc = " The `LogSeverityLevel` schema."]
+    LogSeverityLevel {
+        Trace = "trace",
+        Debug = "debug",
+        Info = "info",
+        Warn = "warn",
+        Error = "error",
+        Fatal = "fatal",
+    }
 }
 /// LogValueResult
 ///
@@ -2120,8 +2237,10 @@ pub struct LogValuesQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] LogValuesQueryKind default = LogValuesQuery { #[doc =
-    " `LogValuesQuery`"] LogValuesQuery = "LogValuesQuery", }
+    #[doc = " Kind"]
+    LogValuesQueryKind default = LogValuesQuery {
+        LogValuesQuery = "LogValuesQuery",
+    }
 }
 /// LogValuesQueryResponse
 ///
@@ -2150,9 +2269,13 @@ pub struct LogValuesQueryResponse {
     pub timings: Option<Vec<QueryTiming>>,
 }
 string_enum! {
-    #[doc = " LogsOrderBy"] #[doc = ""] #[doc = " The `LogsOrderBy` schema."] LogsOrderBy
-    { #[doc = " `latest`"] Latest = "latest", #[doc = " `earliest`"] Earliest =
-    "earliest", }
+    #[doc = " LogsOrderBy"]
+    #[doc = ""]
+    #[doc = " The `LogsOrderBy` schema."]
+    LogsOrderBy {
+        Latest = "latest",
+        Earliest = "earliest",
+    }
 }
 /// LogsQuery
 ///
@@ -2219,8 +2342,10 @@ pub struct LogsQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] LogsQueryKind default = LogsQuery { #[doc = " `LogsQuery`"]
-    LogsQuery = "LogsQuery", }
+    #[doc = " Kind"]
+    LogsQueryKind default = LogsQuery {
+        LogsQuery = "LogsQuery",
+    }
 }
 /// LogsQueryResponse
 ///
@@ -2264,13 +2389,22 @@ pub struct LogsQueryResponse {
     pub timings: Option<Vec<QueryTiming>>,
 }
 string_enum! {
-    #[doc = " LogsSparklineBreakdownBy"] #[doc = ""] #[doc =
-    " The `LogsSparklineBreakdownBy` schema."] LogsSparklineBreakdownBy { #[doc =
-    " `severity`"] Severity = "severity", #[doc = " `service`"] Service = "service", }
+    #[doc = " LogsSparklineBreakdownBy"]
+    #[doc = ""]
+    #[doc = " The `LogsSparklineBreakdownBy` schema."]
+    LogsSparklineBreakdownBy {
+        Severity = "severity",
+        Service = "service",
+    }
 }
 string_enum! {
-    #[doc = " MatchedOn"] #[doc = ""] #[doc = " The `MatchedOn` schema."] MatchedOn {
-    #[doc = " `key`"] Key = "key", #[doc = " `value`"] Value = "value", }
+    #[doc = " MatchedOn"]
+    #[doc = ""]
+    #[doc = " The `MatchedOn` schema."]
+    MatchedOn {
+        Key = "key",
+        Value = "value",
+    }
 }
 /// MatchedRecording
 ///
@@ -2294,11 +2428,16 @@ pub struct MatchedRecordingEvent {
     pub uuid: String,
 }
 string_enum! {
-    #[doc = " Metric"] #[doc = ""] #[doc = " The `Metric` schema."] Metric { #[doc =
-    " `bytes_read`"] BytesRead = "bytes_read", #[doc = " `cpu_seconds`"] CpuSeconds =
-    "cpu_seconds", #[doc = " `requests`"] Requests = "requests", #[doc =
-    " `query_duration`"] QueryDuration = "query_duration", #[doc = " `error_rate`"]
-    ErrorRate = "error_rate", }
+    #[doc = " Metric"]
+    #[doc = ""]
+    #[doc = " The `Metric` schema."]
+    Metric {
+        BytesRead = "bytes_read",
+        CpuSeconds = "cpu_seconds",
+        Requests = "requests",
+        QueryDuration = "query_duration",
+        ErrorRate = "error_rate",
+    }
 }
 /// Metrics
 ///
@@ -2352,13 +2491,22 @@ pub struct MultipleBreakdownOptions {
     pub values: Vec<BreakdownItem>,
 }
 string_enum! {
-    #[doc = " OrderBy"] #[doc = ""] #[doc = " The `OrderBy` schema."] OrderBy { #[doc =
-    " `distance`"] Distance = "distance", #[doc = " `timestamp`"] Timestamp =
-    "timestamp", }
+    #[doc = " OrderBy"]
+    #[doc = ""]
+    #[doc = " The `OrderBy` schema."]
+    OrderBy {
+        Distance = "distance",
+        Timestamp = "timestamp",
+    }
 }
 string_enum! {
-    #[doc = " OrderDirection1"] #[doc = ""] #[doc = " The `OrderDirection1` schema."]
-    OrderDirection1 { #[doc = " `asc`"] Asc = "asc", #[doc = " `desc`"] Desc = "desc", }
+    #[doc = " OrderDirection1"]
+    #[doc = ""]
+    #[doc = " The `OrderDirection1` schema."]
+    OrderDirection1 {
+        Asc = "asc",
+        Desc = "desc",
+    }
 }
 /// PageURL
 ///
@@ -2410,9 +2558,13 @@ pub struct PersonType {
     pub uuid: Option<String>,
 }
 string_enum! {
-    #[doc = " PropertyType"] #[doc = ""] #[doc = " The `PropertyType` schema."]
-    PropertyType { #[doc = " `event`"] Event = "event", #[doc = " `person`"] Person =
-    "person", }
+    #[doc = " PropertyType"]
+    #[doc = ""]
+    #[doc = " The `PropertyType` schema."]
+    PropertyType {
+        Event = "event",
+        Person = "person",
+    }
 }
 /// PropertyValueItem
 ///
@@ -2468,8 +2620,10 @@ pub struct PropertyValuesQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] PropertyValuesQueryKind default = PropertyValuesQuery { #[doc =
-    " `PropertyValuesQuery`"] PropertyValuesQuery = "PropertyValuesQuery", }
+    #[doc = " Kind"]
+    PropertyValuesQueryKind default = PropertyValuesQuery {
+        PropertyValuesQuery = "PropertyValuesQuery",
+    }
 }
 /// PropertyValuesQueryResponse
 ///
@@ -2547,134 +2701,97 @@ pub struct QueryRequest {
     >,
 }
 tagged_enum! {
-    #[doc =
-    " Submit a JSON string representing a query for PostHog data analysis, for example a HogQL query."]
-    #[doc = ""] #[doc = " Example payload:"] #[doc = ""] #[doc = " ```text"] #[doc = ""]
-    #[doc =
-    " {\"query\": {\"kind\": \"HogQLQuery\", \"query\": \"select * from events limit 100\"}}"]
-    #[doc = ""] #[doc = " ```"] #[doc = ""] #[doc =
-    " For more details on HogQL queries, see the [PostHog HogQL documentation](/docs/hogql#api-access)."]
-    QueryRequestQuery tag = "kind" { #[doc = " `kind: EventsNode`"] "EventsNode" =>
-    EventsNode(EventsNode), #[doc = " `kind: ActionsNode`"] "ActionsNode" =>
-    ActionsNode(ActionsNode), #[doc = " `kind: PersonsNode`"] "PersonsNode" =>
-    PersonsNode(PersonsNode), #[doc = " `kind: DataWarehouseNode`"] "DataWarehouseNode"
-    => DataWarehouseNode(DataWarehouseNode), #[doc = " `kind: FunnelsDataWarehouseNode`"]
-    "FunnelsDataWarehouseNode" => FunnelsDataWarehouseNode(FunnelsDataWarehouseNode),
-    #[doc = " `kind: LifecycleDataWarehouseNode`"] "LifecycleDataWarehouseNode" =>
-    LifecycleDataWarehouseNode(LifecycleDataWarehouseNode), #[doc =
-    " `kind: EventsQuery`"] "EventsQuery" => EventsQuery(EventsQuery), #[doc =
-    " `kind: SessionsQuery`"] "SessionsQuery" => SessionsQuery(SessionsQuery), #[doc =
-    " `kind: ActorsQuery`"] "ActorsQuery" => ActorsQuery(ActorsQuery), #[doc =
-    " `kind: GroupsQuery`"] "GroupsQuery" => GroupsQuery(GroupsQuery), #[doc =
-    " `kind: InsightActorsQuery`"] "InsightActorsQuery" =>
-    InsightActorsQuery(InsightActorsQuery), #[doc = " `kind: InsightActorsQueryOptions`"]
-    "InsightActorsQueryOptions" => InsightActorsQueryOptions(InsightActorsQueryOptions),
-    #[doc = " `kind: SessionsTimelineQuery`"] "SessionsTimelineQuery" =>
-    SessionsTimelineQuery(SessionsTimelineQuery), #[doc = " `kind: HogQuery`"] "HogQuery"
-    => HogQuery(HogQuery), #[doc = " `kind: HogQLQuery`"] "HogQLQuery" =>
-    HogQlQuery(HogQlQuery), #[doc = " `kind: HogQLMetadata`"] "HogQLMetadata" =>
-    HogQlMetadata(HogQlMetadata), #[doc = " `kind: HogQLAutocomplete`"]
-    "HogQLAutocomplete" => HogQlAutocomplete(HogQlAutocomplete), #[doc =
-    " `kind: SessionAttributionExplorerQuery`"] "SessionAttributionExplorerQuery" =>
-    SessionAttributionExplorerQuery(SessionAttributionExplorerQuery), #[doc =
-    " `kind: RevenueExampleEventsQuery`"] "RevenueExampleEventsQuery" =>
-    RevenueExampleEventsQuery(RevenueExampleEventsQuery), #[doc =
-    " `kind: RevenueExampleDataWarehouseTablesQuery`"]
-    "RevenueExampleDataWarehouseTablesQuery" =>
-    RevenueExampleDataWarehouseTablesQuery(RevenueExampleDataWarehouseTablesQuery), #[doc
-    = " `kind: ErrorTrackingQuery`"] "ErrorTrackingQuery" =>
-    ErrorTrackingQuery(ErrorTrackingQuery), #[doc =
-    " `kind: ErrorTrackingSimilarIssuesQuery`"] "ErrorTrackingSimilarIssuesQuery" =>
-    ErrorTrackingSimilarIssuesQuery(ErrorTrackingSimilarIssuesQuery), #[doc =
-    " `kind: ErrorTrackingBreakdownsQuery`"] "ErrorTrackingBreakdownsQuery" =>
-    ErrorTrackingBreakdownsQuery(ErrorTrackingBreakdownsQuery), #[doc =
-    " `kind: ErrorTrackingIssueCorrelationQuery`"] "ErrorTrackingIssueCorrelationQuery"
-    => ErrorTrackingIssueCorrelationQuery(ErrorTrackingIssueCorrelationQuery), #[doc =
-    " `kind: ExperimentFunnelsQuery`"] "ExperimentFunnelsQuery" =>
-    ExperimentFunnelsQuery(ExperimentFunnelsQuery), #[doc =
-    " `kind: ExperimentTrendsQuery`"] "ExperimentTrendsQuery" =>
-    ExperimentTrendsQuery(ExperimentTrendsQuery), #[doc = " `kind: ExperimentQuery`"]
-    "ExperimentQuery" => ExperimentQuery(ExperimentQuery), #[doc =
-    " `kind: ExperimentExposureQuery`"] "ExperimentExposureQuery" =>
-    ExperimentExposureQuery(ExperimentExposureQuery), #[doc =
-    " `kind: DocumentSimilarityQuery`"] "DocumentSimilarityQuery" =>
-    DocumentSimilarityQuery(DocumentSimilarityQuery), #[doc =
-    " `kind: WebOverviewQuery`"] "WebOverviewQuery" =>
-    WebOverviewQuery(WebOverviewQuery), #[doc = " `kind: WebStatsTableQuery`"]
-    "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery), #[doc =
-    " `kind: WebExternalClicksTableQuery`"] "WebExternalClicksTableQuery" =>
-    WebExternalClicksTableQuery(WebExternalClicksTableQuery), #[doc =
-    " `kind: WebGoalsQuery`"] "WebGoalsQuery" => WebGoalsQuery(WebGoalsQuery), #[doc =
-    " `kind: WebVitalsQuery`"] "WebVitalsQuery" => WebVitalsQuery(WebVitalsQuery), #[doc
-    = " `kind: WebVitalsPathBreakdownQuery`"] "WebVitalsPathBreakdownQuery" =>
-    WebVitalsPathBreakdownQuery(WebVitalsPathBreakdownQuery), #[doc =
-    " `kind: WebPageURLSearchQuery`"] "WebPageURLSearchQuery" =>
-    WebPageUrlSearchQuery(WebPageUrlSearchQuery), #[doc =
-    " `kind: WebAnalyticsExternalSummaryQuery`"] "WebAnalyticsExternalSummaryQuery" =>
-    WebAnalyticsExternalSummaryQuery(WebAnalyticsExternalSummaryQuery), #[doc =
-    " `kind: WebNotableChangesQuery`"] "WebNotableChangesQuery" =>
-    WebNotableChangesQuery(WebNotableChangesQuery), #[doc =
-    " `kind: RevenueAnalyticsGrossRevenueQuery`"] "RevenueAnalyticsGrossRevenueQuery" =>
-    RevenueAnalyticsGrossRevenueQuery(RevenueAnalyticsGrossRevenueQuery), #[doc =
-    " `kind: RevenueAnalyticsMetricsQuery`"] "RevenueAnalyticsMetricsQuery" =>
-    RevenueAnalyticsMetricsQuery(RevenueAnalyticsMetricsQuery), #[doc =
-    " `kind: RevenueAnalyticsMRRQuery`"] "RevenueAnalyticsMRRQuery" =>
-    RevenueAnalyticsMrrQuery(RevenueAnalyticsMrrQuery), #[doc =
-    " `kind: RevenueAnalyticsOverviewQuery`"] "RevenueAnalyticsOverviewQuery" =>
-    RevenueAnalyticsOverviewQuery(RevenueAnalyticsOverviewQuery), #[doc =
-    " `kind: RevenueAnalyticsTopCustomersQuery`"] "RevenueAnalyticsTopCustomersQuery" =>
-    RevenueAnalyticsTopCustomersQuery(RevenueAnalyticsTopCustomersQuery), #[doc =
-    " `kind: MarketingAnalyticsTableQuery`"] "MarketingAnalyticsTableQuery" =>
-    MarketingAnalyticsTableQuery(MarketingAnalyticsTableQuery), #[doc =
-    " `kind: MarketingAnalyticsAggregatedQuery`"] "MarketingAnalyticsAggregatedQuery" =>
-    MarketingAnalyticsAggregatedQuery(MarketingAnalyticsAggregatedQuery), #[doc =
-    " `kind: NonIntegratedConversionsTableQuery`"] "NonIntegratedConversionsTableQuery"
-    => NonIntegratedConversionsTableQuery(NonIntegratedConversionsTableQuery), #[doc =
-    " `kind: DataVisualizationNode`"] "DataVisualizationNode" =>
-    DataVisualizationNode(DataVisualizationNode), #[doc = " `kind: DataTableNode`"]
-    "DataTableNode" => DataTableNode(DataTableNode), #[doc = " `kind: SavedInsightNode`"]
-    "SavedInsightNode" => SavedInsightNode(SavedInsightNode), #[doc =
-    " `kind: InsightVizNode`"] "InsightVizNode" => InsightVizNode(InsightVizNode), #[doc
-    = " `kind: TrendsQuery`"] "TrendsQuery" => TrendsQuery(TrendsQuery), #[doc =
-    " `kind: FunnelsQuery`"] "FunnelsQuery" => FunnelsQuery(FunnelsQuery), #[doc =
-    " `kind: RetentionQuery`"] "RetentionQuery" => RetentionQuery(RetentionQuery), #[doc
-    = " `kind: PathsQuery`"] "PathsQuery" => PathsQuery(PathsQuery), #[doc =
-    " `kind: StickinessQuery`"] "StickinessQuery" => StickinessQuery(StickinessQuery),
-    #[doc = " `kind: LifecycleQuery`"] "LifecycleQuery" =>
-    LifecycleQuery(LifecycleQuery), #[doc = " `kind: FunnelCorrelationQuery`"]
-    "FunnelCorrelationQuery" => FunnelCorrelationQuery(FunnelCorrelationQuery), #[doc =
-    " `kind: DatabaseSchemaQuery`"] "DatabaseSchemaQuery" =>
-    DatabaseSchemaQuery(DatabaseSchemaQuery), #[doc = " `kind: RecordingsQuery`"]
-    "RecordingsQuery" => RecordingsQuery(RecordingsQuery), #[doc = " `kind: LogsQuery`"]
-    "LogsQuery" => LogsQuery(LogsQuery), #[doc = " `kind: LogAttributesQuery`"]
-    "LogAttributesQuery" => LogAttributesQuery(LogAttributesQuery), #[doc =
-    " `kind: LogValuesQuery`"] "LogValuesQuery" => LogValuesQuery(LogValuesQuery), #[doc
-    = " `kind: TraceSpansQuery`"] "TraceSpansQuery" => TraceSpansQuery(TraceSpansQuery),
-    #[doc = " `kind: TraceSpansAggregationQuery`"] "TraceSpansAggregationQuery" =>
-    TraceSpansAggregationQuery(TraceSpansAggregationQuery), #[doc =
-    " `kind: TraceSpansTreeQuery`"] "TraceSpansTreeQuery" =>
-    TraceSpansTreeQuery(TraceSpansTreeQuery), #[doc = " `kind: SuggestedQuestionsQuery`"]
-    "SuggestedQuestionsQuery" => SuggestedQuestionsQuery(SuggestedQuestionsQuery), #[doc
-    = " `kind: TeamTaxonomyQuery`"] "TeamTaxonomyQuery" =>
-    TeamTaxonomyQuery(TeamTaxonomyQuery), #[doc = " `kind: EventTaxonomyQuery`"]
-    "EventTaxonomyQuery" => EventTaxonomyQuery(EventTaxonomyQuery), #[doc =
-    " `kind: ActorsPropertyTaxonomyQuery`"] "ActorsPropertyTaxonomyQuery" =>
-    ActorsPropertyTaxonomyQuery(ActorsPropertyTaxonomyQuery), #[doc =
-    " `kind: TracesQuery`"] "TracesQuery" => TracesQuery(TracesQuery), #[doc =
-    " `kind: TraceQuery`"] "TraceQuery" => TraceQuery(TraceQuery), #[doc =
-    " `kind: TraceNeighborsQuery`"] "TraceNeighborsQuery" =>
-    TraceNeighborsQuery(TraceNeighborsQuery), #[doc = " `kind: VectorSearchQuery`"]
-    "VectorSearchQuery" => VectorSearchQuery(VectorSearchQuery), #[doc =
-    " `kind: UsageMetricsQuery`"] "UsageMetricsQuery" =>
-    UsageMetricsQuery(UsageMetricsQuery), #[doc = " `kind: EndpointsUsageOverviewQuery`"]
-    "EndpointsUsageOverviewQuery" =>
-    EndpointsUsageOverviewQuery(EndpointsUsageOverviewQuery), #[doc =
-    " `kind: EndpointsUsageTableQuery`"] "EndpointsUsageTableQuery" =>
-    EndpointsUsageTableQuery(EndpointsUsageTableQuery), #[doc =
-    " `kind: EndpointsUsageTrendsQuery`"] "EndpointsUsageTrendsQuery" =>
-    EndpointsUsageTrendsQuery(EndpointsUsageTrendsQuery), #[doc =
-    " `kind: PropertyValuesQuery`"] "PropertyValuesQuery" =>
-    PropertyValuesQuery(PropertyValuesQuery), }
+    #[doc = " Submit a JSON string representing a query for PostHog data analysis, for example a HogQL query."]
+    #[doc = ""]
+    #[doc = " Example payload:"]
+    #[doc = ""]
+    #[doc = " ```text"]
+    #[doc = ""]
+    #[doc = " {\"query\": {\"kind\": \"HogQLQuery\", \"query\": \"select * from events limit 100\"}}"]
+    #[doc = ""]
+    #[doc = " ```"]
+    #[doc = ""]
+    #[doc = " For more details on HogQL queries, see the [PostHog HogQL documentation](/docs/hogql#api-access)."]
+    QueryRequestQuery tag = "kind" {
+        "EventsNode" => EventsNode(EventsNode),
+        "ActionsNode" => ActionsNode(ActionsNode),
+        "PersonsNode" => PersonsNode(PersonsNode),
+        "DataWarehouseNode" => DataWarehouseNode(DataWarehouseNode),
+        "FunnelsDataWarehouseNode" => FunnelsDataWarehouseNode(FunnelsDataWarehouseNode),
+        "LifecycleDataWarehouseNode" => LifecycleDataWarehouseNode(LifecycleDataWarehouseNode),
+        "EventsQuery" => EventsQuery(EventsQuery),
+        "SessionsQuery" => SessionsQuery(SessionsQuery),
+        "ActorsQuery" => ActorsQuery(ActorsQuery),
+        "GroupsQuery" => GroupsQuery(GroupsQuery),
+        "InsightActorsQuery" => InsightActorsQuery(InsightActorsQuery),
+        "InsightActorsQueryOptions" => InsightActorsQueryOptions(InsightActorsQueryOptions),
+        "SessionsTimelineQuery" => SessionsTimelineQuery(SessionsTimelineQuery),
+        "HogQuery" => HogQuery(HogQuery),
+        "HogQLQuery" => HogQlQuery(HogQlQuery),
+        "HogQLMetadata" => HogQlMetadata(HogQlMetadata),
+        "HogQLAutocomplete" => HogQlAutocomplete(HogQlAutocomplete),
+        "SessionAttributionExplorerQuery" => SessionAttributionExplorerQuery(SessionAttributionExplorerQuery),
+        "RevenueExampleEventsQuery" => RevenueExampleEventsQuery(RevenueExampleEventsQuery),
+        "RevenueExampleDataWarehouseTablesQuery" => RevenueExampleDataWarehouseTablesQuery(RevenueExampleDataWarehouseTablesQuery),
+        "ErrorTrackingQuery" => ErrorTrackingQuery(ErrorTrackingQuery),
+        "ErrorTrackingSimilarIssuesQuery" => ErrorTrackingSimilarIssuesQuery(ErrorTrackingSimilarIssuesQuery),
+        "ErrorTrackingBreakdownsQuery" => ErrorTrackingBreakdownsQuery(ErrorTrackingBreakdownsQuery),
+        "ErrorTrackingIssueCorrelationQuery" => ErrorTrackingIssueCorrelationQuery(ErrorTrackingIssueCorrelationQuery),
+        "ExperimentFunnelsQuery" => ExperimentFunnelsQuery(ExperimentFunnelsQuery),
+        "ExperimentTrendsQuery" => ExperimentTrendsQuery(ExperimentTrendsQuery),
+        "ExperimentQuery" => ExperimentQuery(ExperimentQuery),
+        "ExperimentExposureQuery" => ExperimentExposureQuery(ExperimentExposureQuery),
+        "DocumentSimilarityQuery" => DocumentSimilarityQuery(DocumentSimilarityQuery),
+        "WebOverviewQuery" => WebOverviewQuery(WebOverviewQuery),
+        "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery),
+        "WebExternalClicksTableQuery" => WebExternalClicksTableQuery(WebExternalClicksTableQuery),
+        "WebGoalsQuery" => WebGoalsQuery(WebGoalsQuery),
+        "WebVitalsQuery" => WebVitalsQuery(WebVitalsQuery),
+        "WebVitalsPathBreakdownQuery" => WebVitalsPathBreakdownQuery(WebVitalsPathBreakdownQuery),
+        "WebPageURLSearchQuery" => WebPageUrlSearchQuery(WebPageUrlSearchQuery),
+        "WebAnalyticsExternalSummaryQuery" => WebAnalyticsExternalSummaryQuery(WebAnalyticsExternalSummaryQuery),
+        "WebNotableChangesQuery" => WebNotableChangesQuery(WebNotableChangesQuery),
+        "RevenueAnalyticsGrossRevenueQuery" => RevenueAnalyticsGrossRevenueQuery(RevenueAnalyticsGrossRevenueQuery),
+        "RevenueAnalyticsMetricsQuery" => RevenueAnalyticsMetricsQuery(RevenueAnalyticsMetricsQuery),
+        "RevenueAnalyticsMRRQuery" => RevenueAnalyticsMrrQuery(RevenueAnalyticsMrrQuery),
+        "RevenueAnalyticsOverviewQuery" => RevenueAnalyticsOverviewQuery(RevenueAnalyticsOverviewQuery),
+        "RevenueAnalyticsTopCustomersQuery" => RevenueAnalyticsTopCustomersQuery(RevenueAnalyticsTopCustomersQuery),
+        "MarketingAnalyticsTableQuery" => MarketingAnalyticsTableQuery(MarketingAnalyticsTableQuery),
+        "MarketingAnalyticsAggregatedQuery" => MarketingAnalyticsAggregatedQuery(MarketingAnalyticsAggregatedQuery),
+        "NonIntegratedConversionsTableQuery" => NonIntegratedConversionsTableQuery(NonIntegratedConversionsTableQuery),
+        "DataVisualizationNode" => DataVisualizationNode(DataVisualizationNode),
+        "DataTableNode" => DataTableNode(DataTableNode),
+        "SavedInsightNode" => SavedInsightNode(SavedInsightNode),
+        "InsightVizNode" => InsightVizNode(InsightVizNode),
+        "TrendsQuery" => TrendsQuery(TrendsQuery),
+        "FunnelsQuery" => FunnelsQuery(FunnelsQuery),
+        "RetentionQuery" => RetentionQuery(RetentionQuery),
+        "PathsQuery" => PathsQuery(PathsQuery),
+        "StickinessQuery" => StickinessQuery(StickinessQuery),
+        "LifecycleQuery" => LifecycleQuery(LifecycleQuery),
+        "FunnelCorrelationQuery" => FunnelCorrelationQuery(FunnelCorrelationQuery),
+        "DatabaseSchemaQuery" => DatabaseSchemaQuery(DatabaseSchemaQuery),
+        "RecordingsQuery" => RecordingsQuery(RecordingsQuery),
+        "LogsQuery" => LogsQuery(LogsQuery),
+        "LogAttributesQuery" => LogAttributesQuery(LogAttributesQuery),
+        "LogValuesQuery" => LogValuesQuery(LogValuesQuery),
+        "TraceSpansQuery" => TraceSpansQuery(TraceSpansQuery),
+        "TraceSpansAggregationQuery" => TraceSpansAggregationQuery(TraceSpansAggregationQuery),
+        "TraceSpansTreeQuery" => TraceSpansTreeQuery(TraceSpansTreeQuery),
+        "SuggestedQuestionsQuery" => SuggestedQuestionsQuery(SuggestedQuestionsQuery),
+        "TeamTaxonomyQuery" => TeamTaxonomyQuery(TeamTaxonomyQuery),
+        "EventTaxonomyQuery" => EventTaxonomyQuery(EventTaxonomyQuery),
+        "ActorsPropertyTaxonomyQuery" => ActorsPropertyTaxonomyQuery(ActorsPropertyTaxonomyQuery),
+        "TracesQuery" => TracesQuery(TracesQuery),
+        "TraceQuery" => TraceQuery(TraceQuery),
+        "TraceNeighborsQuery" => TraceNeighborsQuery(TraceNeighborsQuery),
+        "VectorSearchQuery" => VectorSearchQuery(VectorSearchQuery),
+        "UsageMetricsQuery" => UsageMetricsQuery(UsageMetricsQuery),
+        "EndpointsUsageOverviewQuery" => EndpointsUsageOverviewQuery(EndpointsUsageOverviewQuery),
+        "EndpointsUsageTableQuery" => EndpointsUsageTableQuery(EndpointsUsageTableQuery),
+        "EndpointsUsageTrendsQuery" => EndpointsUsageTrendsQuery(EndpointsUsageTrendsQuery),
+        "PropertyValuesQuery" => PropertyValuesQuery(PropertyValuesQuery),
+    }
 }
 /// QueryResponseAlternative
 ///
@@ -3030,9 +3147,10 @@ pub struct QueryResponseAlternative18 {
     pub variants: Vec<ExperimentVariantFunnelsBaseStats>,
 }
 string_enum! {
-    #[doc = " Kind"] QueryResponseAlternative18Kind default = ExperimentFunnelsQuery {
-    #[doc = " `ExperimentFunnelsQuery`"] ExperimentFunnelsQuery =
-    "ExperimentFunnelsQuery", }
+    #[doc = " Kind"]
+    QueryResponseAlternative18Kind default = ExperimentFunnelsQuery {
+        ExperimentFunnelsQuery = "ExperimentFunnelsQuery",
+    }
 }
 /// QueryResponseAlternative19
 ///
@@ -3064,8 +3182,9 @@ pub struct QueryResponseAlternative19 {
     pub variants: Vec<ExperimentVariantTrendsBaseStats>,
 }
 string_enum! {
-    #[doc = " Kind"] QueryResponseAlternative19Kind default = ExperimentTrendsQuery {
-    #[doc = " `ExperimentTrendsQuery`"] ExperimentTrendsQuery = "ExperimentTrendsQuery",
+    #[doc = " Kind"]
+    QueryResponseAlternative19Kind default = ExperimentTrendsQuery {
+        ExperimentTrendsQuery = "ExperimentTrendsQuery",
     }
 }
 /// QueryResponseAlternative2
@@ -3159,15 +3278,18 @@ pub struct QueryResponseAlternative20 {
     pub variants: Option<QueryResponseAlternative20Variants>,
 }
 string_enum! {
-    #[doc = " Kind"] QueryResponseAlternative20Kind default = ExperimentQuery { #[doc =
-    " `ExperimentQuery`"] ExperimentQuery = "ExperimentQuery", }
+    #[doc = " Kind"]
+    QueryResponseAlternative20Kind default = ExperimentQuery {
+        ExperimentQuery = "ExperimentQuery",
+    }
 }
 tagged_enum! {
-    QueryResponseAlternative20Metric tag = "metric_type" { #[doc =
-    " `metric_type: mean`"] "mean" => Mean(ExperimentMeanMetric), #[doc =
-    " `metric_type: funnel`"] "funnel" => Funnel(ExperimentFunnelMetric), #[doc =
-    " `metric_type: ratio`"] "ratio" => Ratio(ExperimentRatioMetric), #[doc =
-    " `metric_type: retention`"] "retention" => Retention(ExperimentRetentionMetric), }
+    QueryResponseAlternative20Metric tag = "metric_type" {
+        "mean" => Mean(ExperimentMeanMetric),
+        "funnel" => Funnel(ExperimentFunnelMetric),
+        "ratio" => Ratio(ExperimentRatioMetric),
+        "retention" => Retention(ExperimentRetentionMetric),
+    }
 }
 /// Variant Results
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3206,9 +3328,10 @@ pub struct QueryResponseAlternative21 {
     pub total_exposures: ::std::collections::BTreeMap<String, f64>,
 }
 string_enum! {
-    #[doc = " Kind"] QueryResponseAlternative21Kind default = ExperimentExposureQuery {
-    #[doc = " `ExperimentExposureQuery`"] ExperimentExposureQuery =
-    "ExperimentExposureQuery", }
+    #[doc = " Kind"]
+    QueryResponseAlternative21Kind default = ExperimentExposureQuery {
+        ExperimentExposureQuery = "ExperimentExposureQuery",
+    }
 }
 /// QueryResponseAlternative22
 ///
@@ -3939,8 +4062,10 @@ pub struct QueryResponseAlternative41 {
     pub types: Vec<String>,
 }
 string_enum! {
-    #[doc = " Kind"] QueryResponseAlternative41Kind default = GroupsQuery { #[doc =
-    " `GroupsQuery`"] GroupsQuery = "GroupsQuery", }
+    #[doc = " Kind"]
+    QueryResponseAlternative41Kind default = GroupsQuery {
+        GroupsQuery = "GroupsQuery",
+    }
 }
 /// QueryResponseAlternative42
 ///
@@ -4235,8 +4360,10 @@ pub struct QueryResponseAlternative49 {
     pub types: Vec<String>,
 }
 string_enum! {
-    #[doc = " Kind"] QueryResponseAlternative4Kind default = GroupsQuery { #[doc =
-    " `GroupsQuery`"] GroupsQuery = "GroupsQuery", }
+    #[doc = " Kind"]
+    QueryResponseAlternative4Kind default = GroupsQuery {
+        GroupsQuery = "GroupsQuery",
+    }
 }
 /// QueryResponseAlternative5
 ///
@@ -4657,9 +4784,10 @@ pub struct QueryResponseAlternative62 {
     pub variants: Vec<ExperimentVariantFunnelsBaseStats>,
 }
 string_enum! {
-    #[doc = " Kind"] QueryResponseAlternative62Kind default = ExperimentFunnelsQuery {
-    #[doc = " `ExperimentFunnelsQuery`"] ExperimentFunnelsQuery =
-    "ExperimentFunnelsQuery", }
+    #[doc = " Kind"]
+    QueryResponseAlternative62Kind default = ExperimentFunnelsQuery {
+        ExperimentFunnelsQuery = "ExperimentFunnelsQuery",
+    }
 }
 /// QueryResponseAlternative63
 ///
@@ -4691,8 +4819,9 @@ pub struct QueryResponseAlternative63 {
     pub variants: Vec<ExperimentVariantTrendsBaseStats>,
 }
 string_enum! {
-    #[doc = " Kind"] QueryResponseAlternative63Kind default = ExperimentTrendsQuery {
-    #[doc = " `ExperimentTrendsQuery`"] ExperimentTrendsQuery = "ExperimentTrendsQuery",
+    #[doc = " Kind"]
+    QueryResponseAlternative63Kind default = ExperimentTrendsQuery {
+        ExperimentTrendsQuery = "ExperimentTrendsQuery",
     }
 }
 /// QueryResponseAlternative64
@@ -5651,128 +5780,87 @@ pub struct QueryUpgradeRequest {
     pub query: QueryUpgradeRequestQuery,
 }
 tagged_enum! {
-    #[doc = " Query"] QueryUpgradeRequestQuery tag = "kind" { #[doc =
-    " `kind: EventsNode`"] "EventsNode" => EventsNode(EventsNode), #[doc =
-    " `kind: ActionsNode`"] "ActionsNode" => ActionsNode(ActionsNode), #[doc =
-    " `kind: PersonsNode`"] "PersonsNode" => PersonsNode(PersonsNode), #[doc =
-    " `kind: DataWarehouseNode`"] "DataWarehouseNode" =>
-    DataWarehouseNode(DataWarehouseNode), #[doc = " `kind: FunnelsDataWarehouseNode`"]
-    "FunnelsDataWarehouseNode" => FunnelsDataWarehouseNode(FunnelsDataWarehouseNode),
-    #[doc = " `kind: LifecycleDataWarehouseNode`"] "LifecycleDataWarehouseNode" =>
-    LifecycleDataWarehouseNode(LifecycleDataWarehouseNode), #[doc =
-    " `kind: EventsQuery`"] "EventsQuery" => EventsQuery(EventsQuery), #[doc =
-    " `kind: SessionsQuery`"] "SessionsQuery" => SessionsQuery(SessionsQuery), #[doc =
-    " `kind: ActorsQuery`"] "ActorsQuery" => ActorsQuery(ActorsQuery), #[doc =
-    " `kind: GroupsQuery`"] "GroupsQuery" => GroupsQuery(GroupsQuery), #[doc =
-    " `kind: InsightActorsQuery`"] "InsightActorsQuery" =>
-    InsightActorsQuery(InsightActorsQuery), #[doc = " `kind: InsightActorsQueryOptions`"]
-    "InsightActorsQueryOptions" => InsightActorsQueryOptions(InsightActorsQueryOptions),
-    #[doc = " `kind: SessionsTimelineQuery`"] "SessionsTimelineQuery" =>
-    SessionsTimelineQuery(SessionsTimelineQuery), #[doc = " `kind: HogQuery`"] "HogQuery"
-    => HogQuery(HogQuery), #[doc = " `kind: HogQLQuery`"] "HogQLQuery" =>
-    HogQlQuery(HogQlQuery), #[doc = " `kind: HogQLMetadata`"] "HogQLMetadata" =>
-    HogQlMetadata(HogQlMetadata), #[doc = " `kind: HogQLAutocomplete`"]
-    "HogQLAutocomplete" => HogQlAutocomplete(HogQlAutocomplete), #[doc =
-    " `kind: SessionAttributionExplorerQuery`"] "SessionAttributionExplorerQuery" =>
-    SessionAttributionExplorerQuery(SessionAttributionExplorerQuery), #[doc =
-    " `kind: RevenueExampleEventsQuery`"] "RevenueExampleEventsQuery" =>
-    RevenueExampleEventsQuery(RevenueExampleEventsQuery), #[doc =
-    " `kind: RevenueExampleDataWarehouseTablesQuery`"]
-    "RevenueExampleDataWarehouseTablesQuery" =>
-    RevenueExampleDataWarehouseTablesQuery(RevenueExampleDataWarehouseTablesQuery), #[doc
-    = " `kind: ErrorTrackingQuery`"] "ErrorTrackingQuery" =>
-    ErrorTrackingQuery(ErrorTrackingQuery), #[doc =
-    " `kind: ErrorTrackingSimilarIssuesQuery`"] "ErrorTrackingSimilarIssuesQuery" =>
-    ErrorTrackingSimilarIssuesQuery(ErrorTrackingSimilarIssuesQuery), #[doc =
-    " `kind: ErrorTrackingBreakdownsQuery`"] "ErrorTrackingBreakdownsQuery" =>
-    ErrorTrackingBreakdownsQuery(ErrorTrackingBreakdownsQuery), #[doc =
-    " `kind: ErrorTrackingIssueCorrelationQuery`"] "ErrorTrackingIssueCorrelationQuery"
-    => ErrorTrackingIssueCorrelationQuery(ErrorTrackingIssueCorrelationQuery), #[doc =
-    " `kind: ExperimentFunnelsQuery`"] "ExperimentFunnelsQuery" =>
-    ExperimentFunnelsQuery(ExperimentFunnelsQuery), #[doc =
-    " `kind: ExperimentTrendsQuery`"] "ExperimentTrendsQuery" =>
-    ExperimentTrendsQuery(ExperimentTrendsQuery), #[doc = " `kind: ExperimentQuery`"]
-    "ExperimentQuery" => ExperimentQuery(ExperimentQuery), #[doc =
-    " `kind: ExperimentExposureQuery`"] "ExperimentExposureQuery" =>
-    ExperimentExposureQuery(ExperimentExposureQuery), #[doc =
-    " `kind: DocumentSimilarityQuery`"] "DocumentSimilarityQuery" =>
-    DocumentSimilarityQuery(DocumentSimilarityQuery), #[doc =
-    " `kind: WebOverviewQuery`"] "WebOverviewQuery" =>
-    WebOverviewQuery(WebOverviewQuery), #[doc = " `kind: WebStatsTableQuery`"]
-    "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery), #[doc =
-    " `kind: WebExternalClicksTableQuery`"] "WebExternalClicksTableQuery" =>
-    WebExternalClicksTableQuery(WebExternalClicksTableQuery), #[doc =
-    " `kind: WebGoalsQuery`"] "WebGoalsQuery" => WebGoalsQuery(WebGoalsQuery), #[doc =
-    " `kind: WebVitalsQuery`"] "WebVitalsQuery" => WebVitalsQuery(WebVitalsQuery), #[doc
-    = " `kind: WebVitalsPathBreakdownQuery`"] "WebVitalsPathBreakdownQuery" =>
-    WebVitalsPathBreakdownQuery(WebVitalsPathBreakdownQuery), #[doc =
-    " `kind: WebPageURLSearchQuery`"] "WebPageURLSearchQuery" =>
-    WebPageUrlSearchQuery(WebPageUrlSearchQuery), #[doc =
-    " `kind: WebAnalyticsExternalSummaryQuery`"] "WebAnalyticsExternalSummaryQuery" =>
-    WebAnalyticsExternalSummaryQuery(WebAnalyticsExternalSummaryQuery), #[doc =
-    " `kind: WebNotableChangesQuery`"] "WebNotableChangesQuery" =>
-    WebNotableChangesQuery(WebNotableChangesQuery), #[doc =
-    " `kind: RevenueAnalyticsGrossRevenueQuery`"] "RevenueAnalyticsGrossRevenueQuery" =>
-    RevenueAnalyticsGrossRevenueQuery(RevenueAnalyticsGrossRevenueQuery), #[doc =
-    " `kind: RevenueAnalyticsMetricsQuery`"] "RevenueAnalyticsMetricsQuery" =>
-    RevenueAnalyticsMetricsQuery(RevenueAnalyticsMetricsQuery), #[doc =
-    " `kind: RevenueAnalyticsMRRQuery`"] "RevenueAnalyticsMRRQuery" =>
-    RevenueAnalyticsMrrQuery(RevenueAnalyticsMrrQuery), #[doc =
-    " `kind: RevenueAnalyticsOverviewQuery`"] "RevenueAnalyticsOverviewQuery" =>
-    RevenueAnalyticsOverviewQuery(RevenueAnalyticsOverviewQuery), #[doc =
-    " `kind: RevenueAnalyticsTopCustomersQuery`"] "RevenueAnalyticsTopCustomersQuery" =>
-    RevenueAnalyticsTopCustomersQuery(RevenueAnalyticsTopCustomersQuery), #[doc =
-    " `kind: MarketingAnalyticsTableQuery`"] "MarketingAnalyticsTableQuery" =>
-    MarketingAnalyticsTableQuery(MarketingAnalyticsTableQuery), #[doc =
-    " `kind: MarketingAnalyticsAggregatedQuery`"] "MarketingAnalyticsAggregatedQuery" =>
-    MarketingAnalyticsAggregatedQuery(MarketingAnalyticsAggregatedQuery), #[doc =
-    " `kind: NonIntegratedConversionsTableQuery`"] "NonIntegratedConversionsTableQuery"
-    => NonIntegratedConversionsTableQuery(NonIntegratedConversionsTableQuery), #[doc =
-    " `kind: DataVisualizationNode`"] "DataVisualizationNode" =>
-    DataVisualizationNode(DataVisualizationNode), #[doc = " `kind: DataTableNode`"]
-    "DataTableNode" => DataTableNode(DataTableNode), #[doc = " `kind: SavedInsightNode`"]
-    "SavedInsightNode" => SavedInsightNode(SavedInsightNode), #[doc =
-    " `kind: InsightVizNode`"] "InsightVizNode" => InsightVizNode(InsightVizNode), #[doc
-    = " `kind: TrendsQuery`"] "TrendsQuery" => TrendsQuery(TrendsQuery), #[doc =
-    " `kind: FunnelsQuery`"] "FunnelsQuery" => FunnelsQuery(FunnelsQuery), #[doc =
-    " `kind: RetentionQuery`"] "RetentionQuery" => RetentionQuery(RetentionQuery), #[doc
-    = " `kind: PathsQuery`"] "PathsQuery" => PathsQuery(PathsQuery), #[doc =
-    " `kind: StickinessQuery`"] "StickinessQuery" => StickinessQuery(StickinessQuery),
-    #[doc = " `kind: LifecycleQuery`"] "LifecycleQuery" =>
-    LifecycleQuery(LifecycleQuery), #[doc = " `kind: FunnelCorrelationQuery`"]
-    "FunnelCorrelationQuery" => FunnelCorrelationQuery(FunnelCorrelationQuery), #[doc =
-    " `kind: DatabaseSchemaQuery`"] "DatabaseSchemaQuery" =>
-    DatabaseSchemaQuery(DatabaseSchemaQuery), #[doc = " `kind: RecordingsQuery`"]
-    "RecordingsQuery" => RecordingsQuery(RecordingsQuery), #[doc = " `kind: LogsQuery`"]
-    "LogsQuery" => LogsQuery(LogsQuery), #[doc = " `kind: LogAttributesQuery`"]
-    "LogAttributesQuery" => LogAttributesQuery(LogAttributesQuery), #[doc =
-    " `kind: LogValuesQuery`"] "LogValuesQuery" => LogValuesQuery(LogValuesQuery), #[doc
-    = " `kind: TraceSpansQuery`"] "TraceSpansQuery" => TraceSpansQuery(TraceSpansQuery),
-    #[doc = " `kind: TraceSpansAggregationQuery`"] "TraceSpansAggregationQuery" =>
-    TraceSpansAggregationQuery(TraceSpansAggregationQuery), #[doc =
-    " `kind: TraceSpansTreeQuery`"] "TraceSpansTreeQuery" =>
-    TraceSpansTreeQuery(TraceSpansTreeQuery), #[doc = " `kind: SuggestedQuestionsQuery`"]
-    "SuggestedQuestionsQuery" => SuggestedQuestionsQuery(SuggestedQuestionsQuery), #[doc
-    = " `kind: TeamTaxonomyQuery`"] "TeamTaxonomyQuery" =>
-    TeamTaxonomyQuery(TeamTaxonomyQuery), #[doc = " `kind: EventTaxonomyQuery`"]
-    "EventTaxonomyQuery" => EventTaxonomyQuery(EventTaxonomyQuery), #[doc =
-    " `kind: ActorsPropertyTaxonomyQuery`"] "ActorsPropertyTaxonomyQuery" =>
-    ActorsPropertyTaxonomyQuery(ActorsPropertyTaxonomyQuery), #[doc =
-    " `kind: TracesQuery`"] "TracesQuery" => TracesQuery(TracesQuery), #[doc =
-    " `kind: TraceQuery`"] "TraceQuery" => TraceQuery(TraceQuery), #[doc =
-    " `kind: TraceNeighborsQuery`"] "TraceNeighborsQuery" =>
-    TraceNeighborsQuery(TraceNeighborsQuery), #[doc = " `kind: VectorSearchQuery`"]
-    "VectorSearchQuery" => VectorSearchQuery(VectorSearchQuery), #[doc =
-    " `kind: UsageMetricsQuery`"] "UsageMetricsQuery" =>
-    UsageMetricsQuery(UsageMetricsQuery), #[doc = " `kind: EndpointsUsageOverviewQuery`"]
-    "EndpointsUsageOverviewQuery" =>
-    EndpointsUsageOverviewQuery(EndpointsUsageOverviewQuery), #[doc =
-    " `kind: EndpointsUsageTableQuery`"] "EndpointsUsageTableQuery" =>
-    EndpointsUsageTableQuery(EndpointsUsageTableQuery), #[doc =
-    " `kind: EndpointsUsageTrendsQuery`"] "EndpointsUsageTrendsQuery" =>
-    EndpointsUsageTrendsQuery(EndpointsUsageTrendsQuery), #[doc =
-    " `kind: PropertyValuesQuery`"] "PropertyValuesQuery" =>
-    PropertyValuesQuery(PropertyValuesQuery), }
+    #[doc = " Query"]
+    QueryUpgradeRequestQuery tag = "kind" {
+        "EventsNode" => EventsNode(EventsNode),
+        "ActionsNode" => ActionsNode(ActionsNode),
+        "PersonsNode" => PersonsNode(PersonsNode),
+        "DataWarehouseNode" => DataWarehouseNode(DataWarehouseNode),
+        "FunnelsDataWarehouseNode" => FunnelsDataWarehouseNode(FunnelsDataWarehouseNode),
+        "LifecycleDataWarehouseNode" => LifecycleDataWarehouseNode(LifecycleDataWarehouseNode),
+        "EventsQuery" => EventsQuery(EventsQuery),
+        "SessionsQuery" => SessionsQuery(SessionsQuery),
+        "ActorsQuery" => ActorsQuery(ActorsQuery),
+        "GroupsQuery" => GroupsQuery(GroupsQuery),
+        "InsightActorsQuery" => InsightActorsQuery(InsightActorsQuery),
+        "InsightActorsQueryOptions" => InsightActorsQueryOptions(InsightActorsQueryOptions),
+        "SessionsTimelineQuery" => SessionsTimelineQuery(SessionsTimelineQuery),
+        "HogQuery" => HogQuery(HogQuery),
+        "HogQLQuery" => HogQlQuery(HogQlQuery),
+        "HogQLMetadata" => HogQlMetadata(HogQlMetadata),
+        "HogQLAutocomplete" => HogQlAutocomplete(HogQlAutocomplete),
+        "SessionAttributionExplorerQuery" => SessionAttributionExplorerQuery(SessionAttributionExplorerQuery),
+        "RevenueExampleEventsQuery" => RevenueExampleEventsQuery(RevenueExampleEventsQuery),
+        "RevenueExampleDataWarehouseTablesQuery" => RevenueExampleDataWarehouseTablesQuery(RevenueExampleDataWarehouseTablesQuery),
+        "ErrorTrackingQuery" => ErrorTrackingQuery(ErrorTrackingQuery),
+        "ErrorTrackingSimilarIssuesQuery" => ErrorTrackingSimilarIssuesQuery(ErrorTrackingSimilarIssuesQuery),
+        "ErrorTrackingBreakdownsQuery" => ErrorTrackingBreakdownsQuery(ErrorTrackingBreakdownsQuery),
+        "ErrorTrackingIssueCorrelationQuery" => ErrorTrackingIssueCorrelationQuery(ErrorTrackingIssueCorrelationQuery),
+        "ExperimentFunnelsQuery" => ExperimentFunnelsQuery(ExperimentFunnelsQuery),
+        "ExperimentTrendsQuery" => ExperimentTrendsQuery(ExperimentTrendsQuery),
+        "ExperimentQuery" => ExperimentQuery(ExperimentQuery),
+        "ExperimentExposureQuery" => ExperimentExposureQuery(ExperimentExposureQuery),
+        "DocumentSimilarityQuery" => DocumentSimilarityQuery(DocumentSimilarityQuery),
+        "WebOverviewQuery" => WebOverviewQuery(WebOverviewQuery),
+        "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery),
+        "WebExternalClicksTableQuery" => WebExternalClicksTableQuery(WebExternalClicksTableQuery),
+        "WebGoalsQuery" => WebGoalsQuery(WebGoalsQuery),
+        "WebVitalsQuery" => WebVitalsQuery(WebVitalsQuery),
+        "WebVitalsPathBreakdownQuery" => WebVitalsPathBreakdownQuery(WebVitalsPathBreakdownQuery),
+        "WebPageURLSearchQuery" => WebPageUrlSearchQuery(WebPageUrlSearchQuery),
+        "WebAnalyticsExternalSummaryQuery" => WebAnalyticsExternalSummaryQuery(WebAnalyticsExternalSummaryQuery),
+        "WebNotableChangesQuery" => WebNotableChangesQuery(WebNotableChangesQuery),
+        "RevenueAnalyticsGrossRevenueQuery" => RevenueAnalyticsGrossRevenueQuery(RevenueAnalyticsGrossRevenueQuery),
+        "RevenueAnalyticsMetricsQuery" => RevenueAnalyticsMetricsQuery(RevenueAnalyticsMetricsQuery),
+        "RevenueAnalyticsMRRQuery" => RevenueAnalyticsMrrQuery(RevenueAnalyticsMrrQuery),
+        "RevenueAnalyticsOverviewQuery" => RevenueAnalyticsOverviewQuery(RevenueAnalyticsOverviewQuery),
+        "RevenueAnalyticsTopCustomersQuery" => RevenueAnalyticsTopCustomersQuery(RevenueAnalyticsTopCustomersQuery),
+        "MarketingAnalyticsTableQuery" => MarketingAnalyticsTableQuery(MarketingAnalyticsTableQuery),
+        "MarketingAnalyticsAggregatedQuery" => MarketingAnalyticsAggregatedQuery(MarketingAnalyticsAggregatedQuery),
+        "NonIntegratedConversionsTableQuery" => NonIntegratedConversionsTableQuery(NonIntegratedConversionsTableQuery),
+        "DataVisualizationNode" => DataVisualizationNode(DataVisualizationNode),
+        "DataTableNode" => DataTableNode(DataTableNode),
+        "SavedInsightNode" => SavedInsightNode(SavedInsightNode),
+        "InsightVizNode" => InsightVizNode(InsightVizNode),
+        "TrendsQuery" => TrendsQuery(TrendsQuery),
+        "FunnelsQuery" => FunnelsQuery(FunnelsQuery),
+        "RetentionQuery" => RetentionQuery(RetentionQuery),
+        "PathsQuery" => PathsQuery(PathsQuery),
+        "StickinessQuery" => StickinessQuery(StickinessQuery),
+        "LifecycleQuery" => LifecycleQuery(LifecycleQuery),
+        "FunnelCorrelationQuery" => FunnelCorrelationQuery(FunnelCorrelationQuery),
+        "DatabaseSchemaQuery" => DatabaseSchemaQuery(DatabaseSchemaQuery),
+        "RecordingsQuery" => RecordingsQuery(RecordingsQuery),
+        "LogsQuery" => LogsQuery(LogsQuery),
+        "LogAttributesQuery" => LogAttributesQuery(LogAttributesQuery),
+        "LogValuesQuery" => LogValuesQuery(LogValuesQuery),
+        "TraceSpansQuery" => TraceSpansQuery(TraceSpansQuery),
+        "TraceSpansAggregationQuery" => TraceSpansAggregationQuery(TraceSpansAggregationQuery),
+        "TraceSpansTreeQuery" => TraceSpansTreeQuery(TraceSpansTreeQuery),
+        "SuggestedQuestionsQuery" => SuggestedQuestionsQuery(SuggestedQuestionsQuery),
+        "TeamTaxonomyQuery" => TeamTaxonomyQuery(TeamTaxonomyQuery),
+        "EventTaxonomyQuery" => EventTaxonomyQuery(EventTaxonomyQuery),
+        "ActorsPropertyTaxonomyQuery" => ActorsPropertyTaxonomyQuery(ActorsPropertyTaxonomyQuery),
+        "TracesQuery" => TracesQuery(TracesQuery),
+        "TraceQuery" => TraceQuery(TraceQuery),
+        "TraceNeighborsQuery" => TraceNeighborsQuery(TraceNeighborsQuery),
+        "VectorSearchQuery" => VectorSearchQuery(VectorSearchQuery),
+        "UsageMetricsQuery" => UsageMetricsQuery(UsageMetricsQuery),
+        "EndpointsUsageOverviewQuery" => EndpointsUsageOverviewQuery(EndpointsUsageOverviewQuery),
+        "EndpointsUsageTableQuery" => EndpointsUsageTableQuery(EndpointsUsageTableQuery),
+        "EndpointsUsageTrendsQuery" => EndpointsUsageTrendsQuery(EndpointsUsageTrendsQuery),
+        "PropertyValuesQuery" => PropertyValuesQuery(PropertyValuesQuery),
+    }
 }
 /// QueryUpgradeResponse
 ///
@@ -5783,146 +5871,114 @@ pub struct QueryUpgradeResponse {
     pub query: QueryUpgradeResponseQuery,
 }
 tagged_enum! {
-    #[doc = " Query"] QueryUpgradeResponseQuery tag = "kind" { #[doc =
-    " `kind: EventsNode`"] "EventsNode" => EventsNode(EventsNode), #[doc =
-    " `kind: ActionsNode`"] "ActionsNode" => ActionsNode(ActionsNode), #[doc =
-    " `kind: PersonsNode`"] "PersonsNode" => PersonsNode(PersonsNode), #[doc =
-    " `kind: DataWarehouseNode`"] "DataWarehouseNode" =>
-    DataWarehouseNode(DataWarehouseNode), #[doc = " `kind: FunnelsDataWarehouseNode`"]
-    "FunnelsDataWarehouseNode" => FunnelsDataWarehouseNode(FunnelsDataWarehouseNode),
-    #[doc = " `kind: LifecycleDataWarehouseNode`"] "LifecycleDataWarehouseNode" =>
-    LifecycleDataWarehouseNode(LifecycleDataWarehouseNode), #[doc =
-    " `kind: EventsQuery`"] "EventsQuery" => EventsQuery(EventsQuery), #[doc =
-    " `kind: SessionsQuery`"] "SessionsQuery" => SessionsQuery(SessionsQuery), #[doc =
-    " `kind: ActorsQuery`"] "ActorsQuery" => ActorsQuery(ActorsQuery), #[doc =
-    " `kind: GroupsQuery`"] "GroupsQuery" => GroupsQuery(GroupsQuery), #[doc =
-    " `kind: InsightActorsQuery`"] "InsightActorsQuery" =>
-    InsightActorsQuery(InsightActorsQuery), #[doc = " `kind: InsightActorsQueryOptions`"]
-    "InsightActorsQueryOptions" => InsightActorsQueryOptions(InsightActorsQueryOptions),
-    #[doc = " `kind: SessionsTimelineQuery`"] "SessionsTimelineQuery" =>
-    SessionsTimelineQuery(SessionsTimelineQuery), #[doc = " `kind: HogQuery`"] "HogQuery"
-    => HogQuery(HogQuery), #[doc = " `kind: HogQLQuery`"] "HogQLQuery" =>
-    HogQlQuery(HogQlQuery), #[doc = " `kind: HogQLMetadata`"] "HogQLMetadata" =>
-    HogQlMetadata(HogQlMetadata), #[doc = " `kind: HogQLAutocomplete`"]
-    "HogQLAutocomplete" => HogQlAutocomplete(HogQlAutocomplete), #[doc =
-    " `kind: SessionAttributionExplorerQuery`"] "SessionAttributionExplorerQuery" =>
-    SessionAttributionExplorerQuery(SessionAttributionExplorerQuery), #[doc =
-    " `kind: RevenueExampleEventsQuery`"] "RevenueExampleEventsQuery" =>
-    RevenueExampleEventsQuery(RevenueExampleEventsQuery), #[doc =
-    " `kind: RevenueExampleDataWarehouseTablesQuery`"]
-    "RevenueExampleDataWarehouseTablesQuery" =>
-    RevenueExampleDataWarehouseTablesQuery(RevenueExampleDataWarehouseTablesQuery), #[doc
-    = " `kind: ErrorTrackingQuery`"] "ErrorTrackingQuery" =>
-    ErrorTrackingQuery(ErrorTrackingQuery), #[doc =
-    " `kind: ErrorTrackingSimilarIssuesQuery`"] "ErrorTrackingSimilarIssuesQuery" =>
-    ErrorTrackingSimilarIssuesQuery(ErrorTrackingSimilarIssuesQuery), #[doc =
-    " `kind: ErrorTrackingBreakdownsQuery`"] "ErrorTrackingBreakdownsQuery" =>
-    ErrorTrackingBreakdownsQuery(ErrorTrackingBreakdownsQuery), #[doc =
-    " `kind: ErrorTrackingIssueCorrelationQuery`"] "ErrorTrackingIssueCorrelationQuery"
-    => ErrorTrackingIssueCorrelationQuery(ErrorTrackingIssueCorrelationQuery), #[doc =
-    " `kind: ExperimentFunnelsQuery`"] "ExperimentFunnelsQuery" =>
-    ExperimentFunnelsQuery(ExperimentFunnelsQuery), #[doc =
-    " `kind: ExperimentTrendsQuery`"] "ExperimentTrendsQuery" =>
-    ExperimentTrendsQuery(ExperimentTrendsQuery), #[doc = " `kind: ExperimentQuery`"]
-    "ExperimentQuery" => ExperimentQuery(ExperimentQuery), #[doc =
-    " `kind: ExperimentExposureQuery`"] "ExperimentExposureQuery" =>
-    ExperimentExposureQuery(ExperimentExposureQuery), #[doc =
-    " `kind: DocumentSimilarityQuery`"] "DocumentSimilarityQuery" =>
-    DocumentSimilarityQuery(DocumentSimilarityQuery), #[doc =
-    " `kind: WebOverviewQuery`"] "WebOverviewQuery" =>
-    WebOverviewQuery(WebOverviewQuery), #[doc = " `kind: WebStatsTableQuery`"]
-    "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery), #[doc =
-    " `kind: WebExternalClicksTableQuery`"] "WebExternalClicksTableQuery" =>
-    WebExternalClicksTableQuery(WebExternalClicksTableQuery), #[doc =
-    " `kind: WebGoalsQuery`"] "WebGoalsQuery" => WebGoalsQuery(WebGoalsQuery), #[doc =
-    " `kind: WebVitalsQuery`"] "WebVitalsQuery" => WebVitalsQuery(WebVitalsQuery), #[doc
-    = " `kind: WebVitalsPathBreakdownQuery`"] "WebVitalsPathBreakdownQuery" =>
-    WebVitalsPathBreakdownQuery(WebVitalsPathBreakdownQuery), #[doc =
-    " `kind: WebPageURLSearchQuery`"] "WebPageURLSearchQuery" =>
-    WebPageUrlSearchQuery(WebPageUrlSearchQuery), #[doc =
-    " `kind: WebAnalyticsExternalSummaryQuery`"] "WebAnalyticsExternalSummaryQuery" =>
-    WebAnalyticsExternalSummaryQuery(WebAnalyticsExternalSummaryQuery), #[doc =
-    " `kind: WebNotableChangesQuery`"] "WebNotableChangesQuery" =>
-    WebNotableChangesQuery(WebNotableChangesQuery), #[doc =
-    " `kind: RevenueAnalyticsGrossRevenueQuery`"] "RevenueAnalyticsGrossRevenueQuery" =>
-    RevenueAnalyticsGrossRevenueQuery(RevenueAnalyticsGrossRevenueQuery), #[doc =
-    " `kind: RevenueAnalyticsMetricsQuery`"] "RevenueAnalyticsMetricsQuery" =>
-    RevenueAnalyticsMetricsQuery(RevenueAnalyticsMetricsQuery), #[doc =
-    " `kind: RevenueAnalyticsMRRQuery`"] "RevenueAnalyticsMRRQuery" =>
-    RevenueAnalyticsMrrQuery(RevenueAnalyticsMrrQuery), #[doc =
-    " `kind: RevenueAnalyticsOverviewQuery`"] "RevenueAnalyticsOverviewQuery" =>
-    RevenueAnalyticsOverviewQuery(RevenueAnalyticsOverviewQuery), #[doc =
-    " `kind: RevenueAnalyticsTopCustomersQuery`"] "RevenueAnalyticsTopCustomersQuery" =>
-    RevenueAnalyticsTopCustomersQuery(RevenueAnalyticsTopCustomersQuery), #[doc =
-    " `kind: MarketingAnalyticsTableQuery`"] "MarketingAnalyticsTableQuery" =>
-    MarketingAnalyticsTableQuery(MarketingAnalyticsTableQuery), #[doc =
-    " `kind: MarketingAnalyticsAggregatedQuery`"] "MarketingAnalyticsAggregatedQuery" =>
-    MarketingAnalyticsAggregatedQuery(MarketingAnalyticsAggregatedQuery), #[doc =
-    " `kind: NonIntegratedConversionsTableQuery`"] "NonIntegratedConversionsTableQuery"
-    => NonIntegratedConversionsTableQuery(NonIntegratedConversionsTableQuery), #[doc =
-    " `kind: DataVisualizationNode`"] "DataVisualizationNode" =>
-    DataVisualizationNode(DataVisualizationNode), #[doc = " `kind: DataTableNode`"]
-    "DataTableNode" => DataTableNode(DataTableNode), #[doc = " `kind: SavedInsightNode`"]
-    "SavedInsightNode" => SavedInsightNode(SavedInsightNode), #[doc =
-    " `kind: InsightVizNode`"] "InsightVizNode" => InsightVizNode(InsightVizNode), #[doc
-    = " `kind: TrendsQuery`"] "TrendsQuery" => TrendsQuery(TrendsQuery), #[doc =
-    " `kind: FunnelsQuery`"] "FunnelsQuery" => FunnelsQuery(FunnelsQuery), #[doc =
-    " `kind: RetentionQuery`"] "RetentionQuery" => RetentionQuery(RetentionQuery), #[doc
-    = " `kind: PathsQuery`"] "PathsQuery" => PathsQuery(PathsQuery), #[doc =
-    " `kind: StickinessQuery`"] "StickinessQuery" => StickinessQuery(StickinessQuery),
-    #[doc = " `kind: LifecycleQuery`"] "LifecycleQuery" =>
-    LifecycleQuery(LifecycleQuery), #[doc = " `kind: FunnelCorrelationQuery`"]
-    "FunnelCorrelationQuery" => FunnelCorrelationQuery(FunnelCorrelationQuery), #[doc =
-    " `kind: DatabaseSchemaQuery`"] "DatabaseSchemaQuery" =>
-    DatabaseSchemaQuery(DatabaseSchemaQuery), #[doc = " `kind: RecordingsQuery`"]
-    "RecordingsQuery" => RecordingsQuery(RecordingsQuery), #[doc = " `kind: LogsQuery`"]
-    "LogsQuery" => LogsQuery(LogsQuery), #[doc = " `kind: LogAttributesQuery`"]
-    "LogAttributesQuery" => LogAttributesQuery(LogAttributesQuery), #[doc =
-    " `kind: LogValuesQuery`"] "LogValuesQuery" => LogValuesQuery(LogValuesQuery), #[doc
-    = " `kind: TraceSpansQuery`"] "TraceSpansQuery" => TraceSpansQuery(TraceSpansQuery),
-    #[doc = " `kind: TraceSpansAggregationQuery`"] "TraceSpansAggregationQuery" =>
-    TraceSpansAggregationQuery(TraceSpansAggregationQuery), #[doc =
-    " `kind: TraceSpansTreeQuery`"] "TraceSpansTreeQuery" =>
-    TraceSpansTreeQuery(TraceSpansTreeQuery), #[doc = " `kind: SuggestedQuestionsQuery`"]
-    "SuggestedQuestionsQuery" => SuggestedQuestionsQuery(SuggestedQuestionsQuery), #[doc
-    = " `kind: TeamTaxonomyQuery`"] "TeamTaxonomyQuery" =>
-    TeamTaxonomyQuery(TeamTaxonomyQuery), #[doc = " `kind: EventTaxonomyQuery`"]
-    "EventTaxonomyQuery" => EventTaxonomyQuery(EventTaxonomyQuery), #[doc =
-    " `kind: ActorsPropertyTaxonomyQuery`"] "ActorsPropertyTaxonomyQuery" =>
-    ActorsPropertyTaxonomyQuery(ActorsPropertyTaxonomyQuery), #[doc =
-    " `kind: TracesQuery`"] "TracesQuery" => TracesQuery(TracesQuery), #[doc =
-    " `kind: TraceQuery`"] "TraceQuery" => TraceQuery(TraceQuery), #[doc =
-    " `kind: TraceNeighborsQuery`"] "TraceNeighborsQuery" =>
-    TraceNeighborsQuery(TraceNeighborsQuery), #[doc = " `kind: VectorSearchQuery`"]
-    "VectorSearchQuery" => VectorSearchQuery(VectorSearchQuery), #[doc =
-    " `kind: UsageMetricsQuery`"] "UsageMetricsQuery" =>
-    UsageMetricsQuery(UsageMetricsQuery), #[doc = " `kind: EndpointsUsageOverviewQuery`"]
-    "EndpointsUsageOverviewQuery" =>
-    EndpointsUsageOverviewQuery(EndpointsUsageOverviewQuery), #[doc =
-    " `kind: EndpointsUsageTableQuery`"] "EndpointsUsageTableQuery" =>
-    EndpointsUsageTableQuery(EndpointsUsageTableQuery), #[doc =
-    " `kind: EndpointsUsageTrendsQuery`"] "EndpointsUsageTrendsQuery" =>
-    EndpointsUsageTrendsQuery(EndpointsUsageTrendsQuery), #[doc =
-    " `kind: PropertyValuesQuery`"] "PropertyValuesQuery" =>
-    PropertyValuesQuery(PropertyValuesQuery), }
+    #[doc = " Query"]
+    QueryUpgradeResponseQuery tag = "kind" {
+        "EventsNode" => EventsNode(EventsNode),
+        "ActionsNode" => ActionsNode(ActionsNode),
+        "PersonsNode" => PersonsNode(PersonsNode),
+        "DataWarehouseNode" => DataWarehouseNode(DataWarehouseNode),
+        "FunnelsDataWarehouseNode" => FunnelsDataWarehouseNode(FunnelsDataWarehouseNode),
+        "LifecycleDataWarehouseNode" => LifecycleDataWarehouseNode(LifecycleDataWarehouseNode),
+        "EventsQuery" => EventsQuery(EventsQuery),
+        "SessionsQuery" => SessionsQuery(SessionsQuery),
+        "ActorsQuery" => ActorsQuery(ActorsQuery),
+        "GroupsQuery" => GroupsQuery(GroupsQuery),
+        "InsightActorsQuery" => InsightActorsQuery(InsightActorsQuery),
+        "InsightActorsQueryOptions" => InsightActorsQueryOptions(InsightActorsQueryOptions),
+        "SessionsTimelineQuery" => SessionsTimelineQuery(SessionsTimelineQuery),
+        "HogQuery" => HogQuery(HogQuery),
+        "HogQLQuery" => HogQlQuery(HogQlQuery),
+        "HogQLMetadata" => HogQlMetadata(HogQlMetadata),
+        "HogQLAutocomplete" => HogQlAutocomplete(HogQlAutocomplete),
+        "SessionAttributionExplorerQuery" => SessionAttributionExplorerQuery(SessionAttributionExplorerQuery),
+        "RevenueExampleEventsQuery" => RevenueExampleEventsQuery(RevenueExampleEventsQuery),
+        "RevenueExampleDataWarehouseTablesQuery" => RevenueExampleDataWarehouseTablesQuery(RevenueExampleDataWarehouseTablesQuery),
+        "ErrorTrackingQuery" => ErrorTrackingQuery(ErrorTrackingQuery),
+        "ErrorTrackingSimilarIssuesQuery" => ErrorTrackingSimilarIssuesQuery(ErrorTrackingSimilarIssuesQuery),
+        "ErrorTrackingBreakdownsQuery" => ErrorTrackingBreakdownsQuery(ErrorTrackingBreakdownsQuery),
+        "ErrorTrackingIssueCorrelationQuery" => ErrorTrackingIssueCorrelationQuery(ErrorTrackingIssueCorrelationQuery),
+        "ExperimentFunnelsQuery" => ExperimentFunnelsQuery(ExperimentFunnelsQuery),
+        "ExperimentTrendsQuery" => ExperimentTrendsQuery(ExperimentTrendsQuery),
+        "ExperimentQuery" => ExperimentQuery(ExperimentQuery),
+        "ExperimentExposureQuery" => ExperimentExposureQuery(ExperimentExposureQuery),
+        "DocumentSimilarityQuery" => DocumentSimilarityQuery(DocumentSimilarityQuery),
+        "WebOverviewQuery" => WebOverviewQuery(WebOverviewQuery),
+        "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery),
+        "WebExternalClicksTableQuery" => WebExternalClicksTableQuery(WebExternalClicksTableQuery),
+        "WebGoalsQuery" => WebGoalsQuery(WebGoalsQuery),
+        "WebVitalsQuery" => WebVitalsQuery(WebVitalsQuery),
+        "WebVitalsPathBreakdownQuery" => WebVitalsPathBreakdownQuery(WebVitalsPathBreakdownQuery),
+        "WebPageURLSearchQuery" => WebPageUrlSearchQuery(WebPageUrlSearchQuery),
+        "WebAnalyticsExternalSummaryQuery" => WebAnalyticsExternalSummaryQuery(WebAnalyticsExternalSummaryQuery),
+        "WebNotableChangesQuery" => WebNotableChangesQuery(WebNotableChangesQuery),
+        "RevenueAnalyticsGrossRevenueQuery" => RevenueAnalyticsGrossRevenueQuery(RevenueAnalyticsGrossRevenueQuery),
+        "RevenueAnalyticsMetricsQuery" => RevenueAnalyticsMetricsQuery(RevenueAnalyticsMetricsQuery),
+        "RevenueAnalyticsMRRQuery" => RevenueAnalyticsMrrQuery(RevenueAnalyticsMrrQuery),
+        "RevenueAnalyticsOverviewQuery" => RevenueAnalyticsOverviewQuery(RevenueAnalyticsOverviewQuery),
+        "RevenueAnalyticsTopCustomersQuery" => RevenueAnalyticsTopCustomersQuery(RevenueAnalyticsTopCustomersQuery),
+        "MarketingAnalyticsTableQuery" => MarketingAnalyticsTableQuery(MarketingAnalyticsTableQuery),
+        "MarketingAnalyticsAggregatedQuery" => MarketingAnalyticsAggregatedQuery(MarketingAnalyticsAggregatedQuery),
+        "NonIntegratedConversionsTableQuery" => NonIntegratedConversionsTableQuery(NonIntegratedConversionsTableQuery),
+        "DataVisualizationNode" => DataVisualizationNode(DataVisualizationNode),
+        "DataTableNode" => DataTableNode(DataTableNode),
+        "SavedInsightNode" => SavedInsightNode(SavedInsightNode),
+        "InsightVizNode" => InsightVizNode(InsightVizNode),
+        "TrendsQuery" => TrendsQuery(TrendsQuery),
+        "FunnelsQuery" => FunnelsQuery(FunnelsQuery),
+        "RetentionQuery" => RetentionQuery(RetentionQuery),
+        "PathsQuery" => PathsQuery(PathsQuery),
+        "StickinessQuery" => StickinessQuery(StickinessQuery),
+        "LifecycleQuery" => LifecycleQuery(LifecycleQuery),
+        "FunnelCorrelationQuery" => FunnelCorrelationQuery(FunnelCorrelationQuery),
+        "DatabaseSchemaQuery" => DatabaseSchemaQuery(DatabaseSchemaQuery),
+        "RecordingsQuery" => RecordingsQuery(RecordingsQuery),
+        "LogsQuery" => LogsQuery(LogsQuery),
+        "LogAttributesQuery" => LogAttributesQuery(LogAttributesQuery),
+        "LogValuesQuery" => LogValuesQuery(LogValuesQuery),
+        "TraceSpansQuery" => TraceSpansQuery(TraceSpansQuery),
+        "TraceSpansAggregationQuery" => TraceSpansAggregationQuery(TraceSpansAggregationQuery),
+        "TraceSpansTreeQuery" => TraceSpansTreeQuery(TraceSpansTreeQuery),
+        "SuggestedQuestionsQuery" => SuggestedQuestionsQuery(SuggestedQuestionsQuery),
+        "TeamTaxonomyQuery" => TeamTaxonomyQuery(TeamTaxonomyQuery),
+        "EventTaxonomyQuery" => EventTaxonomyQuery(EventTaxonomyQuery),
+        "ActorsPropertyTaxonomyQuery" => ActorsPropertyTaxonomyQuery(ActorsPropertyTaxonomyQuery),
+        "TracesQuery" => TracesQuery(TracesQuery),
+        "TraceQuery" => TraceQuery(TraceQuery),
+        "TraceNeighborsQuery" => TraceNeighborsQuery(TraceNeighborsQuery),
+        "VectorSearchQuery" => VectorSearchQuery(VectorSearchQuery),
+        "UsageMetricsQuery" => UsageMetricsQuery(UsageMetricsQuery),
+        "EndpointsUsageOverviewQuery" => EndpointsUsageOverviewQuery(EndpointsUsageOverviewQuery),
+        "EndpointsUsageTableQuery" => EndpointsUsageTableQuery(EndpointsUsageTableQuery),
+        "EndpointsUsageTrendsQuery" => EndpointsUsageTrendsQuery(EndpointsUsageTrendsQuery),
+        "PropertyValuesQuery" => PropertyValuesQuery(PropertyValuesQuery),
+    }
 }
 string_enum! {
-    #[doc = " RecordingOrder"] #[doc = ""] #[doc = " The `RecordingOrder` schema."]
-    RecordingOrder { #[doc = " `duration`"] Duration = "duration", #[doc =
-    " `recording_duration`"] RecordingDuration = "recording_duration", #[doc =
-    " `inactive_seconds`"] InactiveSeconds = "inactive_seconds", #[doc =
-    " `active_seconds`"] ActiveSeconds = "active_seconds", #[doc = " `start_time`"]
-    StartTime = "start_time", #[doc = " `console_error_count`"] ConsoleErrorCount =
-    "console_error_count", #[doc = " `click_count`"] ClickCount = "click_count", #[doc =
-    " `keypress_count`"] KeypressCount = "keypress_count", #[doc =
-    " `mouse_activity_count`"] MouseActivityCount = "mouse_activity_count", #[doc =
-    " `activity_score`"] ActivityScore = "activity_score", #[doc = " `recording_ttl`"]
-    RecordingTtl = "recording_ttl", }
+    #[doc = " RecordingOrder"]
+    #[doc = ""]
+    #[doc = " The `RecordingOrder` schema."]
+    RecordingOrder {
+        Duration = "duration",
+        RecordingDuration = "recording_duration",
+        InactiveSeconds = "inactive_seconds",
+        ActiveSeconds = "active_seconds",
+        StartTime = "start_time",
+        ConsoleErrorCount = "console_error_count",
+        ClickCount = "click_count",
+        KeypressCount = "keypress_count",
+        MouseActivityCount = "mouse_activity_count",
+        ActivityScore = "activity_score",
+        RecordingTtl = "recording_ttl",
+    }
 }
 string_enum! {
-    #[doc = " RecordingOrderDirection"] #[doc = ""] #[doc =
-    " The `RecordingOrderDirection` schema."] RecordingOrderDirection { #[doc = " `ASC`"]
-    Asc = "ASC", #[doc = " `DESC`"] Desc = "DESC", }
+    #[doc = " RecordingOrderDirection"]
+    #[doc = ""]
+    #[doc = " The `RecordingOrderDirection` schema."]
+    RecordingOrderDirection {
+        Asc = "ASC",
+        Desc = "DESC",
+    }
 }
 /// RecordingsQuery
 ///
@@ -6027,8 +6083,10 @@ pub enum RecordingsQueryHavingPredicatesItem {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " Kind"] RecordingsQueryKind default = RecordingsQuery { #[doc =
-    " `RecordingsQuery`"] RecordingsQuery = "RecordingsQuery", }
+    #[doc = " Kind"]
+    RecordingsQueryKind default = RecordingsQuery {
+        RecordingsQuery = "RecordingsQuery",
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -6088,12 +6146,18 @@ pub struct RecordingsQueryResponse {
     pub timings: Option<Vec<QueryTiming>>,
 }
 string_enum! {
-    #[doc = " RefreshType"] #[doc = ""] #[doc = " The `RefreshType` schema."] RefreshType
-    { #[doc = " `async`"] Async = "async", #[doc = " `async_except_on_cache_miss`"]
-    AsyncExceptOnCacheMiss = "async_except_on_cache_miss", #[doc = " `blocking`"]
-    Blocking = "blocking", #[doc = " `force_async`"] ForceAsync = "force_async", #[doc =
-    " `force_blocking`"] ForceBlocking = "force_blocking", #[doc = " `force_cache`"]
-    ForceCache = "force_cache", #[doc = " `lazy_async`"] LazyAsync = "lazy_async", }
+    #[doc = " RefreshType"]
+    #[doc = ""]
+    #[doc = " The `RefreshType` schema."]
+    RefreshType {
+        Async = "async",
+        AsyncExceptOnCacheMiss = "async_except_on_cache_miss",
+        Blocking = "blocking",
+        ForceAsync = "force_async",
+        ForceBlocking = "force_blocking",
+        ForceCache = "force_cache",
+        LazyAsync = "lazy_async",
+    }
 }
 /// Results
 ///
@@ -6348,8 +6412,10 @@ pub struct SavedInsightNode {
     pub viz_specific_options: Option<VizSpecificOptions>,
 }
 string_enum! {
-    #[doc = " Kind"] SavedInsightNodeKind default = SavedInsightNode { #[doc =
-    " `SavedInsightNode`"] SavedInsightNode = "SavedInsightNode", }
+    #[doc = " Kind"]
+    SavedInsightNodeKind default = SavedInsightNode {
+        SavedInsightNode = "SavedInsightNode",
+    }
 }
 /// Include a property filter above the table
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6504,8 +6570,10 @@ pub struct SessionsTimelineQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] SessionsTimelineQueryKind default = SessionsTimelineQuery { #[doc =
-    " `SessionsTimelineQuery`"] SessionsTimelineQuery = "SessionsTimelineQuery", }
+    #[doc = " Kind"]
+    SessionsTimelineQueryKind default = SessionsTimelineQuery {
+        SessionsTimelineQuery = "SessionsTimelineQuery",
+    }
 }
 /// SessionsTimelineQueryResponse
 ///
@@ -6558,9 +6626,14 @@ pub struct SimilarIssue {
     pub status: String,
 }
 string_enum! {
-    #[doc = " SnapshotSource"] #[doc = ""] #[doc = " The `SnapshotSource` schema."]
-    SnapshotSource { #[doc = " `web`"] Web = "web", #[doc = " `mobile`"] Mobile =
-    "mobile", #[doc = " `unknown`"] UnknownValue = "unknown", }
+    #[doc = " SnapshotSource"]
+    #[doc = ""]
+    #[doc = " The `SnapshotSource` schema."]
+    SnapshotSource {
+        Web = "web",
+        Mobile = "mobile",
+        UnknownValue = "unknown",
+    }
 }
 /// SpanTreeNode
 ///
@@ -6620,9 +6693,10 @@ pub struct SuggestedQuestionsQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] SuggestedQuestionsQueryKind default = SuggestedQuestionsQuery {
-    #[doc = " `SuggestedQuestionsQuery`"] SuggestedQuestionsQuery =
-    "SuggestedQuestionsQuery", }
+    #[doc = " Kind"]
+    SuggestedQuestionsQueryKind default = SuggestedQuestionsQuery {
+        SuggestedQuestionsQuery = "SuggestedQuestionsQuery",
+    }
 }
 /// SuggestedQuestionsQueryResponse
 ///
@@ -6680,8 +6754,10 @@ pub struct TeamTaxonomyQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] TeamTaxonomyQueryKind default = TeamTaxonomyQuery { #[doc =
-    " `TeamTaxonomyQuery`"] TeamTaxonomyQuery = "TeamTaxonomyQuery", }
+    #[doc = " Kind"]
+    TeamTaxonomyQueryKind default = TeamTaxonomyQuery {
+        TeamTaxonomyQuery = "TeamTaxonomyQuery",
+    }
 }
 /// TeamTaxonomyQueryResponse
 ///
@@ -6776,8 +6852,10 @@ pub struct TraceNeighborsQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] TraceNeighborsQueryKind default = TraceNeighborsQuery { #[doc =
-    " `TraceNeighborsQuery`"] TraceNeighborsQuery = "TraceNeighborsQuery", }
+    #[doc = " Kind"]
+    TraceNeighborsQueryKind default = TraceNeighborsQuery {
+        TraceNeighborsQuery = "TraceNeighborsQuery",
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -6856,9 +6934,10 @@ pub struct TraceSpansAggregationQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] TraceSpansAggregationQueryKind default = TraceSpansAggregationQuery
-    { #[doc = " `TraceSpansAggregationQuery`"] TraceSpansAggregationQuery =
-    "TraceSpansAggregationQuery", }
+    #[doc = " Kind"]
+    TraceSpansAggregationQueryKind default = TraceSpansAggregationQuery {
+        TraceSpansAggregationQuery = "TraceSpansAggregationQuery",
+    }
 }
 /// TraceSpansAggregationQueryResponse
 ///
@@ -6939,8 +7018,10 @@ pub struct TraceSpansQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] TraceSpansQueryKind default = TraceSpansQuery { #[doc =
-    " `TraceSpansQuery`"] TraceSpansQuery = "TraceSpansQuery", }
+    #[doc = " Kind"]
+    TraceSpansQueryKind default = TraceSpansQuery {
+        TraceSpansQuery = "TraceSpansQuery",
+    }
 }
 /// TraceSpansQueryResponse
 ///
@@ -7013,8 +7094,10 @@ pub struct TraceSpansTreeQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] TraceSpansTreeQueryKind default = TraceSpansTreeQuery { #[doc =
-    " `TraceSpansTreeQuery`"] TraceSpansTreeQuery = "TraceSpansTreeQuery", }
+    #[doc = " Kind"]
+    TraceSpansTreeQueryKind default = TraceSpansTreeQuery {
+        TraceSpansTreeQuery = "TraceSpansTreeQuery",
+    }
 }
 /// TraceSpansTreeQueryResponse
 ///
@@ -7073,14 +7156,22 @@ pub struct UsageMetric {
     pub value: f64,
 }
 string_enum! {
-    #[doc = " UsageMetricDisplay"] #[doc = ""] #[doc =
-    " The `UsageMetricDisplay` schema."] UsageMetricDisplay { #[doc = " `number`"] Number
-    = "number", #[doc = " `sparkline`"] Sparkline = "sparkline", }
+    #[doc = " UsageMetricDisplay"]
+    #[doc = ""]
+    #[doc = " The `UsageMetricDisplay` schema."]
+    UsageMetricDisplay {
+        Number = "number",
+        Sparkline = "sparkline",
+    }
 }
 string_enum! {
-    #[doc = " UsageMetricFormat"] #[doc = ""] #[doc = " The `UsageMetricFormat` schema."]
-    UsageMetricFormat { #[doc = " `numeric`"] Numeric = "numeric", #[doc = " `currency`"]
-    Currency = "currency", }
+    #[doc = " UsageMetricFormat"]
+    #[doc = ""]
+    #[doc = " The `UsageMetricFormat` schema."]
+    UsageMetricFormat {
+        Numeric = "numeric",
+        Currency = "currency",
+    }
 }
 /// UsageMetricsQuery
 ///
@@ -7111,8 +7202,10 @@ pub struct UsageMetricsQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] UsageMetricsQueryKind default = UsageMetricsQuery { #[doc =
-    " `UsageMetricsQuery`"] UsageMetricsQuery = "UsageMetricsQuery", }
+    #[doc = " Kind"]
+    UsageMetricsQueryKind default = UsageMetricsQuery {
+        UsageMetricsQuery = "UsageMetricsQuery",
+    }
 }
 /// UsageMetricsQueryResponse
 ///
@@ -7196,8 +7289,10 @@ pub struct VectorSearchQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] VectorSearchQueryKind default = VectorSearchQuery { #[doc =
-    " `VectorSearchQuery`"] VectorSearchQuery = "VectorSearchQuery", }
+    #[doc = " Kind"]
+    VectorSearchQueryKind default = VectorSearchQuery {
+        VectorSearchQuery = "VectorSearchQuery",
+    }
 }
 /// VectorSearchQueryResponse
 ///
@@ -7254,9 +7349,10 @@ pub struct WebAnalyticsExternalSummaryQuery {
     pub version: Option<f64>,
 }
 string_enum! {
-    #[doc = " Kind"] WebAnalyticsExternalSummaryQueryKind default =
-    WebAnalyticsExternalSummaryQuery { #[doc = " `WebAnalyticsExternalSummaryQuery`"]
-    WebAnalyticsExternalSummaryQuery = "WebAnalyticsExternalSummaryQuery", }
+    #[doc = " Kind"]
+    WebAnalyticsExternalSummaryQueryKind default = WebAnalyticsExternalSummaryQuery {
+        WebAnalyticsExternalSummaryQuery = "WebAnalyticsExternalSummaryQuery",
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -7377,8 +7473,10 @@ pub enum WebNotableChangesQueryConversionGoal {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " Kind"] WebNotableChangesQueryKind default = WebNotableChangesQuery { #[doc
-    = " `WebNotableChangesQuery`"] WebNotableChangesQuery = "WebNotableChangesQuery", }
+    #[doc = " Kind"]
+    WebNotableChangesQueryKind default = WebNotableChangesQuery {
+        WebNotableChangesQuery = "WebNotableChangesQuery",
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -7521,8 +7619,10 @@ pub enum WebPageUrlSearchQueryConversionGoal {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " Kind"] WebPageUrlSearchQueryKind default = WebPageUrlSearchQuery { #[doc =
-    " `WebPageURLSearchQuery`"] WebPageUrlSearchQuery = "WebPageURLSearchQuery", }
+    #[doc = " Kind"]
+    WebPageUrlSearchQueryKind default = WebPageUrlSearchQuery {
+        WebPageUrlSearchQuery = "WebPageURLSearchQuery",
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -7584,12 +7684,17 @@ pub struct WebTrendsItem {
     pub metrics: Metrics,
 }
 string_enum! {
-    #[doc = " WebTrendsMetric"] #[doc = ""] #[doc = " The `WebTrendsMetric` schema."]
-    WebTrendsMetric { #[doc = " `UniqueUsers`"] UniqueUsers = "UniqueUsers", #[doc =
-    " `PageViews`"] PageViews = "PageViews", #[doc = " `Sessions`"] Sessions =
-    "Sessions", #[doc = " `Bounces`"] Bounces = "Bounces", #[doc = " `SessionDuration`"]
-    SessionDuration = "SessionDuration", #[doc = " `TotalSessions`"] TotalSessions =
-    "TotalSessions", }
+    #[doc = " WebTrendsMetric"]
+    #[doc = ""]
+    #[doc = " The `WebTrendsMetric` schema."]
+    WebTrendsMetric {
+        UniqueUsers = "UniqueUsers",
+        PageViews = "PageViews",
+        Sessions = "Sessions",
+        Bounces = "Bounces",
+        SessionDuration = "SessionDuration",
+        TotalSessions = "TotalSessions",
+    }
 }
 /// WebTrendsQuery
 ///
@@ -7673,8 +7778,10 @@ pub enum WebTrendsQueryConversionGoal {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " Kind"] WebTrendsQueryKind default = WebTrendsQuery { #[doc =
-    " `WebTrendsQuery`"] WebTrendsQuery = "WebTrendsQuery", }
+    #[doc = " Kind"]
+    WebTrendsQueryKind default = WebTrendsQuery {
+        WebTrendsQuery = "WebTrendsQuery",
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]

@@ -332,8 +332,12 @@ pub enum SessionRecordingPlaylistType {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " * `collection` - Collection"] #[doc = " * `filters` - Filters"] #[doc = ""]
+    #[doc = " * `collection` - Collection"]
+    #[doc = " * `filters` - Filters"]
+    #[doc = ""]
     #[doc = " The `SessionRecordingPlaylistTypeEnum` schema."]
-    SessionRecordingPlaylistTypeEnum { #[doc = " `collection`"] Collection =
-    "collection", #[doc = " `filters`"] Filters = "filters", }
+    SessionRecordingPlaylistTypeEnum {
+        Collection = "collection",
+        Filters = "filters",
+    }
 }

@@ -2,37 +2,61 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `gemini-3-flash` - Gemini 3 Flash"] #[doc =
-    " * `gemini-3-flash-lite` - Gemini 3 Flash Lite"] #[doc = ""] #[doc =
-    " The `LensModelEnum` schema."] LensModelEnum { #[doc = " `gemini-3-flash`"]
-    Gemini3Flash = "gemini-3-flash", #[doc = " `gemini-3-flash-lite`"] Gemini3FlashLite =
-    "gemini-3-flash-lite", }
+    #[doc = " * `gemini-3-flash` - Gemini 3 Flash"]
+    #[doc = " * `gemini-3-flash-lite` - Gemini 3 Flash Lite"]
+    #[doc = ""]
+    #[doc = " The `LensModelEnum` schema."]
+    LensModelEnum {
+        Gemini3Flash = "gemini-3-flash",
+        Gemini3FlashLite = "gemini-3-flash-lite",
+    }
 }
 string_enum! {
-    #[doc = " * `google` - Google"] #[doc = ""] #[doc =
-    " The `LensProviderEnum` schema."] LensProviderEnum { #[doc = " `google`"] Google =
-    "google", }
+    #[doc = " * `google` - Google"]
+    #[doc = ""]
+    #[doc = " The `LensProviderEnum` schema."]
+    LensProviderEnum {
+        Google = "google",
+    }
 }
 string_enum! {
-    #[doc = " * `monitor` - Monitor"] #[doc = " * `classifier` - Classifier"] #[doc =
-    " * `scorer` - Scorer"] #[doc = " * `summarizer` - Summarizer"] #[doc =
-    " * `indexer` - Indexer"] #[doc = ""] #[doc = " The `LensTypeEnum` schema."]
-    LensTypeEnum { #[doc = " `monitor`"] Monitor = "monitor", #[doc = " `classifier`"]
-    Classifier = "classifier", #[doc = " `scorer`"] Scorer = "scorer", #[doc =
-    " `summarizer`"] Summarizer = "summarizer", #[doc = " `indexer`"] Indexer =
-    "indexer", }
+    #[doc = " * `monitor` - Monitor"]
+    #[doc = " * `classifier` - Classifier"]
+    #[doc = " * `scorer` - Scorer"]
+    #[doc = " * `summarizer` - Summarizer"]
+    #[doc = " * `indexer` - Indexer"]
+    #[doc = ""]
+    #[doc = " The `LensTypeEnum` schema."]
+    LensTypeEnum {
+        Monitor = "monitor",
+        Classifier = "classifier",
+        Scorer = "scorer",
+        Summarizer = "summarizer",
+        Indexer = "indexer",
+    }
 }
 string_enum! {
-    #[doc = " * `pending` - Pending"] #[doc = " * `running` - Running"] #[doc =
-    " * `succeeded` - Succeeded"] #[doc = " * `failed` - Failed"] #[doc = ""] #[doc =
-    " The `ObservationStatusEnum` schema."] ObservationStatusEnum { #[doc = " `pending`"]
-    Pending = "pending", #[doc = " `running`"] Running = "running", #[doc =
-    " `succeeded`"] Succeeded = "succeeded", #[doc = " `failed`"] Failed = "failed", }
+    #[doc = " * `pending` - Pending"]
+    #[doc = " * `running` - Running"]
+    #[doc = " * `succeeded` - Succeeded"]
+    #[doc = " * `failed` - Failed"]
+    #[doc = ""]
+    #[doc = " The `ObservationStatusEnum` schema."]
+    ObservationStatusEnum {
+        Pending = "pending",
+        Running = "running",
+        Succeeded = "succeeded",
+        Failed = "failed",
+    }
 }
 string_enum! {
-    #[doc = " * `schedule` - Schedule"] #[doc = " * `on_demand` - On demand"] #[doc = ""]
-    #[doc = " The `ObservationTriggerEnum` schema."] ObservationTriggerEnum { #[doc =
-    " `schedule`"] Schedule = "schedule", #[doc = " `on_demand`"] OnDemand = "on_demand",
+    #[doc = " * `schedule` - Schedule"]
+    #[doc = " * `on_demand` - On demand"]
+    #[doc = ""]
+    #[doc = " The `ObservationTriggerEnum` schema."]
+    ObservationTriggerEnum {
+        Schedule = "schedule",
+        OnDemand = "on_demand",
     }
 }
 /// Body of POST /vision/lenses/{id}/observe/.
@@ -241,34 +265,49 @@ pub struct ReplayObservation {
     pub created_at: Option<String>,
 }
 string_enum! {
-    VisionLensesListLensType { #[doc = " `classifier`"] Classifier = "classifier", #[doc
-    = " `indexer`"] Indexer = "indexer", #[doc = " `monitor`"] Monitor = "monitor", #[doc
-    = " `scorer`"] Scorer = "scorer", #[doc = " `summarizer`"] Summarizer = "summarizer",
+    VisionLensesListLensType {
+        Classifier = "classifier",
+        Indexer = "indexer",
+        Monitor = "monitor",
+        Scorer = "scorer",
+        Summarizer = "summarizer",
     }
 }
 string_enum! {
-    VisionLensesListOrderByItem { #[doc = " `-created_at`"] MinusCreatedUnderscoreAt =
-    "-created_at", #[doc = " `-lens_type`"] MinusLensUnderscoreType = "-lens_type", #[doc
-    = " `-name`"] MinusName = "-name", #[doc = " `-updated_at`"] MinusUpdatedUnderscoreAt
-    = "-updated_at", #[doc = " `created_at`"] CreatedUnderscoreAt = "created_at", #[doc =
-    " `lens_type`"] LensUnderscoreType = "lens_type", #[doc = " `name`"] Name = "name",
-    #[doc = " `updated_at`"] UpdatedUnderscoreAt = "updated_at", }
+    VisionLensesListOrderByItem {
+        MinusCreatedUnderscoreAt = "-created_at",
+        MinusLensUnderscoreType = "-lens_type",
+        MinusName = "-name",
+        MinusUpdatedUnderscoreAt = "-updated_at",
+        CreatedUnderscoreAt = "created_at",
+        LensUnderscoreType = "lens_type",
+        Name = "name",
+        UpdatedUnderscoreAt = "updated_at",
+    }
 }
 string_enum! {
-    VisionLensesObservationsListOrderByItem { #[doc = " `-completed_at`"]
-    MinusCompletedUnderscoreAt = "-completed_at", #[doc = " `-created_at`"]
-    MinusCreatedUnderscoreAt = "-created_at", #[doc = " `-started_at`"]
-    MinusStartedUnderscoreAt = "-started_at", #[doc = " `-status`"] MinusStatus =
-    "-status", #[doc = " `completed_at`"] CompletedUnderscoreAt = "completed_at", #[doc =
-    " `created_at`"] CreatedUnderscoreAt = "created_at", #[doc = " `started_at`"]
-    StartedUnderscoreAt = "started_at", #[doc = " `status`"] Status = "status", }
+    VisionLensesObservationsListOrderByItem {
+        MinusCompletedUnderscoreAt = "-completed_at",
+        MinusCreatedUnderscoreAt = "-created_at",
+        MinusStartedUnderscoreAt = "-started_at",
+        MinusStatus = "-status",
+        CompletedUnderscoreAt = "completed_at",
+        CreatedUnderscoreAt = "created_at",
+        StartedUnderscoreAt = "started_at",
+        Status = "status",
+    }
 }
 string_enum! {
-    VisionLensesObservationsListStatus { #[doc = " `failed`"] Failed = "failed", #[doc =
-    " `pending`"] Pending = "pending", #[doc = " `running`"] Running = "running", #[doc =
-    " `succeeded`"] Succeeded = "succeeded", }
+    VisionLensesObservationsListStatus {
+        Failed = "failed",
+        Pending = "pending",
+        Running = "running",
+        Succeeded = "succeeded",
+    }
 }
 string_enum! {
-    VisionLensesObservationsListTriggeredBy { #[doc = " `on_demand`"] OnDemand =
-    "on_demand", #[doc = " `schedule`"] Schedule = "schedule", }
+    VisionLensesObservationsListTriggeredBy {
+        OnDemand = "on_demand",
+        Schedule = "schedule",
+    }
 }

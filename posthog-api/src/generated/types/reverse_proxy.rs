@@ -22,11 +22,18 @@ pub struct DiagnosticCheckResult {
     pub remediation: Option<DiagnosticRemediation>,
 }
 string_enum! {
-    #[doc = " * `passed` - passed"] #[doc = " * `warned` - warned"] #[doc =
-    " * `failed` - failed"] #[doc = " * `skipped` - skipped"] #[doc = ""] #[doc =
-    " The `DiagnosticCheckResultStatusEnum` schema."] DiagnosticCheckResultStatusEnum {
-    #[doc = " `passed`"] Passed = "passed", #[doc = " `warned`"] Warned = "warned", #[doc
-    = " `failed`"] Failed = "failed", #[doc = " `skipped`"] Skipped = "skipped", }
+    #[doc = " * `passed` - passed"]
+    #[doc = " * `warned` - warned"]
+    #[doc = " * `failed` - failed"]
+    #[doc = " * `skipped` - skipped"]
+    #[doc = ""]
+    #[doc = " The `DiagnosticCheckResultStatusEnum` schema."]
+    DiagnosticCheckResultStatusEnum {
+        Passed = "passed",
+        Warned = "warned",
+        Failed = "failed",
+        Skipped = "skipped",
+    }
 }
 /// The `DiagnosticDnsRecord` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -54,11 +61,18 @@ pub struct DiagnosticRemediation {
     pub records: Vec<DiagnosticDnsRecord>,
 }
 string_enum! {
-    #[doc = " * `dns` - dns"] #[doc = " * `config` - config"] #[doc = " * `wait` - wait"]
-    #[doc = " * `retry` - retry"] #[doc = ""] #[doc =
-    " The `DiagnosticRemediationTypeEnum` schema."] DiagnosticRemediationTypeEnum { #[doc
-    = " `dns`"] Dns = "dns", #[doc = " `config`"] Config = "config", #[doc = " `wait`"]
-    Wait = "wait", #[doc = " `retry`"] Retry = "retry", }
+    #[doc = " * `dns` - dns"]
+    #[doc = " * `config` - config"]
+    #[doc = " * `wait` - wait"]
+    #[doc = " * `retry` - retry"]
+    #[doc = ""]
+    #[doc = " The `DiagnosticRemediationTypeEnum` schema."]
+    DiagnosticRemediationTypeEnum {
+        Dns = "dns",
+        Config = "config",
+        Wait = "wait",
+        Retry = "retry",
+    }
 }
 /// The `DiagnosticReport` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -85,11 +99,16 @@ pub struct DiagnosticReportSummary {
     pub next_action: Option<String>,
 }
 string_enum! {
-    #[doc = " * `healthy` - healthy"] #[doc = " * `warn` - warn"] #[doc =
-    " * `fail` - fail"] #[doc = ""] #[doc =
-    " The `DiagnosticReportSummaryStatusEnum` schema."] DiagnosticReportSummaryStatusEnum
-    { #[doc = " `healthy`"] Healthy = "healthy", #[doc = " `warn`"] Warn = "warn", #[doc
-    = " `fail`"] Fail = "fail", }
+    #[doc = " * `healthy` - healthy"]
+    #[doc = " * `warn` - warn"]
+    #[doc = " * `fail` - fail"]
+    #[doc = ""]
+    #[doc = " The `DiagnosticReportSummaryStatusEnum` schema."]
+    DiagnosticReportSummaryStatusEnum {
+        Healthy = "healthy",
+        Warn = "warn",
+        Fail = "fail",
+    }
 }
 /// The `ProxyRecord` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -134,13 +153,22 @@ pub struct ProxyRecordListResponse {
     pub max_proxy_records: i64,
 }
 string_enum! {
-    #[doc = " * `waiting` - Waiting"] #[doc = " * `issuing` - Issuing"] #[doc =
-    " * `valid` - Valid"] #[doc = " * `warning` - Warning"] #[doc =
-    " * `erroring` - Erroring"] #[doc = " * `deleting` - Deleting"] #[doc =
-    " * `timed_out` - Timed Out"] #[doc = ""] #[doc =
-    " The `ProxyRecordStatusEnum` schema."] ProxyRecordStatusEnum { #[doc = " `waiting`"]
-    Waiting = "waiting", #[doc = " `issuing`"] Issuing = "issuing", #[doc = " `valid`"]
-    Valid = "valid", #[doc = " `warning`"] Warning = "warning", #[doc = " `erroring`"]
-    Erroring = "erroring", #[doc = " `deleting`"] Deleting = "deleting", #[doc =
-    " `timed_out`"] TimedOut = "timed_out", }
+    #[doc = " * `waiting` - Waiting"]
+    #[doc = " * `issuing` - Issuing"]
+    #[doc = " * `valid` - Valid"]
+    #[doc = " * `warning` - Warning"]
+    #[doc = " * `erroring` - Erroring"]
+    #[doc = " * `deleting` - Deleting"]
+    #[doc = " * `timed_out` - Timed Out"]
+    #[doc = ""]
+    #[doc = " The `ProxyRecordStatusEnum` schema."]
+    ProxyRecordStatusEnum {
+        Waiting = "waiting",
+        Issuing = "issuing",
+        Valid = "valid",
+        Warning = "warning",
+        Erroring = "erroring",
+        Deleting = "deleting",
+        TimedOut = "timed_out",
+    }
 }

@@ -2,10 +2,16 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `trusted` - Trusted"] #[doc = " * `full` - Full"] #[doc =
-    " * `custom` - Custom"] #[doc = ""] #[doc = " The `NetworkAccessLevelEnum` schema."]
-    NetworkAccessLevelEnum { #[doc = " `trusted`"] Trusted = "trusted", #[doc =
-    " `full`"] Full = "full", #[doc = " `custom`"] Custom = "custom", }
+    #[doc = " * `trusted` - Trusted"]
+    #[doc = " * `full` - Full"]
+    #[doc = " * `custom` - Custom"]
+    #[doc = ""]
+    #[doc = " The `NetworkAccessLevelEnum` schema."]
+    NetworkAccessLevelEnum {
+        Trusted = "trusted",
+        Full = "full",
+        Custom = "custom",
+    }
 }
 /// The `PaginatedSandboxEnvironmentListList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -36,19 +36,28 @@ pub struct HeatmapScreenshotResponse {
     pub exception: Option<String>,
 }
 string_enum! {
-    #[doc = " * `processing` - Processing"] #[doc = " * `completed` - Completed"] #[doc =
-    " * `failed` - Failed"] #[doc = ""] #[doc =
-    " The `HeatmapScreenshotResponseStatusEnum` schema."]
-    HeatmapScreenshotResponseStatusEnum { #[doc = " `processing`"] Processing =
-    "processing", #[doc = " `completed`"] Completed = "completed", #[doc = " `failed`"]
-    Failed = "failed", }
+    #[doc = " * `processing` - Processing"]
+    #[doc = " * `completed` - Completed"]
+    #[doc = " * `failed` - Failed"]
+    #[doc = ""]
+    #[doc = " The `HeatmapScreenshotResponseStatusEnum` schema."]
+    HeatmapScreenshotResponseStatusEnum {
+        Processing = "processing",
+        Completed = "completed",
+        Failed = "failed",
+    }
 }
 string_enum! {
-    #[doc = " * `screenshot` - Screenshot"] #[doc = " * `iframe` - Iframe"] #[doc =
-    " * `recording` - Recording"] #[doc = ""] #[doc =
-    " The `HeatmapScreenshotResponseTypeEnum` schema."] HeatmapScreenshotResponseTypeEnum
-    { #[doc = " `screenshot`"] Screenshot = "screenshot", #[doc = " `iframe`"] Iframe =
-    "iframe", #[doc = " `recording`"] Recording = "recording", }
+    #[doc = " * `screenshot` - Screenshot"]
+    #[doc = " * `iframe` - Iframe"]
+    #[doc = " * `recording` - Recording"]
+    #[doc = ""]
+    #[doc = " The `HeatmapScreenshotResponseTypeEnum` schema."]
+    HeatmapScreenshotResponseTypeEnum {
+        Screenshot = "screenshot",
+        Iframe = "iframe",
+        Recording = "recording",
+    }
 }
 /// The `PaginatedHeatmapScreenshotResponseList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -2,10 +2,16 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `success` - success"] #[doc = " * `warning` - warning"] #[doc =
-    " * `danger` - danger"] #[doc = ""] #[doc = " The `HealthEnum` schema."] HealthEnum {
-    #[doc = " `success`"] Success = "success", #[doc = " `warning`"] Warning = "warning",
-    #[doc = " `danger`"] Danger = "danger", }
+    #[doc = " * `success` - success"]
+    #[doc = " * `warning` - warning"]
+    #[doc = " * `danger` - danger"]
+    #[doc = ""]
+    #[doc = " The `HealthEnum` schema."]
+    HealthEnum {
+        Success = "success",
+        Warning = "warning",
+        Danger = "danger",
+    }
 }
 /// The `OutdatedTrafficAlert` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -16,10 +22,14 @@ pub struct OutdatedTrafficAlert {
     pub threshold_percent: f64,
 }
 string_enum! {
-    #[doc = " * `healthy` - healthy"] #[doc = " * `needs_attention` - needs_attention"]
-    #[doc = ""] #[doc = " The `OverallHealthEnum` schema."] OverallHealthEnum { #[doc =
-    " `healthy`"] Healthy = "healthy", #[doc = " `needs_attention`"] NeedsAttention =
-    "needs_attention", }
+    #[doc = " * `healthy` - healthy"]
+    #[doc = " * `needs_attention` - needs_attention"]
+    #[doc = ""]
+    #[doc = " The `OverallHealthEnum` schema."]
+    OverallHealthEnum {
+        Healthy = "healthy",
+        NeedsAttention = "needs_attention",
+    }
 }
 /// The `SdkAssessment` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -52,11 +62,16 @@ pub struct SdkAssessment {
     pub outdated_traffic_alerts: Vec<OutdatedTrafficAlert>,
 }
 string_enum! {
-    #[doc = " * `none` - none"] #[doc = " * `warning` - warning"] #[doc =
-    " * `danger` - danger"] #[doc = ""] #[doc =
-    " The `SdkAssessmentSeverityEnum` schema."] SdkAssessmentSeverityEnum { #[doc =
-    " `none`"] None = "none", #[doc = " `warning`"] Warning = "warning", #[doc =
-    " `danger`"] Danger = "danger", }
+    #[doc = " * `none` - none"]
+    #[doc = " * `warning` - warning"]
+    #[doc = " * `danger` - danger"]
+    #[doc = ""]
+    #[doc = " The `SdkAssessmentSeverityEnum` schema."]
+    SdkAssessmentSeverityEnum {
+        None = "none",
+        Warning = "warning",
+        Danger = "danger",
+    }
 }
 /// The `SdkHealthReport` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -21,9 +21,16 @@ pub struct ActionConversionGoal {
     )
 )]
 string_enum! {
-    #[doc = " * `add` - add"] #[doc = " * `remove` - remove"] #[doc = " * `set` - set"]
-    #[doc = ""] #[doc = " The `ActionEnum` schema."] ActionEnum { #[doc = " `add`"] Add =
-    "add", #[doc = " `remove`"] Remove = "remove", #[doc = " `set`"] Set = "set", }
+    #[doc = " * `add` - add"]
+    #[doc = " * `remove` - remove"]
+    #[doc = " * `set` - set"]
+    #[doc = ""]
+    #[doc = " The `ActionEnum` schema."]
+    ActionEnum {
+        Add = "add",
+        Remove = "remove",
+        Set = "set",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ActionsNode
@@ -114,8 +121,10 @@ pub enum ActionsNodeFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ActionsNodeKind default = ActionsNode { #[doc = " `ActionsNode`"]
-    ActionsNode = "ActionsNode", }
+    #[doc = " Kind"]
+    ActionsNodeKind default = ActionsNode {
+        ActionsNode = "ActionsNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -135,11 +144,15 @@ pub enum ActionsNodeMath {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    ActionsNodeMathVariant6 { #[doc = " `unique_group`"] UniqueGroup = "unique_group", }
+    ActionsNodeMathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    ActionsNodeMathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    ActionsNodeMathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -309,8 +322,10 @@ pub enum ActorsQueryFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ActorsQueryKind default = ActorsQuery { #[doc = " `ActorsQuery`"]
-    ActorsQuery = "ActorsQuery", }
+    #[doc = " Kind"]
+    ActorsQueryKind default = ActorsQuery {
+        ActorsQuery = "ActorsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Currently only person filters supported. No filters for querying groups. See `filter_conditions()` in actor_strategies.py.
@@ -390,39 +405,60 @@ pub enum ActorsQuerySource {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " AggregationAxisFormat"] #[doc = ""] #[doc =
-    " The `AggregationAxisFormat` schema."] AggregationAxisFormat { #[doc = " `numeric`"]
-    Numeric = "numeric", #[doc = " `duration`"] Duration = "duration", #[doc =
-    " `duration_ms`"] DurationMs = "duration_ms", #[doc = " `percentage`"] Percentage =
-    "percentage", #[doc = " `percentage_scaled`"] PercentageScaled = "percentage_scaled",
-    #[doc = " `currency`"] Currency = "currency", #[doc = " `short`"] Short = "short", }
+    #[doc = " AggregationAxisFormat"]
+    #[doc = ""]
+    #[doc = " The `AggregationAxisFormat` schema."]
+    AggregationAxisFormat {
+        Numeric = "numeric",
+        Duration = "duration",
+        DurationMs = "duration_ms",
+        Percentage = "percentage",
+        PercentageScaled = "percentage_scaled",
+        Currency = "currency",
+        Short = "short",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " AggregationPropertyType1"] #[doc = ""] #[doc =
-    " The `AggregationPropertyType1` schema."] AggregationPropertyType1 { #[doc =
-    " `event`"] Event = "event", #[doc = " `person`"] Person = "person", #[doc =
-    " `data_warehouse`"] DataWarehouse = "data_warehouse", }
+    #[doc = " AggregationPropertyType1"]
+    #[doc = ""]
+    #[doc = " The `AggregationPropertyType1` schema."]
+    AggregationPropertyType1 {
+        Event = "event",
+        Person = "person",
+        DataWarehouse = "data_warehouse",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " AggregationType"] #[doc = ""] #[doc = " The `AggregationType` schema."]
-    AggregationType { #[doc = " `count`"] Count = "count", #[doc = " `sum`"] Sum = "sum",
-    #[doc = " `avg`"] Avg = "avg", }
+    #[doc = " AggregationType"]
+    #[doc = ""]
+    #[doc = " The `AggregationType` schema."]
+    AggregationType {
+        Count = "count",
+        Sum = "sum",
+        Avg = "avg",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " AIEventType"] #[doc = ""] #[doc = " The `AIEventType` schema."] AiEventType
-    { #[doc = " `$ai_generation`"] AiGeneration = "$ai_generation", #[doc =
-    " `$ai_embedding`"] AiEmbedding = "$ai_embedding", #[doc = " `$ai_span`"] AiSpan =
-    "$ai_span", #[doc = " `$ai_trace`"] AiTrace = "$ai_trace", #[doc = " `$ai_metric`"]
-    AiMetric = "$ai_metric", #[doc = " `$ai_feedback`"] AiFeedback = "$ai_feedback",
-    #[doc = " `$ai_evaluation`"] AiEvaluation = "$ai_evaluation", #[doc = " `$ai_tag`"]
-    AiTag = "$ai_tag", #[doc = " `$ai_trace_summary`"] AiTraceSummary =
-    "$ai_trace_summary", #[doc = " `$ai_generation_summary`"] AiGenerationSummary =
-    "$ai_generation_summary", #[doc = " `$ai_trace_clusters`"] AiTraceClusters =
-    "$ai_trace_clusters", #[doc = " `$ai_generation_clusters`"] AiGenerationClusters =
-    "$ai_generation_clusters", }
+    #[doc = " AIEventType"]
+    #[doc = ""]
+    #[doc = " The `AIEventType` schema."]
+    AiEventType {
+        AiGeneration = "$ai_generation",
+        AiEmbedding = "$ai_embedding",
+        AiSpan = "$ai_span",
+        AiTrace = "$ai_trace",
+        AiMetric = "$ai_metric",
+        AiFeedback = "$ai_feedback",
+        AiEvaluation = "$ai_evaluation",
+        AiTag = "$ai_tag",
+        AiTraceSummary = "$ai_trace_summary",
+        AiGenerationSummary = "$ai_generation_summary",
+        AiTraceClusters = "$ai_trace_clusters",
+        AiGenerationClusters = "$ai_generation_clusters",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// The `Alert` schema.
@@ -560,11 +596,18 @@ pub enum AlertCheckInvestigationVerdict {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " * `Firing` - Firing"] #[doc = " * `Not firing` - Not firing"] #[doc =
-    " * `Errored` - Errored"] #[doc = " * `Snoozed` - Snoozed"] #[doc = ""] #[doc =
-    " The `AlertCheckStateEnum` schema."] AlertCheckStateEnum { #[doc = " `Firing`"]
-    Firing = "Firing", #[doc = " `Not firing`"] NotFiring = "Not firing", #[doc =
-    " `Errored`"] Errored = "Errored", #[doc = " `Snoozed`"] Snoozed = "Snoozed", }
+    #[doc = " * `Firing` - Firing"]
+    #[doc = " * `Not firing` - Not firing"]
+    #[doc = " * `Errored` - Errored"]
+    #[doc = " * `Snoozed` - Snoozed"]
+    #[doc = ""]
+    #[doc = " The `AlertCheckStateEnum` schema."]
+    AlertCheckStateEnum {
+        Firing = "Firing",
+        NotFiring = "Not firing",
+        Errored = "Errored",
+        Snoozed = "Snoozed",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// AlertCondition
@@ -576,11 +619,14 @@ pub struct AlertCondition {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " AlertConditionType"] #[doc = ""] #[doc =
-    " The `AlertConditionType` schema."] AlertConditionType { #[doc =
-    " `absolute_value`"] AbsoluteValue = "absolute_value", #[doc =
-    " `relative_increase`"] RelativeIncrease = "relative_increase", #[doc =
-    " `relative_decrease`"] RelativeDecrease = "relative_decrease", }
+    #[doc = " AlertConditionType"]
+    #[doc = ""]
+    #[doc = " The `AlertConditionType` schema."]
+    AlertConditionType {
+        AbsoluteValue = "absolute_value",
+        RelativeIncrease = "relative_increase",
+        RelativeDecrease = "relative_decrease",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// AlertScheduleRestriction
@@ -633,161 +679,166 @@ pub struct AvailableFiltersResponse {
 }
 #[cfg(any(feature = "core", feature = "environments"))]
 string_enum! {
-    #[doc = " * `ingest_first_event` - ingest_first_event"] #[doc =
-    " * `set_up_reverse_proxy` - set_up_reverse_proxy"] #[doc =
-    " * `create_first_insight` - create_first_insight"] #[doc =
-    " * `create_first_dashboard` - create_first_dashboard"] #[doc =
-    " * `track_custom_events` - track_custom_events"] #[doc =
-    " * `define_actions` - define_actions"] #[doc =
-    " * `set_up_cohorts` - set_up_cohorts"] #[doc =
-    " * `explore_trends_insight` - explore_trends_insight"] #[doc =
-    " * `create_funnel` - create_funnel"] #[doc =
-    " * `explore_retention_insight` - explore_retention_insight"] #[doc =
-    " * `explore_paths_insight` - explore_paths_insight"] #[doc =
-    " * `explore_stickiness_insight` - explore_stickiness_insight"] #[doc =
-    " * `explore_lifecycle_insight` - explore_lifecycle_insight"] #[doc =
-    " * `add_authorized_domain` - add_authorized_domain"] #[doc =
-    " * `set_up_web_vitals` - set_up_web_vitals"] #[doc =
-    " * `review_web_analytics_dashboard` - review_web_analytics_dashboard"] #[doc =
-    " * `filter_web_analytics` - filter_web_analytics"] #[doc =
-    " * `set_up_web_analytics_conversion_goals` - set_up_web_analytics_conversion_goals"]
-    #[doc = " * `visit_web_vitals_dashboard` - visit_web_vitals_dashboard"] #[doc =
-    " * `setup_session_recordings` - setup_session_recordings"] #[doc =
-    " * `watch_session_recording` - watch_session_recording"] #[doc =
-    " * `configure_recording_settings` - configure_recording_settings"] #[doc =
-    " * `create_recording_playlist` - create_recording_playlist"] #[doc =
-    " * `enable_console_logs` - enable_console_logs"] #[doc =
-    " * `create_feature_flag` - create_feature_flag"] #[doc =
-    " * `implement_flag_in_code` - implement_flag_in_code"] #[doc =
-    " * `update_feature_flag_release_conditions` - update_feature_flag_release_conditions"]
-    #[doc = " * `create_multivariate_flag` - create_multivariate_flag"] #[doc =
-    " * `set_up_flag_payloads` - set_up_flag_payloads"] #[doc =
-    " * `set_up_flag_evaluation_runtimes` - set_up_flag_evaluation_runtimes"] #[doc =
-    " * `create_experiment` - create_experiment"] #[doc =
-    " * `implement_experiment_variants` - implement_experiment_variants"] #[doc =
-    " * `launch_experiment` - launch_experiment"] #[doc =
-    " * `review_experiment_results` - review_experiment_results"] #[doc =
-    " * `create_survey` - create_survey"] #[doc = " * `launch_survey` - launch_survey"]
-    #[doc = " * `collect_survey_responses` - collect_survey_responses"] #[doc =
-    " * `connect_source` - connect_source"] #[doc =
-    " * `run_first_query` - run_first_query"] #[doc =
-    " * `join_external_data` - join_external_data"] #[doc =
-    " * `create_saved_view` - create_saved_view"] #[doc =
-    " * `enable_error_tracking` - enable_error_tracking"] #[doc =
-    " * `upload_source_maps` - upload_source_maps"] #[doc =
-    " * `view_first_error` - view_first_error"] #[doc =
-    " * `resolve_first_error` - resolve_first_error"] #[doc =
-    " * `ingest_first_llm_event` - ingest_first_llm_event"] #[doc =
-    " * `view_first_trace` - view_first_trace"] #[doc = " * `track_costs` - track_costs"]
-    #[doc = " * `set_up_llm_evaluation` - set_up_llm_evaluation"] #[doc =
-    " * `run_ai_playground` - run_ai_playground"] #[doc =
-    " * `enable_revenue_analytics_viewset` - enable_revenue_analytics_viewset"] #[doc =
-    " * `connect_revenue_source` - connect_revenue_source"] #[doc =
-    " * `set_up_revenue_goal` - set_up_revenue_goal"] #[doc =
-    " * `enable_log_capture` - enable_log_capture"] #[doc =
-    " * `view_first_logs` - view_first_logs"] #[doc =
-    " * `create_first_workflow` - create_first_workflow"] #[doc =
-    " * `set_up_first_workflow_channel` - set_up_first_workflow_channel"] #[doc =
-    " * `configure_workflow_trigger` - configure_workflow_trigger"] #[doc =
-    " * `add_workflow_action` - add_workflow_action"] #[doc =
-    " * `launch_workflow` - launch_workflow"] #[doc =
-    " * `create_first_endpoint` - create_first_endpoint"] #[doc =
-    " * `configure_endpoint` - configure_endpoint"] #[doc =
-    " * `test_endpoint` - test_endpoint"] #[doc =
-    " * `create_early_access_feature` - create_early_access_feature"] #[doc =
-    " * `update_feature_stage` - update_feature_stage"] #[doc = ""] #[doc =
-    " The `AvailableSetupTaskIdsEnum` schema."] AvailableSetupTaskIdsEnum { #[doc =
-    " `ingest_first_event`"] IngestFirstEvent = "ingest_first_event", #[doc =
-    " `set_up_reverse_proxy`"] SetUpReverseProxy = "set_up_reverse_proxy", #[doc =
-    " `create_first_insight`"] CreateFirstInsight = "create_first_insight", #[doc =
-    " `create_first_dashboard`"] CreateFirstDashboard = "create_first_dashboard", #[doc =
-    " `track_custom_events`"] TrackCustomEvents = "track_custom_events", #[doc =
-    " `define_actions`"] DefineActions = "define_actions", #[doc = " `set_up_cohorts`"]
-    SetUpCohorts = "set_up_cohorts", #[doc = " `explore_trends_insight`"]
-    ExploreTrendsInsight = "explore_trends_insight", #[doc = " `create_funnel`"]
-    CreateFunnel = "create_funnel", #[doc = " `explore_retention_insight`"]
-    ExploreRetentionInsight = "explore_retention_insight", #[doc =
-    " `explore_paths_insight`"] ExplorePathsInsight = "explore_paths_insight", #[doc =
-    " `explore_stickiness_insight`"] ExploreStickinessInsight =
-    "explore_stickiness_insight", #[doc = " `explore_lifecycle_insight`"]
-    ExploreLifecycleInsight = "explore_lifecycle_insight", #[doc =
-    " `add_authorized_domain`"] AddAuthorizedDomain = "add_authorized_domain", #[doc =
-    " `set_up_web_vitals`"] SetUpWebVitals = "set_up_web_vitals", #[doc =
-    " `review_web_analytics_dashboard`"] ReviewWebAnalyticsDashboard =
-    "review_web_analytics_dashboard", #[doc = " `filter_web_analytics`"]
-    FilterWebAnalytics = "filter_web_analytics", #[doc =
-    " `set_up_web_analytics_conversion_goals`"] SetUpWebAnalyticsConversionGoals =
-    "set_up_web_analytics_conversion_goals", #[doc = " `visit_web_vitals_dashboard`"]
-    VisitWebVitalsDashboard = "visit_web_vitals_dashboard", #[doc =
-    " `setup_session_recordings`"] SetupSessionRecordings = "setup_session_recordings",
-    #[doc = " `watch_session_recording`"] WatchSessionRecording =
-    "watch_session_recording", #[doc = " `configure_recording_settings`"]
-    ConfigureRecordingSettings = "configure_recording_settings", #[doc =
-    " `create_recording_playlist`"] CreateRecordingPlaylist =
-    "create_recording_playlist", #[doc = " `enable_console_logs`"] EnableConsoleLogs =
-    "enable_console_logs", #[doc = " `create_feature_flag`"] CreateFeatureFlag =
-    "create_feature_flag", #[doc = " `implement_flag_in_code`"] ImplementFlagInCode =
-    "implement_flag_in_code", #[doc = " `update_feature_flag_release_conditions`"]
-    UpdateFeatureFlagReleaseConditions = "update_feature_flag_release_conditions", #[doc
-    = " `create_multivariate_flag`"] CreateMultivariateFlag = "create_multivariate_flag",
-    #[doc = " `set_up_flag_payloads`"] SetUpFlagPayloads = "set_up_flag_payloads", #[doc
-    = " `set_up_flag_evaluation_runtimes`"] SetUpFlagEvaluationRuntimes =
-    "set_up_flag_evaluation_runtimes", #[doc = " `create_experiment`"] CreateExperiment =
-    "create_experiment", #[doc = " `implement_experiment_variants`"]
-    ImplementExperimentVariants = "implement_experiment_variants", #[doc =
-    " `launch_experiment`"] LaunchExperiment = "launch_experiment", #[doc =
-    " `review_experiment_results`"] ReviewExperimentResults =
-    "review_experiment_results", #[doc = " `create_survey`"] CreateSurvey =
-    "create_survey", #[doc = " `launch_survey`"] LaunchSurvey = "launch_survey", #[doc =
-    " `collect_survey_responses`"] CollectSurveyResponses = "collect_survey_responses",
-    #[doc = " `connect_source`"] ConnectSource = "connect_source", #[doc =
-    " `run_first_query`"] RunFirstQuery = "run_first_query", #[doc =
-    " `join_external_data`"] JoinExternalData = "join_external_data", #[doc =
-    " `create_saved_view`"] CreateSavedView = "create_saved_view", #[doc =
-    " `enable_error_tracking`"] EnableErrorTracking = "enable_error_tracking", #[doc =
-    " `upload_source_maps`"] UploadSourceMaps = "upload_source_maps", #[doc =
-    " `view_first_error`"] ViewFirstError = "view_first_error", #[doc =
-    " `resolve_first_error`"] ResolveFirstError = "resolve_first_error", #[doc =
-    " `ingest_first_llm_event`"] IngestFirstLlmEvent = "ingest_first_llm_event", #[doc =
-    " `view_first_trace`"] ViewFirstTrace = "view_first_trace", #[doc = " `track_costs`"]
-    TrackCosts = "track_costs", #[doc = " `set_up_llm_evaluation`"] SetUpLlmEvaluation =
-    "set_up_llm_evaluation", #[doc = " `run_ai_playground`"] RunAiPlayground =
-    "run_ai_playground", #[doc = " `enable_revenue_analytics_viewset`"]
-    EnableRevenueAnalyticsViewset = "enable_revenue_analytics_viewset", #[doc =
-    " `connect_revenue_source`"] ConnectRevenueSource = "connect_revenue_source", #[doc =
-    " `set_up_revenue_goal`"] SetUpRevenueGoal = "set_up_revenue_goal", #[doc =
-    " `enable_log_capture`"] EnableLogCapture = "enable_log_capture", #[doc =
-    " `view_first_logs`"] ViewFirstLogs = "view_first_logs", #[doc =
-    " `create_first_workflow`"] CreateFirstWorkflow = "create_first_workflow", #[doc =
-    " `set_up_first_workflow_channel`"] SetUpFirstWorkflowChannel =
-    "set_up_first_workflow_channel", #[doc = " `configure_workflow_trigger`"]
-    ConfigureWorkflowTrigger = "configure_workflow_trigger", #[doc =
-    " `add_workflow_action`"] AddWorkflowAction = "add_workflow_action", #[doc =
-    " `launch_workflow`"] LaunchWorkflow = "launch_workflow", #[doc =
-    " `create_first_endpoint`"] CreateFirstEndpoint = "create_first_endpoint", #[doc =
-    " `configure_endpoint`"] ConfigureEndpoint = "configure_endpoint", #[doc =
-    " `test_endpoint`"] TestEndpoint = "test_endpoint", #[doc =
-    " `create_early_access_feature`"] CreateEarlyAccessFeature =
-    "create_early_access_feature", #[doc = " `update_feature_stage`"] UpdateFeatureStage
-    = "update_feature_stage", }
+    #[doc = " * `ingest_first_event` - ingest_first_event"]
+    #[doc = " * `set_up_reverse_proxy` - set_up_reverse_proxy"]
+    #[doc = " * `create_first_insight` - create_first_insight"]
+    #[doc = " * `create_first_dashboard` - create_first_dashboard"]
+    #[doc = " * `track_custom_events` - track_custom_events"]
+    #[doc = " * `define_actions` - define_actions"]
+    #[doc = " * `set_up_cohorts` - set_up_cohorts"]
+    #[doc = " * `explore_trends_insight` - explore_trends_insight"]
+    #[doc = " * `create_funnel` - create_funnel"]
+    #[doc = " * `explore_retention_insight` - explore_retention_insight"]
+    #[doc = " * `explore_paths_insight` - explore_paths_insight"]
+    #[doc = " * `explore_stickiness_insight` - explore_stickiness_insight"]
+    #[doc = " * `explore_lifecycle_insight` - explore_lifecycle_insight"]
+    #[doc = " * `add_authorized_domain` - add_authorized_domain"]
+    #[doc = " * `set_up_web_vitals` - set_up_web_vitals"]
+    #[doc = " * `review_web_analytics_dashboard` - review_web_analytics_dashboard"]
+    #[doc = " * `filter_web_analytics` - filter_web_analytics"]
+    #[doc = " * `set_up_web_analytics_conversion_goals` - set_up_web_analytics_conversion_goals"]
+    #[doc = " * `visit_web_vitals_dashboard` - visit_web_vitals_dashboard"]
+    #[doc = " * `setup_session_recordings` - setup_session_recordings"]
+    #[doc = " * `watch_session_recording` - watch_session_recording"]
+    #[doc = " * `configure_recording_settings` - configure_recording_settings"]
+    #[doc = " * `create_recording_playlist` - create_recording_playlist"]
+    #[doc = " * `enable_console_logs` - enable_console_logs"]
+    #[doc = " * `create_feature_flag` - create_feature_flag"]
+    #[doc = " * `implement_flag_in_code` - implement_flag_in_code"]
+    #[doc = " * `update_feature_flag_release_conditions` - update_feature_flag_release_conditions"]
+    #[doc = " * `create_multivariate_flag` - create_multivariate_flag"]
+    #[doc = " * `set_up_flag_payloads` - set_up_flag_payloads"]
+    #[doc = " * `set_up_flag_evaluation_runtimes` - set_up_flag_evaluation_runtimes"]
+    #[doc = " * `create_experiment` - create_experiment"]
+    #[doc = " * `implement_experiment_variants` - implement_experiment_variants"]
+    #[doc = " * `launch_experiment` - launch_experiment"]
+    #[doc = " * `review_experiment_results` - review_experiment_results"]
+    #[doc = " * `create_survey` - create_survey"]
+    #[doc = " * `launch_survey` - launch_survey"]
+    #[doc = " * `collect_survey_responses` - collect_survey_responses"]
+    #[doc = " * `connect_source` - connect_source"]
+    #[doc = " * `run_first_query` - run_first_query"]
+    #[doc = " * `join_external_data` - join_external_data"]
+    #[doc = " * `create_saved_view` - create_saved_view"]
+    #[doc = " * `enable_error_tracking` - enable_error_tracking"]
+    #[doc = " * `upload_source_maps` - upload_source_maps"]
+    #[doc = " * `view_first_error` - view_first_error"]
+    #[doc = " * `resolve_first_error` - resolve_first_error"]
+    #[doc = " * `ingest_first_llm_event` - ingest_first_llm_event"]
+    #[doc = " * `view_first_trace` - view_first_trace"]
+    #[doc = " * `track_costs` - track_costs"]
+    #[doc = " * `set_up_llm_evaluation` - set_up_llm_evaluation"]
+    #[doc = " * `run_ai_playground` - run_ai_playground"]
+    #[doc = " * `enable_revenue_analytics_viewset` - enable_revenue_analytics_viewset"]
+    #[doc = " * `connect_revenue_source` - connect_revenue_source"]
+    #[doc = " * `set_up_revenue_goal` - set_up_revenue_goal"]
+    #[doc = " * `enable_log_capture` - enable_log_capture"]
+    #[doc = " * `view_first_logs` - view_first_logs"]
+    #[doc = " * `create_first_workflow` - create_first_workflow"]
+    #[doc = " * `set_up_first_workflow_channel` - set_up_first_workflow_channel"]
+    #[doc = " * `configure_workflow_trigger` - configure_workflow_trigger"]
+    #[doc = " * `add_workflow_action` - add_workflow_action"]
+    #[doc = " * `launch_workflow` - launch_workflow"]
+    #[doc = " * `create_first_endpoint` - create_first_endpoint"]
+    #[doc = " * `configure_endpoint` - configure_endpoint"]
+    #[doc = " * `test_endpoint` - test_endpoint"]
+    #[doc = " * `create_early_access_feature` - create_early_access_feature"]
+    #[doc = " * `update_feature_stage` - update_feature_stage"]
+    #[doc = ""]
+    #[doc = " The `AvailableSetupTaskIdsEnum` schema."]
+    AvailableSetupTaskIdsEnum {
+        IngestFirstEvent = "ingest_first_event",
+        SetUpReverseProxy = "set_up_reverse_proxy",
+        CreateFirstInsight = "create_first_insight",
+        CreateFirstDashboard = "create_first_dashboard",
+        TrackCustomEvents = "track_custom_events",
+        DefineActions = "define_actions",
+        SetUpCohorts = "set_up_cohorts",
+        ExploreTrendsInsight = "explore_trends_insight",
+        CreateFunnel = "create_funnel",
+        ExploreRetentionInsight = "explore_retention_insight",
+        ExplorePathsInsight = "explore_paths_insight",
+        ExploreStickinessInsight = "explore_stickiness_insight",
+        ExploreLifecycleInsight = "explore_lifecycle_insight",
+        AddAuthorizedDomain = "add_authorized_domain",
+        SetUpWebVitals = "set_up_web_vitals",
+        ReviewWebAnalyticsDashboard = "review_web_analytics_dashboard",
+        FilterWebAnalytics = "filter_web_analytics",
+        SetUpWebAnalyticsConversionGoals = "set_up_web_analytics_conversion_goals",
+        VisitWebVitalsDashboard = "visit_web_vitals_dashboard",
+        SetupSessionRecordings = "setup_session_recordings",
+        WatchSessionRecording = "watch_session_recording",
+        ConfigureRecordingSettings = "configure_recording_settings",
+        CreateRecordingPlaylist = "create_recording_playlist",
+        EnableConsoleLogs = "enable_console_logs",
+        CreateFeatureFlag = "create_feature_flag",
+        ImplementFlagInCode = "implement_flag_in_code",
+        UpdateFeatureFlagReleaseConditions = "update_feature_flag_release_conditions",
+        CreateMultivariateFlag = "create_multivariate_flag",
+        SetUpFlagPayloads = "set_up_flag_payloads",
+        SetUpFlagEvaluationRuntimes = "set_up_flag_evaluation_runtimes",
+        CreateExperiment = "create_experiment",
+        ImplementExperimentVariants = "implement_experiment_variants",
+        LaunchExperiment = "launch_experiment",
+        ReviewExperimentResults = "review_experiment_results",
+        CreateSurvey = "create_survey",
+        LaunchSurvey = "launch_survey",
+        CollectSurveyResponses = "collect_survey_responses",
+        ConnectSource = "connect_source",
+        RunFirstQuery = "run_first_query",
+        JoinExternalData = "join_external_data",
+        CreateSavedView = "create_saved_view",
+        EnableErrorTracking = "enable_error_tracking",
+        UploadSourceMaps = "upload_source_maps",
+        ViewFirstError = "view_first_error",
+        ResolveFirstError = "resolve_first_error",
+        IngestFirstLlmEvent = "ingest_first_llm_event",
+        ViewFirstTrace = "view_first_trace",
+        TrackCosts = "track_costs",
+        SetUpLlmEvaluation = "set_up_llm_evaluation",
+        RunAiPlayground = "run_ai_playground",
+        EnableRevenueAnalyticsViewset = "enable_revenue_analytics_viewset",
+        ConnectRevenueSource = "connect_revenue_source",
+        SetUpRevenueGoal = "set_up_revenue_goal",
+        EnableLogCapture = "enable_log_capture",
+        ViewFirstLogs = "view_first_logs",
+        CreateFirstWorkflow = "create_first_workflow",
+        SetUpFirstWorkflowChannel = "set_up_first_workflow_channel",
+        ConfigureWorkflowTrigger = "configure_workflow_trigger",
+        AddWorkflowAction = "add_workflow_action",
+        LaunchWorkflow = "launch_workflow",
+        CreateFirstEndpoint = "create_first_endpoint",
+        ConfigureEndpoint = "configure_endpoint",
+        TestEndpoint = "test_endpoint",
+        CreateEarlyAccessFeature = "create_early_access_feature",
+        UpdateFeatureStage = "update_feature_stage",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " BaseMathType"] #[doc = ""] #[doc = " The `BaseMathType` schema."]
-    BaseMathType { #[doc = " `total`"] Total = "total", #[doc = " `dau`"] Dau = "dau",
-    #[doc = " `weekly_active`"] WeeklyActive = "weekly_active", #[doc =
-    " `monthly_active`"] MonthlyActive = "monthly_active", #[doc = " `unique_session`"]
-    UniqueSession = "unique_session", #[doc = " `first_time_for_user`"] FirstTimeForUser
-    = "first_time_for_user", #[doc = " `first_matching_event_for_user`"]
-    FirstMatchingEventForUser = "first_matching_event_for_user", }
+    #[doc = " BaseMathType"]
+    #[doc = ""]
+    #[doc = " The `BaseMathType` schema."]
+    BaseMathType {
+        Total = "total",
+        Dau = "dau",
+        WeeklyActive = "weekly_active",
+        MonthlyActive = "monthly_active",
+        UniqueSession = "unique_session",
+        FirstTimeForUser = "first_time_for_user",
+        FirstMatchingEventForUser = "first_matching_event_for_user",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " BounceRatePageViewMode"] #[doc = ""] #[doc =
-    " The `BounceRatePageViewMode` schema."] BounceRatePageViewMode { #[doc =
-    " `count_pageviews`"] CountPageviews = "count_pageviews", #[doc = " `uniq_urls`"]
-    UniqUrls = "uniq_urls", #[doc = " `uniq_page_screen_autocaptures`"]
-    UniqPageScreenAutocaptures = "uniq_page_screen_autocaptures", }
+    #[doc = " BounceRatePageViewMode"]
+    #[doc = ""]
+    #[doc = " The `BounceRatePageViewMode` schema."]
+    BounceRatePageViewMode {
+        CountPageviews = "count_pageviews",
+        UniqUrls = "uniq_urls",
+        UniqPageScreenAutocaptures = "uniq_page_screen_autocaptures",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// BoxPlotDatum
@@ -840,11 +891,15 @@ pub struct Breakdown {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " BreakdownAttributionType"] #[doc = ""] #[doc =
-    " The `BreakdownAttributionType` schema."] BreakdownAttributionType { #[doc =
-    " `first_touch`"] FirstTouch = "first_touch", #[doc = " `last_touch`"] LastTouch =
-    "last_touch", #[doc = " `all_events`"] AllEvents = "all_events", #[doc = " `step`"]
-    Step = "step", }
+    #[doc = " BreakdownAttributionType"]
+    #[doc = ""]
+    #[doc = " The `BreakdownAttributionType` schema."]
+    BreakdownAttributionType {
+        FirstTouch = "first_touch",
+        LastTouch = "last_touch",
+        AllEvents = "all_events",
+        Step = "step",
+    }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 /// BreakdownFilter
@@ -911,15 +966,21 @@ pub enum BreakdownProperty {
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " BreakdownType"] #[doc = ""] #[doc = " The `BreakdownType` schema."]
-    BreakdownType { #[doc = " `cohort`"] Cohort = "cohort", #[doc = " `person`"] Person =
-    "person", #[doc = " `event`"] Event = "event", #[doc = " `event_metadata`"]
-    EventMetadata = "event_metadata", #[doc = " `group`"] Group = "group", #[doc =
-    " `session`"] Session = "session", #[doc = " `hogql`"] Hogql = "hogql", #[doc =
-    " `data_warehouse`"] DataWarehouse = "data_warehouse", #[doc =
-    " `data_warehouse_person_property`"] DataWarehousePersonProperty =
-    "data_warehouse_person_property", #[doc = " `revenue_analytics`"] RevenueAnalytics =
-    "revenue_analytics", }
+    #[doc = " BreakdownType"]
+    #[doc = ""]
+    #[doc = " The `BreakdownType` schema."]
+    BreakdownType {
+        Cohort = "cohort",
+        Person = "person",
+        Event = "event",
+        EventMetadata = "event_metadata",
+        Group = "group",
+        Session = "session",
+        Hogql = "hogql",
+        DataWarehouse = "data_warehouse",
+        DataWarehousePersonProperty = "data_warehouse_person_property",
+        RevenueAnalytics = "revenue_analytics",
+    }
 }
 #[cfg(
     any(
@@ -930,10 +991,14 @@ string_enum! {
     )
 )]
 string_enum! {
-    #[doc = " * `distinct_id` - User ID (default)"] #[doc = " * `device_id` - Device ID"]
-    #[doc = ""] #[doc = " The `BucketingIdentifierEnum` schema."] BucketingIdentifierEnum
-    { #[doc = " `distinct_id`"] DistinctId = "distinct_id", #[doc = " `device_id`"]
-    DeviceId = "device_id", }
+    #[doc = " * `distinct_id` - User ID (default)"]
+    #[doc = " * `device_id` - Device ID"]
+    #[doc = ""]
+    #[doc = " The `BucketingIdentifierEnum` schema."]
+    BucketingIdentifierEnum {
+        DistinctId = "distinct_id",
+        DeviceId = "device_id",
+    }
 }
 #[cfg(
     any(
@@ -1005,24 +1070,41 @@ pub struct BulkUpdateTagsResponse {
 }
 #[cfg(any(feature = "core", feature = "environments"))]
 string_enum! {
-    #[doc = " * `b2b` - B2B"] #[doc = " * `b2c` - B2C"] #[doc = " * `other` - Other"]
-    #[doc = ""] #[doc = " The `BusinessModelEnum` schema."] BusinessModelEnum { #[doc =
-    " `b2b`"] B2b = "b2b", #[doc = " `b2c`"] B2c = "b2c", #[doc = " `other`"] Other =
-    "other", }
+    #[doc = " * `b2b` - B2B"]
+    #[doc = " * `b2c` - B2C"]
+    #[doc = " * `other` - Other"]
+    #[doc = ""]
+    #[doc = " The `BusinessModelEnum` schema."]
+    BusinessModelEnum {
+        B2b = "b2b",
+        B2c = "b2c",
+        Other = "other",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " * `hourly` - hourly"] #[doc = " * `daily` - daily"] #[doc =
-    " * `weekly` - weekly"] #[doc = " * `monthly` - monthly"] #[doc = ""] #[doc =
-    " The `CalculationIntervalEnum` schema."] CalculationIntervalEnum { #[doc =
-    " `hourly`"] Hourly = "hourly", #[doc = " `daily`"] Daily = "daily", #[doc =
-    " `weekly`"] Weekly = "weekly", #[doc = " `monthly`"] Monthly = "monthly", }
+    #[doc = " * `hourly` - hourly"]
+    #[doc = " * `daily` - daily"]
+    #[doc = " * `weekly` - weekly"]
+    #[doc = " * `monthly` - monthly"]
+    #[doc = ""]
+    #[doc = " The `CalculationIntervalEnum` schema."]
+    CalculationIntervalEnum {
+        Hourly = "hourly",
+        Daily = "daily",
+        Weekly = "weekly",
+        Monthly = "monthly",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " CalendarHeatmapMathType"] #[doc = ""] #[doc =
-    " The `CalendarHeatmapMathType` schema."] CalendarHeatmapMathType { #[doc =
-    " `total`"] Total = "total", #[doc = " `dau`"] Dau = "dau", }
+    #[doc = " CalendarHeatmapMathType"]
+    #[doc = ""]
+    #[doc = " The `CalendarHeatmapMathType` schema."]
+    CalendarHeatmapMathType {
+        Total = "total",
+        Dau = "dau",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 /// The `Change` schema.
@@ -1052,20 +1134,26 @@ pub struct ChartAxis {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " ChartDisplayType"] #[doc = ""] #[doc = " The `ChartDisplayType` schema."]
-    ChartDisplayType { #[doc = " `Auto`"] Auto = "Auto", #[doc = " `ActionsLineGraph`"]
-    ActionsLineGraph = "ActionsLineGraph", #[doc = " `ActionsBar`"] ActionsBar =
-    "ActionsBar", #[doc = " `ActionsUnstackedBar`"] ActionsUnstackedBar =
-    "ActionsUnstackedBar", #[doc = " `ActionsStackedBar`"] ActionsStackedBar =
-    "ActionsStackedBar", #[doc = " `ActionsAreaGraph`"] ActionsAreaGraph =
-    "ActionsAreaGraph", #[doc = " `ActionsLineGraphCumulative`"]
-    ActionsLineGraphCumulative = "ActionsLineGraphCumulative", #[doc = " `BoldNumber`"]
-    BoldNumber = "BoldNumber", #[doc = " `ActionsPie`"] ActionsPie = "ActionsPie", #[doc
-    = " `ActionsBarValue`"] ActionsBarValue = "ActionsBarValue", #[doc =
-    " `ActionsTable`"] ActionsTable = "ActionsTable", #[doc = " `WorldMap`"] WorldMap =
-    "WorldMap", #[doc = " `CalendarHeatmap`"] CalendarHeatmap = "CalendarHeatmap", #[doc
-    = " `TwoDimensionalHeatmap`"] TwoDimensionalHeatmap = "TwoDimensionalHeatmap", #[doc
-    = " `BoxPlot`"] BoxPlot = "BoxPlot", }
+    #[doc = " ChartDisplayType"]
+    #[doc = ""]
+    #[doc = " The `ChartDisplayType` schema."]
+    ChartDisplayType {
+        Auto = "Auto",
+        ActionsLineGraph = "ActionsLineGraph",
+        ActionsBar = "ActionsBar",
+        ActionsUnstackedBar = "ActionsUnstackedBar",
+        ActionsStackedBar = "ActionsStackedBar",
+        ActionsAreaGraph = "ActionsAreaGraph",
+        ActionsLineGraphCumulative = "ActionsLineGraphCumulative",
+        BoldNumber = "BoldNumber",
+        ActionsPie = "ActionsPie",
+        ActionsBarValue = "ActionsBarValue",
+        ActionsTable = "ActionsTable",
+        WorldMap = "WorldMap",
+        CalendarHeatmap = "CalendarHeatmap",
+        TwoDimensionalHeatmap = "TwoDimensionalHeatmap",
+        BoxPlot = "BoxPlot",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ChartSettings
@@ -1246,7 +1334,10 @@ pub struct CohortPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Key"] CohortPropertyFilterKey default = Id { #[doc = " `id`"] Id = "id", }
+    #[doc = " Key"]
+    CohortPropertyFilterKey default = Id {
+        Id = "id",
+    }
 }
 #[cfg(
     any(
@@ -1257,18 +1348,30 @@ string_enum! {
     )
 )]
 string_enum! {
-    #[doc = " Type"] CohortPropertyFilterType default = Cohort { #[doc = " `cohort`"]
-    Cohort = "cohort", }
+    #[doc = " Type"]
+    CohortPropertyFilterType default = Cohort {
+        Cohort = "cohort",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " ColorMode"] #[doc = ""] #[doc = " The `ColorMode` schema."] ColorMode {
-    #[doc = " `light`"] Light = "light", #[doc = " `dark`"] Dark = "dark", }
+    #[doc = " ColorMode"]
+    #[doc = ""]
+    #[doc = " The `ColorMode` schema."]
+    ColorMode {
+        Light = "light",
+        Dark = "dark",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Compare"] #[doc = ""] #[doc = " The `Compare` schema."] Compare { #[doc =
-    " `current`"] Current = "current", #[doc = " `previous`"] Previous = "previous", }
+    #[doc = " Compare"]
+    #[doc = ""]
+    #[doc = " The `Compare` schema."]
+    Compare {
+        Current = "current",
+        Previous = "previous",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// CompareFilter
@@ -1411,8 +1514,10 @@ pub enum ConversionGoalFilter1FixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ConversionGoalFilter1Kind default = EventsNode { #[doc =
-    " `EventsNode`"] EventsNode = "EventsNode", }
+    #[doc = " Kind"]
+    ConversionGoalFilter1Kind default = EventsNode {
+        EventsNode = "EventsNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -1432,12 +1537,15 @@ pub enum ConversionGoalFilter1Math {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    ConversionGoalFilter1MathVariant6 { #[doc = " `unique_group`"] UniqueGroup =
-    "unique_group", }
+    ConversionGoalFilter1MathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    ConversionGoalFilter1MathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    ConversionGoalFilter1MathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1571,8 +1679,10 @@ pub enum ConversionGoalFilter2FixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ConversionGoalFilter2Kind default = ActionsNode { #[doc =
-    " `ActionsNode`"] ActionsNode = "ActionsNode", }
+    #[doc = " Kind"]
+    ConversionGoalFilter2Kind default = ActionsNode {
+        ActionsNode = "ActionsNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -1592,12 +1702,15 @@ pub enum ConversionGoalFilter2Math {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    ConversionGoalFilter2MathVariant6 { #[doc = " `unique_group`"] UniqueGroup =
-    "unique_group", }
+    ConversionGoalFilter2MathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    ConversionGoalFilter2MathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    ConversionGoalFilter2MathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1742,8 +1855,10 @@ pub enum ConversionGoalFilter3FixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ConversionGoalFilter3Kind default = DataWarehouseNode { #[doc =
-    " `DataWarehouseNode`"] DataWarehouseNode = "DataWarehouseNode", }
+    #[doc = " Kind"]
+    ConversionGoalFilter3Kind default = DataWarehouseNode {
+        DataWarehouseNode = "DataWarehouseNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -1763,12 +1878,15 @@ pub enum ConversionGoalFilter3Math {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    ConversionGoalFilter3MathVariant6 { #[doc = " `unique_group`"] UniqueGroup =
-    "unique_group", }
+    ConversionGoalFilter3MathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    ConversionGoalFilter3MathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    ConversionGoalFilter3MathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1825,27 +1943,36 @@ pub struct CopodDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] CopodDetectorConfigType default = Copod { #[doc = " `copod`"] Copod
-    = "copod", }
+    #[doc = " Type"]
+    CopodDetectorConfigType default = Copod {
+        Copod = "copod",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " CorrelationType"] #[doc = ""] #[doc = " The `CorrelationType` schema."]
-    CorrelationType { #[doc = " `success`"] Success = "success", #[doc = " `failure`"]
-    Failure = "failure", }
+    #[doc = " CorrelationType"]
+    #[doc = ""]
+    #[doc = " The `CorrelationType` schema."]
+    CorrelationType {
+        Success = "success",
+        Failure = "failure",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " CountPerActorMathType"] #[doc = ""] #[doc =
-    " The `CountPerActorMathType` schema."] CountPerActorMathType { #[doc =
-    " `avg_count_per_actor`"] AvgCountPerActor = "avg_count_per_actor", #[doc =
-    " `min_count_per_actor`"] MinCountPerActor = "min_count_per_actor", #[doc =
-    " `max_count_per_actor`"] MaxCountPerActor = "max_count_per_actor", #[doc =
-    " `median_count_per_actor`"] MedianCountPerActor = "median_count_per_actor", #[doc =
-    " `p75_count_per_actor`"] P75CountPerActor = "p75_count_per_actor", #[doc =
-    " `p90_count_per_actor`"] P90CountPerActor = "p90_count_per_actor", #[doc =
-    " `p95_count_per_actor`"] P95CountPerActor = "p95_count_per_actor", #[doc =
-    " `p99_count_per_actor`"] P99CountPerActor = "p99_count_per_actor", }
+    #[doc = " CountPerActorMathType"]
+    #[doc = ""]
+    #[doc = " The `CountPerActorMathType` schema."]
+    CountPerActorMathType {
+        AvgCountPerActor = "avg_count_per_actor",
+        MinCountPerActor = "min_count_per_actor",
+        MaxCountPerActor = "max_count_per_actor",
+        MedianCountPerActor = "median_count_per_actor",
+        P75CountPerActor = "p75_count_per_actor",
+        P90CountPerActor = "p90_count_per_actor",
+        P95CountPerActor = "p95_count_per_actor",
+        P99CountPerActor = "p99_count_per_actor",
+    }
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 /// The `Credential` schema.
@@ -1862,65 +1989,163 @@ pub struct Credential {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " CurrencyCode"] #[doc = ""] #[doc = " The `CurrencyCode` schema."]
-    CurrencyCode { #[doc = " `AED`"] Aed = "AED", #[doc = " `AFN`"] Afn = "AFN", #[doc =
-    " `ALL`"] All = "ALL", #[doc = " `AMD`"] Amd = "AMD", #[doc = " `ANG`"] Ang = "ANG",
-    #[doc = " `AOA`"] Aoa = "AOA", #[doc = " `ARS`"] Ars = "ARS", #[doc = " `AUD`"] Aud =
-    "AUD", #[doc = " `AWG`"] Awg = "AWG", #[doc = " `AZN`"] Azn = "AZN", #[doc =
-    " `BAM`"] Bam = "BAM", #[doc = " `BBD`"] Bbd = "BBD", #[doc = " `BDT`"] Bdt = "BDT",
-    #[doc = " `BGN`"] Bgn = "BGN", #[doc = " `BHD`"] Bhd = "BHD", #[doc = " `BIF`"] Bif =
-    "BIF", #[doc = " `BMD`"] Bmd = "BMD", #[doc = " `BND`"] Bnd = "BND", #[doc =
-    " `BOB`"] Bob = "BOB", #[doc = " `BRL`"] Brl = "BRL", #[doc = " `BSD`"] Bsd = "BSD",
-    #[doc = " `BTC`"] Btc = "BTC", #[doc = " `BTN`"] Btn = "BTN", #[doc = " `BWP`"] Bwp =
-    "BWP", #[doc = " `BYN`"] Byn = "BYN", #[doc = " `BZD`"] Bzd = "BZD", #[doc =
-    " `CAD`"] Cad = "CAD", #[doc = " `CDF`"] Cdf = "CDF", #[doc = " `CHF`"] Chf = "CHF",
-    #[doc = " `CLP`"] Clp = "CLP", #[doc = " `CNY`"] Cny = "CNY", #[doc = " `COP`"] Cop =
-    "COP", #[doc = " `CRC`"] Crc = "CRC", #[doc = " `CVE`"] Cve = "CVE", #[doc =
-    " `CZK`"] Czk = "CZK", #[doc = " `DJF`"] Djf = "DJF", #[doc = " `DKK`"] Dkk = "DKK",
-    #[doc = " `DOP`"] Dop = "DOP", #[doc = " `DZD`"] Dzd = "DZD", #[doc = " `EGP`"] Egp =
-    "EGP", #[doc = " `ERN`"] Ern = "ERN", #[doc = " `ETB`"] Etb = "ETB", #[doc =
-    " `EUR`"] Eur = "EUR", #[doc = " `FJD`"] Fjd = "FJD", #[doc = " `GBP`"] Gbp = "GBP",
-    #[doc = " `GEL`"] Gel = "GEL", #[doc = " `GHS`"] Ghs = "GHS", #[doc = " `GIP`"] Gip =
-    "GIP", #[doc = " `GMD`"] Gmd = "GMD", #[doc = " `GNF`"] Gnf = "GNF", #[doc =
-    " `GTQ`"] Gtq = "GTQ", #[doc = " `GYD`"] Gyd = "GYD", #[doc = " `HKD`"] Hkd = "HKD",
-    #[doc = " `HNL`"] Hnl = "HNL", #[doc = " `HRK`"] Hrk = "HRK", #[doc = " `HTG`"] Htg =
-    "HTG", #[doc = " `HUF`"] Huf = "HUF", #[doc = " `IDR`"] Idr = "IDR", #[doc =
-    " `ILS`"] Ils = "ILS", #[doc = " `INR`"] Inr = "INR", #[doc = " `IQD`"] Iqd = "IQD",
-    #[doc = " `IRR`"] Irr = "IRR", #[doc = " `ISK`"] Isk = "ISK", #[doc = " `JMD`"] Jmd =
-    "JMD", #[doc = " `JOD`"] Jod = "JOD", #[doc = " `JPY`"] Jpy = "JPY", #[doc =
-    " `KES`"] Kes = "KES", #[doc = " `KGS`"] Kgs = "KGS", #[doc = " `KHR`"] Khr = "KHR",
-    #[doc = " `KMF`"] Kmf = "KMF", #[doc = " `KRW`"] Krw = "KRW", #[doc = " `KWD`"] Kwd =
-    "KWD", #[doc = " `KYD`"] Kyd = "KYD", #[doc = " `KZT`"] Kzt = "KZT", #[doc =
-    " `LAK`"] Lak = "LAK", #[doc = " `LBP`"] Lbp = "LBP", #[doc = " `LKR`"] Lkr = "LKR",
-    #[doc = " `LRD`"] Lrd = "LRD", #[doc = " `LTL`"] Ltl = "LTL", #[doc = " `LVL`"] Lvl =
-    "LVL", #[doc = " `LSL`"] Lsl = "LSL", #[doc = " `LYD`"] Lyd = "LYD", #[doc =
-    " `MAD`"] Mad = "MAD", #[doc = " `MDL`"] Mdl = "MDL", #[doc = " `MGA`"] Mga = "MGA",
-    #[doc = " `MKD`"] Mkd = "MKD", #[doc = " `MMK`"] Mmk = "MMK", #[doc = " `MNT`"] Mnt =
-    "MNT", #[doc = " `MOP`"] Mop = "MOP", #[doc = " `MRU`"] Mru = "MRU", #[doc =
-    " `MTL`"] Mtl = "MTL", #[doc = " `MUR`"] Mur = "MUR", #[doc = " `MVR`"] Mvr = "MVR",
-    #[doc = " `MWK`"] Mwk = "MWK", #[doc = " `MXN`"] Mxn = "MXN", #[doc = " `MYR`"] Myr =
-    "MYR", #[doc = " `MZN`"] Mzn = "MZN", #[doc = " `NAD`"] Nad = "NAD", #[doc =
-    " `NGN`"] Ngn = "NGN", #[doc = " `NIO`"] Nio = "NIO", #[doc = " `NOK`"] Nok = "NOK",
-    #[doc = " `NPR`"] Npr = "NPR", #[doc = " `NZD`"] Nzd = "NZD", #[doc = " `OMR`"] Omr =
-    "OMR", #[doc = " `PAB`"] Pab = "PAB", #[doc = " `PEN`"] Pen = "PEN", #[doc =
-    " `PGK`"] Pgk = "PGK", #[doc = " `PHP`"] Php = "PHP", #[doc = " `PKR`"] Pkr = "PKR",
-    #[doc = " `PLN`"] Pln = "PLN", #[doc = " `PYG`"] Pyg = "PYG", #[doc = " `QAR`"] Qar =
-    "QAR", #[doc = " `RON`"] Ron = "RON", #[doc = " `RSD`"] Rsd = "RSD", #[doc =
-    " `RUB`"] Rub = "RUB", #[doc = " `RWF`"] Rwf = "RWF", #[doc = " `SAR`"] Sar = "SAR",
-    #[doc = " `SBD`"] Sbd = "SBD", #[doc = " `SCR`"] Scr = "SCR", #[doc = " `SDG`"] Sdg =
-    "SDG", #[doc = " `SEK`"] Sek = "SEK", #[doc = " `SGD`"] Sgd = "SGD", #[doc =
-    " `SRD`"] Srd = "SRD", #[doc = " `SSP`"] Ssp = "SSP", #[doc = " `STN`"] Stn = "STN",
-    #[doc = " `SYP`"] Syp = "SYP", #[doc = " `SZL`"] Szl = "SZL", #[doc = " `THB`"] Thb =
-    "THB", #[doc = " `TJS`"] Tjs = "TJS", #[doc = " `TMT`"] Tmt = "TMT", #[doc =
-    " `TND`"] Tnd = "TND", #[doc = " `TOP`"] Top = "TOP", #[doc = " `TRY`"] Try = "TRY",
-    #[doc = " `TTD`"] Ttd = "TTD", #[doc = " `TWD`"] Twd = "TWD", #[doc = " `TZS`"] Tzs =
-    "TZS", #[doc = " `UAH`"] Uah = "UAH", #[doc = " `UGX`"] Ugx = "UGX", #[doc =
-    " `USD`"] Usd = "USD", #[doc = " `UYU`"] Uyu = "UYU", #[doc = " `UZS`"] Uzs = "UZS",
-    #[doc = " `VES`"] Ves = "VES", #[doc = " `VND`"] Vnd = "VND", #[doc = " `VUV`"] Vuv =
-    "VUV", #[doc = " `WST`"] Wst = "WST", #[doc = " `XAF`"] Xaf = "XAF", #[doc =
-    " `XCD`"] Xcd = "XCD", #[doc = " `XOF`"] Xof = "XOF", #[doc = " `XPF`"] Xpf = "XPF",
-    #[doc = " `YER`"] Yer = "YER", #[doc = " `ZAR`"] Zar = "ZAR", #[doc = " `ZMW`"] Zmw =
-    "ZMW", }
+    #[doc = " CurrencyCode"]
+    #[doc = ""]
+    #[doc = " The `CurrencyCode` schema."]
+    CurrencyCode {
+        Aed = "AED",
+        Afn = "AFN",
+        All = "ALL",
+        Amd = "AMD",
+        Ang = "ANG",
+        Aoa = "AOA",
+        Ars = "ARS",
+        Aud = "AUD",
+        Awg = "AWG",
+        Azn = "AZN",
+        Bam = "BAM",
+        Bbd = "BBD",
+        Bdt = "BDT",
+        Bgn = "BGN",
+        Bhd = "BHD",
+        Bif = "BIF",
+        Bmd = "BMD",
+        Bnd = "BND",
+        Bob = "BOB",
+        Brl = "BRL",
+        Bsd = "BSD",
+        Btc = "BTC",
+        Btn = "BTN",
+        Bwp = "BWP",
+        Byn = "BYN",
+        Bzd = "BZD",
+        Cad = "CAD",
+        Cdf = "CDF",
+        Chf = "CHF",
+        Clp = "CLP",
+        Cny = "CNY",
+        Cop = "COP",
+        Crc = "CRC",
+        Cve = "CVE",
+        Czk = "CZK",
+        Djf = "DJF",
+        Dkk = "DKK",
+        Dop = "DOP",
+        Dzd = "DZD",
+        Egp = "EGP",
+        Ern = "ERN",
+        Etb = "ETB",
+        Eur = "EUR",
+        Fjd = "FJD",
+        Gbp = "GBP",
+        Gel = "GEL",
+        Ghs = "GHS",
+        Gip = "GIP",
+        Gmd = "GMD",
+        Gnf = "GNF",
+        Gtq = "GTQ",
+        Gyd = "GYD",
+        Hkd = "HKD",
+        Hnl = "HNL",
+        Hrk = "HRK",
+        Htg = "HTG",
+        Huf = "HUF",
+        Idr = "IDR",
+        Ils = "ILS",
+        Inr = "INR",
+        Iqd = "IQD",
+        Irr = "IRR",
+        Isk = "ISK",
+        Jmd = "JMD",
+        Jod = "JOD",
+        Jpy = "JPY",
+        Kes = "KES",
+        Kgs = "KGS",
+        Khr = "KHR",
+        Kmf = "KMF",
+        Krw = "KRW",
+        Kwd = "KWD",
+        Kyd = "KYD",
+        Kzt = "KZT",
+        Lak = "LAK",
+        Lbp = "LBP",
+        Lkr = "LKR",
+        Lrd = "LRD",
+        Ltl = "LTL",
+        Lvl = "LVL",
+        Lsl = "LSL",
+        Lyd = "LYD",
+        Mad = "MAD",
+        Mdl = "MDL",
+        Mga = "MGA",
+        Mkd = "MKD",
+        Mmk = "MMK",
+        Mnt = "MNT",
+        Mop = "MOP",
+        Mru = "MRU",
+        Mtl = "MTL",
+        Mur = "MUR",
+        Mvr = "MVR",
+        Mwk = "MWK",
+        Mxn = "MXN",
+        Myr = "MYR",
+        Mzn = "MZN",
+        Nad = "NAD",
+        Ngn = "NGN",
+        Nio = "NIO",
+        Nok = "NOK",
+        Npr = "NPR",
+        Nzd = "NZD",
+        Omr = "OMR",
+        Pab = "PAB",
+        Pen = "PEN",
+        Pgk = "PGK",
+        Php = "PHP",
+        Pkr = "PKR",
+        Pln = "PLN",
+        Pyg = "PYG",
+        Qar = "QAR",
+        Ron = "RON",
+        Rsd = "RSD",
+        Rub = "RUB",
+        Rwf = "RWF",
+        Sar = "SAR",
+        Sbd = "SBD",
+        Scr = "SCR",
+        Sdg = "SDG",
+        Sek = "SEK",
+        Sgd = "SGD",
+        Srd = "SRD",
+        Ssp = "SSP",
+        Stn = "STN",
+        Syp = "SYP",
+        Szl = "SZL",
+        Thb = "THB",
+        Tjs = "TJS",
+        Tmt = "TMT",
+        Tnd = "TND",
+        Top = "TOP",
+        Try = "TRY",
+        Ttd = "TTD",
+        Twd = "TWD",
+        Tzs = "TZS",
+        Uah = "UAH",
+        Ugx = "UGX",
+        Usd = "USD",
+        Uyu = "UYU",
+        Uzs = "UZS",
+        Ves = "VES",
+        Vnd = "VND",
+        Vuv = "VUV",
+        Wst = "WST",
+        Xaf = "XAF",
+        Xcd = "XCD",
+        Xof = "XOF",
+        Xpf = "XPF",
+        Yer = "YER",
+        Zar = "ZAR",
+        Zmw = "ZMW",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// CustomChannelCondition
@@ -1948,21 +2173,33 @@ pub enum CustomChannelConditionValue {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " CustomChannelField"] #[doc = ""] #[doc =
-    " The `CustomChannelField` schema."] CustomChannelField { #[doc = " `utm_source`"]
-    UtmSource = "utm_source", #[doc = " `utm_medium`"] UtmMedium = "utm_medium", #[doc =
-    " `utm_campaign`"] UtmCampaign = "utm_campaign", #[doc = " `referring_domain`"]
-    ReferringDomain = "referring_domain", #[doc = " `url`"] Url = "url", #[doc =
-    " `pathname`"] Pathname = "pathname", #[doc = " `hostname`"] Hostname = "hostname", }
+    #[doc = " CustomChannelField"]
+    #[doc = ""]
+    #[doc = " The `CustomChannelField` schema."]
+    CustomChannelField {
+        UtmSource = "utm_source",
+        UtmMedium = "utm_medium",
+        UtmCampaign = "utm_campaign",
+        ReferringDomain = "referring_domain",
+        Url = "url",
+        Pathname = "pathname",
+        Hostname = "hostname",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " CustomChannelOperator"] #[doc = ""] #[doc =
-    " The `CustomChannelOperator` schema."] CustomChannelOperator { #[doc = " `exact`"]
-    Exact = "exact", #[doc = " `is_not`"] IsNot = "is_not", #[doc = " `is_set`"] IsSet =
-    "is_set", #[doc = " `is_not_set`"] IsNotSet = "is_not_set", #[doc = " `icontains`"]
-    Icontains = "icontains", #[doc = " `not_icontains`"] NotIcontains = "not_icontains",
-    #[doc = " `regex`"] Regex = "regex", #[doc = " `not_regex`"] NotRegex = "not_regex",
+    #[doc = " CustomChannelOperator"]
+    #[doc = ""]
+    #[doc = " The `CustomChannelOperator` schema."]
+    CustomChannelOperator {
+        Exact = "exact",
+        IsNot = "is_not",
+        IsSet = "is_set",
+        IsNotSet = "is_not_set",
+        Icontains = "icontains",
+        NotIcontains = "not_icontains",
+        Regex = "regex",
+        NotRegex = "not_regex",
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -2024,13 +2261,22 @@ pub struct CustomerProfileConfig {
 }
 #[cfg(any(feature = "customer_analytics", feature = "customer_profile_configs"))]
 string_enum! {
-    #[doc = " * `person` - Person"] #[doc = " * `group_0` - Group 0"] #[doc =
-    " * `group_1` - Group 1"] #[doc = " * `group_2` - Group 2"] #[doc =
-    " * `group_3` - Group 3"] #[doc = " * `group_4` - Group 4"] #[doc = ""] #[doc =
-    " The `CustomerProfileConfigScopeEnum` schema."] CustomerProfileConfigScopeEnum {
-    #[doc = " `person`"] Person = "person", #[doc = " `group_0`"] Group0 = "group_0",
-    #[doc = " `group_1`"] Group1 = "group_1", #[doc = " `group_2`"] Group2 = "group_2",
-    #[doc = " `group_3`"] Group3 = "group_3", #[doc = " `group_4`"] Group4 = "group_4", }
+    #[doc = " * `person` - Person"]
+    #[doc = " * `group_0` - Group 0"]
+    #[doc = " * `group_1` - Group 1"]
+    #[doc = " * `group_2` - Group 2"]
+    #[doc = " * `group_3` - Group 3"]
+    #[doc = " * `group_4` - Group 4"]
+    #[doc = ""]
+    #[doc = " The `CustomerProfileConfigScopeEnum` schema."]
+    CustomerProfileConfigScopeEnum {
+        Person = "person",
+        Group0 = "group_0",
+        Group1 = "group_1",
+        Group2 = "group_2",
+        Group3 = "group_3",
+        Group4 = "group_4",
+    }
 }
 #[cfg(any(feature = "endpoints", feature = "query"))]
 /// DashboardFilter
@@ -2082,16 +2328,26 @@ pub enum DashboardFilterPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " DataColorToken"] #[doc = ""] #[doc = " The `DataColorToken` schema."]
-    DataColorToken { #[doc = " `preset-1`"] Preset1 = "preset-1", #[doc = " `preset-2`"]
-    Preset2 = "preset-2", #[doc = " `preset-3`"] Preset3 = "preset-3", #[doc =
-    " `preset-4`"] Preset4 = "preset-4", #[doc = " `preset-5`"] Preset5 = "preset-5",
-    #[doc = " `preset-6`"] Preset6 = "preset-6", #[doc = " `preset-7`"] Preset7 =
-    "preset-7", #[doc = " `preset-8`"] Preset8 = "preset-8", #[doc = " `preset-9`"]
-    Preset9 = "preset-9", #[doc = " `preset-10`"] Preset10 = "preset-10", #[doc =
-    " `preset-11`"] Preset11 = "preset-11", #[doc = " `preset-12`"] Preset12 =
-    "preset-12", #[doc = " `preset-13`"] Preset13 = "preset-13", #[doc = " `preset-14`"]
-    Preset14 = "preset-14", #[doc = " `preset-15`"] Preset15 = "preset-15", }
+    #[doc = " DataColorToken"]
+    #[doc = ""]
+    #[doc = " The `DataColorToken` schema."]
+    DataColorToken {
+        Preset1 = "preset-1",
+        Preset2 = "preset-2",
+        Preset3 = "preset-3",
+        Preset4 = "preset-4",
+        Preset5 = "preset-5",
+        Preset6 = "preset-6",
+        Preset7 = "preset-7",
+        Preset8 = "preset-8",
+        Preset9 = "preset-9",
+        Preset10 = "preset-10",
+        Preset11 = "preset-11",
+        Preset12 = "preset-12",
+        Preset13 = "preset-13",
+        Preset14 = "preset-14",
+        Preset15 = "preset-15",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// DataTableNode
@@ -2281,8 +2537,10 @@ pub struct DataTableNode {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] DataTableNodeKind default = DataTableNode { #[doc =
-    " `DataTableNode`"] DataTableNode = "DataTableNode", }
+    #[doc = " Kind"]
+    DataTableNodeKind default = DataTableNode {
+        DataTableNode = "DataTableNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response
@@ -2384,10 +2642,13 @@ pub struct DataTableNodeViewPropsContext {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " DataTableNodeViewPropsContextType"] #[doc = ""] #[doc =
-    " The `DataTableNodeViewPropsContextType` schema."] DataTableNodeViewPropsContextType
-    { #[doc = " `event_definition`"] EventDefinition = "event_definition", #[doc =
-    " `team_columns`"] TeamColumns = "team_columns", }
+    #[doc = " DataTableNodeViewPropsContextType"]
+    #[doc = ""]
+    #[doc = " The `DataTableNodeViewPropsContextType` schema."]
+    DataTableNodeViewPropsContextType {
+        EventDefinition = "event_definition",
+        TeamColumns = "team_columns",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// DataVisualizationNode
@@ -2411,8 +2672,10 @@ pub struct DataVisualizationNode {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] DataVisualizationNodeKind default = DataVisualizationNode { #[doc =
-    " `DataVisualizationNode`"] DataVisualizationNode = "DataVisualizationNode", }
+    #[doc = " Kind"]
+    DataVisualizationNodeKind default = DataVisualizationNode {
+        DataVisualizationNode = "DataVisualizationNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// DataWarehouseEventsModifier
@@ -2549,8 +2812,10 @@ pub enum DataWarehouseNodeFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] DataWarehouseNodeKind default = DataWarehouseNode { #[doc =
-    " `DataWarehouseNode`"] DataWarehouseNode = "DataWarehouseNode", }
+    #[doc = " Kind"]
+    DataWarehouseNodeKind default = DataWarehouseNode {
+        DataWarehouseNode = "DataWarehouseNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -2570,12 +2835,15 @@ pub enum DataWarehouseNodeMath {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    DataWarehouseNodeMathVariant6 { #[doc = " `unique_group`"] UniqueGroup =
-    "unique_group", }
+    DataWarehouseNodeMathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    DataWarehouseNodeMathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    DataWarehouseNodeMathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2639,9 +2907,10 @@ pub struct DataWarehousePersonPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] DataWarehousePersonPropertyFilterType default =
-    DataWarehousePersonProperty { #[doc = " `data_warehouse_person_property`"]
-    DataWarehousePersonProperty = "data_warehouse_person_property", }
+    #[doc = " Type"]
+    DataWarehousePersonPropertyFilterType default = DataWarehousePersonProperty {
+        DataWarehousePersonProperty = "data_warehouse_person_property",
+    }
 }
 #[cfg(
     any(
@@ -2714,8 +2983,10 @@ pub struct DataWarehousePropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] DataWarehousePropertyFilterType default = DataWarehouse { #[doc =
-    " `data_warehouse`"] DataWarehouse = "data_warehouse", }
+    #[doc = " Type"]
+    DataWarehousePropertyFilterType default = DataWarehouse {
+        DataWarehouse = "data_warehouse",
+    }
 }
 #[cfg(
     any(
@@ -2755,12 +3026,16 @@ pub enum DataWarehousePropertyFilterValueVariant0Item {
 }
 #[cfg(any(feature = "actions", feature = "feature_flags", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `is_date_exact` - is_date_exact"] #[doc =
-    " * `is_date_before` - is_date_before"] #[doc = " * `is_date_after` - is_date_after"]
-    #[doc = ""] #[doc = " The `DateOperatorEnum` schema."] DateOperatorEnum { #[doc =
-    " `is_date_exact`"] IsDateExact = "is_date_exact", #[doc = " `is_date_before`"]
-    IsDateBefore = "is_date_before", #[doc = " `is_date_after`"] IsDateAfter =
-    "is_date_after", }
+    #[doc = " * `is_date_exact` - is_date_exact"]
+    #[doc = " * `is_date_before` - is_date_before"]
+    #[doc = " * `is_date_after` - is_date_after"]
+    #[doc = ""]
+    #[doc = " The `DateOperatorEnum` schema."]
+    DateOperatorEnum {
+        IsDateExact = "is_date_exact",
+        IsDateBefore = "is_date_before",
+        IsDateAfter = "is_date_after",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// DateRange
@@ -2781,10 +3056,14 @@ pub struct DateRange {
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
 string_enum! {
-    #[doc = " * `bayesian` - Bayesian"] #[doc = " * `frequentist` - Frequentist"] #[doc =
-    ""] #[doc = " The `DefaultExperimentStatsMethodEnum` schema."]
-    DefaultExperimentStatsMethodEnum { #[doc = " `bayesian`"] Bayesian = "bayesian",
-    #[doc = " `frequentist`"] Frequentist = "frequentist", }
+    #[doc = " * `bayesian` - Bayesian"]
+    #[doc = " * `frequentist` - Frequentist"]
+    #[doc = ""]
+    #[doc = " The `DefaultExperimentStatsMethodEnum` schema."]
+    DefaultExperimentStatsMethodEnum {
+        Bayesian = "bayesian",
+        Frequentist = "frequentist",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 /// The `Detail` schema.
@@ -2807,10 +3086,14 @@ pub struct Detail {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " DetailedResultsAggregationType"] #[doc = ""] #[doc =
-    " The `DetailedResultsAggregationType` schema."] DetailedResultsAggregationType {
-    #[doc = " `total`"] Total = "total", #[doc = " `average`"] Average = "average", #[doc
-    = " `median`"] Median = "median", }
+    #[doc = " DetailedResultsAggregationType"]
+    #[doc = ""]
+    #[doc = " The `DetailedResultsAggregationType` schema."]
+    DetailedResultsAggregationType {
+        Total = "total",
+        Average = "average",
+        Median = "median",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// Detector configuration types
@@ -2837,9 +3120,15 @@ pub enum DetectorConfig {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " DisplayType"] #[doc = ""] #[doc = " The `DisplayType` schema."] DisplayType
-    { #[doc = " `auto`"] Auto = "auto", #[doc = " `line`"] Line = "line", #[doc =
-    " `bar`"] Bar = "bar", #[doc = " `area`"] Area = "area", }
+    #[doc = " DisplayType"]
+    #[doc = ""]
+    #[doc = " The `DisplayType` schema."]
+    DisplayType {
+        Auto = "auto",
+        Line = "line",
+        Bar = "bar",
+        Area = "area",
+    }
 }
 #[cfg(
     any(
@@ -2850,10 +3139,14 @@ string_enum! {
     )
 )]
 string_enum! {
-    #[doc = " DurationType"] #[doc = ""] #[doc = " The `DurationType` schema."]
-    DurationType { #[doc = " `duration`"] Duration = "duration", #[doc =
-    " `active_seconds`"] ActiveSeconds = "active_seconds", #[doc = " `inactive_seconds`"]
-    InactiveSeconds = "inactive_seconds", }
+    #[doc = " DurationType"]
+    #[doc = ""]
+    #[doc = " The `DurationType` schema."]
+    DurationType {
+        Duration = "duration",
+        ActiveSeconds = "active_seconds",
+        InactiveSeconds = "inactive_seconds",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// ECODDetectorConfig
@@ -2876,8 +3169,10 @@ pub struct EcodDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] EcodDetectorConfigType default = Ecod { #[doc = " `ecod`"] Ecod =
-    "ecod", }
+    #[doc = " Type"]
+    EcodDetectorConfigType default = Ecod {
+        Ecod = "ecod",
+    }
 }
 #[cfg(any(feature = "core", feature = "environments", feature = "platform_features"))]
 /// The `EffectiveMembershipLevelEnum` schema.
@@ -2919,8 +3214,10 @@ pub struct ElementPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] ElementPropertyFilterType default = Element { #[doc = " `element`"]
-    Element = "element", }
+    #[doc = " Type"]
+    ElementPropertyFilterType default = Element {
+        Element = "element",
+    }
 }
 #[cfg(
     any(
@@ -2984,31 +3281,45 @@ pub struct EmptyPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] EmptyPropertyFilterType default = Empty { #[doc = " `empty`"] Empty
-    = "empty", }
+    #[doc = " Type"]
+    EmptyPropertyFilterType default = Empty {
+        Empty = "empty",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " EndpointsUsageBreakdown"] #[doc = ""] #[doc =
-    " The `EndpointsUsageBreakdown` schema."] EndpointsUsageBreakdown { #[doc =
-    " `Endpoint`"] Endpoint = "Endpoint", #[doc = " `MaterializationType`"]
-    MaterializationType = "MaterializationType", #[doc = " `ApiKey`"] ApiKey = "ApiKey",
-    #[doc = " `Status`"] Status = "Status", }
+    #[doc = " EndpointsUsageBreakdown"]
+    #[doc = ""]
+    #[doc = " The `EndpointsUsageBreakdown` schema."]
+    EndpointsUsageBreakdown {
+        Endpoint = "Endpoint",
+        MaterializationType = "MaterializationType",
+        ApiKey = "ApiKey",
+        Status = "Status",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " EndpointsUsageOrderByDirection"] #[doc = ""] #[doc =
-    " The `EndpointsUsageOrderByDirection` schema."] EndpointsUsageOrderByDirection {
-    #[doc = " `ASC`"] Asc = "ASC", #[doc = " `DESC`"] Desc = "DESC", }
+    #[doc = " EndpointsUsageOrderByDirection"]
+    #[doc = ""]
+    #[doc = " The `EndpointsUsageOrderByDirection` schema."]
+    EndpointsUsageOrderByDirection {
+        Asc = "ASC",
+        Desc = "DESC",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " EndpointsUsageOrderByField"] #[doc = ""] #[doc =
-    " The `EndpointsUsageOrderByField` schema."] EndpointsUsageOrderByField { #[doc =
-    " `requests`"] Requests = "requests", #[doc = " `bytes_read`"] BytesRead =
-    "bytes_read", #[doc = " `cpu_seconds`"] CpuSeconds = "cpu_seconds", #[doc =
-    " `avg_query_duration_ms`"] AvgQueryDurationMs = "avg_query_duration_ms", #[doc =
-    " `error_rate`"] ErrorRate = "error_rate", }
+    #[doc = " EndpointsUsageOrderByField"]
+    #[doc = ""]
+    #[doc = " The `EndpointsUsageOrderByField` schema."]
+    EndpointsUsageOrderByField {
+        Requests = "requests",
+        BytesRead = "bytes_read",
+        CpuSeconds = "cpu_seconds",
+        AvgQueryDurationMs = "avg_query_duration_ms",
+        ErrorRate = "error_rate",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// EndpointsUsageTableQuery
@@ -3055,9 +3366,10 @@ pub struct EndpointsUsageTableQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] EndpointsUsageTableQueryKind default = EndpointsUsageTableQuery {
-    #[doc = " `EndpointsUsageTableQuery`"] EndpointsUsageTableQuery =
-    "EndpointsUsageTableQuery", }
+    #[doc = " Kind"]
+    EndpointsUsageTableQueryKind default = EndpointsUsageTableQuery {
+        EndpointsUsageTableQuery = "EndpointsUsageTableQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3145,20 +3457,33 @@ pub enum EnsembleDetectorConfigDetectorsItem {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] EnsembleDetectorConfigType default = Ensemble { #[doc =
-    " `ensemble`"] Ensemble = "ensemble", }
+    #[doc = " Type"]
+    EnsembleDetectorConfigType default = Ensemble {
+        Ensemble = "ensemble",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " EnsembleOperator"] #[doc = ""] #[doc = " The `EnsembleOperator` schema."]
-    EnsembleOperator { #[doc = " `and`"] And = "and", #[doc = " `or`"] Or = "or", }
+    #[doc = " EnsembleOperator"]
+    #[doc = ""]
+    #[doc = " The `EnsembleOperator` schema."]
+    EnsembleOperator {
+        And = "and",
+        Or = "or",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " EntityType"] #[doc = ""] #[doc = " The `EntityType` schema."] EntityType {
-    #[doc = " `actions`"] Actions = "actions", #[doc = " `events`"] Events = "events",
-    #[doc = " `data_warehouse`"] DataWarehouse = "data_warehouse", #[doc =
-    " `new_entity`"] NewEntity = "new_entity", #[doc = " `groups`"] Groups = "groups", }
+    #[doc = " EntityType"]
+    #[doc = ""]
+    #[doc = " The `EntityType` schema."]
+    EntityType {
+        Actions = "actions",
+        Events = "events",
+        DataWarehouse = "data_warehouse",
+        NewEntity = "new_entity",
+        Groups = "groups",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingCorrelatedIssue
@@ -3301,9 +3626,13 @@ pub enum ErrorTrackingIssueAssigneeId {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " ErrorTrackingIssueAssigneeType"] #[doc = ""] #[doc =
-    " The `ErrorTrackingIssueAssigneeType` schema."] ErrorTrackingIssueAssigneeType {
-    #[doc = " `user`"] User = "user", #[doc = " `role`"] Role = "role", }
+    #[doc = " ErrorTrackingIssueAssigneeType"]
+    #[doc = ""]
+    #[doc = " The `ErrorTrackingIssueAssigneeType` schema."]
+    ErrorTrackingIssueAssigneeType {
+        User = "user",
+        Role = "role",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingIssueCohort
@@ -3340,9 +3669,10 @@ pub struct ErrorTrackingIssueCorrelationQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ErrorTrackingIssueCorrelationQueryKind default =
-    ErrorTrackingIssueCorrelationQuery { #[doc = " `ErrorTrackingIssueCorrelationQuery`"]
-    ErrorTrackingIssueCorrelationQuery = "ErrorTrackingIssueCorrelationQuery", }
+    #[doc = " Kind"]
+    ErrorTrackingIssueCorrelationQueryKind default = ErrorTrackingIssueCorrelationQuery {
+        ErrorTrackingIssueCorrelationQuery = "ErrorTrackingIssueCorrelationQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingIssueCorrelationQueryResponse
@@ -3418,8 +3748,10 @@ pub struct ErrorTrackingIssueFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] ErrorTrackingIssueFilterType default = ErrorTrackingIssue { #[doc =
-    " `error_tracking_issue`"] ErrorTrackingIssue = "error_tracking_issue", }
+    #[doc = " Type"]
+    ErrorTrackingIssueFilterType default = ErrorTrackingIssue {
+        ErrorTrackingIssue = "error_tracking_issue",
+    }
 }
 #[cfg(
     any(
@@ -3459,19 +3791,29 @@ pub enum ErrorTrackingIssueFilterValueVariant0Item {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " ErrorTrackingIssueStatus"] #[doc = ""] #[doc =
-    " The `ErrorTrackingIssueStatus` schema."] ErrorTrackingIssueStatus { #[doc =
-    " `archived`"] Archived = "archived", #[doc = " `active`"] Active = "active", #[doc =
-    " `resolved`"] Resolved = "resolved", #[doc = " `pending_release`"] PendingRelease =
-    "pending_release", #[doc = " `suppressed`"] Suppressed = "suppressed", }
+    #[doc = " ErrorTrackingIssueStatus"]
+    #[doc = ""]
+    #[doc = " The `ErrorTrackingIssueStatus` schema."]
+    ErrorTrackingIssueStatus {
+        Archived = "archived",
+        Active = "active",
+        Resolved = "resolved",
+        PendingRelease = "pending_release",
+        Suppressed = "suppressed",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " ErrorTrackingOrderBy"] #[doc = ""] #[doc =
-    " The `ErrorTrackingOrderBy` schema."] ErrorTrackingOrderBy { #[doc = " `last_seen`"]
-    LastSeen = "last_seen", #[doc = " `first_seen`"] FirstSeen = "first_seen", #[doc =
-    " `occurrences`"] Occurrences = "occurrences", #[doc = " `users`"] Users = "users",
-    #[doc = " `sessions`"] Sessions = "sessions", }
+    #[doc = " ErrorTrackingOrderBy"]
+    #[doc = ""]
+    #[doc = " The `ErrorTrackingOrderBy` schema."]
+    ErrorTrackingOrderBy {
+        LastSeen = "last_seen",
+        FirstSeen = "first_seen",
+        Occurrences = "occurrences",
+        Users = "users",
+        Sessions = "sessions",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingPendingFingerprintIssueStateUpdate
@@ -3601,8 +3943,10 @@ pub struct ErrorTrackingQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ErrorTrackingQueryKind default = ErrorTrackingQuery { #[doc =
-    " `ErrorTrackingQuery`"] ErrorTrackingQuery = "ErrorTrackingQuery", }
+    #[doc = " Kind"]
+    ErrorTrackingQueryKind default = ErrorTrackingQuery {
+        ErrorTrackingQuery = "ErrorTrackingQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingQueryResponse
@@ -3662,10 +4006,16 @@ pub enum ErrorTrackingQueryStatus {
     )
 )]
 string_enum! {
-    #[doc = " * `server` - Server"] #[doc = " * `client` - Client"] #[doc =
-    " * `all` - All"] #[doc = ""] #[doc = " The `EvaluationRuntimeEnum` schema."]
-    EvaluationRuntimeEnum { #[doc = " `server`"] Server = "server", #[doc = " `client`"]
-    Client = "client", #[doc = " `all`"] All = "all", }
+    #[doc = " * `server` - Server"]
+    #[doc = " * `client` - Client"]
+    #[doc = " * `all` - All"]
+    #[doc = ""]
+    #[doc = " The `EvaluationRuntimeEnum` schema."]
+    EvaluationRuntimeEnum {
+        Server = "server",
+        Client = "client",
+        All = "all",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// EventDefinition
@@ -3722,8 +4072,10 @@ pub struct EventMetadataPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] EventMetadataPropertyFilterType default = EventMetadata { #[doc =
-    " `event_metadata`"] EventMetadata = "event_metadata", }
+    #[doc = " Type"]
+    EventMetadataPropertyFilterType default = EventMetadata {
+        EventMetadata = "event_metadata",
+    }
 }
 #[cfg(
     any(
@@ -3814,8 +4166,10 @@ pub struct EventPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Event properties"] EventPropertyFilterType default = Event { #[doc =
-    " `event`"] Event = "event", }
+    #[doc = " Event properties"]
+    EventPropertyFilterType default = Event {
+        Event = "event",
+    }
 }
 #[cfg(
     any(
@@ -3951,8 +4305,10 @@ pub enum EventsNodeFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] EventsNodeKind default = EventsNode { #[doc = " `EventsNode`"]
-    EventsNode = "EventsNode", }
+    #[doc = " Kind"]
+    EventsNodeKind default = EventsNode {
+        EventsNode = "EventsNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -3972,11 +4328,15 @@ pub enum EventsNodeMath {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    EventsNodeMathVariant6 { #[doc = " `unique_group`"] UniqueGroup = "unique_group", }
+    EventsNodeMathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    EventsNodeMathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    EventsNodeMathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4172,8 +4532,10 @@ pub enum EventsQueryFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] EventsQueryKind default = EventsQuery { #[doc = " `EventsQuery`"]
-    EventsQuery = "EventsQuery", }
+    #[doc = " Kind"]
+    EventsQueryKind default = EventsQuery {
+        EventsQuery = "EventsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4246,9 +4608,14 @@ pub struct EventsQueryResponse {
 }
 #[cfg(any(feature = "actions", feature = "feature_flags", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `is_set` - is_set"] #[doc = " * `is_not_set` - is_not_set"] #[doc = ""]
-    #[doc = " The `ExistenceOperatorEnum` schema."] ExistenceOperatorEnum { #[doc =
-    " `is_set`"] IsSet = "is_set", #[doc = " `is_not_set`"] IsNotSet = "is_not_set", }
+    #[doc = " * `is_set` - is_set"]
+    #[doc = " * `is_not_set` - is_not_set"]
+    #[doc = ""]
+    #[doc = " The `ExistenceOperatorEnum` schema."]
+    ExistenceOperatorEnum {
+        IsSet = "is_set",
+        IsNotSet = "is_not_set",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentActorsQuery
@@ -4335,8 +4702,10 @@ pub enum ExperimentActorsQueryFunnelStepBreakdownVariant3Item {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentActorsQueryKind default = ExperimentActorsQuery { #[doc =
-    " `ExperimentActorsQuery`"] ExperimentActorsQuery = "ExperimentActorsQuery", }
+    #[doc = " Kind"]
+    ExperimentActorsQueryKind default = ExperimentActorsQuery {
+        ExperimentActorsQuery = "ExperimentActorsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentBreakdownResult
@@ -4466,9 +4835,10 @@ pub enum ExperimentDataWarehouseNodeFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentDataWarehouseNodeKind default =
-    ExperimentDataWarehouseNode { #[doc = " `ExperimentDataWarehouseNode`"]
-    ExperimentDataWarehouseNode = "ExperimentDataWarehouseNode", }
+    #[doc = " Kind"]
+    ExperimentDataWarehouseNodeKind default = ExperimentDataWarehouseNode {
+        ExperimentDataWarehouseNode = "ExperimentDataWarehouseNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -4488,12 +4858,15 @@ pub enum ExperimentDataWarehouseNodeMath {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    ExperimentDataWarehouseNodeMathVariant6 { #[doc = " `unique_group`"] UniqueGroup =
-    "unique_group", }
+    ExperimentDataWarehouseNodeMathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    ExperimentDataWarehouseNodeMathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    ExperimentDataWarehouseNodeMathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4544,9 +4917,10 @@ pub struct ExperimentEventExposureConfig {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentEventExposureConfigKind default =
-    ExperimentEventExposureConfig { #[doc = " `ExperimentEventExposureConfig`"]
-    ExperimentEventExposureConfig = "ExperimentEventExposureConfig", }
+    #[doc = " Kind"]
+    ExperimentEventExposureConfigKind default = ExperimentEventExposureConfig {
+        ExperimentEventExposureConfig = "ExperimentEventExposureConfig",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4628,13 +5002,17 @@ pub struct ExperimentFunnelMetric {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentFunnelMetricKind default = ExperimentMetric { #[doc =
-    " `ExperimentMetric`"] ExperimentMetric = "ExperimentMetric", }
+    #[doc = " Kind"]
+    ExperimentFunnelMetricKind default = ExperimentMetric {
+        ExperimentMetric = "ExperimentMetric",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Metric Type"] ExperimentFunnelMetricMetricType default = Funnel { #[doc =
-    " `funnel`"] Funnel = "funnel", }
+    #[doc = " Metric Type"]
+    ExperimentFunnelMetricMetricType default = Funnel {
+        Funnel = "funnel",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4681,8 +5059,10 @@ pub struct ExperimentFunnelsQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentFunnelsQueryKind default = ExperimentFunnelsQuery { #[doc
-    = " `ExperimentFunnelsQuery`"] ExperimentFunnelsQuery = "ExperimentFunnelsQuery", }
+    #[doc = " Kind"]
+    ExperimentFunnelsQueryKind default = ExperimentFunnelsQuery {
+        ExperimentFunnelsQuery = "ExperimentFunnelsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentFunnelsQueryResponse
@@ -4714,9 +5094,10 @@ pub struct ExperimentFunnelsQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentFunnelsQueryResponseKind default = ExperimentFunnelsQuery
-    { #[doc = " `ExperimentFunnelsQuery`"] ExperimentFunnelsQuery =
-    "ExperimentFunnelsQuery", }
+    #[doc = " Kind"]
+    ExperimentFunnelsQueryResponseKind default = ExperimentFunnelsQuery {
+        ExperimentFunnelsQuery = "ExperimentFunnelsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentMeanMetric
@@ -4778,13 +5159,17 @@ pub struct ExperimentMeanMetric {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentMeanMetricKind default = ExperimentMetric { #[doc =
-    " `ExperimentMetric`"] ExperimentMetric = "ExperimentMetric", }
+    #[doc = " Kind"]
+    ExperimentMeanMetricKind default = ExperimentMetric {
+        ExperimentMetric = "ExperimentMetric",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Metric Type"] ExperimentMeanMetricMetricType default = Mean { #[doc =
-    " `mean`"] Mean = "mean", }
+    #[doc = " Metric Type"]
+    ExperimentMeanMetricMetricType default = Mean {
+        Mean = "mean",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Source
@@ -4799,19 +5184,30 @@ pub enum ExperimentMeanMetricSource {
 }
 #[cfg(any(feature = "experiments", feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " ExperimentMetricGoal"] #[doc = ""] #[doc =
-    " The `ExperimentMetricGoal` schema."] ExperimentMetricGoal { #[doc = " `increase`"]
-    Increase = "increase", #[doc = " `decrease`"] Decrease = "decrease", }
+    #[doc = " ExperimentMetricGoal"]
+    #[doc = ""]
+    #[doc = " The `ExperimentMetricGoal` schema."]
+    ExperimentMetricGoal {
+        Increase = "increase",
+        Decrease = "decrease",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " ExperimentMetricMathType"] #[doc = ""] #[doc =
-    " The `ExperimentMetricMathType` schema."] ExperimentMetricMathType { #[doc =
-    " `total`"] Total = "total", #[doc = " `sum`"] Sum = "sum", #[doc =
-    " `unique_session`"] UniqueSession = "unique_session", #[doc = " `min`"] Min = "min",
-    #[doc = " `max`"] Max = "max", #[doc = " `avg`"] Avg = "avg", #[doc = " `dau`"] Dau =
-    "dau", #[doc = " `unique_group`"] UniqueGroup = "unique_group", #[doc = " `hogql`"]
-    Hogql = "hogql", }
+    #[doc = " ExperimentMetricMathType"]
+    #[doc = ""]
+    #[doc = " The `ExperimentMetricMathType` schema."]
+    ExperimentMetricMathType {
+        Total = "total",
+        Sum = "sum",
+        UniqueSession = "unique_session",
+        Min = "min",
+        Max = "max",
+        Avg = "avg",
+        Dau = "dau",
+        UniqueGroup = "unique_group",
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentQuery
@@ -4845,16 +5241,20 @@ pub struct ExperimentQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentQueryKind default = ExperimentQuery { #[doc =
-    " `ExperimentQuery`"] ExperimentQuery = "ExperimentQuery", }
+    #[doc = " Kind"]
+    ExperimentQueryKind default = ExperimentQuery {
+        ExperimentQuery = "ExperimentQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 tagged_enum! {
-    #[doc = " Metric"] ExperimentQueryMetric tag = "metric_type" { #[doc =
-    " `metric_type: mean`"] "mean" => Mean(ExperimentMeanMetric), #[doc =
-    " `metric_type: funnel`"] "funnel" => Funnel(ExperimentFunnelMetric), #[doc =
-    " `metric_type: ratio`"] "ratio" => Ratio(ExperimentRatioMetric), #[doc =
-    " `metric_type: retention`"] "retention" => Retention(ExperimentRetentionMetric), }
+    #[doc = " Metric"]
+    ExperimentQueryMetric tag = "metric_type" {
+        "mean" => Mean(ExperimentMeanMetric),
+        "funnel" => Funnel(ExperimentFunnelMetric),
+        "ratio" => Ratio(ExperimentRatioMetric),
+        "retention" => Retention(ExperimentRetentionMetric),
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentQueryResponse
@@ -4911,16 +5311,19 @@ pub struct ExperimentQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentQueryResponseKind default = ExperimentQuery { #[doc =
-    " `ExperimentQuery`"] ExperimentQuery = "ExperimentQuery", }
+    #[doc = " Kind"]
+    ExperimentQueryResponseKind default = ExperimentQuery {
+        ExperimentQuery = "ExperimentQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 tagged_enum! {
-    ExperimentQueryResponseMetric tag = "metric_type" { #[doc = " `metric_type: mean`"]
-    "mean" => Mean(ExperimentMeanMetric), #[doc = " `metric_type: funnel`"] "funnel" =>
-    Funnel(ExperimentFunnelMetric), #[doc = " `metric_type: ratio`"] "ratio" =>
-    Ratio(ExperimentRatioMetric), #[doc = " `metric_type: retention`"] "retention" =>
-    Retention(ExperimentRetentionMetric), }
+    ExperimentQueryResponseMetric tag = "metric_type" {
+        "mean" => Mean(ExperimentMeanMetric),
+        "funnel" => Funnel(ExperimentFunnelMetric),
+        "ratio" => Ratio(ExperimentRatioMetric),
+        "retention" => Retention(ExperimentRetentionMetric),
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Variant Results
@@ -5006,13 +5409,17 @@ pub enum ExperimentRatioMetricDenominator {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentRatioMetricKind default = ExperimentMetric { #[doc =
-    " `ExperimentMetric`"] ExperimentMetric = "ExperimentMetric", }
+    #[doc = " Kind"]
+    ExperimentRatioMetricKind default = ExperimentMetric {
+        ExperimentMetric = "ExperimentMetric",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Metric Type"] ExperimentRatioMetricMetricType default = Ratio { #[doc =
-    " `ratio`"] Ratio = "ratio", }
+    #[doc = " Metric Type"]
+    ExperimentRatioMetricMetricType default = Ratio {
+        Ratio = "ratio",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Numerator
@@ -5095,13 +5502,17 @@ pub enum ExperimentRetentionMetricCompletionEvent {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentRetentionMetricKind default = ExperimentMetric { #[doc =
-    " `ExperimentMetric`"] ExperimentMetric = "ExperimentMetric", }
+    #[doc = " Kind"]
+    ExperimentRetentionMetricKind default = ExperimentMetric {
+        ExperimentMetric = "ExperimentMetric",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Metric Type"] ExperimentRetentionMetricMetricType default = Retention {
-    #[doc = " `retention`"] Retention = "retention", }
+    #[doc = " Metric Type"]
+    ExperimentRetentionMetricMetricType default = Retention {
+        Retention = "retention",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Start Event
@@ -5116,12 +5527,16 @@ pub enum ExperimentRetentionMetricStartEvent {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " ExperimentSignificanceCode"] #[doc = ""] #[doc =
-    " The `ExperimentSignificanceCode` schema."] ExperimentSignificanceCode { #[doc =
-    " `significant`"] Significant = "significant", #[doc = " `not_enough_exposure`"]
-    NotEnoughExposure = "not_enough_exposure", #[doc = " `low_win_probability`"]
-    LowWinProbability = "low_win_probability", #[doc = " `high_loss`"] HighLoss =
-    "high_loss", #[doc = " `high_p_value`"] HighPValue = "high_p_value", }
+    #[doc = " ExperimentSignificanceCode"]
+    #[doc = ""]
+    #[doc = " The `ExperimentSignificanceCode` schema."]
+    ExperimentSignificanceCode {
+        Significant = "significant",
+        NotEnoughExposure = "not_enough_exposure",
+        LowWinProbability = "low_win_probability",
+        HighLoss = "high_loss",
+        HighPValue = "high_p_value",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentStatsBaseValidated
@@ -5167,11 +5582,14 @@ pub struct ExperimentStatsBaseValidated {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " ExperimentStatsValidationFailure"] #[doc = ""] #[doc =
-    " The `ExperimentStatsValidationFailure` schema."] ExperimentStatsValidationFailure {
-    #[doc = " `not-enough-exposures`"] NotEnoughExposures = "not-enough-exposures", #[doc
-    = " `baseline-mean-is-zero`"] BaselineMeanIsZero = "baseline-mean-is-zero", #[doc =
-    " `not-enough-metric-data`"] NotEnoughMetricData = "not-enough-metric-data", }
+    #[doc = " ExperimentStatsValidationFailure"]
+    #[doc = ""]
+    #[doc = " The `ExperimentStatsValidationFailure` schema."]
+    ExperimentStatsValidationFailure {
+        NotEnoughExposures = "not-enough-exposures",
+        BaselineMeanIsZero = "baseline-mean-is-zero",
+        NotEnoughMetricData = "not-enough-metric-data",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentTrendsQuery
@@ -5210,8 +5628,10 @@ pub struct ExperimentTrendsQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentTrendsQueryKind default = ExperimentTrendsQuery { #[doc =
-    " `ExperimentTrendsQuery`"] ExperimentTrendsQuery = "ExperimentTrendsQuery", }
+    #[doc = " Kind"]
+    ExperimentTrendsQueryKind default = ExperimentTrendsQuery {
+        ExperimentTrendsQuery = "ExperimentTrendsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentTrendsQueryResponse
@@ -5245,8 +5665,9 @@ pub struct ExperimentTrendsQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] ExperimentTrendsQueryResponseKind default = ExperimentTrendsQuery {
-    #[doc = " `ExperimentTrendsQuery`"] ExperimentTrendsQuery = "ExperimentTrendsQuery",
+    #[doc = " Kind"]
+    ExperimentTrendsQueryResponseKind default = ExperimentTrendsQuery {
+        ExperimentTrendsQuery = "ExperimentTrendsQuery",
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5318,8 +5739,10 @@ pub struct ExperimentVariantResultBayesian {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Method"] ExperimentVariantResultBayesianMethod default = Bayesian { #[doc =
-    " `bayesian`"] Bayesian = "bayesian", }
+    #[doc = " Method"]
+    ExperimentVariantResultBayesianMethod default = Bayesian {
+        Bayesian = "bayesian",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentVariantResultFrequentist
@@ -5377,8 +5800,10 @@ pub struct ExperimentVariantResultFrequentist {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Method"] ExperimentVariantResultFrequentistMethod default = Frequentist {
-    #[doc = " `frequentist`"] Frequentist = "frequentist", }
+    #[doc = " Method"]
+    ExperimentVariantResultFrequentistMethod default = Frequentist {
+        Frequentist = "frequentist",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentVariantTrendsBaseStats
@@ -5397,160 +5822,298 @@ pub struct ExperimentVariantTrendsBaseStats {
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 string_enum! {
-    #[doc = " * `Ashby` - Ashby"] #[doc = " * `Supabase` - Supabase"] #[doc =
-    " * `CustomerIO` - CustomerIO"] #[doc = " * `Github` - Github"] #[doc =
-    " * `Stripe` - Stripe"] #[doc = " * `Hubspot` - Hubspot"] #[doc =
-    " * `Postgres` - Postgres"] #[doc = " * `Zendesk` - Zendesk"] #[doc =
-    " * `Snowflake` - Snowflake"] #[doc = " * `Salesforce` - Salesforce"] #[doc =
-    " * `MySQL` - MySQL"] #[doc = " * `MongoDB` - MongoDB"] #[doc = " * `MSSQL` - MSSQL"]
-    #[doc = " * `Vitally` - Vitally"] #[doc = " * `BigQuery` - BigQuery"] #[doc =
-    " * `Chargebee` - Chargebee"] #[doc = " * `Clerk` - Clerk"] #[doc =
-    " * `GoogleAds` - GoogleAds"] #[doc = " * `TemporalIO` - TemporalIO"] #[doc =
-    " * `DoIt` - DoIt"] #[doc = " * `GoogleSheets` - GoogleSheets"] #[doc =
-    " * `MetaAds` - MetaAds"] #[doc = " * `Klaviyo` - Klaviyo"] #[doc =
-    " * `Mailchimp` - Mailchimp"] #[doc = " * `Braze` - Braze"] #[doc =
-    " * `Mailjet` - Mailjet"] #[doc = " * `Redshift` - Redshift"] #[doc =
-    " * `Polar` - Polar"] #[doc = " * `RevenueCat` - RevenueCat"] #[doc =
-    " * `LinkedinAds` - LinkedinAds"] #[doc = " * `RedditAds` - RedditAds"] #[doc =
-    " * `TikTokAds` - TikTokAds"] #[doc = " * `BingAds` - BingAds"] #[doc =
-    " * `Shopify` - Shopify"] #[doc = " * `Attio` - Attio"] #[doc =
-    " * `SnapchatAds` - SnapchatAds"] #[doc = " * `Linear` - Linear"] #[doc =
-    " * `Intercom` - Intercom"] #[doc = " * `Amplitude` - Amplitude"] #[doc =
-    " * `Mixpanel` - Mixpanel"] #[doc = " * `Jira` - Jira"] #[doc =
-    " * `ActiveCampaign` - ActiveCampaign"] #[doc = " * `Marketo` - Marketo"] #[doc =
-    " * `Adjust` - Adjust"] #[doc = " * `AppsFlyer` - AppsFlyer"] #[doc =
-    " * `Freshdesk` - Freshdesk"] #[doc = " * `GoogleAnalytics` - GoogleAnalytics"] #[doc
-    = " * `Pipedrive` - Pipedrive"] #[doc = " * `SendGrid` - SendGrid"] #[doc =
-    " * `Slack` - Slack"] #[doc = " * `PagerDuty` - PagerDuty"] #[doc =
-    " * `Asana` - Asana"] #[doc = " * `Notion` - Notion"] #[doc =
-    " * `Airtable` - Airtable"] #[doc = " * `Greenhouse` - Greenhouse"] #[doc =
-    " * `BambooHR` - BambooHR"] #[doc = " * `Lever` - Lever"] #[doc =
-    " * `GitLab` - GitLab"] #[doc = " * `Datadog` - Datadog"] #[doc =
-    " * `Sentry` - Sentry"] #[doc = " * `Pendo` - Pendo"] #[doc =
-    " * `FullStory` - FullStory"] #[doc = " * `AmazonAds` - AmazonAds"] #[doc =
-    " * `PinterestAds` - PinterestAds"] #[doc = " * `AppleSearchAds` - AppleSearchAds"]
-    #[doc = " * `QuickBooks` - QuickBooks"] #[doc = " * `Xero` - Xero"] #[doc =
-    " * `NetSuite` - NetSuite"] #[doc = " * `WooCommerce` - WooCommerce"] #[doc =
-    " * `BigCommerce` - BigCommerce"] #[doc = " * `PayPal` - PayPal"] #[doc =
-    " * `Square` - Square"] #[doc = " * `Zoom` - Zoom"] #[doc = " * `Trello` - Trello"]
-    #[doc = " * `Monday` - Monday"] #[doc = " * `ClickUp` - ClickUp"] #[doc =
-    " * `Confluence` - Confluence"] #[doc = " * `Recurly` - Recurly"] #[doc =
-    " * `SalesLoft` - SalesLoft"] #[doc = " * `Outreach` - Outreach"] #[doc =
-    " * `Gong` - Gong"] #[doc = " * `Calendly` - Calendly"] #[doc =
-    " * `Typeform` - Typeform"] #[doc = " * `Iterable` - Iterable"] #[doc =
-    " * `ZohoCRM` - ZohoCRM"] #[doc = " * `Close` - Close"] #[doc =
-    " * `Oracle` - Oracle"] #[doc = " * `DynamoDB` - DynamoDB"] #[doc =
-    " * `Elasticsearch` - Elasticsearch"] #[doc = " * `Kafka` - Kafka"] #[doc =
-    " * `LaunchDarkly` - LaunchDarkly"] #[doc = " * `Braintree` - Braintree"] #[doc =
-    " * `Recharge` - Recharge"] #[doc = " * `HelpScout` - HelpScout"] #[doc =
-    " * `Gorgias` - Gorgias"] #[doc = " * `Instagram` - Instagram"] #[doc =
-    " * `YouTubeAnalytics` - YouTubeAnalytics"] #[doc =
-    " * `FacebookPages` - FacebookPages"] #[doc = " * `TwitterAds` - TwitterAds"] #[doc =
-    " * `Workday` - Workday"] #[doc = " * `ServiceNow` - ServiceNow"] #[doc =
-    " * `Pardot` - Pardot"] #[doc = " * `Copper` - Copper"] #[doc = " * `Front` - Front"]
-    #[doc = " * `ChartMogul` - ChartMogul"] #[doc = " * `Zuora` - Zuora"] #[doc =
-    " * `Paddle` - Paddle"] #[doc = " * `CircleCI` - CircleCI"] #[doc =
-    " * `CockroachDB` - CockroachDB"] #[doc = " * `Firebase` - Firebase"] #[doc =
-    " * `AzureBlob` - AzureBlob"] #[doc = " * `GoogleDrive` - GoogleDrive"] #[doc =
-    " * `OneDrive` - OneDrive"] #[doc = " * `SharePoint` - SharePoint"] #[doc =
-    " * `Box` - Box"] #[doc = " * `SFTP` - SFTP"] #[doc =
-    " * `MicrosoftTeams` - MicrosoftTeams"] #[doc = " * `Aircall` - Aircall"] #[doc =
-    " * `Webflow` - Webflow"] #[doc = " * `Okta` - Okta"] #[doc = " * `Auth0` - Auth0"]
-    #[doc = " * `Productboard` - Productboard"] #[doc = " * `Smartsheet` - Smartsheet"]
-    #[doc = " * `Wrike` - Wrike"] #[doc = " * `Plaid` - Plaid"] #[doc =
-    " * `SurveyMonkey` - SurveyMonkey"] #[doc = " * `Eventbrite` - Eventbrite"] #[doc =
-    " * `RingCentral` - RingCentral"] #[doc = " * `Twilio` - Twilio"] #[doc =
-    " * `Freshsales` - Freshsales"] #[doc = " * `Shortcut` - Shortcut"] #[doc =
-    " * `ConvertKit` - ConvertKit"] #[doc = " * `Drip` - Drip"] #[doc =
-    " * `CampaignMonitor` - CampaignMonitor"] #[doc = " * `MailerLite` - MailerLite"]
-    #[doc = " * `Omnisend` - Omnisend"] #[doc = " * `Brevo` - Brevo"] #[doc =
-    " * `Postmark` - Postmark"] #[doc = " * `Granola` - Granola"] #[doc =
-    " * `BuildBetter` - BuildBetter"] #[doc = " * `Convex` - Convex"] #[doc =
-    " * `ClickHouse` - ClickHouse"] #[doc = " * `Plain` - Plain"] #[doc =
-    " * `Resend` - Resend"] #[doc = ""] #[doc =
-    " The `ExternalDataSourceTypeEnum` schema."] ExternalDataSourceTypeEnum { #[doc =
-    " `Ashby`"] Ashby = "Ashby", #[doc = " `Supabase`"] Supabase = "Supabase", #[doc =
-    " `CustomerIO`"] CustomerIo = "CustomerIO", #[doc = " `Github`"] Github = "Github",
-    #[doc = " `Stripe`"] Stripe = "Stripe", #[doc = " `Hubspot`"] Hubspot = "Hubspot",
-    #[doc = " `Postgres`"] Postgres = "Postgres", #[doc = " `Zendesk`"] Zendesk =
-    "Zendesk", #[doc = " `Snowflake`"] Snowflake = "Snowflake", #[doc = " `Salesforce`"]
-    Salesforce = "Salesforce", #[doc = " `MySQL`"] MySql = "MySQL", #[doc = " `MongoDB`"]
-    MongoDb = "MongoDB", #[doc = " `MSSQL`"] Mssql = "MSSQL", #[doc = " `Vitally`"]
-    Vitally = "Vitally", #[doc = " `BigQuery`"] BigQuery = "BigQuery", #[doc =
-    " `Chargebee`"] Chargebee = "Chargebee", #[doc = " `Clerk`"] Clerk = "Clerk", #[doc =
-    " `GoogleAds`"] GoogleAds = "GoogleAds", #[doc = " `TemporalIO`"] TemporalIo =
-    "TemporalIO", #[doc = " `DoIt`"] DoIt = "DoIt", #[doc = " `GoogleSheets`"]
-    GoogleSheets = "GoogleSheets", #[doc = " `MetaAds`"] MetaAds = "MetaAds", #[doc =
-    " `Klaviyo`"] Klaviyo = "Klaviyo", #[doc = " `Mailchimp`"] Mailchimp = "Mailchimp",
-    #[doc = " `Braze`"] Braze = "Braze", #[doc = " `Mailjet`"] Mailjet = "Mailjet", #[doc
-    = " `Redshift`"] Redshift = "Redshift", #[doc = " `Polar`"] Polar = "Polar", #[doc =
-    " `RevenueCat`"] RevenueCat = "RevenueCat", #[doc = " `LinkedinAds`"] LinkedinAds =
-    "LinkedinAds", #[doc = " `RedditAds`"] RedditAds = "RedditAds", #[doc =
-    " `TikTokAds`"] TikTokAds = "TikTokAds", #[doc = " `BingAds`"] BingAds = "BingAds",
-    #[doc = " `Shopify`"] Shopify = "Shopify", #[doc = " `Attio`"] Attio = "Attio", #[doc
-    = " `SnapchatAds`"] SnapchatAds = "SnapchatAds", #[doc = " `Linear`"] Linear =
-    "Linear", #[doc = " `Intercom`"] Intercom = "Intercom", #[doc = " `Amplitude`"]
-    Amplitude = "Amplitude", #[doc = " `Mixpanel`"] Mixpanel = "Mixpanel", #[doc =
-    " `Jira`"] Jira = "Jira", #[doc = " `ActiveCampaign`"] ActiveCampaign =
-    "ActiveCampaign", #[doc = " `Marketo`"] Marketo = "Marketo", #[doc = " `Adjust`"]
-    Adjust = "Adjust", #[doc = " `AppsFlyer`"] AppsFlyer = "AppsFlyer", #[doc =
-    " `Freshdesk`"] Freshdesk = "Freshdesk", #[doc = " `GoogleAnalytics`"]
-    GoogleAnalytics = "GoogleAnalytics", #[doc = " `Pipedrive`"] Pipedrive = "Pipedrive",
-    #[doc = " `SendGrid`"] SendGrid = "SendGrid", #[doc = " `Slack`"] Slack = "Slack",
-    #[doc = " `PagerDuty`"] PagerDuty = "PagerDuty", #[doc = " `Asana`"] Asana = "Asana",
-    #[doc = " `Notion`"] Notion = "Notion", #[doc = " `Airtable`"] Airtable = "Airtable",
-    #[doc = " `Greenhouse`"] Greenhouse = "Greenhouse", #[doc = " `BambooHR`"] BambooHr =
-    "BambooHR", #[doc = " `Lever`"] Lever = "Lever", #[doc = " `GitLab`"] GitLab =
-    "GitLab", #[doc = " `Datadog`"] Datadog = "Datadog", #[doc = " `Sentry`"] Sentry =
-    "Sentry", #[doc = " `Pendo`"] Pendo = "Pendo", #[doc = " `FullStory`"] FullStory =
-    "FullStory", #[doc = " `AmazonAds`"] AmazonAds = "AmazonAds", #[doc =
-    " `PinterestAds`"] PinterestAds = "PinterestAds", #[doc = " `AppleSearchAds`"]
-    AppleSearchAds = "AppleSearchAds", #[doc = " `QuickBooks`"] QuickBooks =
-    "QuickBooks", #[doc = " `Xero`"] Xero = "Xero", #[doc = " `NetSuite`"] NetSuite =
-    "NetSuite", #[doc = " `WooCommerce`"] WooCommerce = "WooCommerce", #[doc =
-    " `BigCommerce`"] BigCommerce = "BigCommerce", #[doc = " `PayPal`"] PayPal =
-    "PayPal", #[doc = " `Square`"] Square = "Square", #[doc = " `Zoom`"] Zoom = "Zoom",
-    #[doc = " `Trello`"] Trello = "Trello", #[doc = " `Monday`"] Monday = "Monday", #[doc
-    = " `ClickUp`"] ClickUp = "ClickUp", #[doc = " `Confluence`"] Confluence =
-    "Confluence", #[doc = " `Recurly`"] Recurly = "Recurly", #[doc = " `SalesLoft`"]
-    SalesLoft = "SalesLoft", #[doc = " `Outreach`"] Outreach = "Outreach", #[doc =
-    " `Gong`"] Gong = "Gong", #[doc = " `Calendly`"] Calendly = "Calendly", #[doc =
-    " `Typeform`"] Typeform = "Typeform", #[doc = " `Iterable`"] Iterable = "Iterable",
-    #[doc = " `ZohoCRM`"] ZohoCrm = "ZohoCRM", #[doc = " `Close`"] Close = "Close", #[doc
-    = " `Oracle`"] Oracle = "Oracle", #[doc = " `DynamoDB`"] DynamoDb = "DynamoDB", #[doc
-    = " `Elasticsearch`"] Elasticsearch = "Elasticsearch", #[doc = " `Kafka`"] Kafka =
-    "Kafka", #[doc = " `LaunchDarkly`"] LaunchDarkly = "LaunchDarkly", #[doc =
-    " `Braintree`"] Braintree = "Braintree", #[doc = " `Recharge`"] Recharge =
-    "Recharge", #[doc = " `HelpScout`"] HelpScout = "HelpScout", #[doc = " `Gorgias`"]
-    Gorgias = "Gorgias", #[doc = " `Instagram`"] Instagram = "Instagram", #[doc =
-    " `YouTubeAnalytics`"] YouTubeAnalytics = "YouTubeAnalytics", #[doc =
-    " `FacebookPages`"] FacebookPages = "FacebookPages", #[doc = " `TwitterAds`"]
-    TwitterAds = "TwitterAds", #[doc = " `Workday`"] Workday = "Workday", #[doc =
-    " `ServiceNow`"] ServiceNow = "ServiceNow", #[doc = " `Pardot`"] Pardot = "Pardot",
-    #[doc = " `Copper`"] Copper = "Copper", #[doc = " `Front`"] Front = "Front", #[doc =
-    " `ChartMogul`"] ChartMogul = "ChartMogul", #[doc = " `Zuora`"] Zuora = "Zuora",
-    #[doc = " `Paddle`"] Paddle = "Paddle", #[doc = " `CircleCI`"] CircleCi = "CircleCI",
-    #[doc = " `CockroachDB`"] CockroachDb = "CockroachDB", #[doc = " `Firebase`"]
-    Firebase = "Firebase", #[doc = " `AzureBlob`"] AzureBlob = "AzureBlob", #[doc =
-    " `GoogleDrive`"] GoogleDrive = "GoogleDrive", #[doc = " `OneDrive`"] OneDrive =
-    "OneDrive", #[doc = " `SharePoint`"] SharePoint = "SharePoint", #[doc = " `Box`"] Box
-    = "Box", #[doc = " `SFTP`"] Sftp = "SFTP", #[doc = " `MicrosoftTeams`"]
-    MicrosoftTeams = "MicrosoftTeams", #[doc = " `Aircall`"] Aircall = "Aircall", #[doc =
-    " `Webflow`"] Webflow = "Webflow", #[doc = " `Okta`"] Okta = "Okta", #[doc =
-    " `Auth0`"] Auth0 = "Auth0", #[doc = " `Productboard`"] Productboard =
-    "Productboard", #[doc = " `Smartsheet`"] Smartsheet = "Smartsheet", #[doc =
-    " `Wrike`"] Wrike = "Wrike", #[doc = " `Plaid`"] Plaid = "Plaid", #[doc =
-    " `SurveyMonkey`"] SurveyMonkey = "SurveyMonkey", #[doc = " `Eventbrite`"] Eventbrite
-    = "Eventbrite", #[doc = " `RingCentral`"] RingCentral = "RingCentral", #[doc =
-    " `Twilio`"] Twilio = "Twilio", #[doc = " `Freshsales`"] Freshsales = "Freshsales",
-    #[doc = " `Shortcut`"] Shortcut = "Shortcut", #[doc = " `ConvertKit`"] ConvertKit =
-    "ConvertKit", #[doc = " `Drip`"] Drip = "Drip", #[doc = " `CampaignMonitor`"]
-    CampaignMonitor = "CampaignMonitor", #[doc = " `MailerLite`"] MailerLite =
-    "MailerLite", #[doc = " `Omnisend`"] Omnisend = "Omnisend", #[doc = " `Brevo`"] Brevo
-    = "Brevo", #[doc = " `Postmark`"] Postmark = "Postmark", #[doc = " `Granola`"]
-    Granola = "Granola", #[doc = " `BuildBetter`"] BuildBetter = "BuildBetter", #[doc =
-    " `Convex`"] Convex = "Convex", #[doc = " `ClickHouse`"] ClickHouse = "ClickHouse",
-    #[doc = " `Plain`"] Plain = "Plain", #[doc = " `Resend`"] Resend = "Resend", }
+    #[doc = " * `Ashby` - Ashby"]
+    #[doc = " * `Supabase` - Supabase"]
+    #[doc = " * `CustomerIO` - CustomerIO"]
+    #[doc = " * `Github` - Github"]
+    #[doc = " * `Stripe` - Stripe"]
+    #[doc = " * `Hubspot` - Hubspot"]
+    #[doc = " * `Postgres` - Postgres"]
+    #[doc = " * `Zendesk` - Zendesk"]
+    #[doc = " * `Snowflake` - Snowflake"]
+    #[doc = " * `Salesforce` - Salesforce"]
+    #[doc = " * `MySQL` - MySQL"]
+    #[doc = " * `MongoDB` - MongoDB"]
+    #[doc = " * `MSSQL` - MSSQL"]
+    #[doc = " * `Vitally` - Vitally"]
+    #[doc = " * `BigQuery` - BigQuery"]
+    #[doc = " * `Chargebee` - Chargebee"]
+    #[doc = " * `Clerk` - Clerk"]
+    #[doc = " * `GoogleAds` - GoogleAds"]
+    #[doc = " * `TemporalIO` - TemporalIO"]
+    #[doc = " * `DoIt` - DoIt"]
+    #[doc = " * `GoogleSheets` - GoogleSheets"]
+    #[doc = " * `MetaAds` - MetaAds"]
+    #[doc = " * `Klaviyo` - Klaviyo"]
+    #[doc = " * `Mailchimp` - Mailchimp"]
+    #[doc = " * `Braze` - Braze"]
+    #[doc = " * `Mailjet` - Mailjet"]
+    #[doc = " * `Redshift` - Redshift"]
+    #[doc = " * `Polar` - Polar"]
+    #[doc = " * `RevenueCat` - RevenueCat"]
+    #[doc = " * `LinkedinAds` - LinkedinAds"]
+    #[doc = " * `RedditAds` - RedditAds"]
+    #[doc = " * `TikTokAds` - TikTokAds"]
+    #[doc = " * `BingAds` - BingAds"]
+    #[doc = " * `Shopify` - Shopify"]
+    #[doc = " * `Attio` - Attio"]
+    #[doc = " * `SnapchatAds` - SnapchatAds"]
+    #[doc = " * `Linear` - Linear"]
+    #[doc = " * `Intercom` - Intercom"]
+    #[doc = " * `Amplitude` - Amplitude"]
+    #[doc = " * `Mixpanel` - Mixpanel"]
+    #[doc = " * `Jira` - Jira"]
+    #[doc = " * `ActiveCampaign` - ActiveCampaign"]
+    #[doc = " * `Marketo` - Marketo"]
+    #[doc = " * `Adjust` - Adjust"]
+    #[doc = " * `AppsFlyer` - AppsFlyer"]
+    #[doc = " * `Freshdesk` - Freshdesk"]
+    #[doc = " * `GoogleAnalytics` - GoogleAnalytics"]
+    #[doc = " * `Pipedrive` - Pipedrive"]
+    #[doc = " * `SendGrid` - SendGrid"]
+    #[doc = " * `Slack` - Slack"]
+    #[doc = " * `PagerDuty` - PagerDuty"]
+    #[doc = " * `Asana` - Asana"]
+    #[doc = " * `Notion` - Notion"]
+    #[doc = " * `Airtable` - Airtable"]
+    #[doc = " * `Greenhouse` - Greenhouse"]
+    #[doc = " * `BambooHR` - BambooHR"]
+    #[doc = " * `Lever` - Lever"]
+    #[doc = " * `GitLab` - GitLab"]
+    #[doc = " * `Datadog` - Datadog"]
+    #[doc = " * `Sentry` - Sentry"]
+    #[doc = " * `Pendo` - Pendo"]
+    #[doc = " * `FullStory` - FullStory"]
+    #[doc = " * `AmazonAds` - AmazonAds"]
+    #[doc = " * `PinterestAds` - PinterestAds"]
+    #[doc = " * `AppleSearchAds` - AppleSearchAds"]
+    #[doc = " * `QuickBooks` - QuickBooks"]
+    #[doc = " * `Xero` - Xero"]
+    #[doc = " * `NetSuite` - NetSuite"]
+    #[doc = " * `WooCommerce` - WooCommerce"]
+    #[doc = " * `BigCommerce` - BigCommerce"]
+    #[doc = " * `PayPal` - PayPal"]
+    #[doc = " * `Square` - Square"]
+    #[doc = " * `Zoom` - Zoom"]
+    #[doc = " * `Trello` - Trello"]
+    #[doc = " * `Monday` - Monday"]
+    #[doc = " * `ClickUp` - ClickUp"]
+    #[doc = " * `Confluence` - Confluence"]
+    #[doc = " * `Recurly` - Recurly"]
+    #[doc = " * `SalesLoft` - SalesLoft"]
+    #[doc = " * `Outreach` - Outreach"]
+    #[doc = " * `Gong` - Gong"]
+    #[doc = " * `Calendly` - Calendly"]
+    #[doc = " * `Typeform` - Typeform"]
+    #[doc = " * `Iterable` - Iterable"]
+    #[doc = " * `ZohoCRM` - ZohoCRM"]
+    #[doc = " * `Close` - Close"]
+    #[doc = " * `Oracle` - Oracle"]
+    #[doc = " * `DynamoDB` - DynamoDB"]
+    #[doc = " * `Elasticsearch` - Elasticsearch"]
+    #[doc = " * `Kafka` - Kafka"]
+    #[doc = " * `LaunchDarkly` - LaunchDarkly"]
+    #[doc = " * `Braintree` - Braintree"]
+    #[doc = " * `Recharge` - Recharge"]
+    #[doc = " * `HelpScout` - HelpScout"]
+    #[doc = " * `Gorgias` - Gorgias"]
+    #[doc = " * `Instagram` - Instagram"]
+    #[doc = " * `YouTubeAnalytics` - YouTubeAnalytics"]
+    #[doc = " * `FacebookPages` - FacebookPages"]
+    #[doc = " * `TwitterAds` - TwitterAds"]
+    #[doc = " * `Workday` - Workday"]
+    #[doc = " * `ServiceNow` - ServiceNow"]
+    #[doc = " * `Pardot` - Pardot"]
+    #[doc = " * `Copper` - Copper"]
+    #[doc = " * `Front` - Front"]
+    #[doc = " * `ChartMogul` - ChartMogul"]
+    #[doc = " * `Zuora` - Zuora"]
+    #[doc = " * `Paddle` - Paddle"]
+    #[doc = " * `CircleCI` - CircleCI"]
+    #[doc = " * `CockroachDB` - CockroachDB"]
+    #[doc = " * `Firebase` - Firebase"]
+    #[doc = " * `AzureBlob` - AzureBlob"]
+    #[doc = " * `GoogleDrive` - GoogleDrive"]
+    #[doc = " * `OneDrive` - OneDrive"]
+    #[doc = " * `SharePoint` - SharePoint"]
+    #[doc = " * `Box` - Box"]
+    #[doc = " * `SFTP` - SFTP"]
+    #[doc = " * `MicrosoftTeams` - MicrosoftTeams"]
+    #[doc = " * `Aircall` - Aircall"]
+    #[doc = " * `Webflow` - Webflow"]
+    #[doc = " * `Okta` - Okta"]
+    #[doc = " * `Auth0` - Auth0"]
+    #[doc = " * `Productboard` - Productboard"]
+    #[doc = " * `Smartsheet` - Smartsheet"]
+    #[doc = " * `Wrike` - Wrike"]
+    #[doc = " * `Plaid` - Plaid"]
+    #[doc = " * `SurveyMonkey` - SurveyMonkey"]
+    #[doc = " * `Eventbrite` - Eventbrite"]
+    #[doc = " * `RingCentral` - RingCentral"]
+    #[doc = " * `Twilio` - Twilio"]
+    #[doc = " * `Freshsales` - Freshsales"]
+    #[doc = " * `Shortcut` - Shortcut"]
+    #[doc = " * `ConvertKit` - ConvertKit"]
+    #[doc = " * `Drip` - Drip"]
+    #[doc = " * `CampaignMonitor` - CampaignMonitor"]
+    #[doc = " * `MailerLite` - MailerLite"]
+    #[doc = " * `Omnisend` - Omnisend"]
+    #[doc = " * `Brevo` - Brevo"]
+    #[doc = " * `Postmark` - Postmark"]
+    #[doc = " * `Granola` - Granola"]
+    #[doc = " * `BuildBetter` - BuildBetter"]
+    #[doc = " * `Convex` - Convex"]
+    #[doc = " * `ClickHouse` - ClickHouse"]
+    #[doc = " * `Plain` - Plain"]
+    #[doc = " * `Resend` - Resend"]
+    #[doc = ""]
+    #[doc = " The `ExternalDataSourceTypeEnum` schema."]
+    ExternalDataSourceTypeEnum {
+        Ashby = "Ashby",
+        Supabase = "Supabase",
+        CustomerIo = "CustomerIO",
+        Github = "Github",
+        Stripe = "Stripe",
+        Hubspot = "Hubspot",
+        Postgres = "Postgres",
+        Zendesk = "Zendesk",
+        Snowflake = "Snowflake",
+        Salesforce = "Salesforce",
+        MySql = "MySQL",
+        MongoDb = "MongoDB",
+        Mssql = "MSSQL",
+        Vitally = "Vitally",
+        BigQuery = "BigQuery",
+        Chargebee = "Chargebee",
+        Clerk = "Clerk",
+        GoogleAds = "GoogleAds",
+        TemporalIo = "TemporalIO",
+        DoIt = "DoIt",
+        GoogleSheets = "GoogleSheets",
+        MetaAds = "MetaAds",
+        Klaviyo = "Klaviyo",
+        Mailchimp = "Mailchimp",
+        Braze = "Braze",
+        Mailjet = "Mailjet",
+        Redshift = "Redshift",
+        Polar = "Polar",
+        RevenueCat = "RevenueCat",
+        LinkedinAds = "LinkedinAds",
+        RedditAds = "RedditAds",
+        TikTokAds = "TikTokAds",
+        BingAds = "BingAds",
+        Shopify = "Shopify",
+        Attio = "Attio",
+        SnapchatAds = "SnapchatAds",
+        Linear = "Linear",
+        Intercom = "Intercom",
+        Amplitude = "Amplitude",
+        Mixpanel = "Mixpanel",
+        Jira = "Jira",
+        ActiveCampaign = "ActiveCampaign",
+        Marketo = "Marketo",
+        Adjust = "Adjust",
+        AppsFlyer = "AppsFlyer",
+        Freshdesk = "Freshdesk",
+        GoogleAnalytics = "GoogleAnalytics",
+        Pipedrive = "Pipedrive",
+        SendGrid = "SendGrid",
+        Slack = "Slack",
+        PagerDuty = "PagerDuty",
+        Asana = "Asana",
+        Notion = "Notion",
+        Airtable = "Airtable",
+        Greenhouse = "Greenhouse",
+        BambooHr = "BambooHR",
+        Lever = "Lever",
+        GitLab = "GitLab",
+        Datadog = "Datadog",
+        Sentry = "Sentry",
+        Pendo = "Pendo",
+        FullStory = "FullStory",
+        AmazonAds = "AmazonAds",
+        PinterestAds = "PinterestAds",
+        AppleSearchAds = "AppleSearchAds",
+        QuickBooks = "QuickBooks",
+        Xero = "Xero",
+        NetSuite = "NetSuite",
+        WooCommerce = "WooCommerce",
+        BigCommerce = "BigCommerce",
+        PayPal = "PayPal",
+        Square = "Square",
+        Zoom = "Zoom",
+        Trello = "Trello",
+        Monday = "Monday",
+        ClickUp = "ClickUp",
+        Confluence = "Confluence",
+        Recurly = "Recurly",
+        SalesLoft = "SalesLoft",
+        Outreach = "Outreach",
+        Gong = "Gong",
+        Calendly = "Calendly",
+        Typeform = "Typeform",
+        Iterable = "Iterable",
+        ZohoCrm = "ZohoCRM",
+        Close = "Close",
+        Oracle = "Oracle",
+        DynamoDb = "DynamoDB",
+        Elasticsearch = "Elasticsearch",
+        Kafka = "Kafka",
+        LaunchDarkly = "LaunchDarkly",
+        Braintree = "Braintree",
+        Recharge = "Recharge",
+        HelpScout = "HelpScout",
+        Gorgias = "Gorgias",
+        Instagram = "Instagram",
+        YouTubeAnalytics = "YouTubeAnalytics",
+        FacebookPages = "FacebookPages",
+        TwitterAds = "TwitterAds",
+        Workday = "Workday",
+        ServiceNow = "ServiceNow",
+        Pardot = "Pardot",
+        Copper = "Copper",
+        Front = "Front",
+        ChartMogul = "ChartMogul",
+        Zuora = "Zuora",
+        Paddle = "Paddle",
+        CircleCi = "CircleCI",
+        CockroachDb = "CockroachDB",
+        Firebase = "Firebase",
+        AzureBlob = "AzureBlob",
+        GoogleDrive = "GoogleDrive",
+        OneDrive = "OneDrive",
+        SharePoint = "SharePoint",
+        Box = "Box",
+        Sftp = "SFTP",
+        MicrosoftTeams = "MicrosoftTeams",
+        Aircall = "Aircall",
+        Webflow = "Webflow",
+        Okta = "Okta",
+        Auth0 = "Auth0",
+        Productboard = "Productboard",
+        Smartsheet = "Smartsheet",
+        Wrike = "Wrike",
+        Plaid = "Plaid",
+        SurveyMonkey = "SurveyMonkey",
+        Eventbrite = "Eventbrite",
+        RingCentral = "RingCentral",
+        Twilio = "Twilio",
+        Freshsales = "Freshsales",
+        Shortcut = "Shortcut",
+        ConvertKit = "ConvertKit",
+        Drip = "Drip",
+        CampaignMonitor = "CampaignMonitor",
+        MailerLite = "MailerLite",
+        Omnisend = "Omnisend",
+        Brevo = "Brevo",
+        Postmark = "Postmark",
+        Granola = "Granola",
+        BuildBetter = "BuildBetter",
+        Convex = "Convex",
+        ClickHouse = "ClickHouse",
+        Plain = "Plain",
+        Resend = "Resend",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagConditionGroupSchema` schema.
@@ -5595,17 +6158,23 @@ pub struct FeatureFlagFilterPropertyCohortInSchema {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `in` - in"] #[doc = " * `not_in` - not_in"] #[doc = ""] #[doc =
-    " The `FeatureFlagFilterPropertyCohortInSchemaOperatorEnum` schema."]
-    FeatureFlagFilterPropertyCohortInSchemaOperatorEnum { #[doc = " `in`"] In = "in",
-    #[doc = " `not_in`"] NotIn = "not_in", }
+    #[doc = " * `in` - in"]
+    #[doc = " * `not_in` - not_in"]
+    #[doc = ""]
+    #[doc = " The `FeatureFlagFilterPropertyCohortInSchemaOperatorEnum` schema."]
+    FeatureFlagFilterPropertyCohortInSchemaOperatorEnum {
+        In = "in",
+        NotIn = "not_in",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `cohort` - cohort"] #[doc = ""] #[doc =
-    " The `FeatureFlagFilterPropertyCohortInSchemaTypeEnum` schema."]
-    FeatureFlagFilterPropertyCohortInSchemaTypeEnum { #[doc = " `cohort`"] Cohort =
-    "cohort", }
+    #[doc = " * `cohort` - cohort"]
+    #[doc = ""]
+    #[doc = " The `FeatureFlagFilterPropertyCohortInSchemaTypeEnum` schema."]
+    FeatureFlagFilterPropertyCohortInSchemaTypeEnum {
+        Cohort = "cohort",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertyDateSchema` schema.
@@ -5688,17 +6257,21 @@ pub struct FeatureFlagFilterPropertyFlagEvaluatesSchema {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `flag_evaluates_to` - flag_evaluates_to"] #[doc = ""] #[doc =
-    " The `FeatureFlagFilterPropertyFlagEvaluatesSchemaOperatorEnum` schema."]
-    FeatureFlagFilterPropertyFlagEvaluatesSchemaOperatorEnum { #[doc =
-    " `flag_evaluates_to`"] FlagEvaluatesTo = "flag_evaluates_to", }
+    #[doc = " * `flag_evaluates_to` - flag_evaluates_to"]
+    #[doc = ""]
+    #[doc = " The `FeatureFlagFilterPropertyFlagEvaluatesSchemaOperatorEnum` schema."]
+    FeatureFlagFilterPropertyFlagEvaluatesSchemaOperatorEnum {
+        FlagEvaluatesTo = "flag_evaluates_to",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `flag` - flag"] #[doc = ""] #[doc =
-    " The `FeatureFlagFilterPropertyFlagEvaluatesSchemaTypeEnum` schema."]
-    FeatureFlagFilterPropertyFlagEvaluatesSchemaTypeEnum { #[doc = " `flag`"] Flag =
-    "flag", }
+    #[doc = " * `flag` - flag"]
+    #[doc = ""]
+    #[doc = " The `FeatureFlagFilterPropertyFlagEvaluatesSchemaTypeEnum` schema."]
+    FeatureFlagFilterPropertyFlagEvaluatesSchemaTypeEnum {
+        Flag = "flag",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertyGenericSchema` schema.
@@ -5737,17 +6310,30 @@ pub struct FeatureFlagFilterPropertyGenericSchema {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `exact` - exact"] #[doc = " * `is_not` - is_not"] #[doc =
-    " * `icontains` - icontains"] #[doc = " * `not_icontains` - not_icontains"] #[doc =
-    " * `regex` - regex"] #[doc = " * `not_regex` - not_regex"] #[doc = " * `gt` - gt"]
-    #[doc = " * `gte` - gte"] #[doc = " * `lt` - lt"] #[doc = " * `lte` - lte"] #[doc =
-    ""] #[doc = " The `FeatureFlagFilterPropertyGenericSchemaOperatorEnum` schema."]
-    FeatureFlagFilterPropertyGenericSchemaOperatorEnum { #[doc = " `exact`"] Exact =
-    "exact", #[doc = " `is_not`"] IsNot = "is_not", #[doc = " `icontains`"] Icontains =
-    "icontains", #[doc = " `not_icontains`"] NotIcontains = "not_icontains", #[doc =
-    " `regex`"] Regex = "regex", #[doc = " `not_regex`"] NotRegex = "not_regex", #[doc =
-    " `gt`"] Gt = "gt", #[doc = " `gte`"] Gte = "gte", #[doc = " `lt`"] Lt = "lt", #[doc
-    = " `lte`"] Lte = "lte", }
+    #[doc = " * `exact` - exact"]
+    #[doc = " * `is_not` - is_not"]
+    #[doc = " * `icontains` - icontains"]
+    #[doc = " * `not_icontains` - not_icontains"]
+    #[doc = " * `regex` - regex"]
+    #[doc = " * `not_regex` - not_regex"]
+    #[doc = " * `gt` - gt"]
+    #[doc = " * `gte` - gte"]
+    #[doc = " * `lt` - lt"]
+    #[doc = " * `lte` - lte"]
+    #[doc = ""]
+    #[doc = " The `FeatureFlagFilterPropertyGenericSchemaOperatorEnum` schema."]
+    FeatureFlagFilterPropertyGenericSchemaOperatorEnum {
+        Exact = "exact",
+        IsNot = "is_not",
+        Icontains = "icontains",
+        NotIcontains = "not_icontains",
+        Regex = "regex",
+        NotRegex = "not_regex",
+        Gt = "gt",
+        Gte = "gte",
+        Lt = "lt",
+        Lte = "lte",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertyMultiContainsSchema` schema.
@@ -5778,12 +6364,14 @@ pub struct FeatureFlagFilterPropertyMultiContainsSchema {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `icontains_multi` - icontains_multi"] #[doc =
-    " * `not_icontains_multi` - not_icontains_multi"] #[doc = ""] #[doc =
-    " The `FeatureFlagFilterPropertyMultiContainsSchemaOperatorEnum` schema."]
-    FeatureFlagFilterPropertyMultiContainsSchemaOperatorEnum { #[doc =
-    " `icontains_multi`"] IcontainsMulti = "icontains_multi", #[doc =
-    " `not_icontains_multi`"] NotIcontainsMulti = "not_icontains_multi", }
+    #[doc = " * `icontains_multi` - icontains_multi"]
+    #[doc = " * `not_icontains_multi` - not_icontains_multi"]
+    #[doc = ""]
+    #[doc = " The `FeatureFlagFilterPropertyMultiContainsSchemaOperatorEnum` schema."]
+    FeatureFlagFilterPropertyMultiContainsSchemaOperatorEnum {
+        IcontainsMulti = "icontains_multi",
+        NotIcontainsMulti = "not_icontains_multi",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertySchema` schema.
@@ -5840,19 +6428,28 @@ pub struct FeatureFlagFilterPropertySemverSchema {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `semver_gt` - semver_gt"] #[doc = " * `semver_gte` - semver_gte"] #[doc =
-    " * `semver_lt` - semver_lt"] #[doc = " * `semver_lte` - semver_lte"] #[doc =
-    " * `semver_eq` - semver_eq"] #[doc = " * `semver_neq` - semver_neq"] #[doc =
-    " * `semver_tilde` - semver_tilde"] #[doc = " * `semver_caret` - semver_caret"] #[doc
-    = " * `semver_wildcard` - semver_wildcard"] #[doc = ""] #[doc =
-    " The `FeatureFlagFilterPropertySemverSchemaOperatorEnum` schema."]
-    FeatureFlagFilterPropertySemverSchemaOperatorEnum { #[doc = " `semver_gt`"] SemverGt
-    = "semver_gt", #[doc = " `semver_gte`"] SemverGte = "semver_gte", #[doc =
-    " `semver_lt`"] SemverLt = "semver_lt", #[doc = " `semver_lte`"] SemverLte =
-    "semver_lte", #[doc = " `semver_eq`"] SemverEq = "semver_eq", #[doc =
-    " `semver_neq`"] SemverNeq = "semver_neq", #[doc = " `semver_tilde`"] SemverTilde =
-    "semver_tilde", #[doc = " `semver_caret`"] SemverCaret = "semver_caret", #[doc =
-    " `semver_wildcard`"] SemverWildcard = "semver_wildcard", }
+    #[doc = " * `semver_gt` - semver_gt"]
+    #[doc = " * `semver_gte` - semver_gte"]
+    #[doc = " * `semver_lt` - semver_lt"]
+    #[doc = " * `semver_lte` - semver_lte"]
+    #[doc = " * `semver_eq` - semver_eq"]
+    #[doc = " * `semver_neq` - semver_neq"]
+    #[doc = " * `semver_tilde` - semver_tilde"]
+    #[doc = " * `semver_caret` - semver_caret"]
+    #[doc = " * `semver_wildcard` - semver_wildcard"]
+    #[doc = ""]
+    #[doc = " The `FeatureFlagFilterPropertySemverSchemaOperatorEnum` schema."]
+    FeatureFlagFilterPropertySemverSchemaOperatorEnum {
+        SemverGt = "semver_gt",
+        SemverGte = "semver_gte",
+        SemverLt = "semver_lt",
+        SemverLte = "semver_lte",
+        SemverEq = "semver_eq",
+        SemverNeq = "semver_neq",
+        SemverTilde = "semver_tilde",
+        SemverCaret = "semver_caret",
+        SemverWildcard = "semver_wildcard",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFiltersSchema` schema.
@@ -5931,8 +6528,10 @@ pub struct FeaturePropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Event property with \"$feature/\" prepended"] FeaturePropertyFilterType
-    default = Feature { #[doc = " `feature`"] Feature = "feature", }
+    #[doc = " Event property with \"$feature/\" prepended"]
+    FeaturePropertyFilterType default = Feature {
+        Feature = "feature",
+    }
 }
 #[cfg(
     any(
@@ -5972,9 +6571,13 @@ pub enum FeaturePropertyFilterValueVariant0Item {
 }
 #[cfg(any(feature = "error_tracking", feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " FilterLogicalOperator"] #[doc = ""] #[doc =
-    " The `FilterLogicalOperator` schema."] FilterLogicalOperator { #[doc = " `AND`"] And
-    = "AND", #[doc = " `OR`"] Or = "OR", }
+    #[doc = " FilterLogicalOperator"]
+    #[doc = ""]
+    #[doc = " The `FilterLogicalOperator` schema."]
+    FilterLogicalOperator {
+        And = "AND",
+        Or = "OR",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Filters
@@ -6040,8 +6643,9 @@ pub struct FlagPropertyFilter {
 )]
 string_enum! {
     #[doc = " Only flag_evaluates_to operator is allowed for flag dependencies"]
-    FlagPropertyFilterOperator default = FlagEvaluatesTo { #[doc =
-    " `flag_evaluates_to`"] FlagEvaluatesTo = "flag_evaluates_to", }
+    FlagPropertyFilterOperator default = FlagEvaluatesTo {
+        FlagEvaluatesTo = "flag_evaluates_to",
+    }
 }
 #[cfg(
     any(
@@ -6052,8 +6656,10 @@ string_enum! {
     )
 )]
 string_enum! {
-    #[doc = " Feature flag dependency"] FlagPropertyFilterType default = Flag { #[doc =
-    " `flag`"] Flag = "flag", }
+    #[doc = " Feature flag dependency"]
+    FlagPropertyFilterType default = Flag {
+        Flag = "flag",
+    }
 }
 #[cfg(
     any(
@@ -6074,11 +6680,17 @@ pub enum FlagPropertyFilterValue {
 }
 #[cfg(any(feature = "experiments", feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " FunnelConversionWindowTimeUnit"] #[doc = ""] #[doc =
-    " The `FunnelConversionWindowTimeUnit` schema."] FunnelConversionWindowTimeUnit {
-    #[doc = " `second`"] Second = "second", #[doc = " `minute`"] Minute = "minute", #[doc
-    = " `hour`"] Hour = "hour", #[doc = " `day`"] Day = "day", #[doc = " `week`"] Week =
-    "week", #[doc = " `month`"] Month = "month", }
+    #[doc = " FunnelConversionWindowTimeUnit"]
+    #[doc = ""]
+    #[doc = " The `FunnelConversionWindowTimeUnit` schema."]
+    FunnelConversionWindowTimeUnit {
+        Second = "second",
+        Minute = "minute",
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+        Month = "month",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// FunnelCorrelationActorsQuery
@@ -6173,9 +6785,10 @@ pub enum FunnelCorrelationActorsQueryFunnelCorrelationPropertyValuesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] FunnelCorrelationActorsQueryKind default =
-    FunnelCorrelationActorsQuery { #[doc = " `FunnelCorrelationActorsQuery`"]
-    FunnelCorrelationActorsQuery = "FunnelCorrelationActorsQuery", }
+    #[doc = " Kind"]
+    FunnelCorrelationActorsQueryKind default = FunnelCorrelationActorsQuery {
+        FunnelCorrelationActorsQuery = "FunnelCorrelationActorsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// FunnelCorrelationQuery
@@ -6232,8 +6845,10 @@ pub struct FunnelCorrelationQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] FunnelCorrelationQueryKind default = FunnelCorrelationQuery { #[doc
-    = " `FunnelCorrelationQuery`"] FunnelCorrelationQuery = "FunnelCorrelationQuery", }
+    #[doc = " Kind"]
+    FunnelCorrelationQueryKind default = FunnelCorrelationQuery {
+        FunnelCorrelationQuery = "FunnelCorrelationQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// FunnelCorrelationResponse
@@ -6289,10 +6904,14 @@ pub struct FunnelCorrelationResult {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " FunnelCorrelationResultsType"] #[doc = ""] #[doc =
-    " The `FunnelCorrelationResultsType` schema."] FunnelCorrelationResultsType { #[doc =
-    " `events`"] Events = "events", #[doc = " `properties`"] Properties = "properties",
-    #[doc = " `event_with_properties`"] EventWithProperties = "event_with_properties", }
+    #[doc = " FunnelCorrelationResultsType"]
+    #[doc = ""]
+    #[doc = " The `FunnelCorrelationResultsType` schema."]
+    FunnelCorrelationResultsType {
+        Events = "events",
+        Properties = "properties",
+        EventWithProperties = "event_with_properties",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// FunnelExclusionActionsNode
@@ -6389,8 +7008,10 @@ pub enum FunnelExclusionActionsNodeFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] FunnelExclusionActionsNodeKind default = ActionsNode { #[doc =
-    " `ActionsNode`"] ActionsNode = "ActionsNode", }
+    #[doc = " Kind"]
+    FunnelExclusionActionsNodeKind default = ActionsNode {
+        ActionsNode = "ActionsNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -6410,12 +7031,15 @@ pub enum FunnelExclusionActionsNodeMath {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    FunnelExclusionActionsNodeMathVariant6 { #[doc = " `unique_group`"] UniqueGroup =
-    "unique_group", }
+    FunnelExclusionActionsNodeMathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    FunnelExclusionActionsNodeMathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    FunnelExclusionActionsNodeMathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6546,8 +7170,10 @@ pub enum FunnelExclusionEventsNodeFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] FunnelExclusionEventsNodeKind default = EventsNode { #[doc =
-    " `EventsNode`"] EventsNode = "EventsNode", }
+    #[doc = " Kind"]
+    FunnelExclusionEventsNodeKind default = EventsNode {
+        EventsNode = "EventsNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -6567,12 +7193,15 @@ pub enum FunnelExclusionEventsNodeMath {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    FunnelExclusionEventsNodeMathVariant6 { #[doc = " `unique_group`"] UniqueGroup =
-    "unique_group", }
+    FunnelExclusionEventsNodeMathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    FunnelExclusionEventsNodeMathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    FunnelExclusionEventsNodeMathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6603,25 +7232,35 @@ pub enum FunnelExclusionEventsNodePropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " FunnelLayout"] #[doc = ""] #[doc = " The `FunnelLayout` schema."]
-    FunnelLayout { #[doc = " `horizontal`"] Horizontal = "horizontal", #[doc =
-    " `vertical`"] Vertical = "vertical", }
+    #[doc = " FunnelLayout"]
+    #[doc = ""]
+    #[doc = " The `FunnelLayout` schema."]
+    FunnelLayout {
+        Horizontal = "horizontal",
+        Vertical = "vertical",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " FunnelMathType"] #[doc = ""] #[doc = " The `FunnelMathType` schema."]
-    FunnelMathType { #[doc = " `total`"] Total = "total", #[doc =
-    " `first_time_for_user`"] FirstTimeForUser = "first_time_for_user", #[doc =
-    " `first_time_for_user_with_filters`"] FirstTimeForUserWithFilters =
-    "first_time_for_user_with_filters", }
+    #[doc = " FunnelMathType"]
+    #[doc = ""]
+    #[doc = " The `FunnelMathType` schema."]
+    FunnelMathType {
+        Total = "total",
+        FirstTimeForUser = "first_time_for_user",
+        FirstTimeForUserWithFilters = "first_time_for_user_with_filters",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " FunnelPathType"] #[doc = ""] #[doc = " The `FunnelPathType` schema."]
-    FunnelPathType { #[doc = " `funnel_path_before_step`"] FunnelPathBeforeStep =
-    "funnel_path_before_step", #[doc = " `funnel_path_between_steps`"]
-    FunnelPathBetweenSteps = "funnel_path_between_steps", #[doc =
-    " `funnel_path_after_step`"] FunnelPathAfterStep = "funnel_path_after_step", }
+    #[doc = " FunnelPathType"]
+    #[doc = ""]
+    #[doc = " The `FunnelPathType` schema."]
+    FunnelPathType {
+        FunnelPathBeforeStep = "funnel_path_before_step",
+        FunnelPathBetweenSteps = "funnel_path_between_steps",
+        FunnelPathAfterStep = "funnel_path_after_step",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// FunnelPathsFilter
@@ -6639,16 +7278,25 @@ pub struct FunnelPathsFilter {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " FunnelStepReference"] #[doc = ""] #[doc =
-    " The `FunnelStepReference` schema."] FunnelStepReference { #[doc = " `total`"] Total
-    = "total", #[doc = " `previous`"] Previous = "previous", }
+    #[doc = " FunnelStepReference"]
+    #[doc = ""]
+    #[doc = " The `FunnelStepReference` schema."]
+    FunnelStepReference {
+        Total = "total",
+        Previous = "previous",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " FunnelVizType"] #[doc = ""] #[doc = " The `FunnelVizType` schema."]
-    FunnelVizType { #[doc = " `steps`"] Steps = "steps", #[doc = " `time_to_convert`"]
-    TimeToConvert = "time_to_convert", #[doc = " `trends`"] Trends = "trends", #[doc =
-    " `flow`"] Flow = "flow", }
+    #[doc = " FunnelVizType"]
+    #[doc = ""]
+    #[doc = " The `FunnelVizType` schema."]
+    FunnelVizType {
+        Steps = "steps",
+        TimeToConvert = "time_to_convert",
+        Trends = "trends",
+        Flow = "flow",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// FunnelsActorsQuery
@@ -6726,8 +7374,10 @@ pub enum FunnelsActorsQueryFunnelStepBreakdownVariant3Item {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] FunnelsActorsQueryKind default = FunnelsActorsQuery { #[doc =
-    " `FunnelsActorsQuery`"] FunnelsActorsQuery = "FunnelsActorsQuery", }
+    #[doc = " Kind"]
+    FunnelsActorsQueryKind default = FunnelsActorsQuery {
+        FunnelsActorsQuery = "FunnelsActorsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// FunnelsDataWarehouseNode
@@ -6829,9 +7479,10 @@ pub enum FunnelsDataWarehouseNodeFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] FunnelsDataWarehouseNodeKind default = FunnelsDataWarehouseNode {
-    #[doc = " `FunnelsDataWarehouseNode`"] FunnelsDataWarehouseNode =
-    "FunnelsDataWarehouseNode", }
+    #[doc = " Kind"]
+    FunnelsDataWarehouseNodeKind default = FunnelsDataWarehouseNode {
+        FunnelsDataWarehouseNode = "FunnelsDataWarehouseNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -6851,12 +7502,15 @@ pub enum FunnelsDataWarehouseNodeMath {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    FunnelsDataWarehouseNodeMathVariant6 { #[doc = " `unique_group`"] UniqueGroup =
-    "unique_group", }
+    FunnelsDataWarehouseNodeMathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    FunnelsDataWarehouseNodeMathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    FunnelsDataWarehouseNodeMathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7068,8 +7722,10 @@ pub struct FunnelsQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] FunnelsQueryKind default = FunnelsQuery { #[doc = " `FunnelsQuery`"]
-    FunnelsQuery = "FunnelsQuery", }
+    #[doc = " Kind"]
+    FunnelsQueryKind default = FunnelsQuery {
+        FunnelsQuery = "FunnelsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Property filters for all series
@@ -7209,9 +7865,13 @@ pub struct GoalLine {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " GradientScaleMode"] #[doc = ""] #[doc = " The `GradientScaleMode` schema."]
-    GradientScaleMode { #[doc = " `absolute`"] Absolute = "absolute", #[doc =
-    " `relative`"] Relative = "relative", }
+    #[doc = " GradientScaleMode"]
+    #[doc = ""]
+    #[doc = " The `GradientScaleMode` schema."]
+    GradientScaleMode {
+        Absolute = "absolute",
+        Relative = "relative",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// GroupNode
@@ -7310,8 +7970,10 @@ pub enum GroupNodeFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] GroupNodeKind default = GroupNode { #[doc = " `GroupNode`"]
-    GroupNode = "GroupNode", }
+    #[doc = " Kind"]
+    GroupNodeKind default = GroupNode {
+        GroupNode = "GroupNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -7331,11 +7993,15 @@ pub enum GroupNodeMath {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    GroupNodeMathVariant6 { #[doc = " `unique_group`"] UniqueGroup = "unique_group", }
+    GroupNodeMathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    GroupNodeMathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    GroupNodeMathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7415,8 +8081,10 @@ pub struct GroupPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] GroupPropertyFilterType default = Group { #[doc = " `group`"] Group
-    = "group", }
+    #[doc = " Type"]
+    GroupPropertyFilterType default = Group {
+        Group = "group",
+    }
 }
 #[cfg(
     any(
@@ -7496,8 +8164,10 @@ pub struct GroupsQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] GroupsQueryKind default = GroupsQuery { #[doc = " `GroupsQuery`"]
-    GroupsQuery = "GroupsQuery", }
+    #[doc = " Kind"]
+    GroupsQueryKind default = GroupsQuery {
+        GroupsQuery = "GroupsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7550,8 +8220,10 @@ pub struct GroupsQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] GroupsQueryResponseKind default = GroupsQuery { #[doc =
-    " `GroupsQuery`"] GroupsQuery = "GroupsQuery", }
+    #[doc = " Kind"]
+    GroupsQueryResponseKind default = GroupsQuery {
+        GroupsQuery = "GroupsQuery",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// HBOSDetectorConfig
@@ -7577,8 +8249,10 @@ pub struct HbosDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] HbosDetectorConfigType default = Hbos { #[doc = " `hbos`"] Hbos =
-    "hbos", }
+    #[doc = " Type"]
+    HbosDetectorConfigType default = Hbos {
+        Hbos = "hbos",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// HeatmapGradientStop
@@ -7638,8 +8312,13 @@ pub struct HeatmapSettings {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " HeatmapSortOrder"] #[doc = ""] #[doc = " The `HeatmapSortOrder` schema."]
-    HeatmapSortOrder { #[doc = " `asc`"] Asc = "asc", #[doc = " `desc`"] Desc = "desc", }
+    #[doc = " HeatmapSortOrder"]
+    #[doc = ""]
+    #[doc = " The `HeatmapSortOrder` schema."]
+    HeatmapSortOrder {
+        Asc = "asc",
+        Desc = "desc",
+    }
 }
 #[cfg(any(feature = "hog_functions", feature = "workflows"))]
 /// The `HogFunctionFilters` schema.
@@ -7666,12 +8345,16 @@ pub struct HogFunctionFilters {
 }
 #[cfg(any(feature = "hog_functions", feature = "workflows"))]
 string_enum! {
-    #[doc = " * `events` - events"] #[doc = " * `person-updates` - person-updates"] #[doc
-    = " * `data-warehouse-table` - data-warehouse-table"] #[doc = ""] #[doc =
-    " The `HogFunctionFiltersSourceEnum` schema."] HogFunctionFiltersSourceEnum { #[doc =
-    " `events`"] Events = "events", #[doc = " `person-updates`"] PersonUpdates =
-    "person-updates", #[doc = " `data-warehouse-table`"] DataWarehouseTable =
-    "data-warehouse-table", }
+    #[doc = " * `events` - events"]
+    #[doc = " * `person-updates` - person-updates"]
+    #[doc = " * `data-warehouse-table` - data-warehouse-table"]
+    #[doc = ""]
+    #[doc = " The `HogFunctionFiltersSourceEnum` schema."]
+    HogFunctionFiltersSourceEnum {
+        Events = "events",
+        PersonUpdates = "person-updates",
+        DataWarehouseTable = "data-warehouse-table",
+    }
 }
 #[cfg(any(feature = "hog_function_templates", feature = "hog_functions"))]
 /// The `HogFunctionMappingTemplate` schema.
@@ -7862,8 +8545,10 @@ pub struct HogQlPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] HogQlPropertyFilterType default = Hogql { #[doc = " `hogql`"] Hogql
-    = "hogql", }
+    #[doc = " Type"]
+    HogQlPropertyFilterType default = Hogql {
+        Hogql = "hogql",
+    }
 }
 #[cfg(
     any(
@@ -7945,8 +8630,10 @@ pub struct HogQlQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] HogQlQueryKind default = HogQlQuery { #[doc = " `HogQLQuery`"]
-    HogQlQuery = "HogQLQuery", }
+    #[doc = " Kind"]
+    HogQlQueryKind default = HogQlQuery {
+        HogQlQuery = "HogQLQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// HogQLQueryModifiers
@@ -8227,8 +8914,10 @@ pub struct HogQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] HogQueryKind default = HogQuery { #[doc = " `HogQuery`"] HogQuery =
-    "HogQuery", }
+    #[doc = " Kind"]
+    HogQueryKind default = HogQuery {
+        HogQuery = "HogQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// HogQueryResponse
@@ -8264,23 +8953,37 @@ pub struct HogTaggerConfig {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " HrefMatching"] #[doc = ""] #[doc = " The `HrefMatching` schema."]
-    HrefMatching { #[doc = " `contains`"] Contains = "contains", #[doc = " `exact`"]
-    Exact = "exact", #[doc = " `regex`"] Regex = "regex", }
+    #[doc = " HrefMatching"]
+    #[doc = ""]
+    #[doc = " The `HrefMatching` schema."]
+    HrefMatching {
+        Contains = "contains",
+        Exact = "exact",
+        Regex = "regex",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " InCohortVia"] #[doc = ""] #[doc = " The `InCohortVia` schema."] InCohortVia
-    { #[doc = " `auto`"] Auto = "auto", #[doc = " `leftjoin`"] Leftjoin = "leftjoin",
-    #[doc = " `subquery`"] Subquery = "subquery", #[doc = " `leftjoin_conjoined`"]
-    LeftjoinConjoined = "leftjoin_conjoined", }
+    #[doc = " InCohortVia"]
+    #[doc = ""]
+    #[doc = " The `InCohortVia` schema."]
+    InCohortVia {
+        Auto = "auto",
+        Leftjoin = "leftjoin",
+        Subquery = "subquery",
+        LeftjoinConjoined = "leftjoin_conjoined",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " InlineCohortCalculation"] #[doc = ""] #[doc =
-    " The `InlineCohortCalculation` schema."] InlineCohortCalculation { #[doc = " `off`"]
-    Off = "off", #[doc = " `auto`"] Auto = "auto", #[doc = " `always`"] Always =
-    "always", }
+    #[doc = " InlineCohortCalculation"]
+    #[doc = ""]
+    #[doc = " The `InlineCohortCalculation` schema."]
+    InlineCohortCalculation {
+        Off = "off",
+        Auto = "auto",
+        Always = "always",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// InsightActorsQuery
@@ -8351,22 +9054,24 @@ pub enum InsightActorsQueryDay {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] InsightActorsQueryKind default = InsightActorsQuery { #[doc =
-    " `InsightActorsQuery`"] InsightActorsQuery = "InsightActorsQuery", }
+    #[doc = " Kind"]
+    InsightActorsQueryKind default = InsightActorsQuery {
+        InsightActorsQuery = "InsightActorsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 tagged_enum! {
-    #[doc = " Source"] InsightActorsQuerySource tag = "kind" { #[doc =
-    " `kind: TrendsQuery`"] "TrendsQuery" => TrendsQuery(TrendsQuery), #[doc =
-    " `kind: FunnelsQuery`"] "FunnelsQuery" => FunnelsQuery(FunnelsQuery), #[doc =
-    " `kind: RetentionQuery`"] "RetentionQuery" => RetentionQuery(RetentionQuery), #[doc
-    = " `kind: PathsQuery`"] "PathsQuery" => PathsQuery(PathsQuery), #[doc =
-    " `kind: StickinessQuery`"] "StickinessQuery" => StickinessQuery(StickinessQuery),
-    #[doc = " `kind: LifecycleQuery`"] "LifecycleQuery" =>
-    LifecycleQuery(LifecycleQuery), #[doc = " `kind: WebStatsTableQuery`"]
-    "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery), #[doc =
-    " `kind: WebOverviewQuery`"] "WebOverviewQuery" =>
-    WebOverviewQuery(WebOverviewQuery), }
+    #[doc = " Source"]
+    InsightActorsQuerySource tag = "kind" {
+        "TrendsQuery" => TrendsQuery(TrendsQuery),
+        "FunnelsQuery" => FunnelsQuery(FunnelsQuery),
+        "RetentionQuery" => RetentionQuery(RetentionQuery),
+        "PathsQuery" => PathsQuery(PathsQuery),
+        "StickinessQuery" => StickinessQuery(StickinessQuery),
+        "LifecycleQuery" => LifecycleQuery(LifecycleQuery),
+        "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery),
+        "WebOverviewQuery" => WebOverviewQuery(WebOverviewQuery),
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// InsightThreshold
@@ -8381,9 +9086,13 @@ pub struct InsightThreshold {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " InsightThresholdType"] #[doc = ""] #[doc =
-    " The `InsightThresholdType` schema."] InsightThresholdType { #[doc = " `absolute`"]
-    Absolute = "absolute", #[doc = " `percentage`"] Percentage = "percentage", }
+    #[doc = " InsightThresholdType"]
+    #[doc = ""]
+    #[doc = " The `InsightThresholdType` schema."]
+    InsightThresholdType {
+        Absolute = "absolute",
+        Percentage = "percentage",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// InsightVizNode
@@ -8468,22 +9177,24 @@ pub struct InsightVizNode {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] InsightVizNodeKind default = InsightVizNode { #[doc =
-    " `InsightVizNode`"] InsightVizNode = "InsightVizNode", }
+    #[doc = " Kind"]
+    InsightVizNodeKind default = InsightVizNode {
+        InsightVizNode = "InsightVizNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 tagged_enum! {
-    #[doc = " Source"] InsightVizNodeSource tag = "kind" { #[doc =
-    " `kind: TrendsQuery`"] "TrendsQuery" => TrendsQuery(TrendsQuery), #[doc =
-    " `kind: FunnelsQuery`"] "FunnelsQuery" => FunnelsQuery(FunnelsQuery), #[doc =
-    " `kind: RetentionQuery`"] "RetentionQuery" => RetentionQuery(RetentionQuery), #[doc
-    = " `kind: PathsQuery`"] "PathsQuery" => PathsQuery(PathsQuery), #[doc =
-    " `kind: StickinessQuery`"] "StickinessQuery" => StickinessQuery(StickinessQuery),
-    #[doc = " `kind: LifecycleQuery`"] "LifecycleQuery" =>
-    LifecycleQuery(LifecycleQuery), #[doc = " `kind: WebStatsTableQuery`"]
-    "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery), #[doc =
-    " `kind: WebOverviewQuery`"] "WebOverviewQuery" =>
-    WebOverviewQuery(WebOverviewQuery), }
+    #[doc = " Source"]
+    InsightVizNodeSource tag = "kind" {
+        "TrendsQuery" => TrendsQuery(TrendsQuery),
+        "FunnelsQuery" => FunnelsQuery(FunnelsQuery),
+        "RetentionQuery" => RetentionQuery(RetentionQuery),
+        "PathsQuery" => PathsQuery(PathsQuery),
+        "StickinessQuery" => StickinessQuery(StickinessQuery),
+        "LifecycleQuery" => LifecycleQuery(LifecycleQuery),
+        "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery),
+        "WebOverviewQuery" => WebOverviewQuery(WebOverviewQuery),
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// InsightsThresholdBounds
@@ -8514,61 +9225,98 @@ pub struct IntegrationFilter {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " IntegrationKind"] #[doc = ""] #[doc = " The `IntegrationKind` schema."]
-    IntegrationKind { #[doc = " `slack`"] Slack = "slack", #[doc =
-    " `slack-posthog-code`"] SlackPosthogCode = "slack-posthog-code", #[doc =
-    " `salesforce`"] Salesforce = "salesforce", #[doc = " `hubspot`"] Hubspot =
-    "hubspot", #[doc = " `google-pubsub`"] GooglePubsub = "google-pubsub", #[doc =
-    " `google-cloud-service-account`"] GoogleCloudServiceAccount =
-    "google-cloud-service-account", #[doc = " `google-cloud-storage`"] GoogleCloudStorage
-    = "google-cloud-storage", #[doc = " `google-ads`"] GoogleAds = "google-ads", #[doc =
-    " `google-sheets`"] GoogleSheets = "google-sheets", #[doc = " `linkedin-ads`"]
-    LinkedinAds = "linkedin-ads", #[doc = " `snapchat`"] Snapchat = "snapchat", #[doc =
-    " `stripe`"] Stripe = "stripe", #[doc = " `intercom`"] Intercom = "intercom", #[doc =
-    " `email`"] Email = "email", #[doc = " `twilio`"] Twilio = "twilio", #[doc =
-    " `linear`"] Linear = "linear", #[doc = " `github`"] Github = "github", #[doc =
-    " `gitlab`"] Gitlab = "gitlab", #[doc = " `meta-ads`"] MetaAds = "meta-ads", #[doc =
-    " `clickup`"] Clickup = "clickup", #[doc = " `reddit-ads`"] RedditAds = "reddit-ads",
-    #[doc = " `databricks`"] Databricks = "databricks", #[doc = " `tiktok-ads`"]
-    TiktokAds = "tiktok-ads", #[doc = " `bing-ads`"] BingAds = "bing-ads", #[doc =
-    " `vercel`"] Vercel = "vercel", #[doc = " `azure-blob`"] AzureBlob = "azure-blob",
-    #[doc = " `firebase`"] Firebase = "firebase", #[doc = " `jira`"] Jira = "jira", #[doc
-    = " `pinterest-ads`"] PinterestAds = "pinterest-ads", #[doc = " `customerio-app`"]
-    CustomerioApp = "customerio-app", #[doc = " `customerio-webhook`"] CustomerioWebhook
-    = "customerio-webhook", #[doc = " `customerio-track`"] CustomerioTrack =
-    "customerio-track", }
+    #[doc = " IntegrationKind"]
+    #[doc = ""]
+    #[doc = " The `IntegrationKind` schema."]
+    IntegrationKind {
+        Slack = "slack",
+        SlackPosthogCode = "slack-posthog-code",
+        Salesforce = "salesforce",
+        Hubspot = "hubspot",
+        GooglePubsub = "google-pubsub",
+        GoogleCloudServiceAccount = "google-cloud-service-account",
+        GoogleCloudStorage = "google-cloud-storage",
+        GoogleAds = "google-ads",
+        GoogleSheets = "google-sheets",
+        LinkedinAds = "linkedin-ads",
+        Snapchat = "snapchat",
+        Stripe = "stripe",
+        Intercom = "intercom",
+        Email = "email",
+        Twilio = "twilio",
+        Linear = "linear",
+        Github = "github",
+        Gitlab = "gitlab",
+        MetaAds = "meta-ads",
+        Clickup = "clickup",
+        RedditAds = "reddit-ads",
+        Databricks = "databricks",
+        TiktokAds = "tiktok-ads",
+        BingAds = "bing-ads",
+        Vercel = "vercel",
+        AzureBlob = "azure-blob",
+        Firebase = "firebase",
+        Jira = "jira",
+        PinterestAds = "pinterest-ads",
+        CustomerioApp = "customerio-app",
+        CustomerioWebhook = "customerio-webhook",
+        CustomerioTrack = "customerio-track",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " IntervalType"] #[doc = ""] #[doc = " The `IntervalType` schema."]
-    IntervalType { #[doc = " `second`"] Second = "second", #[doc = " `minute`"] Minute =
-    "minute", #[doc = " `hour`"] Hour = "hour", #[doc = " `day`"] Day = "day", #[doc =
-    " `week`"] Week = "week", #[doc = " `month`"] Month = "month", }
+    #[doc = " IntervalType"]
+    #[doc = ""]
+    #[doc = " The `IntervalType` schema."]
+    IntervalType {
+        Second = "second",
+        Minute = "minute",
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+        Month = "month",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " * `notify` - Notify"] #[doc = " * `suppress` - Suppress"] #[doc = ""] #[doc
-    = " The `InvestigationInconclusiveActionEnum` schema."]
-    InvestigationInconclusiveActionEnum { #[doc = " `notify`"] Notify = "notify", #[doc =
-    " `suppress`"] Suppress = "suppress", }
+    #[doc = " * `notify` - Notify"]
+    #[doc = " * `suppress` - Suppress"]
+    #[doc = ""]
+    #[doc = " The `InvestigationInconclusiveActionEnum` schema."]
+    InvestigationInconclusiveActionEnum {
+        Notify = "notify",
+        Suppress = "suppress",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " * `pending` - pending"] #[doc = " * `running` - running"] #[doc =
-    " * `done` - done"] #[doc = " * `failed` - failed"] #[doc = " * `skipped` - skipped"]
-    #[doc = ""] #[doc = " The `InvestigationStatusEnum` schema."] InvestigationStatusEnum
-    { #[doc = " `pending`"] Pending = "pending", #[doc = " `running`"] Running =
-    "running", #[doc = " `done`"] Done = "done", #[doc = " `failed`"] Failed = "failed",
-    #[doc = " `skipped`"] Skipped = "skipped", }
+    #[doc = " * `pending` - pending"]
+    #[doc = " * `running` - running"]
+    #[doc = " * `done` - done"]
+    #[doc = " * `failed` - failed"]
+    #[doc = " * `skipped` - skipped"]
+    #[doc = ""]
+    #[doc = " The `InvestigationStatusEnum` schema."]
+    InvestigationStatusEnum {
+        Pending = "pending",
+        Running = "running",
+        Done = "done",
+        Failed = "failed",
+        Skipped = "skipped",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " * `true_positive` - true_positive"] #[doc =
-    " * `false_positive` - false_positive"] #[doc = " * `inconclusive` - inconclusive"]
-    #[doc = ""] #[doc = " The `InvestigationVerdictEnum` schema."]
-    InvestigationVerdictEnum { #[doc = " `true_positive`"] TruePositive =
-    "true_positive", #[doc = " `false_positive`"] FalsePositive = "false_positive", #[doc
-    = " `inconclusive`"] Inconclusive = "inconclusive", }
+    #[doc = " * `true_positive` - true_positive"]
+    #[doc = " * `false_positive` - false_positive"]
+    #[doc = " * `inconclusive` - inconclusive"]
+    #[doc = ""]
+    #[doc = " The `InvestigationVerdictEnum` schema."]
+    InvestigationVerdictEnum {
+        TruePositive = "true_positive",
+        FalsePositive = "false_positive",
+        Inconclusive = "inconclusive",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// IQRDetectorConfig
@@ -8591,7 +9339,9 @@ pub struct IqrDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] IqrDetectorConfigType default = Iqr { #[doc = " `iqr`"] Iqr = "iqr",
+    #[doc = " Type"]
+    IqrDetectorConfigType default = Iqr {
+        Iqr = "iqr",
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -8618,8 +9368,10 @@ pub struct IsolationForestDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] IsolationForestDetectorConfigType default = IsolationForest { #[doc
-    = " `isolation_forest`"] IsolationForest = "isolation_forest", }
+    #[doc = " Type"]
+    IsolationForestDetectorConfigType default = IsolationForest {
+        IsolationForest = "isolation_forest",
+    }
 }
 #[cfg(
     any(
@@ -8630,9 +9382,15 @@ string_enum! {
     )
 )]
 string_enum! {
-    #[doc = " Key10"] #[doc = ""] #[doc = " The `Key10` schema."] Key10 { #[doc =
-    " `tag_name`"] TagName = "tag_name", #[doc = " `text`"] Text = "text", #[doc =
-    " `href`"] Href = "href", #[doc = " `selector`"] Selector = "selector", }
+    #[doc = " Key10"]
+    #[doc = ""]
+    #[doc = " The `Key10` schema."]
+    Key10 {
+        TagName = "tag_name",
+        Text = "text",
+        Href = "href",
+        Selector = "selector",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// KNNDetectorConfig
@@ -8661,7 +9419,9 @@ pub struct KnnDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] KnnDetectorConfigType default = Knn { #[doc = " `knn`"] Knn = "knn",
+    #[doc = " Type"]
+    KnnDetectorConfigType default = Knn {
+        Knn = "knn",
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8776,9 +9536,10 @@ pub enum LifecycleDataWarehouseNodeFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] LifecycleDataWarehouseNodeKind default = LifecycleDataWarehouseNode
-    { #[doc = " `LifecycleDataWarehouseNode`"] LifecycleDataWarehouseNode =
-    "LifecycleDataWarehouseNode", }
+    #[doc = " Kind"]
+    LifecycleDataWarehouseNodeKind default = LifecycleDataWarehouseNode {
+        LifecycleDataWarehouseNode = "LifecycleDataWarehouseNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Math
@@ -8798,12 +9559,15 @@ pub enum LifecycleDataWarehouseNodeMath {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    LifecycleDataWarehouseNodeMathVariant6 { #[doc = " `unique_group`"] UniqueGroup =
-    "unique_group", }
+    LifecycleDataWarehouseNodeMathVariant6 {
+        UniqueGroup = "unique_group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    LifecycleDataWarehouseNodeMathVariant7 { #[doc = " `hogql`"] Hogql = "hogql", }
+    LifecycleDataWarehouseNodeMathVariant7 {
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8923,8 +9687,10 @@ pub struct LifecycleQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] LifecycleQueryKind default = LifecycleQuery { #[doc =
-    " `LifecycleQuery`"] LifecycleQuery = "LifecycleQuery", }
+    #[doc = " Kind"]
+    LifecycleQueryKind default = LifecycleQuery {
+        LifecycleQuery = "LifecycleQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Property filters for all series
@@ -9002,10 +9768,15 @@ pub enum LifecycleQuerySeriesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " LifecycleToggle"] #[doc = ""] #[doc = " The `LifecycleToggle` schema."]
-    LifecycleToggle { #[doc = " `new`"] New = "new", #[doc = " `resurrecting`"]
-    Resurrecting = "resurrecting", #[doc = " `returning`"] Returning = "returning", #[doc
-    = " `dormant`"] Dormant = "dormant", }
+    #[doc = " LifecycleToggle"]
+    #[doc = ""]
+    #[doc = " The `LifecycleToggle` schema."]
+    LifecycleToggle {
+        New = "new",
+        Resurrecting = "resurrecting",
+        Returning = "returning",
+        Dormant = "dormant",
+    }
 }
 #[cfg(any(feature = "live_debugger", feature = "live_debugger_breakpoints"))]
 /// The `LiveDebuggerBreakpoint` schema.
@@ -9028,15 +9799,24 @@ pub struct LiveDebuggerBreakpoint {
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 string_enum! {
-    #[doc = " * `openai` - Openai"] #[doc = " * `anthropic` - Anthropic"] #[doc =
-    " * `gemini` - Gemini"] #[doc = " * `openrouter` - Openrouter"] #[doc =
-    " * `fireworks` - Fireworks"] #[doc = " * `azure_openai` - Azure OpenAI"] #[doc =
-    " * `together_ai` - Together AI"] #[doc = ""] #[doc =
-    " The `LLMProviderEnum` schema."] LlmProviderEnum { #[doc = " `openai`"] Openai =
-    "openai", #[doc = " `anthropic`"] Anthropic = "anthropic", #[doc = " `gemini`"]
-    Gemini = "gemini", #[doc = " `openrouter`"] Openrouter = "openrouter", #[doc =
-    " `fireworks`"] Fireworks = "fireworks", #[doc = " `azure_openai`"] AzureOpenai =
-    "azure_openai", #[doc = " `together_ai`"] TogetherAi = "together_ai", }
+    #[doc = " * `openai` - Openai"]
+    #[doc = " * `anthropic` - Anthropic"]
+    #[doc = " * `gemini` - Gemini"]
+    #[doc = " * `openrouter` - Openrouter"]
+    #[doc = " * `fireworks` - Fireworks"]
+    #[doc = " * `azure_openai` - Azure OpenAI"]
+    #[doc = " * `together_ai` - Together AI"]
+    #[doc = ""]
+    #[doc = " The `LLMProviderEnum` schema."]
+    LlmProviderEnum {
+        Openai = "openai",
+        Anthropic = "anthropic",
+        Gemini = "gemini",
+        Openrouter = "openrouter",
+        Fireworks = "fireworks",
+        AzureOpenai = "azure_openai",
+        TogetherAi = "together_ai",
+    }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 /// The `LLMTaggerConfig` schema.
@@ -9182,7 +9962,9 @@ pub struct LofDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] LofDetectorConfigType default = Lof { #[doc = " `lof`"] Lof = "lof",
+    #[doc = " Type"]
+    LofDetectorConfigType default = Lof {
+        Lof = "lof",
     }
 }
 #[cfg(
@@ -9220,8 +10002,10 @@ pub struct LogEntryPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] LogEntryPropertyFilterType default = LogEntry { #[doc =
-    " `log_entry`"] LogEntry = "log_entry", }
+    #[doc = " Type"]
+    LogEntryPropertyFilterType default = LogEntry {
+        LogEntry = "log_entry",
+    }
 }
 #[cfg(
     any(
@@ -9292,10 +10076,14 @@ pub struct LogPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " LogPropertyFilterType"] #[doc = ""] #[doc =
-    " The `LogPropertyFilterType` schema."] LogPropertyFilterType { #[doc = " `log`"] Log
-    = "log", #[doc = " `log_attribute`"] LogAttribute = "log_attribute", #[doc =
-    " `log_resource_attribute`"] LogResourceAttribute = "log_resource_attribute", }
+    #[doc = " LogPropertyFilterType"]
+    #[doc = ""]
+    #[doc = " The `LogPropertyFilterType` schema."]
+    LogPropertyFilterType {
+        Log = "log",
+        LogAttribute = "log_attribute",
+        LogResourceAttribute = "log_resource_attribute",
+    }
 }
 #[cfg(
     any(
@@ -9354,7 +10142,9 @@ pub struct MadDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] MadDetectorConfigType default = Mad { #[doc = " `mad`"] Mad = "mad",
+    #[doc = " Type"]
+    MadDetectorConfigType default = Mad {
+        Mad = "mad",
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9465,9 +10255,10 @@ pub enum MarketingAnalyticsAggregatedQueryDraftConversionGoal {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] MarketingAnalyticsAggregatedQueryKind default =
-    MarketingAnalyticsAggregatedQuery { #[doc = " `MarketingAnalyticsAggregatedQuery`"]
-    MarketingAnalyticsAggregatedQuery = "MarketingAnalyticsAggregatedQuery", }
+    #[doc = " Kind"]
+    MarketingAnalyticsAggregatedQueryKind default = MarketingAnalyticsAggregatedQuery {
+        MarketingAnalyticsAggregatedQuery = "MarketingAnalyticsAggregatedQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9511,12 +10302,19 @@ pub struct MarketingAnalyticsAggregatedQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " MarketingAnalyticsDrillDownLevel"] #[doc = ""] #[doc =
-    " The `MarketingAnalyticsDrillDownLevel` schema."] MarketingAnalyticsDrillDownLevel {
-    #[doc = " `channel`"] Channel = "channel", #[doc = " `source`"] Source = "source",
-    #[doc = " `campaign`"] Campaign = "campaign", #[doc = " `ad_group`"] AdGroup =
-    "ad_group", #[doc = " `ad`"] Ad = "ad", #[doc = " `medium`"] Medium = "medium", #[doc
-    = " `content`"] Content = "content", #[doc = " `term`"] Term = "term", }
+    #[doc = " MarketingAnalyticsDrillDownLevel"]
+    #[doc = ""]
+    #[doc = " The `MarketingAnalyticsDrillDownLevel` schema."]
+    MarketingAnalyticsDrillDownLevel {
+        Channel = "channel",
+        Source = "source",
+        Campaign = "campaign",
+        AdGroup = "ad_group",
+        Ad = "ad",
+        Medium = "medium",
+        Content = "content",
+        Term = "term",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// MarketingAnalyticsItem
@@ -9569,9 +10367,13 @@ pub enum MarketingAnalyticsItemValue {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " MarketingAnalyticsOrderByEnum"] #[doc = ""] #[doc =
-    " The `MarketingAnalyticsOrderByEnum` schema."] MarketingAnalyticsOrderByEnum { #[doc
-    = " `ASC`"] Asc = "ASC", #[doc = " `DESC`"] Desc = "DESC", }
+    #[doc = " MarketingAnalyticsOrderByEnum"]
+    #[doc = ""]
+    #[doc = " The `MarketingAnalyticsOrderByEnum` schema."]
+    MarketingAnalyticsOrderByEnum {
+        Asc = "ASC",
+        Desc = "DESC",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// MarketingAnalyticsTableQuery
@@ -9689,9 +10491,10 @@ pub enum MarketingAnalyticsTableQueryDraftConversionGoal {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] MarketingAnalyticsTableQueryKind default =
-    MarketingAnalyticsTableQuery { #[doc = " `MarketingAnalyticsTableQuery`"]
-    MarketingAnalyticsTableQuery = "MarketingAnalyticsTableQuery", }
+    #[doc = " Kind"]
+    MarketingAnalyticsTableQueryKind default = MarketingAnalyticsTableQuery {
+        MarketingAnalyticsTableQuery = "MarketingAnalyticsTableQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9759,25 +10562,35 @@ pub struct MarketingAnalyticsTableQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " MaterializationMode"] #[doc = ""] #[doc =
-    " The `MaterializationMode` schema."] MaterializationMode { #[doc = " `auto`"] Auto =
-    "auto", #[doc = " `legacy_null_as_string`"] LegacyNullAsString =
-    "legacy_null_as_string", #[doc = " `legacy_null_as_null`"] LegacyNullAsNull =
-    "legacy_null_as_null", #[doc = " `disabled`"] Disabled = "disabled", }
+    #[doc = " MaterializationMode"]
+    #[doc = ""]
+    #[doc = " The `MaterializationMode` schema."]
+    MaterializationMode {
+        Auto = "auto",
+        LegacyNullAsString = "legacy_null_as_string",
+        LegacyNullAsNull = "legacy_null_as_null",
+        Disabled = "disabled",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " MaterializationType"] #[doc = ""] #[doc =
-    " The `MaterializationType` schema."] MaterializationType { #[doc =
-    " `materialized`"] Materialized = "materialized", #[doc = " `inline`"] Inline =
-    "inline", }
+    #[doc = " MaterializationType"]
+    #[doc = ""]
+    #[doc = " The `MaterializationType` schema."]
+    MaterializationType {
+        Materialized = "materialized",
+        Inline = "inline",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " MaterializedColumnsOptimizationMode"] #[doc = ""] #[doc =
-    " The `MaterializedColumnsOptimizationMode` schema."]
-    MaterializedColumnsOptimizationMode { #[doc = " `disabled`"] Disabled = "disabled",
-    #[doc = " `optimized`"] Optimized = "optimized", }
+    #[doc = " MaterializedColumnsOptimizationMode"]
+    #[doc = ""]
+    #[doc = " The `MaterializedColumnsOptimizationMode` schema."]
+    MaterializedColumnsOptimizationMode {
+        Disabled = "disabled",
+        Optimized = "optimized",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// MathGroupTypeIndex
@@ -9786,10 +10599,14 @@ string_enum! {
 pub type MathGroupTypeIndex = f64;
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " MeanRetentionCalculation"] #[doc = ""] #[doc =
-    " The `MeanRetentionCalculation` schema."] MeanRetentionCalculation { #[doc =
-    " `simple`"] Simple = "simple", #[doc = " `weighted`"] Weighted = "weighted", #[doc =
-    " `none`"] None = "none", }
+    #[doc = " MeanRetentionCalculation"]
+    #[doc = ""]
+    #[doc = " The `MeanRetentionCalculation` schema."]
+    MeanRetentionCalculation {
+        Simple = "simple",
+        Weighted = "weighted",
+        None = "none",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 /// The `Merge` schema.
@@ -9804,9 +10621,14 @@ pub struct Merge {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Method"] #[doc = ""] #[doc = " The `Method` schema."] Method { #[doc =
-    " `largest`"] Largest = "largest", #[doc = " `mean`"] Mean = "mean", #[doc =
-    " `median`"] Median = "median", }
+    #[doc = " Method"]
+    #[doc = ""]
+    #[doc = " The `Method` schema."]
+    Method {
+        Largest = "largest",
+        Mean = "mean",
+        Median = "median",
+    }
 }
 #[cfg(
     any(
@@ -9895,21 +10717,30 @@ pub enum MinimalFeatureFlagEvaluationRuntime {
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " MultipleBreakdownType"] #[doc = ""] #[doc =
-    " The `MultipleBreakdownType` schema."] MultipleBreakdownType { #[doc = " `person`"]
-    Person = "person", #[doc = " `event`"] Event = "event", #[doc = " `event_metadata`"]
-    EventMetadata = "event_metadata", #[doc = " `group`"] Group = "group", #[doc =
-    " `session`"] Session = "session", #[doc = " `hogql`"] Hogql = "hogql", #[doc =
-    " `cohort`"] Cohort = "cohort", #[doc = " `revenue_analytics`"] RevenueAnalytics =
-    "revenue_analytics", #[doc = " `data_warehouse`"] DataWarehouse = "data_warehouse",
-    #[doc = " `data_warehouse_person_property`"] DataWarehousePersonProperty =
-    "data_warehouse_person_property", }
+    #[doc = " MultipleBreakdownType"]
+    #[doc = ""]
+    #[doc = " The `MultipleBreakdownType` schema."]
+    MultipleBreakdownType {
+        Person = "person",
+        Event = "event",
+        EventMetadata = "event_metadata",
+        Group = "group",
+        Session = "session",
+        Hogql = "hogql",
+        Cohort = "cohort",
+        RevenueAnalytics = "revenue_analytics",
+        DataWarehouse = "data_warehouse",
+        DataWarehousePersonProperty = "data_warehouse_person_property",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " MultipleVariantHandling"] #[doc = ""] #[doc =
-    " The `MultipleVariantHandling` schema."] MultipleVariantHandling { #[doc =
-    " `exclude`"] Exclude = "exclude", #[doc = " `first_seen`"] FirstSeen = "first_seen",
+    #[doc = " MultipleVariantHandling"]
+    #[doc = ""]
+    #[doc = " The `MultipleVariantHandling` schema."]
+    MultipleVariantHandling {
+        Exclude = "exclude",
+        FirstSeen = "first_seen",
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -10020,9 +10851,10 @@ pub enum NonIntegratedConversionsTableQueryDraftConversionGoal {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] NonIntegratedConversionsTableQueryKind default =
-    NonIntegratedConversionsTableQuery { #[doc = " `NonIntegratedConversionsTableQuery`"]
-    NonIntegratedConversionsTableQuery = "NonIntegratedConversionsTableQuery", }
+    #[doc = " Kind"]
+    NonIntegratedConversionsTableQueryKind default = NonIntegratedConversionsTableQuery {
+        NonIntegratedConversionsTableQuery = "NonIntegratedConversionsTableQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10166,19 +10998,31 @@ pub struct OcsvmDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] OcsvmDetectorConfigType default = Ocsvm { #[doc = " `ocsvm`"] Ocsvm
-    = "ocsvm", }
+    #[doc = " Type"]
+    OcsvmDetectorConfigType default = Ocsvm {
+        Ocsvm = "ocsvm",
+    }
 }
 #[cfg(any(feature = "logs", feature = "tracing"))]
 string_enum! {
-    #[doc = " * `latest` - latest"] #[doc = " * `earliest` - earliest"] #[doc = ""] #[doc
-    = " The `OrderByEnum` schema."] OrderByEnum { #[doc = " `latest`"] Latest = "latest",
-    #[doc = " `earliest`"] Earliest = "earliest", }
+    #[doc = " * `latest` - latest"]
+    #[doc = " * `earliest` - earliest"]
+    #[doc = ""]
+    #[doc = " The `OrderByEnum` schema."]
+    OrderByEnum {
+        Latest = "latest",
+        Earliest = "earliest",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " OrderDirection2"] #[doc = ""] #[doc = " The `OrderDirection2` schema."]
-    OrderDirection2 { #[doc = " `ASC`"] Asc = "ASC", #[doc = " `DESC`"] Desc = "DESC", }
+    #[doc = " OrderDirection2"]
+    #[doc = ""]
+    #[doc = " The `OrderDirection2` schema."]
+    OrderDirection2 {
+        Asc = "ASC",
+        Desc = "DESC",
+    }
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
 /// The `Organization` schema.
@@ -10291,19 +11135,26 @@ pub struct OrganizationMember {
 pub type OrganizationMembershipLevelEnum = i64;
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
-    #[doc = " * `error_tracking` - Error Tracking"] #[doc =
-    " * `eval_clusters` - Eval Clusters"] #[doc = " * `user_created` - User Created"]
-    #[doc = " * `automation` - Automation"] #[doc = " * `slack` - Slack"] #[doc =
-    " * `support_queue` - Support Queue"] #[doc =
-    " * `session_summaries` - Session Summaries"] #[doc =
-    " * `signal_report` - Signal Report"] #[doc = ""] #[doc =
-    " The `OriginProductEnum` schema."] OriginProductEnum { #[doc = " `error_tracking`"]
-    ErrorTracking = "error_tracking", #[doc = " `eval_clusters`"] EvalClusters =
-    "eval_clusters", #[doc = " `user_created`"] UserCreated = "user_created", #[doc =
-    " `automation`"] Automation = "automation", #[doc = " `slack`"] Slack = "slack",
-    #[doc = " `support_queue`"] SupportQueue = "support_queue", #[doc =
-    " `session_summaries`"] SessionSummaries = "session_summaries", #[doc =
-    " `signal_report`"] SignalReport = "signal_report", }
+    #[doc = " * `error_tracking` - Error Tracking"]
+    #[doc = " * `eval_clusters` - Eval Clusters"]
+    #[doc = " * `user_created` - User Created"]
+    #[doc = " * `automation` - Automation"]
+    #[doc = " * `slack` - Slack"]
+    #[doc = " * `support_queue` - Support Queue"]
+    #[doc = " * `session_summaries` - Session Summaries"]
+    #[doc = " * `signal_report` - Signal Report"]
+    #[doc = ""]
+    #[doc = " The `OriginProductEnum` schema."]
+    OriginProductEnum {
+        ErrorTracking = "error_tracking",
+        EvalClusters = "eval_clusters",
+        UserCreated = "user_created",
+        Automation = "automation",
+        Slack = "slack",
+        SupportQueue = "support_queue",
+        SessionSummaries = "session_summaries",
+        SignalReport = "signal_report",
+    }
 }
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
 /// The `PaginatedActivityLogList` schema.
@@ -10359,10 +11210,15 @@ pub struct PathCleaningFilter {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " PathType"] #[doc = ""] #[doc = " The `PathType` schema."] PathType { #[doc
-    = " `$pageview`"] Pageview = "$pageview", #[doc = " `$screen`"] Screen = "$screen",
-    #[doc = " `custom_event`"] CustomEvent = "custom_event", #[doc = " `hogql`"] Hogql =
-    "hogql", }
+    #[doc = " PathType"]
+    #[doc = ""]
+    #[doc = " The `PathType` schema."]
+    PathType {
+        Pageview = "$pageview",
+        Screen = "$screen",
+        CustomEvent = "custom_event",
+        Hogql = "hogql",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// PathsFilter
@@ -10505,8 +11361,10 @@ pub struct PathsQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] PathsQueryKind default = PathsQuery { #[doc = " `PathsQuery`"]
-    PathsQuery = "PathsQuery", }
+    #[doc = " Kind"]
+    PathsQueryKind default = PathsQuery {
+        PathsQuery = "PathsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Property filters for all series
@@ -10593,7 +11451,9 @@ pub struct PcaDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] PcaDetectorConfigType default = Pca { #[doc = " `pca`"] Pca = "pca",
+    #[doc = " Type"]
+    PcaDetectorConfigType default = Pca {
+        Pca = "pca",
     }
 }
 #[cfg(
@@ -10631,8 +11491,10 @@ pub struct PersonPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Person properties"] PersonPropertyFilterType default = Person { #[doc =
-    " `person`"] Person = "person", }
+    #[doc = " Person properties"]
+    PersonPropertyFilterType default = Person {
+        Person = "person",
+    }
 }
 #[cfg(
     any(
@@ -10672,15 +11534,24 @@ pub enum PersonPropertyFilterValueVariant0Item {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " PersonsArgMaxVersion"] #[doc = ""] #[doc =
-    " The `PersonsArgMaxVersion` schema."] PersonsArgMaxVersion { #[doc = " `auto`"] Auto
-    = "auto", #[doc = " `v1`"] V1 = "v1", #[doc = " `v2`"] V2 = "v2", }
+    #[doc = " PersonsArgMaxVersion"]
+    #[doc = ""]
+    #[doc = " The `PersonsArgMaxVersion` schema."]
+    PersonsArgMaxVersion {
+        Auto = "auto",
+        V1 = "v1",
+        V2 = "v2",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " PersonsJoinMode"] #[doc = ""] #[doc = " The `PersonsJoinMode` schema."]
-    PersonsJoinMode { #[doc = " `inner`"] Inner = "inner", #[doc = " `left`"] Left =
-    "left", }
+    #[doc = " PersonsJoinMode"]
+    #[doc = ""]
+    #[doc = " The `PersonsJoinMode` schema."]
+    PersonsJoinMode {
+        Inner = "inner",
+        Left = "left",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// PersonsNode
@@ -10757,8 +11628,10 @@ pub enum PersonsNodeFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] PersonsNodeKind default = PersonsNode { #[doc = " `PersonsNode`"]
-    PersonsNode = "PersonsNode", }
+    #[doc = " Kind"]
+    PersonsNodeKind default = PersonsNode {
+        PersonsNode = "PersonsNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10789,14 +11662,15 @@ pub enum PersonsNodePropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " PersonsOnEventsMode"] #[doc = ""] #[doc =
-    " The `PersonsOnEventsMode` schema."] PersonsOnEventsMode { #[doc = " `disabled`"]
-    Disabled = "disabled", #[doc = " `person_id_no_override_properties_on_events`"]
-    PersonIdNoOverridePropertiesOnEvents = "person_id_no_override_properties_on_events",
-    #[doc = " `person_id_override_properties_on_events`"]
-    PersonIdOverridePropertiesOnEvents = "person_id_override_properties_on_events", #[doc
-    = " `person_id_override_properties_joined`"] PersonIdOverridePropertiesJoined =
-    "person_id_override_properties_joined", }
+    #[doc = " PersonsOnEventsMode"]
+    #[doc = ""]
+    #[doc = " The `PersonsOnEventsMode` schema."]
+    PersonsOnEventsMode {
+        Disabled = "disabled",
+        PersonIdNoOverridePropertiesOnEvents = "person_id_no_override_properties_on_events",
+        PersonIdOverridePropertiesOnEvents = "person_id_override_properties_on_events",
+        PersonIdOverridePropertiesJoined = "person_id_override_properties_joined",
+    }
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
 /// * `0` - none
@@ -10823,20 +11697,34 @@ pub struct Population {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Position"] #[doc = ""] #[doc = " The `Position` schema."] Position { #[doc
-    = " `start`"] Start = "start", #[doc = " `end`"] End = "end", }
+    #[doc = " Position"]
+    #[doc = ""]
+    #[doc = " The `Position` schema."]
+    Position {
+        Start = "start",
+        End = "end",
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
-    #[doc = " * `user` - user"] #[doc = " * `bot` - bot"] #[doc = ""] #[doc =
-    " The `PrAuthorshipModeEnum` schema."] PrAuthorshipModeEnum { #[doc = " `user`"] User
-    = "user", #[doc = " `bot`"] Bot = "bot", }
+    #[doc = " * `user` - user"]
+    #[doc = " * `bot` - bot"]
+    #[doc = ""]
+    #[doc = " The `PrAuthorshipModeEnum` schema."]
+    PrAuthorshipModeEnum {
+        User = "user",
+        Bot = "bot",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " PrecomputationMode"] #[doc = ""] #[doc =
-    " The `PrecomputationMode` schema."] PrecomputationMode { #[doc = " `precomputed`"]
-    Precomputed = "precomputed", #[doc = " `direct`"] Direct = "direct", }
+    #[doc = " PrecomputationMode"]
+    #[doc = ""]
+    #[doc = " The `PrecomputationMode` schema."]
+    PrecomputationMode {
+        Precomputed = "precomputed",
+        Direct = "direct",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// PreprocessingConfig
@@ -10913,44 +11801,64 @@ pub struct Property {
     )
 )]
 string_enum! {
-    #[doc = " * `event` - event"] #[doc = " * `event_metadata` - event_metadata"] #[doc =
-    " * `feature` - feature"] #[doc = " * `person` - person"] #[doc =
-    " * `cohort` - cohort"] #[doc = " * `element` - element"] #[doc =
-    " * `static-cohort` - static-cohort"] #[doc = " * `dynamic-cohort` - dynamic-cohort"]
-    #[doc = " * `precalculated-cohort` - precalculated-cohort"] #[doc =
-    " * `group` - group"] #[doc = " * `recording` - recording"] #[doc =
-    " * `log_entry` - log_entry"] #[doc = " * `behavioral` - behavioral"] #[doc =
-    " * `session` - session"] #[doc = " * `hogql` - hogql"] #[doc =
-    " * `data_warehouse` - data_warehouse"] #[doc =
-    " * `data_warehouse_person_property` - data_warehouse_person_property"] #[doc =
-    " * `error_tracking_issue` - error_tracking_issue"] #[doc = " * `log` - log"] #[doc =
-    " * `log_attribute` - log_attribute"] #[doc =
-    " * `log_resource_attribute` - log_resource_attribute"] #[doc = " * `span` - span"]
-    #[doc = " * `span_attribute` - span_attribute"] #[doc =
-    " * `span_resource_attribute` - span_resource_attribute"] #[doc =
-    " * `revenue_analytics` - revenue_analytics"] #[doc = " * `flag` - flag"] #[doc =
-    " * `workflow_variable` - workflow_variable"] #[doc = ""] #[doc =
-    " The `PropertyFilterTypeEnum` schema."] PropertyFilterTypeEnum { #[doc = " `event`"]
-    Event = "event", #[doc = " `event_metadata`"] EventMetadata = "event_metadata", #[doc
-    = " `feature`"] Feature = "feature", #[doc = " `person`"] Person = "person", #[doc =
-    " `cohort`"] Cohort = "cohort", #[doc = " `element`"] Element = "element", #[doc =
-    " `static-cohort`"] StaticCohort = "static-cohort", #[doc = " `dynamic-cohort`"]
-    DynamicCohort = "dynamic-cohort", #[doc = " `precalculated-cohort`"]
-    PrecalculatedCohort = "precalculated-cohort", #[doc = " `group`"] Group = "group",
-    #[doc = " `recording`"] Recording = "recording", #[doc = " `log_entry`"] LogEntry =
-    "log_entry", #[doc = " `behavioral`"] Behavioral = "behavioral", #[doc =
-    " `session`"] Session = "session", #[doc = " `hogql`"] Hogql = "hogql", #[doc =
-    " `data_warehouse`"] DataWarehouse = "data_warehouse", #[doc =
-    " `data_warehouse_person_property`"] DataWarehousePersonProperty =
-    "data_warehouse_person_property", #[doc = " `error_tracking_issue`"]
-    ErrorTrackingIssue = "error_tracking_issue", #[doc = " `log`"] Log = "log", #[doc =
-    " `log_attribute`"] LogAttribute = "log_attribute", #[doc =
-    " `log_resource_attribute`"] LogResourceAttribute = "log_resource_attribute", #[doc =
-    " `span`"] Span = "span", #[doc = " `span_attribute`"] SpanAttribute =
-    "span_attribute", #[doc = " `span_resource_attribute`"] SpanResourceAttribute =
-    "span_resource_attribute", #[doc = " `revenue_analytics`"] RevenueAnalytics =
-    "revenue_analytics", #[doc = " `flag`"] Flag = "flag", #[doc =
-    " `workflow_variable`"] WorkflowVariable = "workflow_variable", }
+    #[doc = " * `event` - event"]
+    #[doc = " * `event_metadata` - event_metadata"]
+    #[doc = " * `feature` - feature"]
+    #[doc = " * `person` - person"]
+    #[doc = " * `cohort` - cohort"]
+    #[doc = " * `element` - element"]
+    #[doc = " * `static-cohort` - static-cohort"]
+    #[doc = " * `dynamic-cohort` - dynamic-cohort"]
+    #[doc = " * `precalculated-cohort` - precalculated-cohort"]
+    #[doc = " * `group` - group"]
+    #[doc = " * `recording` - recording"]
+    #[doc = " * `log_entry` - log_entry"]
+    #[doc = " * `behavioral` - behavioral"]
+    #[doc = " * `session` - session"]
+    #[doc = " * `hogql` - hogql"]
+    #[doc = " * `data_warehouse` - data_warehouse"]
+    #[doc = " * `data_warehouse_person_property` - data_warehouse_person_property"]
+    #[doc = " * `error_tracking_issue` - error_tracking_issue"]
+    #[doc = " * `log` - log"]
+    #[doc = " * `log_attribute` - log_attribute"]
+    #[doc = " * `log_resource_attribute` - log_resource_attribute"]
+    #[doc = " * `span` - span"]
+    #[doc = " * `span_attribute` - span_attribute"]
+    #[doc = " * `span_resource_attribute` - span_resource_attribute"]
+    #[doc = " * `revenue_analytics` - revenue_analytics"]
+    #[doc = " * `flag` - flag"]
+    #[doc = " * `workflow_variable` - workflow_variable"]
+    #[doc = ""]
+    #[doc = " The `PropertyFilterTypeEnum` schema."]
+    PropertyFilterTypeEnum {
+        Event = "event",
+        EventMetadata = "event_metadata",
+        Feature = "feature",
+        Person = "person",
+        Cohort = "cohort",
+        Element = "element",
+        StaticCohort = "static-cohort",
+        DynamicCohort = "dynamic-cohort",
+        PrecalculatedCohort = "precalculated-cohort",
+        Group = "group",
+        Recording = "recording",
+        LogEntry = "log_entry",
+        Behavioral = "behavioral",
+        Session = "session",
+        Hogql = "hogql",
+        DataWarehouse = "data_warehouse",
+        DataWarehousePersonProperty = "data_warehouse_person_property",
+        ErrorTrackingIssue = "error_tracking_issue",
+        Log = "log",
+        LogAttribute = "log_attribute",
+        LogResourceAttribute = "log_resource_attribute",
+        Span = "span",
+        SpanAttribute = "span_attribute",
+        SpanResourceAttribute = "span_resource_attribute",
+        RevenueAnalytics = "revenue_analytics",
+        Flag = "flag",
+        WorkflowVariable = "workflow_variable",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// PropertyGroupFilter
@@ -11002,22 +11910,35 @@ pub enum PropertyGroupFilterValueValuesItem {
 }
 #[cfg(any(feature = "core", feature = "events", feature = "persons"))]
 string_enum! {
-    #[doc = " The `PropertyGroupOperator` schema."] PropertyGroupOperator { #[doc =
-    " `AND`"] And = "AND", #[doc = " `OR`"] Or = "OR", }
+    #[doc = " The `PropertyGroupOperator` schema."]
+    PropertyGroupOperator {
+        And = "AND",
+        Or = "OR",
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `cohort` - cohort"] #[doc = " * `person` - person"] #[doc =
-    " * `group` - group"] #[doc = ""] #[doc = " The `PropertyGroupTypeEnum` schema."]
-    PropertyGroupTypeEnum { #[doc = " `cohort`"] Cohort = "cohort", #[doc = " `person`"]
-    Person = "person", #[doc = " `group`"] Group = "group", }
+    #[doc = " * `cohort` - cohort"]
+    #[doc = " * `person` - person"]
+    #[doc = " * `group` - group"]
+    #[doc = ""]
+    #[doc = " The `PropertyGroupTypeEnum` schema."]
+    PropertyGroupTypeEnum {
+        Cohort = "cohort",
+        Person = "person",
+        Group = "group",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " PropertyGroupsMode"] #[doc = ""] #[doc =
-    " The `PropertyGroupsMode` schema."] PropertyGroupsMode { #[doc = " `enabled`"]
-    Enabled = "enabled", #[doc = " `disabled`"] Disabled = "disabled", #[doc =
-    " `optimized`"] Optimized = "optimized", }
+    #[doc = " PropertyGroupsMode"]
+    #[doc = ""]
+    #[doc = " The `PropertyGroupsMode` schema."]
+    PropertyGroupsMode {
+        Enabled = "enabled",
+        Disabled = "disabled",
+        Optimized = "optimized",
+    }
 }
 #[cfg(any(feature = "error_tracking", feature = "events", feature = "persons"))]
 /// The `PropertyItem` schema.
@@ -11043,24 +11964,43 @@ pub enum PropertyItemOperator {
 }
 #[cfg(any(feature = "error_tracking", feature = "events", feature = "persons"))]
 string_enum! {
-    #[doc = " * `exact` - exact"] #[doc = " * `is_not` - is_not"] #[doc =
-    " * `icontains` - icontains"] #[doc = " * `not_icontains` - not_icontains"] #[doc =
-    " * `regex` - regex"] #[doc = " * `not_regex` - not_regex"] #[doc = " * `gt` - gt"]
-    #[doc = " * `lt` - lt"] #[doc = " * `gte` - gte"] #[doc = " * `lte` - lte"] #[doc =
-    " * `is_set` - is_set"] #[doc = " * `is_not_set` - is_not_set"] #[doc =
-    " * `is_date_exact` - is_date_exact"] #[doc = " * `is_date_after` - is_date_after"]
-    #[doc = " * `is_date_before` - is_date_before"] #[doc = " * `in` - in"] #[doc =
-    " * `not_in` - not_in"] #[doc = ""] #[doc =
-    " The `PropertyItemOperatorEnum` schema."] PropertyItemOperatorEnum { #[doc =
-    " `exact`"] Exact = "exact", #[doc = " `is_not`"] IsNot = "is_not", #[doc =
-    " `icontains`"] Icontains = "icontains", #[doc = " `not_icontains`"] NotIcontains =
-    "not_icontains", #[doc = " `regex`"] Regex = "regex", #[doc = " `not_regex`"]
-    NotRegex = "not_regex", #[doc = " `gt`"] Gt = "gt", #[doc = " `lt`"] Lt = "lt", #[doc
-    = " `gte`"] Gte = "gte", #[doc = " `lte`"] Lte = "lte", #[doc = " `is_set`"] IsSet =
-    "is_set", #[doc = " `is_not_set`"] IsNotSet = "is_not_set", #[doc =
-    " `is_date_exact`"] IsDateExact = "is_date_exact", #[doc = " `is_date_after`"]
-    IsDateAfter = "is_date_after", #[doc = " `is_date_before`"] IsDateBefore =
-    "is_date_before", #[doc = " `in`"] In = "in", #[doc = " `not_in`"] NotIn = "not_in",
+    #[doc = " * `exact` - exact"]
+    #[doc = " * `is_not` - is_not"]
+    #[doc = " * `icontains` - icontains"]
+    #[doc = " * `not_icontains` - not_icontains"]
+    #[doc = " * `regex` - regex"]
+    #[doc = " * `not_regex` - not_regex"]
+    #[doc = " * `gt` - gt"]
+    #[doc = " * `lt` - lt"]
+    #[doc = " * `gte` - gte"]
+    #[doc = " * `lte` - lte"]
+    #[doc = " * `is_set` - is_set"]
+    #[doc = " * `is_not_set` - is_not_set"]
+    #[doc = " * `is_date_exact` - is_date_exact"]
+    #[doc = " * `is_date_after` - is_date_after"]
+    #[doc = " * `is_date_before` - is_date_before"]
+    #[doc = " * `in` - in"]
+    #[doc = " * `not_in` - not_in"]
+    #[doc = ""]
+    #[doc = " The `PropertyItemOperatorEnum` schema."]
+    PropertyItemOperatorEnum {
+        Exact = "exact",
+        IsNot = "is_not",
+        Icontains = "icontains",
+        NotIcontains = "not_icontains",
+        Regex = "regex",
+        NotRegex = "not_regex",
+        Gt = "gt",
+        Lt = "lt",
+        Gte = "gte",
+        Lte = "lte",
+        IsSet = "is_set",
+        IsNotSet = "is_not_set",
+        IsDateExact = "is_date_exact",
+        IsDateAfter = "is_date_after",
+        IsDateBefore = "is_date_before",
+        In = "in",
+        NotIn = "not_in",
     }
 }
 #[cfg(any(feature = "error_tracking", feature = "events", feature = "persons"))]
@@ -11086,11 +12026,20 @@ pub enum PropertyItemValueVariant3Item {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " PropertyMathType"] #[doc = ""] #[doc = " The `PropertyMathType` schema."]
-    PropertyMathType { #[doc = " `avg`"] Avg = "avg", #[doc = " `sum`"] Sum = "sum",
-    #[doc = " `min`"] Min = "min", #[doc = " `max`"] Max = "max", #[doc = " `median`"]
-    Median = "median", #[doc = " `p75`"] P75 = "p75", #[doc = " `p90`"] P90 = "p90",
-    #[doc = " `p95`"] P95 = "p95", #[doc = " `p99`"] P99 = "p99", }
+    #[doc = " PropertyMathType"]
+    #[doc = ""]
+    #[doc = " The `PropertyMathType` schema."]
+    PropertyMathType {
+        Avg = "avg",
+        Sum = "sum",
+        Min = "min",
+        Max = "max",
+        Median = "median",
+        P75 = "p75",
+        P90 = "p90",
+        P95 = "p95",
+        P99 = "p99",
+    }
 }
 #[cfg(
     any(
@@ -11102,36 +12051,57 @@ string_enum! {
     )
 )]
 string_enum! {
-    #[doc = " PropertyOperator"] #[doc = ""] #[doc = " The `PropertyOperator` schema."]
-    PropertyOperator { #[doc = " `exact`"] Exact = "exact", #[doc = " `is_not`"] IsNot =
-    "is_not", #[doc = " `icontains`"] Icontains = "icontains", #[doc =
-    " `not_icontains`"] NotIcontains = "not_icontains", #[doc = " `regex`"] Regex =
-    "regex", #[doc = " `not_regex`"] NotRegex = "not_regex", #[doc = " `gt`"] Gt = "gt",
-    #[doc = " `gte`"] Gte = "gte", #[doc = " `lt`"] Lt = "lt", #[doc = " `lte`"] Lte =
-    "lte", #[doc = " `is_set`"] IsSet = "is_set", #[doc = " `is_not_set`"] IsNotSet =
-    "is_not_set", #[doc = " `is_date_exact`"] IsDateExact = "is_date_exact", #[doc =
-    " `is_date_before`"] IsDateBefore = "is_date_before", #[doc = " `is_date_after`"]
-    IsDateAfter = "is_date_after", #[doc = " `between`"] Between = "between", #[doc =
-    " `not_between`"] NotBetween = "not_between", #[doc = " `min`"] Min = "min", #[doc =
-    " `max`"] Max = "max", #[doc = " `in`"] In = "in", #[doc = " `not_in`"] NotIn =
-    "not_in", #[doc = " `is_cleaned_path_exact`"] IsCleanedPathExact =
-    "is_cleaned_path_exact", #[doc = " `flag_evaluates_to`"] FlagEvaluatesTo =
-    "flag_evaluates_to", #[doc = " `semver_eq`"] SemverEq = "semver_eq", #[doc =
-    " `semver_neq`"] SemverNeq = "semver_neq", #[doc = " `semver_gt`"] SemverGt =
-    "semver_gt", #[doc = " `semver_gte`"] SemverGte = "semver_gte", #[doc =
-    " `semver_lt`"] SemverLt = "semver_lt", #[doc = " `semver_lte`"] SemverLte =
-    "semver_lte", #[doc = " `semver_tilde`"] SemverTilde = "semver_tilde", #[doc =
-    " `semver_caret`"] SemverCaret = "semver_caret", #[doc = " `semver_wildcard`"]
-    SemverWildcard = "semver_wildcard", #[doc = " `icontains_multi`"] IcontainsMulti =
-    "icontains_multi", #[doc = " `not_icontains_multi`"] NotIcontainsMulti =
-    "not_icontains_multi", }
+    #[doc = " PropertyOperator"]
+    #[doc = ""]
+    #[doc = " The `PropertyOperator` schema."]
+    PropertyOperator {
+        Exact = "exact",
+        IsNot = "is_not",
+        Icontains = "icontains",
+        NotIcontains = "not_icontains",
+        Regex = "regex",
+        NotRegex = "not_regex",
+        Gt = "gt",
+        Gte = "gte",
+        Lt = "lt",
+        Lte = "lte",
+        IsSet = "is_set",
+        IsNotSet = "is_not_set",
+        IsDateExact = "is_date_exact",
+        IsDateBefore = "is_date_before",
+        IsDateAfter = "is_date_after",
+        Between = "between",
+        NotBetween = "not_between",
+        Min = "min",
+        Max = "max",
+        In = "in",
+        NotIn = "not_in",
+        IsCleanedPathExact = "is_cleaned_path_exact",
+        FlagEvaluatesTo = "flag_evaluates_to",
+        SemverEq = "semver_eq",
+        SemverNeq = "semver_neq",
+        SemverGt = "semver_gt",
+        SemverGte = "semver_gte",
+        SemverLt = "semver_lt",
+        SemverLte = "semver_lte",
+        SemverTilde = "semver_tilde",
+        SemverCaret = "semver_caret",
+        SemverWildcard = "semver_wildcard",
+        IcontainsMulti = "icontains_multi",
+        NotIcontainsMulti = "not_icontains_multi",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " QueryIndexUsage"] #[doc = ""] #[doc = " The `QueryIndexUsage` schema."]
-    QueryIndexUsage { #[doc = " `undecisive`"] Undecisive = "undecisive", #[doc =
-    " `no`"] No = "no", #[doc = " `partial`"] Partial = "partial", #[doc = " `yes`"] Yes
-    = "yes", }
+    #[doc = " QueryIndexUsage"]
+    #[doc = ""]
+    #[doc = " The `QueryIndexUsage` schema."]
+    QueryIndexUsage {
+        Undecisive = "undecisive",
+        No = "no",
+        Partial = "partial",
+        Yes = "yes",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// QueryLogTags
@@ -11222,11 +12192,20 @@ pub struct QueryTiming {
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
-    #[doc = " * `low` - low"] #[doc = " * `medium` - medium"] #[doc = " * `high` - high"]
-    #[doc = " * `xhigh` - xhigh"] #[doc = " * `max` - max"] #[doc = ""] #[doc =
-    " The `ReasoningEffortEnum` schema."] ReasoningEffortEnum { #[doc = " `low`"] Low =
-    "low", #[doc = " `medium`"] Medium = "medium", #[doc = " `high`"] High = "high",
-    #[doc = " `xhigh`"] Xhigh = "xhigh", #[doc = " `max`"] Max = "max", }
+    #[doc = " * `low` - low"]
+    #[doc = " * `medium` - medium"]
+    #[doc = " * `high` - high"]
+    #[doc = " * `xhigh` - xhigh"]
+    #[doc = " * `max` - max"]
+    #[doc = ""]
+    #[doc = " The `ReasoningEffortEnum` schema."]
+    ReasoningEffortEnum {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+        Xhigh = "xhigh",
+        Max = "max",
+    }
 }
 #[cfg(
     any(
@@ -11280,8 +12259,10 @@ pub enum RecordingPropertyFilterKey {
     )
 )]
 string_enum! {
-    #[doc = " Type"] RecordingPropertyFilterType default = Recording { #[doc =
-    " `recording`"] Recording = "recording", }
+    #[doc = " Type"]
+    RecordingPropertyFilterType default = Recording {
+        Recording = "recording",
+    }
 }
 #[cfg(
     any(
@@ -11906,8 +12887,10 @@ pub struct Response23 {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] Response23Kind default = ExperimentFunnelsQuery { #[doc =
-    " `ExperimentFunnelsQuery`"] ExperimentFunnelsQuery = "ExperimentFunnelsQuery", }
+    #[doc = " Kind"]
+    Response23Kind default = ExperimentFunnelsQuery {
+        ExperimentFunnelsQuery = "ExperimentFunnelsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response24
@@ -11941,8 +12924,10 @@ pub struct Response24 {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] Response24Kind default = ExperimentTrendsQuery { #[doc =
-    " `ExperimentTrendsQuery`"] ExperimentTrendsQuery = "ExperimentTrendsQuery", }
+    #[doc = " Kind"]
+    Response24Kind default = ExperimentTrendsQuery {
+        ExperimentTrendsQuery = "ExperimentTrendsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response25
@@ -12027,8 +13012,10 @@ pub struct Response26 {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] Response2Kind default = GroupsQuery { #[doc = " `GroupsQuery`"]
-    GroupsQuery = "GroupsQuery", }
+    #[doc = " Kind"]
+    Response2Kind default = GroupsQuery {
+        GroupsQuery = "GroupsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response3
@@ -12298,9 +13285,13 @@ pub struct Response9 {
 pub type RestrictionLevelEnum = i64;
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " ResultCustomizationBy"] #[doc = ""] #[doc =
-    " The `ResultCustomizationBy` schema."] ResultCustomizationBy { #[doc = " `value`"]
-    Value = "value", #[doc = " `position`"] Position = "position", }
+    #[doc = " ResultCustomizationBy"]
+    #[doc = ""]
+    #[doc = " The `ResultCustomizationBy` schema."]
+    ResultCustomizationBy {
+        Value = "value",
+        Position = "position",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ResultCustomizationByPosition
@@ -12319,8 +13310,10 @@ pub struct ResultCustomizationByPosition {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Assignmentby"] ResultCustomizationByPositionAssignmentBy default = Position
-    { #[doc = " `position`"] Position = "position", }
+    #[doc = " Assignmentby"]
+    ResultCustomizationByPositionAssignmentBy default = Position {
+        Position = "position",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ResultCustomizationByValue
@@ -12339,8 +13332,10 @@ pub struct ResultCustomizationByValue {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Assignmentby"] ResultCustomizationByValueAssignmentBy default = Value {
-    #[doc = " `value`"] Value = "value", }
+    #[doc = " Assignmentby"]
+    ResultCustomizationByValueAssignmentBy default = Value {
+        Value = "value",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RETENTION
@@ -12360,10 +13355,14 @@ pub struct Retention {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " RetentionDashboardDisplayType"] #[doc = ""] #[doc =
-    " The `RetentionDashboardDisplayType` schema."] RetentionDashboardDisplayType { #[doc
-    = " `table_only`"] TableOnly = "table_only", #[doc = " `graph_only`"] GraphOnly =
-    "graph_only", #[doc = " `all`"] All = "all", }
+    #[doc = " RetentionDashboardDisplayType"]
+    #[doc = ""]
+    #[doc = " The `RetentionDashboardDisplayType` schema."]
+    RetentionDashboardDisplayType {
+        TableOnly = "table_only",
+        GraphOnly = "graph_only",
+        All = "all",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RetentionEntity
@@ -12415,9 +13414,13 @@ pub enum RetentionEntityId {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " RetentionEntityKind"] #[doc = ""] #[doc =
-    " The `RetentionEntityKind` schema."] RetentionEntityKind { #[doc = " `ActionsNode`"]
-    ActionsNode = "ActionsNode", #[doc = " `EventsNode`"] EventsNode = "EventsNode", }
+    #[doc = " RetentionEntityKind"]
+    #[doc = ""]
+    #[doc = " The `RetentionEntityKind` schema."]
+    RetentionEntityKind {
+        ActionsNode = "ActionsNode",
+        EventsNode = "EventsNode",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -12553,9 +13556,15 @@ pub struct RetentionFilter {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " RetentionPeriod"] #[doc = ""] #[doc = " The `RetentionPeriod` schema."]
-    RetentionPeriod { #[doc = " `Hour`"] Hour = "Hour", #[doc = " `Day`"] Day = "Day",
-    #[doc = " `Week`"] Week = "Week", #[doc = " `Month`"] Month = "Month", }
+    #[doc = " RetentionPeriod"]
+    #[doc = ""]
+    #[doc = " The `RetentionPeriod` schema."]
+    RetentionPeriod {
+        Hour = "Hour",
+        Day = "Day",
+        Week = "Week",
+        Month = "Month",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RetentionQuery
@@ -12612,8 +13621,10 @@ pub struct RetentionQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] RetentionQueryKind default = RetentionQuery { #[doc =
-    " `RetentionQuery`"] RetentionQuery = "RetentionQuery", }
+    #[doc = " Kind"]
+    RetentionQueryKind default = RetentionQuery {
+        RetentionQuery = "RetentionQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Property filters for all series
@@ -12681,9 +13692,13 @@ pub struct RetentionQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " RetentionReference"] #[doc = ""] #[doc =
-    " The `RetentionReference` schema."] RetentionReference { #[doc = " `total`"] Total =
-    "total", #[doc = " `previous`"] Previous = "previous", }
+    #[doc = " RetentionReference"]
+    #[doc = ""]
+    #[doc = " The `RetentionReference` schema."]
+    RetentionReference {
+        Total = "total",
+        Previous = "previous",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RetentionResult
@@ -12713,11 +13728,14 @@ pub enum RetentionResultBreakdownValue {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " RetentionType"] #[doc = ""] #[doc = " The `RetentionType` schema."]
-    RetentionType { #[doc = " `retention_recurring`"] RetentionRecurring =
-    "retention_recurring", #[doc = " `retention_first_time`"] RetentionFirstTime =
-    "retention_first_time", #[doc = " `retention_first_ever_occurrence`"]
-    RetentionFirstEverOccurrence = "retention_first_ever_occurrence", }
+    #[doc = " RetentionType"]
+    #[doc = ""]
+    #[doc = " The `RetentionType` schema."]
+    RetentionType {
+        RetentionRecurring = "retention_recurring",
+        RetentionFirstTime = "retention_first_time",
+        RetentionFirstEverOccurrence = "retention_first_ever_occurrence",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RetentionValue
@@ -12748,8 +13766,10 @@ pub struct RevenueAnalyticsBreakdown {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Type"] RevenueAnalyticsBreakdownType default = RevenueAnalytics { #[doc =
-    " `revenue_analytics`"] RevenueAnalytics = "revenue_analytics", }
+    #[doc = " Type"]
+    RevenueAnalyticsBreakdownType default = RevenueAnalytics {
+        RevenueAnalytics = "revenue_analytics",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsGrossRevenueQuery
@@ -12780,9 +13800,10 @@ pub struct RevenueAnalyticsGrossRevenueQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] RevenueAnalyticsGrossRevenueQueryKind default =
-    RevenueAnalyticsGrossRevenueQuery { #[doc = " `RevenueAnalyticsGrossRevenueQuery`"]
-    RevenueAnalyticsGrossRevenueQuery = "RevenueAnalyticsGrossRevenueQuery", }
+    #[doc = " Kind"]
+    RevenueAnalyticsGrossRevenueQueryKind default = RevenueAnalyticsGrossRevenueQuery {
+        RevenueAnalyticsGrossRevenueQuery = "RevenueAnalyticsGrossRevenueQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsGrossRevenueQueryResponse
@@ -12843,9 +13864,10 @@ pub struct RevenueAnalyticsMetricsQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] RevenueAnalyticsMetricsQueryKind default =
-    RevenueAnalyticsMetricsQuery { #[doc = " `RevenueAnalyticsMetricsQuery`"]
-    RevenueAnalyticsMetricsQuery = "RevenueAnalyticsMetricsQuery", }
+    #[doc = " Kind"]
+    RevenueAnalyticsMetricsQueryKind default = RevenueAnalyticsMetricsQuery {
+        RevenueAnalyticsMetricsQuery = "RevenueAnalyticsMetricsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsMetricsQueryResponse
@@ -12906,9 +13928,10 @@ pub struct RevenueAnalyticsMrrQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] RevenueAnalyticsMrrQueryKind default = RevenueAnalyticsMrrQuery {
-    #[doc = " `RevenueAnalyticsMRRQuery`"] RevenueAnalyticsMrrQuery =
-    "RevenueAnalyticsMRRQuery", }
+    #[doc = " Kind"]
+    RevenueAnalyticsMrrQueryKind default = RevenueAnalyticsMrrQuery {
+        RevenueAnalyticsMrrQuery = "RevenueAnalyticsMRRQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsMRRQueryResponse
@@ -12969,11 +13992,14 @@ pub struct RevenueAnalyticsOverviewItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " RevenueAnalyticsOverviewItemKey"] #[doc = ""] #[doc =
-    " The `RevenueAnalyticsOverviewItemKey` schema."] RevenueAnalyticsOverviewItemKey {
-    #[doc = " `revenue`"] Revenue = "revenue", #[doc = " `paying_customer_count`"]
-    PayingCustomerCount = "paying_customer_count", #[doc = " `avg_revenue_per_customer`"]
-    AvgRevenuePerCustomer = "avg_revenue_per_customer", }
+    #[doc = " RevenueAnalyticsOverviewItemKey"]
+    #[doc = ""]
+    #[doc = " The `RevenueAnalyticsOverviewItemKey` schema."]
+    RevenueAnalyticsOverviewItemKey {
+        Revenue = "revenue",
+        PayingCustomerCount = "paying_customer_count",
+        AvgRevenuePerCustomer = "avg_revenue_per_customer",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsOverviewQuery
@@ -13001,9 +14027,10 @@ pub struct RevenueAnalyticsOverviewQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] RevenueAnalyticsOverviewQueryKind default =
-    RevenueAnalyticsOverviewQuery { #[doc = " `RevenueAnalyticsOverviewQuery`"]
-    RevenueAnalyticsOverviewQuery = "RevenueAnalyticsOverviewQuery", }
+    #[doc = " Kind"]
+    RevenueAnalyticsOverviewQueryKind default = RevenueAnalyticsOverviewQuery {
+        RevenueAnalyticsOverviewQuery = "RevenueAnalyticsOverviewQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsOverviewQueryResponse
@@ -13067,8 +14094,10 @@ pub struct RevenueAnalyticsPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] RevenueAnalyticsPropertyFilterType default = RevenueAnalytics {
-    #[doc = " `revenue_analytics`"] RevenueAnalytics = "revenue_analytics", }
+    #[doc = " Type"]
+    RevenueAnalyticsPropertyFilterType default = RevenueAnalytics {
+        RevenueAnalytics = "revenue_analytics",
+    }
 }
 #[cfg(
     any(
@@ -13108,10 +14137,13 @@ pub enum RevenueAnalyticsPropertyFilterValueVariant0Item {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " RevenueAnalyticsTopCustomersGroupBy"] #[doc = ""] #[doc =
-    " The `RevenueAnalyticsTopCustomersGroupBy` schema."]
-    RevenueAnalyticsTopCustomersGroupBy { #[doc = " `month`"] Month = "month", #[doc =
-    " `all`"] All = "all", }
+    #[doc = " RevenueAnalyticsTopCustomersGroupBy"]
+    #[doc = ""]
+    #[doc = " The `RevenueAnalyticsTopCustomersGroupBy` schema."]
+    RevenueAnalyticsTopCustomersGroupBy {
+        Month = "month",
+        All = "all",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsTopCustomersQuery
@@ -13141,9 +14173,10 @@ pub struct RevenueAnalyticsTopCustomersQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] RevenueAnalyticsTopCustomersQueryKind default =
-    RevenueAnalyticsTopCustomersQuery { #[doc = " `RevenueAnalyticsTopCustomersQuery`"]
-    RevenueAnalyticsTopCustomersQuery = "RevenueAnalyticsTopCustomersQuery", }
+    #[doc = " Kind"]
+    RevenueAnalyticsTopCustomersQueryKind default = RevenueAnalyticsTopCustomersQuery {
+        RevenueAnalyticsTopCustomersQuery = "RevenueAnalyticsTopCustomersQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsTopCustomersQueryResponse
@@ -13215,10 +14248,10 @@ pub struct RevenueExampleDataWarehouseTablesQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] RevenueExampleDataWarehouseTablesQueryKind default =
-    RevenueExampleDataWarehouseTablesQuery { #[doc =
-    " `RevenueExampleDataWarehouseTablesQuery`"] RevenueExampleDataWarehouseTablesQuery =
-    "RevenueExampleDataWarehouseTablesQuery", }
+    #[doc = " Kind"]
+    RevenueExampleDataWarehouseTablesQueryKind default = RevenueExampleDataWarehouseTablesQuery {
+        RevenueExampleDataWarehouseTablesQuery = "RevenueExampleDataWarehouseTablesQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueExampleDataWarehouseTablesQueryResponse
@@ -13290,9 +14323,10 @@ pub struct RevenueExampleEventsQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] RevenueExampleEventsQueryKind default = RevenueExampleEventsQuery {
-    #[doc = " `RevenueExampleEventsQuery`"] RevenueExampleEventsQuery =
-    "RevenueExampleEventsQuery", }
+    #[doc = " Kind"]
+    RevenueExampleEventsQueryKind default = RevenueExampleEventsQuery {
+        RevenueExampleEventsQuery = "RevenueExampleEventsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueExampleEventsQueryResponse
@@ -13379,22 +14413,37 @@ pub struct RevenueExampleEventsQueryResponse {
     )
 )]
 string_enum! {
-    #[doc = " * `engineering` - Engineering"] #[doc = " * `data` - Data"] #[doc =
-    " * `product` - Product Management"] #[doc = " * `founder` - Founder"] #[doc =
-    " * `leadership` - Leadership"] #[doc = " * `marketing` - Marketing"] #[doc =
-    " * `sales` - Sales / Success"] #[doc = " * `other` - Other"] #[doc = ""] #[doc =
-    " The `RoleAtOrganizationEnum` schema."] RoleAtOrganizationEnum { #[doc =
-    " `engineering`"] Engineering = "engineering", #[doc = " `data`"] Data = "data",
-    #[doc = " `product`"] Product = "product", #[doc = " `founder`"] Founder = "founder",
-    #[doc = " `leadership`"] Leadership = "leadership", #[doc = " `marketing`"] Marketing
-    = "marketing", #[doc = " `sales`"] Sales = "sales", #[doc = " `other`"] Other =
-    "other", }
+    #[doc = " * `engineering` - Engineering"]
+    #[doc = " * `data` - Data"]
+    #[doc = " * `product` - Product Management"]
+    #[doc = " * `founder` - Founder"]
+    #[doc = " * `leadership` - Leadership"]
+    #[doc = " * `marketing` - Marketing"]
+    #[doc = " * `sales` - Sales / Success"]
+    #[doc = " * `other` - Other"]
+    #[doc = ""]
+    #[doc = " The `RoleAtOrganizationEnum` schema."]
+    RoleAtOrganizationEnum {
+        Engineering = "engineering",
+        Data = "data",
+        Product = "product",
+        Founder = "founder",
+        Leadership = "leadership",
+        Marketing = "marketing",
+        Sales = "sales",
+        Other = "other",
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
-    #[doc = " * `manual` - manual"] #[doc = " * `signal_report` - signal_report"] #[doc =
-    ""] #[doc = " The `RunSourceEnum` schema."] RunSourceEnum { #[doc = " `manual`"]
-    Manual = "manual", #[doc = " `signal_report`"] SignalReport = "signal_report", }
+    #[doc = " * `manual` - manual"]
+    #[doc = " * `signal_report` - signal_report"]
+    #[doc = ""]
+    #[doc = " The `RunSourceEnum` schema."]
+    RunSourceEnum {
+        Manual = "manual",
+        SignalReport = "signal_report",
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 /// The `S3PresignedPost` schema.
@@ -13419,9 +14468,13 @@ pub struct SamplingRate {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Scale"] #[doc = ""] #[doc = " The `Scale` schema."] Scale { #[doc =
-    " `linear`"] Linear = "linear", #[doc = " `logarithmic`"] Logarithmic =
-    "logarithmic", }
+    #[doc = " Scale"]
+    #[doc = ""]
+    #[doc = " The `Scale` schema."]
+    Scale {
+        Linear = "linear",
+        Logarithmic = "logarithmic",
+    }
 }
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
 /// The `SchemaPropertyGroup` schema.
@@ -13464,14 +14517,20 @@ pub struct SchemaPropertyGroupProperty {
 }
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
 string_enum! {
-    #[doc = " * `DateTime` - DateTime"] #[doc = " * `String` - String"] #[doc =
-    " * `Numeric` - Numeric"] #[doc = " * `Boolean` - Boolean"] #[doc =
-    " * `Object` - Object"] #[doc = ""] #[doc =
-    " The `SchemaPropertyGroupPropertyPropertyTypeEnum` schema."]
-    SchemaPropertyGroupPropertyPropertyTypeEnum { #[doc = " `DateTime`"] DateTime =
-    "DateTime", #[doc = " `String`"] String = "String", #[doc = " `Numeric`"] Numeric =
-    "Numeric", #[doc = " `Boolean`"] Boolean = "Boolean", #[doc = " `Object`"] Object =
-    "Object", }
+    #[doc = " * `DateTime` - DateTime"]
+    #[doc = " * `String` - String"]
+    #[doc = " * `Numeric` - Numeric"]
+    #[doc = " * `Boolean` - Boolean"]
+    #[doc = " * `Object` - Object"]
+    #[doc = ""]
+    #[doc = " The `SchemaPropertyGroupPropertyPropertyTypeEnum` schema."]
+    SchemaPropertyGroupPropertyPropertyTypeEnum {
+        DateTime = "DateTime",
+        String = "String",
+        Numeric = "Numeric",
+        Boolean = "Boolean",
+        Object = "Object",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// SessionAttributionExplorerQuery
@@ -13506,9 +14565,10 @@ pub struct SessionAttributionExplorerQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] SessionAttributionExplorerQueryKind default =
-    SessionAttributionExplorerQuery { #[doc = " `SessionAttributionExplorerQuery`"]
-    SessionAttributionExplorerQuery = "SessionAttributionExplorerQuery", }
+    #[doc = " Kind"]
+    SessionAttributionExplorerQueryKind default = SessionAttributionExplorerQuery {
+        SessionAttributionExplorerQuery = "SessionAttributionExplorerQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// SessionAttributionExplorerQueryResponse
@@ -13554,13 +14614,18 @@ pub struct SessionAttributionExplorerQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " SessionAttributionGroupBy"] #[doc = ""] #[doc =
-    " The `SessionAttributionGroupBy` schema."] SessionAttributionGroupBy { #[doc =
-    " `ChannelType`"] ChannelType = "ChannelType", #[doc = " `Medium`"] Medium =
-    "Medium", #[doc = " `Source`"] Source = "Source", #[doc = " `Campaign`"] Campaign =
-    "Campaign", #[doc = " `AdIds`"] AdIds = "AdIds", #[doc = " `ReferringDomain`"]
-    ReferringDomain = "ReferringDomain", #[doc = " `InitialURL`"] InitialUrl =
-    "InitialURL", }
+    #[doc = " SessionAttributionGroupBy"]
+    #[doc = ""]
+    #[doc = " The `SessionAttributionGroupBy` schema."]
+    SessionAttributionGroupBy {
+        ChannelType = "ChannelType",
+        Medium = "Medium",
+        Source = "Source",
+        Campaign = "Campaign",
+        AdIds = "AdIds",
+        ReferringDomain = "ReferringDomain",
+        InitialUrl = "InitialURL",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// SessionData
@@ -13612,8 +14677,10 @@ pub struct SessionPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] SessionPropertyFilterType default = Session { #[doc = " `session`"]
-    Session = "session", }
+    #[doc = " Type"]
+    SessionPropertyFilterType default = Session {
+        Session = "session",
+    }
 }
 #[cfg(
     any(
@@ -13653,11 +14720,18 @@ pub enum SessionPropertyFilterValueVariant0Item {
 }
 #[cfg(any(feature = "core", feature = "environments"))]
 string_enum! {
-    #[doc = " * `30d` - 30 Days"] #[doc = " * `90d` - 90 Days"] #[doc =
-    " * `1y` - 1 Year"] #[doc = " * `5y` - 5 Years"] #[doc = ""] #[doc =
-    " The `SessionRecordingRetentionPeriodEnum` schema."]
-    SessionRecordingRetentionPeriodEnum { #[doc = " `30d`"] V30d = "30d", #[doc =
-    " `90d`"] V90d = "90d", #[doc = " `1y`"] V1y = "1y", #[doc = " `5y`"] V5y = "5y", }
+    #[doc = " * `30d` - 30 Days"]
+    #[doc = " * `90d` - 90 Days"]
+    #[doc = " * `1y` - 1 Year"]
+    #[doc = " * `5y` - 5 Years"]
+    #[doc = ""]
+    #[doc = " The `SessionRecordingRetentionPeriodEnum` schema."]
+    SessionRecordingRetentionPeriodEnum {
+        V30d = "30d",
+        V90d = "90d",
+        V1y = "1y",
+        V5y = "5y",
+    }
 }
 #[cfg(any(feature = "replay", feature = "session_summaries"))]
 /// The `SessionSummaries` schema.
@@ -13671,10 +14745,15 @@ pub struct SessionSummaries {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " SessionTableVersion"] #[doc = ""] #[doc =
-    " The `SessionTableVersion` schema."] SessionTableVersion { #[doc = " `auto`"] Auto =
-    "auto", #[doc = " `v1`"] V1 = "v1", #[doc = " `v2`"] V2 = "v2", #[doc = " `v3`"] V3 =
-    "v3", }
+    #[doc = " SessionTableVersion"]
+    #[doc = ""]
+    #[doc = " The `SessionTableVersion` schema."]
+    SessionTableVersion {
+        Auto = "auto",
+        V1 = "v1",
+        V2 = "v2",
+        V3 = "v3",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// SessionsQuery
@@ -13807,8 +14886,10 @@ pub enum SessionsQueryFixedPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] SessionsQueryKind default = SessionsQuery { #[doc =
-    " `SessionsQuery`"] SessionsQuery = "SessionsQuery", }
+    #[doc = " Kind"]
+    SessionsQueryKind default = SessionsQuery {
+        SessionsQuery = "SessionsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -13878,9 +14959,13 @@ pub struct SessionsQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " SessionsV2JoinMode"] #[doc = ""] #[doc =
-    " The `SessionsV2JoinMode` schema."] SessionsV2JoinMode { #[doc = " `string`"] String
-    = "string", #[doc = " `uuid`"] Uuid = "uuid", }
+    #[doc = " SessionsV2JoinMode"]
+    #[doc = ""]
+    #[doc = " The `SessionsV2JoinMode` schema."]
+    SessionsV2JoinMode {
+        String = "string",
+        Uuid = "uuid",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Settings
@@ -13895,9 +14980,12 @@ pub struct Settings {
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
-    #[doc = " * `implementation` - Implementation"] #[doc = ""] #[doc =
-    " The `SignalReportTaskRelationshipEnum` schema."] SignalReportTaskRelationshipEnum {
-    #[doc = " `implementation`"] Implementation = "implementation", }
+    #[doc = " * `implementation` - Implementation"]
+    #[doc = ""]
+    #[doc = " The `SignalReportTaskRelationshipEnum` schema."]
+    SignalReportTaskRelationshipEnum {
+        Implementation = "implementation",
+    }
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 /// The `SimpleExternalDataSourceSerializers` schema.
@@ -13916,9 +15004,13 @@ pub struct SimpleExternalDataSourceSerializers {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " SimpleIntervalType"] #[doc = ""] #[doc =
-    " The `SimpleIntervalType` schema."] SimpleIntervalType { #[doc = " `day`"] Day =
-    "day", #[doc = " `month`"] Month = "month", }
+    #[doc = " SimpleIntervalType"]
+    #[doc = ""]
+    #[doc = " The `SimpleIntervalType` schema."]
+    SimpleIntervalType {
+        Day = "day",
+        Month = "month",
+    }
 }
 #[cfg(
     any(
@@ -13953,10 +15045,14 @@ pub struct SpanPropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " SpanPropertyFilterType"] #[doc = ""] #[doc =
-    " The `SpanPropertyFilterType` schema."] SpanPropertyFilterType { #[doc = " `span`"]
-    Span = "span", #[doc = " `span_attribute`"] SpanAttribute = "span_attribute", #[doc =
-    " `span_resource_attribute`"] SpanResourceAttribute = "span_resource_attribute", }
+    #[doc = " SpanPropertyFilterType"]
+    #[doc = ""]
+    #[doc = " The `SpanPropertyFilterType` schema."]
+    SpanPropertyFilterType {
+        Span = "span",
+        SpanAttribute = "span_attribute",
+        SpanResourceAttribute = "span_resource_attribute",
+    }
 }
 #[cfg(
     any(
@@ -13996,9 +15092,13 @@ pub enum SpanPropertyFilterValueVariant0Item {
 }
 #[cfg(any(feature = "experiments", feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " StartHandling"] #[doc = ""] #[doc = " The `StartHandling` schema."]
-    StartHandling { #[doc = " `first_seen`"] FirstSeen = "first_seen", #[doc =
-    " `last_seen`"] LastSeen = "last_seen", }
+    #[doc = " StartHandling"]
+    #[doc = ""]
+    #[doc = " The `StartHandling` schema."]
+    StartHandling {
+        FirstSeen = "first_seen",
+        LastSeen = "last_seen",
+    }
 }
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
 /// The `StaticFilters` schema.
@@ -14015,9 +15115,14 @@ pub struct StaticFilters {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " StepOrderValue"] #[doc = ""] #[doc = " The `StepOrderValue` schema."]
-    StepOrderValue { #[doc = " `strict`"] Strict = "strict", #[doc = " `unordered`"]
-    Unordered = "unordered", #[doc = " `ordered`"] Ordered = "ordered", }
+    #[doc = " StepOrderValue"]
+    #[doc = ""]
+    #[doc = " The `StepOrderValue` schema."]
+    StepOrderValue {
+        Strict = "strict",
+        Unordered = "unordered",
+        Ordered = "ordered",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// StickinessActorsQuery
@@ -14069,15 +15174,20 @@ pub enum StickinessActorsQueryDay {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] StickinessActorsQueryKind default = StickinessActorsQuery { #[doc =
-    " `StickinessActorsQuery`"] StickinessActorsQuery = "StickinessActorsQuery", }
+    #[doc = " Kind"]
+    StickinessActorsQueryKind default = StickinessActorsQuery {
+        StickinessActorsQuery = "StickinessActorsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " StickinessComputationMode"] #[doc = ""] #[doc =
-    " The `StickinessComputationMode` schema."] StickinessComputationMode { #[doc =
-    " `non_cumulative`"] NonCumulative = "non_cumulative", #[doc = " `cumulative`"]
-    Cumulative = "cumulative", }
+    #[doc = " StickinessComputationMode"]
+    #[doc = ""]
+    #[doc = " The `StickinessComputationMode` schema."]
+    StickinessComputationMode {
+        NonCumulative = "non_cumulative",
+        Cumulative = "cumulative",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// StickinessCriteria
@@ -14156,9 +15266,14 @@ pub enum StickinessFilterResultCustomizations {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " StickinessOperator"] #[doc = ""] #[doc =
-    " The `StickinessOperator` schema."] StickinessOperator { #[doc = " `gte`"] Gte =
-    "gte", #[doc = " `lte`"] Lte = "lte", #[doc = " `exact`"] Exact = "exact", }
+    #[doc = " StickinessOperator"]
+    #[doc = ""]
+    #[doc = " The `StickinessOperator` schema."]
+    StickinessOperator {
+        Gte = "gte",
+        Lte = "lte",
+        Exact = "exact",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// StickinessQuery
@@ -14220,8 +15335,10 @@ pub struct StickinessQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] StickinessQueryKind default = StickinessQuery { #[doc =
-    " `StickinessQuery`"] StickinessQuery = "StickinessQuery", }
+    #[doc = " Kind"]
+    StickinessQueryKind default = StickinessQuery {
+        StickinessQuery = "StickinessQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Property filters for all series
@@ -14299,20 +15416,34 @@ pub enum StickinessQuerySeriesItem {
 }
 #[cfg(any(feature = "actions", feature = "surveys"))]
 string_enum! {
-    #[doc = " * `exact` - exact"] #[doc = " * `is_not` - is_not"] #[doc =
-    " * `icontains` - icontains"] #[doc = " * `not_icontains` - not_icontains"] #[doc =
-    " * `regex` - regex"] #[doc = " * `not_regex` - not_regex"] #[doc = ""] #[doc =
-    " The `StringMatchOperatorEnum` schema."] StringMatchOperatorEnum { #[doc =
-    " `exact`"] Exact = "exact", #[doc = " `is_not`"] IsNot = "is_not", #[doc =
-    " `icontains`"] Icontains = "icontains", #[doc = " `not_icontains`"] NotIcontains =
-    "not_icontains", #[doc = " `regex`"] Regex = "regex", #[doc = " `not_regex`"]
-    NotRegex = "not_regex", }
+    #[doc = " * `exact` - exact"]
+    #[doc = " * `is_not` - is_not"]
+    #[doc = " * `icontains` - icontains"]
+    #[doc = " * `not_icontains` - not_icontains"]
+    #[doc = " * `regex` - regex"]
+    #[doc = " * `not_regex` - not_regex"]
+    #[doc = ""]
+    #[doc = " The `StringMatchOperatorEnum` schema."]
+    StringMatchOperatorEnum {
+        Exact = "exact",
+        IsNot = "is_not",
+        Icontains = "icontains",
+        NotIcontains = "not_icontains",
+        Regex = "regex",
+        NotRegex = "not_regex",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Style"] #[doc = ""] #[doc = " The `Style` schema."] Style { #[doc =
-    " `none`"] None = "none", #[doc = " `number`"] Number = "number", #[doc = " `short`"]
-    Short = "short", #[doc = " `percent`"] Percent = "percent", }
+    #[doc = " Style"]
+    #[doc = ""]
+    #[doc = " The `Style` schema."]
+    Style {
+        None = "none",
+        Number = "number",
+        Short = "short",
+        Percent = "percent",
+    }
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 /// Mixin for serializers to add user access control fields
@@ -14346,14 +15477,22 @@ pub struct Table {
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 string_enum! {
-    #[doc = " * `CSV` - CSV"] #[doc = " * `CSVWithNames` - CSVWithNames"] #[doc =
-    " * `Parquet` - Parquet"] #[doc = " * `JSONEachRow` - JSON"] #[doc =
-    " * `Delta` - Delta"] #[doc = " * `DeltaS3Wrapper` - DeltaS3Wrapper"] #[doc = ""]
-    #[doc = " The `TableFormatEnum` schema."] TableFormatEnum { #[doc = " `CSV`"] Csv =
-    "CSV", #[doc = " `CSVWithNames`"] CsvWithNames = "CSVWithNames", #[doc =
-    " `Parquet`"] Parquet = "Parquet", #[doc = " `JSONEachRow`"] JsonEachRow =
-    "JSONEachRow", #[doc = " `Delta`"] Delta = "Delta", #[doc = " `DeltaS3Wrapper`"]
-    DeltaS3Wrapper = "DeltaS3Wrapper", }
+    #[doc = " * `CSV` - CSV"]
+    #[doc = " * `CSVWithNames` - CSVWithNames"]
+    #[doc = " * `Parquet` - Parquet"]
+    #[doc = " * `JSONEachRow` - JSON"]
+    #[doc = " * `Delta` - Delta"]
+    #[doc = " * `DeltaS3Wrapper` - DeltaS3Wrapper"]
+    #[doc = ""]
+    #[doc = " The `TableFormatEnum` schema."]
+    TableFormatEnum {
+        Csv = "CSV",
+        CsvWithNames = "CSVWithNames",
+        Parquet = "Parquet",
+        JsonEachRow = "JSONEachRow",
+        Delta = "Delta",
+        DeltaS3Wrapper = "DeltaS3Wrapper",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// TableSettings
@@ -14486,9 +15625,14 @@ pub struct TaggerModelConfigurationWrite {
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 string_enum! {
-    #[doc = " * `llm` - LLM"] #[doc = " * `hog` - Hog"] #[doc = ""] #[doc =
-    " The `TaggerTypeEnum` schema."] TaggerTypeEnum { #[doc = " `llm`"] Llm = "llm",
-    #[doc = " `hog`"] Hog = "hog", }
+    #[doc = " * `llm` - LLM"]
+    #[doc = " * `hog` - Hog"]
+    #[doc = ""]
+    #[doc = " The `TaggerTypeEnum` schema."]
+    TaggerTypeEnum {
+        Llm = "llm",
+        Hog = "hog",
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 /// The `Task` schema.
@@ -14541,10 +15685,14 @@ pub struct Task {
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
-    #[doc = " * `interactive` - interactive"] #[doc = " * `background` - background"]
-    #[doc = ""] #[doc = " The `TaskExecutionModeEnum` schema."] TaskExecutionModeEnum {
-    #[doc = " `interactive`"] Interactive = "interactive", #[doc = " `background`"]
-    Background = "background", }
+    #[doc = " * `interactive` - interactive"]
+    #[doc = " * `background` - background"]
+    #[doc = ""]
+    #[doc = " The `TaskExecutionModeEnum` schema."]
+    TaskExecutionModeEnum {
+        Interactive = "interactive",
+        Background = "background",
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 /// The `TaskRunArtifactResponse` schema.
@@ -14573,84 +15721,117 @@ pub struct TaskRunArtifactResponse {
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
-    #[doc = " * `plan` - plan"] #[doc = " * `context` - context"] #[doc =
-    " * `reference` - reference"] #[doc = " * `output` - output"] #[doc =
-    " * `artifact` - artifact"] #[doc = " * `tree_snapshot` - tree_snapshot"] #[doc =
-    " * `user_attachment` - user_attachment"] #[doc = ""] #[doc =
-    " The `TaskRunArtifactTypeEnum` schema."] TaskRunArtifactTypeEnum { #[doc =
-    " `plan`"] Plan = "plan", #[doc = " `context`"] Context = "context", #[doc =
-    " `reference`"] Reference = "reference", #[doc = " `output`"] Output = "output",
-    #[doc = " `artifact`"] Artifact = "artifact", #[doc = " `tree_snapshot`"]
-    TreeSnapshot = "tree_snapshot", #[doc = " `user_attachment`"] UserAttachment =
-    "user_attachment", }
+    #[doc = " * `plan` - plan"]
+    #[doc = " * `context` - context"]
+    #[doc = " * `reference` - reference"]
+    #[doc = " * `output` - output"]
+    #[doc = " * `artifact` - artifact"]
+    #[doc = " * `tree_snapshot` - tree_snapshot"]
+    #[doc = " * `user_attachment` - user_attachment"]
+    #[doc = ""]
+    #[doc = " The `TaskRunArtifactTypeEnum` schema."]
+    TaskRunArtifactTypeEnum {
+        Plan = "plan",
+        Context = "context",
+        Reference = "reference",
+        Output = "output",
+        Artifact = "artifact",
+        TreeSnapshot = "tree_snapshot",
+        UserAttachment = "user_attachment",
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
-    #[doc = " * `local` - Local"] #[doc = " * `cloud` - Cloud"] #[doc = ""] #[doc =
-    " The `TaskRunEnvironmentEnum` schema."] TaskRunEnvironmentEnum { #[doc = " `local`"]
-    Local = "local", #[doc = " `cloud`"] Cloud = "cloud", }
+    #[doc = " * `local` - Local"]
+    #[doc = " * `cloud` - Cloud"]
+    #[doc = ""]
+    #[doc = " The `TaskRunEnvironmentEnum` schema."]
+    TaskRunEnvironmentEnum {
+        Local = "local",
+        Cloud = "cloud",
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
-    #[doc = " * `not_started` - Not Started"] #[doc = " * `queued` - Queued"] #[doc =
-    " * `in_progress` - In Progress"] #[doc = " * `completed` - Completed"] #[doc =
-    " * `failed` - Failed"] #[doc = " * `cancelled` - Cancelled"] #[doc = ""] #[doc =
-    " The `TaskRunStatusEnum` schema."] TaskRunStatusEnum { #[doc = " `not_started`"]
-    NotStarted = "not_started", #[doc = " `queued`"] Queued = "queued", #[doc =
-    " `in_progress`"] InProgress = "in_progress", #[doc = " `completed`"] Completed =
-    "completed", #[doc = " `failed`"] Failed = "failed", #[doc = " `cancelled`"]
-    Cancelled = "cancelled", }
+    #[doc = " * `not_started` - Not Started"]
+    #[doc = " * `queued` - Queued"]
+    #[doc = " * `in_progress` - In Progress"]
+    #[doc = " * `completed` - Completed"]
+    #[doc = " * `failed` - Failed"]
+    #[doc = " * `cancelled` - Cancelled"]
+    #[doc = ""]
+    #[doc = " The `TaskRunStatusEnum` schema."]
+    TaskRunStatusEnum {
+        NotStarted = "not_started",
+        Queued = "queued",
+        InProgress = "in_progress",
+        Completed = "completed",
+        Failed = "failed",
+        Cancelled = "cancelled",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " TaxonomicFilterGroupType"] #[doc = ""] #[doc =
-    " The `TaxonomicFilterGroupType` schema."] TaxonomicFilterGroupType { #[doc =
-    " `metadata`"] Metadata = "metadata", #[doc = " `actions`"] Actions = "actions",
-    #[doc = " `cohorts`"] Cohorts = "cohorts", #[doc = " `cohorts_with_all`"]
-    CohortsWithAll = "cohorts_with_all", #[doc = " `data_warehouse`"] DataWarehouse =
-    "data_warehouse", #[doc = " `data_warehouse_properties`"] DataWarehouseProperties =
-    "data_warehouse_properties", #[doc = " `data_warehouse_person_properties`"]
-    DataWarehousePersonProperties = "data_warehouse_person_properties", #[doc =
-    " `elements`"] Elements = "elements", #[doc = " `events`"] Events = "events", #[doc =
-    " `internal_events`"] InternalEvents = "internal_events", #[doc =
-    " `internal_event_properties`"] InternalEventProperties =
-    "internal_event_properties", #[doc = " `event_properties`"] EventProperties =
-    "event_properties", #[doc = " `event_feature_flags`"] EventFeatureFlags =
-    "event_feature_flags", #[doc = " `event_metadata`"] EventMetadata = "event_metadata",
-    #[doc = " `numerical_event_properties`"] NumericalEventProperties =
-    "numerical_event_properties", #[doc = " `person_properties`"] PersonProperties =
-    "person_properties", #[doc = " `pageview_urls`"] PageviewUrls = "pageview_urls",
-    #[doc = " `pageview_events`"] PageviewEvents = "pageview_events", #[doc =
-    " `screens`"] Screens = "screens", #[doc = " `screen_events`"] ScreenEvents =
-    "screen_events", #[doc = " `email_addresses`"] EmailAddresses = "email_addresses",
-    #[doc = " `autocapture_events`"] AutocaptureEvents = "autocapture_events", #[doc =
-    " `custom_events`"] CustomEvents = "custom_events", #[doc = " `wildcard`"] Wildcard =
-    "wildcard", #[doc = " `groups`"] Groups = "groups", #[doc = " `persons`"] Persons =
-    "persons", #[doc = " `feature_flags`"] FeatureFlags = "feature_flags", #[doc =
-    " `insights`"] Insights = "insights", #[doc = " `experiments`"] Experiments =
-    "experiments", #[doc = " `plugins`"] Plugins = "plugins", #[doc = " `dashboards`"]
-    Dashboards = "dashboards", #[doc = " `name_groups`"] NameGroups = "name_groups",
-    #[doc = " `session_properties`"] SessionProperties = "session_properties", #[doc =
-    " `hogql_expression`"] HogqlExpression = "hogql_expression", #[doc = " `notebooks`"]
-    Notebooks = "notebooks", #[doc = " `log_entries`"] LogEntries = "log_entries", #[doc
-    = " `error_tracking_issues`"] ErrorTrackingIssues = "error_tracking_issues", #[doc =
-    " `logs`"] Logs = "logs", #[doc = " `log_attributes`"] LogAttributes =
-    "log_attributes", #[doc = " `log_resource_attributes`"] LogResourceAttributes =
-    "log_resource_attributes", #[doc = " `spans`"] Spans = "spans", #[doc =
-    " `span_attributes`"] SpanAttributes = "span_attributes", #[doc =
-    " `span_resource_attributes`"] SpanResourceAttributes = "span_resource_attributes",
-    #[doc = " `replay`"] Replay = "replay", #[doc = " `replay_saved_filters`"]
-    ReplaySavedFilters = "replay_saved_filters", #[doc =
-    " `revenue_analytics_properties`"] RevenueAnalyticsProperties =
-    "revenue_analytics_properties", #[doc = " `resources`"] Resources = "resources",
-    #[doc = " `error_tracking_properties`"] ErrorTrackingProperties =
-    "error_tracking_properties", #[doc = " `activity_log_properties`"]
-    ActivityLogProperties = "activity_log_properties", #[doc = " `max_ai_context`"]
-    MaxAiContext = "max_ai_context", #[doc = " `workflow_variables`"] WorkflowVariables =
-    "workflow_variables", #[doc = " `suggested_filters`"] SuggestedFilters =
-    "suggested_filters", #[doc = " `recent_filters`"] RecentFilters = "recent_filters",
-    #[doc = " `pinned_filters`"] PinnedFilters = "pinned_filters", #[doc = " `empty`"]
-    Empty = "empty", }
+    #[doc = " TaxonomicFilterGroupType"]
+    #[doc = ""]
+    #[doc = " The `TaxonomicFilterGroupType` schema."]
+    TaxonomicFilterGroupType {
+        Metadata = "metadata",
+        Actions = "actions",
+        Cohorts = "cohorts",
+        CohortsWithAll = "cohorts_with_all",
+        DataWarehouse = "data_warehouse",
+        DataWarehouseProperties = "data_warehouse_properties",
+        DataWarehousePersonProperties = "data_warehouse_person_properties",
+        Elements = "elements",
+        Events = "events",
+        InternalEvents = "internal_events",
+        InternalEventProperties = "internal_event_properties",
+        EventProperties = "event_properties",
+        EventFeatureFlags = "event_feature_flags",
+        EventMetadata = "event_metadata",
+        NumericalEventProperties = "numerical_event_properties",
+        PersonProperties = "person_properties",
+        PageviewUrls = "pageview_urls",
+        PageviewEvents = "pageview_events",
+        Screens = "screens",
+        ScreenEvents = "screen_events",
+        EmailAddresses = "email_addresses",
+        AutocaptureEvents = "autocapture_events",
+        CustomEvents = "custom_events",
+        Wildcard = "wildcard",
+        Groups = "groups",
+        Persons = "persons",
+        FeatureFlags = "feature_flags",
+        Insights = "insights",
+        Experiments = "experiments",
+        Plugins = "plugins",
+        Dashboards = "dashboards",
+        NameGroups = "name_groups",
+        SessionProperties = "session_properties",
+        HogqlExpression = "hogql_expression",
+        Notebooks = "notebooks",
+        LogEntries = "log_entries",
+        ErrorTrackingIssues = "error_tracking_issues",
+        Logs = "logs",
+        LogAttributes = "log_attributes",
+        LogResourceAttributes = "log_resource_attributes",
+        Spans = "spans",
+        SpanAttributes = "span_attributes",
+        SpanResourceAttributes = "span_resource_attributes",
+        Replay = "replay",
+        ReplaySavedFilters = "replay_saved_filters",
+        RevenueAnalyticsProperties = "revenue_analytics_properties",
+        Resources = "resources",
+        ErrorTrackingProperties = "error_tracking_properties",
+        ActivityLogProperties = "activity_log_properties",
+        MaxAiContext = "max_ai_context",
+        WorkflowVariables = "workflow_variables",
+        SuggestedFilters = "suggested_filters",
+        RecentFilters = "recent_filters",
+        PinnedFilters = "pinned_filters",
+        Empty = "empty",
+    }
 }
 #[cfg(any(feature = "core", feature = "environments"))]
 /// Serializer for `Team` model with minimal attributes to speeed up loading and transfer times.
@@ -14686,9 +15867,14 @@ pub struct TeamBasic {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " TextMatching"] #[doc = ""] #[doc = " The `TextMatching` schema."]
-    TextMatching { #[doc = " `contains`"] Contains = "contains", #[doc = " `exact`"]
-    Exact = "exact", #[doc = " `regex`"] Regex = "regex", }
+    #[doc = " TextMatching"]
+    #[doc = ""]
+    #[doc = " The `TextMatching` schema."]
+    TextMatching {
+        Contains = "contains",
+        Exact = "exact",
+        Regex = "regex",
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// The `Threshold` schema.
@@ -14725,986 +15911,1219 @@ pub struct ThresholdDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] ThresholdDetectorConfigType default = Threshold { #[doc =
-    " `threshold`"] Threshold = "threshold", }
+    #[doc = " Type"]
+    ThresholdDetectorConfigType default = Threshold {
+        Threshold = "threshold",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " TimeWindowMode"] #[doc = ""] #[doc = " The `TimeWindowMode` schema."]
-    TimeWindowMode { #[doc = " `strict_calendar_dates`"] StrictCalendarDates =
-    "strict_calendar_dates", #[doc = " `24_hour_windows`"] V24HourWindows =
-    "24_hour_windows", }
+    #[doc = " TimeWindowMode"]
+    #[doc = ""]
+    #[doc = " The `TimeWindowMode` schema."]
+    TimeWindowMode {
+        StrictCalendarDates = "strict_calendar_dates",
+        V24HourWindows = "24_hour_windows",
+    }
 }
 #[cfg(any(feature = "batch_exports", feature = "core", feature = "environments"))]
 string_enum! {
-    #[doc = " * `Africa/Abidjan` - Africa/Abidjan"] #[doc =
-    " * `Africa/Accra` - Africa/Accra"] #[doc =
-    " * `Africa/Addis_Ababa` - Africa/Addis_Ababa"] #[doc =
-    " * `Africa/Algiers` - Africa/Algiers"] #[doc = " * `Africa/Asmara` - Africa/Asmara"]
-    #[doc = " * `Africa/Asmera` - Africa/Asmera"] #[doc =
-    " * `Africa/Bamako` - Africa/Bamako"] #[doc = " * `Africa/Bangui` - Africa/Bangui"]
-    #[doc = " * `Africa/Banjul` - Africa/Banjul"] #[doc =
-    " * `Africa/Bissau` - Africa/Bissau"] #[doc =
-    " * `Africa/Blantyre` - Africa/Blantyre"] #[doc =
-    " * `Africa/Brazzaville` - Africa/Brazzaville"] #[doc =
-    " * `Africa/Bujumbura` - Africa/Bujumbura"] #[doc =
-    " * `Africa/Cairo` - Africa/Cairo"] #[doc =
-    " * `Africa/Casablanca` - Africa/Casablanca"] #[doc =
-    " * `Africa/Ceuta` - Africa/Ceuta"] #[doc = " * `Africa/Conakry` - Africa/Conakry"]
-    #[doc = " * `Africa/Dakar` - Africa/Dakar"] #[doc =
-    " * `Africa/Dar_es_Salaam` - Africa/Dar_es_Salaam"] #[doc =
-    " * `Africa/Djibouti` - Africa/Djibouti"] #[doc =
-    " * `Africa/Douala` - Africa/Douala"] #[doc =
-    " * `Africa/El_Aaiun` - Africa/El_Aaiun"] #[doc =
-    " * `Africa/Freetown` - Africa/Freetown"] #[doc =
-    " * `Africa/Gaborone` - Africa/Gaborone"] #[doc =
-    " * `Africa/Harare` - Africa/Harare"] #[doc =
-    " * `Africa/Johannesburg` - Africa/Johannesburg"] #[doc =
-    " * `Africa/Juba` - Africa/Juba"] #[doc = " * `Africa/Kampala` - Africa/Kampala"]
-    #[doc = " * `Africa/Khartoum` - Africa/Khartoum"] #[doc =
-    " * `Africa/Kigali` - Africa/Kigali"] #[doc =
-    " * `Africa/Kinshasa` - Africa/Kinshasa"] #[doc = " * `Africa/Lagos` - Africa/Lagos"]
-    #[doc = " * `Africa/Libreville` - Africa/Libreville"] #[doc =
-    " * `Africa/Lome` - Africa/Lome"] #[doc = " * `Africa/Luanda` - Africa/Luanda"] #[doc
-    = " * `Africa/Lubumbashi` - Africa/Lubumbashi"] #[doc =
-    " * `Africa/Lusaka` - Africa/Lusaka"] #[doc = " * `Africa/Malabo` - Africa/Malabo"]
-    #[doc = " * `Africa/Maputo` - Africa/Maputo"] #[doc =
-    " * `Africa/Maseru` - Africa/Maseru"] #[doc = " * `Africa/Mbabane` - Africa/Mbabane"]
-    #[doc = " * `Africa/Mogadishu` - Africa/Mogadishu"] #[doc =
-    " * `Africa/Monrovia` - Africa/Monrovia"] #[doc =
-    " * `Africa/Nairobi` - Africa/Nairobi"] #[doc =
-    " * `Africa/Ndjamena` - Africa/Ndjamena"] #[doc =
-    " * `Africa/Niamey` - Africa/Niamey"] #[doc =
-    " * `Africa/Nouakchott` - Africa/Nouakchott"] #[doc =
-    " * `Africa/Ouagadougou` - Africa/Ouagadougou"] #[doc =
-    " * `Africa/Porto-Novo` - Africa/Porto-Novo"] #[doc =
-    " * `Africa/Sao_Tome` - Africa/Sao_Tome"] #[doc =
-    " * `Africa/Timbuktu` - Africa/Timbuktu"] #[doc =
-    " * `Africa/Tripoli` - Africa/Tripoli"] #[doc = " * `Africa/Tunis` - Africa/Tunis"]
-    #[doc = " * `Africa/Windhoek` - Africa/Windhoek"] #[doc =
-    " * `America/Adak` - America/Adak"] #[doc =
-    " * `America/Anchorage` - America/Anchorage"] #[doc =
-    " * `America/Anguilla` - America/Anguilla"] #[doc =
-    " * `America/Antigua` - America/Antigua"] #[doc =
-    " * `America/Araguaina` - America/Araguaina"] #[doc =
-    " * `America/Argentina/Buenos_Aires` - America/Argentina/Buenos_Aires"] #[doc =
-    " * `America/Argentina/Catamarca` - America/Argentina/Catamarca"] #[doc =
-    " * `America/Argentina/ComodRivadavia` - America/Argentina/ComodRivadavia"] #[doc =
-    " * `America/Argentina/Cordoba` - America/Argentina/Cordoba"] #[doc =
-    " * `America/Argentina/Jujuy` - America/Argentina/Jujuy"] #[doc =
-    " * `America/Argentina/La_Rioja` - America/Argentina/La_Rioja"] #[doc =
-    " * `America/Argentina/Mendoza` - America/Argentina/Mendoza"] #[doc =
-    " * `America/Argentina/Rio_Gallegos` - America/Argentina/Rio_Gallegos"] #[doc =
-    " * `America/Argentina/Salta` - America/Argentina/Salta"] #[doc =
-    " * `America/Argentina/San_Juan` - America/Argentina/San_Juan"] #[doc =
-    " * `America/Argentina/San_Luis` - America/Argentina/San_Luis"] #[doc =
-    " * `America/Argentina/Tucuman` - America/Argentina/Tucuman"] #[doc =
-    " * `America/Argentina/Ushuaia` - America/Argentina/Ushuaia"] #[doc =
-    " * `America/Aruba` - America/Aruba"] #[doc =
-    " * `America/Asuncion` - America/Asuncion"] #[doc =
-    " * `America/Atikokan` - America/Atikokan"] #[doc =
-    " * `America/Atka` - America/Atka"] #[doc = " * `America/Bahia` - America/Bahia"]
-    #[doc = " * `America/Bahia_Banderas` - America/Bahia_Banderas"] #[doc =
-    " * `America/Barbados` - America/Barbados"] #[doc =
-    " * `America/Belem` - America/Belem"] #[doc = " * `America/Belize` - America/Belize"]
-    #[doc = " * `America/Blanc-Sablon` - America/Blanc-Sablon"] #[doc =
-    " * `America/Boa_Vista` - America/Boa_Vista"] #[doc =
-    " * `America/Bogota` - America/Bogota"] #[doc = " * `America/Boise` - America/Boise"]
-    #[doc = " * `America/Buenos_Aires` - America/Buenos_Aires"] #[doc =
-    " * `America/Cambridge_Bay` - America/Cambridge_Bay"] #[doc =
-    " * `America/Campo_Grande` - America/Campo_Grande"] #[doc =
-    " * `America/Cancun` - America/Cancun"] #[doc =
-    " * `America/Caracas` - America/Caracas"] #[doc =
-    " * `America/Catamarca` - America/Catamarca"] #[doc =
-    " * `America/Cayenne` - America/Cayenne"] #[doc =
-    " * `America/Cayman` - America/Cayman"] #[doc =
-    " * `America/Chicago` - America/Chicago"] #[doc =
-    " * `America/Chihuahua` - America/Chihuahua"] #[doc =
-    " * `America/Ciudad_Juarez` - America/Ciudad_Juarez"] #[doc =
-    " * `America/Coral_Harbour` - America/Coral_Harbour"] #[doc =
-    " * `America/Cordoba` - America/Cordoba"] #[doc =
-    " * `America/Costa_Rica` - America/Costa_Rica"] #[doc =
-    " * `America/Creston` - America/Creston"] #[doc =
-    " * `America/Cuiaba` - America/Cuiaba"] #[doc =
-    " * `America/Curacao` - America/Curacao"] #[doc =
-    " * `America/Danmarkshavn` - America/Danmarkshavn"] #[doc =
-    " * `America/Dawson` - America/Dawson"] #[doc =
-    " * `America/Dawson_Creek` - America/Dawson_Creek"] #[doc =
-    " * `America/Denver` - America/Denver"] #[doc =
-    " * `America/Detroit` - America/Detroit"] #[doc =
-    " * `America/Dominica` - America/Dominica"] #[doc =
-    " * `America/Edmonton` - America/Edmonton"] #[doc =
-    " * `America/Eirunepe` - America/Eirunepe"] #[doc =
-    " * `America/El_Salvador` - America/El_Salvador"] #[doc =
-    " * `America/Ensenada` - America/Ensenada"] #[doc =
-    " * `America/Fort_Nelson` - America/Fort_Nelson"] #[doc =
-    " * `America/Fort_Wayne` - America/Fort_Wayne"] #[doc =
-    " * `America/Fortaleza` - America/Fortaleza"] #[doc =
-    " * `America/Glace_Bay` - America/Glace_Bay"] #[doc =
-    " * `America/Godthab` - America/Godthab"] #[doc =
-    " * `America/Goose_Bay` - America/Goose_Bay"] #[doc =
-    " * `America/Grand_Turk` - America/Grand_Turk"] #[doc =
-    " * `America/Grenada` - America/Grenada"] #[doc =
-    " * `America/Guadeloupe` - America/Guadeloupe"] #[doc =
-    " * `America/Guatemala` - America/Guatemala"] #[doc =
-    " * `America/Guayaquil` - America/Guayaquil"] #[doc =
-    " * `America/Guyana` - America/Guyana"] #[doc =
-    " * `America/Halifax` - America/Halifax"] #[doc =
-    " * `America/Havana` - America/Havana"] #[doc =
-    " * `America/Hermosillo` - America/Hermosillo"] #[doc =
-    " * `America/Indiana/Indianapolis` - America/Indiana/Indianapolis"] #[doc =
-    " * `America/Indiana/Knox` - America/Indiana/Knox"] #[doc =
-    " * `America/Indiana/Marengo` - America/Indiana/Marengo"] #[doc =
-    " * `America/Indiana/Petersburg` - America/Indiana/Petersburg"] #[doc =
-    " * `America/Indiana/Tell_City` - America/Indiana/Tell_City"] #[doc =
-    " * `America/Indiana/Vevay` - America/Indiana/Vevay"] #[doc =
-    " * `America/Indiana/Vincennes` - America/Indiana/Vincennes"] #[doc =
-    " * `America/Indiana/Winamac` - America/Indiana/Winamac"] #[doc =
-    " * `America/Indianapolis` - America/Indianapolis"] #[doc =
-    " * `America/Inuvik` - America/Inuvik"] #[doc =
-    " * `America/Iqaluit` - America/Iqaluit"] #[doc =
-    " * `America/Jamaica` - America/Jamaica"] #[doc =
-    " * `America/Jujuy` - America/Jujuy"] #[doc = " * `America/Juneau` - America/Juneau"]
-    #[doc = " * `America/Kentucky/Louisville` - America/Kentucky/Louisville"] #[doc =
-    " * `America/Kentucky/Monticello` - America/Kentucky/Monticello"] #[doc =
-    " * `America/Knox_IN` - America/Knox_IN"] #[doc =
-    " * `America/Kralendijk` - America/Kralendijk"] #[doc =
-    " * `America/La_Paz` - America/La_Paz"] #[doc = " * `America/Lima` - America/Lima"]
-    #[doc = " * `America/Los_Angeles` - America/Los_Angeles"] #[doc =
-    " * `America/Louisville` - America/Louisville"] #[doc =
-    " * `America/Lower_Princes` - America/Lower_Princes"] #[doc =
-    " * `America/Maceio` - America/Maceio"] #[doc =
-    " * `America/Managua` - America/Managua"] #[doc =
-    " * `America/Manaus` - America/Manaus"] #[doc =
-    " * `America/Marigot` - America/Marigot"] #[doc =
-    " * `America/Martinique` - America/Martinique"] #[doc =
-    " * `America/Matamoros` - America/Matamoros"] #[doc =
-    " * `America/Mazatlan` - America/Mazatlan"] #[doc =
-    " * `America/Mendoza` - America/Mendoza"] #[doc =
-    " * `America/Menominee` - America/Menominee"] #[doc =
-    " * `America/Merida` - America/Merida"] #[doc =
-    " * `America/Metlakatla` - America/Metlakatla"] #[doc =
-    " * `America/Mexico_City` - America/Mexico_City"] #[doc =
-    " * `America/Miquelon` - America/Miquelon"] #[doc =
-    " * `America/Moncton` - America/Moncton"] #[doc =
-    " * `America/Monterrey` - America/Monterrey"] #[doc =
-    " * `America/Montevideo` - America/Montevideo"] #[doc =
-    " * `America/Montreal` - America/Montreal"] #[doc =
-    " * `America/Montserrat` - America/Montserrat"] #[doc =
-    " * `America/Nassau` - America/Nassau"] #[doc =
-    " * `America/New_York` - America/New_York"] #[doc =
-    " * `America/Nipigon` - America/Nipigon"] #[doc = " * `America/Nome` - America/Nome"]
-    #[doc = " * `America/Noronha` - America/Noronha"] #[doc =
-    " * `America/North_Dakota/Beulah` - America/North_Dakota/Beulah"] #[doc =
-    " * `America/North_Dakota/Center` - America/North_Dakota/Center"] #[doc =
-    " * `America/North_Dakota/New_Salem` - America/North_Dakota/New_Salem"] #[doc =
-    " * `America/Nuuk` - America/Nuuk"] #[doc = " * `America/Ojinaga` - America/Ojinaga"]
-    #[doc = " * `America/Panama` - America/Panama"] #[doc =
-    " * `America/Pangnirtung` - America/Pangnirtung"] #[doc =
-    " * `America/Paramaribo` - America/Paramaribo"] #[doc =
-    " * `America/Phoenix` - America/Phoenix"] #[doc =
-    " * `America/Port-au-Prince` - America/Port-au-Prince"] #[doc =
-    " * `America/Port_of_Spain` - America/Port_of_Spain"] #[doc =
-    " * `America/Porto_Acre` - America/Porto_Acre"] #[doc =
-    " * `America/Porto_Velho` - America/Porto_Velho"] #[doc =
-    " * `America/Puerto_Rico` - America/Puerto_Rico"] #[doc =
-    " * `America/Punta_Arenas` - America/Punta_Arenas"] #[doc =
-    " * `America/Rainy_River` - America/Rainy_River"] #[doc =
-    " * `America/Rankin_Inlet` - America/Rankin_Inlet"] #[doc =
-    " * `America/Recife` - America/Recife"] #[doc =
-    " * `America/Regina` - America/Regina"] #[doc =
-    " * `America/Resolute` - America/Resolute"] #[doc =
-    " * `America/Rio_Branco` - America/Rio_Branco"] #[doc =
-    " * `America/Rosario` - America/Rosario"] #[doc =
-    " * `America/Santa_Isabel` - America/Santa_Isabel"] #[doc =
-    " * `America/Santarem` - America/Santarem"] #[doc =
-    " * `America/Santiago` - America/Santiago"] #[doc =
-    " * `America/Santo_Domingo` - America/Santo_Domingo"] #[doc =
-    " * `America/Sao_Paulo` - America/Sao_Paulo"] #[doc =
-    " * `America/Scoresbysund` - America/Scoresbysund"] #[doc =
-    " * `America/Shiprock` - America/Shiprock"] #[doc =
-    " * `America/Sitka` - America/Sitka"] #[doc =
-    " * `America/St_Barthelemy` - America/St_Barthelemy"] #[doc =
-    " * `America/St_Johns` - America/St_Johns"] #[doc =
-    " * `America/St_Kitts` - America/St_Kitts"] #[doc =
-    " * `America/St_Lucia` - America/St_Lucia"] #[doc =
-    " * `America/St_Thomas` - America/St_Thomas"] #[doc =
-    " * `America/St_Vincent` - America/St_Vincent"] #[doc =
-    " * `America/Swift_Current` - America/Swift_Current"] #[doc =
-    " * `America/Tegucigalpa` - America/Tegucigalpa"] #[doc =
-    " * `America/Thule` - America/Thule"] #[doc =
-    " * `America/Thunder_Bay` - America/Thunder_Bay"] #[doc =
-    " * `America/Tijuana` - America/Tijuana"] #[doc =
-    " * `America/Toronto` - America/Toronto"] #[doc =
-    " * `America/Tortola` - America/Tortola"] #[doc =
-    " * `America/Vancouver` - America/Vancouver"] #[doc =
-    " * `America/Virgin` - America/Virgin"] #[doc =
-    " * `America/Whitehorse` - America/Whitehorse"] #[doc =
-    " * `America/Winnipeg` - America/Winnipeg"] #[doc =
-    " * `America/Yakutat` - America/Yakutat"] #[doc =
-    " * `America/Yellowknife` - America/Yellowknife"] #[doc =
-    " * `Antarctica/Casey` - Antarctica/Casey"] #[doc =
-    " * `Antarctica/Davis` - Antarctica/Davis"] #[doc =
-    " * `Antarctica/DumontDUrville` - Antarctica/DumontDUrville"] #[doc =
-    " * `Antarctica/Macquarie` - Antarctica/Macquarie"] #[doc =
-    " * `Antarctica/Mawson` - Antarctica/Mawson"] #[doc =
-    " * `Antarctica/McMurdo` - Antarctica/McMurdo"] #[doc =
-    " * `Antarctica/Palmer` - Antarctica/Palmer"] #[doc =
-    " * `Antarctica/Rothera` - Antarctica/Rothera"] #[doc =
-    " * `Antarctica/South_Pole` - Antarctica/South_Pole"] #[doc =
-    " * `Antarctica/Syowa` - Antarctica/Syowa"] #[doc =
-    " * `Antarctica/Troll` - Antarctica/Troll"] #[doc =
-    " * `Antarctica/Vostok` - Antarctica/Vostok"] #[doc =
-    " * `Arctic/Longyearbyen` - Arctic/Longyearbyen"] #[doc =
-    " * `Asia/Aden` - Asia/Aden"] #[doc = " * `Asia/Almaty` - Asia/Almaty"] #[doc =
-    " * `Asia/Amman` - Asia/Amman"] #[doc = " * `Asia/Anadyr` - Asia/Anadyr"] #[doc =
-    " * `Asia/Aqtau` - Asia/Aqtau"] #[doc = " * `Asia/Aqtobe` - Asia/Aqtobe"] #[doc =
-    " * `Asia/Ashgabat` - Asia/Ashgabat"] #[doc = " * `Asia/Ashkhabad` - Asia/Ashkhabad"]
-    #[doc = " * `Asia/Atyrau` - Asia/Atyrau"] #[doc = " * `Asia/Baghdad` - Asia/Baghdad"]
-    #[doc = " * `Asia/Bahrain` - Asia/Bahrain"] #[doc = " * `Asia/Baku` - Asia/Baku"]
-    #[doc = " * `Asia/Bangkok` - Asia/Bangkok"] #[doc =
-    " * `Asia/Barnaul` - Asia/Barnaul"] #[doc = " * `Asia/Beirut` - Asia/Beirut"] #[doc =
-    " * `Asia/Bishkek` - Asia/Bishkek"] #[doc = " * `Asia/Brunei` - Asia/Brunei"] #[doc =
-    " * `Asia/Calcutta` - Asia/Calcutta"] #[doc = " * `Asia/Chita` - Asia/Chita"] #[doc =
-    " * `Asia/Choibalsan` - Asia/Choibalsan"] #[doc =
-    " * `Asia/Chongqing` - Asia/Chongqing"] #[doc =
-    " * `Asia/Chungking` - Asia/Chungking"] #[doc = " * `Asia/Colombo` - Asia/Colombo"]
-    #[doc = " * `Asia/Dacca` - Asia/Dacca"] #[doc = " * `Asia/Damascus` - Asia/Damascus"]
-    #[doc = " * `Asia/Dhaka` - Asia/Dhaka"] #[doc = " * `Asia/Dili` - Asia/Dili"] #[doc =
-    " * `Asia/Dubai` - Asia/Dubai"] #[doc = " * `Asia/Dushanbe` - Asia/Dushanbe"] #[doc =
-    " * `Asia/Famagusta` - Asia/Famagusta"] #[doc = " * `Asia/Gaza` - Asia/Gaza"] #[doc =
-    " * `Asia/Harbin` - Asia/Harbin"] #[doc = " * `Asia/Hebron` - Asia/Hebron"] #[doc =
-    " * `Asia/Ho_Chi_Minh` - Asia/Ho_Chi_Minh"] #[doc =
-    " * `Asia/Hong_Kong` - Asia/Hong_Kong"] #[doc = " * `Asia/Hovd` - Asia/Hovd"] #[doc =
-    " * `Asia/Irkutsk` - Asia/Irkutsk"] #[doc = " * `Asia/Istanbul` - Asia/Istanbul"]
-    #[doc = " * `Asia/Jakarta` - Asia/Jakarta"] #[doc =
-    " * `Asia/Jayapura` - Asia/Jayapura"] #[doc = " * `Asia/Jerusalem` - Asia/Jerusalem"]
-    #[doc = " * `Asia/Kabul` - Asia/Kabul"] #[doc =
-    " * `Asia/Kamchatka` - Asia/Kamchatka"] #[doc = " * `Asia/Karachi` - Asia/Karachi"]
-    #[doc = " * `Asia/Kashgar` - Asia/Kashgar"] #[doc =
-    " * `Asia/Kathmandu` - Asia/Kathmandu"] #[doc = " * `Asia/Katmandu` - Asia/Katmandu"]
-    #[doc = " * `Asia/Khandyga` - Asia/Khandyga"] #[doc =
-    " * `Asia/Kolkata` - Asia/Kolkata"] #[doc =
-    " * `Asia/Krasnoyarsk` - Asia/Krasnoyarsk"] #[doc =
-    " * `Asia/Kuala_Lumpur` - Asia/Kuala_Lumpur"] #[doc =
-    " * `Asia/Kuching` - Asia/Kuching"] #[doc = " * `Asia/Kuwait` - Asia/Kuwait"] #[doc =
-    " * `Asia/Macao` - Asia/Macao"] #[doc = " * `Asia/Macau` - Asia/Macau"] #[doc =
-    " * `Asia/Magadan` - Asia/Magadan"] #[doc = " * `Asia/Makassar` - Asia/Makassar"]
-    #[doc = " * `Asia/Manila` - Asia/Manila"] #[doc = " * `Asia/Muscat` - Asia/Muscat"]
-    #[doc = " * `Asia/Nicosia` - Asia/Nicosia"] #[doc =
-    " * `Asia/Novokuznetsk` - Asia/Novokuznetsk"] #[doc =
-    " * `Asia/Novosibirsk` - Asia/Novosibirsk"] #[doc = " * `Asia/Omsk` - Asia/Omsk"]
-    #[doc = " * `Asia/Oral` - Asia/Oral"] #[doc =
-    " * `Asia/Phnom_Penh` - Asia/Phnom_Penh"] #[doc =
-    " * `Asia/Pontianak` - Asia/Pontianak"] #[doc =
-    " * `Asia/Pyongyang` - Asia/Pyongyang"] #[doc = " * `Asia/Qatar` - Asia/Qatar"] #[doc
-    = " * `Asia/Qostanay` - Asia/Qostanay"] #[doc =
-    " * `Asia/Qyzylorda` - Asia/Qyzylorda"] #[doc = " * `Asia/Rangoon` - Asia/Rangoon"]
-    #[doc = " * `Asia/Riyadh` - Asia/Riyadh"] #[doc = " * `Asia/Saigon` - Asia/Saigon"]
-    #[doc = " * `Asia/Sakhalin` - Asia/Sakhalin"] #[doc =
-    " * `Asia/Samarkand` - Asia/Samarkand"] #[doc = " * `Asia/Seoul` - Asia/Seoul"] #[doc
-    = " * `Asia/Shanghai` - Asia/Shanghai"] #[doc =
-    " * `Asia/Singapore` - Asia/Singapore"] #[doc =
-    " * `Asia/Srednekolymsk` - Asia/Srednekolymsk"] #[doc =
-    " * `Asia/Taipei` - Asia/Taipei"] #[doc = " * `Asia/Tashkent` - Asia/Tashkent"] #[doc
-    = " * `Asia/Tbilisi` - Asia/Tbilisi"] #[doc = " * `Asia/Tehran` - Asia/Tehran"] #[doc
-    = " * `Asia/Tel_Aviv` - Asia/Tel_Aviv"] #[doc = " * `Asia/Thimbu` - Asia/Thimbu"]
-    #[doc = " * `Asia/Thimphu` - Asia/Thimphu"] #[doc = " * `Asia/Tokyo` - Asia/Tokyo"]
-    #[doc = " * `Asia/Tomsk` - Asia/Tomsk"] #[doc =
-    " * `Asia/Ujung_Pandang` - Asia/Ujung_Pandang"] #[doc =
-    " * `Asia/Ulaanbaatar` - Asia/Ulaanbaatar"] #[doc =
-    " * `Asia/Ulan_Bator` - Asia/Ulan_Bator"] #[doc = " * `Asia/Urumqi` - Asia/Urumqi"]
-    #[doc = " * `Asia/Ust-Nera` - Asia/Ust-Nera"] #[doc =
-    " * `Asia/Vientiane` - Asia/Vientiane"] #[doc =
-    " * `Asia/Vladivostok` - Asia/Vladivostok"] #[doc =
-    " * `Asia/Yakutsk` - Asia/Yakutsk"] #[doc = " * `Asia/Yangon` - Asia/Yangon"] #[doc =
-    " * `Asia/Yekaterinburg` - Asia/Yekaterinburg"] #[doc =
-    " * `Asia/Yerevan` - Asia/Yerevan"] #[doc = " * `Atlantic/Azores` - Atlantic/Azores"]
-    #[doc = " * `Atlantic/Bermuda` - Atlantic/Bermuda"] #[doc =
-    " * `Atlantic/Canary` - Atlantic/Canary"] #[doc =
-    " * `Atlantic/Cape_Verde` - Atlantic/Cape_Verde"] #[doc =
-    " * `Atlantic/Faeroe` - Atlantic/Faeroe"] #[doc =
-    " * `Atlantic/Faroe` - Atlantic/Faroe"] #[doc =
-    " * `Atlantic/Jan_Mayen` - Atlantic/Jan_Mayen"] #[doc =
-    " * `Atlantic/Madeira` - Atlantic/Madeira"] #[doc =
-    " * `Atlantic/Reykjavik` - Atlantic/Reykjavik"] #[doc =
-    " * `Atlantic/South_Georgia` - Atlantic/South_Georgia"] #[doc =
-    " * `Atlantic/St_Helena` - Atlantic/St_Helena"] #[doc =
-    " * `Atlantic/Stanley` - Atlantic/Stanley"] #[doc =
-    " * `Australia/ACT` - Australia/ACT"] #[doc =
-    " * `Australia/Adelaide` - Australia/Adelaide"] #[doc =
-    " * `Australia/Brisbane` - Australia/Brisbane"] #[doc =
-    " * `Australia/Broken_Hill` - Australia/Broken_Hill"] #[doc =
-    " * `Australia/Canberra` - Australia/Canberra"] #[doc =
-    " * `Australia/Currie` - Australia/Currie"] #[doc =
-    " * `Australia/Darwin` - Australia/Darwin"] #[doc =
-    " * `Australia/Eucla` - Australia/Eucla"] #[doc =
-    " * `Australia/Hobart` - Australia/Hobart"] #[doc =
-    " * `Australia/LHI` - Australia/LHI"] #[doc =
-    " * `Australia/Lindeman` - Australia/Lindeman"] #[doc =
-    " * `Australia/Lord_Howe` - Australia/Lord_Howe"] #[doc =
-    " * `Australia/Melbourne` - Australia/Melbourne"] #[doc =
-    " * `Australia/NSW` - Australia/NSW"] #[doc =
-    " * `Australia/North` - Australia/North"] #[doc =
-    " * `Australia/Perth` - Australia/Perth"] #[doc =
-    " * `Australia/Queensland` - Australia/Queensland"] #[doc =
-    " * `Australia/South` - Australia/South"] #[doc =
-    " * `Australia/Sydney` - Australia/Sydney"] #[doc =
-    " * `Australia/Tasmania` - Australia/Tasmania"] #[doc =
-    " * `Australia/Victoria` - Australia/Victoria"] #[doc =
-    " * `Australia/West` - Australia/West"] #[doc =
-    " * `Australia/Yancowinna` - Australia/Yancowinna"] #[doc =
-    " * `Brazil/Acre` - Brazil/Acre"] #[doc = " * `Brazil/DeNoronha` - Brazil/DeNoronha"]
-    #[doc = " * `Brazil/East` - Brazil/East"] #[doc = " * `Brazil/West` - Brazil/West"]
-    #[doc = " * `CET` - CET"] #[doc = " * `CST6CDT` - CST6CDT"] #[doc =
-    " * `Canada/Atlantic` - Canada/Atlantic"] #[doc =
-    " * `Canada/Central` - Canada/Central"] #[doc =
-    " * `Canada/Eastern` - Canada/Eastern"] #[doc =
-    " * `Canada/Mountain` - Canada/Mountain"] #[doc =
-    " * `Canada/Newfoundland` - Canada/Newfoundland"] #[doc =
-    " * `Canada/Pacific` - Canada/Pacific"] #[doc =
-    " * `Canada/Saskatchewan` - Canada/Saskatchewan"] #[doc =
-    " * `Canada/Yukon` - Canada/Yukon"] #[doc =
-    " * `Chile/Continental` - Chile/Continental"] #[doc =
-    " * `Chile/EasterIsland` - Chile/EasterIsland"] #[doc = " * `Cuba` - Cuba"] #[doc =
-    " * `EET` - EET"] #[doc = " * `EST` - EST"] #[doc = " * `EST5EDT` - EST5EDT"] #[doc =
-    " * `Egypt` - Egypt"] #[doc = " * `Eire` - Eire"] #[doc = " * `Etc/GMT` - Etc/GMT"]
-    #[doc = " * `Etc/GMT+0` - Etc/GMT+0"] #[doc = " * `Etc/GMT+1` - Etc/GMT+1"] #[doc =
-    " * `Etc/GMT+10` - Etc/GMT+10"] #[doc = " * `Etc/GMT+11` - Etc/GMT+11"] #[doc =
-    " * `Etc/GMT+12` - Etc/GMT+12"] #[doc = " * `Etc/GMT+2` - Etc/GMT+2"] #[doc =
-    " * `Etc/GMT+3` - Etc/GMT+3"] #[doc = " * `Etc/GMT+4` - Etc/GMT+4"] #[doc =
-    " * `Etc/GMT+5` - Etc/GMT+5"] #[doc = " * `Etc/GMT+6` - Etc/GMT+6"] #[doc =
-    " * `Etc/GMT+7` - Etc/GMT+7"] #[doc = " * `Etc/GMT+8` - Etc/GMT+8"] #[doc =
-    " * `Etc/GMT+9` - Etc/GMT+9"] #[doc = " * `Etc/GMT-0` - Etc/GMT-0"] #[doc =
-    " * `Etc/GMT-1` - Etc/GMT-1"] #[doc = " * `Etc/GMT-10` - Etc/GMT-10"] #[doc =
-    " * `Etc/GMT-11` - Etc/GMT-11"] #[doc = " * `Etc/GMT-12` - Etc/GMT-12"] #[doc =
-    " * `Etc/GMT-13` - Etc/GMT-13"] #[doc = " * `Etc/GMT-14` - Etc/GMT-14"] #[doc =
-    " * `Etc/GMT-2` - Etc/GMT-2"] #[doc = " * `Etc/GMT-3` - Etc/GMT-3"] #[doc =
-    " * `Etc/GMT-4` - Etc/GMT-4"] #[doc = " * `Etc/GMT-5` - Etc/GMT-5"] #[doc =
-    " * `Etc/GMT-6` - Etc/GMT-6"] #[doc = " * `Etc/GMT-7` - Etc/GMT-7"] #[doc =
-    " * `Etc/GMT-8` - Etc/GMT-8"] #[doc = " * `Etc/GMT-9` - Etc/GMT-9"] #[doc =
-    " * `Etc/GMT0` - Etc/GMT0"] #[doc = " * `Etc/Greenwich` - Etc/Greenwich"] #[doc =
-    " * `Etc/UCT` - Etc/UCT"] #[doc = " * `Etc/UTC` - Etc/UTC"] #[doc =
-    " * `Etc/Universal` - Etc/Universal"] #[doc = " * `Etc/Zulu` - Etc/Zulu"] #[doc =
-    " * `Europe/Amsterdam` - Europe/Amsterdam"] #[doc =
-    " * `Europe/Andorra` - Europe/Andorra"] #[doc =
-    " * `Europe/Astrakhan` - Europe/Astrakhan"] #[doc =
-    " * `Europe/Athens` - Europe/Athens"] #[doc = " * `Europe/Belfast` - Europe/Belfast"]
-    #[doc = " * `Europe/Belgrade` - Europe/Belgrade"] #[doc =
-    " * `Europe/Berlin` - Europe/Berlin"] #[doc =
-    " * `Europe/Bratislava` - Europe/Bratislava"] #[doc =
-    " * `Europe/Brussels` - Europe/Brussels"] #[doc =
-    " * `Europe/Bucharest` - Europe/Bucharest"] #[doc =
-    " * `Europe/Budapest` - Europe/Budapest"] #[doc =
-    " * `Europe/Busingen` - Europe/Busingen"] #[doc =
-    " * `Europe/Chisinau` - Europe/Chisinau"] #[doc =
-    " * `Europe/Copenhagen` - Europe/Copenhagen"] #[doc =
-    " * `Europe/Dublin` - Europe/Dublin"] #[doc =
-    " * `Europe/Gibraltar` - Europe/Gibraltar"] #[doc =
-    " * `Europe/Guernsey` - Europe/Guernsey"] #[doc =
-    " * `Europe/Helsinki` - Europe/Helsinki"] #[doc =
-    " * `Europe/Isle_of_Man` - Europe/Isle_of_Man"] #[doc =
-    " * `Europe/Istanbul` - Europe/Istanbul"] #[doc =
-    " * `Europe/Jersey` - Europe/Jersey"] #[doc =
-    " * `Europe/Kaliningrad` - Europe/Kaliningrad"] #[doc =
-    " * `Europe/Kiev` - Europe/Kiev"] #[doc = " * `Europe/Kirov` - Europe/Kirov"] #[doc =
-    " * `Europe/Kyiv` - Europe/Kyiv"] #[doc = " * `Europe/Lisbon` - Europe/Lisbon"] #[doc
-    = " * `Europe/Ljubljana` - Europe/Ljubljana"] #[doc =
-    " * `Europe/London` - Europe/London"] #[doc =
-    " * `Europe/Luxembourg` - Europe/Luxembourg"] #[doc =
-    " * `Europe/Madrid` - Europe/Madrid"] #[doc = " * `Europe/Malta` - Europe/Malta"]
-    #[doc = " * `Europe/Mariehamn` - Europe/Mariehamn"] #[doc =
-    " * `Europe/Minsk` - Europe/Minsk"] #[doc = " * `Europe/Monaco` - Europe/Monaco"]
-    #[doc = " * `Europe/Moscow` - Europe/Moscow"] #[doc =
-    " * `Europe/Nicosia` - Europe/Nicosia"] #[doc = " * `Europe/Oslo` - Europe/Oslo"]
-    #[doc = " * `Europe/Paris` - Europe/Paris"] #[doc =
-    " * `Europe/Podgorica` - Europe/Podgorica"] #[doc =
-    " * `Europe/Prague` - Europe/Prague"] #[doc = " * `Europe/Riga` - Europe/Riga"] #[doc
-    = " * `Europe/Rome` - Europe/Rome"] #[doc = " * `Europe/Samara` - Europe/Samara"]
-    #[doc = " * `Europe/San_Marino` - Europe/San_Marino"] #[doc =
-    " * `Europe/Sarajevo` - Europe/Sarajevo"] #[doc =
-    " * `Europe/Saratov` - Europe/Saratov"] #[doc =
-    " * `Europe/Simferopol` - Europe/Simferopol"] #[doc =
-    " * `Europe/Skopje` - Europe/Skopje"] #[doc = " * `Europe/Sofia` - Europe/Sofia"]
-    #[doc = " * `Europe/Stockholm` - Europe/Stockholm"] #[doc =
-    " * `Europe/Tallinn` - Europe/Tallinn"] #[doc = " * `Europe/Tirane` - Europe/Tirane"]
-    #[doc = " * `Europe/Tiraspol` - Europe/Tiraspol"] #[doc =
-    " * `Europe/Ulyanovsk` - Europe/Ulyanovsk"] #[doc =
-    " * `Europe/Uzhgorod` - Europe/Uzhgorod"] #[doc = " * `Europe/Vaduz` - Europe/Vaduz"]
-    #[doc = " * `Europe/Vatican` - Europe/Vatican"] #[doc =
-    " * `Europe/Vienna` - Europe/Vienna"] #[doc = " * `Europe/Vilnius` - Europe/Vilnius"]
-    #[doc = " * `Europe/Volgograd` - Europe/Volgograd"] #[doc =
-    " * `Europe/Warsaw` - Europe/Warsaw"] #[doc = " * `Europe/Zagreb` - Europe/Zagreb"]
-    #[doc = " * `Europe/Zaporozhye` - Europe/Zaporozhye"] #[doc =
-    " * `Europe/Zurich` - Europe/Zurich"] #[doc = " * `GB` - GB"] #[doc =
-    " * `GB-Eire` - GB-Eire"] #[doc = " * `GMT` - GMT"] #[doc = " * `GMT+0` - GMT+0"]
-    #[doc = " * `GMT-0` - GMT-0"] #[doc = " * `GMT0` - GMT0"] #[doc =
-    " * `Greenwich` - Greenwich"] #[doc = " * `HST` - HST"] #[doc =
-    " * `Hongkong` - Hongkong"] #[doc = " * `Iceland` - Iceland"] #[doc =
-    " * `Indian/Antananarivo` - Indian/Antananarivo"] #[doc =
-    " * `Indian/Chagos` - Indian/Chagos"] #[doc =
-    " * `Indian/Christmas` - Indian/Christmas"] #[doc =
-    " * `Indian/Cocos` - Indian/Cocos"] #[doc = " * `Indian/Comoro` - Indian/Comoro"]
-    #[doc = " * `Indian/Kerguelen` - Indian/Kerguelen"] #[doc =
-    " * `Indian/Mahe` - Indian/Mahe"] #[doc = " * `Indian/Maldives` - Indian/Maldives"]
-    #[doc = " * `Indian/Mauritius` - Indian/Mauritius"] #[doc =
-    " * `Indian/Mayotte` - Indian/Mayotte"] #[doc =
-    " * `Indian/Reunion` - Indian/Reunion"] #[doc = " * `Iran` - Iran"] #[doc =
-    " * `Israel` - Israel"] #[doc = " * `Jamaica` - Jamaica"] #[doc =
-    " * `Japan` - Japan"] #[doc = " * `Kwajalein` - Kwajalein"] #[doc =
-    " * `Libya` - Libya"] #[doc = " * `MET` - MET"] #[doc = " * `MST` - MST"] #[doc =
-    " * `MST7MDT` - MST7MDT"] #[doc = " * `Mexico/BajaNorte` - Mexico/BajaNorte"] #[doc =
-    " * `Mexico/BajaSur` - Mexico/BajaSur"] #[doc =
-    " * `Mexico/General` - Mexico/General"] #[doc = " * `NZ` - NZ"] #[doc =
-    " * `NZ-CHAT` - NZ-CHAT"] #[doc = " * `Navajo` - Navajo"] #[doc = " * `PRC` - PRC"]
-    #[doc = " * `PST8PDT` - PST8PDT"] #[doc = " * `Pacific/Apia` - Pacific/Apia"] #[doc =
-    " * `Pacific/Auckland` - Pacific/Auckland"] #[doc =
-    " * `Pacific/Bougainville` - Pacific/Bougainville"] #[doc =
-    " * `Pacific/Chatham` - Pacific/Chatham"] #[doc =
-    " * `Pacific/Chuuk` - Pacific/Chuuk"] #[doc = " * `Pacific/Easter` - Pacific/Easter"]
-    #[doc = " * `Pacific/Efate` - Pacific/Efate"] #[doc =
-    " * `Pacific/Enderbury` - Pacific/Enderbury"] #[doc =
-    " * `Pacific/Fakaofo` - Pacific/Fakaofo"] #[doc = " * `Pacific/Fiji` - Pacific/Fiji"]
-    #[doc = " * `Pacific/Funafuti` - Pacific/Funafuti"] #[doc =
-    " * `Pacific/Galapagos` - Pacific/Galapagos"] #[doc =
-    " * `Pacific/Gambier` - Pacific/Gambier"] #[doc =
-    " * `Pacific/Guadalcanal` - Pacific/Guadalcanal"] #[doc =
-    " * `Pacific/Guam` - Pacific/Guam"] #[doc =
-    " * `Pacific/Honolulu` - Pacific/Honolulu"] #[doc =
-    " * `Pacific/Johnston` - Pacific/Johnston"] #[doc =
-    " * `Pacific/Kanton` - Pacific/Kanton"] #[doc =
-    " * `Pacific/Kiritimati` - Pacific/Kiritimati"] #[doc =
-    " * `Pacific/Kosrae` - Pacific/Kosrae"] #[doc =
-    " * `Pacific/Kwajalein` - Pacific/Kwajalein"] #[doc =
-    " * `Pacific/Majuro` - Pacific/Majuro"] #[doc =
-    " * `Pacific/Marquesas` - Pacific/Marquesas"] #[doc =
-    " * `Pacific/Midway` - Pacific/Midway"] #[doc = " * `Pacific/Nauru` - Pacific/Nauru"]
-    #[doc = " * `Pacific/Niue` - Pacific/Niue"] #[doc =
-    " * `Pacific/Norfolk` - Pacific/Norfolk"] #[doc =
-    " * `Pacific/Noumea` - Pacific/Noumea"] #[doc =
-    " * `Pacific/Pago_Pago` - Pacific/Pago_Pago"] #[doc =
-    " * `Pacific/Palau` - Pacific/Palau"] #[doc =
-    " * `Pacific/Pitcairn` - Pacific/Pitcairn"] #[doc =
-    " * `Pacific/Pohnpei` - Pacific/Pohnpei"] #[doc =
-    " * `Pacific/Ponape` - Pacific/Ponape"] #[doc =
-    " * `Pacific/Port_Moresby` - Pacific/Port_Moresby"] #[doc =
-    " * `Pacific/Rarotonga` - Pacific/Rarotonga"] #[doc =
-    " * `Pacific/Saipan` - Pacific/Saipan"] #[doc = " * `Pacific/Samoa` - Pacific/Samoa"]
-    #[doc = " * `Pacific/Tahiti` - Pacific/Tahiti"] #[doc =
-    " * `Pacific/Tarawa` - Pacific/Tarawa"] #[doc =
-    " * `Pacific/Tongatapu` - Pacific/Tongatapu"] #[doc =
-    " * `Pacific/Truk` - Pacific/Truk"] #[doc = " * `Pacific/Wake` - Pacific/Wake"] #[doc
-    = " * `Pacific/Wallis` - Pacific/Wallis"] #[doc = " * `Pacific/Yap` - Pacific/Yap"]
-    #[doc = " * `Poland` - Poland"] #[doc = " * `Portugal` - Portugal"] #[doc =
-    " * `ROC` - ROC"] #[doc = " * `ROK` - ROK"] #[doc = " * `Singapore` - Singapore"]
-    #[doc = " * `Turkey` - Turkey"] #[doc = " * `UCT` - UCT"] #[doc =
-    " * `US/Alaska` - US/Alaska"] #[doc = " * `US/Aleutian` - US/Aleutian"] #[doc =
-    " * `US/Arizona` - US/Arizona"] #[doc = " * `US/Central` - US/Central"] #[doc =
-    " * `US/East-Indiana` - US/East-Indiana"] #[doc = " * `US/Eastern` - US/Eastern"]
-    #[doc = " * `US/Hawaii` - US/Hawaii"] #[doc =
-    " * `US/Indiana-Starke` - US/Indiana-Starke"] #[doc =
-    " * `US/Michigan` - US/Michigan"] #[doc = " * `US/Mountain` - US/Mountain"] #[doc =
-    " * `US/Pacific` - US/Pacific"] #[doc = " * `US/Samoa` - US/Samoa"] #[doc =
-    " * `UTC` - UTC"] #[doc = " * `Universal` - Universal"] #[doc = " * `W-SU` - W-SU"]
-    #[doc = " * `WET` - WET"] #[doc = " * `Zulu` - Zulu"] #[doc = ""] #[doc =
-    " The `TimezoneEnum` schema."] TimezoneEnum { #[doc = " `Africa/Abidjan`"]
-    AfricaAbidjan = "Africa/Abidjan", #[doc = " `Africa/Accra`"] AfricaAccra =
-    "Africa/Accra", #[doc = " `Africa/Addis_Ababa`"] AfricaAddisAbaba =
-    "Africa/Addis_Ababa", #[doc = " `Africa/Algiers`"] AfricaAlgiers = "Africa/Algiers",
-    #[doc = " `Africa/Asmara`"] AfricaAsmara = "Africa/Asmara", #[doc =
-    " `Africa/Asmera`"] AfricaAsmera = "Africa/Asmera", #[doc = " `Africa/Bamako`"]
-    AfricaBamako = "Africa/Bamako", #[doc = " `Africa/Bangui`"] AfricaBangui =
-    "Africa/Bangui", #[doc = " `Africa/Banjul`"] AfricaBanjul = "Africa/Banjul", #[doc =
-    " `Africa/Bissau`"] AfricaBissau = "Africa/Bissau", #[doc = " `Africa/Blantyre`"]
-    AfricaBlantyre = "Africa/Blantyre", #[doc = " `Africa/Brazzaville`"]
-    AfricaBrazzaville = "Africa/Brazzaville", #[doc = " `Africa/Bujumbura`"]
-    AfricaBujumbura = "Africa/Bujumbura", #[doc = " `Africa/Cairo`"] AfricaCairo =
-    "Africa/Cairo", #[doc = " `Africa/Casablanca`"] AfricaCasablanca =
-    "Africa/Casablanca", #[doc = " `Africa/Ceuta`"] AfricaCeuta = "Africa/Ceuta", #[doc =
-    " `Africa/Conakry`"] AfricaConakry = "Africa/Conakry", #[doc = " `Africa/Dakar`"]
-    AfricaDakar = "Africa/Dakar", #[doc = " `Africa/Dar_es_Salaam`"] AfricaDarEsSalaam =
-    "Africa/Dar_es_Salaam", #[doc = " `Africa/Djibouti`"] AfricaDjibouti =
-    "Africa/Djibouti", #[doc = " `Africa/Douala`"] AfricaDouala = "Africa/Douala", #[doc
-    = " `Africa/El_Aaiun`"] AfricaElAaiun = "Africa/El_Aaiun", #[doc =
-    " `Africa/Freetown`"] AfricaFreetown = "Africa/Freetown", #[doc =
-    " `Africa/Gaborone`"] AfricaGaborone = "Africa/Gaborone", #[doc = " `Africa/Harare`"]
-    AfricaHarare = "Africa/Harare", #[doc = " `Africa/Johannesburg`"] AfricaJohannesburg
-    = "Africa/Johannesburg", #[doc = " `Africa/Juba`"] AfricaJuba = "Africa/Juba", #[doc
-    = " `Africa/Kampala`"] AfricaKampala = "Africa/Kampala", #[doc =
-    " `Africa/Khartoum`"] AfricaKhartoum = "Africa/Khartoum", #[doc = " `Africa/Kigali`"]
-    AfricaKigali = "Africa/Kigali", #[doc = " `Africa/Kinshasa`"] AfricaKinshasa =
-    "Africa/Kinshasa", #[doc = " `Africa/Lagos`"] AfricaLagos = "Africa/Lagos", #[doc =
-    " `Africa/Libreville`"] AfricaLibreville = "Africa/Libreville", #[doc =
-    " `Africa/Lome`"] AfricaLome = "Africa/Lome", #[doc = " `Africa/Luanda`"]
-    AfricaLuanda = "Africa/Luanda", #[doc = " `Africa/Lubumbashi`"] AfricaLubumbashi =
-    "Africa/Lubumbashi", #[doc = " `Africa/Lusaka`"] AfricaLusaka = "Africa/Lusaka",
-    #[doc = " `Africa/Malabo`"] AfricaMalabo = "Africa/Malabo", #[doc =
-    " `Africa/Maputo`"] AfricaMaputo = "Africa/Maputo", #[doc = " `Africa/Maseru`"]
-    AfricaMaseru = "Africa/Maseru", #[doc = " `Africa/Mbabane`"] AfricaMbabane =
-    "Africa/Mbabane", #[doc = " `Africa/Mogadishu`"] AfricaMogadishu =
-    "Africa/Mogadishu", #[doc = " `Africa/Monrovia`"] AfricaMonrovia = "Africa/Monrovia",
-    #[doc = " `Africa/Nairobi`"] AfricaNairobi = "Africa/Nairobi", #[doc =
-    " `Africa/Ndjamena`"] AfricaNdjamena = "Africa/Ndjamena", #[doc = " `Africa/Niamey`"]
-    AfricaNiamey = "Africa/Niamey", #[doc = " `Africa/Nouakchott`"] AfricaNouakchott =
-    "Africa/Nouakchott", #[doc = " `Africa/Ouagadougou`"] AfricaOuagadougou =
-    "Africa/Ouagadougou", #[doc = " `Africa/Porto-Novo`"] AfricaPortoNovo =
-    "Africa/Porto-Novo", #[doc = " `Africa/Sao_Tome`"] AfricaSaoTome = "Africa/Sao_Tome",
-    #[doc = " `Africa/Timbuktu`"] AfricaTimbuktu = "Africa/Timbuktu", #[doc =
-    " `Africa/Tripoli`"] AfricaTripoli = "Africa/Tripoli", #[doc = " `Africa/Tunis`"]
-    AfricaTunis = "Africa/Tunis", #[doc = " `Africa/Windhoek`"] AfricaWindhoek =
-    "Africa/Windhoek", #[doc = " `America/Adak`"] AmericaAdak = "America/Adak", #[doc =
-    " `America/Anchorage`"] AmericaAnchorage = "America/Anchorage", #[doc =
-    " `America/Anguilla`"] AmericaAnguilla = "America/Anguilla", #[doc =
-    " `America/Antigua`"] AmericaAntigua = "America/Antigua", #[doc =
-    " `America/Araguaina`"] AmericaAraguaina = "America/Araguaina", #[doc =
-    " `America/Argentina/Buenos_Aires`"] AmericaArgentinaBuenosAires =
-    "America/Argentina/Buenos_Aires", #[doc = " `America/Argentina/Catamarca`"]
-    AmericaArgentinaCatamarca = "America/Argentina/Catamarca", #[doc =
-    " `America/Argentina/ComodRivadavia`"] AmericaArgentinaComodRivadavia =
-    "America/Argentina/ComodRivadavia", #[doc = " `America/Argentina/Cordoba`"]
-    AmericaArgentinaCordoba = "America/Argentina/Cordoba", #[doc =
-    " `America/Argentina/Jujuy`"] AmericaArgentinaJujuy = "America/Argentina/Jujuy",
-    #[doc = " `America/Argentina/La_Rioja`"] AmericaArgentinaLaRioja =
-    "America/Argentina/La_Rioja", #[doc = " `America/Argentina/Mendoza`"]
-    AmericaArgentinaMendoza = "America/Argentina/Mendoza", #[doc =
-    " `America/Argentina/Rio_Gallegos`"] AmericaArgentinaRioGallegos =
-    "America/Argentina/Rio_Gallegos", #[doc = " `America/Argentina/Salta`"]
-    AmericaArgentinaSalta = "America/Argentina/Salta", #[doc =
-    " `America/Argentina/San_Juan`"] AmericaArgentinaSanJuan =
-    "America/Argentina/San_Juan", #[doc = " `America/Argentina/San_Luis`"]
-    AmericaArgentinaSanLuis = "America/Argentina/San_Luis", #[doc =
-    " `America/Argentina/Tucuman`"] AmericaArgentinaTucuman =
-    "America/Argentina/Tucuman", #[doc = " `America/Argentina/Ushuaia`"]
-    AmericaArgentinaUshuaia = "America/Argentina/Ushuaia", #[doc = " `America/Aruba`"]
-    AmericaAruba = "America/Aruba", #[doc = " `America/Asuncion`"] AmericaAsuncion =
-    "America/Asuncion", #[doc = " `America/Atikokan`"] AmericaAtikokan =
-    "America/Atikokan", #[doc = " `America/Atka`"] AmericaAtka = "America/Atka", #[doc =
-    " `America/Bahia`"] AmericaBahia = "America/Bahia", #[doc =
-    " `America/Bahia_Banderas`"] AmericaBahiaBanderas = "America/Bahia_Banderas", #[doc =
-    " `America/Barbados`"] AmericaBarbados = "America/Barbados", #[doc =
-    " `America/Belem`"] AmericaBelem = "America/Belem", #[doc = " `America/Belize`"]
-    AmericaBelize = "America/Belize", #[doc = " `America/Blanc-Sablon`"]
-    AmericaBlancSablon = "America/Blanc-Sablon", #[doc = " `America/Boa_Vista`"]
-    AmericaBoaVista = "America/Boa_Vista", #[doc = " `America/Bogota`"] AmericaBogota =
-    "America/Bogota", #[doc = " `America/Boise`"] AmericaBoise = "America/Boise", #[doc =
-    " `America/Buenos_Aires`"] AmericaBuenosAires = "America/Buenos_Aires", #[doc =
-    " `America/Cambridge_Bay`"] AmericaCambridgeBay = "America/Cambridge_Bay", #[doc =
-    " `America/Campo_Grande`"] AmericaCampoGrande = "America/Campo_Grande", #[doc =
-    " `America/Cancun`"] AmericaCancun = "America/Cancun", #[doc = " `America/Caracas`"]
-    AmericaCaracas = "America/Caracas", #[doc = " `America/Catamarca`"] AmericaCatamarca
-    = "America/Catamarca", #[doc = " `America/Cayenne`"] AmericaCayenne =
-    "America/Cayenne", #[doc = " `America/Cayman`"] AmericaCayman = "America/Cayman",
-    #[doc = " `America/Chicago`"] AmericaChicago = "America/Chicago", #[doc =
-    " `America/Chihuahua`"] AmericaChihuahua = "America/Chihuahua", #[doc =
-    " `America/Ciudad_Juarez`"] AmericaCiudadJuarez = "America/Ciudad_Juarez", #[doc =
-    " `America/Coral_Harbour`"] AmericaCoralHarbour = "America/Coral_Harbour", #[doc =
-    " `America/Cordoba`"] AmericaCordoba = "America/Cordoba", #[doc =
-    " `America/Costa_Rica`"] AmericaCostaRica = "America/Costa_Rica", #[doc =
-    " `America/Creston`"] AmericaCreston = "America/Creston", #[doc =
-    " `America/Cuiaba`"] AmericaCuiaba = "America/Cuiaba", #[doc = " `America/Curacao`"]
-    AmericaCuracao = "America/Curacao", #[doc = " `America/Danmarkshavn`"]
-    AmericaDanmarkshavn = "America/Danmarkshavn", #[doc = " `America/Dawson`"]
-    AmericaDawson = "America/Dawson", #[doc = " `America/Dawson_Creek`"]
-    AmericaDawsonCreek = "America/Dawson_Creek", #[doc = " `America/Denver`"]
-    AmericaDenver = "America/Denver", #[doc = " `America/Detroit`"] AmericaDetroit =
-    "America/Detroit", #[doc = " `America/Dominica`"] AmericaDominica =
-    "America/Dominica", #[doc = " `America/Edmonton`"] AmericaEdmonton =
-    "America/Edmonton", #[doc = " `America/Eirunepe`"] AmericaEirunepe =
-    "America/Eirunepe", #[doc = " `America/El_Salvador`"] AmericaElSalvador =
-    "America/El_Salvador", #[doc = " `America/Ensenada`"] AmericaEnsenada =
-    "America/Ensenada", #[doc = " `America/Fort_Nelson`"] AmericaFortNelson =
-    "America/Fort_Nelson", #[doc = " `America/Fort_Wayne`"] AmericaFortWayne =
-    "America/Fort_Wayne", #[doc = " `America/Fortaleza`"] AmericaFortaleza =
-    "America/Fortaleza", #[doc = " `America/Glace_Bay`"] AmericaGlaceBay =
-    "America/Glace_Bay", #[doc = " `America/Godthab`"] AmericaGodthab =
-    "America/Godthab", #[doc = " `America/Goose_Bay`"] AmericaGooseBay =
-    "America/Goose_Bay", #[doc = " `America/Grand_Turk`"] AmericaGrandTurk =
-    "America/Grand_Turk", #[doc = " `America/Grenada`"] AmericaGrenada =
-    "America/Grenada", #[doc = " `America/Guadeloupe`"] AmericaGuadeloupe =
-    "America/Guadeloupe", #[doc = " `America/Guatemala`"] AmericaGuatemala =
-    "America/Guatemala", #[doc = " `America/Guayaquil`"] AmericaGuayaquil =
-    "America/Guayaquil", #[doc = " `America/Guyana`"] AmericaGuyana = "America/Guyana",
-    #[doc = " `America/Halifax`"] AmericaHalifax = "America/Halifax", #[doc =
-    " `America/Havana`"] AmericaHavana = "America/Havana", #[doc =
-    " `America/Hermosillo`"] AmericaHermosillo = "America/Hermosillo", #[doc =
-    " `America/Indiana/Indianapolis`"] AmericaIndianaIndianapolis =
-    "America/Indiana/Indianapolis", #[doc = " `America/Indiana/Knox`"] AmericaIndianaKnox
-    = "America/Indiana/Knox", #[doc = " `America/Indiana/Marengo`"] AmericaIndianaMarengo
-    = "America/Indiana/Marengo", #[doc = " `America/Indiana/Petersburg`"]
-    AmericaIndianaPetersburg = "America/Indiana/Petersburg", #[doc =
-    " `America/Indiana/Tell_City`"] AmericaIndianaTellCity = "America/Indiana/Tell_City",
-    #[doc = " `America/Indiana/Vevay`"] AmericaIndianaVevay = "America/Indiana/Vevay",
-    #[doc = " `America/Indiana/Vincennes`"] AmericaIndianaVincennes =
-    "America/Indiana/Vincennes", #[doc = " `America/Indiana/Winamac`"]
-    AmericaIndianaWinamac = "America/Indiana/Winamac", #[doc = " `America/Indianapolis`"]
-    AmericaIndianapolis = "America/Indianapolis", #[doc = " `America/Inuvik`"]
-    AmericaInuvik = "America/Inuvik", #[doc = " `America/Iqaluit`"] AmericaIqaluit =
-    "America/Iqaluit", #[doc = " `America/Jamaica`"] AmericaJamaica = "America/Jamaica",
-    #[doc = " `America/Jujuy`"] AmericaJujuy = "America/Jujuy", #[doc =
-    " `America/Juneau`"] AmericaJuneau = "America/Juneau", #[doc =
-    " `America/Kentucky/Louisville`"] AmericaKentuckyLouisville =
-    "America/Kentucky/Louisville", #[doc = " `America/Kentucky/Monticello`"]
-    AmericaKentuckyMonticello = "America/Kentucky/Monticello", #[doc =
-    " `America/Knox_IN`"] AmericaKnoxIn = "America/Knox_IN", #[doc =
-    " `America/Kralendijk`"] AmericaKralendijk = "America/Kralendijk", #[doc =
-    " `America/La_Paz`"] AmericaLaPaz = "America/La_Paz", #[doc = " `America/Lima`"]
-    AmericaLima = "America/Lima", #[doc = " `America/Los_Angeles`"] AmericaLosAngeles =
-    "America/Los_Angeles", #[doc = " `America/Louisville`"] AmericaLouisville =
-    "America/Louisville", #[doc = " `America/Lower_Princes`"] AmericaLowerPrinces =
-    "America/Lower_Princes", #[doc = " `America/Maceio`"] AmericaMaceio =
-    "America/Maceio", #[doc = " `America/Managua`"] AmericaManagua = "America/Managua",
-    #[doc = " `America/Manaus`"] AmericaManaus = "America/Manaus", #[doc =
-    " `America/Marigot`"] AmericaMarigot = "America/Marigot", #[doc =
-    " `America/Martinique`"] AmericaMartinique = "America/Martinique", #[doc =
-    " `America/Matamoros`"] AmericaMatamoros = "America/Matamoros", #[doc =
-    " `America/Mazatlan`"] AmericaMazatlan = "America/Mazatlan", #[doc =
-    " `America/Mendoza`"] AmericaMendoza = "America/Mendoza", #[doc =
-    " `America/Menominee`"] AmericaMenominee = "America/Menominee", #[doc =
-    " `America/Merida`"] AmericaMerida = "America/Merida", #[doc =
-    " `America/Metlakatla`"] AmericaMetlakatla = "America/Metlakatla", #[doc =
-    " `America/Mexico_City`"] AmericaMexicoCity = "America/Mexico_City", #[doc =
-    " `America/Miquelon`"] AmericaMiquelon = "America/Miquelon", #[doc =
-    " `America/Moncton`"] AmericaMoncton = "America/Moncton", #[doc =
-    " `America/Monterrey`"] AmericaMonterrey = "America/Monterrey", #[doc =
-    " `America/Montevideo`"] AmericaMontevideo = "America/Montevideo", #[doc =
-    " `America/Montreal`"] AmericaMontreal = "America/Montreal", #[doc =
-    " `America/Montserrat`"] AmericaMontserrat = "America/Montserrat", #[doc =
-    " `America/Nassau`"] AmericaNassau = "America/Nassau", #[doc = " `America/New_York`"]
-    AmericaNewYork = "America/New_York", #[doc = " `America/Nipigon`"] AmericaNipigon =
-    "America/Nipigon", #[doc = " `America/Nome`"] AmericaNome = "America/Nome", #[doc =
-    " `America/Noronha`"] AmericaNoronha = "America/Noronha", #[doc =
-    " `America/North_Dakota/Beulah`"] AmericaNorthDakotaBeulah =
-    "America/North_Dakota/Beulah", #[doc = " `America/North_Dakota/Center`"]
-    AmericaNorthDakotaCenter = "America/North_Dakota/Center", #[doc =
-    " `America/North_Dakota/New_Salem`"] AmericaNorthDakotaNewSalem =
-    "America/North_Dakota/New_Salem", #[doc = " `America/Nuuk`"] AmericaNuuk =
-    "America/Nuuk", #[doc = " `America/Ojinaga`"] AmericaOjinaga = "America/Ojinaga",
-    #[doc = " `America/Panama`"] AmericaPanama = "America/Panama", #[doc =
-    " `America/Pangnirtung`"] AmericaPangnirtung = "America/Pangnirtung", #[doc =
-    " `America/Paramaribo`"] AmericaParamaribo = "America/Paramaribo", #[doc =
-    " `America/Phoenix`"] AmericaPhoenix = "America/Phoenix", #[doc =
-    " `America/Port-au-Prince`"] AmericaPortAuPrince = "America/Port-au-Prince", #[doc =
-    " `America/Port_of_Spain`"] AmericaPortOfSpain = "America/Port_of_Spain", #[doc =
-    " `America/Porto_Acre`"] AmericaPortoAcre = "America/Porto_Acre", #[doc =
-    " `America/Porto_Velho`"] AmericaPortoVelho = "America/Porto_Velho", #[doc =
-    " `America/Puerto_Rico`"] AmericaPuertoRico = "America/Puerto_Rico", #[doc =
-    " `America/Punta_Arenas`"] AmericaPuntaArenas = "America/Punta_Arenas", #[doc =
-    " `America/Rainy_River`"] AmericaRainyRiver = "America/Rainy_River", #[doc =
-    " `America/Rankin_Inlet`"] AmericaRankinInlet = "America/Rankin_Inlet", #[doc =
-    " `America/Recife`"] AmericaRecife = "America/Recife", #[doc = " `America/Regina`"]
-    AmericaRegina = "America/Regina", #[doc = " `America/Resolute`"] AmericaResolute =
-    "America/Resolute", #[doc = " `America/Rio_Branco`"] AmericaRioBranco =
-    "America/Rio_Branco", #[doc = " `America/Rosario`"] AmericaRosario =
-    "America/Rosario", #[doc = " `America/Santa_Isabel`"] AmericaSantaIsabel =
-    "America/Santa_Isabel", #[doc = " `America/Santarem`"] AmericaSantarem =
-    "America/Santarem", #[doc = " `America/Santiago`"] AmericaSantiago =
-    "America/Santiago", #[doc = " `America/Santo_Domingo`"] AmericaSantoDomingo =
-    "America/Santo_Domingo", #[doc = " `America/Sao_Paulo`"] AmericaSaoPaulo =
-    "America/Sao_Paulo", #[doc = " `America/Scoresbysund`"] AmericaScoresbysund =
-    "America/Scoresbysund", #[doc = " `America/Shiprock`"] AmericaShiprock =
-    "America/Shiprock", #[doc = " `America/Sitka`"] AmericaSitka = "America/Sitka", #[doc
-    = " `America/St_Barthelemy`"] AmericaStBarthelemy = "America/St_Barthelemy", #[doc =
-    " `America/St_Johns`"] AmericaStJohns = "America/St_Johns", #[doc =
-    " `America/St_Kitts`"] AmericaStKitts = "America/St_Kitts", #[doc =
-    " `America/St_Lucia`"] AmericaStLucia = "America/St_Lucia", #[doc =
-    " `America/St_Thomas`"] AmericaStThomas = "America/St_Thomas", #[doc =
-    " `America/St_Vincent`"] AmericaStVincent = "America/St_Vincent", #[doc =
-    " `America/Swift_Current`"] AmericaSwiftCurrent = "America/Swift_Current", #[doc =
-    " `America/Tegucigalpa`"] AmericaTegucigalpa = "America/Tegucigalpa", #[doc =
-    " `America/Thule`"] AmericaThule = "America/Thule", #[doc = " `America/Thunder_Bay`"]
-    AmericaThunderBay = "America/Thunder_Bay", #[doc = " `America/Tijuana`"]
-    AmericaTijuana = "America/Tijuana", #[doc = " `America/Toronto`"] AmericaToronto =
-    "America/Toronto", #[doc = " `America/Tortola`"] AmericaTortola = "America/Tortola",
-    #[doc = " `America/Vancouver`"] AmericaVancouver = "America/Vancouver", #[doc =
-    " `America/Virgin`"] AmericaVirgin = "America/Virgin", #[doc =
-    " `America/Whitehorse`"] AmericaWhitehorse = "America/Whitehorse", #[doc =
-    " `America/Winnipeg`"] AmericaWinnipeg = "America/Winnipeg", #[doc =
-    " `America/Yakutat`"] AmericaYakutat = "America/Yakutat", #[doc =
-    " `America/Yellowknife`"] AmericaYellowknife = "America/Yellowknife", #[doc =
-    " `Antarctica/Casey`"] AntarcticaCasey = "Antarctica/Casey", #[doc =
-    " `Antarctica/Davis`"] AntarcticaDavis = "Antarctica/Davis", #[doc =
-    " `Antarctica/DumontDUrville`"] AntarcticaDumontDUrville =
-    "Antarctica/DumontDUrville", #[doc = " `Antarctica/Macquarie`"] AntarcticaMacquarie =
-    "Antarctica/Macquarie", #[doc = " `Antarctica/Mawson`"] AntarcticaMawson =
-    "Antarctica/Mawson", #[doc = " `Antarctica/McMurdo`"] AntarcticaMcMurdo =
-    "Antarctica/McMurdo", #[doc = " `Antarctica/Palmer`"] AntarcticaPalmer =
-    "Antarctica/Palmer", #[doc = " `Antarctica/Rothera`"] AntarcticaRothera =
-    "Antarctica/Rothera", #[doc = " `Antarctica/South_Pole`"] AntarcticaSouthPole =
-    "Antarctica/South_Pole", #[doc = " `Antarctica/Syowa`"] AntarcticaSyowa =
-    "Antarctica/Syowa", #[doc = " `Antarctica/Troll`"] AntarcticaTroll =
-    "Antarctica/Troll", #[doc = " `Antarctica/Vostok`"] AntarcticaVostok =
-    "Antarctica/Vostok", #[doc = " `Arctic/Longyearbyen`"] ArcticLongyearbyen =
-    "Arctic/Longyearbyen", #[doc = " `Asia/Aden`"] AsiaAden = "Asia/Aden", #[doc =
-    " `Asia/Almaty`"] AsiaAlmaty = "Asia/Almaty", #[doc = " `Asia/Amman`"] AsiaAmman =
-    "Asia/Amman", #[doc = " `Asia/Anadyr`"] AsiaAnadyr = "Asia/Anadyr", #[doc =
-    " `Asia/Aqtau`"] AsiaAqtau = "Asia/Aqtau", #[doc = " `Asia/Aqtobe`"] AsiaAqtobe =
-    "Asia/Aqtobe", #[doc = " `Asia/Ashgabat`"] AsiaAshgabat = "Asia/Ashgabat", #[doc =
-    " `Asia/Ashkhabad`"] AsiaAshkhabad = "Asia/Ashkhabad", #[doc = " `Asia/Atyrau`"]
-    AsiaAtyrau = "Asia/Atyrau", #[doc = " `Asia/Baghdad`"] AsiaBaghdad = "Asia/Baghdad",
-    #[doc = " `Asia/Bahrain`"] AsiaBahrain = "Asia/Bahrain", #[doc = " `Asia/Baku`"]
-    AsiaBaku = "Asia/Baku", #[doc = " `Asia/Bangkok`"] AsiaBangkok = "Asia/Bangkok",
-    #[doc = " `Asia/Barnaul`"] AsiaBarnaul = "Asia/Barnaul", #[doc = " `Asia/Beirut`"]
-    AsiaBeirut = "Asia/Beirut", #[doc = " `Asia/Bishkek`"] AsiaBishkek = "Asia/Bishkek",
-    #[doc = " `Asia/Brunei`"] AsiaBrunei = "Asia/Brunei", #[doc = " `Asia/Calcutta`"]
-    AsiaCalcutta = "Asia/Calcutta", #[doc = " `Asia/Chita`"] AsiaChita = "Asia/Chita",
-    #[doc = " `Asia/Choibalsan`"] AsiaChoibalsan = "Asia/Choibalsan", #[doc =
-    " `Asia/Chongqing`"] AsiaChongqing = "Asia/Chongqing", #[doc = " `Asia/Chungking`"]
-    AsiaChungking = "Asia/Chungking", #[doc = " `Asia/Colombo`"] AsiaColombo =
-    "Asia/Colombo", #[doc = " `Asia/Dacca`"] AsiaDacca = "Asia/Dacca", #[doc =
-    " `Asia/Damascus`"] AsiaDamascus = "Asia/Damascus", #[doc = " `Asia/Dhaka`"]
-    AsiaDhaka = "Asia/Dhaka", #[doc = " `Asia/Dili`"] AsiaDili = "Asia/Dili", #[doc =
-    " `Asia/Dubai`"] AsiaDubai = "Asia/Dubai", #[doc = " `Asia/Dushanbe`"] AsiaDushanbe =
-    "Asia/Dushanbe", #[doc = " `Asia/Famagusta`"] AsiaFamagusta = "Asia/Famagusta", #[doc
-    = " `Asia/Gaza`"] AsiaGaza = "Asia/Gaza", #[doc = " `Asia/Harbin`"] AsiaHarbin =
-    "Asia/Harbin", #[doc = " `Asia/Hebron`"] AsiaHebron = "Asia/Hebron", #[doc =
-    " `Asia/Ho_Chi_Minh`"] AsiaHoChiMinh = "Asia/Ho_Chi_Minh", #[doc =
-    " `Asia/Hong_Kong`"] AsiaHongKong = "Asia/Hong_Kong", #[doc = " `Asia/Hovd`"]
-    AsiaHovd = "Asia/Hovd", #[doc = " `Asia/Irkutsk`"] AsiaIrkutsk = "Asia/Irkutsk",
-    #[doc = " `Asia/Istanbul`"] AsiaIstanbul = "Asia/Istanbul", #[doc =
-    " `Asia/Jakarta`"] AsiaJakarta = "Asia/Jakarta", #[doc = " `Asia/Jayapura`"]
-    AsiaJayapura = "Asia/Jayapura", #[doc = " `Asia/Jerusalem`"] AsiaJerusalem =
-    "Asia/Jerusalem", #[doc = " `Asia/Kabul`"] AsiaKabul = "Asia/Kabul", #[doc =
-    " `Asia/Kamchatka`"] AsiaKamchatka = "Asia/Kamchatka", #[doc = " `Asia/Karachi`"]
-    AsiaKarachi = "Asia/Karachi", #[doc = " `Asia/Kashgar`"] AsiaKashgar =
-    "Asia/Kashgar", #[doc = " `Asia/Kathmandu`"] AsiaKathmandu = "Asia/Kathmandu", #[doc
-    = " `Asia/Katmandu`"] AsiaKatmandu = "Asia/Katmandu", #[doc = " `Asia/Khandyga`"]
-    AsiaKhandyga = "Asia/Khandyga", #[doc = " `Asia/Kolkata`"] AsiaKolkata =
-    "Asia/Kolkata", #[doc = " `Asia/Krasnoyarsk`"] AsiaKrasnoyarsk = "Asia/Krasnoyarsk",
-    #[doc = " `Asia/Kuala_Lumpur`"] AsiaKualaLumpur = "Asia/Kuala_Lumpur", #[doc =
-    " `Asia/Kuching`"] AsiaKuching = "Asia/Kuching", #[doc = " `Asia/Kuwait`"] AsiaKuwait
-    = "Asia/Kuwait", #[doc = " `Asia/Macao`"] AsiaMacao = "Asia/Macao", #[doc =
-    " `Asia/Macau`"] AsiaMacau = "Asia/Macau", #[doc = " `Asia/Magadan`"] AsiaMagadan =
-    "Asia/Magadan", #[doc = " `Asia/Makassar`"] AsiaMakassar = "Asia/Makassar", #[doc =
-    " `Asia/Manila`"] AsiaManila = "Asia/Manila", #[doc = " `Asia/Muscat`"] AsiaMuscat =
-    "Asia/Muscat", #[doc = " `Asia/Nicosia`"] AsiaNicosia = "Asia/Nicosia", #[doc =
-    " `Asia/Novokuznetsk`"] AsiaNovokuznetsk = "Asia/Novokuznetsk", #[doc =
-    " `Asia/Novosibirsk`"] AsiaNovosibirsk = "Asia/Novosibirsk", #[doc = " `Asia/Omsk`"]
-    AsiaOmsk = "Asia/Omsk", #[doc = " `Asia/Oral`"] AsiaOral = "Asia/Oral", #[doc =
-    " `Asia/Phnom_Penh`"] AsiaPhnomPenh = "Asia/Phnom_Penh", #[doc = " `Asia/Pontianak`"]
-    AsiaPontianak = "Asia/Pontianak", #[doc = " `Asia/Pyongyang`"] AsiaPyongyang =
-    "Asia/Pyongyang", #[doc = " `Asia/Qatar`"] AsiaQatar = "Asia/Qatar", #[doc =
-    " `Asia/Qostanay`"] AsiaQostanay = "Asia/Qostanay", #[doc = " `Asia/Qyzylorda`"]
-    AsiaQyzylorda = "Asia/Qyzylorda", #[doc = " `Asia/Rangoon`"] AsiaRangoon =
-    "Asia/Rangoon", #[doc = " `Asia/Riyadh`"] AsiaRiyadh = "Asia/Riyadh", #[doc =
-    " `Asia/Saigon`"] AsiaSaigon = "Asia/Saigon", #[doc = " `Asia/Sakhalin`"]
-    AsiaSakhalin = "Asia/Sakhalin", #[doc = " `Asia/Samarkand`"] AsiaSamarkand =
-    "Asia/Samarkand", #[doc = " `Asia/Seoul`"] AsiaSeoul = "Asia/Seoul", #[doc =
-    " `Asia/Shanghai`"] AsiaShanghai = "Asia/Shanghai", #[doc = " `Asia/Singapore`"]
-    AsiaSingapore = "Asia/Singapore", #[doc = " `Asia/Srednekolymsk`"] AsiaSrednekolymsk
-    = "Asia/Srednekolymsk", #[doc = " `Asia/Taipei`"] AsiaTaipei = "Asia/Taipei", #[doc =
-    " `Asia/Tashkent`"] AsiaTashkent = "Asia/Tashkent", #[doc = " `Asia/Tbilisi`"]
-    AsiaTbilisi = "Asia/Tbilisi", #[doc = " `Asia/Tehran`"] AsiaTehran = "Asia/Tehran",
-    #[doc = " `Asia/Tel_Aviv`"] AsiaTelAviv = "Asia/Tel_Aviv", #[doc = " `Asia/Thimbu`"]
-    AsiaThimbu = "Asia/Thimbu", #[doc = " `Asia/Thimphu`"] AsiaThimphu = "Asia/Thimphu",
-    #[doc = " `Asia/Tokyo`"] AsiaTokyo = "Asia/Tokyo", #[doc = " `Asia/Tomsk`"] AsiaTomsk
-    = "Asia/Tomsk", #[doc = " `Asia/Ujung_Pandang`"] AsiaUjungPandang =
-    "Asia/Ujung_Pandang", #[doc = " `Asia/Ulaanbaatar`"] AsiaUlaanbaatar =
-    "Asia/Ulaanbaatar", #[doc = " `Asia/Ulan_Bator`"] AsiaUlanBator = "Asia/Ulan_Bator",
-    #[doc = " `Asia/Urumqi`"] AsiaUrumqi = "Asia/Urumqi", #[doc = " `Asia/Ust-Nera`"]
-    AsiaUstNera = "Asia/Ust-Nera", #[doc = " `Asia/Vientiane`"] AsiaVientiane =
-    "Asia/Vientiane", #[doc = " `Asia/Vladivostok`"] AsiaVladivostok =
-    "Asia/Vladivostok", #[doc = " `Asia/Yakutsk`"] AsiaYakutsk = "Asia/Yakutsk", #[doc =
-    " `Asia/Yangon`"] AsiaYangon = "Asia/Yangon", #[doc = " `Asia/Yekaterinburg`"]
-    AsiaYekaterinburg = "Asia/Yekaterinburg", #[doc = " `Asia/Yerevan`"] AsiaYerevan =
-    "Asia/Yerevan", #[doc = " `Atlantic/Azores`"] AtlanticAzores = "Atlantic/Azores",
-    #[doc = " `Atlantic/Bermuda`"] AtlanticBermuda = "Atlantic/Bermuda", #[doc =
-    " `Atlantic/Canary`"] AtlanticCanary = "Atlantic/Canary", #[doc =
-    " `Atlantic/Cape_Verde`"] AtlanticCapeVerde = "Atlantic/Cape_Verde", #[doc =
-    " `Atlantic/Faeroe`"] AtlanticFaeroe = "Atlantic/Faeroe", #[doc =
-    " `Atlantic/Faroe`"] AtlanticFaroe = "Atlantic/Faroe", #[doc =
-    " `Atlantic/Jan_Mayen`"] AtlanticJanMayen = "Atlantic/Jan_Mayen", #[doc =
-    " `Atlantic/Madeira`"] AtlanticMadeira = "Atlantic/Madeira", #[doc =
-    " `Atlantic/Reykjavik`"] AtlanticReykjavik = "Atlantic/Reykjavik", #[doc =
-    " `Atlantic/South_Georgia`"] AtlanticSouthGeorgia = "Atlantic/South_Georgia", #[doc =
-    " `Atlantic/St_Helena`"] AtlanticStHelena = "Atlantic/St_Helena", #[doc =
-    " `Atlantic/Stanley`"] AtlanticStanley = "Atlantic/Stanley", #[doc =
-    " `Australia/ACT`"] AustraliaAct = "Australia/ACT", #[doc = " `Australia/Adelaide`"]
-    AustraliaAdelaide = "Australia/Adelaide", #[doc = " `Australia/Brisbane`"]
-    AustraliaBrisbane = "Australia/Brisbane", #[doc = " `Australia/Broken_Hill`"]
-    AustraliaBrokenHill = "Australia/Broken_Hill", #[doc = " `Australia/Canberra`"]
-    AustraliaCanberra = "Australia/Canberra", #[doc = " `Australia/Currie`"]
-    AustraliaCurrie = "Australia/Currie", #[doc = " `Australia/Darwin`"] AustraliaDarwin
-    = "Australia/Darwin", #[doc = " `Australia/Eucla`"] AustraliaEucla =
-    "Australia/Eucla", #[doc = " `Australia/Hobart`"] AustraliaHobart =
-    "Australia/Hobart", #[doc = " `Australia/LHI`"] AustraliaLhi = "Australia/LHI", #[doc
-    = " `Australia/Lindeman`"] AustraliaLindeman = "Australia/Lindeman", #[doc =
-    " `Australia/Lord_Howe`"] AustraliaLordHowe = "Australia/Lord_Howe", #[doc =
-    " `Australia/Melbourne`"] AustraliaMelbourne = "Australia/Melbourne", #[doc =
-    " `Australia/NSW`"] AustraliaNsw = "Australia/NSW", #[doc = " `Australia/North`"]
-    AustraliaNorth = "Australia/North", #[doc = " `Australia/Perth`"] AustraliaPerth =
-    "Australia/Perth", #[doc = " `Australia/Queensland`"] AustraliaQueensland =
-    "Australia/Queensland", #[doc = " `Australia/South`"] AustraliaSouth =
-    "Australia/South", #[doc = " `Australia/Sydney`"] AustraliaSydney =
-    "Australia/Sydney", #[doc = " `Australia/Tasmania`"] AustraliaTasmania =
-    "Australia/Tasmania", #[doc = " `Australia/Victoria`"] AustraliaVictoria =
-    "Australia/Victoria", #[doc = " `Australia/West`"] AustraliaWest = "Australia/West",
-    #[doc = " `Australia/Yancowinna`"] AustraliaYancowinna = "Australia/Yancowinna",
-    #[doc = " `Brazil/Acre`"] BrazilAcre = "Brazil/Acre", #[doc = " `Brazil/DeNoronha`"]
-    BrazilDeNoronha = "Brazil/DeNoronha", #[doc = " `Brazil/East`"] BrazilEast =
-    "Brazil/East", #[doc = " `Brazil/West`"] BrazilWest = "Brazil/West", #[doc =
-    " `CET`"] Cet = "CET", #[doc = " `CST6CDT`"] Cst6cdt = "CST6CDT", #[doc =
-    " `Canada/Atlantic`"] CanadaAtlantic = "Canada/Atlantic", #[doc =
-    " `Canada/Central`"] CanadaCentral = "Canada/Central", #[doc = " `Canada/Eastern`"]
-    CanadaEastern = "Canada/Eastern", #[doc = " `Canada/Mountain`"] CanadaMountain =
-    "Canada/Mountain", #[doc = " `Canada/Newfoundland`"] CanadaNewfoundland =
-    "Canada/Newfoundland", #[doc = " `Canada/Pacific`"] CanadaPacific = "Canada/Pacific",
-    #[doc = " `Canada/Saskatchewan`"] CanadaSaskatchewan = "Canada/Saskatchewan", #[doc =
-    " `Canada/Yukon`"] CanadaYukon = "Canada/Yukon", #[doc = " `Chile/Continental`"]
-    ChileContinental = "Chile/Continental", #[doc = " `Chile/EasterIsland`"]
-    ChileEasterIsland = "Chile/EasterIsland", #[doc = " `Cuba`"] Cuba = "Cuba", #[doc =
-    " `EET`"] Eet = "EET", #[doc = " `EST`"] Est = "EST", #[doc = " `EST5EDT`"] Est5edt =
-    "EST5EDT", #[doc = " `Egypt`"] Egypt = "Egypt", #[doc = " `Eire`"] Eire = "Eire",
-    #[doc = " `Etc/GMT`"] EtcGmt = "Etc/GMT", #[doc = " `Etc/GMT+0`"] EtcSlashGmtPlus0 =
-    "Etc/GMT+0", #[doc = " `Etc/GMT+1`"] EtcSlashGmtPlus1 = "Etc/GMT+1", #[doc =
-    " `Etc/GMT+10`"] EtcSlashGmtPlus10 = "Etc/GMT+10", #[doc = " `Etc/GMT+11`"]
-    EtcSlashGmtPlus11 = "Etc/GMT+11", #[doc = " `Etc/GMT+12`"] EtcSlashGmtPlus12 =
-    "Etc/GMT+12", #[doc = " `Etc/GMT+2`"] EtcSlashGmtPlus2 = "Etc/GMT+2", #[doc =
-    " `Etc/GMT+3`"] EtcSlashGmtPlus3 = "Etc/GMT+3", #[doc = " `Etc/GMT+4`"]
-    EtcSlashGmtPlus4 = "Etc/GMT+4", #[doc = " `Etc/GMT+5`"] EtcSlashGmtPlus5 =
-    "Etc/GMT+5", #[doc = " `Etc/GMT+6`"] EtcSlashGmtPlus6 = "Etc/GMT+6", #[doc =
-    " `Etc/GMT+7`"] EtcSlashGmtPlus7 = "Etc/GMT+7", #[doc = " `Etc/GMT+8`"]
-    EtcSlashGmtPlus8 = "Etc/GMT+8", #[doc = " `Etc/GMT+9`"] EtcSlashGmtPlus9 =
-    "Etc/GMT+9", #[doc = " `Etc/GMT-0`"] EtcSlashGmtMinus0 = "Etc/GMT-0", #[doc =
-    " `Etc/GMT-1`"] EtcSlashGmtMinus1 = "Etc/GMT-1", #[doc = " `Etc/GMT-10`"]
-    EtcSlashGmtMinus10 = "Etc/GMT-10", #[doc = " `Etc/GMT-11`"] EtcSlashGmtMinus11 =
-    "Etc/GMT-11", #[doc = " `Etc/GMT-12`"] EtcSlashGmtMinus12 = "Etc/GMT-12", #[doc =
-    " `Etc/GMT-13`"] EtcGmt13 = "Etc/GMT-13", #[doc = " `Etc/GMT-14`"] EtcGmt14 =
-    "Etc/GMT-14", #[doc = " `Etc/GMT-2`"] EtcSlashGmtMinus2 = "Etc/GMT-2", #[doc =
-    " `Etc/GMT-3`"] EtcSlashGmtMinus3 = "Etc/GMT-3", #[doc = " `Etc/GMT-4`"]
-    EtcSlashGmtMinus4 = "Etc/GMT-4", #[doc = " `Etc/GMT-5`"] EtcSlashGmtMinus5 =
-    "Etc/GMT-5", #[doc = " `Etc/GMT-6`"] EtcSlashGmtMinus6 = "Etc/GMT-6", #[doc =
-    " `Etc/GMT-7`"] EtcSlashGmtMinus7 = "Etc/GMT-7", #[doc = " `Etc/GMT-8`"]
-    EtcSlashGmtMinus8 = "Etc/GMT-8", #[doc = " `Etc/GMT-9`"] EtcSlashGmtMinus9 =
-    "Etc/GMT-9", #[doc = " `Etc/GMT0`"] EtcSlashGmt0 = "Etc/GMT0", #[doc =
-    " `Etc/Greenwich`"] EtcGreenwich = "Etc/Greenwich", #[doc = " `Etc/UCT`"] EtcUct =
-    "Etc/UCT", #[doc = " `Etc/UTC`"] EtcUtc = "Etc/UTC", #[doc = " `Etc/Universal`"]
-    EtcUniversal = "Etc/Universal", #[doc = " `Etc/Zulu`"] EtcZulu = "Etc/Zulu", #[doc =
-    " `Europe/Amsterdam`"] EuropeAmsterdam = "Europe/Amsterdam", #[doc =
-    " `Europe/Andorra`"] EuropeAndorra = "Europe/Andorra", #[doc = " `Europe/Astrakhan`"]
-    EuropeAstrakhan = "Europe/Astrakhan", #[doc = " `Europe/Athens`"] EuropeAthens =
-    "Europe/Athens", #[doc = " `Europe/Belfast`"] EuropeBelfast = "Europe/Belfast", #[doc
-    = " `Europe/Belgrade`"] EuropeBelgrade = "Europe/Belgrade", #[doc =
-    " `Europe/Berlin`"] EuropeBerlin = "Europe/Berlin", #[doc = " `Europe/Bratislava`"]
-    EuropeBratislava = "Europe/Bratislava", #[doc = " `Europe/Brussels`"] EuropeBrussels
-    = "Europe/Brussels", #[doc = " `Europe/Bucharest`"] EuropeBucharest =
-    "Europe/Bucharest", #[doc = " `Europe/Budapest`"] EuropeBudapest = "Europe/Budapest",
-    #[doc = " `Europe/Busingen`"] EuropeBusingen = "Europe/Busingen", #[doc =
-    " `Europe/Chisinau`"] EuropeChisinau = "Europe/Chisinau", #[doc =
-    " `Europe/Copenhagen`"] EuropeCopenhagen = "Europe/Copenhagen", #[doc =
-    " `Europe/Dublin`"] EuropeDublin = "Europe/Dublin", #[doc = " `Europe/Gibraltar`"]
-    EuropeGibraltar = "Europe/Gibraltar", #[doc = " `Europe/Guernsey`"] EuropeGuernsey =
-    "Europe/Guernsey", #[doc = " `Europe/Helsinki`"] EuropeHelsinki = "Europe/Helsinki",
-    #[doc = " `Europe/Isle_of_Man`"] EuropeIsleOfMan = "Europe/Isle_of_Man", #[doc =
-    " `Europe/Istanbul`"] EuropeIstanbul = "Europe/Istanbul", #[doc = " `Europe/Jersey`"]
-    EuropeJersey = "Europe/Jersey", #[doc = " `Europe/Kaliningrad`"] EuropeKaliningrad =
-    "Europe/Kaliningrad", #[doc = " `Europe/Kiev`"] EuropeKiev = "Europe/Kiev", #[doc =
-    " `Europe/Kirov`"] EuropeKirov = "Europe/Kirov", #[doc = " `Europe/Kyiv`"] EuropeKyiv
-    = "Europe/Kyiv", #[doc = " `Europe/Lisbon`"] EuropeLisbon = "Europe/Lisbon", #[doc =
-    " `Europe/Ljubljana`"] EuropeLjubljana = "Europe/Ljubljana", #[doc =
-    " `Europe/London`"] EuropeLondon = "Europe/London", #[doc = " `Europe/Luxembourg`"]
-    EuropeLuxembourg = "Europe/Luxembourg", #[doc = " `Europe/Madrid`"] EuropeMadrid =
-    "Europe/Madrid", #[doc = " `Europe/Malta`"] EuropeMalta = "Europe/Malta", #[doc =
-    " `Europe/Mariehamn`"] EuropeMariehamn = "Europe/Mariehamn", #[doc =
-    " `Europe/Minsk`"] EuropeMinsk = "Europe/Minsk", #[doc = " `Europe/Monaco`"]
-    EuropeMonaco = "Europe/Monaco", #[doc = " `Europe/Moscow`"] EuropeMoscow =
-    "Europe/Moscow", #[doc = " `Europe/Nicosia`"] EuropeNicosia = "Europe/Nicosia", #[doc
-    = " `Europe/Oslo`"] EuropeOslo = "Europe/Oslo", #[doc = " `Europe/Paris`"]
-    EuropeParis = "Europe/Paris", #[doc = " `Europe/Podgorica`"] EuropePodgorica =
-    "Europe/Podgorica", #[doc = " `Europe/Prague`"] EuropePrague = "Europe/Prague", #[doc
-    = " `Europe/Riga`"] EuropeRiga = "Europe/Riga", #[doc = " `Europe/Rome`"] EuropeRome
-    = "Europe/Rome", #[doc = " `Europe/Samara`"] EuropeSamara = "Europe/Samara", #[doc =
-    " `Europe/San_Marino`"] EuropeSanMarino = "Europe/San_Marino", #[doc =
-    " `Europe/Sarajevo`"] EuropeSarajevo = "Europe/Sarajevo", #[doc =
-    " `Europe/Saratov`"] EuropeSaratov = "Europe/Saratov", #[doc =
-    " `Europe/Simferopol`"] EuropeSimferopol = "Europe/Simferopol", #[doc =
-    " `Europe/Skopje`"] EuropeSkopje = "Europe/Skopje", #[doc = " `Europe/Sofia`"]
-    EuropeSofia = "Europe/Sofia", #[doc = " `Europe/Stockholm`"] EuropeStockholm =
-    "Europe/Stockholm", #[doc = " `Europe/Tallinn`"] EuropeTallinn = "Europe/Tallinn",
-    #[doc = " `Europe/Tirane`"] EuropeTirane = "Europe/Tirane", #[doc =
-    " `Europe/Tiraspol`"] EuropeTiraspol = "Europe/Tiraspol", #[doc =
-    " `Europe/Ulyanovsk`"] EuropeUlyanovsk = "Europe/Ulyanovsk", #[doc =
-    " `Europe/Uzhgorod`"] EuropeUzhgorod = "Europe/Uzhgorod", #[doc = " `Europe/Vaduz`"]
-    EuropeVaduz = "Europe/Vaduz", #[doc = " `Europe/Vatican`"] EuropeVatican =
-    "Europe/Vatican", #[doc = " `Europe/Vienna`"] EuropeVienna = "Europe/Vienna", #[doc =
-    " `Europe/Vilnius`"] EuropeVilnius = "Europe/Vilnius", #[doc = " `Europe/Volgograd`"]
-    EuropeVolgograd = "Europe/Volgograd", #[doc = " `Europe/Warsaw`"] EuropeWarsaw =
-    "Europe/Warsaw", #[doc = " `Europe/Zagreb`"] EuropeZagreb = "Europe/Zagreb", #[doc =
-    " `Europe/Zaporozhye`"] EuropeZaporozhye = "Europe/Zaporozhye", #[doc =
-    " `Europe/Zurich`"] EuropeZurich = "Europe/Zurich", #[doc = " `GB`"] Gb = "GB", #[doc
-    = " `GB-Eire`"] GbEire = "GB-Eire", #[doc = " `GMT`"] Gmt = "GMT", #[doc =
-    " `GMT+0`"] GmtPlus0 = "GMT+0", #[doc = " `GMT-0`"] GmtMinus0 = "GMT-0", #[doc =
-    " `GMT0`"] Gmt0 = "GMT0", #[doc = " `Greenwich`"] Greenwich = "Greenwich", #[doc =
-    " `HST`"] Hst = "HST", #[doc = " `Hongkong`"] Hongkong = "Hongkong", #[doc =
-    " `Iceland`"] Iceland = "Iceland", #[doc = " `Indian/Antananarivo`"]
-    IndianAntananarivo = "Indian/Antananarivo", #[doc = " `Indian/Chagos`"] IndianChagos
-    = "Indian/Chagos", #[doc = " `Indian/Christmas`"] IndianChristmas =
-    "Indian/Christmas", #[doc = " `Indian/Cocos`"] IndianCocos = "Indian/Cocos", #[doc =
-    " `Indian/Comoro`"] IndianComoro = "Indian/Comoro", #[doc = " `Indian/Kerguelen`"]
-    IndianKerguelen = "Indian/Kerguelen", #[doc = " `Indian/Mahe`"] IndianMahe =
-    "Indian/Mahe", #[doc = " `Indian/Maldives`"] IndianMaldives = "Indian/Maldives",
-    #[doc = " `Indian/Mauritius`"] IndianMauritius = "Indian/Mauritius", #[doc =
-    " `Indian/Mayotte`"] IndianMayotte = "Indian/Mayotte", #[doc = " `Indian/Reunion`"]
-    IndianReunion = "Indian/Reunion", #[doc = " `Iran`"] Iran = "Iran", #[doc =
-    " `Israel`"] Israel = "Israel", #[doc = " `Jamaica`"] Jamaica = "Jamaica", #[doc =
-    " `Japan`"] Japan = "Japan", #[doc = " `Kwajalein`"] Kwajalein = "Kwajalein", #[doc =
-    " `Libya`"] Libya = "Libya", #[doc = " `MET`"] Met = "MET", #[doc = " `MST`"] Mst =
-    "MST", #[doc = " `MST7MDT`"] Mst7mdt = "MST7MDT", #[doc = " `Mexico/BajaNorte`"]
-    MexicoBajaNorte = "Mexico/BajaNorte", #[doc = " `Mexico/BajaSur`"] MexicoBajaSur =
-    "Mexico/BajaSur", #[doc = " `Mexico/General`"] MexicoGeneral = "Mexico/General",
-    #[doc = " `NZ`"] Nz = "NZ", #[doc = " `NZ-CHAT`"] NzChat = "NZ-CHAT", #[doc =
-    " `Navajo`"] Navajo = "Navajo", #[doc = " `PRC`"] Prc = "PRC", #[doc = " `PST8PDT`"]
-    Pst8pdt = "PST8PDT", #[doc = " `Pacific/Apia`"] PacificApia = "Pacific/Apia", #[doc =
-    " `Pacific/Auckland`"] PacificAuckland = "Pacific/Auckland", #[doc =
-    " `Pacific/Bougainville`"] PacificBougainville = "Pacific/Bougainville", #[doc =
-    " `Pacific/Chatham`"] PacificChatham = "Pacific/Chatham", #[doc = " `Pacific/Chuuk`"]
-    PacificChuuk = "Pacific/Chuuk", #[doc = " `Pacific/Easter`"] PacificEaster =
-    "Pacific/Easter", #[doc = " `Pacific/Efate`"] PacificEfate = "Pacific/Efate", #[doc =
-    " `Pacific/Enderbury`"] PacificEnderbury = "Pacific/Enderbury", #[doc =
-    " `Pacific/Fakaofo`"] PacificFakaofo = "Pacific/Fakaofo", #[doc = " `Pacific/Fiji`"]
-    PacificFiji = "Pacific/Fiji", #[doc = " `Pacific/Funafuti`"] PacificFunafuti =
-    "Pacific/Funafuti", #[doc = " `Pacific/Galapagos`"] PacificGalapagos =
-    "Pacific/Galapagos", #[doc = " `Pacific/Gambier`"] PacificGambier =
-    "Pacific/Gambier", #[doc = " `Pacific/Guadalcanal`"] PacificGuadalcanal =
-    "Pacific/Guadalcanal", #[doc = " `Pacific/Guam`"] PacificGuam = "Pacific/Guam", #[doc
-    = " `Pacific/Honolulu`"] PacificHonolulu = "Pacific/Honolulu", #[doc =
-    " `Pacific/Johnston`"] PacificJohnston = "Pacific/Johnston", #[doc =
-    " `Pacific/Kanton`"] PacificKanton = "Pacific/Kanton", #[doc =
-    " `Pacific/Kiritimati`"] PacificKiritimati = "Pacific/Kiritimati", #[doc =
-    " `Pacific/Kosrae`"] PacificKosrae = "Pacific/Kosrae", #[doc =
-    " `Pacific/Kwajalein`"] PacificKwajalein = "Pacific/Kwajalein", #[doc =
-    " `Pacific/Majuro`"] PacificMajuro = "Pacific/Majuro", #[doc =
-    " `Pacific/Marquesas`"] PacificMarquesas = "Pacific/Marquesas", #[doc =
-    " `Pacific/Midway`"] PacificMidway = "Pacific/Midway", #[doc = " `Pacific/Nauru`"]
-    PacificNauru = "Pacific/Nauru", #[doc = " `Pacific/Niue`"] PacificNiue =
-    "Pacific/Niue", #[doc = " `Pacific/Norfolk`"] PacificNorfolk = "Pacific/Norfolk",
-    #[doc = " `Pacific/Noumea`"] PacificNoumea = "Pacific/Noumea", #[doc =
-    " `Pacific/Pago_Pago`"] PacificPagoPago = "Pacific/Pago_Pago", #[doc =
-    " `Pacific/Palau`"] PacificPalau = "Pacific/Palau", #[doc = " `Pacific/Pitcairn`"]
-    PacificPitcairn = "Pacific/Pitcairn", #[doc = " `Pacific/Pohnpei`"] PacificPohnpei =
-    "Pacific/Pohnpei", #[doc = " `Pacific/Ponape`"] PacificPonape = "Pacific/Ponape",
-    #[doc = " `Pacific/Port_Moresby`"] PacificPortMoresby = "Pacific/Port_Moresby", #[doc
-    = " `Pacific/Rarotonga`"] PacificRarotonga = "Pacific/Rarotonga", #[doc =
-    " `Pacific/Saipan`"] PacificSaipan = "Pacific/Saipan", #[doc = " `Pacific/Samoa`"]
-    PacificSamoa = "Pacific/Samoa", #[doc = " `Pacific/Tahiti`"] PacificTahiti =
-    "Pacific/Tahiti", #[doc = " `Pacific/Tarawa`"] PacificTarawa = "Pacific/Tarawa",
-    #[doc = " `Pacific/Tongatapu`"] PacificTongatapu = "Pacific/Tongatapu", #[doc =
-    " `Pacific/Truk`"] PacificTruk = "Pacific/Truk", #[doc = " `Pacific/Wake`"]
-    PacificWake = "Pacific/Wake", #[doc = " `Pacific/Wallis`"] PacificWallis =
-    "Pacific/Wallis", #[doc = " `Pacific/Yap`"] PacificYap = "Pacific/Yap", #[doc =
-    " `Poland`"] Poland = "Poland", #[doc = " `Portugal`"] Portugal = "Portugal", #[doc =
-    " `ROC`"] Roc = "ROC", #[doc = " `ROK`"] Rok = "ROK", #[doc = " `Singapore`"]
-    Singapore = "Singapore", #[doc = " `Turkey`"] Turkey = "Turkey", #[doc = " `UCT`"]
-    Uct = "UCT", #[doc = " `US/Alaska`"] UsAlaska = "US/Alaska", #[doc =
-    " `US/Aleutian`"] UsAleutian = "US/Aleutian", #[doc = " `US/Arizona`"] UsArizona =
-    "US/Arizona", #[doc = " `US/Central`"] UsCentral = "US/Central", #[doc =
-    " `US/East-Indiana`"] UsEastIndiana = "US/East-Indiana", #[doc = " `US/Eastern`"]
-    UsEastern = "US/Eastern", #[doc = " `US/Hawaii`"] UsHawaii = "US/Hawaii", #[doc =
-    " `US/Indiana-Starke`"] UsIndianaStarke = "US/Indiana-Starke", #[doc =
-    " `US/Michigan`"] UsMichigan = "US/Michigan", #[doc = " `US/Mountain`"] UsMountain =
-    "US/Mountain", #[doc = " `US/Pacific`"] UsPacific = "US/Pacific", #[doc =
-    " `US/Samoa`"] UsSamoa = "US/Samoa", #[doc = " `UTC`"] Utc = "UTC", #[doc =
-    " `Universal`"] Universal = "Universal", #[doc = " `W-SU`"] WSu = "W-SU", #[doc =
-    " `WET`"] Wet = "WET", #[doc = " `Zulu`"] Zulu = "Zulu", }
+    #[doc = " * `Africa/Abidjan` - Africa/Abidjan"]
+    #[doc = " * `Africa/Accra` - Africa/Accra"]
+    #[doc = " * `Africa/Addis_Ababa` - Africa/Addis_Ababa"]
+    #[doc = " * `Africa/Algiers` - Africa/Algiers"]
+    #[doc = " * `Africa/Asmara` - Africa/Asmara"]
+    #[doc = " * `Africa/Asmera` - Africa/Asmera"]
+    #[doc = " * `Africa/Bamako` - Africa/Bamako"]
+    #[doc = " * `Africa/Bangui` - Africa/Bangui"]
+    #[doc = " * `Africa/Banjul` - Africa/Banjul"]
+    #[doc = " * `Africa/Bissau` - Africa/Bissau"]
+    #[doc = " * `Africa/Blantyre` - Africa/Blantyre"]
+    #[doc = " * `Africa/Brazzaville` - Africa/Brazzaville"]
+    #[doc = " * `Africa/Bujumbura` - Africa/Bujumbura"]
+    #[doc = " * `Africa/Cairo` - Africa/Cairo"]
+    #[doc = " * `Africa/Casablanca` - Africa/Casablanca"]
+    #[doc = " * `Africa/Ceuta` - Africa/Ceuta"]
+    #[doc = " * `Africa/Conakry` - Africa/Conakry"]
+    #[doc = " * `Africa/Dakar` - Africa/Dakar"]
+    #[doc = " * `Africa/Dar_es_Salaam` - Africa/Dar_es_Salaam"]
+    #[doc = " * `Africa/Djibouti` - Africa/Djibouti"]
+    #[doc = " * `Africa/Douala` - Africa/Douala"]
+    #[doc = " * `Africa/El_Aaiun` - Africa/El_Aaiun"]
+    #[doc = " * `Africa/Freetown` - Africa/Freetown"]
+    #[doc = " * `Africa/Gaborone` - Africa/Gaborone"]
+    #[doc = " * `Africa/Harare` - Africa/Harare"]
+    #[doc = " * `Africa/Johannesburg` - Africa/Johannesburg"]
+    #[doc = " * `Africa/Juba` - Africa/Juba"]
+    #[doc = " * `Africa/Kampala` - Africa/Kampala"]
+    #[doc = " * `Africa/Khartoum` - Africa/Khartoum"]
+    #[doc = " * `Africa/Kigali` - Africa/Kigali"]
+    #[doc = " * `Africa/Kinshasa` - Africa/Kinshasa"]
+    #[doc = " * `Africa/Lagos` - Africa/Lagos"]
+    #[doc = " * `Africa/Libreville` - Africa/Libreville"]
+    #[doc = " * `Africa/Lome` - Africa/Lome"]
+    #[doc = " * `Africa/Luanda` - Africa/Luanda"]
+    #[doc = " * `Africa/Lubumbashi` - Africa/Lubumbashi"]
+    #[doc = " * `Africa/Lusaka` - Africa/Lusaka"]
+    #[doc = " * `Africa/Malabo` - Africa/Malabo"]
+    #[doc = " * `Africa/Maputo` - Africa/Maputo"]
+    #[doc = " * `Africa/Maseru` - Africa/Maseru"]
+    #[doc = " * `Africa/Mbabane` - Africa/Mbabane"]
+    #[doc = " * `Africa/Mogadishu` - Africa/Mogadishu"]
+    #[doc = " * `Africa/Monrovia` - Africa/Monrovia"]
+    #[doc = " * `Africa/Nairobi` - Africa/Nairobi"]
+    #[doc = " * `Africa/Ndjamena` - Africa/Ndjamena"]
+    #[doc = " * `Africa/Niamey` - Africa/Niamey"]
+    #[doc = " * `Africa/Nouakchott` - Africa/Nouakchott"]
+    #[doc = " * `Africa/Ouagadougou` - Africa/Ouagadougou"]
+    #[doc = " * `Africa/Porto-Novo` - Africa/Porto-Novo"]
+    #[doc = " * `Africa/Sao_Tome` - Africa/Sao_Tome"]
+    #[doc = " * `Africa/Timbuktu` - Africa/Timbuktu"]
+    #[doc = " * `Africa/Tripoli` - Africa/Tripoli"]
+    #[doc = " * `Africa/Tunis` - Africa/Tunis"]
+    #[doc = " * `Africa/Windhoek` - Africa/Windhoek"]
+    #[doc = " * `America/Adak` - America/Adak"]
+    #[doc = " * `America/Anchorage` - America/Anchorage"]
+    #[doc = " * `America/Anguilla` - America/Anguilla"]
+    #[doc = " * `America/Antigua` - America/Antigua"]
+    #[doc = " * `America/Araguaina` - America/Araguaina"]
+    #[doc = " * `America/Argentina/Buenos_Aires` - America/Argentina/Buenos_Aires"]
+    #[doc = " * `America/Argentina/Catamarca` - America/Argentina/Catamarca"]
+    #[doc = " * `America/Argentina/ComodRivadavia` - America/Argentina/ComodRivadavia"]
+    #[doc = " * `America/Argentina/Cordoba` - America/Argentina/Cordoba"]
+    #[doc = " * `America/Argentina/Jujuy` - America/Argentina/Jujuy"]
+    #[doc = " * `America/Argentina/La_Rioja` - America/Argentina/La_Rioja"]
+    #[doc = " * `America/Argentina/Mendoza` - America/Argentina/Mendoza"]
+    #[doc = " * `America/Argentina/Rio_Gallegos` - America/Argentina/Rio_Gallegos"]
+    #[doc = " * `America/Argentina/Salta` - America/Argentina/Salta"]
+    #[doc = " * `America/Argentina/San_Juan` - America/Argentina/San_Juan"]
+    #[doc = " * `America/Argentina/San_Luis` - America/Argentina/San_Luis"]
+    #[doc = " * `America/Argentina/Tucuman` - America/Argentina/Tucuman"]
+    #[doc = " * `America/Argentina/Ushuaia` - America/Argentina/Ushuaia"]
+    #[doc = " * `America/Aruba` - America/Aruba"]
+    #[doc = " * `America/Asuncion` - America/Asuncion"]
+    #[doc = " * `America/Atikokan` - America/Atikokan"]
+    #[doc = " * `America/Atka` - America/Atka"]
+    #[doc = " * `America/Bahia` - America/Bahia"]
+    #[doc = " * `America/Bahia_Banderas` - America/Bahia_Banderas"]
+    #[doc = " * `America/Barbados` - America/Barbados"]
+    #[doc = " * `America/Belem` - America/Belem"]
+    #[doc = " * `America/Belize` - America/Belize"]
+    #[doc = " * `America/Blanc-Sablon` - America/Blanc-Sablon"]
+    #[doc = " * `America/Boa_Vista` - America/Boa_Vista"]
+    #[doc = " * `America/Bogota` - America/Bogota"]
+    #[doc = " * `America/Boise` - America/Boise"]
+    #[doc = " * `America/Buenos_Aires` - America/Buenos_Aires"]
+    #[doc = " * `America/Cambridge_Bay` - America/Cambridge_Bay"]
+    #[doc = " * `America/Campo_Grande` - America/Campo_Grande"]
+    #[doc = " * `America/Cancun` - America/Cancun"]
+    #[doc = " * `America/Caracas` - America/Caracas"]
+    #[doc = " * `America/Catamarca` - America/Catamarca"]
+    #[doc = " * `America/Cayenne` - America/Cayenne"]
+    #[doc = " * `America/Cayman` - America/Cayman"]
+    #[doc = " * `America/Chicago` - America/Chicago"]
+    #[doc = " * `America/Chihuahua` - America/Chihuahua"]
+    #[doc = " * `America/Ciudad_Juarez` - America/Ciudad_Juarez"]
+    #[doc = " * `America/Coral_Harbour` - America/Coral_Harbour"]
+    #[doc = " * `America/Cordoba` - America/Cordoba"]
+    #[doc = " * `America/Costa_Rica` - America/Costa_Rica"]
+    #[doc = " * `America/Creston` - America/Creston"]
+    #[doc = " * `America/Cuiaba` - America/Cuiaba"]
+    #[doc = " * `America/Curacao` - America/Curacao"]
+    #[doc = " * `America/Danmarkshavn` - America/Danmarkshavn"]
+    #[doc = " * `America/Dawson` - America/Dawson"]
+    #[doc = " * `America/Dawson_Creek` - America/Dawson_Creek"]
+    #[doc = " * `America/Denver` - America/Denver"]
+    #[doc = " * `America/Detroit` - America/Detroit"]
+    #[doc = " * `America/Dominica` - America/Dominica"]
+    #[doc = " * `America/Edmonton` - America/Edmonton"]
+    #[doc = " * `America/Eirunepe` - America/Eirunepe"]
+    #[doc = " * `America/El_Salvador` - America/El_Salvador"]
+    #[doc = " * `America/Ensenada` - America/Ensenada"]
+    #[doc = " * `America/Fort_Nelson` - America/Fort_Nelson"]
+    #[doc = " * `America/Fort_Wayne` - America/Fort_Wayne"]
+    #[doc = " * `America/Fortaleza` - America/Fortaleza"]
+    #[doc = " * `America/Glace_Bay` - America/Glace_Bay"]
+    #[doc = " * `America/Godthab` - America/Godthab"]
+    #[doc = " * `America/Goose_Bay` - America/Goose_Bay"]
+    #[doc = " * `America/Grand_Turk` - America/Grand_Turk"]
+    #[doc = " * `America/Grenada` - America/Grenada"]
+    #[doc = " * `America/Guadeloupe` - America/Guadeloupe"]
+    #[doc = " * `America/Guatemala` - America/Guatemala"]
+    #[doc = " * `America/Guayaquil` - America/Guayaquil"]
+    #[doc = " * `America/Guyana` - America/Guyana"]
+    #[doc = " * `America/Halifax` - America/Halifax"]
+    #[doc = " * `America/Havana` - America/Havana"]
+    #[doc = " * `America/Hermosillo` - America/Hermosillo"]
+    #[doc = " * `America/Indiana/Indianapolis` - America/Indiana/Indianapolis"]
+    #[doc = " * `America/Indiana/Knox` - America/Indiana/Knox"]
+    #[doc = " * `America/Indiana/Marengo` - America/Indiana/Marengo"]
+    #[doc = " * `America/Indiana/Petersburg` - America/Indiana/Petersburg"]
+    #[doc = " * `America/Indiana/Tell_City` - America/Indiana/Tell_City"]
+    #[doc = " * `America/Indiana/Vevay` - America/Indiana/Vevay"]
+    #[doc = " * `America/Indiana/Vincennes` - America/Indiana/Vincennes"]
+    #[doc = " * `America/Indiana/Winamac` - America/Indiana/Winamac"]
+    #[doc = " * `America/Indianapolis` - America/Indianapolis"]
+    #[doc = " * `America/Inuvik` - America/Inuvik"]
+    #[doc = " * `America/Iqaluit` - America/Iqaluit"]
+    #[doc = " * `America/Jamaica` - America/Jamaica"]
+    #[doc = " * `America/Jujuy` - America/Jujuy"]
+    #[doc = " * `America/Juneau` - America/Juneau"]
+    #[doc = " * `America/Kentucky/Louisville` - America/Kentucky/Louisville"]
+    #[doc = " * `America/Kentucky/Monticello` - America/Kentucky/Monticello"]
+    #[doc = " * `America/Knox_IN` - America/Knox_IN"]
+    #[doc = " * `America/Kralendijk` - America/Kralendijk"]
+    #[doc = " * `America/La_Paz` - America/La_Paz"]
+    #[doc = " * `America/Lima` - America/Lima"]
+    #[doc = " * `America/Los_Angeles` - America/Los_Angeles"]
+    #[doc = " * `America/Louisville` - America/Louisville"]
+    #[doc = " * `America/Lower_Princes` - America/Lower_Princes"]
+    #[doc = " * `America/Maceio` - America/Maceio"]
+    #[doc = " * `America/Managua` - America/Managua"]
+    #[doc = " * `America/Manaus` - America/Manaus"]
+    #[doc = " * `America/Marigot` - America/Marigot"]
+    #[doc = " * `America/Martinique` - America/Martinique"]
+    #[doc = " * `America/Matamoros` - America/Matamoros"]
+    #[doc = " * `America/Mazatlan` - America/Mazatlan"]
+    #[doc = " * `America/Mendoza` - America/Mendoza"]
+    #[doc = " * `America/Menominee` - America/Menominee"]
+    #[doc = " * `America/Merida` - America/Merida"]
+    #[doc = " * `America/Metlakatla` - America/Metlakatla"]
+    #[doc = " * `America/Mexico_City` - America/Mexico_City"]
+    #[doc = " * `America/Miquelon` - America/Miquelon"]
+    #[doc = " * `America/Moncton` - America/Moncton"]
+    #[doc = " * `America/Monterrey` - America/Monterrey"]
+    #[doc = " * `America/Montevideo` - America/Montevideo"]
+    #[doc = " * `America/Montreal` - America/Montreal"]
+    #[doc = " * `America/Montserrat` - America/Montserrat"]
+    #[doc = " * `America/Nassau` - America/Nassau"]
+    #[doc = " * `America/New_York` - America/New_York"]
+    #[doc = " * `America/Nipigon` - America/Nipigon"]
+    #[doc = " * `America/Nome` - America/Nome"]
+    #[doc = " * `America/Noronha` - America/Noronha"]
+    #[doc = " * `America/North_Dakota/Beulah` - America/North_Dakota/Beulah"]
+    #[doc = " * `America/North_Dakota/Center` - America/North_Dakota/Center"]
+    #[doc = " * `America/North_Dakota/New_Salem` - America/North_Dakota/New_Salem"]
+    #[doc = " * `America/Nuuk` - America/Nuuk"]
+    #[doc = " * `America/Ojinaga` - America/Ojinaga"]
+    #[doc = " * `America/Panama` - America/Panama"]
+    #[doc = " * `America/Pangnirtung` - America/Pangnirtung"]
+    #[doc = " * `America/Paramaribo` - America/Paramaribo"]
+    #[doc = " * `America/Phoenix` - America/Phoenix"]
+    #[doc = " * `America/Port-au-Prince` - America/Port-au-Prince"]
+    #[doc = " * `America/Port_of_Spain` - America/Port_of_Spain"]
+    #[doc = " * `America/Porto_Acre` - America/Porto_Acre"]
+    #[doc = " * `America/Porto_Velho` - America/Porto_Velho"]
+    #[doc = " * `America/Puerto_Rico` - America/Puerto_Rico"]
+    #[doc = " * `America/Punta_Arenas` - America/Punta_Arenas"]
+    #[doc = " * `America/Rainy_River` - America/Rainy_River"]
+    #[doc = " * `America/Rankin_Inlet` - America/Rankin_Inlet"]
+    #[doc = " * `America/Recife` - America/Recife"]
+    #[doc = " * `America/Regina` - America/Regina"]
+    #[doc = " * `America/Resolute` - America/Resolute"]
+    #[doc = " * `America/Rio_Branco` - America/Rio_Branco"]
+    #[doc = " * `America/Rosario` - America/Rosario"]
+    #[doc = " * `America/Santa_Isabel` - America/Santa_Isabel"]
+    #[doc = " * `America/Santarem` - America/Santarem"]
+    #[doc = " * `America/Santiago` - America/Santiago"]
+    #[doc = " * `America/Santo_Domingo` - America/Santo_Domingo"]
+    #[doc = " * `America/Sao_Paulo` - America/Sao_Paulo"]
+    #[doc = " * `America/Scoresbysund` - America/Scoresbysund"]
+    #[doc = " * `America/Shiprock` - America/Shiprock"]
+    #[doc = " * `America/Sitka` - America/Sitka"]
+    #[doc = " * `America/St_Barthelemy` - America/St_Barthelemy"]
+    #[doc = " * `America/St_Johns` - America/St_Johns"]
+    #[doc = " * `America/St_Kitts` - America/St_Kitts"]
+    #[doc = " * `America/St_Lucia` - America/St_Lucia"]
+    #[doc = " * `America/St_Thomas` - America/St_Thomas"]
+    #[doc = " * `America/St_Vincent` - America/St_Vincent"]
+    #[doc = " * `America/Swift_Current` - America/Swift_Current"]
+    #[doc = " * `America/Tegucigalpa` - America/Tegucigalpa"]
+    #[doc = " * `America/Thule` - America/Thule"]
+    #[doc = " * `America/Thunder_Bay` - America/Thunder_Bay"]
+    #[doc = " * `America/Tijuana` - America/Tijuana"]
+    #[doc = " * `America/Toronto` - America/Toronto"]
+    #[doc = " * `America/Tortola` - America/Tortola"]
+    #[doc = " * `America/Vancouver` - America/Vancouver"]
+    #[doc = " * `America/Virgin` - America/Virgin"]
+    #[doc = " * `America/Whitehorse` - America/Whitehorse"]
+    #[doc = " * `America/Winnipeg` - America/Winnipeg"]
+    #[doc = " * `America/Yakutat` - America/Yakutat"]
+    #[doc = " * `America/Yellowknife` - America/Yellowknife"]
+    #[doc = " * `Antarctica/Casey` - Antarctica/Casey"]
+    #[doc = " * `Antarctica/Davis` - Antarctica/Davis"]
+    #[doc = " * `Antarctica/DumontDUrville` - Antarctica/DumontDUrville"]
+    #[doc = " * `Antarctica/Macquarie` - Antarctica/Macquarie"]
+    #[doc = " * `Antarctica/Mawson` - Antarctica/Mawson"]
+    #[doc = " * `Antarctica/McMurdo` - Antarctica/McMurdo"]
+    #[doc = " * `Antarctica/Palmer` - Antarctica/Palmer"]
+    #[doc = " * `Antarctica/Rothera` - Antarctica/Rothera"]
+    #[doc = " * `Antarctica/South_Pole` - Antarctica/South_Pole"]
+    #[doc = " * `Antarctica/Syowa` - Antarctica/Syowa"]
+    #[doc = " * `Antarctica/Troll` - Antarctica/Troll"]
+    #[doc = " * `Antarctica/Vostok` - Antarctica/Vostok"]
+    #[doc = " * `Arctic/Longyearbyen` - Arctic/Longyearbyen"]
+    #[doc = " * `Asia/Aden` - Asia/Aden"]
+    #[doc = " * `Asia/Almaty` - Asia/Almaty"]
+    #[doc = " * `Asia/Amman` - Asia/Amman"]
+    #[doc = " * `Asia/Anadyr` - Asia/Anadyr"]
+    #[doc = " * `Asia/Aqtau` - Asia/Aqtau"]
+    #[doc = " * `Asia/Aqtobe` - Asia/Aqtobe"]
+    #[doc = " * `Asia/Ashgabat` - Asia/Ashgabat"]
+    #[doc = " * `Asia/Ashkhabad` - Asia/Ashkhabad"]
+    #[doc = " * `Asia/Atyrau` - Asia/Atyrau"]
+    #[doc = " * `Asia/Baghdad` - Asia/Baghdad"]
+    #[doc = " * `Asia/Bahrain` - Asia/Bahrain"]
+    #[doc = " * `Asia/Baku` - Asia/Baku"]
+    #[doc = " * `Asia/Bangkok` - Asia/Bangkok"]
+    #[doc = " * `Asia/Barnaul` - Asia/Barnaul"]
+    #[doc = " * `Asia/Beirut` - Asia/Beirut"]
+    #[doc = " * `Asia/Bishkek` - Asia/Bishkek"]
+    #[doc = " * `Asia/Brunei` - Asia/Brunei"]
+    #[doc = " * `Asia/Calcutta` - Asia/Calcutta"]
+    #[doc = " * `Asia/Chita` - Asia/Chita"]
+    #[doc = " * `Asia/Choibalsan` - Asia/Choibalsan"]
+    #[doc = " * `Asia/Chongqing` - Asia/Chongqing"]
+    #[doc = " * `Asia/Chungking` - Asia/Chungking"]
+    #[doc = " * `Asia/Colombo` - Asia/Colombo"]
+    #[doc = " * `Asia/Dacca` - Asia/Dacca"]
+    #[doc = " * `Asia/Damascus` - Asia/Damascus"]
+    #[doc = " * `Asia/Dhaka` - Asia/Dhaka"]
+    #[doc = " * `Asia/Dili` - Asia/Dili"]
+    #[doc = " * `Asia/Dubai` - Asia/Dubai"]
+    #[doc = " * `Asia/Dushanbe` - Asia/Dushanbe"]
+    #[doc = " * `Asia/Famagusta` - Asia/Famagusta"]
+    #[doc = " * `Asia/Gaza` - Asia/Gaza"]
+    #[doc = " * `Asia/Harbin` - Asia/Harbin"]
+    #[doc = " * `Asia/Hebron` - Asia/Hebron"]
+    #[doc = " * `Asia/Ho_Chi_Minh` - Asia/Ho_Chi_Minh"]
+    #[doc = " * `Asia/Hong_Kong` - Asia/Hong_Kong"]
+    #[doc = " * `Asia/Hovd` - Asia/Hovd"]
+    #[doc = " * `Asia/Irkutsk` - Asia/Irkutsk"]
+    #[doc = " * `Asia/Istanbul` - Asia/Istanbul"]
+    #[doc = " * `Asia/Jakarta` - Asia/Jakarta"]
+    #[doc = " * `Asia/Jayapura` - Asia/Jayapura"]
+    #[doc = " * `Asia/Jerusalem` - Asia/Jerusalem"]
+    #[doc = " * `Asia/Kabul` - Asia/Kabul"]
+    #[doc = " * `Asia/Kamchatka` - Asia/Kamchatka"]
+    #[doc = " * `Asia/Karachi` - Asia/Karachi"]
+    #[doc = " * `Asia/Kashgar` - Asia/Kashgar"]
+    #[doc = " * `Asia/Kathmandu` - Asia/Kathmandu"]
+    #[doc = " * `Asia/Katmandu` - Asia/Katmandu"]
+    #[doc = " * `Asia/Khandyga` - Asia/Khandyga"]
+    #[doc = " * `Asia/Kolkata` - Asia/Kolkata"]
+    #[doc = " * `Asia/Krasnoyarsk` - Asia/Krasnoyarsk"]
+    #[doc = " * `Asia/Kuala_Lumpur` - Asia/Kuala_Lumpur"]
+    #[doc = " * `Asia/Kuching` - Asia/Kuching"]
+    #[doc = " * `Asia/Kuwait` - Asia/Kuwait"]
+    #[doc = " * `Asia/Macao` - Asia/Macao"]
+    #[doc = " * `Asia/Macau` - Asia/Macau"]
+    #[doc = " * `Asia/Magadan` - Asia/Magadan"]
+    #[doc = " * `Asia/Makassar` - Asia/Makassar"]
+    #[doc = " * `Asia/Manila` - Asia/Manila"]
+    #[doc = " * `Asia/Muscat` - Asia/Muscat"]
+    #[doc = " * `Asia/Nicosia` - Asia/Nicosia"]
+    #[doc = " * `Asia/Novokuznetsk` - Asia/Novokuznetsk"]
+    #[doc = " * `Asia/Novosibirsk` - Asia/Novosibirsk"]
+    #[doc = " * `Asia/Omsk` - Asia/Omsk"]
+    #[doc = " * `Asia/Oral` - Asia/Oral"]
+    #[doc = " * `Asia/Phnom_Penh` - Asia/Phnom_Penh"]
+    #[doc = " * `Asia/Pontianak` - Asia/Pontianak"]
+    #[doc = " * `Asia/Pyongyang` - Asia/Pyongyang"]
+    #[doc = " * `Asia/Qatar` - Asia/Qatar"]
+    #[doc = " * `Asia/Qostanay` - Asia/Qostanay"]
+    #[doc = " * `Asia/Qyzylorda` - Asia/Qyzylorda"]
+    #[doc = " * `Asia/Rangoon` - Asia/Rangoon"]
+    #[doc = " * `Asia/Riyadh` - Asia/Riyadh"]
+    #[doc = " * `Asia/Saigon` - Asia/Saigon"]
+    #[doc = " * `Asia/Sakhalin` - Asia/Sakhalin"]
+    #[doc = " * `Asia/Samarkand` - Asia/Samarkand"]
+    #[doc = " * `Asia/Seoul` - Asia/Seoul"]
+    #[doc = " * `Asia/Shanghai` - Asia/Shanghai"]
+    #[doc = " * `Asia/Singapore` - Asia/Singapore"]
+    #[doc = " * `Asia/Srednekolymsk` - Asia/Srednekolymsk"]
+    #[doc = " * `Asia/Taipei` - Asia/Taipei"]
+    #[doc = " * `Asia/Tashkent` - Asia/Tashkent"]
+    #[doc = " * `Asia/Tbilisi` - Asia/Tbilisi"]
+    #[doc = " * `Asia/Tehran` - Asia/Tehran"]
+    #[doc = " * `Asia/Tel_Aviv` - Asia/Tel_Aviv"]
+    #[doc = " * `Asia/Thimbu` - Asia/Thimbu"]
+    #[doc = " * `Asia/Thimphu` - Asia/Thimphu"]
+    #[doc = " * `Asia/Tokyo` - Asia/Tokyo"]
+    #[doc = " * `Asia/Tomsk` - Asia/Tomsk"]
+    #[doc = " * `Asia/Ujung_Pandang` - Asia/Ujung_Pandang"]
+    #[doc = " * `Asia/Ulaanbaatar` - Asia/Ulaanbaatar"]
+    #[doc = " * `Asia/Ulan_Bator` - Asia/Ulan_Bator"]
+    #[doc = " * `Asia/Urumqi` - Asia/Urumqi"]
+    #[doc = " * `Asia/Ust-Nera` - Asia/Ust-Nera"]
+    #[doc = " * `Asia/Vientiane` - Asia/Vientiane"]
+    #[doc = " * `Asia/Vladivostok` - Asia/Vladivostok"]
+    #[doc = " * `Asia/Yakutsk` - Asia/Yakutsk"]
+    #[doc = " * `Asia/Yangon` - Asia/Yangon"]
+    #[doc = " * `Asia/Yekaterinburg` - Asia/Yekaterinburg"]
+    #[doc = " * `Asia/Yerevan` - Asia/Yerevan"]
+    #[doc = " * `Atlantic/Azores` - Atlantic/Azores"]
+    #[doc = " * `Atlantic/Bermuda` - Atlantic/Bermuda"]
+    #[doc = " * `Atlantic/Canary` - Atlantic/Canary"]
+    #[doc = " * `Atlantic/Cape_Verde` - Atlantic/Cape_Verde"]
+    #[doc = " * `Atlantic/Faeroe` - Atlantic/Faeroe"]
+    #[doc = " * `Atlantic/Faroe` - Atlantic/Faroe"]
+    #[doc = " * `Atlantic/Jan_Mayen` - Atlantic/Jan_Mayen"]
+    #[doc = " * `Atlantic/Madeira` - Atlantic/Madeira"]
+    #[doc = " * `Atlantic/Reykjavik` - Atlantic/Reykjavik"]
+    #[doc = " * `Atlantic/South_Georgia` - Atlantic/South_Georgia"]
+    #[doc = " * `Atlantic/St_Helena` - Atlantic/St_Helena"]
+    #[doc = " * `Atlantic/Stanley` - Atlantic/Stanley"]
+    #[doc = " * `Australia/ACT` - Australia/ACT"]
+    #[doc = " * `Australia/Adelaide` - Australia/Adelaide"]
+    #[doc = " * `Australia/Brisbane` - Australia/Brisbane"]
+    #[doc = " * `Australia/Broken_Hill` - Australia/Broken_Hill"]
+    #[doc = " * `Australia/Canberra` - Australia/Canberra"]
+    #[doc = " * `Australia/Currie` - Australia/Currie"]
+    #[doc = " * `Australia/Darwin` - Australia/Darwin"]
+    #[doc = " * `Australia/Eucla` - Australia/Eucla"]
+    #[doc = " * `Australia/Hobart` - Australia/Hobart"]
+    #[doc = " * `Australia/LHI` - Australia/LHI"]
+    #[doc = " * `Australia/Lindeman` - Australia/Lindeman"]
+    #[doc = " * `Australia/Lord_Howe` - Australia/Lord_Howe"]
+    #[doc = " * `Australia/Melbourne` - Australia/Melbourne"]
+    #[doc = " * `Australia/NSW` - Australia/NSW"]
+    #[doc = " * `Australia/North` - Australia/North"]
+    #[doc = " * `Australia/Perth` - Australia/Perth"]
+    #[doc = " * `Australia/Queensland` - Australia/Queensland"]
+    #[doc = " * `Australia/South` - Australia/South"]
+    #[doc = " * `Australia/Sydney` - Australia/Sydney"]
+    #[doc = " * `Australia/Tasmania` - Australia/Tasmania"]
+    #[doc = " * `Australia/Victoria` - Australia/Victoria"]
+    #[doc = " * `Australia/West` - Australia/West"]
+    #[doc = " * `Australia/Yancowinna` - Australia/Yancowinna"]
+    #[doc = " * `Brazil/Acre` - Brazil/Acre"]
+    #[doc = " * `Brazil/DeNoronha` - Brazil/DeNoronha"]
+    #[doc = " * `Brazil/East` - Brazil/East"]
+    #[doc = " * `Brazil/West` - Brazil/West"]
+    #[doc = " * `CET` - CET"]
+    #[doc = " * `CST6CDT` - CST6CDT"]
+    #[doc = " * `Canada/Atlantic` - Canada/Atlantic"]
+    #[doc = " * `Canada/Central` - Canada/Central"]
+    #[doc = " * `Canada/Eastern` - Canada/Eastern"]
+    #[doc = " * `Canada/Mountain` - Canada/Mountain"]
+    #[doc = " * `Canada/Newfoundland` - Canada/Newfoundland"]
+    #[doc = " * `Canada/Pacific` - Canada/Pacific"]
+    #[doc = " * `Canada/Saskatchewan` - Canada/Saskatchewan"]
+    #[doc = " * `Canada/Yukon` - Canada/Yukon"]
+    #[doc = " * `Chile/Continental` - Chile/Continental"]
+    #[doc = " * `Chile/EasterIsland` - Chile/EasterIsland"]
+    #[doc = " * `Cuba` - Cuba"]
+    #[doc = " * `EET` - EET"]
+    #[doc = " * `EST` - EST"]
+    #[doc = " * `EST5EDT` - EST5EDT"]
+    #[doc = " * `Egypt` - Egypt"]
+    #[doc = " * `Eire` - Eire"]
+    #[doc = " * `Etc/GMT` - Etc/GMT"]
+    #[doc = " * `Etc/GMT+0` - Etc/GMT+0"]
+    #[doc = " * `Etc/GMT+1` - Etc/GMT+1"]
+    #[doc = " * `Etc/GMT+10` - Etc/GMT+10"]
+    #[doc = " * `Etc/GMT+11` - Etc/GMT+11"]
+    #[doc = " * `Etc/GMT+12` - Etc/GMT+12"]
+    #[doc = " * `Etc/GMT+2` - Etc/GMT+2"]
+    #[doc = " * `Etc/GMT+3` - Etc/GMT+3"]
+    #[doc = " * `Etc/GMT+4` - Etc/GMT+4"]
+    #[doc = " * `Etc/GMT+5` - Etc/GMT+5"]
+    #[doc = " * `Etc/GMT+6` - Etc/GMT+6"]
+    #[doc = " * `Etc/GMT+7` - Etc/GMT+7"]
+    #[doc = " * `Etc/GMT+8` - Etc/GMT+8"]
+    #[doc = " * `Etc/GMT+9` - Etc/GMT+9"]
+    #[doc = " * `Etc/GMT-0` - Etc/GMT-0"]
+    #[doc = " * `Etc/GMT-1` - Etc/GMT-1"]
+    #[doc = " * `Etc/GMT-10` - Etc/GMT-10"]
+    #[doc = " * `Etc/GMT-11` - Etc/GMT-11"]
+    #[doc = " * `Etc/GMT-12` - Etc/GMT-12"]
+    #[doc = " * `Etc/GMT-13` - Etc/GMT-13"]
+    #[doc = " * `Etc/GMT-14` - Etc/GMT-14"]
+    #[doc = " * `Etc/GMT-2` - Etc/GMT-2"]
+    #[doc = " * `Etc/GMT-3` - Etc/GMT-3"]
+    #[doc = " * `Etc/GMT-4` - Etc/GMT-4"]
+    #[doc = " * `Etc/GMT-5` - Etc/GMT-5"]
+    #[doc = " * `Etc/GMT-6` - Etc/GMT-6"]
+    #[doc = " * `Etc/GMT-7` - Etc/GMT-7"]
+    #[doc = " * `Etc/GMT-8` - Etc/GMT-8"]
+    #[doc = " * `Etc/GMT-9` - Etc/GMT-9"]
+    #[doc = " * `Etc/GMT0` - Etc/GMT0"]
+    #[doc = " * `Etc/Greenwich` - Etc/Greenwich"]
+    #[doc = " * `Etc/UCT` - Etc/UCT"]
+    #[doc = " * `Etc/UTC` - Etc/UTC"]
+    #[doc = " * `Etc/Universal` - Etc/Universal"]
+    #[doc = " * `Etc/Zulu` - Etc/Zulu"]
+    #[doc = " * `Europe/Amsterdam` - Europe/Amsterdam"]
+    #[doc = " * `Europe/Andorra` - Europe/Andorra"]
+    #[doc = " * `Europe/Astrakhan` - Europe/Astrakhan"]
+    #[doc = " * `Europe/Athens` - Europe/Athens"]
+    #[doc = " * `Europe/Belfast` - Europe/Belfast"]
+    #[doc = " * `Europe/Belgrade` - Europe/Belgrade"]
+    #[doc = " * `Europe/Berlin` - Europe/Berlin"]
+    #[doc = " * `Europe/Bratislava` - Europe/Bratislava"]
+    #[doc = " * `Europe/Brussels` - Europe/Brussels"]
+    #[doc = " * `Europe/Bucharest` - Europe/Bucharest"]
+    #[doc = " * `Europe/Budapest` - Europe/Budapest"]
+    #[doc = " * `Europe/Busingen` - Europe/Busingen"]
+    #[doc = " * `Europe/Chisinau` - Europe/Chisinau"]
+    #[doc = " * `Europe/Copenhagen` - Europe/Copenhagen"]
+    #[doc = " * `Europe/Dublin` - Europe/Dublin"]
+    #[doc = " * `Europe/Gibraltar` - Europe/Gibraltar"]
+    #[doc = " * `Europe/Guernsey` - Europe/Guernsey"]
+    #[doc = " * `Europe/Helsinki` - Europe/Helsinki"]
+    #[doc = " * `Europe/Isle_of_Man` - Europe/Isle_of_Man"]
+    #[doc = " * `Europe/Istanbul` - Europe/Istanbul"]
+    #[doc = " * `Europe/Jersey` - Europe/Jersey"]
+    #[doc = " * `Europe/Kaliningrad` - Europe/Kaliningrad"]
+    #[doc = " * `Europe/Kiev` - Europe/Kiev"]
+    #[doc = " * `Europe/Kirov` - Europe/Kirov"]
+    #[doc = " * `Europe/Kyiv` - Europe/Kyiv"]
+    #[doc = " * `Europe/Lisbon` - Europe/Lisbon"]
+    #[doc = " * `Europe/Ljubljana` - Europe/Ljubljana"]
+    #[doc = " * `Europe/London` - Europe/London"]
+    #[doc = " * `Europe/Luxembourg` - Europe/Luxembourg"]
+    #[doc = " * `Europe/Madrid` - Europe/Madrid"]
+    #[doc = " * `Europe/Malta` - Europe/Malta"]
+    #[doc = " * `Europe/Mariehamn` - Europe/Mariehamn"]
+    #[doc = " * `Europe/Minsk` - Europe/Minsk"]
+    #[doc = " * `Europe/Monaco` - Europe/Monaco"]
+    #[doc = " * `Europe/Moscow` - Europe/Moscow"]
+    #[doc = " * `Europe/Nicosia` - Europe/Nicosia"]
+    #[doc = " * `Europe/Oslo` - Europe/Oslo"]
+    #[doc = " * `Europe/Paris` - Europe/Paris"]
+    #[doc = " * `Europe/Podgorica` - Europe/Podgorica"]
+    #[doc = " * `Europe/Prague` - Europe/Prague"]
+    #[doc = " * `Europe/Riga` - Europe/Riga"]
+    #[doc = " * `Europe/Rome` - Europe/Rome"]
+    #[doc = " * `Europe/Samara` - Europe/Samara"]
+    #[doc = " * `Europe/San_Marino` - Europe/San_Marino"]
+    #[doc = " * `Europe/Sarajevo` - Europe/Sarajevo"]
+    #[doc = " * `Europe/Saratov` - Europe/Saratov"]
+    #[doc = " * `Europe/Simferopol` - Europe/Simferopol"]
+    #[doc = " * `Europe/Skopje` - Europe/Skopje"]
+    #[doc = " * `Europe/Sofia` - Europe/Sofia"]
+    #[doc = " * `Europe/Stockholm` - Europe/Stockholm"]
+    #[doc = " * `Europe/Tallinn` - Europe/Tallinn"]
+    #[doc = " * `Europe/Tirane` - Europe/Tirane"]
+    #[doc = " * `Europe/Tiraspol` - Europe/Tiraspol"]
+    #[doc = " * `Europe/Ulyanovsk` - Europe/Ulyanovsk"]
+    #[doc = " * `Europe/Uzhgorod` - Europe/Uzhgorod"]
+    #[doc = " * `Europe/Vaduz` - Europe/Vaduz"]
+    #[doc = " * `Europe/Vatican` - Europe/Vatican"]
+    #[doc = " * `Europe/Vienna` - Europe/Vienna"]
+    #[doc = " * `Europe/Vilnius` - Europe/Vilnius"]
+    #[doc = " * `Europe/Volgograd` - Europe/Volgograd"]
+    #[doc = " * `Europe/Warsaw` - Europe/Warsaw"]
+    #[doc = " * `Europe/Zagreb` - Europe/Zagreb"]
+    #[doc = " * `Europe/Zaporozhye` - Europe/Zaporozhye"]
+    #[doc = " * `Europe/Zurich` - Europe/Zurich"]
+    #[doc = " * `GB` - GB"]
+    #[doc = " * `GB-Eire` - GB-Eire"]
+    #[doc = " * `GMT` - GMT"]
+    #[doc = " * `GMT+0` - GMT+0"]
+    #[doc = " * `GMT-0` - GMT-0"]
+    #[doc = " * `GMT0` - GMT0"]
+    #[doc = " * `Greenwich` - Greenwich"]
+    #[doc = " * `HST` - HST"]
+    #[doc = " * `Hongkong` - Hongkong"]
+    #[doc = " * `Iceland` - Iceland"]
+    #[doc = " * `Indian/Antananarivo` - Indian/Antananarivo"]
+    #[doc = " * `Indian/Chagos` - Indian/Chagos"]
+    #[doc = " * `Indian/Christmas` - Indian/Christmas"]
+    #[doc = " * `Indian/Cocos` - Indian/Cocos"]
+    #[doc = " * `Indian/Comoro` - Indian/Comoro"]
+    #[doc = " * `Indian/Kerguelen` - Indian/Kerguelen"]
+    #[doc = " * `Indian/Mahe` - Indian/Mahe"]
+    #[doc = " * `Indian/Maldives` - Indian/Maldives"]
+    #[doc = " * `Indian/Mauritius` - Indian/Mauritius"]
+    #[doc = " * `Indian/Mayotte` - Indian/Mayotte"]
+    #[doc = " * `Indian/Reunion` - Indian/Reunion"]
+    #[doc = " * `Iran` - Iran"]
+    #[doc = " * `Israel` - Israel"]
+    #[doc = " * `Jamaica` - Jamaica"]
+    #[doc = " * `Japan` - Japan"]
+    #[doc = " * `Kwajalein` - Kwajalein"]
+    #[doc = " * `Libya` - Libya"]
+    #[doc = " * `MET` - MET"]
+    #[doc = " * `MST` - MST"]
+    #[doc = " * `MST7MDT` - MST7MDT"]
+    #[doc = " * `Mexico/BajaNorte` - Mexico/BajaNorte"]
+    #[doc = " * `Mexico/BajaSur` - Mexico/BajaSur"]
+    #[doc = " * `Mexico/General` - Mexico/General"]
+    #[doc = " * `NZ` - NZ"]
+    #[doc = " * `NZ-CHAT` - NZ-CHAT"]
+    #[doc = " * `Navajo` - Navajo"]
+    #[doc = " * `PRC` - PRC"]
+    #[doc = " * `PST8PDT` - PST8PDT"]
+    #[doc = " * `Pacific/Apia` - Pacific/Apia"]
+    #[doc = " * `Pacific/Auckland` - Pacific/Auckland"]
+    #[doc = " * `Pacific/Bougainville` - Pacific/Bougainville"]
+    #[doc = " * `Pacific/Chatham` - Pacific/Chatham"]
+    #[doc = " * `Pacific/Chuuk` - Pacific/Chuuk"]
+    #[doc = " * `Pacific/Easter` - Pacific/Easter"]
+    #[doc = " * `Pacific/Efate` - Pacific/Efate"]
+    #[doc = " * `Pacific/Enderbury` - Pacific/Enderbury"]
+    #[doc = " * `Pacific/Fakaofo` - Pacific/Fakaofo"]
+    #[doc = " * `Pacific/Fiji` - Pacific/Fiji"]
+    #[doc = " * `Pacific/Funafuti` - Pacific/Funafuti"]
+    #[doc = " * `Pacific/Galapagos` - Pacific/Galapagos"]
+    #[doc = " * `Pacific/Gambier` - Pacific/Gambier"]
+    #[doc = " * `Pacific/Guadalcanal` - Pacific/Guadalcanal"]
+    #[doc = " * `Pacific/Guam` - Pacific/Guam"]
+    #[doc = " * `Pacific/Honolulu` - Pacific/Honolulu"]
+    #[doc = " * `Pacific/Johnston` - Pacific/Johnston"]
+    #[doc = " * `Pacific/Kanton` - Pacific/Kanton"]
+    #[doc = " * `Pacific/Kiritimati` - Pacific/Kiritimati"]
+    #[doc = " * `Pacific/Kosrae` - Pacific/Kosrae"]
+    #[doc = " * `Pacific/Kwajalein` - Pacific/Kwajalein"]
+    #[doc = " * `Pacific/Majuro` - Pacific/Majuro"]
+    #[doc = " * `Pacific/Marquesas` - Pacific/Marquesas"]
+    #[doc = " * `Pacific/Midway` - Pacific/Midway"]
+    #[doc = " * `Pacific/Nauru` - Pacific/Nauru"]
+    #[doc = " * `Pacific/Niue` - Pacific/Niue"]
+    #[doc = " * `Pacific/Norfolk` - Pacific/Norfolk"]
+    #[doc = " * `Pacific/Noumea` - Pacific/Noumea"]
+    #[doc = " * `Pacific/Pago_Pago` - Pacific/Pago_Pago"]
+    #[doc = " * `Pacific/Palau` - Pacific/Palau"]
+    #[doc = " * `Pacific/Pitcairn` - Pacific/Pitcairn"]
+    #[doc = " * `Pacific/Pohnpei` - Pacific/Pohnpei"]
+    #[doc = " * `Pacific/Ponape` - Pacific/Ponape"]
+    #[doc = " * `Pacific/Port_Moresby` - Pacific/Port_Moresby"]
+    #[doc = " * `Pacific/Rarotonga` - Pacific/Rarotonga"]
+    #[doc = " * `Pacific/Saipan` - Pacific/Saipan"]
+    #[doc = " * `Pacific/Samoa` - Pacific/Samoa"]
+    #[doc = " * `Pacific/Tahiti` - Pacific/Tahiti"]
+    #[doc = " * `Pacific/Tarawa` - Pacific/Tarawa"]
+    #[doc = " * `Pacific/Tongatapu` - Pacific/Tongatapu"]
+    #[doc = " * `Pacific/Truk` - Pacific/Truk"]
+    #[doc = " * `Pacific/Wake` - Pacific/Wake"]
+    #[doc = " * `Pacific/Wallis` - Pacific/Wallis"]
+    #[doc = " * `Pacific/Yap` - Pacific/Yap"]
+    #[doc = " * `Poland` - Poland"]
+    #[doc = " * `Portugal` - Portugal"]
+    #[doc = " * `ROC` - ROC"]
+    #[doc = " * `ROK` - ROK"]
+    #[doc = " * `Singapore` - Singapore"]
+    #[doc = " * `Turkey` - Turkey"]
+    #[doc = " * `UCT` - UCT"]
+    #[doc = " * `US/Alaska` - US/Alaska"]
+    #[doc = " * `US/Aleutian` - US/Aleutian"]
+    #[doc = " * `US/Arizona` - US/Arizona"]
+    #[doc = " * `US/Central` - US/Central"]
+    #[doc = " * `US/East-Indiana` - US/East-Indiana"]
+    #[doc = " * `US/Eastern` - US/Eastern"]
+    #[doc = " * `US/Hawaii` - US/Hawaii"]
+    #[doc = " * `US/Indiana-Starke` - US/Indiana-Starke"]
+    #[doc = " * `US/Michigan` - US/Michigan"]
+    #[doc = " * `US/Mountain` - US/Mountain"]
+    #[doc = " * `US/Pacific` - US/Pacific"]
+    #[doc = " * `US/Samoa` - US/Samoa"]
+    #[doc = " * `UTC` - UTC"]
+    #[doc = " * `Universal` - Universal"]
+    #[doc = " * `W-SU` - W-SU"]
+    #[doc = " * `WET` - WET"]
+    #[doc = " * `Zulu` - Zulu"]
+    #[doc = ""]
+    #[doc = " The `TimezoneEnum` schema."]
+    TimezoneEnum {
+        AfricaAbidjan = "Africa/Abidjan",
+        AfricaAccra = "Africa/Accra",
+        AfricaAddisAbaba = "Africa/Addis_Ababa",
+        AfricaAlgiers = "Africa/Algiers",
+        AfricaAsmara = "Africa/Asmara",
+        AfricaAsmera = "Africa/Asmera",
+        AfricaBamako = "Africa/Bamako",
+        AfricaBangui = "Africa/Bangui",
+        AfricaBanjul = "Africa/Banjul",
+        AfricaBissau = "Africa/Bissau",
+        AfricaBlantyre = "Africa/Blantyre",
+        AfricaBrazzaville = "Africa/Brazzaville",
+        AfricaBujumbura = "Africa/Bujumbura",
+        AfricaCairo = "Africa/Cairo",
+        AfricaCasablanca = "Africa/Casablanca",
+        AfricaCeuta = "Africa/Ceuta",
+        AfricaConakry = "Africa/Conakry",
+        AfricaDakar = "Africa/Dakar",
+        AfricaDarEsSalaam = "Africa/Dar_es_Salaam",
+        AfricaDjibouti = "Africa/Djibouti",
+        AfricaDouala = "Africa/Douala",
+        AfricaElAaiun = "Africa/El_Aaiun",
+        AfricaFreetown = "Africa/Freetown",
+        AfricaGaborone = "Africa/Gaborone",
+        AfricaHarare = "Africa/Harare",
+        AfricaJohannesburg = "Africa/Johannesburg",
+        AfricaJuba = "Africa/Juba",
+        AfricaKampala = "Africa/Kampala",
+        AfricaKhartoum = "Africa/Khartoum",
+        AfricaKigali = "Africa/Kigali",
+        AfricaKinshasa = "Africa/Kinshasa",
+        AfricaLagos = "Africa/Lagos",
+        AfricaLibreville = "Africa/Libreville",
+        AfricaLome = "Africa/Lome",
+        AfricaLuanda = "Africa/Luanda",
+        AfricaLubumbashi = "Africa/Lubumbashi",
+        AfricaLusaka = "Africa/Lusaka",
+        AfricaMalabo = "Africa/Malabo",
+        AfricaMaputo = "Africa/Maputo",
+        AfricaMaseru = "Africa/Maseru",
+        AfricaMbabane = "Africa/Mbabane",
+        AfricaMogadishu = "Africa/Mogadishu",
+        AfricaMonrovia = "Africa/Monrovia",
+        AfricaNairobi = "Africa/Nairobi",
+        AfricaNdjamena = "Africa/Ndjamena",
+        AfricaNiamey = "Africa/Niamey",
+        AfricaNouakchott = "Africa/Nouakchott",
+        AfricaOuagadougou = "Africa/Ouagadougou",
+        AfricaPortoNovo = "Africa/Porto-Novo",
+        AfricaSaoTome = "Africa/Sao_Tome",
+        AfricaTimbuktu = "Africa/Timbuktu",
+        AfricaTripoli = "Africa/Tripoli",
+        AfricaTunis = "Africa/Tunis",
+        AfricaWindhoek = "Africa/Windhoek",
+        AmericaAdak = "America/Adak",
+        AmericaAnchorage = "America/Anchorage",
+        AmericaAnguilla = "America/Anguilla",
+        AmericaAntigua = "America/Antigua",
+        AmericaAraguaina = "America/Araguaina",
+        AmericaArgentinaBuenosAires = "America/Argentina/Buenos_Aires",
+        AmericaArgentinaCatamarca = "America/Argentina/Catamarca",
+        AmericaArgentinaComodRivadavia = "America/Argentina/ComodRivadavia",
+        AmericaArgentinaCordoba = "America/Argentina/Cordoba",
+        AmericaArgentinaJujuy = "America/Argentina/Jujuy",
+        AmericaArgentinaLaRioja = "America/Argentina/La_Rioja",
+        AmericaArgentinaMendoza = "America/Argentina/Mendoza",
+        AmericaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos",
+        AmericaArgentinaSalta = "America/Argentina/Salta",
+        AmericaArgentinaSanJuan = "America/Argentina/San_Juan",
+        AmericaArgentinaSanLuis = "America/Argentina/San_Luis",
+        AmericaArgentinaTucuman = "America/Argentina/Tucuman",
+        AmericaArgentinaUshuaia = "America/Argentina/Ushuaia",
+        AmericaAruba = "America/Aruba",
+        AmericaAsuncion = "America/Asuncion",
+        AmericaAtikokan = "America/Atikokan",
+        AmericaAtka = "America/Atka",
+        AmericaBahia = "America/Bahia",
+        AmericaBahiaBanderas = "America/Bahia_Banderas",
+        AmericaBarbados = "America/Barbados",
+        AmericaBelem = "America/Belem",
+        AmericaBelize = "America/Belize",
+        AmericaBlancSablon = "America/Blanc-Sablon",
+        AmericaBoaVista = "America/Boa_Vista",
+        AmericaBogota = "America/Bogota",
+        AmericaBoise = "America/Boise",
+        AmericaBuenosAires = "America/Buenos_Aires",
+        AmericaCambridgeBay = "America/Cambridge_Bay",
+        AmericaCampoGrande = "America/Campo_Grande",
+        AmericaCancun = "America/Cancun",
+        AmericaCaracas = "America/Caracas",
+        AmericaCatamarca = "America/Catamarca",
+        AmericaCayenne = "America/Cayenne",
+        AmericaCayman = "America/Cayman",
+        AmericaChicago = "America/Chicago",
+        AmericaChihuahua = "America/Chihuahua",
+        AmericaCiudadJuarez = "America/Ciudad_Juarez",
+        AmericaCoralHarbour = "America/Coral_Harbour",
+        AmericaCordoba = "America/Cordoba",
+        AmericaCostaRica = "America/Costa_Rica",
+        AmericaCreston = "America/Creston",
+        AmericaCuiaba = "America/Cuiaba",
+        AmericaCuracao = "America/Curacao",
+        AmericaDanmarkshavn = "America/Danmarkshavn",
+        AmericaDawson = "America/Dawson",
+        AmericaDawsonCreek = "America/Dawson_Creek",
+        AmericaDenver = "America/Denver",
+        AmericaDetroit = "America/Detroit",
+        AmericaDominica = "America/Dominica",
+        AmericaEdmonton = "America/Edmonton",
+        AmericaEirunepe = "America/Eirunepe",
+        AmericaElSalvador = "America/El_Salvador",
+        AmericaEnsenada = "America/Ensenada",
+        AmericaFortNelson = "America/Fort_Nelson",
+        AmericaFortWayne = "America/Fort_Wayne",
+        AmericaFortaleza = "America/Fortaleza",
+        AmericaGlaceBay = "America/Glace_Bay",
+        AmericaGodthab = "America/Godthab",
+        AmericaGooseBay = "America/Goose_Bay",
+        AmericaGrandTurk = "America/Grand_Turk",
+        AmericaGrenada = "America/Grenada",
+        AmericaGuadeloupe = "America/Guadeloupe",
+        AmericaGuatemala = "America/Guatemala",
+        AmericaGuayaquil = "America/Guayaquil",
+        AmericaGuyana = "America/Guyana",
+        AmericaHalifax = "America/Halifax",
+        AmericaHavana = "America/Havana",
+        AmericaHermosillo = "America/Hermosillo",
+        AmericaIndianaIndianapolis = "America/Indiana/Indianapolis",
+        AmericaIndianaKnox = "America/Indiana/Knox",
+        AmericaIndianaMarengo = "America/Indiana/Marengo",
+        AmericaIndianaPetersburg = "America/Indiana/Petersburg",
+        AmericaIndianaTellCity = "America/Indiana/Tell_City",
+        AmericaIndianaVevay = "America/Indiana/Vevay",
+        AmericaIndianaVincennes = "America/Indiana/Vincennes",
+        AmericaIndianaWinamac = "America/Indiana/Winamac",
+        AmericaIndianapolis = "America/Indianapolis",
+        AmericaInuvik = "America/Inuvik",
+        AmericaIqaluit = "America/Iqaluit",
+        AmericaJamaica = "America/Jamaica",
+        AmericaJujuy = "America/Jujuy",
+        AmericaJuneau = "America/Juneau",
+        AmericaKentuckyLouisville = "America/Kentucky/Louisville",
+        AmericaKentuckyMonticello = "America/Kentucky/Monticello",
+        AmericaKnoxIn = "America/Knox_IN",
+        AmericaKralendijk = "America/Kralendijk",
+        AmericaLaPaz = "America/La_Paz",
+        AmericaLima = "America/Lima",
+        AmericaLosAngeles = "America/Los_Angeles",
+        AmericaLouisville = "America/Louisville",
+        AmericaLowerPrinces = "America/Lower_Princes",
+        AmericaMaceio = "America/Maceio",
+        AmericaManagua = "America/Managua",
+        AmericaManaus = "America/Manaus",
+        AmericaMarigot = "America/Marigot",
+        AmericaMartinique = "America/Martinique",
+        AmericaMatamoros = "America/Matamoros",
+        AmericaMazatlan = "America/Mazatlan",
+        AmericaMendoza = "America/Mendoza",
+        AmericaMenominee = "America/Menominee",
+        AmericaMerida = "America/Merida",
+        AmericaMetlakatla = "America/Metlakatla",
+        AmericaMexicoCity = "America/Mexico_City",
+        AmericaMiquelon = "America/Miquelon",
+        AmericaMoncton = "America/Moncton",
+        AmericaMonterrey = "America/Monterrey",
+        AmericaMontevideo = "America/Montevideo",
+        AmericaMontreal = "America/Montreal",
+        AmericaMontserrat = "America/Montserrat",
+        AmericaNassau = "America/Nassau",
+        AmericaNewYork = "America/New_York",
+        AmericaNipigon = "America/Nipigon",
+        AmericaNome = "America/Nome",
+        AmericaNoronha = "America/Noronha",
+        AmericaNorthDakotaBeulah = "America/North_Dakota/Beulah",
+        AmericaNorthDakotaCenter = "America/North_Dakota/Center",
+        AmericaNorthDakotaNewSalem = "America/North_Dakota/New_Salem",
+        AmericaNuuk = "America/Nuuk",
+        AmericaOjinaga = "America/Ojinaga",
+        AmericaPanama = "America/Panama",
+        AmericaPangnirtung = "America/Pangnirtung",
+        AmericaParamaribo = "America/Paramaribo",
+        AmericaPhoenix = "America/Phoenix",
+        AmericaPortAuPrince = "America/Port-au-Prince",
+        AmericaPortOfSpain = "America/Port_of_Spain",
+        AmericaPortoAcre = "America/Porto_Acre",
+        AmericaPortoVelho = "America/Porto_Velho",
+        AmericaPuertoRico = "America/Puerto_Rico",
+        AmericaPuntaArenas = "America/Punta_Arenas",
+        AmericaRainyRiver = "America/Rainy_River",
+        AmericaRankinInlet = "America/Rankin_Inlet",
+        AmericaRecife = "America/Recife",
+        AmericaRegina = "America/Regina",
+        AmericaResolute = "America/Resolute",
+        AmericaRioBranco = "America/Rio_Branco",
+        AmericaRosario = "America/Rosario",
+        AmericaSantaIsabel = "America/Santa_Isabel",
+        AmericaSantarem = "America/Santarem",
+        AmericaSantiago = "America/Santiago",
+        AmericaSantoDomingo = "America/Santo_Domingo",
+        AmericaSaoPaulo = "America/Sao_Paulo",
+        AmericaScoresbysund = "America/Scoresbysund",
+        AmericaShiprock = "America/Shiprock",
+        AmericaSitka = "America/Sitka",
+        AmericaStBarthelemy = "America/St_Barthelemy",
+        AmericaStJohns = "America/St_Johns",
+        AmericaStKitts = "America/St_Kitts",
+        AmericaStLucia = "America/St_Lucia",
+        AmericaStThomas = "America/St_Thomas",
+        AmericaStVincent = "America/St_Vincent",
+        AmericaSwiftCurrent = "America/Swift_Current",
+        AmericaTegucigalpa = "America/Tegucigalpa",
+        AmericaThule = "America/Thule",
+        AmericaThunderBay = "America/Thunder_Bay",
+        AmericaTijuana = "America/Tijuana",
+        AmericaToronto = "America/Toronto",
+        AmericaTortola = "America/Tortola",
+        AmericaVancouver = "America/Vancouver",
+        AmericaVirgin = "America/Virgin",
+        AmericaWhitehorse = "America/Whitehorse",
+        AmericaWinnipeg = "America/Winnipeg",
+        AmericaYakutat = "America/Yakutat",
+        AmericaYellowknife = "America/Yellowknife",
+        AntarcticaCasey = "Antarctica/Casey",
+        AntarcticaDavis = "Antarctica/Davis",
+        AntarcticaDumontDUrville = "Antarctica/DumontDUrville",
+        AntarcticaMacquarie = "Antarctica/Macquarie",
+        AntarcticaMawson = "Antarctica/Mawson",
+        AntarcticaMcMurdo = "Antarctica/McMurdo",
+        AntarcticaPalmer = "Antarctica/Palmer",
+        AntarcticaRothera = "Antarctica/Rothera",
+        AntarcticaSouthPole = "Antarctica/South_Pole",
+        AntarcticaSyowa = "Antarctica/Syowa",
+        AntarcticaTroll = "Antarctica/Troll",
+        AntarcticaVostok = "Antarctica/Vostok",
+        ArcticLongyearbyen = "Arctic/Longyearbyen",
+        AsiaAden = "Asia/Aden",
+        AsiaAlmaty = "Asia/Almaty",
+        AsiaAmman = "Asia/Amman",
+        AsiaAnadyr = "Asia/Anadyr",
+        AsiaAqtau = "Asia/Aqtau",
+        AsiaAqtobe = "Asia/Aqtobe",
+        AsiaAshgabat = "Asia/Ashgabat",
+        AsiaAshkhabad = "Asia/Ashkhabad",
+        AsiaAtyrau = "Asia/Atyrau",
+        AsiaBaghdad = "Asia/Baghdad",
+        AsiaBahrain = "Asia/Bahrain",
+        AsiaBaku = "Asia/Baku",
+        AsiaBangkok = "Asia/Bangkok",
+        AsiaBarnaul = "Asia/Barnaul",
+        AsiaBeirut = "Asia/Beirut",
+        AsiaBishkek = "Asia/Bishkek",
+        AsiaBrunei = "Asia/Brunei",
+        AsiaCalcutta = "Asia/Calcutta",
+        AsiaChita = "Asia/Chita",
+        AsiaChoibalsan = "Asia/Choibalsan",
+        AsiaChongqing = "Asia/Chongqing",
+        AsiaChungking = "Asia/Chungking",
+        AsiaColombo = "Asia/Colombo",
+        AsiaDacca = "Asia/Dacca",
+        AsiaDamascus = "Asia/Damascus",
+        AsiaDhaka = "Asia/Dhaka",
+        AsiaDili = "Asia/Dili",
+        AsiaDubai = "Asia/Dubai",
+        AsiaDushanbe = "Asia/Dushanbe",
+        AsiaFamagusta = "Asia/Famagusta",
+        AsiaGaza = "Asia/Gaza",
+        AsiaHarbin = "Asia/Harbin",
+        AsiaHebron = "Asia/Hebron",
+        AsiaHoChiMinh = "Asia/Ho_Chi_Minh",
+        AsiaHongKong = "Asia/Hong_Kong",
+        AsiaHovd = "Asia/Hovd",
+        AsiaIrkutsk = "Asia/Irkutsk",
+        AsiaIstanbul = "Asia/Istanbul",
+        AsiaJakarta = "Asia/Jakarta",
+        AsiaJayapura = "Asia/Jayapura",
+        AsiaJerusalem = "Asia/Jerusalem",
+        AsiaKabul = "Asia/Kabul",
+        AsiaKamchatka = "Asia/Kamchatka",
+        AsiaKarachi = "Asia/Karachi",
+        AsiaKashgar = "Asia/Kashgar",
+        AsiaKathmandu = "Asia/Kathmandu",
+        AsiaKatmandu = "Asia/Katmandu",
+        AsiaKhandyga = "Asia/Khandyga",
+        AsiaKolkata = "Asia/Kolkata",
+        AsiaKrasnoyarsk = "Asia/Krasnoyarsk",
+        AsiaKualaLumpur = "Asia/Kuala_Lumpur",
+        AsiaKuching = "Asia/Kuching",
+        AsiaKuwait = "Asia/Kuwait",
+        AsiaMacao = "Asia/Macao",
+        AsiaMacau = "Asia/Macau",
+        AsiaMagadan = "Asia/Magadan",
+        AsiaMakassar = "Asia/Makassar",
+        AsiaManila = "Asia/Manila",
+        AsiaMuscat = "Asia/Muscat",
+        AsiaNicosia = "Asia/Nicosia",
+        AsiaNovokuznetsk = "Asia/Novokuznetsk",
+        AsiaNovosibirsk = "Asia/Novosibirsk",
+        AsiaOmsk = "Asia/Omsk",
+        AsiaOral = "Asia/Oral",
+        AsiaPhnomPenh = "Asia/Phnom_Penh",
+        AsiaPontianak = "Asia/Pontianak",
+        AsiaPyongyang = "Asia/Pyongyang",
+        AsiaQatar = "Asia/Qatar",
+        AsiaQostanay = "Asia/Qostanay",
+        AsiaQyzylorda = "Asia/Qyzylorda",
+        AsiaRangoon = "Asia/Rangoon",
+        AsiaRiyadh = "Asia/Riyadh",
+        AsiaSaigon = "Asia/Saigon",
+        AsiaSakhalin = "Asia/Sakhalin",
+        AsiaSamarkand = "Asia/Samarkand",
+        AsiaSeoul = "Asia/Seoul",
+        AsiaShanghai = "Asia/Shanghai",
+        AsiaSingapore = "Asia/Singapore",
+        AsiaSrednekolymsk = "Asia/Srednekolymsk",
+        AsiaTaipei = "Asia/Taipei",
+        AsiaTashkent = "Asia/Tashkent",
+        AsiaTbilisi = "Asia/Tbilisi",
+        AsiaTehran = "Asia/Tehran",
+        AsiaTelAviv = "Asia/Tel_Aviv",
+        AsiaThimbu = "Asia/Thimbu",
+        AsiaThimphu = "Asia/Thimphu",
+        AsiaTokyo = "Asia/Tokyo",
+        AsiaTomsk = "Asia/Tomsk",
+        AsiaUjungPandang = "Asia/Ujung_Pandang",
+        AsiaUlaanbaatar = "Asia/Ulaanbaatar",
+        AsiaUlanBator = "Asia/Ulan_Bator",
+        AsiaUrumqi = "Asia/Urumqi",
+        AsiaUstNera = "Asia/Ust-Nera",
+        AsiaVientiane = "Asia/Vientiane",
+        AsiaVladivostok = "Asia/Vladivostok",
+        AsiaYakutsk = "Asia/Yakutsk",
+        AsiaYangon = "Asia/Yangon",
+        AsiaYekaterinburg = "Asia/Yekaterinburg",
+        AsiaYerevan = "Asia/Yerevan",
+        AtlanticAzores = "Atlantic/Azores",
+        AtlanticBermuda = "Atlantic/Bermuda",
+        AtlanticCanary = "Atlantic/Canary",
+        AtlanticCapeVerde = "Atlantic/Cape_Verde",
+        AtlanticFaeroe = "Atlantic/Faeroe",
+        AtlanticFaroe = "Atlantic/Faroe",
+        AtlanticJanMayen = "Atlantic/Jan_Mayen",
+        AtlanticMadeira = "Atlantic/Madeira",
+        AtlanticReykjavik = "Atlantic/Reykjavik",
+        AtlanticSouthGeorgia = "Atlantic/South_Georgia",
+        AtlanticStHelena = "Atlantic/St_Helena",
+        AtlanticStanley = "Atlantic/Stanley",
+        AustraliaAct = "Australia/ACT",
+        AustraliaAdelaide = "Australia/Adelaide",
+        AustraliaBrisbane = "Australia/Brisbane",
+        AustraliaBrokenHill = "Australia/Broken_Hill",
+        AustraliaCanberra = "Australia/Canberra",
+        AustraliaCurrie = "Australia/Currie",
+        AustraliaDarwin = "Australia/Darwin",
+        AustraliaEucla = "Australia/Eucla",
+        AustraliaHobart = "Australia/Hobart",
+        AustraliaLhi = "Australia/LHI",
+        AustraliaLindeman = "Australia/Lindeman",
+        AustraliaLordHowe = "Australia/Lord_Howe",
+        AustraliaMelbourne = "Australia/Melbourne",
+        AustraliaNsw = "Australia/NSW",
+        AustraliaNorth = "Australia/North",
+        AustraliaPerth = "Australia/Perth",
+        AustraliaQueensland = "Australia/Queensland",
+        AustraliaSouth = "Australia/South",
+        AustraliaSydney = "Australia/Sydney",
+        AustraliaTasmania = "Australia/Tasmania",
+        AustraliaVictoria = "Australia/Victoria",
+        AustraliaWest = "Australia/West",
+        AustraliaYancowinna = "Australia/Yancowinna",
+        BrazilAcre = "Brazil/Acre",
+        BrazilDeNoronha = "Brazil/DeNoronha",
+        BrazilEast = "Brazil/East",
+        BrazilWest = "Brazil/West",
+        Cet = "CET",
+        Cst6cdt = "CST6CDT",
+        CanadaAtlantic = "Canada/Atlantic",
+        CanadaCentral = "Canada/Central",
+        CanadaEastern = "Canada/Eastern",
+        CanadaMountain = "Canada/Mountain",
+        CanadaNewfoundland = "Canada/Newfoundland",
+        CanadaPacific = "Canada/Pacific",
+        CanadaSaskatchewan = "Canada/Saskatchewan",
+        CanadaYukon = "Canada/Yukon",
+        ChileContinental = "Chile/Continental",
+        ChileEasterIsland = "Chile/EasterIsland",
+        Cuba = "Cuba",
+        Eet = "EET",
+        Est = "EST",
+        Est5edt = "EST5EDT",
+        Egypt = "Egypt",
+        Eire = "Eire",
+        EtcGmt = "Etc/GMT",
+        EtcSlashGmtPlus0 = "Etc/GMT+0",
+        EtcSlashGmtPlus1 = "Etc/GMT+1",
+        EtcSlashGmtPlus10 = "Etc/GMT+10",
+        EtcSlashGmtPlus11 = "Etc/GMT+11",
+        EtcSlashGmtPlus12 = "Etc/GMT+12",
+        EtcSlashGmtPlus2 = "Etc/GMT+2",
+        EtcSlashGmtPlus3 = "Etc/GMT+3",
+        EtcSlashGmtPlus4 = "Etc/GMT+4",
+        EtcSlashGmtPlus5 = "Etc/GMT+5",
+        EtcSlashGmtPlus6 = "Etc/GMT+6",
+        EtcSlashGmtPlus7 = "Etc/GMT+7",
+        EtcSlashGmtPlus8 = "Etc/GMT+8",
+        EtcSlashGmtPlus9 = "Etc/GMT+9",
+        EtcSlashGmtMinus0 = "Etc/GMT-0",
+        EtcSlashGmtMinus1 = "Etc/GMT-1",
+        EtcSlashGmtMinus10 = "Etc/GMT-10",
+        EtcSlashGmtMinus11 = "Etc/GMT-11",
+        EtcSlashGmtMinus12 = "Etc/GMT-12",
+        EtcGmt13 = "Etc/GMT-13",
+        EtcGmt14 = "Etc/GMT-14",
+        EtcSlashGmtMinus2 = "Etc/GMT-2",
+        EtcSlashGmtMinus3 = "Etc/GMT-3",
+        EtcSlashGmtMinus4 = "Etc/GMT-4",
+        EtcSlashGmtMinus5 = "Etc/GMT-5",
+        EtcSlashGmtMinus6 = "Etc/GMT-6",
+        EtcSlashGmtMinus7 = "Etc/GMT-7",
+        EtcSlashGmtMinus8 = "Etc/GMT-8",
+        EtcSlashGmtMinus9 = "Etc/GMT-9",
+        EtcSlashGmt0 = "Etc/GMT0",
+        EtcGreenwich = "Etc/Greenwich",
+        EtcUct = "Etc/UCT",
+        EtcUtc = "Etc/UTC",
+        EtcUniversal = "Etc/Universal",
+        EtcZulu = "Etc/Zulu",
+        EuropeAmsterdam = "Europe/Amsterdam",
+        EuropeAndorra = "Europe/Andorra",
+        EuropeAstrakhan = "Europe/Astrakhan",
+        EuropeAthens = "Europe/Athens",
+        EuropeBelfast = "Europe/Belfast",
+        EuropeBelgrade = "Europe/Belgrade",
+        EuropeBerlin = "Europe/Berlin",
+        EuropeBratislava = "Europe/Bratislava",
+        EuropeBrussels = "Europe/Brussels",
+        EuropeBucharest = "Europe/Bucharest",
+        EuropeBudapest = "Europe/Budapest",
+        EuropeBusingen = "Europe/Busingen",
+        EuropeChisinau = "Europe/Chisinau",
+        EuropeCopenhagen = "Europe/Copenhagen",
+        EuropeDublin = "Europe/Dublin",
+        EuropeGibraltar = "Europe/Gibraltar",
+        EuropeGuernsey = "Europe/Guernsey",
+        EuropeHelsinki = "Europe/Helsinki",
+        EuropeIsleOfMan = "Europe/Isle_of_Man",
+        EuropeIstanbul = "Europe/Istanbul",
+        EuropeJersey = "Europe/Jersey",
+        EuropeKaliningrad = "Europe/Kaliningrad",
+        EuropeKiev = "Europe/Kiev",
+        EuropeKirov = "Europe/Kirov",
+        EuropeKyiv = "Europe/Kyiv",
+        EuropeLisbon = "Europe/Lisbon",
+        EuropeLjubljana = "Europe/Ljubljana",
+        EuropeLondon = "Europe/London",
+        EuropeLuxembourg = "Europe/Luxembourg",
+        EuropeMadrid = "Europe/Madrid",
+        EuropeMalta = "Europe/Malta",
+        EuropeMariehamn = "Europe/Mariehamn",
+        EuropeMinsk = "Europe/Minsk",
+        EuropeMonaco = "Europe/Monaco",
+        EuropeMoscow = "Europe/Moscow",
+        EuropeNicosia = "Europe/Nicosia",
+        EuropeOslo = "Europe/Oslo",
+        EuropeParis = "Europe/Paris",
+        EuropePodgorica = "Europe/Podgorica",
+        EuropePrague = "Europe/Prague",
+        EuropeRiga = "Europe/Riga",
+        EuropeRome = "Europe/Rome",
+        EuropeSamara = "Europe/Samara",
+        EuropeSanMarino = "Europe/San_Marino",
+        EuropeSarajevo = "Europe/Sarajevo",
+        EuropeSaratov = "Europe/Saratov",
+        EuropeSimferopol = "Europe/Simferopol",
+        EuropeSkopje = "Europe/Skopje",
+        EuropeSofia = "Europe/Sofia",
+        EuropeStockholm = "Europe/Stockholm",
+        EuropeTallinn = "Europe/Tallinn",
+        EuropeTirane = "Europe/Tirane",
+        EuropeTiraspol = "Europe/Tiraspol",
+        EuropeUlyanovsk = "Europe/Ulyanovsk",
+        EuropeUzhgorod = "Europe/Uzhgorod",
+        EuropeVaduz = "Europe/Vaduz",
+        EuropeVatican = "Europe/Vatican",
+        EuropeVienna = "Europe/Vienna",
+        EuropeVilnius = "Europe/Vilnius",
+        EuropeVolgograd = "Europe/Volgograd",
+        EuropeWarsaw = "Europe/Warsaw",
+        EuropeZagreb = "Europe/Zagreb",
+        EuropeZaporozhye = "Europe/Zaporozhye",
+        EuropeZurich = "Europe/Zurich",
+        Gb = "GB",
+        GbEire = "GB-Eire",
+        Gmt = "GMT",
+        GmtPlus0 = "GMT+0",
+        GmtMinus0 = "GMT-0",
+        Gmt0 = "GMT0",
+        Greenwich = "Greenwich",
+        Hst = "HST",
+        Hongkong = "Hongkong",
+        Iceland = "Iceland",
+        IndianAntananarivo = "Indian/Antananarivo",
+        IndianChagos = "Indian/Chagos",
+        IndianChristmas = "Indian/Christmas",
+        IndianCocos = "Indian/Cocos",
+        IndianComoro = "Indian/Comoro",
+        IndianKerguelen = "Indian/Kerguelen",
+        IndianMahe = "Indian/Mahe",
+        IndianMaldives = "Indian/Maldives",
+        IndianMauritius = "Indian/Mauritius",
+        IndianMayotte = "Indian/Mayotte",
+        IndianReunion = "Indian/Reunion",
+        Iran = "Iran",
+        Israel = "Israel",
+        Jamaica = "Jamaica",
+        Japan = "Japan",
+        Kwajalein = "Kwajalein",
+        Libya = "Libya",
+        Met = "MET",
+        Mst = "MST",
+        Mst7mdt = "MST7MDT",
+        MexicoBajaNorte = "Mexico/BajaNorte",
+        MexicoBajaSur = "Mexico/BajaSur",
+        MexicoGeneral = "Mexico/General",
+        Nz = "NZ",
+        NzChat = "NZ-CHAT",
+        Navajo = "Navajo",
+        Prc = "PRC",
+        Pst8pdt = "PST8PDT",
+        PacificApia = "Pacific/Apia",
+        PacificAuckland = "Pacific/Auckland",
+        PacificBougainville = "Pacific/Bougainville",
+        PacificChatham = "Pacific/Chatham",
+        PacificChuuk = "Pacific/Chuuk",
+        PacificEaster = "Pacific/Easter",
+        PacificEfate = "Pacific/Efate",
+        PacificEnderbury = "Pacific/Enderbury",
+        PacificFakaofo = "Pacific/Fakaofo",
+        PacificFiji = "Pacific/Fiji",
+        PacificFunafuti = "Pacific/Funafuti",
+        PacificGalapagos = "Pacific/Galapagos",
+        PacificGambier = "Pacific/Gambier",
+        PacificGuadalcanal = "Pacific/Guadalcanal",
+        PacificGuam = "Pacific/Guam",
+        PacificHonolulu = "Pacific/Honolulu",
+        PacificJohnston = "Pacific/Johnston",
+        PacificKanton = "Pacific/Kanton",
+        PacificKiritimati = "Pacific/Kiritimati",
+        PacificKosrae = "Pacific/Kosrae",
+        PacificKwajalein = "Pacific/Kwajalein",
+        PacificMajuro = "Pacific/Majuro",
+        PacificMarquesas = "Pacific/Marquesas",
+        PacificMidway = "Pacific/Midway",
+        PacificNauru = "Pacific/Nauru",
+        PacificNiue = "Pacific/Niue",
+        PacificNorfolk = "Pacific/Norfolk",
+        PacificNoumea = "Pacific/Noumea",
+        PacificPagoPago = "Pacific/Pago_Pago",
+        PacificPalau = "Pacific/Palau",
+        PacificPitcairn = "Pacific/Pitcairn",
+        PacificPohnpei = "Pacific/Pohnpei",
+        PacificPonape = "Pacific/Ponape",
+        PacificPortMoresby = "Pacific/Port_Moresby",
+        PacificRarotonga = "Pacific/Rarotonga",
+        PacificSaipan = "Pacific/Saipan",
+        PacificSamoa = "Pacific/Samoa",
+        PacificTahiti = "Pacific/Tahiti",
+        PacificTarawa = "Pacific/Tarawa",
+        PacificTongatapu = "Pacific/Tongatapu",
+        PacificTruk = "Pacific/Truk",
+        PacificWake = "Pacific/Wake",
+        PacificWallis = "Pacific/Wallis",
+        PacificYap = "Pacific/Yap",
+        Poland = "Poland",
+        Portugal = "Portugal",
+        Roc = "ROC",
+        Rok = "ROK",
+        Singapore = "Singapore",
+        Turkey = "Turkey",
+        Uct = "UCT",
+        UsAlaska = "US/Alaska",
+        UsAleutian = "US/Aleutian",
+        UsArizona = "US/Arizona",
+        UsCentral = "US/Central",
+        UsEastIndiana = "US/East-Indiana",
+        UsEastern = "US/Eastern",
+        UsHawaii = "US/Hawaii",
+        UsIndianaStarke = "US/Indiana-Starke",
+        UsMichigan = "US/Michigan",
+        UsMountain = "US/Mountain",
+        UsPacific = "US/Pacific",
+        UsSamoa = "US/Samoa",
+        Utc = "UTC",
+        Universal = "Universal",
+        WSu = "W-SU",
+        Wet = "WET",
+        Zulu = "Zulu",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// TraceQuery
@@ -15736,8 +17155,10 @@ pub struct TraceQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] TraceQueryKind default = TraceQuery { #[doc = " `TraceQuery`"]
-    TraceQuery = "TraceQuery", }
+    #[doc = " Kind"]
+    TraceQueryKind default = TraceQuery {
+        TraceQuery = "TraceQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15871,8 +17292,10 @@ pub struct TracesQuery {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] TracesQueryKind default = TracesQuery { #[doc = " `TracesQuery`"]
-    TracesQuery = "TracesQuery", }
+    #[doc = " Kind"]
+    TracesQueryKind default = TracesQuery {
+        TracesQuery = "TracesQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15957,8 +17380,10 @@ pub struct TrendsAlertConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] TrendsAlertConfigType default = TrendsAlertConfig { #[doc =
-    " `TrendsAlertConfig`"] TrendsAlertConfig = "TrendsAlertConfig", }
+    #[doc = " Type"]
+    TrendsAlertConfigType default = TrendsAlertConfig {
+        TrendsAlertConfig = "TrendsAlertConfig",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// TrendsFilter
@@ -16237,8 +17662,10 @@ pub enum TrendsQueryConversionGoal {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] TrendsQueryKind default = TrendsQuery { #[doc = " `TrendsQuery`"]
-    TrendsQuery = "TrendsQuery", }
+    #[doc = " Kind"]
+    TrendsQueryKind default = TrendsQuery {
+        TrendsQuery = "TrendsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Property filters for all series
@@ -16334,9 +17761,14 @@ pub struct Trigger {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " UrlMatching"] #[doc = ""] #[doc = " The `UrlMatching` schema."] UrlMatching
-    { #[doc = " `contains`"] Contains = "contains", #[doc = " `exact`"] Exact = "exact",
-    #[doc = " `regex`"] Regex = "regex", }
+    #[doc = " UrlMatching"]
+    #[doc = ""]
+    #[doc = " The `UrlMatching` schema."]
+    UrlMatching {
+        Contains = "contains",
+        Exact = "exact",
+        Regex = "regex",
+    }
 }
 #[cfg(
     any(
@@ -16502,32 +17934,47 @@ pub struct VolumeBucket {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " WebAnalyticsItemKind"] #[doc = ""] #[doc =
-    " The `WebAnalyticsItemKind` schema."] WebAnalyticsItemKind { #[doc = " `unit`"] Unit
-    = "unit", #[doc = " `duration_s`"] DurationS = "duration_s", #[doc = " `percentage`"]
-    Percentage = "percentage", #[doc = " `currency`"] Currency = "currency", }
+    #[doc = " WebAnalyticsItemKind"]
+    #[doc = ""]
+    #[doc = " The `WebAnalyticsItemKind` schema."]
+    WebAnalyticsItemKind {
+        Unit = "unit",
+        DurationS = "duration_s",
+        Percentage = "percentage",
+        Currency = "currency",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " WebAnalyticsOrderByDirection"] #[doc = ""] #[doc =
-    " The `WebAnalyticsOrderByDirection` schema."] WebAnalyticsOrderByDirection { #[doc =
-    " `ASC`"] Asc = "ASC", #[doc = " `DESC`"] Desc = "DESC", }
+    #[doc = " WebAnalyticsOrderByDirection"]
+    #[doc = ""]
+    #[doc = " The `WebAnalyticsOrderByDirection` schema."]
+    WebAnalyticsOrderByDirection {
+        Asc = "ASC",
+        Desc = "DESC",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " WebAnalyticsOrderByFields"] #[doc = ""] #[doc =
-    " The `WebAnalyticsOrderByFields` schema."] WebAnalyticsOrderByFields { #[doc =
-    " `Visitors`"] Visitors = "Visitors", #[doc = " `Views`"] Views = "Views", #[doc =
-    " `AvgTimeOnPage`"] AvgTimeOnPage = "AvgTimeOnPage", #[doc = " `Clicks`"] Clicks =
-    "Clicks", #[doc = " `BounceRate`"] BounceRate = "BounceRate", #[doc =
-    " `AverageScrollPercentage`"] AverageScrollPercentage = "AverageScrollPercentage",
-    #[doc = " `ScrollGt80Percentage`"] ScrollGt80Percentage = "ScrollGt80Percentage",
-    #[doc = " `TotalConversions`"] TotalConversions = "TotalConversions", #[doc =
-    " `UniqueConversions`"] UniqueConversions = "UniqueConversions", #[doc =
-    " `ConversionRate`"] ConversionRate = "ConversionRate", #[doc = " `ConvertingUsers`"]
-    ConvertingUsers = "ConvertingUsers", #[doc = " `RageClicks`"] RageClicks =
-    "RageClicks", #[doc = " `DeadClicks`"] DeadClicks = "DeadClicks", #[doc =
-    " `Errors`"] Errors = "Errors", }
+    #[doc = " WebAnalyticsOrderByFields"]
+    #[doc = ""]
+    #[doc = " The `WebAnalyticsOrderByFields` schema."]
+    WebAnalyticsOrderByFields {
+        Visitors = "Visitors",
+        Views = "Views",
+        AvgTimeOnPage = "AvgTimeOnPage",
+        Clicks = "Clicks",
+        BounceRate = "BounceRate",
+        AverageScrollPercentage = "AverageScrollPercentage",
+        ScrollGt80Percentage = "ScrollGt80Percentage",
+        TotalConversions = "TotalConversions",
+        UniqueConversions = "UniqueConversions",
+        ConversionRate = "ConversionRate",
+        ConvertingUsers = "ConvertingUsers",
+        RageClicks = "RageClicks",
+        DeadClicks = "DeadClicks",
+        Errors = "Errors",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// WebAnalyticsSampling
@@ -16633,9 +18080,10 @@ pub enum WebExternalClicksTableQueryConversionGoal {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] WebExternalClicksTableQueryKind default =
-    WebExternalClicksTableQuery { #[doc = " `WebExternalClicksTableQuery`"]
-    WebExternalClicksTableQuery = "WebExternalClicksTableQuery", }
+    #[doc = " Kind"]
+    WebExternalClicksTableQueryKind default = WebExternalClicksTableQuery {
+        WebExternalClicksTableQuery = "WebExternalClicksTableQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -16782,8 +18230,10 @@ pub enum WebGoalsQueryConversionGoal {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] WebGoalsQueryKind default = WebGoalsQuery { #[doc =
-    " `WebGoalsQuery`"] WebGoalsQuery = "WebGoalsQuery", }
+    #[doc = " Kind"]
+    WebGoalsQueryKind default = WebGoalsQuery {
+        WebGoalsQuery = "WebGoalsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -16960,8 +18410,10 @@ pub enum WebOverviewQueryConversionGoal {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] WebOverviewQueryKind default = WebOverviewQuery { #[doc =
-    " `WebOverviewQuery`"] WebOverviewQuery = "WebOverviewQuery", }
+    #[doc = " Kind"]
+    WebOverviewQueryKind default = WebOverviewQuery {
+        WebOverviewQuery = "WebOverviewQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17027,27 +18479,36 @@ pub struct WebOverviewQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " WebStatsBreakdown"] #[doc = ""] #[doc = " The `WebStatsBreakdown` schema."]
-    WebStatsBreakdown { #[doc = " `Page`"] Page = "Page", #[doc = " `InitialPage`"]
-    InitialPage = "InitialPage", #[doc = " `ExitPage`"] ExitPage = "ExitPage", #[doc =
-    " `ExitClick`"] ExitClick = "ExitClick", #[doc = " `PreviousPage`"] PreviousPage =
-    "PreviousPage", #[doc = " `ScreenName`"] ScreenName = "ScreenName", #[doc =
-    " `InitialChannelType`"] InitialChannelType = "InitialChannelType", #[doc =
-    " `InitialReferringDomain`"] InitialReferringDomain = "InitialReferringDomain", #[doc
-    = " `InitialReferringURL`"] InitialReferringUrl = "InitialReferringURL", #[doc =
-    " `InitialUTMSource`"] InitialUtmSource = "InitialUTMSource", #[doc =
-    " `InitialUTMCampaign`"] InitialUtmCampaign = "InitialUTMCampaign", #[doc =
-    " `InitialUTMMedium`"] InitialUtmMedium = "InitialUTMMedium", #[doc =
-    " `InitialUTMTerm`"] InitialUtmTerm = "InitialUTMTerm", #[doc =
-    " `InitialUTMContent`"] InitialUtmContent = "InitialUTMContent", #[doc =
-    " `InitialUTMSourceMediumCampaign`"] InitialUtmSourceMediumCampaign =
-    "InitialUTMSourceMediumCampaign", #[doc = " `Browser`"] Browser = "Browser", #[doc =
-    " `OS`"] Os = "OS", #[doc = " `Viewport`"] Viewport = "Viewport", #[doc =
-    " `DeviceType`"] DeviceType = "DeviceType", #[doc = " `Country`"] Country =
-    "Country", #[doc = " `Region`"] Region = "Region", #[doc = " `City`"] City = "City",
-    #[doc = " `Timezone`"] Timezone = "Timezone", #[doc = " `Language`"] Language =
-    "Language", #[doc = " `FrustrationMetrics`"] FrustrationMetrics =
-    "FrustrationMetrics", }
+    #[doc = " WebStatsBreakdown"]
+    #[doc = ""]
+    #[doc = " The `WebStatsBreakdown` schema."]
+    WebStatsBreakdown {
+        Page = "Page",
+        InitialPage = "InitialPage",
+        ExitPage = "ExitPage",
+        ExitClick = "ExitClick",
+        PreviousPage = "PreviousPage",
+        ScreenName = "ScreenName",
+        InitialChannelType = "InitialChannelType",
+        InitialReferringDomain = "InitialReferringDomain",
+        InitialReferringUrl = "InitialReferringURL",
+        InitialUtmSource = "InitialUTMSource",
+        InitialUtmCampaign = "InitialUTMCampaign",
+        InitialUtmMedium = "InitialUTMMedium",
+        InitialUtmTerm = "InitialUTMTerm",
+        InitialUtmContent = "InitialUTMContent",
+        InitialUtmSourceMediumCampaign = "InitialUTMSourceMediumCampaign",
+        Browser = "Browser",
+        Os = "OS",
+        Viewport = "Viewport",
+        DeviceType = "DeviceType",
+        Country = "Country",
+        Region = "Region",
+        City = "City",
+        Timezone = "Timezone",
+        Language = "Language",
+        FrustrationMetrics = "FrustrationMetrics",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// WebStatsTableQuery
@@ -17159,8 +18620,10 @@ pub enum WebStatsTableQueryConversionGoal {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] WebStatsTableQueryKind default = WebStatsTableQuery { #[doc =
-    " `WebStatsTableQuery`"] WebStatsTableQuery = "WebStatsTableQuery", }
+    #[doc = " Kind"]
+    WebStatsTableQueryKind default = WebStatsTableQuery {
+        WebStatsTableQuery = "WebStatsTableQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17235,9 +18698,15 @@ pub struct WebStatsTableQueryResponse {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " WebVitalsMetric"] #[doc = ""] #[doc = " The `WebVitalsMetric` schema."]
-    WebVitalsMetric { #[doc = " `INP`"] Inp = "INP", #[doc = " `LCP`"] Lcp = "LCP", #[doc
-    = " `CLS`"] Cls = "CLS", #[doc = " `FCP`"] Fcp = "FCP", }
+    #[doc = " WebVitalsMetric"]
+    #[doc = ""]
+    #[doc = " The `WebVitalsMetric` schema."]
+    WebVitalsMetric {
+        Inp = "INP",
+        Lcp = "LCP",
+        Cls = "CLS",
+        Fcp = "FCP",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// WebVitalsPathBreakdownQuery
@@ -17321,9 +18790,10 @@ pub enum WebVitalsPathBreakdownQueryConversionGoal {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] WebVitalsPathBreakdownQueryKind default =
-    WebVitalsPathBreakdownQuery { #[doc = " `WebVitalsPathBreakdownQuery`"]
-    WebVitalsPathBreakdownQuery = "WebVitalsPathBreakdownQuery", }
+    #[doc = " Kind"]
+    WebVitalsPathBreakdownQueryKind default = WebVitalsPathBreakdownQuery {
+        WebVitalsPathBreakdownQuery = "WebVitalsPathBreakdownQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17398,9 +18868,14 @@ pub struct WebVitalsPathBreakdownResultItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " WebVitalsPercentile"] #[doc = ""] #[doc =
-    " The `WebVitalsPercentile` schema."] WebVitalsPercentile { #[doc = " `p75`"] P75 =
-    "p75", #[doc = " `p90`"] P90 = "p90", #[doc = " `p99`"] P99 = "p99", }
+    #[doc = " WebVitalsPercentile"]
+    #[doc = ""]
+    #[doc = " The `WebVitalsPercentile` schema."]
+    WebVitalsPercentile {
+        P75 = "p75",
+        P90 = "p90",
+        P99 = "p99",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// WebVitalsQuery
@@ -17482,8 +18957,10 @@ pub enum WebVitalsQueryConversionGoal {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " Kind"] WebVitalsQueryKind default = WebVitalsQuery { #[doc =
-    " `WebVitalsQuery`"] WebVitalsQuery = "WebVitalsQuery", }
+    #[doc = " Kind"]
+    WebVitalsQueryKind default = WebVitalsQuery {
+        WebVitalsQuery = "WebVitalsQuery",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17507,17 +18984,17 @@ pub enum WebVitalsQueryPropertiesItem {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 tagged_enum! {
-    #[doc = " Source"] WebVitalsQuerySource tag = "kind" { #[doc =
-    " `kind: TrendsQuery`"] "TrendsQuery" => TrendsQuery(TrendsQuery), #[doc =
-    " `kind: FunnelsQuery`"] "FunnelsQuery" => FunnelsQuery(FunnelsQuery), #[doc =
-    " `kind: RetentionQuery`"] "RetentionQuery" => RetentionQuery(RetentionQuery), #[doc
-    = " `kind: PathsQuery`"] "PathsQuery" => PathsQuery(PathsQuery), #[doc =
-    " `kind: StickinessQuery`"] "StickinessQuery" => StickinessQuery(StickinessQuery),
-    #[doc = " `kind: LifecycleQuery`"] "LifecycleQuery" =>
-    LifecycleQuery(LifecycleQuery), #[doc = " `kind: WebStatsTableQuery`"]
-    "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery), #[doc =
-    " `kind: WebOverviewQuery`"] "WebOverviewQuery" =>
-    WebOverviewQuery(WebOverviewQuery), }
+    #[doc = " Source"]
+    WebVitalsQuerySource tag = "kind" {
+        "TrendsQuery" => TrendsQuery(TrendsQuery),
+        "FunnelsQuery" => FunnelsQuery(FunnelsQuery),
+        "RetentionQuery" => RetentionQuery(RetentionQuery),
+        "PathsQuery" => PathsQuery(PathsQuery),
+        "StickinessQuery" => StickinessQuery(StickinessQuery),
+        "LifecycleQuery" => LifecycleQuery(LifecycleQuery),
+        "WebStatsTableQuery" => WebStatsTableQuery(WebStatsTableQuery),
+        "WebOverviewQuery" => WebOverviewQuery(WebOverviewQuery),
+    }
 }
 #[cfg(any(feature = "core", feature = "environments"))]
 /// * `0` - Sunday
@@ -17560,8 +19037,10 @@ pub struct WorkflowVariablePropertyFilter {
     )
 )]
 string_enum! {
-    #[doc = " Type"] WorkflowVariablePropertyFilterType default = WorkflowVariable {
-    #[doc = " `workflow_variable`"] WorkflowVariable = "workflow_variable", }
+    #[doc = " Type"]
+    WorkflowVariablePropertyFilterType default = WorkflowVariable {
+        WorkflowVariable = "workflow_variable",
+    }
 }
 #[cfg(
     any(
@@ -17601,15 +19080,23 @@ pub enum WorkflowVariablePropertyFilterValueVariant0Item {
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " YAxisPosition"] #[doc = ""] #[doc = " The `YAxisPosition` schema."]
-    YAxisPosition { #[doc = " `left`"] Left = "left", #[doc = " `right`"] Right =
-    "right", }
+    #[doc = " YAxisPosition"]
+    #[doc = ""]
+    #[doc = " The `YAxisPosition` schema."]
+    YAxisPosition {
+        Left = "left",
+        Right = "right",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
-    #[doc = " YAxisScaleType"] #[doc = ""] #[doc = " The `YAxisScaleType` schema."]
-    YAxisScaleType { #[doc = " `log10`"] Log10 = "log10", #[doc = " `linear`"] Linear =
-    "linear", }
+    #[doc = " YAxisScaleType"]
+    #[doc = ""]
+    #[doc = " The `YAxisScaleType` schema."]
+    YAxisScaleType {
+        Log10 = "log10",
+        Linear = "linear",
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// YAxisSettings
@@ -17653,6 +19140,8 @@ pub struct ZScoreDetectorConfig {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
-    #[doc = " Type"] ZScoreDetectorConfigType default = Zscore { #[doc = " `zscore`"]
-    Zscore = "zscore", }
+    #[doc = " Type"]
+    ZScoreDetectorConfigType default = Zscore {
+        Zscore = "zscore",
+    }
 }

@@ -113,18 +113,28 @@ pub struct SignalReport {
     pub implementation_pr_url: Option<String>,
 }
 string_enum! {
-    #[doc = " * `potential` - Potential"] #[doc = " * `candidate` - Candidate"] #[doc =
-    " * `in_progress` - In Progress"] #[doc = " * `pending_input` - Pending Input"] #[doc
-    = " * `ready` - Ready"] #[doc = " * `resolved` - Resolved"] #[doc =
-    " * `failed` - Failed"] #[doc = " * `deleted` - Deleted"] #[doc =
-    " * `suppressed` - Suppressed"] #[doc = ""] #[doc =
-    " The `SignalReportStatusEnum` schema."] SignalReportStatusEnum { #[doc =
-    " `potential`"] Potential = "potential", #[doc = " `candidate`"] Candidate =
-    "candidate", #[doc = " `in_progress`"] InProgress = "in_progress", #[doc =
-    " `pending_input`"] PendingInput = "pending_input", #[doc = " `ready`"] Ready =
-    "ready", #[doc = " `resolved`"] Resolved = "resolved", #[doc = " `failed`"] Failed =
-    "failed", #[doc = " `deleted`"] Deleted = "deleted", #[doc = " `suppressed`"]
-    Suppressed = "suppressed", }
+    #[doc = " * `potential` - Potential"]
+    #[doc = " * `candidate` - Candidate"]
+    #[doc = " * `in_progress` - In Progress"]
+    #[doc = " * `pending_input` - Pending Input"]
+    #[doc = " * `ready` - Ready"]
+    #[doc = " * `resolved` - Resolved"]
+    #[doc = " * `failed` - Failed"]
+    #[doc = " * `deleted` - Deleted"]
+    #[doc = " * `suppressed` - Suppressed"]
+    #[doc = ""]
+    #[doc = " The `SignalReportStatusEnum` schema."]
+    SignalReportStatusEnum {
+        Potential = "potential",
+        Candidate = "candidate",
+        InProgress = "in_progress",
+        PendingInput = "pending_input",
+        Ready = "ready",
+        Resolved = "resolved",
+        Failed = "failed",
+        Deleted = "deleted",
+        Suppressed = "suppressed",
+    }
 }
 /// The `SignalSourceConfig` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -145,27 +155,42 @@ pub struct SignalSourceConfig {
     pub status: Option<String>,
 }
 string_enum! {
-    #[doc = " * `session_analysis_cluster` - Session analysis cluster"] #[doc =
-    " * `evaluation` - Evaluation"] #[doc = " * `issue` - Issue"] #[doc =
-    " * `ticket` - Ticket"] #[doc = " * `issue_created` - Issue created"] #[doc =
-    " * `issue_reopened` - Issue reopened"] #[doc = " * `issue_spiking` - Issue spiking"]
-    #[doc = ""] #[doc = " The `SignalSourceConfigSourceTypeEnum` schema."]
-    SignalSourceConfigSourceTypeEnum { #[doc = " `session_analysis_cluster`"]
-    SessionAnalysisCluster = "session_analysis_cluster", #[doc = " `evaluation`"]
-    Evaluation = "evaluation", #[doc = " `issue`"] Issue = "issue", #[doc = " `ticket`"]
-    Ticket = "ticket", #[doc = " `issue_created`"] IssueCreated = "issue_created", #[doc
-    = " `issue_reopened`"] IssueReopened = "issue_reopened", #[doc = " `issue_spiking`"]
-    IssueSpiking = "issue_spiking", }
+    #[doc = " * `session_analysis_cluster` - Session analysis cluster"]
+    #[doc = " * `evaluation` - Evaluation"]
+    #[doc = " * `issue` - Issue"]
+    #[doc = " * `ticket` - Ticket"]
+    #[doc = " * `issue_created` - Issue created"]
+    #[doc = " * `issue_reopened` - Issue reopened"]
+    #[doc = " * `issue_spiking` - Issue spiking"]
+    #[doc = ""]
+    #[doc = " The `SignalSourceConfigSourceTypeEnum` schema."]
+    SignalSourceConfigSourceTypeEnum {
+        SessionAnalysisCluster = "session_analysis_cluster",
+        Evaluation = "evaluation",
+        Issue = "issue",
+        Ticket = "ticket",
+        IssueCreated = "issue_created",
+        IssueReopened = "issue_reopened",
+        IssueSpiking = "issue_spiking",
+    }
 }
 string_enum! {
-    #[doc = " * `session_replay` - Session replay"] #[doc =
-    " * `llm_analytics` - LLM analytics"] #[doc = " * `github` - GitHub"] #[doc =
-    " * `linear` - Linear"] #[doc = " * `zendesk` - Zendesk"] #[doc =
-    " * `conversations` - Conversations"] #[doc = " * `error_tracking` - Error tracking"]
-    #[doc = ""] #[doc = " The `SourceProductEnum` schema."] SourceProductEnum { #[doc =
-    " `session_replay`"] SessionReplay = "session_replay", #[doc = " `llm_analytics`"]
-    LlmAnalytics = "llm_analytics", #[doc = " `github`"] Github = "github", #[doc =
-    " `linear`"] Linear = "linear", #[doc = " `zendesk`"] Zendesk = "zendesk", #[doc =
-    " `conversations`"] Conversations = "conversations", #[doc = " `error_tracking`"]
-    ErrorTracking = "error_tracking", }
+    #[doc = " * `session_replay` - Session replay"]
+    #[doc = " * `llm_analytics` - LLM analytics"]
+    #[doc = " * `github` - GitHub"]
+    #[doc = " * `linear` - Linear"]
+    #[doc = " * `zendesk` - Zendesk"]
+    #[doc = " * `conversations` - Conversations"]
+    #[doc = " * `error_tracking` - Error tracking"]
+    #[doc = ""]
+    #[doc = " The `SourceProductEnum` schema."]
+    SourceProductEnum {
+        SessionReplay = "session_replay",
+        LlmAnalytics = "llm_analytics",
+        Github = "github",
+        Linear = "linear",
+        Zendesk = "zendesk",
+        Conversations = "conversations",
+        ErrorTracking = "error_tracking",
+    }
 }

@@ -2,15 +2,26 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `html` - html"] #[doc = " * `text` - text"] #[doc = ""] #[doc =
-    " The `DescriptionContentTypeEnum` schema."] DescriptionContentTypeEnum { #[doc =
-    " `html`"] Html = "html", #[doc = " `text`"] Text = "text", }
+    #[doc = " * `html` - html"]
+    #[doc = " * `text` - text"]
+    #[doc = ""]
+    #[doc = " The `DescriptionContentTypeEnum` schema."]
+    DescriptionContentTypeEnum {
+        Html = "html",
+        Text = "text",
+    }
 }
 string_enum! {
-    #[doc = " * `Desktop` - Desktop"] #[doc = " * `Mobile` - Mobile"] #[doc =
-    " * `Tablet` - Tablet"] #[doc = ""] #[doc = " The `DeviceTypesEnum` schema."]
-    DeviceTypesEnum { #[doc = " `Desktop`"] Desktop = "Desktop", #[doc = " `Mobile`"]
-    Mobile = "Mobile", #[doc = " `Tablet`"] Tablet = "Tablet", }
+    #[doc = " * `Desktop` - Desktop"]
+    #[doc = " * `Mobile` - Mobile"]
+    #[doc = " * `Tablet` - Tablet"]
+    #[doc = ""]
+    #[doc = " The `DeviceTypesEnum` schema."]
+    DeviceTypesEnum {
+        Desktop = "Desktop",
+        Mobile = "Mobile",
+        Tablet = "Tablet",
+    }
 }
 /// The `GenerateSurveyTranslationsRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -367,16 +378,28 @@ pub enum PatchedSurveySerializerCreateUpdateOnlySchemaSchedule {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " * `day` - day"] #[doc = " * `week` - week"] #[doc = " * `month` - month"]
-    #[doc = ""] #[doc = " The `ResponseSamplingIntervalTypeEnum` schema."]
-    ResponseSamplingIntervalTypeEnum { #[doc = " `day`"] Day = "day", #[doc = " `week`"]
-    Week = "week", #[doc = " `month`"] Month = "month", }
+    #[doc = " * `day` - day"]
+    #[doc = " * `week` - week"]
+    #[doc = " * `month` - month"]
+    #[doc = ""]
+    #[doc = " The `ResponseSamplingIntervalTypeEnum` schema."]
+    ResponseSamplingIntervalTypeEnum {
+        Day = "day",
+        Week = "week",
+        Month = "month",
+    }
 }
 string_enum! {
-    #[doc = " * `once` - once"] #[doc = " * `recurring` - recurring"] #[doc =
-    " * `always` - always"] #[doc = ""] #[doc = " The `ScheduleEnum` schema."]
-    ScheduleEnum { #[doc = " `once`"] Once = "once", #[doc = " `recurring`"] Recurring =
-    "recurring", #[doc = " `always`"] Always = "always", }
+    #[doc = " * `once` - once"]
+    #[doc = " * `recurring` - recurring"]
+    #[doc = " * `always` - always"]
+    #[doc = ""]
+    #[doc = " The `ScheduleEnum` schema."]
+    ScheduleEnum {
+        Once = "once",
+        Recurring = "recurring",
+        Always = "always",
+    }
 }
 /// Mixin for serializers to add user access control fields
 ///
@@ -768,9 +791,12 @@ pub struct SurveyEndBranching {
     pub r#type: SurveyEndBranchingTypeEnum,
 }
 string_enum! {
-    #[doc = " * `end` - end"] #[doc = ""] #[doc =
-    " The `SurveyEndBranchingTypeEnum` schema."] SurveyEndBranchingTypeEnum { #[doc =
-    " `end`"] End = "end", }
+    #[doc = " * `end` - end"]
+    #[doc = ""]
+    #[doc = " The `SurveyEndBranchingTypeEnum` schema."]
+    SurveyEndBranchingTypeEnum {
+        End = "end",
+    }
 }
 /// The `SurveyEventsConditionSchema` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -823,9 +849,12 @@ pub struct SurveyLinkQuestionSchema {
     pub link: String,
 }
 string_enum! {
-    #[doc = " * `link` - link"] #[doc = ""] #[doc =
-    " The `SurveyLinkQuestionSchemaTypeEnum` schema."] SurveyLinkQuestionSchemaTypeEnum {
-    #[doc = " `link`"] Link = "link", }
+    #[doc = " * `link` - link"]
+    #[doc = ""]
+    #[doc = " The `SurveyLinkQuestionSchemaTypeEnum` schema."]
+    SurveyLinkQuestionSchemaTypeEnum {
+        Link = "link",
+    }
 }
 /// The `SurveyMultipleChoiceQuestionSchema` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -862,10 +891,12 @@ pub struct SurveyMultipleChoiceQuestionSchema {
     pub has_open_choice: Option<bool>,
 }
 string_enum! {
-    #[doc = " * `multiple_choice` - multiple_choice"] #[doc = ""] #[doc =
-    " The `SurveyMultipleChoiceQuestionSchemaTypeEnum` schema."]
-    SurveyMultipleChoiceQuestionSchemaTypeEnum { #[doc = " `multiple_choice`"]
-    MultipleChoice = "multiple_choice", }
+    #[doc = " * `multiple_choice` - multiple_choice"]
+    #[doc = ""]
+    #[doc = " The `SurveyMultipleChoiceQuestionSchemaTypeEnum` schema."]
+    SurveyMultipleChoiceQuestionSchemaTypeEnum {
+        MultipleChoice = "multiple_choice",
+    }
 }
 /// The `SurveyNextQuestionBranching` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -876,10 +907,12 @@ pub struct SurveyNextQuestionBranching {
     pub r#type: SurveyNextQuestionBranchingTypeEnum,
 }
 string_enum! {
-    #[doc = " * `next_question` - next_question"] #[doc = ""] #[doc =
-    " The `SurveyNextQuestionBranchingTypeEnum` schema."]
-    SurveyNextQuestionBranchingTypeEnum { #[doc = " `next_question`"] NextQuestion =
-    "next_question", }
+    #[doc = " * `next_question` - next_question"]
+    #[doc = ""]
+    #[doc = " The `SurveyNextQuestionBranchingTypeEnum` schema."]
+    SurveyNextQuestionBranchingTypeEnum {
+        NextQuestion = "next_question",
+    }
 }
 /// The `SurveyOpenQuestionSchema` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -908,9 +941,12 @@ pub struct SurveyOpenQuestionSchema {
     pub button_text: Option<String>,
 }
 string_enum! {
-    #[doc = " * `open` - open"] #[doc = ""] #[doc =
-    " The `SurveyOpenQuestionSchemaTypeEnum` schema."] SurveyOpenQuestionSchemaTypeEnum {
-    #[doc = " `open`"] Open = "open", }
+    #[doc = " * `open` - open"]
+    #[doc = ""]
+    #[doc = " The `SurveyOpenQuestionSchemaTypeEnum` schema."]
+    SurveyOpenQuestionSchemaTypeEnum {
+        Open = "open",
+    }
 }
 /// The `SurveyQuestionInputSchema` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -976,15 +1012,22 @@ pub struct SurveyRatingQuestionSchema {
     pub branching: Option<SurveyBranchingSchema>,
 }
 string_enum! {
-    #[doc = " * `number` - number"] #[doc = " * `emoji` - emoji"] #[doc = ""] #[doc =
-    " The `SurveyRatingQuestionSchemaDisplayEnum` schema."]
-    SurveyRatingQuestionSchemaDisplayEnum { #[doc = " `number`"] Number = "number", #[doc
-    = " `emoji`"] Emoji = "emoji", }
+    #[doc = " * `number` - number"]
+    #[doc = " * `emoji` - emoji"]
+    #[doc = ""]
+    #[doc = " The `SurveyRatingQuestionSchemaDisplayEnum` schema."]
+    SurveyRatingQuestionSchemaDisplayEnum {
+        Number = "number",
+        Emoji = "emoji",
+    }
 }
 string_enum! {
-    #[doc = " * `rating` - rating"] #[doc = ""] #[doc =
-    " The `SurveyRatingQuestionSchemaTypeEnum` schema."]
-    SurveyRatingQuestionSchemaTypeEnum { #[doc = " `rating`"] Rating = "rating", }
+    #[doc = " * `rating` - rating"]
+    #[doc = ""]
+    #[doc = " The `SurveyRatingQuestionSchemaTypeEnum` schema."]
+    SurveyRatingQuestionSchemaTypeEnum {
+        Rating = "rating",
+    }
 }
 /// The `SurveyResponseBasedBranching` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1009,14 +1052,17 @@ pub enum SurveyResponseBasedBranchingResponseValuesValue {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    SurveyResponseBasedBranchingResponseValuesValueVariant1 { #[doc = " `end`"] End =
-    "end", }
+    SurveyResponseBasedBranchingResponseValuesValueVariant1 {
+        End = "end",
+    }
 }
 string_enum! {
-    #[doc = " * `response_based` - response_based"] #[doc = ""] #[doc =
-    " The `SurveyResponseBasedBranchingTypeEnum` schema."]
-    SurveyResponseBasedBranchingTypeEnum { #[doc = " `response_based`"] ResponseBased =
-    "response_based", }
+    #[doc = " * `response_based` - response_based"]
+    #[doc = ""]
+    #[doc = " The `SurveyResponseBasedBranchingTypeEnum` schema."]
+    SurveyResponseBasedBranchingTypeEnum {
+        ResponseBased = "response_based",
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1504,10 +1550,12 @@ pub struct SurveySingleChoiceQuestionSchema {
     pub branching: Option<SurveyBranchingSchema>,
 }
 string_enum! {
-    #[doc = " * `single_choice` - single_choice"] #[doc = ""] #[doc =
-    " The `SurveySingleChoiceQuestionSchemaTypeEnum` schema."]
-    SurveySingleChoiceQuestionSchemaTypeEnum { #[doc = " `single_choice`"] SingleChoice =
-    "single_choice", }
+    #[doc = " * `single_choice` - single_choice"]
+    #[doc = ""]
+    #[doc = " The `SurveySingleChoiceQuestionSchemaTypeEnum` schema."]
+    SurveySingleChoiceQuestionSchemaTypeEnum {
+        SingleChoice = "single_choice",
+    }
 }
 /// The `SurveySpecificQuestionBranching` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1520,10 +1568,12 @@ pub struct SurveySpecificQuestionBranching {
     pub index: i64,
 }
 string_enum! {
-    #[doc = " * `specific_question` - specific_question"] #[doc = ""] #[doc =
-    " The `SurveySpecificQuestionBranchingTypeEnum` schema."]
-    SurveySpecificQuestionBranchingTypeEnum { #[doc = " `specific_question`"]
-    SpecificQuestion = "specific_question", }
+    #[doc = " * `specific_question` - specific_question"]
+    #[doc = ""]
+    #[doc = " The `SurveySpecificQuestionBranchingTypeEnum` schema."]
+    SurveySpecificQuestionBranchingTypeEnum {
+        SpecificQuestion = "specific_question",
+    }
 }
 /// The `SurveyStatsResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1540,15 +1590,28 @@ pub struct SurveyStatsResponse {
     pub rates: ::serde_json::Map<String, ::serde_json::Value>,
 }
 string_enum! {
-    #[doc = " * `popover` - popover"] #[doc = " * `widget` - widget"] #[doc =
-    " * `external_survey` - external survey"] #[doc = " * `api` - api"] #[doc = ""] #[doc
-    = " The `SurveyType` schema."] SurveyType { #[doc = " `popover`"] Popover =
-    "popover", #[doc = " `widget`"] Widget = "widget", #[doc = " `external_survey`"]
-    ExternalSurvey = "external_survey", #[doc = " `api`"] Api = "api", }
+    #[doc = " * `popover` - popover"]
+    #[doc = " * `widget` - widget"]
+    #[doc = " * `external_survey` - external survey"]
+    #[doc = " * `api` - api"]
+    #[doc = ""]
+    #[doc = " The `SurveyType` schema."]
+    SurveyType {
+        Popover = "popover",
+        Widget = "widget",
+        ExternalSurvey = "external_survey",
+        Api = "api",
+    }
 }
 string_enum! {
-    #[doc = " * `button` - button"] #[doc = " * `tab` - tab"] #[doc =
-    " * `selector` - selector"] #[doc = ""] #[doc = " The `WidgetTypeEnum` schema."]
-    WidgetTypeEnum { #[doc = " `button`"] Button = "button", #[doc = " `tab`"] Tab =
-    "tab", #[doc = " `selector`"] Selector = "selector", }
+    #[doc = " * `button` - button"]
+    #[doc = " * `tab` - tab"]
+    #[doc = " * `selector` - selector"]
+    #[doc = ""]
+    #[doc = " The `WidgetTypeEnum` schema."]
+    WidgetTypeEnum {
+        Button = "button",
+        Tab = "tab",
+        Selector = "selector",
+    }
 }

@@ -10,23 +10,38 @@ pub struct ConnectionTokenResponse {
     pub token: String,
 }
 string_enum! {
-    #[doc = " * `utf-8` - utf-8"] #[doc = " * `base64` - base64"] #[doc = ""] #[doc =
-    " The `ContentEncodingEnum` schema."] ContentEncodingEnum { #[doc = " `utf-8`"] Utf8
-    = "utf-8", #[doc = " `base64`"] Base64 = "base64", }
+    #[doc = " * `utf-8` - utf-8"]
+    #[doc = " * `base64` - base64"]
+    #[doc = ""]
+    #[doc = " The `ContentEncodingEnum` schema."]
+    ContentEncodingEnum {
+        Utf8 = "utf-8",
+        Base64 = "base64",
+    }
 }
 string_enum! {
-    #[doc = " * `2.0` - 2.0"] #[doc = ""] #[doc = " The `JsonrpcEnum` schema."]
-    JsonrpcEnum { #[doc = " `2.0`"] V20 = "2.0", }
+    #[doc = " * `2.0` - 2.0"]
+    #[doc = ""]
+    #[doc = " The `JsonrpcEnum` schema."]
+    JsonrpcEnum {
+        V20 = "2.0",
+    }
 }
 string_enum! {
-    #[doc = " * `user_message` - user_message"] #[doc = " * `cancel` - cancel"] #[doc =
-    " * `close` - close"] #[doc = " * `permission_response` - permission_response"] #[doc
-    = " * `set_config_option` - set_config_option"] #[doc = ""] #[doc =
-    " The `MethodEnum` schema."] MethodEnum { #[doc = " `user_message`"] UserMessage =
-    "user_message", #[doc = " `cancel`"] Cancel = "cancel", #[doc = " `close`"] Close =
-    "close", #[doc = " `permission_response`"] PermissionResponse =
-    "permission_response", #[doc = " `set_config_option`"] SetConfigOption =
-    "set_config_option", }
+    #[doc = " * `user_message` - user_message"]
+    #[doc = " * `cancel` - cancel"]
+    #[doc = " * `close` - close"]
+    #[doc = " * `permission_response` - permission_response"]
+    #[doc = " * `set_config_option` - set_config_option"]
+    #[doc = ""]
+    #[doc = " The `MethodEnum` schema."]
+    MethodEnum {
+        UserMessage = "user_message",
+        Cancel = "cancel",
+        Close = "close",
+        PermissionResponse = "permission_response",
+        SetConfigOption = "set_config_option",
+    }
 }
 /// The `PaginatedTaskRunDetailList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -83,9 +98,14 @@ pub struct PatchedTaskRunUpdate {
     pub environment: Option<TaskRunUpdateEnvironmentEnum>,
 }
 string_enum! {
-    #[doc = " * `claude` - claude"] #[doc = " * `codex` - codex"] #[doc = ""] #[doc =
-    " The `RuntimeAdapterEnum` schema."] RuntimeAdapterEnum { #[doc = " `claude`"] Claude
-    = "claude", #[doc = " `codex`"] Codex = "codex", }
+    #[doc = " * `claude` - claude"]
+    #[doc = " * `codex` - codex"]
+    #[doc = ""]
+    #[doc = " The `RuntimeAdapterEnum` schema."]
+    RuntimeAdapterEnum {
+        Claude = "claude",
+        Codex = "codex",
+    }
 }
 /// The `TaskRunAppendLogRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -321,22 +341,34 @@ pub struct TaskRunBootstrapCreateRequest {
     >,
 }
 string_enum! {
-    #[doc = " * `local` - local"] #[doc = " * `cloud` - cloud"] #[doc = ""] #[doc =
-    " The `TaskRunBootstrapCreateRequestEnvironmentEnum` schema."]
-    TaskRunBootstrapCreateRequestEnvironmentEnum { #[doc = " `local`"] Local = "local",
-    #[doc = " `cloud`"] Cloud = "cloud", }
+    #[doc = " * `local` - local"]
+    #[doc = " * `cloud` - cloud"]
+    #[doc = ""]
+    #[doc = " The `TaskRunBootstrapCreateRequestEnvironmentEnum` schema."]
+    TaskRunBootstrapCreateRequestEnvironmentEnum {
+        Local = "local",
+        Cloud = "cloud",
+    }
 }
 string_enum! {
-    #[doc = " * `default` - default"] #[doc = " * `acceptEdits` - acceptEdits"] #[doc =
-    " * `plan` - plan"] #[doc = " * `bypassPermissions` - bypassPermissions"] #[doc =
-    " * `auto` - auto"] #[doc = " * `read-only` - read-only"] #[doc =
-    " * `full-access` - full-access"] #[doc = ""] #[doc =
-    " The `TaskRunBootstrapCreateRequestInitialPermissionModeEnum` schema."]
-    TaskRunBootstrapCreateRequestInitialPermissionModeEnum { #[doc = " `default`"]
-    Default = "default", #[doc = " `acceptEdits`"] AcceptEdits = "acceptEdits", #[doc =
-    " `plan`"] Plan = "plan", #[doc = " `bypassPermissions`"] BypassPermissions =
-    "bypassPermissions", #[doc = " `auto`"] Auto = "auto", #[doc = " `read-only`"]
-    ReadOnly = "read-only", #[doc = " `full-access`"] FullAccess = "full-access", }
+    #[doc = " * `default` - default"]
+    #[doc = " * `acceptEdits` - acceptEdits"]
+    #[doc = " * `plan` - plan"]
+    #[doc = " * `bypassPermissions` - bypassPermissions"]
+    #[doc = " * `auto` - auto"]
+    #[doc = " * `read-only` - read-only"]
+    #[doc = " * `full-access` - full-access"]
+    #[doc = ""]
+    #[doc = " The `TaskRunBootstrapCreateRequestInitialPermissionModeEnum` schema."]
+    TaskRunBootstrapCreateRequestInitialPermissionModeEnum {
+        Default = "default",
+        AcceptEdits = "acceptEdits",
+        Plan = "plan",
+        BypassPermissions = "bypassPermissions",
+        Auto = "auto",
+        ReadOnly = "read-only",
+        FullAccess = "full-access",
+    }
 }
 /// JSON-RPC request to send a command to the agent server in the sandbox.
 ///
@@ -443,8 +475,11 @@ pub enum TaskRunDetailProvider {
     Unknown(::serde_json::Value),
 }
 string_enum! {
-    #[doc = " The `TaskRunDetailProviderEnum` schema."] TaskRunDetailProviderEnum { #[doc
-    = " `anthropic`"] Anthropic = "anthropic", #[doc = " `openai`"] Openai = "openai", }
+    #[doc = " The `TaskRunDetailProviderEnum` schema."]
+    TaskRunDetailProviderEnum {
+        Anthropic = "anthropic",
+        Openai = "openai",
+    }
 }
 /// Configured reasoning effort for this run when the selected model supports it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -489,17 +524,28 @@ pub struct TaskRunStartRequest {
     pub pending_user_artifact_ids: Option<Vec<String>>,
 }
 string_enum! {
-    #[doc = " * `local` - local"] #[doc = ""] #[doc =
-    " The `TaskRunUpdateEnvironmentEnum` schema."] TaskRunUpdateEnvironmentEnum { #[doc =
-    " `local`"] Local = "local", }
+    #[doc = " * `local` - local"]
+    #[doc = ""]
+    #[doc = " The `TaskRunUpdateEnvironmentEnum` schema."]
+    TaskRunUpdateEnvironmentEnum {
+        Local = "local",
+    }
 }
 string_enum! {
-    #[doc = " * `not_started` - not_started"] #[doc = " * `queued` - queued"] #[doc =
-    " * `in_progress` - in_progress"] #[doc = " * `completed` - completed"] #[doc =
-    " * `failed` - failed"] #[doc = " * `cancelled` - cancelled"] #[doc = ""] #[doc =
-    " The `TaskRunUpdateStatusEnum` schema."] TaskRunUpdateStatusEnum { #[doc =
-    " `not_started`"] NotStarted = "not_started", #[doc = " `queued`"] Queued = "queued",
-    #[doc = " `in_progress`"] InProgress = "in_progress", #[doc = " `completed`"]
-    Completed = "completed", #[doc = " `failed`"] Failed = "failed", #[doc =
-    " `cancelled`"] Cancelled = "cancelled", }
+    #[doc = " * `not_started` - not_started"]
+    #[doc = " * `queued` - queued"]
+    #[doc = " * `in_progress` - in_progress"]
+    #[doc = " * `completed` - completed"]
+    #[doc = " * `failed` - failed"]
+    #[doc = " * `cancelled` - cancelled"]
+    #[doc = ""]
+    #[doc = " The `TaskRunUpdateStatusEnum` schema."]
+    TaskRunUpdateStatusEnum {
+        NotStarted = "not_started",
+        Queued = "queued",
+        InProgress = "in_progress",
+        Completed = "completed",
+        Failed = "failed",
+        Cancelled = "cancelled",
+    }
 }

@@ -22,19 +22,30 @@ pub struct CapabilityState {
     pub evidence: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
 string_enum! {
-    #[doc = " * `needs_setup` - needs_setup"] #[doc = " * `detected` - detected"] #[doc =
-    " * `waiting_for_data` - waiting_for_data"] #[doc = " * `ready` - ready"] #[doc =
-    " * `not_applicable` - not_applicable"] #[doc = " * `unknown` - unknown"] #[doc = ""]
-    #[doc = " The `CapabilityStateStateEnum` schema."] CapabilityStateStateEnum { #[doc =
-    " `needs_setup`"] NeedsSetup = "needs_setup", #[doc = " `detected`"] Detected =
-    "detected", #[doc = " `waiting_for_data`"] WaitingForData = "waiting_for_data", #[doc
-    = " `ready`"] Ready = "ready", #[doc = " `not_applicable`"] NotApplicable =
-    "not_applicable", #[doc = " `unknown`"] UnknownValue = "unknown", }
+    #[doc = " * `needs_setup` - needs_setup"]
+    #[doc = " * `detected` - detected"]
+    #[doc = " * `waiting_for_data` - waiting_for_data"]
+    #[doc = " * `ready` - ready"]
+    #[doc = " * `not_applicable` - not_applicable"]
+    #[doc = " * `unknown` - unknown"]
+    #[doc = ""]
+    #[doc = " The `CapabilityStateStateEnum` schema."]
+    CapabilityStateStateEnum {
+        NeedsSetup = "needs_setup",
+        Detected = "detected",
+        WaitingForData = "waiting_for_data",
+        Ready = "ready",
+        NotApplicable = "not_applicable",
+        UnknownValue = "unknown",
+    }
 }
 string_enum! {
-    #[doc = " * `claude` - claude"] #[doc = ""] #[doc =
-    " The `ClaudeRuntimeAdapterEnum` schema."] ClaudeRuntimeAdapterEnum { #[doc =
-    " `claude`"] Claude = "claude", }
+    #[doc = " * `claude` - claude"]
+    #[doc = ""]
+    #[doc = " The `ClaudeRuntimeAdapterEnum` schema."]
+    ClaudeRuntimeAdapterEnum {
+        Claude = "claude",
+    }
 }
 /// Request body for creating a new task run
 ///
@@ -108,19 +119,28 @@ pub struct ClaudeTaskRunCreateSchema {
     >,
 }
 string_enum! {
-    #[doc = " * `default` - default"] #[doc = " * `acceptEdits` - acceptEdits"] #[doc =
-    " * `plan` - plan"] #[doc = " * `bypassPermissions` - bypassPermissions"] #[doc =
-    " * `auto` - auto"] #[doc = ""] #[doc =
-    " The `ClaudeTaskRunCreateSchemaInitialPermissionModeEnum` schema."]
-    ClaudeTaskRunCreateSchemaInitialPermissionModeEnum { #[doc = " `default`"] Default =
-    "default", #[doc = " `acceptEdits`"] AcceptEdits = "acceptEdits", #[doc = " `plan`"]
-    Plan = "plan", #[doc = " `bypassPermissions`"] BypassPermissions =
-    "bypassPermissions", #[doc = " `auto`"] Auto = "auto", }
+    #[doc = " * `default` - default"]
+    #[doc = " * `acceptEdits` - acceptEdits"]
+    #[doc = " * `plan` - plan"]
+    #[doc = " * `bypassPermissions` - bypassPermissions"]
+    #[doc = " * `auto` - auto"]
+    #[doc = ""]
+    #[doc = " The `ClaudeTaskRunCreateSchemaInitialPermissionModeEnum` schema."]
+    ClaudeTaskRunCreateSchemaInitialPermissionModeEnum {
+        Default = "default",
+        AcceptEdits = "acceptEdits",
+        Plan = "plan",
+        BypassPermissions = "bypassPermissions",
+        Auto = "auto",
+    }
 }
 string_enum! {
-    #[doc = " * `codex` - codex"] #[doc = ""] #[doc =
-    " The `CodexRuntimeAdapterEnum` schema."] CodexRuntimeAdapterEnum { #[doc =
-    " `codex`"] Codex = "codex", }
+    #[doc = " * `codex` - codex"]
+    #[doc = ""]
+    #[doc = " The `CodexRuntimeAdapterEnum` schema."]
+    CodexRuntimeAdapterEnum {
+        Codex = "codex",
+    }
 }
 /// Request body for creating a new task run
 ///
@@ -192,12 +212,16 @@ pub struct CodexTaskRunCreateSchema {
     >,
 }
 string_enum! {
-    #[doc = " * `auto` - auto"] #[doc = " * `read-only` - read-only"] #[doc =
-    " * `full-access` - full-access"] #[doc = ""] #[doc =
-    " The `CodexTaskRunCreateSchemaInitialPermissionModeEnum` schema."]
-    CodexTaskRunCreateSchemaInitialPermissionModeEnum { #[doc = " `auto`"] Auto = "auto",
-    #[doc = " `read-only`"] ReadOnly = "read-only", #[doc = " `full-access`"] FullAccess
-    = "full-access", }
+    #[doc = " * `auto` - auto"]
+    #[doc = " * `read-only` - read-only"]
+    #[doc = " * `full-access` - full-access"]
+    #[doc = ""]
+    #[doc = " The `CodexTaskRunCreateSchemaInitialPermissionModeEnum` schema."]
+    CodexTaskRunCreateSchemaInitialPermissionModeEnum {
+        Auto = "auto",
+        ReadOnly = "read-only",
+        FullAccess = "full-access",
+    }
 }
 /// The `PaginatedTaskList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -524,8 +548,12 @@ pub struct TaskSummary {
     pub latest_run: Option<TaskRunSummary>,
 }
 string_enum! {
-    TasksListStatus { #[doc = " `not_started`"] NotStarted = "not_started", #[doc =
-    " `queued`"] Queued = "queued", #[doc = " `in_progress`"] InProgress = "in_progress",
-    #[doc = " `completed`"] Completed = "completed", #[doc = " `failed`"] Failed =
-    "failed", #[doc = " `cancelled`"] Cancelled = "cancelled", }
+    TasksListStatus {
+        NotStarted = "not_started",
+        Queued = "queued",
+        InProgress = "in_progress",
+        Completed = "completed",
+        Failed = "failed",
+        Cancelled = "cancelled",
+    }
 }

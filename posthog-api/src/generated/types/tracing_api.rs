@@ -40,25 +40,42 @@ pub struct SpanPropertyFilter2 {
     pub value: Option<::serde_json::Value>,
 }
 string_enum! {
-    #[doc = " * `exact` - exact"] #[doc = " * `is_not` - is_not"] #[doc =
-    " * `icontains` - icontains"] #[doc = " * `not_icontains` - not_icontains"] #[doc =
-    " * `regex` - regex"] #[doc = " * `not_regex` - not_regex"] #[doc = " * `gt` - gt"]
-    #[doc = " * `lt` - lt"] #[doc = " * `is_set` - is_set"] #[doc =
-    " * `is_not_set` - is_not_set"] #[doc = ""] #[doc =
-    " The `_SpanPropertyFilterOperatorEnum` schema."] SpanPropertyFilterOperatorEnum {
-    #[doc = " `exact`"] Exact = "exact", #[doc = " `is_not`"] IsNot = "is_not", #[doc =
-    " `icontains`"] Icontains = "icontains", #[doc = " `not_icontains`"] NotIcontains =
-    "not_icontains", #[doc = " `regex`"] Regex = "regex", #[doc = " `not_regex`"]
-    NotRegex = "not_regex", #[doc = " `gt`"] Gt = "gt", #[doc = " `lt`"] Lt = "lt", #[doc
-    = " `is_set`"] IsSet = "is_set", #[doc = " `is_not_set`"] IsNotSet = "is_not_set", }
+    #[doc = " * `exact` - exact"]
+    #[doc = " * `is_not` - is_not"]
+    #[doc = " * `icontains` - icontains"]
+    #[doc = " * `not_icontains` - not_icontains"]
+    #[doc = " * `regex` - regex"]
+    #[doc = " * `not_regex` - not_regex"]
+    #[doc = " * `gt` - gt"]
+    #[doc = " * `lt` - lt"]
+    #[doc = " * `is_set` - is_set"]
+    #[doc = " * `is_not_set` - is_not_set"]
+    #[doc = ""]
+    #[doc = " The `_SpanPropertyFilterOperatorEnum` schema."]
+    SpanPropertyFilterOperatorEnum {
+        Exact = "exact",
+        IsNot = "is_not",
+        Icontains = "icontains",
+        NotIcontains = "not_icontains",
+        Regex = "regex",
+        NotRegex = "not_regex",
+        Gt = "gt",
+        Lt = "lt",
+        IsSet = "is_set",
+        IsNotSet = "is_not_set",
+    }
 }
 string_enum! {
-    #[doc = " * `span` - span"] #[doc = " * `span_attribute` - span_attribute"] #[doc =
-    " * `span_resource_attribute` - span_resource_attribute"] #[doc = ""] #[doc =
-    " The `_SpanPropertyFilterTypeEnum` schema."] SpanPropertyFilterTypeEnum { #[doc =
-    " `span`"] Span = "span", #[doc = " `span_attribute`"] SpanAttribute =
-    "span_attribute", #[doc = " `span_resource_attribute`"] SpanResourceAttribute =
-    "span_resource_attribute", }
+    #[doc = " * `span` - span"]
+    #[doc = " * `span_attribute` - span_attribute"]
+    #[doc = " * `span_resource_attribute` - span_resource_attribute"]
+    #[doc = ""]
+    #[doc = " The `_SpanPropertyFilterTypeEnum` schema."]
+    SpanPropertyFilterTypeEnum {
+        Span = "span",
+        SpanAttribute = "span_attribute",
+        SpanResourceAttribute = "span_resource_attribute",
+    }
 }
 /// The `_TracingAggregationQueryBody` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -136,14 +153,17 @@ pub struct TracingQueryRequest {
     pub query: TracingQueryBody,
 }
 string_enum! {
-    TracingSpansAttributesRetrieveAttributeType { #[doc = " `span_attribute`"]
-    SpanAttribute = "span_attribute", #[doc = " `span_resource_attribute`"]
-    SpanResourceAttribute = "span_resource_attribute", }
+    TracingSpansAttributesRetrieveAttributeType {
+        SpanAttribute = "span_attribute",
+        SpanResourceAttribute = "span_resource_attribute",
+    }
 }
 string_enum! {
-    TracingSpansValuesRetrieveAttributeType { #[doc = " `span`"] Span = "span", #[doc =
-    " `span_attribute`"] SpanAttribute = "span_attribute", #[doc =
-    " `span_resource_attribute`"] SpanResourceAttribute = "span_resource_attribute", }
+    TracingSpansValuesRetrieveAttributeType {
+        Span = "span",
+        SpanAttribute = "span_attribute",
+        SpanResourceAttribute = "span_resource_attribute",
+    }
 }
 /// The `_TracingTraceRequest` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

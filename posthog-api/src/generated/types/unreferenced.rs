@@ -2,7 +2,10 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " The `BlankEnum` schema."] BlankEnum { #[doc = " ``"] Empty = "", }
+    #[doc = " The `BlankEnum` schema."]
+    BlankEnum {
+        Empty = "",
+    }
 }
 /// Response shape returned with HTTP 409 when an active deploy exists.
 ///

@@ -197,10 +197,14 @@ pub struct UserInterview {
     pub audio: String,
 }
 string_enum! {
-    #[doc = " * `transcript` - transcript"] #[doc = " * `summary` - summary"] #[doc = ""]
+    #[doc = " * `transcript` - transcript"]
+    #[doc = " * `summary` - summary"]
+    #[doc = ""]
     #[doc = " The `UserInterviewSearchDocumentTypeEnum` schema."]
-    UserInterviewSearchDocumentTypeEnum { #[doc = " `transcript`"] Transcript =
-    "transcript", #[doc = " `summary`"] Summary = "summary", }
+    UserInterviewSearchDocumentTypeEnum {
+        Transcript = "transcript",
+        Summary = "summary",
+    }
 }
 /// The `UserInterviewSearchRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -2,11 +2,20 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `P0` - P0"] #[doc = " * `P1` - P1"] #[doc = " * `P2` - P2"] #[doc =
-    " * `P3` - P3"] #[doc = " * `P4` - P4"] #[doc = ""] #[doc =
-    " The `AutostartPriorityEnum` schema."] AutostartPriorityEnum { #[doc = " `P0`"] P0 =
-    "P0", #[doc = " `P1`"] P1 = "P1", #[doc = " `P2`"] P2 = "P2", #[doc = " `P3`"] P3 =
-    "P3", #[doc = " `P4`"] P4 = "P4", }
+    #[doc = " * `P0` - P0"]
+    #[doc = " * `P1` - P1"]
+    #[doc = " * `P2` - P2"]
+    #[doc = " * `P3` - P3"]
+    #[doc = " * `P4` - P4"]
+    #[doc = ""]
+    #[doc = " The `AutostartPriorityEnum` schema."]
+    AutostartPriorityEnum {
+        P0 = "P0",
+        P1 = "P1",
+        P2 = "P2",
+        P3 = "P3",
+        P4 = "P4",
+    }
 }
 /// The `SignalUserAutonomyConfig` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

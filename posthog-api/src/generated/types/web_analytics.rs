@@ -2,9 +2,14 @@
 #[allow(unused_imports)]
 use super::*;
 string_enum! {
-    #[doc = " * `Up` - Up"] #[doc = " * `Down` - Down"] #[doc = ""] #[doc =
-    " The `DirectionEnum` schema."] DirectionEnum { #[doc = " `Up`"] Up = "Up", #[doc =
-    " `Down`"] Down = "Down", }
+    #[doc = " * `Up` - Up"]
+    #[doc = " * `Down` - Down"]
+    #[doc = ""]
+    #[doc = " The `DirectionEnum` schema."]
+    DirectionEnum {
+        Up = "Up",
+        Down = "Down",
+    }
 }
 /// The `DurationMetric` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

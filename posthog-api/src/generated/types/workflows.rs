@@ -19,33 +19,44 @@ pub struct BlastRadiusRequest {
     pub group_type_index: Option<i64>,
 }
 string_enum! {
-    EnvironmentsHogFlowsMetricsRetrieveBreakdownBy default = Kind { #[doc = " `name`"]
-    Name = "name", #[doc = " `kind`"] Kind = "kind", }
+    EnvironmentsHogFlowsMetricsRetrieveBreakdownBy default = Kind {
+        Name = "name",
+        Kind = "kind",
+    }
 }
 string_enum! {
-    EnvironmentsHogFlowsMetricsRetrieveInterval default = Day { #[doc = " `hour`"] Hour =
-    "hour", #[doc = " `day`"] Day = "day", #[doc = " `week`"] Week = "week", }
+    EnvironmentsHogFlowsMetricsRetrieveInterval default = Day {
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+    }
 }
 string_enum! {
-    EnvironmentsHogFlowsMetricsTotalsRetrieveBreakdownBy default = Kind { #[doc =
-    " `name`"] Name = "name", #[doc = " `kind`"] Kind = "kind", }
+    EnvironmentsHogFlowsMetricsTotalsRetrieveBreakdownBy default = Kind {
+        Name = "name",
+        Kind = "kind",
+    }
 }
 string_enum! {
-    EnvironmentsHogFlowsMetricsTotalsRetrieveInterval default = Day { #[doc = " `hour`"]
-    Hour = "hour", #[doc = " `day`"] Day = "day", #[doc = " `week`"] Week = "week", }
+    EnvironmentsHogFlowsMetricsTotalsRetrieveInterval default = Day {
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+    }
 }
 string_enum! {
-    #[doc = " * `exit_on_conversion` - Conversion"] #[doc =
-    " * `exit_on_trigger_not_matched` - Trigger Not Matched"] #[doc =
-    " * `exit_on_trigger_not_matched_or_conversion` - Trigger Not Matched Or Conversion"]
-    #[doc = " * `exit_only_at_end` - Only At End"] #[doc = ""] #[doc =
-    " The `ExitConditionEnum` schema."] ExitConditionEnum { #[doc =
-    " `exit_on_conversion`"] ExitOnConversion = "exit_on_conversion", #[doc =
-    " `exit_on_trigger_not_matched`"] ExitOnTriggerNotMatched =
-    "exit_on_trigger_not_matched", #[doc =
-    " `exit_on_trigger_not_matched_or_conversion`"] ExitOnTriggerNotMatchedOrConversion =
-    "exit_on_trigger_not_matched_or_conversion", #[doc = " `exit_only_at_end`"]
-    ExitOnlyAtEnd = "exit_only_at_end", }
+    #[doc = " * `exit_on_conversion` - Conversion"]
+    #[doc = " * `exit_on_trigger_not_matched` - Trigger Not Matched"]
+    #[doc = " * `exit_on_trigger_not_matched_or_conversion` - Trigger Not Matched Or Conversion"]
+    #[doc = " * `exit_only_at_end` - Only At End"]
+    #[doc = ""]
+    #[doc = " The `ExitConditionEnum` schema."]
+    ExitConditionEnum {
+        ExitOnConversion = "exit_on_conversion",
+        ExitOnTriggerNotMatched = "exit_on_trigger_not_matched",
+        ExitOnTriggerNotMatchedOrConversion = "exit_on_trigger_not_matched_or_conversion",
+        ExitOnlyAtEnd = "exit_only_at_end",
+    }
 }
 /// The `HogFlow` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -182,40 +193,68 @@ pub struct HogFlowSchedule {
     pub updated_at: Option<String>,
 }
 string_enum! {
-    #[doc = " * `active` - Active"] #[doc = " * `paused` - Paused"] #[doc =
-    " * `completed` - Completed"] #[doc = ""] #[doc =
-    " The `HogFlowScheduleStatusEnum` schema."] HogFlowScheduleStatusEnum { #[doc =
-    " `active`"] Active = "active", #[doc = " `paused`"] Paused = "paused", #[doc =
-    " `completed`"] Completed = "completed", }
+    #[doc = " * `active` - Active"]
+    #[doc = " * `paused` - Paused"]
+    #[doc = " * `completed` - Completed"]
+    #[doc = ""]
+    #[doc = " The `HogFlowScheduleStatusEnum` schema."]
+    HogFlowScheduleStatusEnum {
+        Active = "active",
+        Paused = "paused",
+        Completed = "completed",
+    }
 }
 string_enum! {
-    #[doc = " * `draft` - Draft"] #[doc = " * `active` - Active"] #[doc =
-    " * `archived` - Archived"] #[doc = ""] #[doc = " The `HogFlowStatusEnum` schema."]
-    HogFlowStatusEnum { #[doc = " `draft`"] Draft = "draft", #[doc = " `active`"] Active
-    = "active", #[doc = " `archived`"] Archived = "archived", }
+    #[doc = " * `draft` - Draft"]
+    #[doc = " * `active` - Active"]
+    #[doc = " * `archived` - Archived"]
+    #[doc = ""]
+    #[doc = " The `HogFlowStatusEnum` schema."]
+    HogFlowStatusEnum {
+        Draft = "draft",
+        Active = "active",
+        Archived = "archived",
+    }
 }
 string_enum! {
-    HogFlowsMetricsRetrieveBreakdownBy default = Kind { #[doc = " `name`"] Name = "name",
-    #[doc = " `kind`"] Kind = "kind", }
+    HogFlowsMetricsRetrieveBreakdownBy default = Kind {
+        Name = "name",
+        Kind = "kind",
+    }
 }
 string_enum! {
-    HogFlowsMetricsRetrieveInterval default = Day { #[doc = " `hour`"] Hour = "hour",
-    #[doc = " `day`"] Day = "day", #[doc = " `week`"] Week = "week", }
+    HogFlowsMetricsRetrieveInterval default = Day {
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+    }
 }
 string_enum! {
-    HogFlowsMetricsTotalsRetrieveBreakdownBy default = Kind { #[doc = " `name`"] Name =
-    "name", #[doc = " `kind`"] Kind = "kind", }
+    HogFlowsMetricsTotalsRetrieveBreakdownBy default = Kind {
+        Name = "name",
+        Kind = "kind",
+    }
 }
 string_enum! {
-    HogFlowsMetricsTotalsRetrieveInterval default = Day { #[doc = " `hour`"] Hour =
-    "hour", #[doc = " `day`"] Day = "day", #[doc = " `week`"] Week = "week", }
+    HogFlowsMetricsTotalsRetrieveInterval default = Day {
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+    }
 }
 string_enum! {
-    #[doc = " * `continue` - continue"] #[doc = " * `abort` - abort"] #[doc =
-    " * `complete` - complete"] #[doc = " * `branch` - branch"] #[doc = ""] #[doc =
-    " The `OnErrorEnum` schema."] OnErrorEnum { #[doc = " `continue`"] Continue =
-    "continue", #[doc = " `abort`"] Abort = "abort", #[doc = " `complete`"] Complete =
-    "complete", #[doc = " `branch`"] Branch = "branch", }
+    #[doc = " * `continue` - continue"]
+    #[doc = " * `abort` - abort"]
+    #[doc = " * `complete` - complete"]
+    #[doc = " * `branch` - branch"]
+    #[doc = ""]
+    #[doc = " The `OnErrorEnum` schema."]
+    OnErrorEnum {
+        Continue = "continue",
+        Abort = "abort",
+        Complete = "complete",
+        Branch = "branch",
+    }
 }
 /// The `PaginatedHogFlowMinimalList` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
