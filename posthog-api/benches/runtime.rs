@@ -8,7 +8,9 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures::{FutureExt, StreamExt};
 use posthog_api::__rt::{Method, OperationMeta, RateLimitBucket, Request, stream_items};
-use posthog_api::ratelimit::{Admission, LocalRateLimiter, RateLimitMode, RateLimitWindow, RateLimiter, RateLimits};
+use posthog_api::ratelimit::{
+    Admission, LocalRateLimiter, RateLimitMode, RateLimitWindow, RateLimiter, RateLimits,
+};
 use posthog_api::{Client, Host};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
@@ -19,20 +21,30 @@ fn limiter(c: &mut Criterion) {
     // the short window keeps the log at its steady-state size instead of growing for ever.
     let roomy = RateLimits::posthog_defaults().with(
         RateLimitBucket::Crud,
-        [RateLimitWindow { limit: 1_000_000, period: Duration::from_millis(1) }, RateLimitWindow {
-            limit: 10_000_000,
-            period: Duration::from_millis(10),
-        }],
+        [
+            RateLimitWindow {
+                limit: 1_000_000,
+                period: Duration::from_millis(1),
+            },
+            RateLimitWindow {
+                limit: 10_000_000,
+                period: Duration::from_millis(10),
+            },
+        ],
     );
     let granted = LocalRateLimiter::new(roomy);
-    group.bench_function("try_acquire_granted", |b| b.iter(|| granted.try_acquire(RateLimitBucket::Crud)));
+    group.bench_function("try_acquire_granted", |b| {
+        b.iter(|| granted.try_acquire(RateLimitBucket::Crud))
+    });
     group.bench_function("acquire_granted_via_trait", |b| {
         b.iter(|| granted.acquire(RateLimitBucket::Crud).now_or_never())
     });
     // PostHog's default CRUD limits, already spent: every call is refused and says how long to wait.
     let full = LocalRateLimiter::new(RateLimits::posthog_defaults());
     while full.try_acquire(RateLimitBucket::Crud) == Admission::Granted {}
-    group.bench_function("try_acquire_refused_default_limits", |b| b.iter(|| full.try_acquire(RateLimitBucket::Crud)));
+    group.bench_function("try_acquire_refused_default_limits", |b| {
+        b.iter(|| full.try_acquire(RateLimitBucket::Crud))
+    });
     group.finish();
 }
 
@@ -52,13 +64,25 @@ struct Pages {
 
 impl Respond for Pages {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let page: u64 = request.url.query_pairs().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+        let page: u64 = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
         let next = if page + 1 < self.pages {
-            format!("\"{}/api/projects/1/events/?page={}\"", self.origin, page + 1)
+            format!(
+                "\"{}/api/projects/1/events/?page={}\"",
+                self.origin,
+                page + 1
+            )
         } else {
             "null".to_owned()
         };
-        let body = format!(r#"{{"next":{next},"previous":null,"results":[{}]}}"#, self.items);
+        let body = format!(
+            r#"{{"next":{next},"previous":null,"results":[{}]}}"#,
+            self.items
+        );
         ResponseTemplate::new(200).set_body_raw(body, "application/json")
     }
 }
@@ -98,7 +122,10 @@ fn pagination(c: &mut Criterion) {
     group.bench_function("stream_10k_items_10_pages", |b| {
         b.to_async(&runtime).iter(|| async {
             let request = Request::new(&client, &EVENTS_LIST, Ok("/api/projects/1/events/".into()));
-            let count = stream_items::<Event>(request).filter(|e| std::future::ready(e.is_ok())).count().await;
+            let count = stream_items::<Event>(request)
+                .filter(|e| std::future::ready(e.is_ok()))
+                .count()
+                .await;
             assert_eq!(count, 10_000);
         })
     });

@@ -28,7 +28,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("throttled", ResponseTemplate::new(429).insert_header("retry-after", "30").set_body_json(json!({"type": "throttled_error", "code": "throttled", "detail": "Request was throttled.", "attr": null}))),
     ];
     for (name, template) in &answers {
-        Mock::given(path(format!("/api/things/{name}/"))).respond_with(template.clone()).mount(&server).await;
+        Mock::given(path(format!("/api/things/{name}/")))
+            .respond_with(template.clone())
+            .mount(&server)
+            .await;
     }
     let client = Client::builder()
         .host(Host::SelfHosted(server.uri()))
@@ -42,12 +45,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         id: u64,
     }
     for (name, _) in &answers {
-        let result = Request::new(&client, &THINGS_RETRIEVE, Ok(format!("/api/things/{name}/"))).json::<Thing>().await;
+        let result = Request::new(
+            &client,
+            &THINGS_RETRIEVE,
+            Ok(format!("/api/things/{name}/")),
+        )
+        .json::<Thing>()
+        .await;
         match result {
-            Err(Error::Api { status, error }) => println!("{name}: API error {status}, code {:?}: {}", error.code, error.detail),
-            Err(Error::Status { status, excerpt }) => println!("{name}: HTTP {status}, body starts {excerpt:?}"),
-            Err(Error::Decode { path, message, .. }) => println!("{name}: decoding failed at `{path}`: {message}"),
-            Err(Error::RateLimited { bucket, retry_after, by, .. }) => println!("{name}: rate limited in {bucket} by {by}, retry after {retry_after:?}"),
+            Err(Error::Api { status, error }) => println!(
+                "{name}: API error {status}, code {:?}: {}",
+                error.code, error.detail
+            ),
+            Err(Error::Status { status, excerpt }) => {
+                println!("{name}: HTTP {status}, body starts {excerpt:?}")
+            }
+            Err(Error::Decode { path, message, .. }) => {
+                println!("{name}: decoding failed at `{path}`: {message}")
+            }
+            Err(Error::RateLimited {
+                bucket,
+                retry_after,
+                by,
+                ..
+            }) => println!("{name}: rate limited in {bucket} by {by}, retry after {retry_after:?}"),
             Err(other) => println!("{name}: {other}"),
             Ok(thing) => println!("{name}: {thing:?}"),
         }

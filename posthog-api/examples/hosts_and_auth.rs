@@ -20,16 +20,30 @@ static PROJECTS_RETRIEVE: OperationMeta = OperationMeta {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for host in [Host::UsCloud, Host::EuCloud] {
-        println!("{host:?}: private API {}, ingestion {}", host.private_base(), host.public_base());
+        println!(
+            "{host:?}: private API {}, ingestion {}",
+            host.private_base(),
+            host.public_base()
+        );
     }
     for bad in ["posthog.example.com", "https://posthog.example.com/api"] {
-        let error = Client::builder().host(Host::SelfHosted(bad.into())).build().expect_err("rejected");
+        let error = Client::builder()
+            .host(Host::SelfHosted(bad.into()))
+            .build()
+            .expect_err("rejected");
         println!("SelfHosted({bad:?}) -> {error}");
     }
 
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_string("{}")).mount(&server).await;
-    for placement in [KeyPlacement::Header, KeyPlacement::Body, KeyPlacement::Query] {
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&server)
+        .await;
+    for placement in [
+        KeyPlacement::Header,
+        KeyPlacement::Body,
+        KeyPlacement::Query,
+    ] {
         let client = Client::builder()
             .host(Host::SelfHosted(server.uri()))
             .personal_api_key("phx_example_personal_key")
@@ -37,15 +51,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .key_placement(placement)
             .build()?;
         println!("{client:?}");
-        Request::new(&client, &PROJECTS_RETRIEVE, Ok("/api/projects/1/".into())).any_json().await?;
+        Request::new(&client, &PROJECTS_RETRIEVE, Ok("/api/projects/1/".into()))
+            .any_json()
+            .await?;
     }
     let requests = server.received_requests().await.unwrap_or_default();
     for request in requests {
-        let authorization = request.headers.get("authorization").and_then(|v| v.to_str().ok());
+        let authorization = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok());
         let body = serde_json::from_slice(&request.body).ok();
-        let source = find_personal_api_key(authorization, body.as_ref(), request.url.query()).map(|(source, _)| source);
-        let query_names: Vec<_> = request.url.query_pairs().map(|(k, _)| k.into_owned()).collect();
-        println!("request with query parameters {query_names:?}: PostHog reads the key from {source:?}");
+        let source = find_personal_api_key(authorization, body.as_ref(), request.url.query())
+            .map(|(source, _)| source);
+        let query_names: Vec<_> = request
+            .url
+            .query_pairs()
+            .map(|(k, _)| k.into_owned())
+            .collect();
+        println!(
+            "request with query parameters {query_names:?}: PostHog reads the key from {source:?}"
+        );
     }
     Ok(())
 }

@@ -20,7 +20,10 @@ static DASHBOARDS_LIST: OperationMeta = OperationMeta {
 };
 
 fn client(server: &MockServer, mode: RateLimitMode) -> Result<Client, posthog_api::Error> {
-    let window = RateLimitWindow { limit: 3, period: Duration::from_secs(2) };
+    let window = RateLimitWindow {
+        limit: 3,
+        period: Duration::from_secs(2),
+    };
     Client::builder()
         .host(Host::SelfHosted(server.uri()))
         .personal_api_key("phx_example_personal_key")
@@ -30,13 +33,22 @@ fn client(server: &MockServer, mode: RateLimitMode) -> Result<Client, posthog_ap
 }
 
 async fn call(client: &Client) -> Result<(), posthog_api::Error> {
-    Request::new(client, &DASHBOARDS_LIST, Ok("/api/projects/1/dashboards/".into())).empty().await
+    Request::new(
+        client,
+        &DASHBOARDS_LIST,
+        Ok("/api/projects/1/dashboards/".into()),
+    )
+    .empty()
+    .await
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
     println!("PostHog's defaults: {:?}", RateLimits::posthog_defaults());
 
     let fail_fast = client(&server, RateLimitMode::FailFast)?;
@@ -50,6 +62,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The waiting client shares the budget the fail-fast one spent.
     let start = Instant::now();
     call(&waiting).await?;
-    println!("the waiting client's call went out after {:.1?}", start.elapsed());
+    println!(
+        "the waiting client's call went out after {:.1?}",
+        start.elapsed()
+    );
     Ok(())
 }

@@ -28,28 +28,61 @@ static FLAGS_CREATE: OperationMeta = OperationMeta {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = MockServer::start().await;
     let flag = "/api/projects/1/feature_flags/7/";
-    Mock::given(path(flag)).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).mount(&server).await;
+    Mock::given(path(flag))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
     Mock::given(path(flag))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(path(flag)).respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id": 7}"#)).mount(&server).await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    Mock::given(path(flag))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id": 7}"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
 
     let client = Client::builder()
         .host(Host::SelfHosted(server.uri()))
         .personal_api_key("phx_example_personal_key")
-        .retry_policy(RetryPolicy::new().max_attempts(5).initial_backoff(Duration::from_millis(100)))
+        .retry_policy(
+            RetryPolicy::new()
+                .max_attempts(5)
+                .initial_backoff(Duration::from_millis(100)),
+        )
         .build()?;
     let start = Instant::now();
-    let flag_json = Request::new(&client, &FLAGS_RETRIEVE, Ok(flag.into())).any_json().await?;
-    println!("GET got {flag_json} after {:.1?} and {} attempts", start.elapsed(), server.received_requests().await.unwrap_or_default().len());
+    let flag_json = Request::new(&client, &FLAGS_RETRIEVE, Ok(flag.into()))
+        .any_json()
+        .await?;
+    println!(
+        "GET got {flag_json} after {:.1?} and {} attempts",
+        start.elapsed(),
+        server.received_requests().await.unwrap_or_default().len()
+    );
 
-    let mut create = Request::new(&client, &FLAGS_CREATE, Ok("/api/projects/1/feature_flags/".into()));
+    let mut create = Request::new(
+        &client,
+        &FLAGS_CREATE,
+        Ok("/api/projects/1/feature_flags/".into()),
+    );
     create.body(Body::json(&serde_json::json!({"key": "new-flag"})));
-    let error = create.any_json().await.expect_err("the mock fails every POST");
-    let posts = server.received_requests().await.unwrap_or_default().into_iter().filter(|r| r.method.as_str() == "POST").count();
+    let error = create
+        .any_json()
+        .await
+        .expect_err("the mock fails every POST");
+    let posts = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .count();
     println!("POST failed with `{error}` after {posts} attempt(s): it may have reached the server");
     Ok(())
 }

@@ -24,7 +24,9 @@ fn page(origin: &str, total: u64, limit: u64, offset: u64) -> String {
     let mut body = String::with_capacity((end - offset) as usize * 140 + 200);
     body.push_str(r#"{"next":"#);
     if end < total {
-        body.push_str(&format!(r#""{origin}/api/projects/1/events/?limit={limit}&offset={end}""#));
+        body.push_str(&format!(
+            r#""{origin}/api/projects/1/events/?limit={limit}&offset={end}""#
+        ));
     } else {
         body.push_str("null");
     }
@@ -46,7 +48,10 @@ fn page(origin: &str, total: u64, limit: u64, offset: u64) -> String {
 /// is not used here because it keeps every request it matched, which would grow with the
 /// number of pages and hide what the client itself holds.
 async fn serve(listener: tokio::net::TcpListener, total: u64) {
-    let origin = format!("http://{}", listener.local_addr().expect("a bound listener"));
+    let origin = format!(
+        "http://{}",
+        listener.local_addr().expect("a bound listener")
+    );
     while let Ok((socket, _)) = listener.accept().await {
         let origin = origin.clone();
         tokio::spawn(async move {
@@ -72,10 +77,21 @@ async fn serve(listener: tokio::net::TcpListener, total: u64) {
                     }
                 }
                 let url = url::Url::parse(&format!("{origin}{target}")).expect("a request target");
-                let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).and_then(|(_, v)| v.parse::<u64>().ok());
-                let body = page(&origin, total, param("limit").unwrap_or(100), param("offset").unwrap_or(0));
-                let response =
-                    format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+                let param = |name: &str| {
+                    url.query_pairs()
+                        .find(|(k, _)| k == name)
+                        .and_then(|(_, v)| v.parse::<u64>().ok())
+                };
+                let body = page(
+                    &origin,
+                    total,
+                    param("limit").unwrap_or(100),
+                    param("offset").unwrap_or(0),
+                );
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
                 if writer.write_all(response.as_bytes()).await.is_err() {
                     return;
                 }
@@ -103,7 +119,10 @@ fn peak_rss_kib() -> Option<u64> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let total: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let total: u64 = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let page: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let origin = format!("http://{}", listener.local_addr()?);
@@ -116,7 +135,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let mut request = Request::new(&client, &EVENTS_LIST, Ok("/api/projects/1/events/".into()));
     request.query("limit", Some(&page), false);
-    println!("items,peak_rss_kib (page size {page}; before streaming: {} KiB)", peak_rss_kib().unwrap_or(0));
+    println!(
+        "items,peak_rss_kib (page size {page}; before streaming: {} KiB)",
+        peak_rss_kib().unwrap_or(0)
+    );
     let start = std::time::Instant::now();
     let mut items = std::pin::pin!(stream_items::<Event>(request));
     let mut count = 0u64;
@@ -128,6 +150,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let elapsed = start.elapsed();
-    println!("streamed {count} items in {elapsed:.2?} ({:.0} items/s)", count as f64 / elapsed.as_secs_f64());
+    println!(
+        "streamed {count} items in {elapsed:.2?} ({:.0} items/s)",
+        count as f64 / elapsed.as_secs_f64()
+    );
     Ok(())
 }

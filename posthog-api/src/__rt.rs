@@ -40,7 +40,10 @@ impl Body {
     /// Serializes a JSON body.
     #[inline]
     pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Body {
-        Body::Json(serde_json::to_vec(value).map_err(|e| Error::Config(format!("cannot serialize the request body: {e}"))))
+        Body::Json(
+            serde_json::to_vec(value)
+                .map_err(|e| Error::Config(format!("cannot serialize the request body: {e}"))),
+        )
     }
 }
 
@@ -56,18 +59,31 @@ pub struct Request<'a> {
 impl<'a> Request<'a> {
     /// Starts a request for an operation; `path` is the filled path template.
     pub fn new(client: &'a Client, meta: &'static OperationMeta, path: Result<String>) -> Self {
-        Request { client, meta, path, query: Vec::new(), body: Body::Empty }
+        Request {
+            client,
+            meta,
+            path,
+            query: Vec::new(),
+            body: Body::Empty,
+        }
     }
 
     /// Adds a query parameter when it is set. Arrays are comma-joined, or repeated when `explode`.
     #[inline]
-    pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&T>, explode: bool) {
+    pub fn query<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: Option<&T>,
+        explode: bool,
+    ) {
         let Some(value) = value else { return };
         match serde_json::to_value(value) {
             Ok(value) => push_query(&mut self.query, name, value, explode),
             Err(e) => {
                 if self.path.is_ok() {
-                    self.path = Err(Error::Config(format!("cannot serialize query parameter `{name}`: {e}")));
+                    self.path = Err(Error::Config(format!(
+                        "cannot serialize query parameter `{name}`: {e}"
+                    )));
                 }
             }
         }
@@ -80,23 +96,33 @@ impl<'a> Request<'a> {
 
     /// The full URL on the private host, without any key.
     pub(crate) fn url(&mut self) -> Result<url::Url> {
-        let path = std::mem::replace(&mut self.path, Err(Error::Config("request already sent".into())))?;
+        let path = std::mem::replace(
+            &mut self.path,
+            Err(Error::Config("request already sent".into())),
+        )?;
         let base = self.client.private_base();
         let mut url = base
             .join(&path)
             .map_err(|e| Error::Config(format!("cannot build a URL from path `{path}`: {e}")))?;
         if url.origin() != base.origin() {
             // A path is always relative to the private host; anything else is a bug upstream.
-            return Err(Error::Config(format!("path `{path}` leaves the configured host")));
+            return Err(Error::Config(format!(
+                "path `{path}` leaves the configured host"
+            )));
         }
         if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut()
+                .extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
         Ok(url)
     }
 
     /// Sends the request and returns the successful response.
-    pub(crate) async fn send(mut self, accept: &'static str, kind: ResponseKind) -> Result<reqwest::Response> {
+    pub(crate) async fn send(
+        mut self,
+        accept: &'static str,
+        kind: ResponseKind,
+    ) -> Result<reqwest::Response> {
         let url = self.url()?;
         let body = match self.body {
             Body::Empty => SendBody::Empty,
@@ -140,13 +166,22 @@ impl<'a> Request<'a> {
     }
 
     /// Sends the request and returns the body as a stream of server-sent events.
-    pub async fn event_stream(self) -> Result<impl Stream<Item = Result<crate::ServerSentEvent>> + Send + 'static> {
+    pub async fn event_stream(
+        self,
+    ) -> Result<impl Stream<Item = Result<crate::ServerSentEvent>> + Send + 'static> {
         let response = self.send("text/event-stream", ResponseKind::Stream).await?;
-        Ok(crate::sse::events(response.bytes_stream().map(|chunk| chunk.map_err(|e| Error::Transport(e.without_url())))))
+        Ok(crate::sse::events(response.bytes_stream().map(|chunk| {
+            chunk.map_err(|e| Error::Transport(e.without_url()))
+        })))
     }
 }
 
-fn push_query(out: &mut Vec<(&'static str, String)>, name: &'static str, value: serde_json::Value, explode: bool) {
+fn push_query(
+    out: &mut Vec<(&'static str, String)>,
+    name: &'static str,
+    value: serde_json::Value,
+    explode: bool,
+) {
     use serde_json::Value;
     match value {
         Value::Null => {}
@@ -157,7 +192,11 @@ fn push_query(out: &mut Vec<(&'static str, String)>, name: &'static str, value: 
             }
         }
         Value::Array(items) => {
-            let joined = items.into_iter().map(scalar_text).collect::<Vec<_>>().join(",");
+            let joined = items
+                .into_iter()
+                .map(scalar_text)
+                .collect::<Vec<_>>()
+                .join(",");
             out.push((name, joined));
         }
         other => out.push((name, scalar_text(other))),
@@ -176,7 +215,9 @@ pub fn encode_path(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => {
+                out.push(byte as char)
+            }
             other => out.push_str(&format!("%{other:02X}")),
         }
     }
@@ -187,7 +228,11 @@ pub fn encode_path(segment: &str) -> String {
 pub fn project_id(client: &Client, given: Option<String>, param: &'static str) -> Result<String> {
     given
         .or_else(|| client.default_project_id().map(str::to_owned))
-        .ok_or_else(|| Error::Config(format!("`{param}` is not set and the client has no default project id")))
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "`{param}` is not set and the client has no default project id"
+            ))
+        })
 }
 
 /// The organization id a call uses: the one given, the client's default, or `@current`.

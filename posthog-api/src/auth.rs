@@ -54,7 +54,10 @@ pub fn find_personal_api_key(
     if let Some(key) = authorization.and_then(bearer_token) {
         return Some((KeySource::Header, SecretString::from(key.to_owned())));
     }
-    if let Some(value) = body.and_then(|body| body.as_object()).and_then(|object| object.get(PERSONAL_API_KEY_FIELD)) {
+    if let Some(value) = body
+        .and_then(|body| body.as_object())
+        .and_then(|object| object.get(PERSONAL_API_KEY_FIELD))
+    {
         // PostHog takes the field whatever its JSON type; a non-string becomes its JSON text.
         let key = match value {
             serde_json::Value::String(key) => key.clone(),
@@ -81,8 +84,12 @@ fn bearer_token(header: &str) -> Option<&str> {
 
 /// Adds the key to a JSON object body; `None` when the body is not a JSON object.
 pub(crate) fn json_body_with_key(body: &[u8], key: &str) -> Option<Vec<u8>> {
-    let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body).ok()?;
-    object.insert(PERSONAL_API_KEY_FIELD.to_owned(), serde_json::Value::String(key.to_owned()));
+    let mut object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(body).ok()?;
+    object.insert(
+        PERSONAL_API_KEY_FIELD.to_owned(),
+        serde_json::Value::String(key.to_owned()),
+    );
     serde_json::to_vec(&object).ok()
 }
 
@@ -120,14 +127,16 @@ mod tests {
         body: Option<serde_json::Value>,
         query: Option<&str>,
     ) -> Option<(KeySource, String)> {
-        find_personal_api_key(header, body.as_ref(), query).map(|(source, key)| (source, key.expose_secret().to_owned()))
+        find_personal_api_key(header, body.as_ref(), query)
+            .map(|(source, key)| (source, key.expose_secret().to_owned()))
     }
 
     #[test]
     fn every_combination_takes_the_first_of_header_body_query() {
         for mask in 0..8u8 {
             let header = (mask & 1 != 0).then_some("Bearer phx_header");
-            let body = (mask & 2 != 0).then(|| serde_json::json!({"personal_api_key": "phx_body", "name": "x"}));
+            let body = (mask & 2 != 0)
+                .then(|| serde_json::json!({"personal_api_key": "phx_body", "name": "x"}));
             let query = (mask & 4 != 0).then_some("limit=1&personal_api_key=phx_query");
             let expected = if mask & 1 != 0 {
                 Some((KeySource::Header, "phx_header".to_owned()))
@@ -138,28 +147,50 @@ mod tests {
             } else {
                 None
             };
-            assert_eq!(found(header, body, query), expected, "combination {mask:03b}");
+            assert_eq!(
+                found(header, body, query),
+                expected,
+                "combination {mask:03b}"
+            );
         }
     }
 
     #[test]
     fn malformed_headers_fall_through_to_the_body() {
         let body = Some(serde_json::json!({"personal_api_key": "phx_body"}));
-        for header in ["Basic abc", "Bearer", "Bearer ", "Bearer x", "Bearerphx_abc", "bearer phx_abc"] {
-            assert_eq!(found(Some(header), body.clone(), None).map(|f| f.0), Some(KeySource::Body), "{header:?}");
+        for header in [
+            "Basic abc",
+            "Bearer",
+            "Bearer ",
+            "Bearer x",
+            "Bearerphx_abc",
+            "bearer phx_abc",
+        ] {
+            assert_eq!(
+                found(Some(header), body.clone(), None).map(|f| f.0),
+                Some(KeySource::Body),
+                "{header:?}"
+            );
         }
-        assert_eq!(found(Some("Bearer \t phx_abc "), None, None), Some((KeySource::Header, "phx_abc".into())));
+        assert_eq!(
+            found(Some("Bearer \t phx_abc "), None, None),
+            Some((KeySource::Header, "phx_abc".into()))
+        );
     }
 
     #[test]
     fn query_values_are_percent_decoded() {
-        assert_eq!(found(None, None, Some("personal_api_key=phx%2Bk")), Some((KeySource::Query, "phx+k".into())));
+        assert_eq!(
+            found(None, None, Some("personal_api_key=phx%2Bk")),
+            Some((KeySource::Query, "phx+k".into()))
+        );
         assert_eq!(found(None, Some(serde_json::json!([1])), Some("a=1")), None);
     }
 
     #[test]
     fn removing_params_keeps_the_others() {
-        let mut url = url::Url::parse("http://h/api/x/?personal_api_key=k&offset=10&token=t").expect("a valid URL");
+        let mut url = url::Url::parse("http://h/api/x/?personal_api_key=k&offset=10&token=t")
+            .expect("a valid URL");
         assert_eq!(redacted_url(&url), "http://h/api/x/?offset=10");
         remove_query_param(&mut url, &["personal_api_key", "token", "offset"]);
         assert_eq!(url.as_str(), "http://h/api/x/");

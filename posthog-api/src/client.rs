@@ -68,7 +68,10 @@ impl Host {
             )));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(Error::Config(format!("host `{}` must not carry credentials", url.origin().ascii_serialization())));
+            return Err(Error::Config(format!(
+                "host `{}` must not carry credentials",
+                url.origin().ascii_serialization()
+            )));
         }
         Ok(url)
     }
@@ -138,11 +141,17 @@ impl Client {
     }
 
     pub(crate) fn personal_api_key(&self) -> Option<&str> {
-        self.inner.personal_api_key.as_ref().map(|k| k.expose_secret())
+        self.inner
+            .personal_api_key
+            .as_ref()
+            .map(|k| k.expose_secret())
     }
 
     pub(crate) fn project_api_key(&self) -> Option<&str> {
-        self.inner.project_api_key.as_ref().map(|k| k.expose_secret())
+        self.inner
+            .project_api_key
+            .as_ref()
+            .map(|k| k.expose_secret())
     }
 
     pub(crate) fn key_placement(&self) -> KeyPlacement {
@@ -180,7 +189,10 @@ impl Client {
     /// Replaces every occurrence of the client's keys in text that came from the network, so
     /// that an error excerpt never carries a key the server echoed.
     pub(crate) fn redact(&self, mut text: String) -> String {
-        for key in [self.personal_api_key(), self.project_api_key()].into_iter().flatten() {
+        for key in [self.personal_api_key(), self.project_api_key()]
+            .into_iter()
+            .flatten()
+        {
             if !key.is_empty() && text.contains(key) {
                 text = text.replace(key, "[redacted]");
             }
@@ -317,8 +329,11 @@ impl ClientBuilder {
             Some(product) => format!("{product} {USER_AGENT}"),
             None => USER_AGENT.to_owned(),
         };
-        let user_agent = HeaderValue::from_str(&user_agent)
-            .map_err(|_| Error::Config(format!("user agent `{user_agent}` is not a valid header value")))?;
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::Config(format!(
+                "user agent `{user_agent}` is not a valid header value"
+            ))
+        })?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -326,7 +341,9 @@ impl ClientBuilder {
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
-                builder.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", e.without_url())))?
+                builder.build().map_err(|e| {
+                    Error::Config(format!("cannot build the HTTP client: {}", e.without_url()))
+                })?
             }
         };
         let limiter = match self.limiter {
@@ -336,7 +353,10 @@ impl ClientBuilder {
                     &private_base.origin().ascii_serialization(),
                     self.personal_api_key.as_ref().map(|k| k.expose_secret()),
                 );
-                Arc::new(LocalRateLimiter::shared(self.rate_limits.unwrap_or_default(), team))
+                Arc::new(LocalRateLimiter::shared(
+                    self.rate_limits.unwrap_or_default(),
+                    team,
+                ))
             }
         };
         Ok(Client {

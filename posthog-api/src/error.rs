@@ -85,11 +85,17 @@ pub enum Error {
 }
 
 fn fmt_excerpt(excerpt: &str) -> String {
-    if excerpt.trim().is_empty() { " (empty body)".to_owned() } else { format!(": {excerpt}") }
+    if excerpt.trim().is_empty() {
+        " (empty body)".to_owned()
+    } else {
+        format!(": {excerpt}")
+    }
 }
 
 fn fmt_retry_after(retry_after: Option<Duration>) -> String {
-    retry_after.map(|d| format!(" (retry after {d:?})")).unwrap_or_default()
+    retry_after
+        .map(|d| format!(" (retry after {d:?})"))
+        .unwrap_or_default()
 }
 
 /// Who refused a call for going over a rate limit.
@@ -116,7 +122,10 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::Status { status, .. } => Some(*status),
-            Error::RateLimited { by: RateLimitedBy::Server, .. } => Some(429),
+            Error::RateLimited {
+                by: RateLimitedBy::Server,
+                ..
+            } => Some(429),
             Error::Transport(error) => error.status().map(|s| s.as_u16()),
             _ => None,
         }
@@ -125,7 +134,10 @@ impl Error {
     /// PostHog's error code, when PostHog sent an error body.
     pub fn api_code(&self) -> Option<&ApiErrorCode> {
         match self {
-            Error::Api { error, .. } | Error::RateLimited { error: Some(error), .. } => Some(&error.code),
+            Error::Api { error, .. }
+            | Error::RateLimited {
+                error: Some(error), ..
+            } => Some(&error.code),
             _ => None,
         }
     }

@@ -43,6 +43,8 @@
 #[macro_use]
 #[allow(unused_macros)]
 mod macros;
+#[doc(hidden)]
+pub mod __rt;
 pub mod auth;
 mod client;
 mod error;
@@ -52,8 +54,6 @@ pub mod ratelimit;
 mod retry;
 mod send;
 mod sse;
-#[doc(hidden)]
-pub mod __rt;
 
 #[rustfmt::skip]
 #[allow(missing_docs, deprecated, clippy::all, clippy::pedantic, unused_imports, non_camel_case_types)]

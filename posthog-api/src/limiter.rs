@@ -45,12 +45,18 @@ struct CallLog {
 impl LocalRateLimiter {
     /// A limiter with its own budget.
     pub fn new(limits: RateLimits) -> Self {
-        LocalRateLimiter { limits, logs: Arc::default() }
+        LocalRateLimiter {
+            limits,
+            logs: Arc::default(),
+        }
     }
 
     /// A limiter whose budget is shared with every other one made for the same team.
     pub(crate) fn shared(limits: RateLimits, team: TeamKey) -> Self {
-        LocalRateLimiter { limits, logs: registry_entry(team) }
+        LocalRateLimiter {
+            limits,
+            logs: registry_entry(team),
+        }
     }
 
     /// The limits this limiter enforces.
@@ -65,7 +71,9 @@ impl LocalRateLimiter {
             return Admission::Granted;
         }
         let now = Instant::now();
-        let mut log = self.logs.buckets[bucket.index()].lock().unwrap_or_else(PoisonError::into_inner);
+        let mut log = self.logs.buckets[bucket.index()]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         for window in windows {
             log.retention = log.retention.max(window.period);
             log.capacity = log.capacity.max(window.limit as usize);
@@ -90,7 +98,8 @@ impl LocalRateLimiter {
             if inside >= limit {
                 // The window has room again once the `limit`-th most recent call leaves it.
                 let oldest_that_must_leave = log.times[log.times.len() - limit];
-                wait = wait.max((oldest_that_must_leave + window.period).saturating_duration_since(now));
+                wait = wait
+                    .max((oldest_that_must_leave + window.period).saturating_duration_since(now));
             }
         }
         if !wait.is_zero() {
@@ -137,13 +146,17 @@ impl TeamKey {
         let hashers = &registry().hashers;
         TeamKey {
             origin: origin.to_owned(),
-            key_hash: personal_api_key.map(|key| (hashers.0.hash_one(key), hashers.1.hash_one(key))),
+            key_hash: personal_api_key
+                .map(|key| (hashers.0.hash_one(key), hashers.1.hash_one(key))),
         }
     }
 }
 
 fn registry_entry(team: TeamKey) -> Arc<TeamLogs> {
-    let mut teams = registry().teams.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut teams = registry()
+        .teams
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
     if let Some(logs) = teams.get(&team).and_then(Weak::upgrade) {
         return logs;
     }
@@ -160,35 +173,60 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn both_windows_are_enforced() {
-        let limits = RateLimits::posthog_defaults()
-            .with(RateLimitBucket::Crud, [RateLimitWindow::per_minute(3), RateLimitWindow::per_hour(5)]);
+        let limits = RateLimits::posthog_defaults().with(
+            RateLimitBucket::Crud,
+            [RateLimitWindow::per_minute(3), RateLimitWindow::per_hour(5)],
+        );
         let limiter = LocalRateLimiter::new(limits);
         for _ in 0..3 {
-            assert_eq!(limiter.try_acquire(RateLimitBucket::Crud), Admission::Granted);
+            assert_eq!(
+                limiter.try_acquire(RateLimitBucket::Crud),
+                Admission::Granted
+            );
         }
-        assert_eq!(limiter.try_acquire(RateLimitBucket::Crud), Admission::RetryAfter(Duration::from_secs(60)));
+        assert_eq!(
+            limiter.try_acquire(RateLimitBucket::Crud),
+            Admission::RetryAfter(Duration::from_secs(60))
+        );
         tokio::time::advance(Duration::from_secs(60)).await;
-        assert_eq!(limiter.try_acquire(RateLimitBucket::Crud), Admission::Granted);
-        assert_eq!(limiter.try_acquire(RateLimitBucket::Crud), Admission::Granted);
+        assert_eq!(
+            limiter.try_acquire(RateLimitBucket::Crud),
+            Admission::Granted
+        );
+        assert_eq!(
+            limiter.try_acquire(RateLimitBucket::Crud),
+            Admission::Granted
+        );
         // Five calls in the hour: the hourly window now decides, until the first call is an hour old.
         assert_eq!(
             limiter.try_acquire(RateLimitBucket::Crud),
             Admission::RetryAfter(Duration::from_secs(3600 - 60))
         );
         tokio::time::advance(Duration::from_secs(3600 - 60)).await;
-        assert_eq!(limiter.try_acquire(RateLimitBucket::Crud), Admission::Granted);
+        assert_eq!(
+            limiter.try_acquire(RateLimitBucket::Crud),
+            Admission::Granted
+        );
         // Other buckets have budgets of their own.
-        assert_eq!(limiter.try_acquire(RateLimitBucket::Analytics), Admission::Granted);
+        assert_eq!(
+            limiter.try_acquire(RateLimitBucket::Analytics),
+            Admission::Granted
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn clients_of_one_team_share_a_log_and_other_teams_do_not() {
-        let limits = RateLimits::posthog_defaults().with(RateLimitBucket::Query, [RateLimitWindow::per_hour(1)]);
+        let limits = RateLimits::posthog_defaults()
+            .with(RateLimitBucket::Query, [RateLimitWindow::per_hour(1)]);
         let a = LocalRateLimiter::shared(limits.clone(), TeamKey::new("http://h", Some("phx_a")));
-        let a_again = LocalRateLimiter::shared(limits.clone(), TeamKey::new("http://h", Some("phx_a")));
+        let a_again =
+            LocalRateLimiter::shared(limits.clone(), TeamKey::new("http://h", Some("phx_a")));
         let b = LocalRateLimiter::shared(limits, TeamKey::new("http://h", Some("phx_b")));
         assert_eq!(a.try_acquire(RateLimitBucket::Query), Admission::Granted);
-        assert!(matches!(a_again.try_acquire(RateLimitBucket::Query), Admission::RetryAfter(_)));
+        assert!(matches!(
+            a_again.try_acquire(RateLimitBucket::Query),
+            Admission::RetryAfter(_)
+        ));
         assert_eq!(b.try_acquire(RateLimitBucket::Query), Admission::Granted);
     }
 

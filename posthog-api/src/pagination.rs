@@ -60,7 +60,12 @@ struct ItemsPage<T> {
 /// Where the paginator is: the request to send next, or the error to yield before stopping.
 enum Step<'a> {
     First(Request<'a>),
-    Follow { client: &'a Client, meta: &'static OperationMeta, url: url::Url, seen: HashSet<u64> },
+    Follow {
+        client: &'a Client,
+        meta: &'static OperationMeta,
+        url: url::Url,
+        seen: HashSet<u64>,
+    },
     Fail(Error),
     Done,
 }
@@ -78,10 +83,24 @@ where
                 Ok(url) => (request.client, request.meta, url, HashSet::new()),
                 Err(error) => return Some((Err(error), (Step::Done, parse))),
             },
-            Step::Follow { client, meta, url, seen } => (client, meta, url, seen),
+            Step::Follow {
+                client,
+                meta,
+                url,
+                seen,
+            } => (client, meta, url, seen),
         };
         seen.insert(link_hash(&url));
-        let fetched = match execute(client, meta, url, SendBody::Empty, "application/json", ResponseKind::Whole).await {
+        let fetched = match execute(
+            client,
+            meta,
+            url,
+            SendBody::Empty,
+            "application/json",
+            ResponseKind::Whole,
+        )
+        .await
+        {
             Ok(response) => read_body(client, response).await,
             Err(error) => Err(error),
         };
@@ -93,10 +112,18 @@ where
             None | Some("") => Step::Done,
             Some(next) => match follow(client, next) {
                 Ok(url) if seen.contains(&link_hash(&url)) => {
-                    tracing::warn!(operation_id = meta.operation_id, "stopping pagination: `next` repeats a page already read");
+                    tracing::warn!(
+                        operation_id = meta.operation_id,
+                        "stopping pagination: `next` repeats a page already read"
+                    );
                     Step::Done
                 }
-                Ok(url) => Step::Follow { client, meta, url, seen },
+                Ok(url) => Step::Follow {
+                    client,
+                    meta,
+                    url,
+                    seen,
+                },
                 Err(error) => Step::Fail(error),
             },
         };
@@ -108,9 +135,14 @@ where
 /// loses any key parameters, which the send path adds again in the one place configured.
 fn follow(client: &Client, next: &str) -> Result<url::Url> {
     let base = client.private_base();
-    let mut url = base.join(next).map_err(|e| Error::Config(format!("`next` is not a URL: {e}")))?;
+    let mut url = base
+        .join(next)
+        .map_err(|e| Error::Config(format!("`next` is not a URL: {e}")))?;
     if url.origin() != base.origin() {
-        return Err(Error::ForeignOrigin { url: redacted_url(&url), expected: base.origin().ascii_serialization() });
+        return Err(Error::ForeignOrigin {
+            url: redacted_url(&url),
+            expected: base.origin().ascii_serialization(),
+        });
     }
     remove_query_param(&mut url, &[PERSONAL_API_KEY_FIELD, PROJECT_TOKEN_FIELD]);
     url.set_fragment(None);

@@ -74,12 +74,18 @@ pub struct RateLimitWindow {
 impl RateLimitWindow {
     /// `limit` calls per minute.
     pub const fn per_minute(limit: u32) -> Self {
-        RateLimitWindow { limit, period: Duration::from_secs(60) }
+        RateLimitWindow {
+            limit,
+            period: Duration::from_secs(60),
+        }
     }
 
     /// `limit` calls per hour.
     pub const fn per_hour(limit: u32) -> Self {
-        RateLimitWindow { limit, period: Duration::from_secs(3600) }
+        RateLimitWindow {
+            limit,
+            period: Duration::from_secs(3600),
+        }
     }
 }
 
@@ -101,17 +107,27 @@ impl RateLimits {
     pub fn posthog_defaults() -> Self {
         RateLimits {
             buckets: [
-                vec![RateLimitWindow::per_minute(240), RateLimitWindow::per_hour(1_200)],
+                vec![
+                    RateLimitWindow::per_minute(240),
+                    RateLimitWindow::per_hour(1_200),
+                ],
                 vec![RateLimitWindow::per_hour(120)],
                 vec![RateLimitWindow::per_minute(600)],
-                vec![RateLimitWindow::per_minute(480), RateLimitWindow::per_hour(4_800)],
+                vec![
+                    RateLimitWindow::per_minute(480),
+                    RateLimitWindow::per_hour(4_800),
+                ],
             ],
         }
     }
 
     /// Replaces the windows of one bucket (PostHog lets a team raise its query limit, for
     /// instance). No windows means no limit for that bucket.
-    pub fn with(mut self, bucket: RateLimitBucket, windows: impl IntoIterator<Item = RateLimitWindow>) -> Self {
+    pub fn with(
+        mut self,
+        bucket: RateLimitBucket,
+        windows: impl IntoIterator<Item = RateLimitWindow>,
+    ) -> Self {
         self.buckets[bucket.index()] = windows.into_iter().collect();
         self
     }

@@ -44,7 +44,10 @@ impl RetryPolicy {
 
     /// One attempt, never retried.
     pub fn never() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     /// How many attempts a call gets in all, the first included (at least 1).
@@ -79,7 +82,10 @@ impl RetryPolicy {
     /// half is taken off so that clients that failed together do not retry together.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let exponent = retry.saturating_sub(1).min(20);
-        let full = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
+        let full = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
         let half = full / 2;
         half + half.mul_f64(fastrand::f64())
     }
@@ -94,7 +100,10 @@ impl RetryPolicy {
 
 /// Whether repeating the method is safe after the request may have reached the server.
 pub(crate) fn is_idempotent(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
 }
 
 /// Parses a `Retry-After` value: delay seconds, or an HTTP date (a past date means now).
@@ -118,9 +127,15 @@ mod tests {
     fn retry_after_takes_seconds_and_dates() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            parse_retry_after("1.5", now),
+            Some(Duration::from_millis(1500))
+        );
         let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(30))
+        );
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
@@ -129,20 +144,35 @@ mod tests {
 
     #[test]
     fn backoff_grows_with_jitter_and_stays_under_the_cap() {
-        let policy = RetryPolicy::new().initial_backoff(Duration::from_secs(1)).max_backoff(Duration::from_secs(5));
+        let policy = RetryPolicy::new()
+            .initial_backoff(Duration::from_secs(1))
+            .max_backoff(Duration::from_secs(5));
         for _ in 0..100 {
             let first = policy.backoff(1);
-            assert!(first >= Duration::from_millis(500) && first <= Duration::from_secs(1), "{first:?}");
+            assert!(
+                first >= Duration::from_millis(500) && first <= Duration::from_secs(1),
+                "{first:?}"
+            );
             let third = policy.backoff(3);
-            assert!(third >= Duration::from_secs(2) && third <= Duration::from_secs(4), "{third:?}");
+            assert!(
+                third >= Duration::from_secs(2) && third <= Duration::from_secs(4),
+                "{third:?}"
+            );
             assert!(policy.backoff(30) <= Duration::from_secs(5));
         }
-        assert_eq!(policy.retry_after_wait(Some(Duration::from_secs(600)), 1), Duration::from_secs(120));
+        assert_eq!(
+            policy.retry_after_wait(Some(Duration::from_secs(600)), 1),
+            Duration::from_secs(120)
+        );
     }
 
     #[test]
     fn only_idempotent_methods_repeat() {
-        assert!(is_idempotent(&Method::GET) && is_idempotent(&Method::DELETE) && is_idempotent(&Method::PUT));
+        assert!(
+            is_idempotent(&Method::GET)
+                && is_idempotent(&Method::DELETE)
+                && is_idempotent(&Method::PUT)
+        );
         assert!(!is_idempotent(&Method::POST) && !is_idempotent(&Method::PATCH));
     }
 }

@@ -51,22 +51,29 @@ pub(crate) async fn execute(
         attempt = Empty,
         rate_limit_wait_ms = Empty,
     );
-    attempts(client, meta, url, body, accept, kind, &span).instrument(span.clone()).await
+    attempts(client, meta, url, body, accept, kind, &span)
+        .instrument(span.clone())
+        .await
 }
 
 async fn attempts(
     client: &Client,
     meta: &'static OperationMeta,
     url: url::Url,
-    mut body: SendBody,
+    body: SendBody,
     accept: &'static str,
     kind: ResponseKind,
     span: &tracing::Span,
 ) -> Result<reqwest::Response> {
-    let (url, body_key) = place_keys(client, url, &body);
-    if body_key {
-        body = add_key_to_body(client, body);
-    }
+    let url = place_keys_in_url(client, url);
+    let body_key =
+        client.personal_api_key().is_some() && client.key_placement() == KeyPlacement::Body;
+    let (with_key, key_in_body) = if body_key {
+        add_key_to_body(client, body)
+    } else {
+        (body, false)
+    };
+    let mut body = with_key;
     let policy = client.retry_policy();
     let mut waited = Duration::ZERO;
     let mut attempt: u32 = 0;
@@ -74,15 +81,32 @@ async fn attempts(
         attempt += 1;
         span.record("attempt", attempt);
         waited += admit(client, meta.bucket).await?;
-        span.record("rate_limit_wait_ms", u64::try_from(waited.as_millis()).unwrap_or(u64::MAX));
+        span.record(
+            "rate_limit_wait_ms",
+            u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+        );
         let replayable = !matches!(body, SendBody::Multipart(_));
         let can_retry = attempt < policy.attempts() && replayable;
-        let request = build(client, &meta.method, &url, &mut body, accept, kind, body_key);
+        let request = build(
+            client,
+            &meta.method,
+            &url,
+            &mut body,
+            accept,
+            kind,
+            key_in_body,
+        );
         let sent = match (kind, client.timeout()) {
-            (ResponseKind::Stream, Some(timeout)) => match tokio::time::timeout(timeout, request.send()).await {
-                Ok(sent) => sent,
-                Err(_) => return Err(Error::Timeout { timeout: Some(timeout) }),
-            },
+            (ResponseKind::Stream, Some(timeout)) => {
+                match tokio::time::timeout(timeout, request.send()).await {
+                    Ok(sent) => sent,
+                    Err(_) => {
+                        return Err(Error::Timeout {
+                            timeout: Some(timeout),
+                        });
+                    }
+                }
+            }
             _ => request.send().await,
         };
         let response = match sent {
@@ -110,11 +134,18 @@ async fn attempts(
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let body_bytes = response.bytes().await.map_err(|e| transport_error(client, e))?;
+        let body_bytes = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(client, e))?;
         if status == StatusCode::TOO_MANY_REQUESTS {
             if can_retry {
                 let wait = policy.retry_after_wait(retry_after, attempt);
-                tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "throttled by PostHog; retrying");
+                tracing::debug!(
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "throttled by PostHog; retrying"
+                );
                 tokio::time::sleep(wait).await;
                 continue;
             }
@@ -122,12 +153,19 @@ async fn attempts(
                 bucket: meta.bucket,
                 retry_after,
                 by: RateLimitedBy::Server,
-                error: serde_json::from_slice::<ApiError>(&body_bytes).ok().map(|e| redact_api_error(client, e)),
+                error: serde_json::from_slice::<ApiError>(&body_bytes)
+                    .ok()
+                    .map(|e| redact_api_error(client, e)),
             });
         }
         if status.is_server_error() && can_retry && is_idempotent(&meta.method) {
             let wait = policy.backoff(attempt);
-            tracing::debug!(attempt, status = status.as_u16(), wait_ms = wait.as_millis() as u64, "retrying after a server error");
+            tracing::debug!(
+                attempt,
+                status = status.as_u16(),
+                wait_ms = wait.as_millis() as u64,
+                "retrying after a server error"
+            );
             tokio::time::sleep(wait).await;
             continue;
         }
@@ -146,10 +184,19 @@ async fn admit(client: &Client, bucket: RateLimitBucket) -> Result<Duration> {
         match client.limiter().acquire(bucket).await {
             Admission::Granted => return Ok(start.elapsed()),
             Admission::RetryAfter(wait) if mode == RateLimitMode::FailFast => {
-                return Err(Error::RateLimited { bucket, retry_after: Some(wait), by: RateLimitedBy::Client, error: None });
+                return Err(Error::RateLimited {
+                    bucket,
+                    retry_after: Some(wait),
+                    by: RateLimitedBy::Client,
+                    error: None,
+                });
             }
             Admission::RetryAfter(wait) => {
-                tracing::debug!(bucket = bucket.as_str(), wait_ms = wait.as_millis() as u64, "waiting for rate-limit capacity");
+                tracing::debug!(
+                    bucket = bucket.as_str(),
+                    wait_ms = wait.as_millis() as u64,
+                    "waiting for rate-limit capacity"
+                );
                 tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
             }
         }
@@ -158,45 +205,36 @@ async fn admit(client: &Client, bucket: RateLimitBucket) -> Result<Duration> {
 
 /// Puts the project token and, for the query placement, the personal key into the URL, after
 /// removing any that the URL already carried (a `next` link repeats the query it was made
-/// from). Returns whether the personal key goes into the body.
-fn place_keys(client: &Client, mut url: url::Url, body: &SendBody) -> (url::Url, bool) {
+/// from).
+fn place_keys_in_url(client: &Client, mut url: url::Url) -> url::Url {
     crate::auth::remove_query_param(&mut url, &[PERSONAL_API_KEY_FIELD, PROJECT_TOKEN_FIELD]);
     if let Some(token) = client.project_api_key() {
-        url.query_pairs_mut().append_pair(PROJECT_TOKEN_FIELD, token);
+        url.query_pairs_mut()
+            .append_pair(PROJECT_TOKEN_FIELD, token);
     }
-    let Some(key) = client.personal_api_key() else {
-        return (url, false);
-    };
-    match client.key_placement() {
-        KeyPlacement::Query => {
-            url.query_pairs_mut().append_pair(PERSONAL_API_KEY_FIELD, key);
-            (url, false)
-        }
-        KeyPlacement::Body => {
-            let fits = match body {
-                SendBody::Json(bytes) => bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
-                SendBody::Multipart(_) => true,
-                SendBody::Empty => false,
-            };
-            (url, fits)
-        }
-        KeyPlacement::Header => (url, false),
+    if let (Some(key), KeyPlacement::Query) = (client.personal_api_key(), client.key_placement()) {
+        url.query_pairs_mut()
+            .append_pair(PERSONAL_API_KEY_FIELD, key);
     }
+    url
 }
 
-fn add_key_to_body(client: &Client, body: SendBody) -> SendBody {
+/// Adds the personal key to a JSON object body or a multipart form; says whether it did, so
+/// that the header carries it otherwise.
+fn add_key_to_body(client: &Client, body: SendBody) -> (SendBody, bool) {
     let Some(key) = client.personal_api_key() else {
-        return body;
+        return (body, false);
     };
     match body {
         SendBody::Json(bytes) => match json_body_with_key(&bytes, key) {
-            Some(with_key) => SendBody::Json(Bytes::from(with_key)),
-            None => SendBody::Json(bytes),
+            Some(with_key) => (SendBody::Json(Bytes::from(with_key)), true),
+            None => (SendBody::Json(bytes), false),
         },
-        SendBody::Multipart(form) => {
-            SendBody::Multipart(form.map(|form| form.text(PERSONAL_API_KEY_FIELD, key.to_owned())))
-        }
-        SendBody::Empty => SendBody::Empty,
+        SendBody::Multipart(Some(form)) => (
+            SendBody::Multipart(Some(form.text(PERSONAL_API_KEY_FIELD, key.to_owned()))),
+            true,
+        ),
+        other => (other, false),
     }
 }
 
@@ -229,7 +267,9 @@ fn build(
     }
     match body {
         SendBody::Empty => builder,
-        SendBody::Json(bytes) => builder.header(CONTENT_TYPE, "application/json").body(bytes.clone()),
+        SendBody::Json(bytes) => builder
+            .header(CONTENT_TYPE, "application/json")
+            .body(bytes.clone()),
         SendBody::Multipart(form) => match form.take() {
             Some(form) => builder.multipart(form),
             None => builder,
@@ -240,7 +280,9 @@ fn build(
 /// A transport error without its URL (which may carry a key in the query).
 fn transport_error(client: &Client, error: reqwest::Error) -> Error {
     if error.is_timeout() {
-        return Error::Timeout { timeout: client.timeout() };
+        return Error::Timeout {
+            timeout: client.timeout(),
+        };
     }
     Error::Transport(error.without_url())
 }
@@ -253,8 +295,14 @@ fn redact_api_error(client: &Client, mut error: ApiError) -> ApiError {
 
 pub(crate) fn error_from_body(client: &Client, status: u16, body: &[u8]) -> Error {
     match serde_json::from_slice::<ApiError>(body) {
-        Ok(error) => Error::Api { status, error: redact_api_error(client, error) },
-        Err(_) => Error::Status { status, excerpt: client.redact(excerpt(body)) },
+        Ok(error) => Error::Api {
+            status,
+            error: redact_api_error(client, error),
+        },
+        Err(_) => Error::Status {
+            status,
+            excerpt: client.redact(excerpt(body)),
+        },
     }
 }
 
@@ -284,5 +332,8 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(client: &Client, body: &[u8
 
 /// Reads a whole successful body.
 pub(crate) async fn read_body(client: &Client, response: reqwest::Response) -> Result<Bytes> {
-    response.bytes().await.map_err(|e| transport_error(client, e))
+    response
+        .bytes()
+        .await
+        .map_err(|e| transport_error(client, e))
 }

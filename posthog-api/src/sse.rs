@@ -90,8 +90,16 @@ mod tests {
         assert_eq!(
             events,
             vec![
-                ServerSentEvent { event: Some("delta".into()), data: "{\"a\":1}\ntwo".into(), id: None },
-                ServerSentEvent { event: None, data: "x".into(), id: None },
+                ServerSentEvent {
+                    event: Some("delta".into()),
+                    data: "{\"a\":1}\ntwo".into(),
+                    id: None
+                },
+                ServerSentEvent {
+                    event: None,
+                    data: "x".into(),
+                    id: None
+                },
             ]
         );
     }

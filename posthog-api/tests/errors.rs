@@ -14,25 +14,63 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn answer(template: ResponseTemplate) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    Mock::given(path("/api/projects/1/things/")).respond_with(template).mount(&server).await;
-    let client = builder(&server).retry_policy(RetryPolicy::never()).build().expect("client");
+    Mock::given(path("/api/projects/1/things/"))
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .expect("client");
     (server, client)
 }
 
 async fn call(client: &Client) -> Result<serde_json::Value, Error> {
-    Request::new(client, &GET, Ok("/api/projects/1/things/".into())).json().await
+    Request::new(client, &GET, Ok("/api/projects/1/things/".into()))
+        .json()
+        .await
 }
 
 #[tokio::test]
 async fn every_documented_code_is_an_enum_value() {
     let cases = [
-        (401, "authentication_error", "invalid_personal_api_key", ApiErrorCode::InvalidPersonalApiKey),
-        (401, "authentication_error", "invalid_api_key", ApiErrorCode::InvalidApiKey),
-        (400, "validation_error", "invalid_project", ApiErrorCode::InvalidProject),
-        (400, "validation_error", "invalid_payload", ApiErrorCode::InvalidPayload),
-        (500, "server_error", "fetch_team_fail", ApiErrorCode::FetchTeamFail),
+        (
+            401,
+            "authentication_error",
+            "invalid_personal_api_key",
+            ApiErrorCode::InvalidPersonalApiKey,
+        ),
+        (
+            401,
+            "authentication_error",
+            "invalid_api_key",
+            ApiErrorCode::InvalidApiKey,
+        ),
+        (
+            400,
+            "validation_error",
+            "invalid_project",
+            ApiErrorCode::InvalidProject,
+        ),
+        (
+            400,
+            "validation_error",
+            "invalid_payload",
+            ApiErrorCode::InvalidPayload,
+        ),
+        (
+            500,
+            "server_error",
+            "fetch_team_fail",
+            ApiErrorCode::FetchTeamFail,
+        ),
         (403, "throttled_error", "throttled", ApiErrorCode::Throttled),
-        (400, "validation_error", "a_code_from_the_future", ApiErrorCode::Unknown("a_code_from_the_future".into())),
+        (
+            400,
+            "validation_error",
+            "a_code_from_the_future",
+            ApiErrorCode::Unknown("a_code_from_the_future".into()),
+        ),
     ];
     for (status, kind, code, expected) in cases {
         let body = json!({"type": kind, "code": code, "detail": "Something.", "attr": "name"});
@@ -41,7 +79,9 @@ async fn every_documented_code_is_an_enum_value() {
             Err(error @ Error::Api { .. }) => {
                 assert_eq!(error.status(), Some(status));
                 assert_eq!(error.api_code(), Some(&expected));
-                let Error::Api { error: api, .. } = &error else { unreachable!() };
+                let Error::Api { error: api, .. } = &error else {
+                    unreachable!()
+                };
                 assert_eq!(api.kind, ApiErrorType::from(kind));
                 assert_eq!(api.attr.as_deref(), Some("name"));
                 assert_eq!(api.code.as_str(), code, "unknown codes are kept as sent");
@@ -54,11 +94,21 @@ async fn every_documented_code_is_an_enum_value() {
 #[tokio::test]
 async fn throttled_429_is_a_rate_limit_error_with_the_bucket_and_retry_after() {
     let body = json!({"type": "throttled_error", "code": "throttled", "detail": "Request was throttled.", "attr": null});
-    let template = ResponseTemplate::new(429).insert_header("retry-after", "17").set_body_json(body);
+    let template = ResponseTemplate::new(429)
+        .insert_header("retry-after", "17")
+        .set_body_json(body);
     let (_server, client) = answer(template).await;
     match call(&client).await {
         Err(error @ Error::RateLimited { .. }) => {
-            let Error::RateLimited { bucket, retry_after, by, .. } = &error else { unreachable!() };
+            let Error::RateLimited {
+                bucket,
+                retry_after,
+                by,
+                ..
+            } = &error
+            else {
+                unreachable!()
+            };
             assert_eq!(*bucket, posthog_api::RateLimitBucket::Crud);
             assert_eq!(*retry_after, Some(Duration::from_secs(17)));
             assert_eq!(*by, posthog_api::RateLimitedBy::Server);
@@ -74,7 +124,10 @@ async fn bodies_that_are_not_posthog_errors_keep_a_bounded_excerpt() {
     let html = format!("<html>{}</html>", "bad gateway ".repeat(1000));
     let (_server, client) = answer(ResponseTemplate::new(502).set_body_string(html)).await;
     match call(&client).await {
-        Err(Error::Status { status: 502, excerpt }) => {
+        Err(Error::Status {
+            status: 502,
+            excerpt,
+        }) => {
             assert!(excerpt.starts_with("<html>bad gateway"));
             assert!(excerpt.chars().count() <= 301, "{}", excerpt.len());
             assert!(excerpt.ends_with('…'));
@@ -82,10 +135,18 @@ async fn bodies_that_are_not_posthog_errors_keep_a_bounded_excerpt() {
         other => panic!("expected Status, got {other:?}"),
     }
     // Invalid UTF-8 and half an error body must not panic either.
-    let (_server, client) = answer(ResponseTemplate::new(400).set_body_bytes(vec![0xff, 0xfe, b'{'])).await;
-    assert!(matches!(call(&client).await, Err(Error::Status { status: 400, .. })));
-    let (_server, client) = answer(ResponseTemplate::new(400).set_body_json(json!({"detail": "no code"}))).await;
-    assert!(matches!(call(&client).await, Err(Error::Status { status: 400, .. })));
+    let (_server, client) =
+        answer(ResponseTemplate::new(400).set_body_bytes(vec![0xff, 0xfe, b'{'])).await;
+    assert!(matches!(
+        call(&client).await,
+        Err(Error::Status { status: 400, .. })
+    ));
+    let (_server, client) =
+        answer(ResponseTemplate::new(400).set_body_json(json!({"detail": "no code"}))).await;
+    assert!(matches!(
+        call(&client).await,
+        Err(Error::Status { status: 400, .. })
+    ));
 }
 
 #[tokio::test]
@@ -98,9 +159,16 @@ async fn decode_errors_name_the_json_path() {
     }
     let body = json!({"id": 1, "tags": ["a", 2]});
     let (_server, client) = answer(ResponseTemplate::new(200).set_body_json(body)).await;
-    let result: Result<Thing, Error> = Request::new(&client, &GET, Ok("/api/projects/1/things/".into())).json().await;
+    let result: Result<Thing, Error> =
+        Request::new(&client, &GET, Ok("/api/projects/1/things/".into()))
+            .json()
+            .await;
     match result {
-        Err(Error::Decode { path, message, excerpt }) => {
+        Err(Error::Decode {
+            path,
+            message,
+            excerpt,
+        }) => {
             assert_eq!(path, "tags[1]");
             assert!(message.contains("expected a string"), "{message}");
             assert_eq!(excerpt, r#"{"id":1,"tags":["a",2]}"#);
@@ -110,8 +178,13 @@ async fn decode_errors_name_the_json_path() {
     let (_server, client) = answer(ResponseTemplate::new(200).set_body_string("not json")).await;
     assert!(matches!(call(&client).await, Err(Error::Decode { .. })));
     let (_server, client) = answer(ResponseTemplate::new(200)).await;
-    let empty = Request::new(&client, &GET, Ok("/api/projects/1/things/".into())).any_json().await;
-    assert_eq!(empty.expect("an empty body is null"), serde_json::Value::Null);
+    let empty = Request::new(&client, &GET, Ok("/api/projects/1/things/".into()))
+        .any_json()
+        .await;
+    assert_eq!(
+        empty.expect("an empty body is null"),
+        serde_json::Value::Null
+    );
 }
 
 #[tokio::test]
@@ -151,14 +224,31 @@ async fn a_closed_port_is_a_transport_error() {
 
 #[test]
 fn hosts_need_a_scheme_and_no_path() {
-    for bad in ["posthog.example.com", "localhost:8000", "ftp://posthog.example.com", "https://posthog.example.com/api", "https://u:p@posthog.example.com", "https://posthog.example.com/?a=1"] {
+    for bad in [
+        "posthog.example.com",
+        "localhost:8000",
+        "ftp://posthog.example.com",
+        "https://posthog.example.com/api",
+        "https://u:p@posthog.example.com",
+        "https://posthog.example.com/?a=1",
+    ] {
         match Client::builder().host(Host::SelfHosted(bad.into())).build() {
-            Err(Error::Config(message)) => assert!(message.contains("https://posthog.example.com"), "{bad}: {message}"),
+            Err(Error::Config(message)) => assert!(
+                message.contains("https://posthog.example.com"),
+                "{bad}: {message}"
+            ),
             other => panic!("{bad}: expected a configuration error, got {other:?}"),
         }
     }
-    for good in ["https://posthog.example.com", "https://posthog.example.com/", "http://127.0.0.1:8000"] {
-        Client::builder().host(Host::SelfHosted(good.into())).build().expect(good);
+    for good in [
+        "https://posthog.example.com",
+        "https://posthog.example.com/",
+        "http://127.0.0.1:8000",
+    ] {
+        Client::builder()
+            .host(Host::SelfHosted(good.into()))
+            .build()
+            .expect(good);
     }
     assert_eq!(Host::EuCloud.public_base(), "https://eu.i.posthog.com");
     assert_eq!(Host::UsCloud.private_base(), "https://us.posthog.com");
@@ -167,9 +257,21 @@ fn hosts_need_a_scheme_and_no_path() {
 #[test]
 fn missing_parameters_are_typed() {
     let client = Client::builder().build().expect("client");
-    assert!(matches!(missing("id"), Error::MissingParameter { name: "id" }));
-    assert!(matches!(project_id(&client, None, "project_id"), Err(Error::Config(_))));
-    assert_eq!(project_id(&client, Some("7".into()), "project_id").ok(), Some("7".into()));
+    assert!(matches!(
+        missing("id"),
+        Error::MissingParameter { name: "id" }
+    ));
+    assert!(matches!(
+        project_id(&client, None, "project_id"),
+        Err(Error::Config(_))
+    ));
+    assert_eq!(
+        project_id(&client, Some("7".into()), "project_id").ok(),
+        Some("7".into())
+    );
     let with_default = Client::builder().project_id("3").build().expect("client");
-    assert_eq!(project_id(&with_default, None, "project_id").ok(), Some("3".into()));
+    assert_eq!(
+        project_id(&with_default, None, "project_id").ok(),
+        Some("3".into())
+    );
 }

@@ -15,34 +15,55 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn server() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(path("/api/projects/1/things/")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    Mock::given(path("/api/projects/1/things/"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
     server
 }
 
-fn limited(server: &MockServer, mode: RateLimitMode, key: &str, windows: &[RateLimitWindow]) -> Client {
+fn limited(
+    server: &MockServer,
+    mode: RateLimitMode,
+    key: &str,
+    windows: &[RateLimitWindow],
+) -> Client {
     builder(server)
         .personal_api_key(key)
         .rate_limit_mode(mode)
-        .rate_limits(RateLimits::posthog_defaults().with(RateLimitBucket::Crud, windows.iter().copied()))
+        .rate_limits(
+            RateLimits::posthog_defaults().with(RateLimitBucket::Crud, windows.iter().copied()),
+        )
         .build()
         .expect("client")
 }
 
 async fn call(client: &Client) -> Result<(), Error> {
-    Request::new(client, &GET, Ok("/api/projects/1/things/".into())).empty().await
+    Request::new(client, &GET, Ok("/api/projects/1/things/".into()))
+        .empty()
+        .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_minute_window_makes_the_next_call_wait() {
     let server = server().await;
-    let client = limited(&server, RateLimitMode::Wait, "phx_minute", &[RateLimitWindow::per_minute(3)]);
+    let client = limited(
+        &server,
+        RateLimitMode::Wait,
+        "phx_minute",
+        &[RateLimitWindow::per_minute(3)],
+    );
     let start = Instant::now();
     for _ in 0..3 {
         call(&client).await.expect("within the limit");
     }
     assert!(start.elapsed() < Duration::from_secs(60));
     call(&client).await.expect("after waiting");
-    assert!(start.elapsed() >= Duration::from_secs(60), "waited {:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_secs(60),
+        "waited {:?}",
+        start.elapsed()
+    );
     assert_eq!(received(&server).await.len(), 4);
 }
 
@@ -56,18 +77,34 @@ async fn the_hour_window_is_enforced_too() {
         call(&client).await.expect("within the limits");
     }
     // Two calls then a minute's wait for the third; the fourth waits for the first to be an hour old.
-    assert!(start.elapsed() >= Duration::from_secs(60) && start.elapsed() < Duration::from_secs(3600));
+    assert!(
+        start.elapsed() >= Duration::from_secs(60) && start.elapsed() < Duration::from_secs(3600)
+    );
     call(&client).await.expect("after waiting");
-    assert!(start.elapsed() >= Duration::from_secs(3600), "waited {:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_secs(3600),
+        "waited {:?}",
+        start.elapsed()
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn fail_fast_refuses_with_the_bucket_and_the_wait() {
     let server = server().await;
-    let client = limited(&server, RateLimitMode::FailFast, "phx_fail_fast", &[RateLimitWindow::per_minute(1)]);
+    let client = limited(
+        &server,
+        RateLimitMode::FailFast,
+        "phx_fail_fast",
+        &[RateLimitWindow::per_minute(1)],
+    );
     call(&client).await.expect("the first call");
     match call(&client).await {
-        Err(Error::RateLimited { bucket, retry_after, by, error }) => {
+        Err(Error::RateLimited {
+            bucket,
+            retry_after,
+            by,
+            error,
+        }) => {
             assert_eq!(bucket, RateLimitBucket::Crud);
             assert_eq!(by, RateLimitedBy::Client);
             assert_eq!(retry_after, Some(Duration::from_secs(60)));
@@ -75,15 +112,27 @@ async fn fail_fast_refuses_with_the_bucket_and_the_wait() {
         }
         other => panic!("expected RateLimited, got {other:?}"),
     }
-    assert_eq!(received(&server).await.len(), 1, "the refused call is not sent");
+    assert_eq!(
+        received(&server).await.len(),
+        1,
+        "the refused call is not sent"
+    );
     // Other buckets are not affected.
-    Request::new(&client, &QUERY, Ok("/api/projects/1/things/".into())).empty().await.expect("query bucket");
+    Request::new(&client, &QUERY, Ok("/api/projects/1/things/".into()))
+        .empty()
+        .await
+        .expect("query bucket");
 }
 
 #[tokio::test(start_paused = true)]
 async fn off_sends_everything() {
     let server = server().await;
-    let client = limited(&server, RateLimitMode::Off, "phx_off", &[RateLimitWindow::per_minute(1)]);
+    let client = limited(
+        &server,
+        RateLimitMode::Off,
+        "phx_off",
+        &[RateLimitWindow::per_minute(1)],
+    );
     let start = Instant::now();
     for _ in 0..5 {
         call(&client).await.expect("no limit");
@@ -103,7 +152,10 @@ async fn off_sends_everything() {
 struct Refusing;
 
 impl posthog_api::ratelimit::RateLimiter for Refusing {
-    fn acquire(&self, _bucket: RateLimitBucket) -> futures::future::BoxFuture<'_, posthog_api::ratelimit::Admission> {
+    fn acquire(
+        &self,
+        _bucket: RateLimitBucket,
+    ) -> futures::future::BoxFuture<'_, posthog_api::ratelimit::Admission> {
         Box::pin(async { posthog_api::ratelimit::Admission::RetryAfter(Duration::from_secs(3600)) })
     }
 }
@@ -117,7 +169,11 @@ async fn a_custom_limiter_decides_in_fail_fast_mode() {
         .build()
         .expect("client");
     match call(&client).await {
-        Err(Error::RateLimited { retry_after, by: RateLimitedBy::Client, .. }) => {
+        Err(Error::RateLimited {
+            retry_after,
+            by: RateLimitedBy::Client,
+            ..
+        }) => {
             assert_eq!(retry_after, Some(Duration::from_secs(3600)));
         }
         other => panic!("expected RateLimited, got {other:?}"),
@@ -135,8 +191,16 @@ async fn clones_and_clients_of_one_team_share_the_budget() {
     let other_team = limited(&server, RateLimitMode::FailFast, "phx_team_b", &window);
     call(&first).await.expect("1 of 2");
     call(&clone).await.expect("2 of 2");
-    assert!(matches!(call(&rebuilt).await, Err(Error::RateLimited { by: RateLimitedBy::Client, .. })));
-    call(&other_team).await.expect("another key has its own budget");
+    assert!(matches!(
+        call(&rebuilt).await,
+        Err(Error::RateLimited {
+            by: RateLimitedBy::Client,
+            ..
+        })
+    ));
+    call(&other_team)
+        .await
+        .expect("another key has its own budget");
     tokio::time::advance(Duration::from_secs(60)).await;
     call(&rebuilt).await.expect("the window moved on");
 }
@@ -147,10 +211,16 @@ async fn a_query_limit_can_be_raised() {
     let client = builder(&server)
         .personal_api_key("phx_query_limit")
         .rate_limit_mode(RateLimitMode::FailFast)
-        .rate_limits(RateLimits::posthog_defaults().with(RateLimitBucket::Query, [RateLimitWindow::per_hour(500)]))
+        .rate_limits(
+            RateLimits::posthog_defaults()
+                .with(RateLimitBucket::Query, [RateLimitWindow::per_hour(500)]),
+        )
         .build()
         .expect("client");
     for _ in 0..300 {
-        Request::new(&client, &QUERY, Ok("/api/projects/1/things/".into())).empty().await.expect("within 500/h");
+        Request::new(&client, &QUERY, Ok("/api/projects/1/things/".into()))
+            .empty()
+            .await
+            .expect("within 500/h");
     }
 }

@@ -48,7 +48,9 @@ fn assert_no_key(text: &str) {
 
 #[test]
 fn debug_output_never_shows_keys() {
-    let builder = Client::builder().personal_api_key(PERSONAL_KEY).project_api_key(PROJECT_KEY);
+    let builder = Client::builder()
+        .personal_api_key(PERSONAL_KEY)
+        .project_api_key(PROJECT_KEY);
     assert_no_key(&format!("{builder:?}"));
     let client = builder.build().expect("client");
     let debug = format!("{client:?} {client:#?}");
@@ -60,14 +62,30 @@ fn debug_output_never_shows_keys() {
 async fn errors_never_show_keys_even_when_the_server_echoes_them() {
     let server = MockServer::start().await;
     let echo = format!("no such key: {PERSONAL_KEY} / {PROJECT_KEY}");
-    Mock::given(path("/text/")).respond_with(ResponseTemplate::new(400).set_body_string(echo.clone())).mount(&server).await;
+    Mock::given(path("/text/"))
+        .respond_with(ResponseTemplate::new(400).set_body_string(echo.clone()))
+        .mount(&server)
+        .await;
     let api = serde_json::json!({"type": "authentication_error", "code": "invalid_personal_api_key", "detail": echo, "attr": null});
-    Mock::given(path("/api/")).respond_with(ResponseTemplate::new(401).set_body_json(api)).mount(&server).await;
-    Mock::given(path("/bad/")).respond_with(ResponseTemplate::new(200).set_body_string(echo)).mount(&server).await;
+    Mock::given(path("/api/"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(api))
+        .mount(&server)
+        .await;
+    Mock::given(path("/bad/"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(echo))
+        .mount(&server)
+        .await;
     for placement in [KeyPlacement::Header, KeyPlacement::Query] {
-        let client = builder(&server).key_placement(placement).project_api_key(PROJECT_KEY).build().expect("client");
+        let client = builder(&server)
+            .key_placement(placement)
+            .project_api_key(PROJECT_KEY)
+            .build()
+            .expect("client");
         for route in ["/text/", "/api/", "/bad/"] {
-            let error = Request::new(&client, &GET, Ok(route.into())).json::<u32>().await.expect_err("fails");
+            let error = Request::new(&client, &GET, Ok(route.into()))
+                .json::<u32>()
+                .await
+                .expect_err("fails");
             assert_no_key(&format!("{error} {error:?}"));
         }
     }
@@ -83,7 +101,10 @@ async fn errors_never_show_keys_even_when_the_server_echoes_them() {
         .retry_policy(RetryPolicy::never())
         .build()
         .expect("client");
-    let error = Request::new(&client, &GET, Ok("/api/".into())).empty().await.expect_err("closed port");
+    let error = Request::new(&client, &GET, Ok("/api/".into()))
+        .empty()
+        .await
+        .expect_err("closed port");
     assert!(matches!(error, Error::Transport(_)));
     let mut chain = format!("{error} {error:?}");
     let mut source = std::error::Error::source(&error);
@@ -115,7 +136,11 @@ async fn the_span_records_the_call_without_secrets() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     for placement in [KeyPlacement::Header, KeyPlacement::Query] {
-        let client = builder(&server).key_placement(placement).project_api_key(PROJECT_KEY).build().expect("client");
+        let client = builder(&server)
+            .key_placement(placement)
+            .project_api_key(PROJECT_KEY)
+            .build()
+            .expect("client");
         let mut request = Request::new(&client, &GET, Ok("/api/projects/1/things/42/".into()));
         request.query("search", Some("needle"), false);
         request.any_json().await.expect("the retry succeeds");
@@ -123,10 +148,19 @@ async fn the_span_records_the_call_without_secrets() {
     let text = captured.text();
     assert_no_key(&text);
     assert!(text.contains("operation_id=\"things_retrieve\""), "{text}");
-    assert!(text.contains("path_template=\"/api/projects/{project_id}/things/{id}/\""), "{text}");
+    assert!(
+        text.contains("path_template=\"/api/projects/{project_id}/things/{id}/\""),
+        "{text}"
+    );
     assert!(text.contains("status=200"), "{text}");
     assert!(text.contains("attempt=2"), "{text}");
     assert!(text.contains("rate_limit_wait_ms=0"), "{text}");
-    assert!(!text.contains("things/42"), "the filled path stays out: {text}");
-    assert!(!text.contains("needle") && !text.contains("secret_body"), "no query or body: {text}");
+    assert!(
+        !text.contains("things/42"),
+        "the filled path stays out: {text}"
+    );
+    assert!(
+        !text.contains("needle") && !text.contains("secret_body"),
+        "no query or body: {text}"
+    );
 }

@@ -22,7 +22,11 @@ const THING: &str = "/api/projects/1/things/";
 /// Answers `first` (`times` times) and then 200.
 async fn flaky(first: ResponseTemplate, times: u64) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(path(THING)).respond_with(first).up_to_n_times(times).mount(&server).await;
+    Mock::given(path(THING))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .mount(&server)
+        .await;
     Mock::given(path(THING))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})))
         .mount(&server)
@@ -31,7 +35,9 @@ async fn flaky(first: ResponseTemplate, times: u64) -> MockServer {
 }
 
 async fn get(client: &posthog_api::Client) -> Result<serde_json::Value, Error> {
-    Request::new(client, &GET, Ok(THING.into())).any_json().await
+    Request::new(client, &GET, Ok(THING.into()))
+        .any_json()
+        .await
 }
 
 async fn post(client: &posthog_api::Client) -> Result<serde_json::Value, Error> {
@@ -42,24 +48,40 @@ async fn post(client: &posthog_api::Client) -> Result<serde_json::Value, Error> 
 
 #[tokio::test(start_paused = true)]
 async fn a_429_waits_for_retry_after_in_seconds() {
-    let server = flaky(ResponseTemplate::new(429).insert_header("retry-after", "30"), 1).await;
+    let server = flaky(
+        ResponseTemplate::new(429).insert_header("retry-after", "30"),
+        1,
+    )
+    .await;
     let client = client(&server);
     let start = Instant::now();
     get(&client).await.expect("the retry succeeds");
-    assert!(start.elapsed() >= Duration::from_secs(30), "waited {:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_secs(30),
+        "waited {:?}",
+        start.elapsed()
+    );
     assert_eq!(received(&server).await.len(), 2);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_429_waits_for_retry_after_as_an_http_date() {
     let date = httpdate_in(Duration::from_secs(45));
-    let server = flaky(ResponseTemplate::new(429).insert_header("retry-after", date.as_str()), 1).await;
+    let server = flaky(
+        ResponseTemplate::new(429).insert_header("retry-after", date.as_str()),
+        1,
+    )
+    .await;
     let client = client(&server);
     let start = Instant::now();
     // A 429 means PostHog did not process the call, so even a POST is sent again.
     post(&client).await.expect("the retry succeeds");
     // The date has a one-second resolution and the wall clock moves on while the test runs.
-    assert!(start.elapsed() >= Duration::from_secs(40), "waited {:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_secs(40),
+        "waited {:?}",
+        start.elapsed()
+    );
     assert_eq!(received(&server).await.len(), 2);
 }
 
@@ -69,18 +91,32 @@ fn httpdate_in(wait: Duration) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn retry_after_is_capped() {
-    let server = flaky(ResponseTemplate::new(429).insert_header("retry-after", "86400"), 1).await;
-    let client = builder(&server).retry_policy(RetryPolicy::new().max_retry_after(Duration::from_secs(5))).build().expect("client");
+    let server = flaky(
+        ResponseTemplate::new(429).insert_header("retry-after", "86400"),
+        1,
+    )
+    .await;
+    let client = builder(&server)
+        .retry_policy(RetryPolicy::new().max_retry_after(Duration::from_secs(5)))
+        .build()
+        .expect("client");
     let start = Instant::now();
     get(&client).await.expect("the retry succeeds");
-    assert!(start.elapsed() < Duration::from_secs(3600), "waited {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(3600),
+        "waited {:?}",
+        start.elapsed()
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn server_errors_are_retried_on_get() {
     let server = flaky(ResponseTemplate::new(503), 2).await;
     let client = client(&server);
-    assert_eq!(get(&client).await.expect("third attempt succeeds")["ok"], true);
+    assert_eq!(
+        get(&client).await.expect("third attempt succeeds")["ok"],
+        true
+    );
     assert_eq!(received(&server).await.len(), 3);
 }
 
@@ -88,30 +124,53 @@ async fn server_errors_are_retried_on_get() {
 async fn server_errors_are_not_retried_on_post() {
     let server = flaky(ResponseTemplate::new(503), 2).await;
     let client = client(&server);
-    assert_eq!(post(&client).await.err().and_then(|e| e.status()), Some(503));
+    assert_eq!(
+        post(&client).await.err().and_then(|e| e.status()),
+        Some(503)
+    );
     assert_eq!(received(&server).await.len(), 1);
 }
 
 #[tokio::test(start_paused = true)]
 async fn attempts_are_bounded() {
     let server = flaky(ResponseTemplate::new(500), 10).await;
-    let client = builder(&server).retry_policy(RetryPolicy::new().max_attempts(4)).build().expect("client");
+    let client = builder(&server)
+        .retry_policy(RetryPolicy::new().max_attempts(4))
+        .build()
+        .expect("client");
     assert_eq!(get(&client).await.err().and_then(|e| e.status()), Some(500));
     assert_eq!(received(&server).await.len(), 4);
     let server = flaky(ResponseTemplate::new(429), 10).await;
-    let client = builder(&server).retry_policy(RetryPolicy::new().max_attempts(2)).build().expect("client");
+    let client = builder(&server)
+        .retry_policy(RetryPolicy::new().max_attempts(2))
+        .build()
+        .expect("client");
     assert!(matches!(get(&client).await, Err(Error::RateLimited { .. })));
     assert_eq!(received(&server).await.len(), 2);
 }
 
 #[tokio::test]
 async fn timeouts_are_retried_on_get_only() {
-    let server = flaky(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)), 1).await;
-    let client = builder(&server).timeout(Duration::from_millis(100)).build().expect("client");
+    let server = flaky(
+        ResponseTemplate::new(200).set_delay(Duration::from_secs(5)),
+        1,
+    )
+    .await;
+    let client = builder(&server)
+        .timeout(Duration::from_millis(100))
+        .build()
+        .expect("client");
     get(&client).await.expect("the second attempt is fast");
     assert_eq!(received(&server).await.len(), 2);
-    let server = flaky(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)), 1).await;
-    let client = builder(&server).timeout(Duration::from_millis(100)).build().expect("client");
+    let server = flaky(
+        ResponseTemplate::new(200).set_delay(Duration::from_secs(5)),
+        1,
+    )
+    .await;
+    let client = builder(&server)
+        .timeout(Duration::from_millis(100))
+        .build()
+        .expect("client");
     assert!(matches!(post(&client).await, Err(Error::Timeout { .. })));
 }
 

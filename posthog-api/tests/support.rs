@@ -45,7 +45,10 @@ pub static QUERY: OperationMeta = OperationMeta {
 /// it waits for the socket, so a per-attempt timeout or the connection pool's idle timer would
 /// fire early or move the clock.
 pub fn builder(server: &MockServer) -> ClientBuilder {
-    let http = reqwest::Client::builder().pool_idle_timeout(None).build().expect("an HTTP client");
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .expect("an HTTP client");
     Client::builder()
         .http_client(http)
         .host(Host::SelfHosted(server.uri()))
@@ -66,5 +69,8 @@ pub fn client(server: &MockServer) -> Client {
 
 /// The requests the server received.
 pub async fn received(server: &MockServer) -> Vec<wiremock::Request> {
-    server.received_requests().await.expect("request recording is on")
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
 }
