@@ -430,23 +430,23 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
             quote! {
                 /// Sends the request.
                 #[inline]
-                pub async fn send(self) -> crate::Result<#ty> { self.into_request().json().await }
+                pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<#ty>> + Send + 'a { self.into_request().json() }
             }
         }
         ResponseKind::AnyJson => quote! {
             /// Sends the request. The schema does not describe the response, so it is untyped JSON.
             #[inline]
-            pub async fn send(self) -> crate::Result<::serde_json::Value> { self.into_request().any_json().await }
+            pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<::serde_json::Value>> + Send + 'a { self.into_request().any_json() }
         },
         ResponseKind::Empty => quote! {
             /// Sends the request.
             #[inline]
-            pub async fn send(self) -> crate::Result<()> { self.into_request().empty().await }
+            pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a { self.into_request().empty() }
         },
         ResponseKind::Csv => quote! {
             /// Sends the request and returns the response body (CSV or another non-JSON format).
             #[inline]
-            pub async fn send(self) -> crate::Result<::bytes::Bytes> { self.into_request().bytes("text/csv").await }
+            pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a { self.into_request().bytes("text/csv") }
         },
         ResponseKind::EventStream => quote! {
             /// Sends the request and streams the response's server-sent events.
@@ -460,7 +460,7 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
         quote! {
             /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
             #[inline]
-            pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> { self.into_request().bytes("text/csv").await }
+            pub fn send_csv(self) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a { self.into_request().bytes("text/csv") }
         }
     });
     let sse = op.event_stream.then(|| {

@@ -34,6 +34,8 @@ impl Bucket {
 /// How a rule matches a path template (`/api/projects/{project_id}/insights/{id}/`).
 #[derive(Clone, Copy, Debug)]
 pub enum Match {
+    /// The path, with every `{param}` written as `{}`, is this.
+    Template(&'static str),
     /// The path, with every `{param}` written as `{}`, ends with this.
     EndsWith(&'static str),
     /// The path has this literal segment after the project or environment id.
@@ -55,7 +57,10 @@ pub struct Rule {
 /// The rules, most specific first. Reads (`GET`) of analytics resources are analytics;
 /// writes to them are CRUD.
 pub const RULES: &[Rule] = &[
-    Rule { bucket: Bucket::Query, path: Match::EndsWith("/query/"), methods: &[] },
+    Rule { bucket: Bucket::Query, path: Match::Template("/api/projects/{}/query/"), methods: &[] },
+    Rule { bucket: Bucket::Query, path: Match::Template("/api/environments/{}/query/"), methods: &[] },
+    // Other query endpoints (logs, trace spans) run ClickHouse queries through a POST.
+    Rule { bucket: Bucket::Analytics, path: Match::EndsWith("/query/"), methods: &[] },
     Rule { bucket: Bucket::FeatureFlagLocalEvaluation, path: Match::EndsWith("/feature_flags/local_evaluation/"), methods: &[] },
     Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("query"), methods: &["get"] },
     Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("insights"), methods: &["get"] },
@@ -78,6 +83,7 @@ pub fn bucket(method: &str, path: &str) -> Bucket {
             continue;
         }
         let matched = match rule.path {
+            Match::Template(exact) => template == exact,
             Match::EndsWith(suffix) => template.ends_with(suffix),
             Match::ProjectSegment(segment) => project_segment(&template) == Some(segment),
         };
@@ -123,6 +129,7 @@ mod tests {
     fn buckets_follow_the_documented_limits() {
         assert_eq!(bucket("post", "/api/projects/{project_id}/query/"), Bucket::Query);
         assert_eq!(bucket("get", "/api/projects/{project_id}/query/{id}/"), Bucket::Analytics);
+        assert_eq!(bucket("post", "/api/projects/{project_id}/logs/query/"), Bucket::Analytics);
         assert_eq!(bucket("get", "/api/feature_flag/local_evaluation/"), Bucket::Crud);
         assert_eq!(bucket("get", "/api/projects/{project_id}/feature_flags/local_evaluation/"), Bucket::FeatureFlagLocalEvaluation);
         assert_eq!(bucket("get", "/api/projects/{project_id}/insights/{id}/"), Bucket::Analytics);

@@ -187,8 +187,8 @@ fn test(args: &[String]) -> Result<ExitCode> {
     let root = workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = std::process::Command::new(cargo);
-    command.current_dir(&root).args(["test", "--workspace", "--all-features"]).args(args).args(["--", "--include-ignored"]);
-    println!("running: cargo test --workspace --all-features {} -- --include-ignored", args.join(" "));
+    command.current_dir(&root).args(["test", "--workspace", "--all-features", "--no-fail-fast"]).args(args).args(["--", "--include-ignored"]);
+    println!("running: cargo test --workspace --all-features --no-fail-fast {} -- --include-ignored", args.join(" "));
     let status = command.status().context("cannot run cargo test")?;
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -127,13 +127,19 @@ impl<'a> ActionsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedActionList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedActionList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -200,13 +206,19 @@ impl<'a> ActionsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Action> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Action>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -253,13 +265,19 @@ impl<'a> ActionsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Action> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Action>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -318,13 +336,19 @@ impl<'a> ActionsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Action> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Action>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -380,8 +404,12 @@ impl<'a> ActionsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -440,13 +468,19 @@ impl<'a> ActionsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Action> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Action>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -502,13 +536,19 @@ impl<'a> ActionsReferencesListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<Vec<crate::types::ActionReference>> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<Vec<crate::types::ActionReference>>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -564,13 +604,19 @@ impl<'a> ActionsBulkUpdateTagsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::BulkUpdateTagsResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::BulkUpdateTagsResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

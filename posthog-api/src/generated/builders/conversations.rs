@@ -213,8 +213,12 @@ impl<'a> ConversationsViewsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedTicketViewList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedTicketViewList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -276,8 +280,12 @@ impl<'a> ConversationsViewsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::TicketView> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::TicketView>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -322,8 +330,12 @@ impl<'a> ConversationsViewsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::TicketView> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::TicketView>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -369,8 +381,10 @@ impl<'a> ConversationsViewsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -508,8 +522,12 @@ impl<'a> ConversationsTicketsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedTicketList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedTicketList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -588,8 +606,12 @@ impl<'a> ConversationsTicketsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Ticket> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Ticket>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -636,8 +658,12 @@ impl<'a> ConversationsTicketsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Ticket> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Ticket>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -689,8 +715,12 @@ impl<'a> ConversationsTicketsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Ticket> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Ticket>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -739,8 +769,10 @@ impl<'a> ConversationsTicketsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -792,8 +824,12 @@ impl<'a> ConversationsTicketsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Ticket> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Ticket>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -842,8 +878,12 @@ impl<'a> ConversationsTicketsSuggestReplyCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SuggestReplyResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SuggestReplyResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -889,8 +929,12 @@ impl<'a> ConversationsTicketsBulkUpdateTagsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::BulkUpdateTagsResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::BulkUpdateTagsResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -935,8 +979,12 @@ impl<'a> ConversationsTicketsComposeCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::ComposeTicketResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ComposeTicketResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -980,8 +1028,12 @@ impl<'a> ConversationsTicketsUnreadCountRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Ticket> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Ticket>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

@@ -154,10 +154,12 @@ impl<'a> CustomerJourneysListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedCustomerJourneyList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedCustomerJourneyList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -221,8 +223,12 @@ impl<'a> CustomerJourneysCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::CustomerJourney> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::CustomerJourney>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -278,10 +284,12 @@ impl<'a> CustomerProfileConfigsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedCustomerProfileConfigList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedCustomerProfileConfigList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -345,8 +353,12 @@ impl<'a> CustomerProfileConfigsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::CustomerProfileConfig> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::CustomerProfileConfig>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -403,10 +415,12 @@ impl<'a> GroupsTypesMetricsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedGroupUsageMetricList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedGroupUsageMetricList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -473,8 +487,12 @@ impl<'a> GroupsTypesMetricsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::GroupUsageMetric> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::GroupUsageMetric>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -522,8 +540,12 @@ impl<'a> GroupsTypesMetricsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::GroupUsageMetric> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::GroupUsageMetric>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -573,8 +595,12 @@ impl<'a> GroupsTypesMetricsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::GroupUsageMetric> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::GroupUsageMetric>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -624,8 +650,10 @@ impl<'a> GroupsTypesMetricsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -680,8 +708,12 @@ impl<'a> GroupsTypesMetricsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::GroupUsageMetric> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::GroupUsageMetric>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

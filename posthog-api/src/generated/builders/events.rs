@@ -181,15 +181,19 @@ impl<'a> EnvironmentsEventsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedClickhouseEventList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedClickhouseEventList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -271,15 +275,19 @@ impl<'a> EnvironmentsEventsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<::serde_json::Map<String, ::serde_json::Value>> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -338,8 +346,12 @@ impl<'a> EnvironmentsEventsValuesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -453,15 +465,19 @@ impl<'a> EventsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedClickhouseEventList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedClickhouseEventList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -533,15 +549,19 @@ impl<'a> EventsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<::serde_json::Map<String, ::serde_json::Value>> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -593,8 +613,12 @@ impl<'a> EventsValuesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

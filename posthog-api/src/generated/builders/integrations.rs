@@ -850,10 +850,12 @@ impl<'a> EnvironmentsIntegrationsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedIntegrationConfigList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedIntegrationConfigList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -922,8 +924,12 @@ impl<'a> EnvironmentsIntegrationsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::IntegrationConfig> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::IntegrationConfig>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -972,8 +978,12 @@ impl<'a> EnvironmentsIntegrationsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::IntegrationConfig> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::IntegrationConfig>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1023,8 +1033,10 @@ impl<'a> EnvironmentsIntegrationsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1074,8 +1086,12 @@ impl<'a> EnvironmentsIntegrationsAnthropicManagedAgentEnvsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1125,8 +1141,12 @@ impl<'a> EnvironmentsIntegrationsAnthropicManagedAgentVaultsRetrieveRequest<'a> 
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1176,8 +1196,12 @@ impl<'a> EnvironmentsIntegrationsAnthropicManagedAgentsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1227,8 +1251,12 @@ impl<'a> EnvironmentsIntegrationsChannelsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SlackChannelsResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SlackChannelsResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1278,8 +1306,12 @@ impl<'a> EnvironmentsIntegrationsClickupListsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1329,8 +1361,12 @@ impl<'a> EnvironmentsIntegrationsClickupSpacesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1380,8 +1416,12 @@ impl<'a> EnvironmentsIntegrationsClickupWorkspacesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1437,8 +1477,12 @@ impl<'a> EnvironmentsIntegrationsEmailPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::IntegrationConfig> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::IntegrationConfig>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1492,8 +1536,12 @@ impl<'a> EnvironmentsIntegrationsEmailVerifyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1563,8 +1611,12 @@ impl<'a> EnvironmentsIntegrationsGithubBranchesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::GitHubBranchesResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::GitHubBranchesResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1636,8 +1688,12 @@ impl<'a> EnvironmentsIntegrationsGithubReposRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::GitHubReposResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::GitHubReposResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1690,8 +1746,12 @@ impl<'a> EnvironmentsIntegrationsGithubReposRefreshCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::GitHubReposRefreshResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::GitHubReposRefreshResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1741,8 +1801,12 @@ impl<'a> EnvironmentsIntegrationsGoogleAccessibleAccountsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1792,8 +1856,12 @@ impl<'a> EnvironmentsIntegrationsGoogleConversionActionsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1843,8 +1911,12 @@ impl<'a> EnvironmentsIntegrationsJiraProjectsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1894,8 +1966,12 @@ impl<'a> EnvironmentsIntegrationsLinearTeamsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1945,8 +2021,12 @@ impl<'a> EnvironmentsIntegrationsLinkedinAdsAccountsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1996,8 +2076,12 @@ impl<'a> EnvironmentsIntegrationsLinkedinAdsConversionRulesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2047,8 +2131,12 @@ impl<'a> EnvironmentsIntegrationsTwilioPhoneNumbersRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2097,8 +2185,12 @@ impl<'a> EnvironmentsIntegrationsAuthorizeRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2146,8 +2238,12 @@ impl<'a> EnvironmentsIntegrationsDomainConnectApplyUrlCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2195,8 +2291,12 @@ impl<'a> EnvironmentsIntegrationsDomainConnectCheckRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2244,8 +2344,12 @@ impl<'a> EnvironmentsIntegrationsGithubLinkExistingCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2294,8 +2398,12 @@ impl<'a> EnvironmentsIntegrationsGithubOauthAuthorizeCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2355,10 +2463,12 @@ impl<'a> RoleExternalReferencesListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedRoleExternalReferenceList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedRoleExternalReferenceList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -2422,8 +2532,12 @@ impl<'a> RoleExternalReferencesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::RoleExternalReference> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::RoleExternalReference>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2468,8 +2582,10 @@ impl<'a> RoleExternalReferencesDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2528,8 +2644,12 @@ impl<'a> RoleExternalReferencesLookupRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::RoleLookupResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::RoleLookupResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2633,10 +2753,12 @@ impl<'a> IntegrationsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedIntegrationConfigList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedIntegrationConfigList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -2697,8 +2819,12 @@ impl<'a> IntegrationsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::IntegrationConfig> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::IntegrationConfig>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2739,8 +2865,12 @@ impl<'a> IntegrationsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::IntegrationConfig> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::IntegrationConfig>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2786,8 +2916,10 @@ impl<'a> IntegrationsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2833,8 +2965,12 @@ impl<'a> IntegrationsAnthropicManagedAgentEnvsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2880,8 +3016,12 @@ impl<'a> IntegrationsAnthropicManagedAgentVaultsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2927,8 +3067,12 @@ impl<'a> IntegrationsAnthropicManagedAgentsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2974,8 +3118,12 @@ impl<'a> IntegrationsChannelsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SlackChannelsResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SlackChannelsResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3021,8 +3169,12 @@ impl<'a> IntegrationsClickupListsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3068,8 +3220,12 @@ impl<'a> IntegrationsClickupSpacesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3115,8 +3271,12 @@ impl<'a> IntegrationsClickupWorkspacesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3168,8 +3328,12 @@ impl<'a> IntegrationsEmailPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::IntegrationConfig> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::IntegrationConfig>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3219,8 +3383,12 @@ impl<'a> IntegrationsEmailVerifyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3286,8 +3454,12 @@ impl<'a> IntegrationsGithubBranchesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::GitHubBranchesResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::GitHubBranchesResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3355,8 +3527,12 @@ impl<'a> IntegrationsGithubReposRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::GitHubReposResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::GitHubReposResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3405,8 +3581,12 @@ impl<'a> IntegrationsGithubReposRefreshCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::GitHubReposRefreshResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::GitHubReposRefreshResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3452,8 +3632,12 @@ impl<'a> IntegrationsGoogleAccessibleAccountsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3499,8 +3683,12 @@ impl<'a> IntegrationsGoogleConversionActionsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3546,8 +3734,12 @@ impl<'a> IntegrationsJiraProjectsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3593,8 +3785,12 @@ impl<'a> IntegrationsLinearTeamsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3640,8 +3836,12 @@ impl<'a> IntegrationsLinkedinAdsAccountsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3687,8 +3887,12 @@ impl<'a> IntegrationsLinkedinAdsConversionRulesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3734,8 +3938,12 @@ impl<'a> IntegrationsTwilioPhoneNumbersRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3780,8 +3988,12 @@ impl<'a> IntegrationsAuthorizeRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3825,8 +4037,12 @@ impl<'a> IntegrationsDomainConnectApplyUrlCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3870,8 +4086,12 @@ impl<'a> IntegrationsDomainConnectCheckRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3915,8 +4135,12 @@ impl<'a> IntegrationsGithubLinkExistingCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3961,8 +4185,12 @@ impl<'a> IntegrationsGithubOauthAuthorizeCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

@@ -800,13 +800,19 @@ impl<'a> EnvironmentsPersonsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedPersonRecordList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedPersonRecordList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -882,13 +888,19 @@ impl<'a> EnvironmentsPersonsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PersonRecord> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PersonRecord>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -954,13 +966,19 @@ impl<'a> EnvironmentsPersonsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PersonRecord> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PersonRecord>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1029,13 +1047,19 @@ impl<'a> EnvironmentsPersonsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PersonRecord> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PersonRecord>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1098,8 +1122,12 @@ impl<'a> EnvironmentsPersonsActivityRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1160,8 +1188,12 @@ impl<'a> EnvironmentsPersonsDeletePropertyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1222,8 +1254,12 @@ impl<'a> EnvironmentsPersonsPropertiesTimelineRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1289,8 +1325,12 @@ impl<'a> EnvironmentsPersonsSplitCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1354,8 +1394,12 @@ impl<'a> EnvironmentsPersonsUpdatePropertyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1415,8 +1459,12 @@ impl<'a> EnvironmentsPersonsAllActivityRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1479,8 +1527,12 @@ impl<'a> EnvironmentsPersonsBatchByDistinctIdsCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1546,8 +1598,12 @@ impl<'a> EnvironmentsPersonsBatchByUuidsCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1613,13 +1669,19 @@ impl<'a> EnvironmentsPersonsBulkDeleteCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PersonBulkDeleteResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PersonBulkDeleteResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1680,8 +1742,12 @@ impl<'a> EnvironmentsPersonsCohortsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1766,15 +1832,19 @@ impl<'a> EnvironmentsPersonsDeletionStatusListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedAsyncDeletionStatusList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedAsyncDeletionStatusList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -1853,8 +1923,12 @@ impl<'a> EnvironmentsPersonsFunnelRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1917,8 +1991,12 @@ impl<'a> EnvironmentsPersonsFunnelCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1978,8 +2056,12 @@ impl<'a> EnvironmentsPersonsFunnelCorrelationRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2042,8 +2124,12 @@ impl<'a> EnvironmentsPersonsFunnelCorrelationCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2103,8 +2189,12 @@ impl<'a> EnvironmentsPersonsLifecycleRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2180,15 +2270,19 @@ impl<'a> EnvironmentsPersonsPropertiesAtTimeRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PersonPropertiesAtTimeResponse> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PersonPropertiesAtTimeResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2255,8 +2349,12 @@ impl<'a> EnvironmentsPersonsResetPersonDistinctIdCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2316,8 +2414,12 @@ impl<'a> EnvironmentsPersonsTrendsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2381,8 +2483,12 @@ impl<'a> EnvironmentsPersonsValuesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2474,13 +2580,19 @@ impl<'a> PersonsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedPersonRecordList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedPersonRecordList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -2546,13 +2658,19 @@ impl<'a> PersonsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PersonRecord> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PersonRecord>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2611,13 +2729,19 @@ impl<'a> PersonsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PersonRecord> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PersonRecord>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2679,13 +2803,19 @@ impl<'a> PersonsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PersonRecord> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PersonRecord>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2741,8 +2871,12 @@ impl<'a> PersonsActivityRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2799,8 +2933,12 @@ impl<'a> PersonsDeletePropertyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2857,8 +2995,12 @@ impl<'a> PersonsPropertiesTimelineRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2917,8 +3059,12 @@ impl<'a> PersonsSplitCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2978,8 +3124,12 @@ impl<'a> PersonsUpdatePropertyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3035,8 +3185,12 @@ impl<'a> PersonsAllActivityRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3091,8 +3245,12 @@ impl<'a> PersonsBatchByDistinctIdsCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3154,8 +3312,12 @@ impl<'a> PersonsBatchByUuidsCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3214,13 +3376,19 @@ impl<'a> PersonsBulkDeleteCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PersonBulkDeleteResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PersonBulkDeleteResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3274,8 +3442,12 @@ impl<'a> PersonsCohortsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3352,15 +3524,19 @@ impl<'a> PersonsDeletionStatusListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedAsyncDeletionStatusList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedAsyncDeletionStatusList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -3432,8 +3608,12 @@ impl<'a> PersonsFunnelRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3485,8 +3665,12 @@ impl<'a> PersonsFunnelCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3538,8 +3722,12 @@ impl<'a> PersonsFunnelCorrelationRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3598,8 +3786,12 @@ impl<'a> PersonsFunnelCorrelationCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3655,8 +3847,12 @@ impl<'a> PersonsLifecycleRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3724,15 +3920,19 @@ impl<'a> PersonsPropertiesAtTimeRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PersonPropertiesAtTimeResponse> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PersonPropertiesAtTimeResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3795,8 +3995,12 @@ impl<'a> PersonsResetPersonDistinctIdCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3849,8 +4053,12 @@ impl<'a> PersonsTrendsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3903,8 +4111,12 @@ impl<'a> PersonsValuesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

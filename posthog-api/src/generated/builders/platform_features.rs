@@ -344,8 +344,12 @@ impl<'a> ApprovalPoliciesListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedApprovalPolicyList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedApprovalPolicyList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -409,8 +413,12 @@ impl<'a> ApprovalPoliciesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::ApprovalPolicy> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ApprovalPolicy>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -455,8 +463,12 @@ impl<'a> ApprovalPoliciesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::ApprovalPolicy> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ApprovalPolicy>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -503,8 +515,12 @@ impl<'a> ApprovalPoliciesUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::ApprovalPolicy> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ApprovalPolicy>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -551,8 +567,10 @@ impl<'a> ApprovalPoliciesDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -604,8 +622,12 @@ impl<'a> ApprovalPoliciesPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::ApprovalPolicy> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ApprovalPolicy>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -695,8 +717,12 @@ impl<'a> ChangeRequestsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedChangeRequestList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedChangeRequestList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -763,8 +789,12 @@ impl<'a> ChangeRequestsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::ChangeRequest> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ChangeRequest>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -816,8 +846,12 @@ impl<'a> ChangeRequestsApproveCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::ChangeRequest> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ChangeRequest>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -872,8 +906,12 @@ impl<'a> ChangeRequestsCancelCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::ChangeRequest> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ChangeRequest>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -928,8 +966,12 @@ impl<'a> ChangeRequestsRejectCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::ChangeRequest> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ChangeRequest>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -981,8 +1023,12 @@ impl<'a> ListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedOrganizationList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedOrganizationList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -1026,8 +1072,12 @@ pub struct CreateRequest<'a> {
 impl<'a> CreateRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Organization> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Organization>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1054,8 +1104,12 @@ pub struct RetrieveRequest<'a> {
 impl<'a> RetrieveRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Organization> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Organization>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1084,8 +1138,12 @@ pub struct UpdateRequest<'a> {
 impl<'a> UpdateRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Organization> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Organization>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1114,8 +1172,10 @@ pub struct DestroyRequest<'a> {
 impl<'a> DestroyRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1149,8 +1209,12 @@ impl<'a> PartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Organization> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Organization>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1201,8 +1265,12 @@ impl<'a> RolesRoleMembershipsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedRoleMembershipList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedRoleMembershipList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -1269,8 +1337,12 @@ impl<'a> RolesRoleMembershipsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::RoleMembership> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::RoleMembership>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1318,8 +1390,12 @@ impl<'a> RolesRoleMembershipsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::RoleMembership> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::RoleMembership>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1368,8 +1444,10 @@ impl<'a> RolesRoleMembershipsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1416,8 +1494,12 @@ impl<'a> WelcomeCurrentRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::WelcomeResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::WelcomeResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1550,8 +1632,12 @@ impl<'a> AdvancedActivityLogsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedActivityLogList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedActivityLogList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -1625,8 +1711,12 @@ impl<'a> AdvancedActivityLogsAvailableFiltersRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::AvailableFiltersResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::AvailableFiltersResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1670,8 +1760,12 @@ impl<'a> AdvancedActivityLogsExportCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::ActivityLog> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ActivityLog>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1708,8 +1802,12 @@ pub struct UserHomeSettingsRetrieveRequest<'a> {
 impl<'a> UserHomeSettingsRetrieveRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PinnedSceneTabs> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PinnedSceneTabs>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1743,8 +1841,12 @@ impl<'a> UserHomeSettingsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PinnedSceneTabs> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PinnedSceneTabs>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

@@ -870,8 +870,12 @@ impl<'a> EnvironmentsElementsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedElementList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedElementList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -938,8 +942,12 @@ impl<'a> EnvironmentsElementsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Element> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Element>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -986,8 +994,12 @@ impl<'a> EnvironmentsElementsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Element> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Element>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1043,8 +1055,12 @@ impl<'a> EnvironmentsElementsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Element> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Element>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1097,8 +1113,10 @@ impl<'a> EnvironmentsElementsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1154,8 +1172,12 @@ impl<'a> EnvironmentsElementsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Element> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Element>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1207,8 +1229,12 @@ impl<'a> EnvironmentsElementsStatsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1255,8 +1281,12 @@ impl<'a> EnvironmentsElementsValuesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1439,13 +1469,19 @@ impl<'a> EnvironmentsInsightsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedInsightList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedInsightList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -1540,13 +1576,19 @@ impl<'a> EnvironmentsInsightsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Insight> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Insight>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1638,13 +1680,19 @@ impl<'a> EnvironmentsInsightsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Insight> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Insight>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1714,13 +1762,19 @@ impl<'a> EnvironmentsInsightsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Insight> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Insight>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1783,8 +1837,12 @@ impl<'a> EnvironmentsInsightsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1850,13 +1908,19 @@ impl<'a> EnvironmentsInsightsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Insight> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Insight>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1931,15 +1995,19 @@ impl<'a> EnvironmentsInsightsActivityRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::ActivityLogPaginatedResponse> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ActivityLogPaginatedResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -2019,8 +2087,12 @@ impl<'a> EnvironmentsInsightsAnalyzeRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2080,8 +2152,12 @@ impl<'a> EnvironmentsInsightsSuggestionsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2147,8 +2223,12 @@ impl<'a> EnvironmentsInsightsSuggestionsCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2222,15 +2302,19 @@ impl<'a> EnvironmentsInsightsAllActivityRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::ActivityLogPaginatedResponse> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ActivityLogPaginatedResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -2308,13 +2392,19 @@ impl<'a> EnvironmentsInsightsBulkUpdateTagsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::BulkUpdateTagsResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::BulkUpdateTagsResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2378,8 +2468,12 @@ impl<'a> EnvironmentsInsightsCancelCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2445,8 +2539,12 @@ impl<'a> EnvironmentsInsightsGenerateMetadataCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2506,8 +2604,12 @@ impl<'a> EnvironmentsInsightsMyLastViewedRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2582,15 +2684,19 @@ impl<'a> EnvironmentsInsightsTrendingRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedTrendingInsightList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedTrendingInsightList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -2669,8 +2775,12 @@ impl<'a> EnvironmentsInsightsViewedCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2731,8 +2841,12 @@ impl<'a> ElementsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedElementList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedElementList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -2792,8 +2906,12 @@ impl<'a> ElementsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Element> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Element>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2833,8 +2951,12 @@ impl<'a> ElementsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Element> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Element>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2886,8 +3008,12 @@ impl<'a> ElementsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Element> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Element>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2936,8 +3062,10 @@ impl<'a> ElementsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2989,8 +3117,12 @@ impl<'a> ElementsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Element> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Element>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3038,8 +3170,12 @@ impl<'a> ElementsStatsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3078,8 +3214,12 @@ impl<'a> ElementsValuesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3245,13 +3385,19 @@ impl<'a> InsightsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::PaginatedInsightList> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedInsightList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -3336,13 +3482,19 @@ impl<'a> InsightsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Insight> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Insight>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3421,13 +3573,19 @@ impl<'a> InsightsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Insight> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Insight>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3490,13 +3648,19 @@ impl<'a> InsightsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Insight> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Insight>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3552,8 +3716,12 @@ impl<'a> InsightsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3612,13 +3780,19 @@ impl<'a> InsightsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::Insight> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::Insight>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3689,15 +3863,19 @@ impl<'a> InsightsActivityRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::ActivityLogPaginatedResponse> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ActivityLogPaginatedResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -3770,8 +3948,12 @@ impl<'a> InsightsAnalyzeRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3827,8 +4009,12 @@ impl<'a> InsightsSuggestionsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3890,8 +4076,12 @@ impl<'a> InsightsSuggestionsCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3961,15 +4151,19 @@ impl<'a> InsightsAllActivityRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::ActivityLogPaginatedResponse> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::ActivityLogPaginatedResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -4039,13 +4233,19 @@ impl<'a> InsightsBulkUpdateTagsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::BulkUpdateTagsResponse> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::BulkUpdateTagsResponse>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4102,8 +4302,12 @@ impl<'a> InsightsCancelCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4161,8 +4365,12 @@ impl<'a> InsightsGenerateMetadataCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4218,8 +4426,12 @@ impl<'a> InsightsMyLastViewedRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4290,15 +4502,19 @@ impl<'a> InsightsTrendingRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedTrendingInsightList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedTrendingInsightList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub async fn send_csv(self) -> crate::Result<::bytes::Bytes> {
-        self.into_request().bytes("text/csv").await
+    pub fn send_csv(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+        self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -4366,8 +4582,12 @@ impl<'a> InsightsViewedCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

@@ -432,10 +432,12 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedSessionRecordingPlaylistList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedSessionRecordingPlaylistList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -510,8 +512,12 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecordingPlaylist> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecordingPlaylist>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -562,8 +568,12 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecordingPlaylist> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecordingPlaylist>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -619,8 +629,12 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecordingPlaylist> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecordingPlaylist>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -673,8 +687,12 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -730,8 +748,12 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecordingPlaylist> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecordingPlaylist>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -784,8 +806,12 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsRecordingsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -842,8 +868,12 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsRecordingsCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -899,8 +929,10 @@ impl<'a> EnvironmentsSessionRecordingPlaylistsRecordingsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -963,10 +995,12 @@ impl<'a> EnvironmentsSessionRecordingsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedSessionRecordingList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedSessionRecordingList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -1034,8 +1068,12 @@ impl<'a> EnvironmentsSessionRecordingsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecording> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecording>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1091,8 +1129,12 @@ impl<'a> EnvironmentsSessionRecordingsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecording> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecording>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1145,8 +1187,10 @@ impl<'a> EnvironmentsSessionRecordingsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1202,8 +1246,12 @@ impl<'a> EnvironmentsSessionRecordingsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecording> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecording>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1256,8 +1304,12 @@ impl<'a> CreateSessionSummariesIndividuallyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionSummaries> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionSummaries>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1325,10 +1377,12 @@ impl<'a> SessionRecordingPlaylistsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedSessionRecordingPlaylistList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedSessionRecordingPlaylistList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -1399,8 +1453,12 @@ impl<'a> SessionRecordingPlaylistsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecordingPlaylist> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecordingPlaylist>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1447,8 +1505,12 @@ impl<'a> SessionRecordingPlaylistsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecordingPlaylist> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecordingPlaylist>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1500,8 +1562,12 @@ impl<'a> SessionRecordingPlaylistsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecordingPlaylist> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecordingPlaylist>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1550,8 +1616,12 @@ impl<'a> SessionRecordingPlaylistsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1603,8 +1673,12 @@ impl<'a> SessionRecordingPlaylistsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecordingPlaylist> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecordingPlaylist>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1653,8 +1727,12 @@ impl<'a> SessionRecordingPlaylistsRecordingsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1707,8 +1785,12 @@ impl<'a> SessionRecordingPlaylistsRecordingsCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        self.into_request().any_json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Value>,
+    > + Send + 'a {
+        self.into_request().any_json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1760,8 +1842,10 @@ impl<'a> SessionRecordingPlaylistsRecordingsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1820,10 +1904,12 @@ impl<'a> SessionRecordingsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedSessionRecordingList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedSessionRecordingList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -1883,8 +1969,12 @@ impl<'a> SessionRecordingsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecording> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecording>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1936,8 +2026,12 @@ impl<'a> SessionRecordingsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecording> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecording>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1986,8 +2080,10 @@ impl<'a> SessionRecordingsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2039,8 +2135,12 @@ impl<'a> SessionRecordingsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionRecording> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionRecording>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

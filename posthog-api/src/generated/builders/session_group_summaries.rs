@@ -108,10 +108,12 @@ impl<'a> SessionGroupSummariesListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::PaginatedSessionGroupSummaryMinimalList> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::PaginatedSessionGroupSummaryMinimalList>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
@@ -180,8 +182,12 @@ impl<'a> SessionGroupSummariesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionGroupSummary> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionGroupSummary>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -228,8 +234,12 @@ impl<'a> SessionGroupSummariesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionGroupSummary> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionGroupSummary>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -281,8 +291,12 @@ impl<'a> SessionGroupSummariesUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionGroupSummary> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionGroupSummary>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -331,8 +345,10 @@ impl<'a> SessionGroupSummariesDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -384,8 +400,12 @@ impl<'a> SessionGroupSummariesPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SessionGroupSummary> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SessionGroupSummary>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

@@ -61,8 +61,12 @@ pub struct UsersSignalAutonomyRetrieveRequest<'a> {
 impl<'a> UsersSignalAutonomyRetrieveRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SignalUserAutonomyConfig> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SignalUserAutonomyConfig>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -99,8 +103,12 @@ impl<'a> UsersSignalAutonomyCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<crate::types::SignalUserAutonomyConfig> {
-        self.into_request().json().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::types::SignalUserAutonomyConfig>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -134,8 +142,10 @@ pub struct UsersSignalAutonomyDestroyRequest<'a> {
 impl<'a> UsersSignalAutonomyDestroyRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> crate::Result<()> {
-        self.into_request().empty().await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+        self.into_request().empty()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

@@ -34,10 +34,12 @@ impl<'a> WebVitalsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<::serde_json::Map<String, ::serde_json::Value>> {
-        self.into_request().json().await
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
+    > + Send + 'a {
+        self.into_request().json()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
