@@ -273,6 +273,9 @@ impl ClientBuilder {
 
     /// The longest one attempt may take, from sending to the end of the body; `None` for no
     /// limit. Defaults to 60 seconds. Event streams are bounded until their headers arrive only.
+    ///
+    /// Under a paused tokio clock (`tokio::time::pause`), the runtime jumps to the next timer
+    /// whenever it waits for the network, so tests that pause the clock should set `None`.
     pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.timeout = Some(timeout.into());
         self
@@ -309,6 +312,9 @@ impl ClientBuilder {
     }
 
     /// Whether a call waits for capacity (the default), fails at once, or is not limited.
+    ///
+    /// A waiting call can sleep as long as its longest window: up to an hour for the query
+    /// bucket once 120 queries were sent in the last hour.
     pub fn rate_limit_mode(mut self, mode: RateLimitMode) -> Self {
         self.rate_limit_mode = mode;
         self

@@ -159,7 +159,8 @@ async fn attempts(
             });
         }
         if status.is_server_error() && can_retry && is_idempotent(&meta.method) {
-            let wait = policy.backoff(attempt);
+            // A 503 may say when to come back; otherwise back off.
+            let wait = policy.retry_after_wait(retry_after, attempt);
             tracing::debug!(
                 attempt,
                 status = status.as_u16(),

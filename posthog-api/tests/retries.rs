@@ -121,6 +121,23 @@ async fn server_errors_are_retried_on_get() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_503_with_retry_after_waits_for_it() {
+    let server = flaky(
+        ResponseTemplate::new(503).insert_header("retry-after", "20"),
+        1,
+    )
+    .await;
+    let client = client(&server);
+    let start = Instant::now();
+    get(&client).await.expect("the retry succeeds");
+    assert!(
+        start.elapsed() >= Duration::from_secs(20),
+        "waited {:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn server_errors_are_not_retried_on_post() {
     let server = flaky(ResponseTemplate::new(503), 2).await;
     let client = client(&server);
@@ -149,26 +166,27 @@ async fn attempts_are_bounded() {
     assert_eq!(received(&server).await.len(), 2);
 }
 
+// The timeout is generous so that a loaded machine still answers the fast attempt in time.
 #[tokio::test]
 async fn timeouts_are_retried_on_get_only() {
     let server = flaky(
-        ResponseTemplate::new(200).set_delay(Duration::from_secs(5)),
+        ResponseTemplate::new(200).set_delay(Duration::from_secs(60)),
         1,
     )
     .await;
     let client = builder(&server)
-        .timeout(Duration::from_millis(100))
+        .timeout(Duration::from_millis(500))
         .build()
         .expect("client");
     get(&client).await.expect("the second attempt is fast");
     assert_eq!(received(&server).await.len(), 2);
     let server = flaky(
-        ResponseTemplate::new(200).set_delay(Duration::from_secs(5)),
+        ResponseTemplate::new(200).set_delay(Duration::from_secs(60)),
         1,
     )
     .await;
     let client = builder(&server)
-        .timeout(Duration::from_millis(100))
+        .timeout(Duration::from_millis(500))
         .build()
         .expect("client");
     assert!(matches!(post(&client).await, Err(Error::Timeout { .. })));
