@@ -17,9 +17,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let next = |offset: u32| json!(format!("{}{list}?limit=2&offset={offset}", server.uri()));
     let flag = |id: u32| json!({"id": id, "key": format!("flag-{id}"), "active": id % 2 == 0});
     let pages = [
-        (None, json!({"count": 5, "next": next(2), "previous": null, "results": [flag(1), flag(2)]})),
-        (Some("2"), json!({"count": 5, "next": next(4), "previous": null, "results": [flag(3), flag(4)]})),
-        (Some("4"), json!({"count": 5, "next": null, "previous": null, "results": [flag(5)]})),
+        (
+            None,
+            json!({"count": 5, "next": next(2), "previous": null, "results": [flag(1), flag(2)]}),
+        ),
+        (
+            Some("2"),
+            json!({"count": 5, "next": next(4), "previous": null, "results": [flag(3), flag(4)]}),
+        ),
+        (
+            Some("4"),
+            json!({"count": 5, "next": null, "previous": null, "results": [flag(5)]}),
+        ),
     ];
     for (offset, body) in pages {
         let mock = Mock::given(path(list));
@@ -27,7 +36,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some(offset) => mock.and(query_param("offset", offset)),
             None => mock.and(query_param_is_missing("offset")),
         };
-        mock.respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
     }
 
     let client = Client::builder()
@@ -37,7 +48,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     let first = client.feature_flags_list().limit(2).send().await?;
-    println!("first page: {} of {:?} flags, next = {:?}", first.results.len(), first.count, first.next);
+    println!(
+        "first page: {} of {:?} flags, next = {:?}",
+        first.results.len(),
+        first.count,
+        first.next
+    );
 
     let mut flags = std::pin::pin!(client.feature_flags_list().limit(2).stream());
     while let Some(flag) = flags.next().await {
@@ -45,7 +61,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("flag {:?} `{}` active={:?}", flag.id, flag.key, flag.active);
     }
 
-    let pages: Vec<_> = client.feature_flags_list().limit(2).pages().try_collect().await?;
-    println!("{} pages: {:?}", pages.len(), pages.iter().map(|p| p.results.len()).collect::<Vec<_>>());
+    let pages: Vec<_> = client
+        .feature_flags_list()
+        .limit(2)
+        .pages()
+        .try_collect()
+        .await?;
+    println!(
+        "{} pages: {:?}",
+        pages.len(),
+        pages.iter().map(|p| p.results.len()).collect::<Vec<_>>()
+    );
     Ok(())
 }
