@@ -331,6 +331,15 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let host = self.host.unwrap_or(Host::UsCloud);
         let private_base = host.parse_private_base()?;
+        // A key that cannot be a header value would otherwise be dropped silently at send time.
+        if let Some(key) = &self.personal_api_key {
+            if HeaderValue::from_str(&format!("Bearer {}", key.expose_secret())).is_err() {
+                return Err(Error::Config(
+                    "the personal API key contains characters that cannot be sent in a header"
+                        .into(),
+                ));
+            }
+        }
         let user_agent = match &self.user_agent {
             Some(product) => format!("{product} {USER_AGENT}"),
             None => USER_AGENT.to_owned(),

@@ -275,3 +275,16 @@ fn missing_parameters_are_typed() {
         Some("3".into())
     );
 }
+
+#[test]
+fn a_key_that_cannot_be_sent_is_a_configuration_error_that_does_not_show_it() {
+    let result = Client::builder()
+        .personal_api_key("phx_line\nbreak_secret")
+        .build();
+    match result {
+        Err(error @ Error::Config(_)) => {
+            assert!(!error.to_string().contains("break_secret"), "{error}")
+        }
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+}

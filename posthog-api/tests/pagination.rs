@@ -281,3 +281,22 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
     assert_eq!(results.len(), 2);
     assert_eq!(results[1].as_ref().err().and_then(Error::status), Some(404));
 }
+
+#[tokio::test]
+async fn relative_next_links_resolve_against_the_host() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        None,
+        page(Some(format!("{LIST_PATH}?offset=1")), 0..1, None),
+    )
+    .await;
+    mount(&server, Some("1"), page(None, 1..2, None)).await;
+    let client = client(&server);
+    let ids: Vec<u32> = stream_items::<Thing>(request(&client))
+        .map_ok(|t| t.id)
+        .try_collect()
+        .await
+        .expect("pages");
+    assert_eq!(ids, [0, 1]);
+}

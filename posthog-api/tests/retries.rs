@@ -216,3 +216,47 @@ async fn every_attempt_counts_against_the_rate_limit() {
     get(&client).await.expect("third attempt succeeds");
     assert_eq!(limiter.calls.load(Ordering::SeqCst), 3);
 }
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_even_for_post() {
+    // Nothing listens on the port at first; the server starts there while the client backs off.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let client = posthog_api::Client::builder()
+        .host(posthog_api::Host::SelfHosted(format!(
+            "http://127.0.0.1:{port}"
+        )))
+        .personal_api_key(PERSONAL_KEY)
+        .rate_limit_mode(RateLimitMode::Off)
+        .retry_policy(
+            RetryPolicy::new()
+                .max_attempts(10)
+                .initial_backoff(Duration::from_millis(200))
+                .max_backoff(Duration::from_millis(400)),
+        )
+        .build()
+        .expect("client");
+    let starting = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let listener =
+            std::net::TcpListener::bind(("127.0.0.1", port)).expect("the port is still free");
+        let server = MockServer::builder().listener(listener).start().await;
+        Mock::given(path(THING))
+            .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": 1})))
+            .mount(&server)
+            .await;
+        server
+    });
+    let created = post(&client)
+        .await
+        .expect("the POST goes through once the server is up");
+    assert_eq!(created["id"], 1);
+    let server = starting.await.expect("the server task");
+    assert_eq!(
+        received(&server).await.len(),
+        1,
+        "the POST reached the server once"
+    );
+}
