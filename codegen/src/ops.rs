@@ -260,6 +260,9 @@ fn params(
         };
         let data = param.parameter_data_ref();
         let ty = match &data.format {
+            // A path segment is text: an inline union or object there is taken as a string
+            // rather than given a type of its own.
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) if location == Location::Path && !is_scalar(schema) => Ty::String,
             ParameterSchemaOrContent::Schema(schema) => {
                 types.ty(schema, &format!("{hint}{}", naming::camel(&data.name)), &child(&param_pointer, "schema"))
             }
@@ -299,6 +302,14 @@ fn params(
         Location::Query => (1, 0),
     });
     out
+}
+
+fn is_scalar(schema: &openapiv3::Schema) -> bool {
+    use openapiv3::{SchemaKind, Type};
+    matches!(
+        schema.schema_kind,
+        SchemaKind::Type(Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_))
+    )
 }
 
 fn body(
