@@ -100,6 +100,10 @@ async fn attempts(
             (ResponseKind::Stream, Some(timeout)) => {
                 match tokio::time::timeout(timeout, request.send()).await {
                     Ok(sent) => sent,
+                    Err(_) if can_retry && is_idempotent(&meta.method) => {
+                        tokio::time::sleep(policy.backoff(attempt)).await;
+                        continue;
+                    }
                     Err(_) => {
                         return Err(Error::Timeout {
                             timeout: Some(timeout),
@@ -134,10 +138,7 @@ async fn attempts(
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let body_bytes = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(client, e))?;
+        let body_bytes = read_error_body(client, response).await?;
         if status == StatusCode::TOO_MANY_REQUESTS {
             if can_retry {
                 let wait = policy.retry_after_wait(retry_after, attempt);
@@ -329,6 +330,26 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(client: &Client, body: &[u8
         message: client.redact(e.inner().to_string()),
         excerpt: client.redact(excerpt(body)),
     })
+}
+
+/// An error body is read up to this size: enough for PostHog's error JSON and an excerpt, and
+/// bounded whatever a proxy in between sends.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+async fn read_error_body(client: &Client, mut response: reqwest::Response) -> Result<Bytes> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(client, e))?
+    {
+        let room = ERROR_BODY_LIMIT - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() == ERROR_BODY_LIMIT {
+            break;
+        }
+    }
+    Ok(Bytes::from(body))
 }
 
 /// Reads a whole successful body.

@@ -134,6 +134,13 @@ async fn bodies_that_are_not_posthog_errors_keep_a_bounded_excerpt() {
         }
         other => panic!("expected Status, got {other:?}"),
     }
+    // A huge error page is read only up to a bound, and still gives an excerpt.
+    let huge = "x".repeat(20 * 1024 * 1024);
+    let (_server, client) = answer(ResponseTemplate::new(500).set_body_string(huge)).await;
+    assert!(matches!(
+        call(&client).await,
+        Err(Error::Status { status: 500, .. })
+    ));
     // Invalid UTF-8 and half an error body must not panic either.
     let (_server, client) =
         answer(ResponseTemplate::new(400).set_body_bytes(vec![0xff, 0xfe, b'{'])).await;
