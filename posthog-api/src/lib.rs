@@ -69,7 +69,7 @@ pub use sse::ServerSentEvent;
 /// Request builders, one per operation, grouped by product.
 ///
 /// [`Client`]'s methods return these; they are named after the operation
-/// (`InsightsListRequest` for [`Client::insights_list`]).
+/// (`InsightsListRequest` for `Client::insights_list`).
 pub mod builders {
     #[allow(unused_imports)]
     pub use crate::generated::builders::*;
