@@ -479,10 +479,10 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
             Some(quote! {
                 /// Streams every item of every page, following `next` lazily.
                 #[inline]
-                pub fn stream(self) -> impl ::futures::Stream<Item = crate::Result<#item>> + 'a { rt::stream_items(self.into_request()) }
+                pub fn stream(self) -> impl ::futures::Stream<Item = crate::Result<#item>> + Send + 'a { rt::stream_items(self.into_request()) }
                 /// Streams every page, following `next` lazily.
                 #[inline]
-                pub fn pages(self) -> impl ::futures::Stream<Item = crate::Result<#page>> + 'a { rt::stream_pages(self.into_request()) }
+                pub fn pages(self) -> impl ::futures::Stream<Item = crate::Result<#page>> + Send + 'a { rt::stream_pages(self.into_request()) }
             })
         }
         _ => None,

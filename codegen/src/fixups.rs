@@ -269,8 +269,9 @@ fn fix_operation_ids(document: &mut Value, fixups: &mut Fixups) {
                     Some(candidate)
                 }
                 None if !seen.insert(id.clone()) => {
+                    // The second use of an id is named after its path and method.
                     fixups.count("fix_duplicate_operation_ids");
-                    Some(unique(&mut taken, &id))
+                    Some(unique(&mut taken, &format!("{}_{}", path_words(path), method)))
                 }
                 None => None,
             },

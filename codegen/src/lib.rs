@@ -7,6 +7,7 @@
 //! prettyplease).
 
 pub mod convert31;
+pub mod drift;
 pub mod emit;
 pub mod error;
 pub mod fixups;

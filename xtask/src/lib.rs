@@ -1,6 +1,8 @@
 //! `cargo xtask`: the project's commands. A thin layer over `codegen` that reads and writes
 //! files and downloads schemas. The commands live in the library so tests can run them.
 
+pub mod bench;
+pub mod drift;
 pub mod fetch;
 pub mod files;
 pub mod standalone;
@@ -21,6 +23,11 @@ commands:
   generate --schema PATH --out DIR
                             generate a standalone crate for any schema into DIR
   test                      run every test of the workspace, the slow ones included
+  drift --from A --to B     what changed between two schemas (files or instance URLs), for client
+                            users and for the generated Rust API; --format json, --fail-on breaking
+  drift --against URL       the committed schema against an instance (`drift --help` for options)
+  bench                     time a full regeneration and the debug builds of posthog-api
+                            (run as `cargo run --release -p xtask -- bench`)
 ";
 
 /// Runs a command given its arguments (without the program name).
@@ -33,6 +40,8 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
         "regen" => regen(rest),
         "generate" => generate(rest),
         "test" => test(rest),
+        "drift" => drift::run(rest),
+        "bench" => bench::run(&workspace_root(), rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

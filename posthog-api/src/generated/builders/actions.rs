@@ -145,7 +145,7 @@ impl<'a> ActionsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Action>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Action>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -154,7 +154,7 @@ impl<'a> ActionsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedActionList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -201,7 +201,9 @@ impl<'a> OrgOrganizationsAdvancedActivityLogsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ActivityLog>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ActivityLog>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -210,7 +212,7 @@ impl<'a> OrgOrganizationsAdvancedActivityLogsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedActivityLogList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -476,7 +478,9 @@ impl<'a> ActivityLogListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ActivityLog>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ActivityLog>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -485,7 +489,7 @@ impl<'a> ActivityLogListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedActivityLogList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

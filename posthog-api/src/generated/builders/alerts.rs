@@ -222,7 +222,7 @@ impl<'a> EnvironmentsAlertsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Alert>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Alert>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -231,7 +231,7 @@ impl<'a> EnvironmentsAlertsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedAlertList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -661,7 +661,7 @@ impl<'a> AlertsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Alert>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Alert>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -670,7 +670,7 @@ impl<'a> AlertsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedAlertList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

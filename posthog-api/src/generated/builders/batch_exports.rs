@@ -880,7 +880,9 @@ impl<'a> EnvironmentsBatchExportsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::BatchExport>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::BatchExport>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -889,7 +891,7 @@ impl<'a> EnvironmentsBatchExportsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedBatchExportList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1019,7 +1021,7 @@ impl<'a> EnvironmentsBatchExportsBackfillsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::BatchExportBackfill>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1028,7 +1030,7 @@ impl<'a> EnvironmentsBatchExportsBackfillsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedBatchExportBackfillList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1281,7 +1283,7 @@ impl<'a> EnvironmentsBatchExportsRunsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::BatchExportRun>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1290,7 +1292,7 @@ impl<'a> EnvironmentsBatchExportsRunsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedBatchExportRunList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2246,7 +2248,9 @@ impl<'a> OrgOrganizationsBatchExportsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::BatchExport>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::BatchExport>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2255,7 +2259,7 @@ impl<'a> OrgOrganizationsBatchExportsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedBatchExportList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2937,7 +2941,9 @@ impl<'a> BatchExportsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::BatchExport>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::BatchExport>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2946,7 +2952,7 @@ impl<'a> BatchExportsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedBatchExportList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3060,7 +3066,7 @@ impl<'a> BatchExportsBackfillsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::BatchExportBackfill>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3069,7 +3075,7 @@ impl<'a> BatchExportsBackfillsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedBatchExportBackfillList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3306,7 +3312,7 @@ impl<'a> BatchExportsRunsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::BatchExportRun>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3315,7 +3321,7 @@ impl<'a> BatchExportsRunsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedBatchExportRunList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -224,7 +224,9 @@ impl<'a> ConversationsViewsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::TicketView>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::TicketView>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -233,7 +235,7 @@ impl<'a> ConversationsViewsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTicketViewList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -533,7 +535,7 @@ impl<'a> ConversationsTicketsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Ticket>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Ticket>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -542,7 +544,7 @@ impl<'a> ConversationsTicketsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTicketList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

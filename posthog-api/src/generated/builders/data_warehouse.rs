@@ -2482,7 +2482,7 @@ impl<'a> EnvironmentsDataModelingJobsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::DataModelingJob>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2491,7 +2491,7 @@ impl<'a> EnvironmentsDataModelingJobsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedDataModelingJobList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3360,7 +3360,7 @@ impl<'a> EnvironmentsExternalDataSchemasListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ExternalDataSchema>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3369,7 +3369,7 @@ impl<'a> EnvironmentsExternalDataSchemasListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedExternalDataSchemaList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -4057,7 +4057,7 @@ impl<'a> EnvironmentsExternalDataSourcesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ExternalDataSourceSerializers>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -4066,7 +4066,7 @@ impl<'a> EnvironmentsExternalDataSourcesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedExternalDataSourceSerializersList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -4444,7 +4444,7 @@ impl<'a> EnvironmentsExternalDataSourcesBulkUpdateSchemasPartialUpdateRequest<'a
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ExternalDataSchema>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -4453,7 +4453,7 @@ impl<'a> EnvironmentsExternalDataSourcesBulkUpdateSchemasPartialUpdateRequest<'a
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedExternalDataSchemaList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -5060,7 +5060,7 @@ impl<'a> EnvironmentsExternalDataSourcesConnectionsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ExternalDataSourceConnectionOption>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -5071,7 +5071,7 @@ impl<'a> EnvironmentsExternalDataSourcesConnectionsListRequest<'a> {
         Item = crate::Result<
             crate::types::PaginatedExternalDataSourceConnectionOptionList,
         >,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -5301,7 +5301,7 @@ impl<'a> EnvironmentsInsightVariablesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::InsightVariable>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -5310,7 +5310,7 @@ impl<'a> EnvironmentsInsightVariablesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedInsightVariableList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -5667,7 +5667,7 @@ impl<'a> EnvironmentsWarehouseSavedQueriesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::DataWarehouseSavedQueryMinimal>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -5676,7 +5676,7 @@ impl<'a> EnvironmentsWarehouseSavedQueriesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedDataWarehouseSavedQueryMinimalList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -6880,7 +6880,7 @@ impl<'a> EnvironmentsWarehouseTablesListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Table>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Table>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -6889,7 +6889,7 @@ impl<'a> EnvironmentsWarehouseTablesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTableList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -7077,7 +7077,9 @@ impl<'a> EnvironmentsWarehouseViewLinkListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ViewLink>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ViewLink>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -7086,7 +7088,7 @@ impl<'a> EnvironmentsWarehouseViewLinkListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedViewLinkList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -7274,7 +7276,9 @@ impl<'a> EnvironmentsWarehouseViewLinksListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ViewLink>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ViewLink>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -7283,7 +7287,7 @@ impl<'a> EnvironmentsWarehouseViewLinksListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedViewLinkList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -7623,7 +7627,7 @@ impl<'a> DataModelingJobsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::DataModelingJob>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -7632,7 +7636,7 @@ impl<'a> DataModelingJobsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedDataModelingJobList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -8433,7 +8437,7 @@ impl<'a> ExternalDataSchemasListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ExternalDataSchema>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -8442,7 +8446,7 @@ impl<'a> ExternalDataSchemasListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedExternalDataSchemaList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -9086,7 +9090,7 @@ impl<'a> ExternalDataSourcesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ExternalDataSourceSerializers>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -9095,7 +9099,7 @@ impl<'a> ExternalDataSourcesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedExternalDataSourceSerializersList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -9449,7 +9453,7 @@ impl<'a> ExternalDataSourcesBulkUpdateSchemasPartialUpdateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ExternalDataSchema>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -9458,7 +9462,7 @@ impl<'a> ExternalDataSourcesBulkUpdateSchemasPartialUpdateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedExternalDataSchemaList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -10023,7 +10027,7 @@ impl<'a> ExternalDataSourcesConnectionsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ExternalDataSourceConnectionOption>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -10034,7 +10038,7 @@ impl<'a> ExternalDataSourcesConnectionsListRequest<'a> {
         Item = crate::Result<
             crate::types::PaginatedExternalDataSourceConnectionOptionList,
         >,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -10248,7 +10252,7 @@ impl<'a> InsightVariablesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::InsightVariable>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -10257,7 +10261,7 @@ impl<'a> InsightVariablesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedInsightVariableList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -10626,7 +10630,7 @@ impl<'a> WarehouseModelPathsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::DataWarehouseModelPath>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -10635,7 +10639,7 @@ impl<'a> WarehouseModelPathsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedDataWarehouseModelPathList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -10706,7 +10710,7 @@ impl<'a> WarehouseSavedQueriesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::DataWarehouseSavedQueryMinimal>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -10715,7 +10719,7 @@ impl<'a> WarehouseSavedQueriesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedDataWarehouseSavedQueryMinimalList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -11835,7 +11839,7 @@ impl<'a> WarehouseTablesListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Table>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Table>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -11844,7 +11848,7 @@ impl<'a> WarehouseTablesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTableList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -12012,7 +12016,9 @@ impl<'a> WarehouseViewLinkListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ViewLink>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ViewLink>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -12021,7 +12027,7 @@ impl<'a> WarehouseViewLinkListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedViewLinkList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -12197,7 +12203,9 @@ impl<'a> WarehouseViewLinksListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ViewLink>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ViewLink>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -12206,7 +12214,7 @@ impl<'a> WarehouseViewLinksListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedViewLinkList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -359,7 +359,9 @@ impl<'a> EnvironmentsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::TeamBasic>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::TeamBasic>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -368,7 +370,7 @@ impl<'a> EnvironmentsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTeamBasicList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -98,7 +98,9 @@ impl<'a> EventSchemasListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::EventSchema>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::EventSchema>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -107,7 +109,7 @@ impl<'a> EventSchemasListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedEventSchemaList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

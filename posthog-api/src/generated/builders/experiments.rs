@@ -585,7 +585,7 @@ impl<'a> ExperimentHoldoutsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ExperimentHoldout>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -594,7 +594,7 @@ impl<'a> ExperimentHoldoutsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedExperimentHoldoutList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -928,7 +928,7 @@ impl<'a> ExperimentSavedMetricsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ExperimentSavedMetric>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -937,7 +937,7 @@ impl<'a> ExperimentSavedMetricsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedExperimentSavedMetricList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1305,7 +1305,9 @@ impl<'a> ExperimentsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Experiment>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::Experiment>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1314,7 +1316,7 @@ impl<'a> ExperimentsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedExperimentList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -474,7 +474,9 @@ impl<'a> FeatureFlagsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::FeatureFlag>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::FeatureFlag>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -483,7 +485,7 @@ impl<'a> FeatureFlagsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedFeatureFlagList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -835,7 +837,7 @@ impl<'a> FeatureFlagsActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogEntry>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -844,7 +846,7 @@ impl<'a> FeatureFlagsActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogPaginatedResponse>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1346,7 +1348,7 @@ impl<'a> FeatureFlagsAllActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogEntry>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1355,7 +1357,7 @@ impl<'a> FeatureFlagsAllActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogPaginatedResponse>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

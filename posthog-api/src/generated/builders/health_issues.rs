@@ -102,7 +102,9 @@ impl<'a> HealthIssuesListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::HealthIssue>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::HealthIssue>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -111,7 +113,7 @@ impl<'a> HealthIssuesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedHealthIssueList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -863,7 +863,7 @@ impl<'a> EnvironmentsIntegrationsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::IntegrationConfig>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -872,7 +872,7 @@ impl<'a> EnvironmentsIntegrationsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedIntegrationConfigList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2476,7 +2476,7 @@ impl<'a> RoleExternalReferencesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::RoleExternalReference>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2485,7 +2485,7 @@ impl<'a> RoleExternalReferencesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedRoleExternalReferenceList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2766,7 +2766,7 @@ impl<'a> IntegrationsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::IntegrationConfig>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2775,7 +2775,7 @@ impl<'a> IntegrationsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedIntegrationConfigList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

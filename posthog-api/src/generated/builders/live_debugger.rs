@@ -120,7 +120,7 @@ impl<'a> LiveDebuggerBreakpointsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::LiveDebuggerBreakpoint>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -129,7 +129,7 @@ impl<'a> LiveDebuggerBreakpointsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedLiveDebuggerBreakpointList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -1528,7 +1528,9 @@ impl<'a> EnvironmentsDatasetItemsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::DatasetItem>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::DatasetItem>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1537,7 +1539,7 @@ impl<'a> EnvironmentsDatasetItemsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedDatasetItemList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1922,7 +1924,9 @@ impl<'a> EnvironmentsDatasetsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Dataset>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::Dataset>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1931,7 +1935,7 @@ impl<'a> EnvironmentsDatasetsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedDatasetList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2368,7 +2372,9 @@ impl<'a> EvaluationsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Evaluation>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::Evaluation>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2377,7 +2383,7 @@ impl<'a> EvaluationsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedEvaluationList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2853,7 +2859,9 @@ impl<'a> LlmAnalyticsClusteringJobsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ClusteringJob>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ClusteringJob>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2862,7 +2870,7 @@ impl<'a> LlmAnalyticsClusteringJobsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedClusteringJobList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3294,7 +3302,7 @@ impl<'a> LlmAnalyticsEvaluationReportsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::EvaluationReport>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3303,7 +3311,7 @@ impl<'a> LlmAnalyticsEvaluationReportsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedEvaluationReportList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3691,7 +3699,7 @@ impl<'a> LlmAnalyticsEvaluationReportsRunsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::EvaluationReportRun>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3700,7 +3708,7 @@ impl<'a> LlmAnalyticsEvaluationReportsRunsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedEvaluationReportRunList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3978,7 +3986,7 @@ impl<'a> LlmAnalyticsProviderKeysListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::LlmProviderKey>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3987,7 +3995,7 @@ impl<'a> LlmAnalyticsProviderKeysListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedLlmProviderKeyList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -4556,7 +4564,7 @@ impl<'a> LlmAnalyticsReviewQueueItemsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ReviewQueueItem>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -4565,7 +4573,7 @@ impl<'a> LlmAnalyticsReviewQueueItemsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedReviewQueueItemList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -4867,7 +4875,9 @@ impl<'a> LlmAnalyticsReviewQueuesListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ReviewQueue>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ReviewQueue>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -4876,7 +4886,7 @@ impl<'a> LlmAnalyticsReviewQueuesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedReviewQueueList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -5184,7 +5194,7 @@ impl<'a> LlmAnalyticsScoreDefinitionsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ScoreDefinition>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -5193,7 +5203,7 @@ impl<'a> LlmAnalyticsScoreDefinitionsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedScoreDefinitionList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -5780,7 +5790,9 @@ impl<'a> LlmAnalyticsTraceReviewsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::TraceReview>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::TraceReview>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -5789,7 +5801,7 @@ impl<'a> LlmAnalyticsTraceReviewsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTraceReviewList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -6146,7 +6158,9 @@ impl<'a> LlmPromptsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::LlmPromptList>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::LlmPromptList>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -6155,7 +6169,7 @@ impl<'a> LlmPromptsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedLlmPromptListList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -6605,7 +6619,9 @@ impl<'a> LlmSkillsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::LlmSkillList>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::LlmSkillList>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -6614,7 +6630,7 @@ impl<'a> LlmSkillsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedLlmSkillListList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -7292,7 +7308,7 @@ impl<'a> TaggersListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Tagger>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Tagger>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -7301,7 +7317,7 @@ impl<'a> TaggersListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTaggerList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -7472,7 +7488,9 @@ impl<'a> DatasetItemsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::DatasetItem>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::DatasetItem>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -7481,7 +7499,7 @@ impl<'a> DatasetItemsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedDatasetItemList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -7834,7 +7852,9 @@ impl<'a> DatasetsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Dataset>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::Dataset>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -7843,7 +7863,7 @@ impl<'a> DatasetsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedDatasetList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

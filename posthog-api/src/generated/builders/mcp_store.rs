@@ -215,7 +215,7 @@ impl<'a> McpServerInstallationsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::McpServerInstallation>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -224,7 +224,7 @@ impl<'a> McpServerInstallationsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedMcpServerInstallationList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -622,7 +622,7 @@ impl<'a> McpServerInstallationsToolsRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::McpServerInstallationTool>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -631,7 +631,7 @@ impl<'a> McpServerInstallationsToolsRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedMcpServerInstallationToolList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -760,7 +760,7 @@ impl<'a> McpServerInstallationsToolsRefreshCreateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::McpServerInstallationTool>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -769,7 +769,7 @@ impl<'a> McpServerInstallationsToolsRefreshCreateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedMcpServerInstallationToolList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1030,7 +1030,7 @@ impl<'a> McpServersListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::McpServerTemplate>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1039,7 +1039,7 @@ impl<'a> McpServersListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedMcpServerTemplateList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

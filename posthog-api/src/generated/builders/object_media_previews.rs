@@ -120,7 +120,7 @@ impl<'a> ObjectMediaPreviewsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ObjectMediaPreview>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -129,7 +129,7 @@ impl<'a> ObjectMediaPreviewsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedObjectMediaPreviewList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

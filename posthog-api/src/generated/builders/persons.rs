@@ -818,7 +818,9 @@ impl<'a> EnvironmentsPersonsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::PersonRecord>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PersonRecord>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -827,7 +829,7 @@ impl<'a> EnvironmentsPersonsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedPersonRecordList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1852,7 +1854,7 @@ impl<'a> EnvironmentsPersonsDeletionStatusListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::AsyncDeletionStatus>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1861,7 +1863,7 @@ impl<'a> EnvironmentsPersonsDeletionStatusListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedAsyncDeletionStatusList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2598,7 +2600,9 @@ impl<'a> PersonsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::PersonRecord>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::PersonRecord>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2607,7 +2611,7 @@ impl<'a> PersonsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedPersonRecordList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3544,7 +3548,7 @@ impl<'a> PersonsDeletionStatusListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::AsyncDeletionStatus>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3553,7 +3557,7 @@ impl<'a> PersonsDeletionStatusListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedAsyncDeletionStatusList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -357,7 +357,7 @@ impl<'a> ApprovalPoliciesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ApprovalPolicy>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -366,7 +366,7 @@ impl<'a> ApprovalPoliciesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedApprovalPolicyList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -728,7 +728,9 @@ impl<'a> ChangeRequestsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ChangeRequest>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ChangeRequest>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -737,7 +739,7 @@ impl<'a> ChangeRequestsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedChangeRequestList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1034,7 +1036,9 @@ impl<'a> ListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Organization>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::Organization>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1043,7 +1047,7 @@ impl<'a> ListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedOrganizationList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1278,7 +1282,7 @@ impl<'a> RolesRoleMembershipsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::RoleMembership>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1287,7 +1291,7 @@ impl<'a> RolesRoleMembershipsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedRoleMembershipList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1643,7 +1647,9 @@ impl<'a> AdvancedActivityLogsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ActivityLog>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ActivityLog>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1652,7 +1658,7 @@ impl<'a> AdvancedActivityLogsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedActivityLogList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

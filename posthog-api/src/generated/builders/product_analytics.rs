@@ -881,7 +881,9 @@ impl<'a> EnvironmentsElementsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Element>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::Element>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -890,7 +892,7 @@ impl<'a> EnvironmentsElementsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedElementList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1487,7 +1489,9 @@ impl<'a> EnvironmentsInsightsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Insight>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::Insight>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1496,7 +1500,7 @@ impl<'a> EnvironmentsInsightsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedInsightList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2015,7 +2019,7 @@ impl<'a> EnvironmentsInsightsActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogEntry>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2024,7 +2028,7 @@ impl<'a> EnvironmentsInsightsActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogPaginatedResponse>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2322,7 +2326,7 @@ impl<'a> EnvironmentsInsightsAllActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogEntry>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2331,7 +2335,7 @@ impl<'a> EnvironmentsInsightsAllActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogPaginatedResponse>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2704,7 +2708,7 @@ impl<'a> EnvironmentsInsightsTrendingRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::TrendingInsight>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2713,7 +2717,7 @@ impl<'a> EnvironmentsInsightsTrendingRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTrendingInsightList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2852,7 +2856,9 @@ impl<'a> ElementsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Element>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::Element>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2861,7 +2867,7 @@ impl<'a> ElementsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedElementList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3403,7 +3409,9 @@ impl<'a> InsightsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Insight>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::Insight>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3412,7 +3420,7 @@ impl<'a> InsightsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedInsightList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3883,7 +3891,7 @@ impl<'a> InsightsActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogEntry>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3892,7 +3900,7 @@ impl<'a> InsightsActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogPaginatedResponse>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -4171,7 +4179,7 @@ impl<'a> InsightsAllActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogEntry>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -4180,7 +4188,7 @@ impl<'a> InsightsAllActivityRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ActivityLogPaginatedResponse>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -4522,7 +4530,7 @@ impl<'a> InsightsTrendingRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::TrendingInsight>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -4531,7 +4539,7 @@ impl<'a> InsightsTrendingRetrieveRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTrendingInsightList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -188,7 +188,9 @@ impl<'a> ProductToursListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ProductTour>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ProductTour>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -197,7 +199,7 @@ impl<'a> ProductToursListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedProductTourList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -305,7 +305,7 @@ impl<'a> SurveysListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Survey>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Survey>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -314,7 +314,7 @@ impl<'a> SurveysListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedSurveyList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

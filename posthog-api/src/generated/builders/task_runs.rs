@@ -385,7 +385,9 @@ impl<'a> TasksRunsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::TaskRunDetail>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::TaskRunDetail>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -394,7 +396,7 @@ impl<'a> TasksRunsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTaskRunDetailList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -265,7 +265,7 @@ impl<'a> TasksListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Task>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Task>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -274,7 +274,7 @@ impl<'a> TasksListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTaskList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -889,7 +889,9 @@ impl<'a> TasksSummariesCreateRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::TaskSummary>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::TaskSummary>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -898,7 +900,7 @@ impl<'a> TasksSummariesCreateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedTaskSummaryList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

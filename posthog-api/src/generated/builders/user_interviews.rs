@@ -363,7 +363,7 @@ impl<'a> UserInterviewTopicsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::UserInterviewTopic>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -372,7 +372,7 @@ impl<'a> UserInterviewTopicsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedUserInterviewTopicList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -747,7 +747,9 @@ impl<'a> UserInterviewTopicsGenerateLinksCreateRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::InterviewLink>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::InterviewLink>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -756,7 +758,7 @@ impl<'a> UserInterviewTopicsGenerateLinksCreateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedInterviewLinkList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -875,7 +877,7 @@ impl<'a> UserInterviewTopicsSendInvitesCreateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::InterviewInviteResult>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -884,7 +886,7 @@ impl<'a> UserInterviewTopicsSendInvitesCreateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedInterviewInviteResultList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -959,7 +961,7 @@ impl<'a> UserInterviewTopicsIntervieweesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::IntervieweeContext>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -968,7 +970,7 @@ impl<'a> UserInterviewTopicsIntervieweesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedIntervieweeContextList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1323,7 +1325,9 @@ impl<'a> UserInterviewsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::UserInterview>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::UserInterview>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1332,7 +1336,7 @@ impl<'a> UserInterviewsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedUserInterviewList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

@@ -410,7 +410,7 @@ impl<'a> VisualReviewReposListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Repo>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Repo>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -419,7 +419,7 @@ impl<'a> VisualReviewReposListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedRepoList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -715,7 +715,7 @@ impl<'a> VisualReviewReposQuarantineListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::QuarantinedIdentifierEntry>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -724,7 +724,7 @@ impl<'a> VisualReviewReposQuarantineListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedQuarantinedIdentifierEntryList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -968,7 +968,7 @@ impl<'a> VisualReviewReposRunsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Run>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Run>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -977,7 +977,7 @@ impl<'a> VisualReviewReposRunsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedRunList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1105,7 +1105,7 @@ impl<'a> VisualReviewReposSnapshotsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::SnapshotHistoryEntry>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1114,7 +1114,7 @@ impl<'a> VisualReviewReposSnapshotsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedSnapshotHistoryEntryList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1213,7 +1213,7 @@ impl<'a> VisualReviewRunsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Run>> + 'a {
+    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Run>> + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1222,7 +1222,7 @@ impl<'a> VisualReviewRunsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedRunList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1658,7 +1658,7 @@ impl<'a> VisualReviewRunsSnapshotHistoryListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::SnapshotHistoryEntry>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1667,7 +1667,7 @@ impl<'a> VisualReviewRunsSnapshotHistoryListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedSnapshotHistoryEntryList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1740,7 +1740,9 @@ impl<'a> VisualReviewRunsSnapshotsListRequest<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Snapshot>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::Snapshot>,
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1749,7 +1751,7 @@ impl<'a> VisualReviewRunsSnapshotsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedSnapshotList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1877,7 +1879,7 @@ impl<'a> VisualReviewRunsToleratedHashesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::ToleratedHashEntry>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1886,7 +1888,7 @@ impl<'a> VisualReviewRunsToleratedHashesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedToleratedHashEntryList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]

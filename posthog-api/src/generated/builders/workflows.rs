@@ -709,7 +709,7 @@ impl<'a> EnvironmentsHogFlowsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::HogFlowMinimal>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -718,7 +718,7 @@ impl<'a> EnvironmentsHogFlowsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedHogFlowMinimalList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1768,7 +1768,7 @@ impl<'a> EnvironmentsHogFlowsSchedulesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::HogFlowSchedule>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1777,7 +1777,7 @@ impl<'a> EnvironmentsHogFlowsSchedulesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedHogFlowScheduleList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -1884,7 +1884,7 @@ impl<'a> EnvironmentsHogFlowsSchedulesCreateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::HogFlowSchedule>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -1893,7 +1893,7 @@ impl<'a> EnvironmentsHogFlowsSchedulesCreateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedHogFlowScheduleList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -2230,7 +2230,7 @@ impl<'a> HogFlowsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::HogFlowMinimal>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -2239,7 +2239,7 @@ impl<'a> HogFlowsListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedHogFlowMinimalList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3221,7 +3221,7 @@ impl<'a> HogFlowsSchedulesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::HogFlowSchedule>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3230,7 +3230,7 @@ impl<'a> HogFlowsSchedulesListRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedHogFlowScheduleList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
@@ -3333,7 +3333,7 @@ impl<'a> HogFlowsSchedulesCreateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::HogFlowSchedule>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
@@ -3342,7 +3342,7 @@ impl<'a> HogFlowsSchedulesCreateRequest<'a> {
         self,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::PaginatedHogFlowScheduleList>,
-    > + 'a {
+    > + Send + 'a {
         rt::stream_pages(self.into_request())
     }
     #[inline]
