@@ -67,7 +67,7 @@ fn blank_null_enum() {
 fn numbered_operation_ids() {
     let output = snapshot_fixture("numbered_operation_ids.yaml");
     let ids: Vec<&str> = output.methods.iter().map(|(id, _, _)| id.as_str()).collect();
-    assert_eq!(ids, ["insights_activity_retrieve", "insights_activity_retrieve_by_id", "organizations_projects_list", "list", "projects_delete", "projects_get"]);
+    assert_eq!(ids, ["insights_activity_retrieve", "insights_activity_retrieve_by_id", "organizations_projects_list", "list", "projects_get", "projects_delete"]);
     assert_eq!(fixups(&output, "fix_duplicate_operation_ids"), 1);
     assert_eq!(fixups(&output, "fix_missing_operation_ids"), 1);
 }
