@@ -78,7 +78,9 @@ fn parse_args(args: &[String]) -> Result<Options> {
     }
     match (&options.from, &options.to, &options.against) {
         (Some(_), Some(_), None) | (None, None, Some(_)) => Ok(options),
-        (_, _, Some(_)) => bail!("`--against` compares the committed schema with another; it takes no `--from` or `--to`"),
+        (_, _, Some(_)) => bail!(
+            "`--against` compares the committed schema with another; it takes no `--from` or `--to`"
+        ),
         _ => bail!("give `--from` and `--to`, or `--against`\n\n{USAGE}"),
     }
 }
@@ -93,13 +95,28 @@ pub fn read_source(source: &str) -> Result<String> {
     if is_url(source) {
         crate::fetch::download_schema(source)
     } else {
-        std::fs::read_to_string(source).with_context(|| format!("cannot read the schema `{source}`"))
+        std::fs::read_to_string(source)
+            .with_context(|| format!("cannot read the schema `{source}`"))
     }
 }
 
 /// Compares two schema texts.
-pub fn report(from_label: &str, from_text: &str, to_label: &str, to_text: &str) -> Result<DriftReport> {
-    let report = codegen::drift::drift(SchemaInput { label: from_label, text: from_text }, SchemaInput { label: to_label, text: to_text })?;
+pub fn report(
+    from_label: &str,
+    from_text: &str,
+    to_label: &str,
+    to_text: &str,
+) -> Result<DriftReport> {
+    let report = codegen::drift::drift(
+        SchemaInput {
+            label: from_label,
+            text: from_text,
+        },
+        SchemaInput {
+            label: to_label,
+            text: to_text,
+        },
+    )?;
     Ok(report)
 }
 
@@ -109,7 +126,11 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let committed = crate::workspace_root().join(crate::SCHEMA_PATH);
     let (from_label, from_source, to_label) = match (&options.from, &options.to, &options.against) {
         (Some(from), Some(to), _) => (from.clone(), from.clone(), to.clone()),
-        (_, _, Some(against)) => (crate::SCHEMA_PATH.to_owned(), committed.display().to_string(), against.clone()),
+        (_, _, Some(against)) => (
+            crate::SCHEMA_PATH.to_owned(),
+            committed.display().to_string(),
+            against.clone(),
+        ),
         _ => bail!("give `--from` and `--to`, or `--against`"),
     };
     let started = Instant::now();
@@ -124,7 +145,11 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         return bench(&from_label, &from_text, &to_label, &to_text, read_time);
     }
     let report = report(&from_label, &from_text, &to_label, &to_text)?;
-    let text = if options.json { report.to_json() } else { report.to_markdown() };
+    let text = if options.json {
+        report.to_json()
+    } else {
+        report.to_markdown()
+    };
     let line = summary_line(&report);
     match &options.out {
         Some(path) => {
@@ -141,13 +166,20 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         Some(FailOn::Any) => !report.is_empty(),
         None => false,
     };
-    Ok(if fail { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if fail {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// One line for the terminal and CI logs.
 pub fn summary_line(report: &DriftReport) -> String {
     if report.is_empty() {
-        return format!("no drift between {} and {}", report.from.label, report.to.label);
+        return format!(
+            "no drift between {} and {}",
+            report.from.label, report.to.label
+        );
     }
     let s = &report.summary;
     format!(
@@ -157,8 +189,12 @@ pub fn summary_line(report: &DriftReport) -> String {
         s.operations_added,
         s.operations_removed,
         s.operations_changed,
-        report.rust.methods_added.len() + report.rust.methods_removed.len() + report.rust.methods_changed.len(),
-        report.rust.types_added.len() + report.rust.types_removed.len() + report.rust.types_changed.len(),
+        report.rust.methods_added.len()
+            + report.rust.methods_removed.len()
+            + report.rust.methods_changed.len(),
+        report.rust.types_added.len()
+            + report.rust.types_removed.len()
+            + report.rust.types_changed.len(),
     )
 }
 
@@ -169,9 +205,19 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 /// Times the full report (normalize, compare, generated-API diff) and each rendering, five
 /// runs each, and prints a Markdown table for BENCHMARKS.md.
-fn bench(from_label: &str, from_text: &str, to_label: &str, to_text: &str, read_time: Duration) -> Result<ExitCode> {
+fn bench(
+    from_label: &str,
+    from_text: &str,
+    to_label: &str,
+    to_text: &str,
+    read_time: Duration,
+) -> Result<ExitCode> {
     const RUNS: usize = 5;
-    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
     let mut compare = Vec::new();
     let mut markdown = Vec::new();
     let mut json = Vec::new();
@@ -189,14 +235,37 @@ fn bench(from_label: &str, from_text: &str, to_label: &str, to_text: &str, read_
         last = Some((report, md.len(), js.len()));
     }
     let (report, md_len, json_len) = last.context("no run")?;
-    let name = |label: &str| Path::new(label).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| label.to_owned());
-    println!("| `{}` → `{}` ({profile}, median of {RUNS}) | time |\n| --- | ---: |", name(from_label), name(to_label));
+    let name = |label: &str| {
+        Path::new(label)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| label.to_owned())
+    };
+    println!(
+        "| `{}` → `{}` ({profile}, median of {RUNS}) | time |\n| --- | ---: |",
+        name(from_label),
+        name(to_label)
+    );
     println!("| read both files | {:.3} s |", read_time.as_secs_f64());
-    println!("| normalize, compare, diff the generated API | {:.3} s |", median(compare.clone()).as_secs_f64());
-    println!("| render Markdown ({} KB) | {:.3} s |", md_len / 1000, median(markdown.clone()).as_secs_f64());
-    println!("| render JSON ({} KB) | {:.3} s |", json_len / 1000, median(json.clone()).as_secs_f64());
+    println!(
+        "| normalize, compare, diff the generated API | {:.3} s |",
+        median(compare.clone()).as_secs_f64()
+    );
+    println!(
+        "| render Markdown ({} KB) | {:.3} s |",
+        md_len / 1000,
+        median(markdown.clone()).as_secs_f64()
+    );
+    println!(
+        "| render JSON ({} KB) | {:.3} s |",
+        json_len / 1000,
+        median(json.clone()).as_secs_f64()
+    );
     let total: Vec<Duration> = (0..RUNS).map(|i| compare[i] + markdown[i]).collect();
-    println!("| full Markdown report (compare + render) | {:.3} s |", median(total).as_secs_f64());
+    println!(
+        "| full Markdown report (compare + render) | {:.3} s |",
+        median(total).as_secs_f64()
+    );
     println!("\n{}", summary_line(&report));
     Ok(ExitCode::SUCCESS)
 }

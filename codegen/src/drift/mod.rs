@@ -70,7 +70,11 @@ impl fmt::Display for SchemaErrors<'_> {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "the `{}` schema ({}): {}", error.side, error.label, error.error)?;
+            write!(
+                f,
+                "the `{}` schema ({}): {}",
+                error.side, error.label, error.error
+            )?;
         }
         Ok(())
     }
@@ -151,7 +155,8 @@ impl DriftReport {
 
     /// The report as pretty JSON with a trailing newline.
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        let mut text = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         text.push('\n');
         text
     }
@@ -171,7 +176,11 @@ struct Prepared {
 }
 
 fn prepare(side: Side, input: SchemaInput<'_>) -> Result<Prepared, SchemaError> {
-    let fail = |error| SchemaError { side, label: input.label.to_owned(), error };
+    let fail = |error| SchemaError {
+        side,
+        label: input.label.to_owned(),
+        error,
+    };
     let (loaded, fixups) = crate::normalize(input.text).map_err(fail)?;
     // The typed model is read for what generation would make of the schema; reading it also
     // rejects a malformed schema with every problem and its pointer, as generation would.
@@ -181,9 +190,17 @@ fn prepare(side: Side, input: SchemaInput<'_>) -> Result<Prepared, SchemaError> 
         label: input.label.to_owned(),
         openapi: loaded.declared_version.clone(),
         operations: rust.operation_count(),
-        schemas: api.components.as_ref().map(|c| c.schemas.len()).unwrap_or(0),
+        schemas: api
+            .components
+            .as_ref()
+            .map(|c| c.schemas.len())
+            .unwrap_or(0),
     };
-    Ok(Prepared { summary, document: loaded.document, rust })
+    Ok(Prepared {
+        summary,
+        document: loaded.document,
+        rust,
+    })
 }
 
 /// Compares two schemas.
@@ -192,7 +209,11 @@ pub fn drift(from: SchemaInput<'_>, to: SchemaInput<'_>) -> Result<DriftReport, 
     let new = prepare(Side::To, to);
     let (old, new) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
-        (old, new) => return Err(DriftError::Schemas(old.err().into_iter().chain(new.err()).collect())),
+        (old, new) => {
+            return Err(DriftError::Schemas(
+                old.err().into_iter().chain(new.err()).collect(),
+            ));
+        }
     };
 
     let old_doc = shape::Document::new(&old.document);
@@ -209,7 +230,13 @@ pub fn drift(from: SchemaInput<'_>, to: SchemaInput<'_>) -> Result<DriftReport, 
 
     let summary = summarize(&changes);
     let rust = rust_api::diff(&old.rust, &new.rust);
-    Ok(DriftReport { from: old.summary, to: new.summary, summary, changes, rust })
+    Ok(DriftReport {
+        from: old.summary,
+        to: new.summary,
+        summary,
+        changes,
+        rust,
+    })
 }
 
 fn summarize(changes: &[Change]) -> Summary {
@@ -226,7 +253,9 @@ fn summarize(changes: &[Change]) -> Summary {
             (ChangeKind::OperationAdded, _) => summary.operations_added += 1,
             (ChangeKind::OperationRemoved, _) => summary.operations_removed += 1,
             (ChangeKind::OperationDeprecated, _) => summary.operations_deprecated += 1,
-            (ChangeKind::OperationMoved { .. } | ChangeKind::OperationRenamed { .. }, _) => summary.operations_moved_or_renamed += 1,
+            (ChangeKind::OperationMoved { .. } | ChangeKind::OperationRenamed { .. }, _) => {
+                summary.operations_moved_or_renamed += 1
+            }
             (ChangeKind::SchemaAdded, _) => summary.schemas_added += 1,
             (ChangeKind::SchemaRemoved, _) => summary.schemas_removed += 1,
             (ChangeKind::OperationUndeprecated, _) => {}

@@ -120,15 +120,28 @@ impl Place {
         let join = |path: &str| {
             if path.is_empty() {
                 segment.to_owned()
-            } else if segment.starts_with('[') || segment.starts_with('{') || segment.starts_with('<') {
+            } else if segment.starts_with('[')
+                || segment.starts_with('{')
+                || segment.starts_with('<')
+            {
                 format!("{path}{segment}")
             } else {
                 format!("{path}.{segment}")
             }
         };
         match self {
-            Place::Itself => Place::Field { path: segment.to_owned() },
-            Place::Parameter { location, name, path } => Place::Parameter { location: location.clone(), name: name.clone(), path: join(path) },
+            Place::Itself => Place::Field {
+                path: segment.to_owned(),
+            },
+            Place::Parameter {
+                location,
+                name,
+                path,
+            } => Place::Parameter {
+                location: location.clone(),
+                name: name.clone(),
+                path: join(path),
+            },
             Place::RequestBody { path } => Place::RequestBody { path: join(path) },
             Place::Response { path } => Place::Response { path: join(path) },
             Place::Field { path } => Place::Field { path: join(path) },
@@ -252,7 +265,10 @@ impl ChangeKind {
             K::OperationAdded | K::OperationDeprecated | K::OperationUndeprecated => false,
             K::OperationRemoved | K::OperationMoved { .. } | K::OperationRenamed { .. } => true,
             K::ParameterAdded { required } | K::RequestBodyAdded { required } => *required,
-            K::ParameterRemoved | K::ParameterMadeRequired | K::RequestBodyRemoved | K::RequestBodyMadeRequired => true,
+            K::ParameterRemoved
+            | K::ParameterMadeRequired
+            | K::RequestBodyRemoved
+            | K::RequestBodyMadeRequired => true,
             K::ParameterMadeOptional | K::RequestBodyMadeOptional | K::ResponseBodyAdded => false,
             // The URL a call builds is the same; only the generated setter's name changes.
             K::ParameterRenamed { .. } => false,
@@ -266,7 +282,11 @@ impl ChangeKind {
             K::FieldMadeOptional | K::MadeNullable => direction.receives(),
             // Loosening to `any` breaks no one, and a response that was undeclared (`any`)
             // and is now described is what the server sent all along.
-            K::TypeChanged { from, to } => direction != Direction::Unused && to != "any" && !(from == "any" && direction == Direction::Response),
+            K::TypeChanged { from, to } => {
+                direction != Direction::Unused
+                    && to != "any"
+                    && !(from == "any" && direction == Direction::Response)
+            }
             // New values are received through the generated enums' `Unknown` fallback.
             K::EnumValueAdded { .. } | K::VariantAdded { .. } => false,
             K::EnumValueRemoved { .. } | K::VariantRemoved { .. } => direction.sends(),
@@ -274,7 +294,11 @@ impl ChangeKind {
             // A schema some operation used: its Rust type disappears.
             K::SchemaRemoved => direction != Direction::Unused,
         };
-        if breaking { Severity::Breaking } else { Severity::Compatible }
+        if breaking {
+            Severity::Breaking
+        } else {
+            Severity::Compatible
+        }
     }
 
     /// A short description for people (`field removed`, `enum value "DAY" added`).
@@ -286,11 +310,15 @@ impl ChangeKind {
             K::OperationDeprecated => "deprecated".into(),
             K::OperationUndeprecated => "no longer deprecated".into(),
             K::OperationMoved { from } => format!("moved from `{from}`"),
-            K::OperationRenamed { from_operation_id } => format!("renamed from `{from_operation_id}` (same endpoint)"),
+            K::OperationRenamed { from_operation_id } => {
+                format!("renamed from `{from_operation_id}` (same endpoint)")
+            }
             K::ParameterAdded { required: true } => "added, required".into(),
             K::ParameterAdded { required: false } => "added, optional".into(),
             K::ParameterRemoved | K::FieldRemoved => "removed".into(),
-            K::ParameterRenamed { from } => format!("renamed from `{from}` (same place in the path, same URL)"),
+            K::ParameterRenamed { from } => {
+                format!("renamed from `{from}` (same place in the path, same URL)")
+            }
             K::ParameterMadeRequired | K::FieldMadeRequired => "made required".into(),
             K::ParameterMadeOptional | K::FieldMadeOptional => "made optional".into(),
             K::RequestBodyAdded { required: true } => "request body added, required".into(),
@@ -337,7 +365,20 @@ pub struct Change {
 
 impl Change {
     /// A change, classified.
-    pub(crate) fn new(subject: Subject, place: Place, kind: ChangeKind, direction: Direction, pointer: String) -> Change {
-        Change { severity: kind.severity(direction), subject, place, kind, direction, pointer }
+    pub(crate) fn new(
+        subject: Subject,
+        place: Place,
+        kind: ChangeKind,
+        direction: Direction,
+        pointer: String,
+    ) -> Change {
+        Change {
+            severity: kind.severity(direction),
+            subject,
+            place,
+            kind,
+            direction,
+            pointer,
+        }
     }
 }

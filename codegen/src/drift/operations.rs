@@ -51,7 +51,11 @@ impl Operation<'_> {
     }
 
     fn subject(&self) -> Subject {
-        Subject::Operation { operation_id: self.id.clone(), method: self.method.to_uppercase(), path: self.path.clone() }
+        Subject::Operation {
+            operation_id: self.id.clone(),
+            method: self.method.to_uppercase(),
+            path: self.path.clone(),
+        }
     }
 }
 
@@ -76,17 +80,35 @@ pub(crate) struct Body<'a> {
 /// id; should two still share one, the first is kept.
 pub(crate) fn collect<'a>(doc: &Document<'a>) -> BTreeMap<String, Operation<'a>> {
     let mut out = BTreeMap::new();
-    for (path, item) in doc.root.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for (path, item) in doc
+        .root
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let item_pointer = child("#/paths", path);
-        let Some(item) = item.as_object() else { continue };
+        let Some(item) = item.as_object() else {
+            continue;
+        };
         let shared: Vec<(&Value, String)> = parameter_list(item.get("parameters"), &item_pointer);
         for method in crate::METHODS {
-            let Some(op) = item.get(method).filter(|op| op.is_object()) else { continue };
+            let Some(op) = item.get(method).filter(|op| op.is_object()) else {
+                continue;
+            };
             let pointer = child(&item_pointer, method);
-            let id = op.get("operationId").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| format!("{method} {path}"));
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("{method} {path}"));
             let mut parameters = BTreeMap::new();
             // Operation-level parameters override path-level ones of the same name and location.
-            for (value, at) in shared.iter().cloned().chain(parameter_list(op.get("parameters"), &pointer)) {
+            for (value, at) in shared
+                .iter()
+                .cloned()
+                .chain(parameter_list(op.get("parameters"), &pointer))
+            {
                 if let Some((key, parameter)) = read_parameter(doc, value, at) {
                     parameters.insert(key, parameter);
                 }
@@ -96,7 +118,9 @@ pub(crate) fn collect<'a>(doc: &Document<'a>) -> BTreeMap<String, Operation<'a>>
                 method: method.to_owned(),
                 path: path.clone(),
                 deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
-                body: op.get("requestBody").and_then(|b| read_body(doc, b, &child(&pointer, "requestBody"))),
+                body: op
+                    .get("requestBody")
+                    .and_then(|b| read_body(doc, b, &child(&pointer, "requestBody"))),
                 response: read_response(doc, op.get("responses"), &child(&pointer, "responses")),
                 parameters,
                 pointer,
@@ -109,11 +133,20 @@ pub(crate) fn collect<'a>(doc: &Document<'a>) -> BTreeMap<String, Operation<'a>>
 
 fn parameter_list<'a>(list: Option<&'a Value>, pointer: &str) -> Vec<(&'a Value, String)> {
     let at = child(pointer, "parameters");
-    list.and_then(Value::as_array).into_iter().flatten().enumerate().map(|(i, p)| (p, child(&at, &i.to_string()))).collect()
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, p)| (p, child(&at, &i.to_string())))
+        .collect()
 }
 
 /// A value behind a `$ref`, with the pointer of where it really is.
-fn follow<'a>(doc: &Document<'a>, value: &'a Value, pointer: String) -> Option<(&'a Value, String)> {
+fn follow<'a>(
+    doc: &Document<'a>,
+    value: &'a Value,
+    pointer: String,
+) -> Option<(&'a Value, String)> {
     let at = match value.get("$ref").and_then(Value::as_str) {
         Some(reference) => reference.to_owned(),
         None => pointer,
@@ -121,29 +154,55 @@ fn follow<'a>(doc: &Document<'a>, value: &'a Value, pointer: String) -> Option<(
     Some((doc.follow(value)?, at))
 }
 
-fn read_parameter<'a>(doc: &Document<'a>, value: &'a Value, pointer: String) -> Option<((String, String), Parameter<'a>)> {
+fn read_parameter<'a>(
+    doc: &Document<'a>,
+    value: &'a Value,
+    pointer: String,
+) -> Option<((String, String), Parameter<'a>)> {
     let (value, pointer) = follow(doc, value, pointer)?;
     let location = value.get("in")?.as_str()?.to_owned();
     let name = value.get("name")?.as_str()?.to_owned();
     let (schema, pointer) = match value.get("schema") {
         Some(schema) => (Some(schema), child(&pointer, "schema")),
         // A parameter may give its schema by media type instead.
-        None => match value.get("content").and_then(Value::as_object).and_then(|c| c.iter().next()) {
-            Some((media, content)) => (content.get("schema"), child(&child(&child(&pointer, "content"), media), "schema")),
+        None => match value
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.iter().next())
+        {
+            Some((media, content)) => (
+                content.get("schema"),
+                child(&child(&child(&pointer, "content"), media), "schema"),
+            ),
             None => (None, pointer),
         },
     };
     let required = location == "path" || value.get("required") == Some(&Value::Bool(true));
-    Some(((location, name), Parameter { required, schema, pointer }))
+    Some((
+        (location, name),
+        Parameter {
+            required,
+            schema,
+            pointer,
+        },
+    ))
 }
 
 /// The body of a request body or a response: the JSON content if there is one (what the
 /// generated client sends and reads), else the first.
 fn read_content<'a>(content: &'a Value, pointer: &str, required: bool) -> Option<Body<'a>> {
     let content = content.as_object()?;
-    let (media, item) = content.iter().find(|(m, _)| is_json_media(m)).or_else(|| content.iter().next())?;
+    let (media, item) = content
+        .iter()
+        .find(|(m, _)| is_json_media(m))
+        .or_else(|| content.iter().next())?;
     let at = child(&child(pointer, "content"), media);
-    Some(Body { required, media: media.clone(), schema: item.get("schema"), pointer: child(&at, "schema") })
+    Some(Body {
+        required,
+        media: media.clone(),
+        schema: item.get("schema"),
+        pointer: child(&at, "schema"),
+    })
 }
 
 fn read_body<'a>(doc: &Document<'a>, value: &'a Value, pointer: &str) -> Option<Body<'a>> {
@@ -154,7 +213,11 @@ fn read_body<'a>(doc: &Document<'a>, value: &'a Value, pointer: &str) -> Option<
 
 /// The successful response the generated client reads: the first 2xx with a body, in order
 /// of status, as the generator picks it.
-fn read_response<'a>(doc: &Document<'a>, responses: Option<&'a Value>, pointer: &str) -> Option<Body<'a>> {
+fn read_response<'a>(
+    doc: &Document<'a>,
+    responses: Option<&'a Value>,
+    pointer: &str,
+) -> Option<Body<'a>> {
     let mut successes: Vec<(u16, &String, &Value)> = responses
         .and_then(Value::as_object)
         .into_iter()
@@ -199,15 +262,24 @@ pub(crate) fn diff<'o, 'a>(
     let mut matched_old = BTreeSet::new();
     let mut matched_new = BTreeSet::new();
     for (key, before) in &old_by_endpoint {
-        if let ([before], Some([after])) = (before.as_slice(), new_by_endpoint.get(key).map(Vec::as_slice)) {
+        if let ([before], Some([after])) = (
+            before.as_slice(),
+            new_by_endpoint.get(key).map(Vec::as_slice),
+        ) {
             pairs.push((before, after));
             matched_old.insert(before.id.as_str());
             matched_new.insert(after.id.as_str());
         }
     }
-    let unmatched: Vec<&Operation<'_>> = old.values().filter(|op| !matched_old.contains(op.id.as_str())).collect();
+    let unmatched: Vec<&Operation<'_>> = old
+        .values()
+        .filter(|op| !matched_old.contains(op.id.as_str()))
+        .collect();
     for before in unmatched {
-        if let Some(after) = new.get(&before.id).filter(|op| !matched_new.contains(op.id.as_str())) {
+        if let Some(after) = new
+            .get(&before.id)
+            .filter(|op| !matched_new.contains(op.id.as_str()))
+        {
             pairs.push((before, after));
             matched_old.insert(before.id.as_str());
             matched_new.insert(after.id.as_str());
@@ -218,26 +290,56 @@ pub(crate) fn diff<'o, 'a>(
         let mut differ = Differ::new(old_doc, new_doc, changes);
         compare(&mut differ, before, after);
     }
-    for op in old.values().filter(|op| !matched_old.contains(op.id.as_str())) {
+    for op in old
+        .values()
+        .filter(|op| !matched_old.contains(op.id.as_str()))
+    {
         let mut differ = Differ::new(old_doc, new_doc, changes);
-        let context = Context { subject: op.subject(), place: Place::Itself, direction: Direction::Both };
+        let context = Context {
+            subject: op.subject(),
+            place: Place::Itself,
+            direction: Direction::Both,
+        };
         differ.emit(&context, ChangeKind::OperationRemoved, &op.pointer);
     }
-    for op in new.values().filter(|op| !matched_new.contains(op.id.as_str())) {
+    for op in new
+        .values()
+        .filter(|op| !matched_new.contains(op.id.as_str()))
+    {
         let mut differ = Differ::new(old_doc, new_doc, changes);
-        let context = Context { subject: op.subject(), place: Place::Itself, direction: Direction::Both };
+        let context = Context {
+            subject: op.subject(),
+            place: Place::Itself,
+            direction: Direction::Both,
+        };
         differ.emit(&context, ChangeKind::OperationAdded, &op.pointer);
     }
 }
 
 fn compare(differ: &mut Differ<'_, '_>, old: &Operation<'_>, new: &Operation<'_>) {
     let subject = new.subject();
-    let itself = Context { subject: subject.clone(), place: Place::Itself, direction: Direction::Both };
+    let itself = Context {
+        subject: subject.clone(),
+        place: Place::Itself,
+        direction: Direction::Both,
+    };
     if old.id != new.id {
-        differ.emit(&itself, ChangeKind::OperationRenamed { from_operation_id: old.id.clone() }, &new.pointer);
+        differ.emit(
+            &itself,
+            ChangeKind::OperationRenamed {
+                from_operation_id: old.id.clone(),
+            },
+            &new.pointer,
+        );
     }
     if old.endpoint_key() != new.endpoint_key() {
-        differ.emit(&itself, ChangeKind::OperationMoved { from: old.endpoint() }, &new.pointer);
+        differ.emit(
+            &itself,
+            ChangeKind::OperationMoved {
+                from: old.endpoint(),
+            },
+            &new.pointer,
+        );
     }
     match (old.deprecated, new.deprecated) {
         (false, true) => differ.emit(&itself, ChangeKind::OperationDeprecated, &new.pointer),
@@ -246,49 +348,108 @@ fn compare(differ: &mut Differ<'_, '_>, old: &Operation<'_>, new: &Operation<'_>
     }
 
     let renames = path_parameter_renames(old, new);
-    let mut keys: BTreeSet<&(String, String)> = old.parameters.keys().chain(new.parameters.keys()).collect();
+    let mut keys: BTreeSet<&(String, String)> =
+        old.parameters.keys().chain(new.parameters.keys()).collect();
     for (from, to) in &renames {
         keys.remove(from);
         keys.remove(to);
     }
     let parameter_context = |(location, name): &(String, String)| Context {
         subject: subject.clone(),
-        place: Place::Parameter { location: location.clone(), name: name.clone(), path: String::new() },
+        place: Place::Parameter {
+            location: location.clone(),
+            name: name.clone(),
+            path: String::new(),
+        },
         direction: Direction::Request,
     };
     for (from, to) in &renames {
-        let (Some(before), Some(after)) = (old.parameters.get(from), new.parameters.get(to)) else { continue };
+        let (Some(before), Some(after)) = (old.parameters.get(from), new.parameters.get(to)) else {
+            continue;
+        };
         let context = parameter_context(to);
-        differ.emit(&context, ChangeKind::ParameterRenamed { from: from.1.clone() }, &after.pointer);
+        differ.emit(
+            &context,
+            ChangeKind::ParameterRenamed {
+                from: from.1.clone(),
+            },
+            &after.pointer,
+        );
         let null = Value::Null;
-        differ.values(before.schema.unwrap_or(&null), &before.pointer, after.schema.unwrap_or(&null), &after.pointer, &context);
+        differ.values(
+            before.schema.unwrap_or(&null),
+            &before.pointer,
+            after.schema.unwrap_or(&null),
+            &after.pointer,
+            &context,
+        );
     }
     for key in keys {
         let context = parameter_context(key);
         match (old.parameters.get(key), new.parameters.get(key)) {
-            (None, Some(added)) => differ.emit(&context, ChangeKind::ParameterAdded { required: added.required }, &added.pointer),
-            (Some(removed), None) => differ.emit(&context, ChangeKind::ParameterRemoved, &removed.pointer),
+            (None, Some(added)) => differ.emit(
+                &context,
+                ChangeKind::ParameterAdded {
+                    required: added.required,
+                },
+                &added.pointer,
+            ),
+            (Some(removed), None) => {
+                differ.emit(&context, ChangeKind::ParameterRemoved, &removed.pointer)
+            }
             (Some(before), Some(after)) => {
                 match (before.required, after.required) {
-                    (false, true) => differ.emit(&context, ChangeKind::ParameterMadeRequired, &after.pointer),
-                    (true, false) => differ.emit(&context, ChangeKind::ParameterMadeOptional, &after.pointer),
+                    (false, true) => {
+                        differ.emit(&context, ChangeKind::ParameterMadeRequired, &after.pointer)
+                    }
+                    (true, false) => {
+                        differ.emit(&context, ChangeKind::ParameterMadeOptional, &after.pointer)
+                    }
                     _ => {}
                 }
                 let null = Value::Null;
-                differ.values(before.schema.unwrap_or(&null), &before.pointer, after.schema.unwrap_or(&null), &after.pointer, &context);
+                differ.values(
+                    before.schema.unwrap_or(&null),
+                    &before.pointer,
+                    after.schema.unwrap_or(&null),
+                    &after.pointer,
+                    &context,
+                );
             }
             (None, None) => {}
         }
     }
 
-    let request = Context { subject: subject.clone(), place: Place::RequestBody { path: String::new() }, direction: Direction::Request };
+    let request = Context {
+        subject: subject.clone(),
+        place: Place::RequestBody {
+            path: String::new(),
+        },
+        direction: Direction::Request,
+    };
     match (&old.body, &new.body) {
-        (None, Some(added)) => differ.emit(&request, ChangeKind::RequestBodyAdded { required: added.required }, &added.pointer),
-        (Some(removed), None) => differ.emit(&request, ChangeKind::RequestBodyRemoved, &removed.pointer),
+        (None, Some(added)) => differ.emit(
+            &request,
+            ChangeKind::RequestBodyAdded {
+                required: added.required,
+            },
+            &added.pointer,
+        ),
+        (Some(removed), None) => {
+            differ.emit(&request, ChangeKind::RequestBodyRemoved, &removed.pointer)
+        }
         (Some(before), Some(after)) => {
             match (before.required, after.required) {
-                (false, true) => differ.emit(&request, ChangeKind::RequestBodyMadeRequired, &after.pointer),
-                (true, false) => differ.emit(&request, ChangeKind::RequestBodyMadeOptional, &after.pointer),
+                (false, true) => differ.emit(
+                    &request,
+                    ChangeKind::RequestBodyMadeRequired,
+                    &after.pointer,
+                ),
+                (true, false) => differ.emit(
+                    &request,
+                    ChangeKind::RequestBodyMadeOptional,
+                    &after.pointer,
+                ),
                 _ => {}
             }
             bodies(differ, before, after, &request);
@@ -296,10 +457,20 @@ fn compare(differ: &mut Differ<'_, '_>, old: &Operation<'_>, new: &Operation<'_>
         (None, None) => {}
     }
 
-    let response = Context { subject, place: Place::Response { path: String::new() }, direction: Direction::Response };
+    let response = Context {
+        subject,
+        place: Place::Response {
+            path: String::new(),
+        },
+        direction: Direction::Response,
+    };
     match (&old.response, &new.response) {
-        (None, Some(added)) => differ.emit(&response, ChangeKind::ResponseBodyAdded, &added.pointer),
-        (Some(removed), None) => differ.emit(&response, ChangeKind::ResponseBodyRemoved, &removed.pointer),
+        (None, Some(added)) => {
+            differ.emit(&response, ChangeKind::ResponseBodyAdded, &added.pointer)
+        }
+        (Some(removed), None) => {
+            differ.emit(&response, ChangeKind::ResponseBodyRemoved, &removed.pointer)
+        }
         (Some(before), Some(after)) => bodies(differ, before, after, &response),
         (None, None) => {}
     }
@@ -307,9 +478,15 @@ fn compare(differ: &mut Differ<'_, '_>, old: &Operation<'_>, new: &Operation<'_>
 
 /// Path parameters named differently at the same place of the same path
 /// (`/api/environments/{project_id}/` and `/api/environments/{environment_id}/`).
-fn path_parameter_renames(old: &Operation<'_>, new: &Operation<'_>) -> Vec<((String, String), (String, String))> {
+fn path_parameter_renames(
+    old: &Operation<'_>,
+    new: &Operation<'_>,
+) -> Vec<((String, String), (String, String))> {
     fn names(path: &str) -> Vec<&str> {
-        path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
+        path.split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect()
     }
     if old.endpoint_key() != new.endpoint_key() {
         return Vec::new();
@@ -318,7 +495,9 @@ fn path_parameter_renames(old: &Operation<'_>, new: &Operation<'_>) -> Vec<((Str
     names(&old.path)
         .into_iter()
         .zip(names(&new.path))
-        .filter(|(a, b)| a != b && !new.parameters.contains_key(&key(a)) && !old.parameters.contains_key(&key(b)))
+        .filter(|(a, b)| {
+            a != b && !new.parameters.contains_key(&key(a)) && !old.parameters.contains_key(&key(b))
+        })
         .map(|(a, b)| (key(a), key(b)))
         .collect()
 }
@@ -328,8 +507,21 @@ fn path_parameter_renames(old: &Operation<'_>, new: &Operation<'_>) -> Vec<((Str
 fn bodies(differ: &mut Differ<'_, '_>, before: &Body<'_>, after: &Body<'_>, context: &Context) {
     if is_json(before) && is_json(after) {
         let null = Value::Null;
-        differ.values(before.schema.unwrap_or(&null), &before.pointer, after.schema.unwrap_or(&null), &after.pointer, context);
+        differ.values(
+            before.schema.unwrap_or(&null),
+            &before.pointer,
+            after.schema.unwrap_or(&null),
+            &after.pointer,
+            context,
+        );
     } else if before.media != after.media {
-        differ.emit(context, ChangeKind::MediaTypeChanged { from: before.media.clone(), to: after.media.clone() }, &after.pointer);
+        differ.emit(
+            context,
+            ChangeKind::MediaTypeChanged {
+                from: before.media.clone(),
+                to: after.media.clone(),
+            },
+            &after.pointer,
+        );
     }
 }

@@ -15,14 +15,34 @@ pub(crate) fn render(report: &DriftReport) -> String {
     md.push_str("# Schema drift\n\n");
     md.push_str("| | from | to |\n| --- | --- | --- |\n");
     let (from, to) = (&report.from, &report.to);
-    let _ = writeln!(md, "| schema | {} | {} |", cell(&code(&from.label)), cell(&code(&to.label)));
-    let _ = writeln!(md, "| OpenAPI | {} | {} |", cell(&from.openapi), cell(&to.openapi));
-    let _ = writeln!(md, "| operations | {} | {} |", from.operations, to.operations);
-    let _ = writeln!(md, "| component schemas | {} | {} |\n", from.schemas, to.schemas);
+    let _ = writeln!(
+        md,
+        "| schema | {} | {} |",
+        cell(&code(&from.label)),
+        cell(&code(&to.label))
+    );
+    let _ = writeln!(
+        md,
+        "| OpenAPI | {} | {} |",
+        cell(&from.openapi),
+        cell(&to.openapi)
+    );
+    let _ = writeln!(
+        md,
+        "| operations | {} | {} |",
+        from.operations, to.operations
+    );
+    let _ = writeln!(
+        md,
+        "| component schemas | {} | {} |\n",
+        from.schemas, to.schemas
+    );
 
     md.push_str("## Summary\n\n");
     if report.is_empty() {
-        md.push_str("No drift: both schemas describe the same API and generate the same Rust API.\n");
+        md.push_str(
+            "No drift: both schemas describe the same API and generate the same Rust API.\n",
+        );
         return md;
     }
     summary(&mut md, &report.summary);
@@ -40,7 +60,11 @@ pub(crate) fn render(report: &DriftReport) -> String {
     md.push_str("Sections: [breaking changes](#breaking-changes) · [compatible changes](#compatible-changes) · [generated Rust API](#generated-rust-api)\n\n");
 
     for severity in [Severity::Breaking, Severity::Compatible] {
-        let changes: Vec<&Change> = report.changes.iter().filter(|c| c.severity == severity).collect();
+        let changes: Vec<&Change> = report
+            .changes
+            .iter()
+            .filter(|c| c.severity == severity)
+            .collect();
         section(&mut md, severity, &changes);
     }
     rust_section(&mut md, report);
@@ -48,14 +72,21 @@ pub(crate) fn render(report: &DriftReport) -> String {
 }
 
 fn summary(md: &mut String, s: &Summary) {
-    let _ = writeln!(md, "**{} breaking** and {} compatible changes.\n", s.breaking, s.compatible);
+    let _ = writeln!(
+        md,
+        "**{} breaking** and {} compatible changes.\n",
+        s.breaking, s.compatible
+    );
     md.push_str("| | count |\n| --- | ---: |\n");
     let rows = [
         ("operations added", s.operations_added),
         ("operations removed", s.operations_removed),
         ("operations newly deprecated", s.operations_deprecated),
         ("operations moved or renamed", s.operations_moved_or_renamed),
-        ("operations changed (parameters, bodies, responses)", s.operations_changed),
+        (
+            "operations changed (parameters, bodies, responses)",
+            s.operations_changed,
+        ),
         ("component schemas added", s.schemas_added),
         ("component schemas removed", s.schemas_removed),
         ("component schemas changed", s.schemas_changed),
@@ -68,7 +99,11 @@ fn summary(md: &mut String, s: &Summary) {
 
 /// A code span that survives any text, backticks included.
 fn code(text: &str) -> String {
-    if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") }
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
 }
 
 /// Text for a table cell.
@@ -78,7 +113,15 @@ fn cell(text: &str) -> String {
 
 fn subject_label(subject: &Subject) -> String {
     match subject {
-        Subject::Operation { operation_id, method, path } => format!("**{}** {}", code(operation_id), code(&format!("{method} {path}"))),
+        Subject::Operation {
+            operation_id,
+            method,
+            path,
+        } => format!(
+            "**{}** {}",
+            code(operation_id),
+            code(&format!("{method} {path}"))
+        ),
         Subject::Schema { name, .. } => format!("**{}**", code(name)),
     }
 }
@@ -95,7 +138,11 @@ fn direction_label(direction: Direction) -> &'static str {
 fn place_label(place: &Place) -> Option<String> {
     Some(match place {
         Place::Itself => return None,
-        Place::Parameter { location, name, path } => format!("{location} parameter {}", code(&format!("{name}{path}"))),
+        Place::Parameter {
+            location,
+            name,
+            path,
+        } => format!("{location} parameter {}", code(&format!("{name}{path}"))),
         Place::RequestBody { path } if path.is_empty() => "request body".into(),
         Place::RequestBody { path } => format!("request body field {}", code(path)),
         Place::Response { path } if path.is_empty() => "response".into(),
@@ -132,20 +179,70 @@ fn section(md: &mut String, severity: Severity, changes: &[&Change]) {
     }
     let _ = writeln!(md, "{} changes.\n", changes.len());
 
-    let of = |wanted: fn(&ChangeKind) -> bool| changes.iter().copied().filter(|c| wanted(&c.kind)).collect::<Vec<_>>();
-    operation_table(md, "Operations removed", &of(|k| matches!(k, ChangeKind::OperationRemoved)));
-    moved_list(md, &of(|k| matches!(k, ChangeKind::OperationMoved { .. } | ChangeKind::OperationRenamed { .. })));
-    operation_table(md, "Operations added", &of(|k| matches!(k, ChangeKind::OperationAdded)));
-    operation_table(md, "Operations newly deprecated", &of(|k| matches!(k, ChangeKind::OperationDeprecated)));
-    operation_table(md, "Operations no longer deprecated", &of(|k| matches!(k, ChangeKind::OperationUndeprecated)));
+    let of = |wanted: fn(&ChangeKind) -> bool| {
+        changes
+            .iter()
+            .copied()
+            .filter(|c| wanted(&c.kind))
+            .collect::<Vec<_>>()
+    };
+    operation_table(
+        md,
+        "Operations removed",
+        &of(|k| matches!(k, ChangeKind::OperationRemoved)),
+    );
+    moved_list(
+        md,
+        &of(|k| {
+            matches!(
+                k,
+                ChangeKind::OperationMoved { .. } | ChangeKind::OperationRenamed { .. }
+            )
+        }),
+    );
+    operation_table(
+        md,
+        "Operations added",
+        &of(|k| matches!(k, ChangeKind::OperationAdded)),
+    );
+    operation_table(
+        md,
+        "Operations newly deprecated",
+        &of(|k| matches!(k, ChangeKind::OperationDeprecated)),
+    );
+    operation_table(
+        md,
+        "Operations no longer deprecated",
+        &of(|k| matches!(k, ChangeKind::OperationUndeprecated)),
+    );
 
-    let rest: Vec<&Change> = changes.iter().copied().filter(|c| !is_subject_level(&c.kind)).collect();
-    let operations: Vec<&Change> = rest.iter().copied().filter(|c| matches!(c.subject, Subject::Operation { .. })).collect();
+    let rest: Vec<&Change> = changes
+        .iter()
+        .copied()
+        .filter(|c| !is_subject_level(&c.kind))
+        .collect();
+    let operations: Vec<&Change> = rest
+        .iter()
+        .copied()
+        .filter(|c| matches!(c.subject, Subject::Operation { .. }))
+        .collect();
     grouped(md, "Operations changed", &operations);
 
-    name_list(md, "Component schemas removed", &of(|k| matches!(k, ChangeKind::SchemaRemoved)));
-    name_list(md, "Component schemas added", &of(|k| matches!(k, ChangeKind::SchemaAdded)));
-    let schemas: Vec<&Change> = rest.iter().copied().filter(|c| matches!(c.subject, Subject::Schema { .. })).collect();
+    name_list(
+        md,
+        "Component schemas removed",
+        &of(|k| matches!(k, ChangeKind::SchemaRemoved)),
+    );
+    name_list(
+        md,
+        "Component schemas added",
+        &of(|k| matches!(k, ChangeKind::SchemaAdded)),
+    );
+    let schemas: Vec<&Change> = rest
+        .iter()
+        .copied()
+        .filter(|c| matches!(c.subject, Subject::Schema { .. }))
+        .collect();
     grouped(md, "Component schemas changed", &schemas);
 }
 
@@ -153,10 +250,24 @@ fn operation_table(md: &mut String, title: &str, changes: &[&Change]) {
     if changes.is_empty() {
         return;
     }
-    let _ = writeln!(md, "### {title} ({})\n\n| operation | endpoint |\n| --- | --- |", changes.len());
+    let _ = writeln!(
+        md,
+        "### {title} ({})\n\n| operation | endpoint |\n| --- | --- |",
+        changes.len()
+    );
     for change in changes {
-        if let Subject::Operation { operation_id, method, path } = &change.subject {
-            let _ = writeln!(md, "| {} | {} |", cell(&code(operation_id)), cell(&code(&format!("{method} {path}"))));
+        if let Subject::Operation {
+            operation_id,
+            method,
+            path,
+        } = &change.subject
+        {
+            let _ = writeln!(
+                md,
+                "| {} | {} |",
+                cell(&code(operation_id)),
+                cell(&code(&format!("{method} {path}")))
+            );
         }
     }
     md.push('\n');
@@ -168,7 +279,12 @@ fn moved_list(md: &mut String, changes: &[&Change]) {
     }
     let _ = writeln!(md, "### Operations moved or renamed ({})\n", changes.len());
     for change in changes {
-        let _ = writeln!(md, "- {}: {}", subject_label(&change.subject), change.kind.describe());
+        let _ = writeln!(
+            md,
+            "- {}: {}",
+            subject_label(&change.subject),
+            change.kind.describe()
+        );
     }
     md.push('\n');
 }
@@ -184,14 +300,24 @@ fn name_list(md: &mut String, title: &str, changes: &[&Change]) {
             Subject::Operation { .. } => None,
         })
         .collect();
-    let _ = writeln!(md, "### {title} ({})\n\n{}\n", names.len(), names.join(", "));
+    let _ = writeln!(
+        md,
+        "### {title} ({})\n\n{}\n",
+        names.len(),
+        names.join(", ")
+    );
 }
 
 /// Changes grouped by subject, then by place, one line per place.
 fn grouped(md: &mut String, title: &str, changes: &[&Change]) {
     let mut by_subject: BTreeMap<&Subject, BTreeMap<&Place, Vec<&Change>>> = BTreeMap::new();
     for change in changes {
-        by_subject.entry(&change.subject).or_default().entry(&change.place).or_default().push(change);
+        by_subject
+            .entry(&change.subject)
+            .or_default()
+            .entry(&change.place)
+            .or_default()
+            .push(change);
     }
     if by_subject.is_empty() {
         return;
@@ -224,10 +350,22 @@ fn describe_all(changes: Vec<&Change>) -> String {
     let mut lists: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for change in changes {
         match &change.kind {
-            ChangeKind::EnumValueAdded { value } => lists.entry("enum values added").or_default().push(code(value)),
-            ChangeKind::EnumValueRemoved { value } => lists.entry("enum values removed").or_default().push(code(value)),
-            ChangeKind::VariantAdded { variant } => lists.entry("variants added").or_default().push(code(variant)),
-            ChangeKind::VariantRemoved { variant } => lists.entry("variants removed").or_default().push(code(variant)),
+            ChangeKind::EnumValueAdded { value } => lists
+                .entry("enum values added")
+                .or_default()
+                .push(code(value)),
+            ChangeKind::EnumValueRemoved { value } => lists
+                .entry("enum values removed")
+                .or_default()
+                .push(code(value)),
+            ChangeKind::VariantAdded { variant } => lists
+                .entry("variants added")
+                .or_default()
+                .push(code(variant)),
+            ChangeKind::VariantRemoved { variant } => lists
+                .entry("variants removed")
+                .or_default()
+                .push(code(variant)),
             other => parts.push(other.describe()),
         }
     }
@@ -257,13 +395,20 @@ fn rust_names(md: &mut String, title: &str, items: &[RustItem]) {
         return;
     }
     let names: Vec<String> = items.iter().map(|i| code(&i.name)).collect();
-    let _ = writeln!(md, "### {title} ({})\n\n{}\n", items.len(), names.join(", "));
+    let _ = writeln!(
+        md,
+        "### {title} ({})\n\n{}\n",
+        items.len(),
+        names.join(", ")
+    );
 }
 
 /// `field name` as "field `name`"; `send() returns` as it is.
 fn member_label(member: &str) -> String {
     match member.split_once(' ') {
-        Some((role @ ("field" | "variant" | "argument" | "setter"), name)) => format!("{role} {}", code(name)),
+        Some((role @ ("field" | "variant" | "argument" | "setter"), name)) => {
+            format!("{role} {}", code(name))
+        }
         _ => member.to_owned(),
     }
 }
@@ -287,7 +432,13 @@ fn rust_changes(md: &mut String, title: &str, items: &[RustItemChange]) {
                 }
             })
             .collect();
-        let _ = writeln!(md, "- {} ({}): {}", code(&item.name), item.about, parts.join("; "));
+        let _ = writeln!(
+            md,
+            "- {} ({}): {}",
+            code(&item.name),
+            item.about,
+            parts.join("; ")
+        );
     }
     md.push('\n');
 }

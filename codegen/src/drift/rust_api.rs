@@ -30,15 +30,29 @@ impl RustModel {
     /// Runs the generator's type and operation phases on a parsed schema.
     pub(crate) fn build(api: &OpenAPI, fixups: Fixups) -> RustModel {
         let empty = indexmap::IndexMap::new();
-        let components = api.components.as_ref().map(|c| &c.schemas).unwrap_or(&empty);
+        let components = api
+            .components
+            .as_ref()
+            .map(|c| &c.schemas)
+            .unwrap_or(&empty);
         let mut space = TypeSpace::new(components, fixups);
         space.build_components();
         let mut degraded = Vec::new();
         let ops = crate::ops::collect(api, &mut space, &mut degraded);
         let defs = &space.defs;
-        let methods = ops.iter().map(|op| (op.method_name.clone(), method_signature(op, defs))).collect();
-        let types = defs.iter().filter_map(|def| Some((def.name.clone(), type_signature(def, defs)?))).collect();
-        RustModel { methods, types, operations: ops.len() }
+        let methods = ops
+            .iter()
+            .map(|op| (op.method_name.clone(), method_signature(op, defs)))
+            .collect();
+        let types = defs
+            .iter()
+            .filter_map(|def| Some((def.name.clone(), type_signature(def, defs)?)))
+            .collect();
+        RustModel {
+            methods,
+            types,
+            operations: ops.len(),
+        }
     }
 
     /// How many operations the schema has (each one a method).
@@ -59,18 +73,28 @@ fn rust_type(ty: &Ty, defs: &[TypeDef]) -> String {
         Ty::Vec(inner) => format!("Vec<{}>", rust_type(inner, defs)),
         Ty::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner, defs)),
         Ty::Option(inner) => format!("Option<{}>", rust_type(inner, defs)),
-        Ty::Named(id) => defs.get(*id).map(|d| d.name.clone()).unwrap_or_else(|| "?".into()),
+        Ty::Named(id) => defs
+            .get(*id)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| "?".into()),
     }
 }
 
 fn method_signature(op: &OpDef, defs: &[TypeDef]) -> ItemSignature {
     let mut members = BTreeMap::new();
-    members.insert("endpoint".to_owned(), format!("{} {}", op.method.to_uppercase(), op.path));
+    members.insert(
+        "endpoint".to_owned(),
+        format!("{} {}", op.method.to_uppercase(), op.path),
+    );
     members.insert("builder".to_owned(), op.builder.clone());
     for param in &op.params {
         // Required parameters without a client default are arguments of the method; the
         // others are setters of the builder.
-        let role = if param.required && param.fallback.is_none() { "argument" } else { "setter" };
+        let role = if param.required && param.fallback.is_none() {
+            "argument"
+        } else {
+            "setter"
+        };
         members.insert(format!("{role} {}", param.name), rust_type(&param.ty, defs));
     }
     if let Some((body, required)) = &op.body {
@@ -78,7 +102,15 @@ fn method_signature(op: &OpDef, defs: &[TypeDef]) -> ItemSignature {
             BodyDef::Json(ty) => rust_type(ty, defs),
             BodyDef::Multipart => "reqwest::multipart::Form".into(),
         };
-        members.insert(if *required { "argument body" } else { "setter body" }.to_owned(), ty);
+        members.insert(
+            if *required {
+                "argument body"
+            } else {
+                "setter body"
+            }
+            .to_owned(),
+            ty,
+        );
     }
     let returns = match &op.response {
         ResponseKind::Json(ty) => rust_type(ty, defs),
@@ -101,7 +133,11 @@ fn method_signature(op: &OpDef, defs: &[TypeDef]) -> ItemSignature {
         members.insert("#[deprecated]".to_owned(), "yes".into());
     }
     let endpoint = format!("`{} {}`", op.method.to_uppercase(), op.path);
-    let about = if op.id == op.method_name { endpoint } else { format!("operation `{}`, {endpoint}", op.id) };
+    let about = if op.id == op.method_name {
+        endpoint
+    } else {
+        format!("operation `{}`, {endpoint}", op.id)
+    };
     ItemSignature { about, members }
 }
 
@@ -117,13 +153,19 @@ fn type_signature(def: &TypeDef, defs: &[TypeDef]) -> Option<ItemSignature> {
         }
         Kind::StringEnum { variants, .. } => {
             for variant in variants {
-                members.insert(format!("variant {}", variant.name), serde_json::Value::String(variant.value.clone()).to_string());
+                members.insert(
+                    format!("variant {}", variant.name),
+                    serde_json::Value::String(variant.value.clone()).to_string(),
+                );
             }
             "enum"
         }
         Kind::Tagged { tag, variants } => {
             for (value, name, ty) in variants {
-                members.insert(format!("variant {name}"), format!("{tag} = {value:?}: {}", rust_type(ty, defs)));
+                members.insert(
+                    format!("variant {name}"),
+                    format!("{tag} = {value:?}: {}", rust_type(ty, defs)),
+                );
             }
             "enum chosen by a tag"
         }
@@ -139,7 +181,10 @@ fn type_signature(def: &TypeDef, defs: &[TypeDef]) -> Option<ItemSignature> {
         }
     };
     members.insert("kind".to_owned(), about.to_owned());
-    Some(ItemSignature { about: about.to_owned(), members })
+    Some(ItemSignature {
+        about: about.to_owned(),
+        members,
+    })
 }
 
 /// A method or type that was added or removed.
@@ -205,24 +250,42 @@ impl RustApiDiff {
 
 type ItemDiff = (Vec<RustItem>, Vec<RustItem>, Vec<RustItemChange>);
 
-fn diff_items(old: &BTreeMap<String, ItemSignature>, new: &BTreeMap<String, ItemSignature>) -> ItemDiff {
+fn diff_items(
+    old: &BTreeMap<String, ItemSignature>,
+    new: &BTreeMap<String, ItemSignature>,
+) -> ItemDiff {
     let (mut added, mut removed, mut changed) = (Vec::new(), Vec::new(), Vec::new());
     let names: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     for name in names {
         match (old.get(name), new.get(name)) {
-            (None, Some(item)) => added.push(RustItem { name: name.clone(), about: item.about.clone() }),
-            (Some(item), None) => removed.push(RustItem { name: name.clone(), about: item.about.clone() }),
+            (None, Some(item)) => added.push(RustItem {
+                name: name.clone(),
+                about: item.about.clone(),
+            }),
+            (Some(item), None) => removed.push(RustItem {
+                name: name.clone(),
+                about: item.about.clone(),
+            }),
             (Some(before), Some(after)) if before != after => {
-                let members: BTreeSet<&String> = before.members.keys().chain(after.members.keys()).collect();
+                let members: BTreeSet<&String> =
+                    before.members.keys().chain(after.members.keys()).collect();
                 let members = members
                     .into_iter()
                     .filter_map(|member| {
                         let (from, to) = (before.members.get(member), after.members.get(member));
-                        (from != to).then(|| MemberChange { member: member.clone(), from: from.cloned(), to: to.cloned() })
+                        (from != to).then(|| MemberChange {
+                            member: member.clone(),
+                            from: from.cloned(),
+                            to: to.cloned(),
+                        })
                     })
                     .collect::<Vec<_>>();
                 if !members.is_empty() {
-                    changed.push(RustItemChange { name: name.clone(), about: after.about.clone(), members });
+                    changed.push(RustItemChange {
+                        name: name.clone(),
+                        about: after.about.clone(),
+                        members,
+                    });
                 }
             }
             _ => {}
@@ -235,5 +298,12 @@ fn diff_items(old: &BTreeMap<String, ItemSignature>, new: &BTreeMap<String, Item
 pub(crate) fn diff(old: &RustModel, new: &RustModel) -> RustApiDiff {
     let (methods_added, methods_removed, methods_changed) = diff_items(&old.methods, &new.methods);
     let (types_added, types_removed, types_changed) = diff_items(&old.types, &new.types);
-    RustApiDiff { methods_added, methods_removed, methods_changed, types_added, types_removed, types_changed }
+    RustApiDiff {
+        methods_added,
+        methods_removed,
+        methods_changed,
+        types_added,
+        types_removed,
+        types_changed,
+    }
 }

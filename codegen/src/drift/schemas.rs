@@ -21,7 +21,11 @@ pub(crate) struct Context {
 
 impl Context {
     fn child(&self, segment: &str, direction: Direction) -> Context {
-        Context { subject: self.subject.clone(), place: self.place.child(segment), direction }
+        Context {
+            subject: self.subject.clone(),
+            place: self.place.child(segment),
+            direction,
+        }
     }
 }
 
@@ -37,17 +41,39 @@ pub(crate) struct Differ<'d, 'a> {
 
 impl<'d, 'a> Differ<'d, 'a> {
     /// A differ for one subject.
-    pub(crate) fn new(old: &'d Document<'a>, new: &'d Document<'a>, changes: &'d mut Vec<Change>) -> Self {
-        Differ { old, new, changes, compared: BTreeSet::new() }
+    pub(crate) fn new(
+        old: &'d Document<'a>,
+        new: &'d Document<'a>,
+        changes: &'d mut Vec<Change>,
+    ) -> Self {
+        Differ {
+            old,
+            new,
+            changes,
+            compared: BTreeSet::new(),
+        }
     }
 
     /// Records a change.
     pub(crate) fn emit(&mut self, context: &Context, kind: ChangeKind, pointer: &str) {
-        self.changes.push(Change::new(context.subject.clone(), context.place.clone(), kind, context.direction, pointer.to_owned()));
+        self.changes.push(Change::new(
+            context.subject.clone(),
+            context.place.clone(),
+            kind,
+            context.direction,
+            pointer.to_owned(),
+        ));
     }
 
     /// Compares two schemas given as JSON.
-    pub(crate) fn values(&mut self, old: &Value, old_pointer: &str, new: &Value, new_pointer: &str, context: &Context) {
+    pub(crate) fn values(
+        &mut self,
+        old: &Value,
+        old_pointer: &str,
+        new: &Value,
+        new_pointer: &str,
+        context: &Context,
+    ) {
         let old = shape::shape(self.old, old, old_pointer);
         let new = shape::shape(self.new, new, new_pointer);
         self.shapes(&old, &new, context);
@@ -72,11 +98,18 @@ impl<'d, 'a> Differ<'d, 'a> {
             // A schema replaced by another, or by an inline one: what counts on the wire is
             // the shape behind the names.
             (Some(_), _) | (_, Some(_)) => {
-                let key = (old_ref.cloned().unwrap_or_default(), new_ref.cloned().unwrap_or_default(), context.direction);
+                let key = (
+                    old_ref.cloned().unwrap_or_default(),
+                    new_ref.cloned().unwrap_or_default(),
+                    context.direction,
+                );
                 if !self.compared.insert(key) {
                     return;
                 }
-                match (shape::resolve(self.old, old, 0), shape::resolve(self.new, new, 0)) {
+                match (
+                    shape::resolve(self.old, old, 0),
+                    shape::resolve(self.new, new, 0),
+                ) {
                     (Some(old), Some(new)) => self.shapes(&old, &new, context),
                     _ => self.type_changed(old, new, context),
                 }
@@ -90,24 +123,52 @@ impl<'d, 'a> Differ<'d, 'a> {
             (ShapeKind::Scalar(a), ShapeKind::Scalar(b)) if a == b => {}
             (ShapeKind::Enum(a), ShapeKind::Enum(b)) => {
                 for value in a.difference(b) {
-                    self.emit(context, ChangeKind::EnumValueRemoved { value: value.clone() }, &new.pointer);
+                    self.emit(
+                        context,
+                        ChangeKind::EnumValueRemoved {
+                            value: value.clone(),
+                        },
+                        &new.pointer,
+                    );
                 }
                 for value in b.difference(a) {
-                    self.emit(context, ChangeKind::EnumValueAdded { value: value.clone() }, &new.pointer);
+                    self.emit(
+                        context,
+                        ChangeKind::EnumValueAdded {
+                            value: value.clone(),
+                        },
+                        &new.pointer,
+                    );
                 }
             }
-            (ShapeKind::Array(a), ShapeKind::Array(b)) => self.shapes(a, b, &context.child("[]", context.direction)),
-            (ShapeKind::Object { properties: a, additional: a_extra }, ShapeKind::Object { properties: b, additional: b_extra }) => {
+            (ShapeKind::Array(a), ShapeKind::Array(b)) => {
+                self.shapes(a, b, &context.child("[]", context.direction))
+            }
+            (
+                ShapeKind::Object {
+                    properties: a,
+                    additional: a_extra,
+                },
+                ShapeKind::Object {
+                    properties: b,
+                    additional: b_extra,
+                },
+            ) => {
                 self.properties(a, b, context);
                 match (a_extra, b_extra) {
-                    (Some(a), Some(b)) => self.shapes(a, b, &context.child("{}", context.direction)),
+                    (Some(a), Some(b)) => {
+                        self.shapes(a, b, &context.child("{}", context.direction))
+                    }
                     // Only a map turning into an object, or back, changes the type; extra
                     // properties allowed beside declared ones change nothing a client sees.
-                    (Some(_), None) | (None, Some(_)) if a.is_empty() && b.is_empty() => self.type_changed(old, new, context),
+                    (Some(_), None) | (None, Some(_)) if a.is_empty() && b.is_empty() => {
+                        self.type_changed(old, new, context)
+                    }
                     _ => {}
                 }
             }
-            (ShapeKind::Union(a), ShapeKind::Union(b)) | (ShapeKind::AllOf(a), ShapeKind::AllOf(b)) => self.members(a, b, context),
+            (ShapeKind::Union(a), ShapeKind::Union(b))
+            | (ShapeKind::AllOf(a), ShapeKind::AllOf(b)) => self.members(a, b, context),
             _ => self.type_changed(old, new, context),
         }
     }
@@ -127,27 +188,56 @@ impl<'d, 'a> Differ<'d, 'a> {
         }
     }
 
-    fn properties(&mut self, old: &BTreeMap<String, Property>, new: &BTreeMap<String, Property>, context: &Context) {
+    fn properties(
+        &mut self,
+        old: &BTreeMap<String, Property>,
+        new: &BTreeMap<String, Property>,
+        context: &Context,
+    ) {
         let names: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
         for name in names {
             match (old.get(name), new.get(name)) {
                 (None, Some(added)) => {
-                    let field = context.child(name, context.direction.of_property(added.read_only, added.write_only));
-                    self.emit(&field, ChangeKind::FieldAdded { required: added.required }, &added.shape.pointer);
+                    let field = context.child(
+                        name,
+                        context
+                            .direction
+                            .of_property(added.read_only, added.write_only),
+                    );
+                    self.emit(
+                        &field,
+                        ChangeKind::FieldAdded {
+                            required: added.required,
+                        },
+                        &added.shape.pointer,
+                    );
                 }
                 (Some(removed), None) => {
-                    let field = context.child(name, context.direction.of_property(removed.read_only, removed.write_only));
+                    let field = context.child(
+                        name,
+                        context
+                            .direction
+                            .of_property(removed.read_only, removed.write_only),
+                    );
                     self.emit(&field, ChangeKind::FieldRemoved, &removed.shape.pointer);
                 }
                 (Some(before), Some(after)) => {
                     let direction = context
                         .direction
                         .of_property(before.read_only, before.write_only)
-                        .join(context.direction.of_property(after.read_only, after.write_only));
+                        .join(
+                            context
+                                .direction
+                                .of_property(after.read_only, after.write_only),
+                        );
                     let field = context.child(name, direction);
                     match (before.required, after.required) {
-                        (false, true) => self.emit(&field, ChangeKind::FieldMadeRequired, &after.shape.pointer),
-                        (true, false) => self.emit(&field, ChangeKind::FieldMadeOptional, &after.shape.pointer),
+                        (false, true) => {
+                            self.emit(&field, ChangeKind::FieldMadeRequired, &after.shape.pointer)
+                        }
+                        (true, false) => {
+                            self.emit(&field, ChangeKind::FieldMadeOptional, &after.shape.pointer)
+                        }
                         _ => {}
                     }
                     self.shapes(&before.shape, &after.shape, &field);
@@ -178,10 +268,18 @@ impl<'d, 'a> Differ<'d, 'a> {
             return;
         }
         for (variant, shape) in unmatched_old {
-            self.emit(context, ChangeKind::VariantRemoved { variant }, &shape.pointer);
+            self.emit(
+                context,
+                ChangeKind::VariantRemoved { variant },
+                &shape.pointer,
+            );
         }
         for (variant, shape) in unmatched_new {
-            self.emit(context, ChangeKind::VariantAdded { variant }, &shape.pointer);
+            self.emit(
+                context,
+                ChangeKind::VariantAdded { variant },
+                &shape.pointer,
+            );
         }
     }
 }
@@ -196,18 +294,32 @@ fn group_members(members: &[Shape]) -> BTreeMap<String, Vec<&Shape>> {
 
 /// Compares the component schemas: added, removed, and the changes inside each one in both,
 /// classified by how operations use the schema.
-pub(crate) fn diff_components(old: &Document<'_>, new: &Document<'_>, usage: &Usage, changes: &mut Vec<Change>) {
+pub(crate) fn diff_components(
+    old: &Document<'_>,
+    new: &Document<'_>,
+    usage: &Usage,
+    changes: &mut Vec<Change>,
+) {
     let old_names = old.schema_names();
     let new_names = new.schema_names();
     for name in old_names.union(&new_names) {
         let pointer = shape::schema_pointer(name);
         let direction = usage.direction(name);
-        let context = Context { subject: Subject::Schema { name: (*name).to_owned(), usage: direction }, place: Place::Itself, direction };
+        let context = Context {
+            subject: Subject::Schema {
+                name: (*name).to_owned(),
+                usage: direction,
+            },
+            place: Place::Itself,
+            direction,
+        };
         let mut differ = Differ::new(old, new, changes);
         match (old.schema(name), new.schema(name)) {
             (None, Some(_)) => differ.emit(&context, ChangeKind::SchemaAdded, &pointer),
             (Some(_), None) => differ.emit(&context, ChangeKind::SchemaRemoved, &pointer),
-            (Some(before), Some(after)) => differ.values(before, &pointer, after, &pointer, &context),
+            (Some(before), Some(after)) => {
+                differ.values(before, &pointer, after, &pointer, &context)
+            }
             (None, None) => {}
         }
     }

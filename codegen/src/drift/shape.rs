@@ -24,7 +24,10 @@ pub(crate) struct Document<'a> {
 
 impl<'a> Document<'a> {
     pub(crate) fn new(root: &'a Value) -> Self {
-        let schemas = root.get("components").and_then(|c| c.get("schemas")).and_then(Value::as_object);
+        let schemas = root
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+            .and_then(Value::as_object);
         Document { root, schemas }
     }
 
@@ -35,7 +38,9 @@ impl<'a> Document<'a> {
 
     /// Every component schema name, sorted.
     pub(crate) fn schema_names(&self) -> BTreeSet<&'a str> {
-        self.schemas.map(|s| s.keys().map(String::as_str).collect()).unwrap_or_default()
+        self.schemas
+            .map(|s| s.keys().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 
     /// Follows a local `$ref` (`#/components/parameters/ProjectIdPath`) through chains of
@@ -88,7 +93,10 @@ pub(crate) enum ShapeKind {
     /// An array of items.
     Array(Box<Shape>),
     /// An object: named properties and, for maps, the type of other properties.
-    Object { properties: BTreeMap<String, Property>, additional: Option<Box<Shape>> },
+    Object {
+        properties: BTreeMap<String, Property>,
+        additional: Option<Box<Shape>>,
+    },
     /// `oneOf`/`anyOf`: one of several shapes.
     Union(Vec<Shape>),
     /// `allOf` of members that are not all objects.
@@ -106,7 +114,11 @@ pub(crate) struct Property {
 
 impl Shape {
     fn any(pointer: &str) -> Shape {
-        Shape { nullable: false, kind: ShapeKind::Any, pointer: pointer.to_owned() }
+        Shape {
+            nullable: false,
+            kind: ShapeKind::Any,
+            pointer: pointer.to_owned(),
+        }
     }
 
     fn with_nullable(mut self, nullable: bool) -> Shape {
@@ -132,7 +144,10 @@ impl Shape {
             ShapeKind::Scalar(t) => t.clone(),
             ShapeKind::Enum(_) => "enum".into(),
             ShapeKind::Array(items) => format!("array of {}", items.describe()),
-            ShapeKind::Object { properties, additional: Some(values) } if properties.is_empty() => format!("map of {}", values.describe()),
+            ShapeKind::Object {
+                properties,
+                additional: Some(values),
+            } if properties.is_empty() => format!("map of {}", values.describe()),
             ShapeKind::Object { .. } => "object".into(),
             ShapeKind::Union(members) => format!("oneOf({})", describe_members(members, " | ")),
             ShapeKind::AllOf(members) => format!("allOf({})", describe_members(members, " & ")),
@@ -144,7 +159,11 @@ fn describe_members(members: &[Shape], separator: &str) -> String {
     if members.len() > 4 {
         return format!("{} members", members.len());
     }
-    members.iter().map(Shape::describe).collect::<Vec<_>>().join(separator)
+    members
+        .iter()
+        .map(Shape::describe)
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 /// The shape of a schema, without following references (a `$ref` is [`ShapeKind::Ref`]).
@@ -153,12 +172,18 @@ pub(crate) fn shape(doc: &Document<'_>, value: &Value, pointer: &str) -> Shape {
 }
 
 fn shape_at(doc: &Document<'_>, value: &Value, pointer: &str, depth: usize) -> Shape {
-    let Some(map) = value.as_object() else { return Shape::any(pointer) };
+    let Some(map) = value.as_object() else {
+        return Shape::any(pointer);
+    };
     if depth > MAX_DEPTH {
         return Shape::any(pointer);
     }
     let nullable = map.get("nullable") == Some(&Value::Bool(true));
-    let make = |kind| Shape { nullable, kind, pointer: pointer.to_owned() };
+    let make = |kind| Shape {
+        nullable,
+        kind,
+        pointer: pointer.to_owned(),
+    };
 
     if let Some(reference) = map.get("$ref") {
         return match reference.as_str().and_then(ref_name) {
@@ -168,15 +193,25 @@ fn shape_at(doc: &Document<'_>, value: &Value, pointer: &str, depth: usize) -> S
     }
     if let Some(values) = map.get("enum").and_then(Value::as_array) {
         let null = values.iter().any(Value::is_null);
-        let values = values.iter().filter(|v| !v.is_null()).map(Value::to_string).collect();
+        let values = values
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(Value::to_string)
+            .collect();
         return make(ShapeKind::Enum(values)).with_nullable(null);
     }
     for keyword in ["oneOf", "anyOf"] {
-        let Some(members) = map.get(keyword).and_then(Value::as_array) else { continue };
+        let Some(members) = map.get(keyword).and_then(Value::as_array) else {
+            continue;
+        };
         let at = child(pointer, keyword);
-        let members = members.iter().enumerate().map(|(i, m)| shape_at(doc, m, &child(&at, &i.to_string()), depth + 1));
+        let members = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| shape_at(doc, m, &child(&at, &i.to_string()), depth + 1));
         let members = members.filter(|m| !is_blank_reference(doc, m));
-        let (nulls, mut rest): (Vec<Shape>, Vec<Shape>) = members.partition(|m| m.is_null_only() || is_null_reference(doc, m));
+        let (nulls, mut rest): (Vec<Shape>, Vec<Shape>) =
+            members.partition(|m| m.is_null_only() || is_null_reference(doc, m));
         let nullable = nullable || !nulls.is_empty();
         return match rest.len() {
             0 => Shape::any(pointer).with_nullable(nullable),
@@ -186,7 +221,11 @@ fn shape_at(doc: &Document<'_>, value: &Value, pointer: &str, depth: usize) -> S
     }
     if let Some(members) = map.get("allOf").and_then(Value::as_array) {
         let at = child(pointer, "allOf");
-        let mut shapes: Vec<Shape> = members.iter().enumerate().map(|(i, m)| shape_at(doc, m, &child(&at, &i.to_string()), depth + 1)).collect();
+        let mut shapes: Vec<Shape> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| shape_at(doc, m, &child(&at, &i.to_string()), depth + 1))
+            .collect();
         // Properties beside `allOf` are one more member.
         if map.contains_key("properties") {
             shapes.push(object_shape(doc, map, pointer, depth, false));
@@ -202,7 +241,10 @@ fn shape_at(doc: &Document<'_>, value: &Value, pointer: &str, depth: usize) -> S
     }
     let ty = match map.get("type") {
         Some(Value::String(t)) => Some(t.as_str()),
-        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null"),
         _ => None,
     };
     match ty {
@@ -214,32 +256,57 @@ fn shape_at(doc: &Document<'_>, value: &Value, pointer: &str, depth: usize) -> S
             make(ShapeKind::Array(Box::new(items)))
         }
         Some("object") => object_shape(doc, map, pointer, depth, nullable),
-        None if map.contains_key("properties") || map.contains_key("additionalProperties") => object_shape(doc, map, pointer, depth, nullable),
+        None if map.contains_key("properties") || map.contains_key("additionalProperties") => {
+            object_shape(doc, map, pointer, depth, nullable)
+        }
         Some(t) => make(ShapeKind::Scalar(t.to_owned())),
         None => make(ShapeKind::Any),
     }
 }
 
 /// A reference to a schema that only allows `null` (drf's `NullEnum`: `enum: [null]` in 3.0,
-/// `type: null` in 3.1): as a union member it is nullability, whichever way it is spelled.
+/// `type: null` in 3.1, which the 3.1 conversion leaves as a bare `nullable: true`): as a
+/// union member it is nullability, whichever way it is spelled.
 fn is_null_reference(doc: &Document<'_>, member: &Shape) -> bool {
-    let ShapeKind::Ref(name) = &member.kind else { return false };
-    let Some(schema) = doc.schema(name) else { return false };
-    let null_type = schema.get("type").and_then(Value::as_str) == Some("null");
-    let null_enum = schema.get("enum").and_then(Value::as_array).is_some_and(|v| !v.is_empty() && v.iter().all(Value::is_null));
-    null_type || null_enum
+    let ShapeKind::Ref(name) = &member.kind else {
+        return false;
+    };
+    let Some(schema) = doc.schema(name) else {
+        return false;
+    };
+    let target = shape_at(doc, schema, "", MAX_DEPTH);
+    target.is_null_only() || (matches!(target.kind, ShapeKind::Any) && target.nullable)
 }
 
 /// A reference to drf's `BlankEnum` (`enum: [""]`): the empty string a blankable choice field
 /// accepts, which normalization also drops (the generated enums take it as `Unknown`).
 fn is_blank_reference(doc: &Document<'_>, member: &Shape) -> bool {
-    let ShapeKind::Ref(name) = &member.kind else { return false };
-    let Some(schema) = doc.schema(name) else { return false };
-    schema.get("enum").and_then(Value::as_array).is_some_and(|v| !v.is_empty() && v.iter().all(|v| v == ""))
+    let ShapeKind::Ref(name) = &member.kind else {
+        return false;
+    };
+    let Some(schema) = doc.schema(name) else {
+        return false;
+    };
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|v| !v.is_empty() && v.iter().all(|v| v == ""))
 }
 
-fn object_shape(doc: &Document<'_>, map: &Map<String, Value>, pointer: &str, depth: usize, nullable: bool) -> Shape {
-    let required: BTreeSet<&str> = map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+fn object_shape(
+    doc: &Document<'_>,
+    map: &Map<String, Value>,
+    pointer: &str,
+    depth: usize,
+    nullable: bool,
+) -> Shape {
+    let required: BTreeSet<&str> = map
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     let at = child(pointer, "properties");
     let properties = map
         .get("properties")
@@ -258,11 +325,26 @@ fn object_shape(doc: &Document<'_>, map: &Map<String, Value>, pointer: &str, dep
         })
         .collect();
     let additional = match map.get("additionalProperties") {
-        Some(schema @ Value::Object(_)) => Some(Box::new(shape_at(doc, schema, &child(pointer, "additionalProperties"), depth + 1))),
-        Some(Value::Bool(true)) => Some(Box::new(Shape::any(&child(pointer, "additionalProperties")))),
+        Some(schema @ Value::Object(_)) => Some(Box::new(shape_at(
+            doc,
+            schema,
+            &child(pointer, "additionalProperties"),
+            depth + 1,
+        ))),
+        Some(Value::Bool(true)) => Some(Box::new(Shape::any(&child(
+            pointer,
+            "additionalProperties",
+        )))),
         _ => None,
     };
-    Shape { nullable, kind: ShapeKind::Object { properties, additional }, pointer: pointer.to_owned() }
+    Shape {
+        nullable,
+        kind: ShapeKind::Object {
+            properties,
+            additional,
+        },
+        pointer: pointer.to_owned(),
+    }
 }
 
 /// Merges `allOf` members that are objects, directly or through references. `None` when a
@@ -272,7 +354,13 @@ fn merge_objects(doc: &Document<'_>, members: &[Shape], depth: usize) -> Option<
     let mut additional = None;
     for member in members {
         let resolved = resolve(doc, member, depth + 1)?;
-        let ShapeKind::Object { properties: more, additional: extra } = resolved.kind else { return None };
+        let ShapeKind::Object {
+            properties: more,
+            additional: extra,
+        } = resolved.kind
+        else {
+            return None;
+        };
         for (name, property) in more {
             match properties.get_mut(&name) {
                 // A member that repeats a property only to require it keeps the first's type.
@@ -284,7 +372,10 @@ fn merge_objects(doc: &Document<'_>, members: &[Shape], depth: usize) -> Option<
         }
         additional = additional.or(extra);
     }
-    Some(ShapeKind::Object { properties, additional })
+    Some(ShapeKind::Object {
+        properties,
+        additional,
+    })
 }
 
 /// The shape behind a reference (through chains of references); other shapes as they are.

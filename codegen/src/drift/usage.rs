@@ -28,7 +28,12 @@ impl Usage {
             }
             roots.extend(op.body.as_ref().and_then(|b| b.schema));
             reach(doc, &roots, Direction::Request, &mut sent);
-            let roots: Vec<&Value> = op.response.as_ref().and_then(|b| b.schema).into_iter().collect();
+            let roots: Vec<&Value> = op
+                .response
+                .as_ref()
+                .and_then(|b| b.schema)
+                .into_iter()
+                .collect();
             reach(doc, &roots, Direction::Response, &mut received);
         }
         let mut by_schema = BTreeMap::new();
@@ -55,7 +60,10 @@ impl Usage {
 
     /// How a schema is used.
     pub(crate) fn direction(&self, name: &str) -> Direction {
-        self.by_schema.get(name).copied().unwrap_or(Direction::Unused)
+        self.by_schema
+            .get(name)
+            .copied()
+            .unwrap_or(Direction::Unused)
     }
 }
 
@@ -87,7 +95,9 @@ fn references(value: &Value, direction: Direction, out: &mut Vec<String>) {
                 if key == "properties" {
                     for property in item.as_object().into_iter().flatten().map(|(_, p)| p) {
                         let flag = |key| property.get(key) == Some(&Value::Bool(true));
-                        if direction.of_property(flag("readOnly"), flag("writeOnly")) != Direction::Unused {
+                        if direction.of_property(flag("readOnly"), flag("writeOnly"))
+                            != Direction::Unused
+                        {
                             references(property, direction, out);
                         }
                     }
@@ -96,7 +106,9 @@ fn references(value: &Value, direction: Direction, out: &mut Vec<String>) {
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|item| references(item, direction, out)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| references(item, direction, out)),
         _ => {}
     }
 }
