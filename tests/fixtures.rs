@@ -5,20 +5,41 @@ use std::path::Path;
 
 fn generate(name: &str) -> Result<codegen::Output, codegen::Error> {
     let text = tests::read(&tests::fixtures_dir().join(name));
-    codegen::generate(&text, &codegen::Options { schema_label: format!("tests/fixtures/{name}"), pagination: true })
+    codegen::generate(
+        &text,
+        &codegen::Options {
+            schema_label: format!("tests/fixtures/{name}"),
+            pagination: true,
+        },
+    )
 }
 
 fn snapshot_fixture(name: &str) -> codegen::Output {
     let output = generate(name).unwrap_or_else(|e| panic!("{name} should generate: {e}"));
-    let fixups: Vec<String> = output.report.fixups.iter().filter(|(_, n)| *n > 0).map(|(f, n)| format!("{f}: {n}")).collect();
-    let degraded: Vec<String> = output.report.degraded_items.iter().map(|d| format!("{}: {}", d.pointer, d.reason)).collect();
+    let fixups: Vec<String> = output
+        .report
+        .fixups
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(f, n)| format!("{f}: {n}"))
+        .collect();
+    let degraded: Vec<String> = output
+        .report
+        .degraded_items
+        .iter()
+        .map(|d| format!("{}: {}", d.pointer, d.reason))
+        .collect();
     let summary = format!(
         "operations: {:?}\nfixups:\n  {}\ndegraded:\n  {}\n\n",
         output.report.operations,
         fixups.join("\n  "),
         degraded.join("\n  ")
     );
-    let stem = Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or(name).to_owned();
+    let stem = Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(name)
+        .to_owned();
     insta::assert_snapshot!(stem, format!("{summary}{}", tests::rust_sources(&output)));
     output
 }
@@ -31,11 +52,22 @@ fn fixups(output: &codegen::Output, name: &str) -> u64 {
 fn openapi31_nullable() {
     let output = snapshot_fixture("openapi31_nullable.json");
     assert_eq!(output.report.openapi, "3.1.0");
-    for fixup in ["convert_31_type_arrays", "convert_31_null_members", "convert_31_const", "convert_31_exclusive_bounds", "convert_31_examples", "convert_31_ref_siblings", "fix_parameter_refs"] {
+    for fixup in [
+        "convert_31_type_arrays",
+        "convert_31_null_members",
+        "convert_31_const",
+        "convert_31_exclusive_bounds",
+        "convert_31_examples",
+        "convert_31_ref_siblings",
+        "fix_parameter_refs",
+    ] {
         assert!(fixups(&output, fixup) > 0, "{fixup} should apply");
     }
     let types = tests::rust_sources(&output);
-    assert!(types.contains("pub name: Option<String>"), "a nullable field is Option<T>:\n{types}");
+    assert!(
+        types.contains("pub name: Option<String>"),
+        "a nullable field is Option<T>:\n{types}"
+    );
 }
 
 #[test]
@@ -66,8 +98,22 @@ fn blank_null_enum() {
 #[test]
 fn numbered_operation_ids() {
     let output = snapshot_fixture("numbered_operation_ids.yaml");
-    let ids: Vec<&str> = output.methods.iter().map(|(id, _, _)| id.as_str()).collect();
-    assert_eq!(ids, ["insights_activity_retrieve", "insights_activity_retrieve_by_id", "organizations_projects_list", "list", "projects_get", "projects_delete"]);
+    let ids: Vec<&str> = output
+        .methods
+        .iter()
+        .map(|(id, _, _)| id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "insights_activity_retrieve",
+            "insights_activity_retrieve_by_id",
+            "organizations_projects_list",
+            "list",
+            "projects_get",
+            "projects_delete"
+        ]
+    );
     assert_eq!(fixups(&output, "fix_duplicate_operation_ids"), 1);
     assert_eq!(fixups(&output, "fix_missing_operation_ids"), 1);
 }
@@ -84,7 +130,10 @@ fn responses() {
 fn discriminator_union() {
     let output = snapshot_fixture("discriminator_union.json");
     let types = tests::rust_sources(&output);
-    assert!(types.contains("tagged_enum!"), "a discriminated oneOf is a tagged enum:\n{types}");
+    assert!(
+        types.contains("tagged_enum!"),
+        "a discriminated oneOf is a tagged enum:\n{types}"
+    );
 }
 
 #[test]
@@ -92,8 +141,15 @@ fn type_names_and_recursion() {
     let output = snapshot_fixture("type_names_and_recursion.json");
     assert_eq!(fixups(&output, "fix_colliding_type_names"), 1);
     assert!(fixups(&output, "fix_recursive_types") >= 1);
-    assert!(output.type_names.contains(&"DateRange2".to_owned()) && output.type_names.contains(&"OptionSchema".to_owned()));
-    assert!(output.report.degraded_items.is_empty(), "{:?}", output.report.degraded_items);
+    assert!(
+        output.type_names.contains(&"DateRange2".to_owned())
+            && output.type_names.contains(&"OptionSchema".to_owned())
+    );
+    assert!(
+        output.report.degraded_items.is_empty(),
+        "{:?}",
+        output.report.degraded_items
+    );
 }
 
 fn snapshot_error(name: &str) {
@@ -101,7 +157,11 @@ fn snapshot_error(name: &str) {
         Ok(_) => panic!("{name} should be rejected"),
         Err(error) => error.to_string(),
     };
-    let stem = Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or(name).to_owned();
+    let stem = Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(name)
+        .to_owned();
     insta::assert_snapshot!(stem, error);
 }
 
@@ -123,15 +183,27 @@ fn invalid_version() {
 #[test]
 fn invalid_many_problems_are_reported_together() {
     snapshot_error("invalid_many_problems.json");
-    let Err(codegen::Error::Invalid(problems)) = generate("invalid_many_problems.json") else { panic!("expected invalid") };
-    assert!(problems.len() >= 3, "every problem is reported: {problems:?}");
-    assert!(problems.iter().all(|p| p.pointer.starts_with("#/")), "{problems:?}");
+    let Err(codegen::Error::Invalid(problems)) = generate("invalid_many_problems.json") else {
+        panic!("expected invalid")
+    };
+    assert!(
+        problems.len() >= 3,
+        "every problem is reported: {problems:?}"
+    );
+    assert!(
+        problems.iter().all(|p| p.pointer.starts_with("#/")),
+        "{problems:?}"
+    );
 }
 
 #[test]
 fn every_fixture_is_deterministic() {
     for entry in std::fs::read_dir(tests::fixtures_dir()).expect("fixtures") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if name.starts_with("invalid_") {
             continue;
         }

@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// The fixture specs.
@@ -18,7 +21,12 @@ pub fn shared_schemas_dir() -> PathBuf {
 }
 
 /// The four real schemas, oldest first.
-pub const REAL_SCHEMAS: [&str; 4] = ["posthog-2023-02.yaml", "posthog-2025-02.yaml", "posthog-2025-11.yaml", "posthog-2026.json"];
+pub const REAL_SCHEMAS: [&str; 4] = [
+    "posthog-2023-02.yaml",
+    "posthog-2025-02.yaml",
+    "posthog-2025-11.yaml",
+    "posthog-2026.json",
+];
 
 /// Reads a file, panicking with its path (tests only).
 pub fn read(path: &Path) -> String {
@@ -36,7 +44,12 @@ pub fn declared_operations(text: &str) -> Vec<String> {
     for (path, item) in value["paths"].as_object().into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {
             if codegen::METHODS.contains(&method.as_str()) {
-                out.push(op["operationId"].as_str().map(str::to_owned).unwrap_or_else(|| format!("{method} {path}")));
+                out.push(
+                    op["operationId"]
+                        .as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| format!("{method} {path}")),
+                );
             }
         }
     }

@@ -42,7 +42,17 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
 }
 
 fn mutate(document: &mut Value, pointer: &str, rng: &mut Rng) {
-    let replacements = [json!(null), json!(42), json!(-9.5e300), json!("text"), json!([]), json!({}), json!([{"$ref": "#/nowhere"}]), json!({"type": ["null"]}), json!({"oneOf": []})];
+    let replacements = [
+        json!(null),
+        json!(42),
+        json!(-9.5e300),
+        json!("text"),
+        json!([]),
+        json!({}),
+        json!([{"$ref": "#/nowhere"}]),
+        json!({"type": ["null"]}),
+        json!({"oneOf": []}),
+    ];
     let choice = rng.below(replacements.len() + 1);
     if choice == replacements.len() {
         // Remove the key or element instead.
@@ -52,10 +62,10 @@ fn mutate(document: &mut Value, pointer: &str, rng: &mut Rng) {
                 map.remove(&last.replace("~1", "/").replace("~0", "~"));
             }
             Some(Value::Array(items)) => {
-                if let Ok(i) = last.parse::<usize>() {
-                    if i < items.len() {
-                        items.remove(i);
-                    }
+                if let Ok(i) = last.parse::<usize>()
+                    && i < items.len()
+                {
+                    items.remove(i);
                 }
             }
             _ => {}
@@ -82,7 +92,10 @@ fn mutated_schemas_never_panic() {
         let text = serde_json::to_string(&document).expect("serializes");
         match codegen::generate(&text, &codegen::Options::default()) {
             Ok(output) => {
-                assert_eq!(output.report.operations.generated, output.report.operations.total);
+                assert_eq!(
+                    output.report.operations.generated,
+                    output.report.operations.total
+                );
                 ok += 1;
             }
             Err(error) => {

@@ -18,13 +18,17 @@ pub fn convert(document: &mut Value, fixups: &mut Fixups) {
 }
 
 fn is_null_schema(schema: &Value) -> bool {
-    let Some(map) = schema.as_object() else { return false };
+    let Some(map) = schema.as_object() else {
+        return false;
+    };
     let null_type = match map.get("type") {
         Some(Value::String(t)) => t == "null",
         Some(Value::Array(types)) => types.iter().all(|t| t == "null"),
         _ => false,
     };
-    let null_enum = map.get("enum").is_some_and(|e| e.as_array().is_some_and(|v| v.iter().all(Value::is_null)));
+    let null_enum = map
+        .get("enum")
+        .is_some_and(|e| e.as_array().is_some_and(|v| v.iter().all(Value::is_null)));
     let null_const = map.get("const").is_some_and(Value::is_null);
     null_type || (!map.contains_key("type") && (null_enum || null_const))
 }
@@ -64,7 +68,8 @@ fn convert_schema(schema: &mut Map<String, Value>, fixups: &mut Fixups) {
                 }
                 _ => {
                     schema.remove("type");
-                    let members: Vec<Value> = rest.into_iter().map(|t| json!({ "type": t })).collect();
+                    let members: Vec<Value> =
+                        rest.into_iter().map(|t| json!({ "type": t })).collect();
                     schema.insert("anyOf".into(), Value::Array(members));
                 }
             }
@@ -88,7 +93,10 @@ fn convert_schema(schema: &mut Map<String, Value>, fixups: &mut Fixups) {
     }
 
     // Numeric `exclusiveMinimum: n` becomes `minimum: n, exclusiveMinimum: true`.
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(value) = schema.get(exclusive).filter(|v| v.is_number()).cloned() {
             fixups.count("convert_31_exclusive_bounds");
             schema.insert(bound.into(), value);

@@ -18,18 +18,33 @@ pub fn ident(name: &str) -> syn::Ident {
         Some(text) => (true, text.to_owned()),
         None => (false, written),
     };
-    let valid = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && text != "_";
     if !valid {
         return syn::Ident::new("invalid_name", Span::call_site());
     }
-    if raw { syn::Ident::new_raw(&text, Span::call_site()) } else { syn::Ident::new(&text, Span::call_site()) }
+    if raw {
+        syn::Ident::new_raw(&text, Span::call_site())
+    } else {
+        syn::Ident::new(&text, Span::call_site())
+    }
 }
 
 fn doc_attrs(doc: Option<&str>) -> TokenStream {
-    let Some(doc) = doc else { return TokenStream::new() };
-    let lines = doc.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let Some(doc) = doc else {
+        return TokenStream::new();
+    };
+    let lines = doc.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -100,14 +115,21 @@ impl Recursion {
 
     /// Whether `from` holding `to` directly closes a cycle.
     pub fn needs_box(&self, from: TypeId, to: TypeId) -> bool {
-        self.component.get(from).is_some_and(|c| Some(c) == self.component.get(to))
+        self.component
+            .get(from)
+            .is_some_and(|c| Some(c) == self.component.get(to))
     }
 
     /// How many fields need a box.
     pub fn boxes(&self, defs: &[TypeDef]) -> usize {
         defs.iter()
             .enumerate()
-            .map(|(id, d)| direct_edges(&d.kind).into_iter().filter(|to| self.needs_box(id, *to)).count())
+            .map(|(id, d)| {
+                direct_edges(&d.kind)
+                    .into_iter()
+                    .filter(|to| self.needs_box(id, *to))
+                    .count()
+            })
             .sum()
     }
 }
@@ -115,7 +137,10 @@ impl Recursion {
 fn direct_edges(kind: &Kind) -> Vec<TypeId> {
     match kind {
         Kind::Struct(fields) => fields.iter().filter_map(|f| f.ty.direct()).collect(),
-        Kind::Tagged { variants, .. } => variants.iter().filter_map(|(_, _, ty)| ty.direct()).collect(),
+        Kind::Tagged { variants, .. } => variants
+            .iter()
+            .filter_map(|(_, _, ty)| ty.direct())
+            .collect(),
         Kind::Untagged(variants) => variants.iter().filter_map(|(_, ty)| ty.direct()).collect(),
         Kind::Alias(ty) => ty.direct().into_iter().collect(),
         Kind::Pending | Kind::StringEnum { .. } => Vec::new(),
@@ -156,8 +181,16 @@ impl TypeWriter<'_> {
                 quote!(Option<#inner>)
             }
             Ty::Named(id) => {
-                let name = self.defs.get(*id).map(|d| ident(&d.name)).unwrap_or_else(|| format_ident!("invalid_name"));
-                let path = if self.qualified { quote!(crate::types::#name) } else { quote!(#name) };
+                let name = self
+                    .defs
+                    .get(*id)
+                    .map(|d| ident(&d.name))
+                    .unwrap_or_else(|| format_ident!("invalid_name"));
+                let path = if self.qualified {
+                    quote!(crate::types::#name)
+                } else {
+                    quote!(#name)
+                };
                 match from {
                     Some(from) if self.recursion.needs_box(from, *id) => quote!(Box<#path>),
                     _ => path,
@@ -180,17 +213,24 @@ impl TypeWriter<'_> {
         let docs = doc_attrs((!doc.is_empty()).then_some(doc.as_str()));
         match &def.kind {
             Kind::Struct(fields) => {
-                let default = fields.iter().all(|f| matches!(f.ty, Ty::Option(_) | Ty::Any)).then(|| quote!(Default,));
+                let default = fields
+                    .iter()
+                    .all(|f| matches!(f.ty, Ty::Option(_) | Ty::Any))
+                    .then(|| quote!(Default,));
                 let fields = fields.iter().map(|f| {
                     let fname = ident(&f.name);
                     let ty = self.ty(&f.ty, Some(id));
                     let fdoc = doc_attrs(f.doc.as_deref());
-                    let rename = (naming::ident(&f.name).trim_start_matches("r#") != f.json).then(|| {
-                        let json = &f.json;
-                        quote!(rename = #json,)
-                    });
-                    let skip = f.skip_none.then(|| quote!(default, skip_serializing_if = "Option::is_none",));
-                    let serde = (rename.is_some() || skip.is_some()).then(|| quote!(#[serde(#rename #skip)]));
+                    let rename =
+                        (naming::ident(&f.name).trim_start_matches("r#") != f.json).then(|| {
+                            let json = &f.json;
+                            quote!(rename = #json,)
+                        });
+                    let skip = f
+                        .skip_none
+                        .then(|| quote!(default, skip_serializing_if = "Option::is_none",));
+                    let serde = (rename.is_some() || skip.is_some())
+                        .then(|| quote!(#[serde(#rename #skip)]));
                     quote! { #fdoc #serde pub #fname: #ty, }
                 });
                 quote! {
@@ -275,23 +315,42 @@ pub fn cfg_for(groups: &BTreeSet<String>) -> TokenStream {
 }
 
 /// The builder and `Client` method of one operation.
-pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (TokenStream, TokenStream) {
+pub fn operation(
+    op: &OpDef,
+    types: &TypeWriter<'_>,
+    pagination: bool,
+) -> (TokenStream, TokenStream) {
     let builder = ident(&op.builder);
     let method_name = ident(&op.method_name);
-    let positional: Vec<_> = op.params.iter().filter(|p| p.required && p.fallback.is_none()).collect();
-    let optional: Vec<_> = op.params.iter().filter(|p| !(p.required && p.fallback.is_none())).collect();
+    let positional: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.required && p.fallback.is_none())
+        .collect();
+    let optional: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| !(p.required && p.fallback.is_none()))
+        .collect();
 
     // The Client method.
     let mut doc = op.doc.clone().unwrap_or_default();
     if !doc.is_empty() {
         doc.push_str("\n\n");
     }
-    doc.push_str(&format!("`{} {}` (operation `{}`).", op.method.to_uppercase(), op.path, op.id));
+    doc.push_str(&format!(
+        "`{} {}` (operation `{}`).",
+        op.method.to_uppercase(),
+        op.path,
+        op.id
+    ));
     if op.deprecated {
         doc.push_str("\n\nDeprecated by PostHog.");
     }
     let docs = doc_attrs(Some(&doc));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "PostHog marks this operation deprecated")]));
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "PostHog marks this operation deprecated")]));
     let args = positional.iter().map(|p| {
         let name = ident(&p.name);
         let ty = setter_ty(&p.ty, types);
@@ -318,7 +377,13 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
             quote!(#name: None)
         }
     });
-    let body_init = op.body.as_ref().map(|_| if body_required { quote!(body,) } else { quote!(body: None,) });
+    let body_init = op.body.as_ref().map(|_| {
+        if body_required {
+            quote!(body,)
+        } else {
+            quote!(body: None,)
+        }
+    });
     let method = quote! {
         #docs
         #deprecated
@@ -331,17 +396,32 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
     let fields = op.params.iter().map(|p| {
         let name = ident(&p.name);
         let ty = types.ty(&p.ty, None);
-        if p.required && p.fallback.is_none() { quote!(#name: #ty,) } else { quote!(#name: Option<#ty>,) }
+        if p.required && p.fallback.is_none() {
+            quote!(#name: #ty,)
+        } else {
+            quote!(#name: Option<#ty>,)
+        }
     });
-    let body_field = body_ty.as_ref().map(|ty| if body_required { quote!(body: #ty,) } else { quote!(body: Option<#ty>,) });
+    let body_field = body_ty.as_ref().map(|ty| {
+        if body_required {
+            quote!(body: #ty,)
+        } else {
+            quote!(body: Option<#ty>,)
+        }
+    });
     let setters = optional.iter().map(|p| {
         let name = ident(&p.name);
         let ty = setter_ty(&p.ty, types);
-        let mut doc = p.doc.clone().unwrap_or_else(|| format!("Sets `{}`.", p.json));
+        let mut doc = p
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("Sets `{}`.", p.json));
         if let Some(fallback) = p.fallback {
             doc.push_str(match fallback {
                 Fallback::Project => "\n\nDefaults to the client's project id.",
-                Fallback::Organization => "\n\nDefaults to the client's organization id, else `@current`.",
+                Fallback::Organization => {
+                    "\n\nDefaults to the client's organization id, else `@current`."
+                }
             });
         }
         let docs = doc_attrs(Some(&doc));
@@ -370,7 +450,11 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
         match piece {
             PathPiece::Literal(text) => pieces.push(quote!(#text)),
             PathPiece::Param(name) => {
-                let Some(p) = op.params.iter().find(|p| p.location == Location::Path && p.json == name) else {
+                let Some(p) = op
+                    .params
+                    .iter()
+                    .find(|p| p.location == Location::Path && p.json == name)
+                else {
                     // An undeclared path parameter: the template text is sent as is.
                     let text = format!("{{{name}}}");
                     pieces.push(quote!(#text));
@@ -381,11 +465,14 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
                 let value = match p.fallback {
                     Some(Fallback::Project) => {
                         fallible = true;
-                        bindings.push(quote!(let #field = rt::project_id(client, self.#field, #json)?;));
+                        bindings.push(
+                            quote!(let #field = rt::project_id(client, self.#field, #json)?;),
+                        );
                         quote!(&#field)
                     }
                     Some(Fallback::Organization) => {
-                        bindings.push(quote!(let #field = rt::organization_id(client, self.#field);));
+                        bindings
+                            .push(quote!(let #field = rt::organization_id(client, self.#field);));
                         quote!(&#field)
                     }
                     None => match p.ty {
@@ -403,22 +490,33 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
     } else {
         quote!({ #(#bindings)* Ok(#joined) })
     };
-    let queries = op.params.iter().filter(|p| p.location == Location::Query).map(|p| {
-        let name = ident(&p.name);
-        let json = &p.json;
-        let explode = p.explode;
-        if p.required && p.fallback.is_none() {
-            quote!(request.query(#json, Some(&self.#name), #explode);)
-        } else {
-            quote!(request.query(#json, self.#name.as_ref(), #explode);)
-        }
-    });
-    let body_set = op.body.as_ref().map(|(body, required)| match (body, required) {
-        (BodyDef::Json(_), true) => quote!(request.body(rt::Body::json(&self.body));),
-        (BodyDef::Json(_), false) => quote!(if let Some(body) = &self.body { request.body(rt::Body::json(body)); }),
-        (BodyDef::Multipart, true) => quote!(request.body(rt::Body::Multipart(self.body));),
-        (BodyDef::Multipart, false) => quote!(if let Some(body) = self.body { request.body(rt::Body::Multipart(body)); }),
-    });
+    let queries = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| {
+            let name = ident(&p.name);
+            let json = &p.json;
+            let explode = p.explode;
+            if p.required && p.fallback.is_none() {
+                quote!(request.query(#json, Some(&self.#name), #explode);)
+            } else {
+                quote!(request.query(#json, self.#name.as_ref(), #explode);)
+            }
+        });
+    let body_set = op
+        .body
+        .as_ref()
+        .map(|(body, required)| match (body, required) {
+            (BodyDef::Json(_), true) => quote!(request.body(rt::Body::json(&self.body));),
+            (BodyDef::Json(_), false) => quote!(if let Some(body) = &self.body {
+                request.body(rt::Body::json(body));
+            }),
+            (BodyDef::Multipart, true) => quote!(request.body(rt::Body::Multipart(self.body));),
+            (BodyDef::Multipart, false) => quote!(if let Some(body) = self.body {
+                request.body(rt::Body::Multipart(body));
+            }),
+        });
     let op_id = &op.id;
     let http_method = format_ident!("{}", op.method.to_uppercase());
     let template = &op.path;
@@ -487,7 +585,13 @@ pub fn operation(op: &OpDef, types: &TypeWriter<'_>, pagination: bool) -> (Token
         }
         _ => None,
     };
-    let builder_doc = format!(" A `{} {}` request: set optional parameters, then `send()` it. Made by [`Client::{}`](crate::Client::{}).", op.method.to_uppercase(), op.path, op.method_name, op.method_name);
+    let builder_doc = format!(
+        " A `{} {}` request: set optional parameters, then `send()` it. Made by [`Client::{}`](crate::Client::{}).",
+        op.method.to_uppercase(),
+        op.path,
+        op.method_name,
+        op.method_name
+    );
     let item = quote! {
         #[doc = #builder_doc]
         #[must_use = "a request does nothing until it is sent"]
@@ -532,7 +636,11 @@ enum SetterKind {
 }
 
 fn setter_kind(ty: &Ty) -> SetterKind {
-    if *ty == Ty::String { SetterKind::Into } else { SetterKind::Plain }
+    if *ty == Ty::String {
+        SetterKind::Into
+    } else {
+        SetterKind::Plain
+    }
 }
 
 fn setter_ty(ty: &Ty, types: &TypeWriter<'_>) -> TokenStream {
@@ -551,7 +659,9 @@ fn split_path(path: &str) -> Vec<PathPiece<'_>> {
     let mut pieces = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         if start > 0 {
             pieces.push(PathPiece::Literal(&rest[..start]));
         }
@@ -580,12 +690,16 @@ fn format_macro_bodies(text: &str) -> String {
         let trimmed = line.trim_start();
         let indent = &line[..line.len() - trimmed.len()];
         match &mut body {
-            None if trimmed.starts_with("string_enum! {") || trimmed.starts_with("tagged_enum! {") => {
+            None if trimmed.starts_with("string_enum! {")
+                || trimmed.starts_with("tagged_enum! {") =>
+            {
                 out.push_str(line);
                 out.push('\n');
                 body = Some((format!("{indent}    "), String::new()));
             }
-            Some((macro_indent, collected)) if trimmed == "}" && indent.len() + 4 == macro_indent.len() => {
+            Some((macro_indent, collected))
+                if trimmed == "}" && indent.len() + 4 == macro_indent.len() =>
+            {
                 out.push_str(&break_macro_line(collected.trim(), macro_indent));
                 out.push_str(line);
                 out.push('\n');

@@ -14,7 +14,10 @@ pub struct Problem {
 
 impl Problem {
     pub(crate) fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { pointer: pointer.into(), message: message.into() }
+        Problem {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 }
 

@@ -27,28 +27,116 @@ pub struct Fixup {
 
 /// Every fixup, in the order the pipeline runs them.
 pub const ALL: &[Fixup] = &[
-    Fixup { name: "convert_31_null_members", about: "3.1: `anyOf`/`oneOf` members `{type: null}` become `nullable` (load)", expected: false },
-    Fixup { name: "convert_31_type_arrays", about: "3.1: `type: [X, \"null\"]` becomes `type: X, nullable: true` (load)", expected: false },
-    Fixup { name: "convert_31_const", about: "3.1: `const` becomes a one-value `enum` (load)", expected: false },
-    Fixup { name: "convert_31_exclusive_bounds", about: "3.1: numeric `exclusiveMinimum`/`exclusiveMaximum` become 3.0's boolean form (load)", expected: false },
-    Fixup { name: "convert_31_examples", about: "3.1: `examples` becomes `example` (load)", expected: false },
-    Fixup { name: "convert_31_ref_siblings", about: "3.1: keywords beside a `$ref` are kept by wrapping the reference in `allOf` (load)", expected: false },
-    Fixup { name: "fix_multi_content_request_bodies", about: "request bodies offered as JSON, form and multipart keep JSON only", expected: true },
-    Fixup { name: "fix_form_only_request_bodies", about: "request bodies with no JSON keep multipart (file uploads), dropping form-urlencoded", expected: false },
-    Fixup { name: "fix_defaults_outside_enum", about: "defaults that are not among their enum's values are dropped (drf writes `days` for enum `DAY`)", expected: false },
-    Fixup { name: "fix_blank_and_null_enum_members", about: "`BlankEnum`/`NullEnum` members of `oneOf`/`anyOf` become nullability (blank values land in the enum's `Unknown`)", expected: false },
-    Fixup { name: "fix_integer_bounds_outside_i64", about: "integer bounds outside the i64 range (`-9223372036854776000`) are dropped", expected: false },
-    Fixup { name: "fix_numbered_operation_ids", about: "drf's `_2` operationId suffixes become names derived from the path", expected: false },
-    Fixup { name: "fix_missing_operation_ids", about: "operations without an operationId get one from their method and path", expected: false },
-    Fixup { name: "fix_duplicate_operation_ids", about: "operationIds used twice are made unique", expected: false },
-    Fixup { name: "fix_parameter_refs", about: "`$ref`'d parameters (`ProjectIdPath`...) are resolved (generate)", expected: false },
-    Fixup { name: "fix_missing_success_schema", about: "operations whose 2xx response declares no body schema return untyped JSON (generate)", expected: true },
-    Fixup { name: "fix_csv_responses", about: "`text/csv` responses get a bytes method instead of a JSON parse (generate)", expected: false },
-    Fixup { name: "fix_event_stream_responses", about: "`text/event-stream` responses get a stream of server-sent events (generate)", expected: false },
-    Fixup { name: "fix_colliding_type_names", about: "schema names that map to the same Rust name (`_DateRange`, `DateRange`) are made unique (generate)", expected: false },
-    Fixup { name: "fix_colliding_enum_variants", about: "enum values that map to the same Rust variant (`Etc/GMT+1`, `Etc/GMT-1`) are made unique (generate)", expected: false },
-    Fixup { name: "fix_recursive_types", about: "recursive types get a `Box` where they contain themselves (generate)", expected: false },
-    Fixup { name: "fix_read_only_fields_optional", about: "required `readOnly` fields are optional, so request bodies need not invent them (generate)", expected: true },
+    Fixup {
+        name: "convert_31_null_members",
+        about: "3.1: `anyOf`/`oneOf` members `{type: null}` become `nullable` (load)",
+        expected: false,
+    },
+    Fixup {
+        name: "convert_31_type_arrays",
+        about: "3.1: `type: [X, \"null\"]` becomes `type: X, nullable: true` (load)",
+        expected: false,
+    },
+    Fixup {
+        name: "convert_31_const",
+        about: "3.1: `const` becomes a one-value `enum` (load)",
+        expected: false,
+    },
+    Fixup {
+        name: "convert_31_exclusive_bounds",
+        about: "3.1: numeric `exclusiveMinimum`/`exclusiveMaximum` become 3.0's boolean form (load)",
+        expected: false,
+    },
+    Fixup {
+        name: "convert_31_examples",
+        about: "3.1: `examples` becomes `example` (load)",
+        expected: false,
+    },
+    Fixup {
+        name: "convert_31_ref_siblings",
+        about: "3.1: keywords beside a `$ref` are kept by wrapping the reference in `allOf` (load)",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_multi_content_request_bodies",
+        about: "request bodies offered as JSON, form and multipart keep JSON only",
+        expected: true,
+    },
+    Fixup {
+        name: "fix_form_only_request_bodies",
+        about: "request bodies with no JSON keep multipart (file uploads), dropping form-urlencoded",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_defaults_outside_enum",
+        about: "defaults that are not among their enum's values are dropped (drf writes `days` for enum `DAY`)",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_blank_and_null_enum_members",
+        about: "`BlankEnum`/`NullEnum` members of `oneOf`/`anyOf` become nullability (blank values land in the enum's `Unknown`)",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_integer_bounds_outside_i64",
+        about: "integer bounds outside the i64 range (`-9223372036854776000`) are dropped",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_numbered_operation_ids",
+        about: "drf's `_2` operationId suffixes become names derived from the path",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_missing_operation_ids",
+        about: "operations without an operationId get one from their method and path",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_duplicate_operation_ids",
+        about: "operationIds used twice are made unique",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_parameter_refs",
+        about: "`$ref`'d parameters (`ProjectIdPath`...) are resolved (generate)",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_missing_success_schema",
+        about: "operations whose 2xx response declares no body schema return untyped JSON (generate)",
+        expected: true,
+    },
+    Fixup {
+        name: "fix_csv_responses",
+        about: "`text/csv` responses get a bytes method instead of a JSON parse (generate)",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_event_stream_responses",
+        about: "`text/event-stream` responses get a stream of server-sent events (generate)",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_colliding_type_names",
+        about: "schema names that map to the same Rust name (`_DateRange`, `DateRange`) are made unique (generate)",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_colliding_enum_variants",
+        about: "enum values that map to the same Rust variant (`Etc/GMT+1`, `Etc/GMT-1`) are made unique (generate)",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_recursive_types",
+        about: "recursive types get a `Box` where they contain themselves (generate)",
+        expected: false,
+    },
+    Fixup {
+        name: "fix_read_only_fields_optional",
+        about: "required `readOnly` fields are optional, so request bodies need not invent them (generate)",
+        expected: true,
+    },
 ];
 
 /// Runs every document-level fixup.
@@ -64,12 +152,14 @@ fn operations_mut(document: &mut Value) -> Vec<(String, String, &mut Map<String,
     let mut out = Vec::new();
     if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             for (method, op) in item.iter_mut() {
-                if crate::METHODS.contains(&method.as_str()) {
-                    if let Some(op) = op.as_object_mut() {
-                        out.push((path.clone(), method.clone(), op));
-                    }
+                if crate::METHODS.contains(&method.as_str())
+                    && let Some(op) = op.as_object_mut()
+                {
+                    out.push((path.clone(), method.clone(), op));
                 }
             }
         }
@@ -81,7 +171,12 @@ fn operations_mut(document: &mut Value) -> Vec<(String, String, &mut Map<String,
 /// same schema. A typed client sends JSON, so JSON is kept. A body with no JSON (file uploads)
 /// keeps multipart, the one encoding that carries files.
 fn fix_multi_content_request_bodies(document: &mut Value, fixups: &mut Fixups) {
-    for body in document.pointer_mut("/components/requestBodies").and_then(Value::as_object_mut).into_iter().flat_map(|b| b.values_mut()) {
+    for body in document
+        .pointer_mut("/components/requestBodies")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|b| b.values_mut())
+    {
         keep_one_body_content(body, fixups);
     }
     for (_, _, op) in operations_mut(document) {
@@ -92,7 +187,9 @@ fn fix_multi_content_request_bodies(document: &mut Value, fixups: &mut Fixups) {
 }
 
 fn keep_one_body_content(body: &mut Value, fixups: &mut Fixups) {
-    let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else { return };
+    let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
+        return;
+    };
     if content.len() <= 1 {
         return;
     }
@@ -102,7 +199,11 @@ fn keep_one_body_content(body: &mut Value, fixups: &mut Fixups) {
             fixups.count("fix_multi_content_request_bodies");
             key
         }
-        None => match content.keys().find(|k| k.starts_with("multipart/")).cloned() {
+        None => match content
+            .keys()
+            .find(|k| k.starts_with("multipart/"))
+            .cloned()
+        {
             Some(key) => {
                 fixups.count("fix_form_only_request_bodies");
                 key
@@ -130,12 +231,19 @@ fn fix_defaults_outside_enum(document: &mut Value, fixups: &mut Fixups) {
         .map(|schemas| {
             schemas
                 .iter()
-                .filter_map(|(name, s)| Some((format!("#/components/schemas/{name}"), s.get("enum")?.as_array()?.clone())))
+                .filter_map(|(name, s)| {
+                    Some((
+                        format!("#/components/schemas/{name}"),
+                        s.get("enum")?.as_array()?.clone(),
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default();
     walk::schemas_mut(document, &mut |_, schema| {
-        let Some(default) = schema.get("default") else { return };
+        let Some(default) = schema.get("default") else {
+            return;
+        };
         let values = match schema.get("enum").and_then(Value::as_array) {
             Some(values) => Some(values.clone()),
             None => single_ref(schema).and_then(|r| enums.get(r).cloned()),
@@ -150,7 +258,11 @@ fn fix_defaults_outside_enum(document: &mut Value, fixups: &mut Fixups) {
 }
 
 fn single_ref(schema: &Map<String, Value>) -> Option<&str> {
-    let members = schema.get("allOf").or_else(|| schema.get("anyOf")).or_else(|| schema.get("oneOf"))?.as_array()?;
+    let members = schema
+        .get("allOf")
+        .or_else(|| schema.get("anyOf"))
+        .or_else(|| schema.get("oneOf"))?
+        .as_array()?;
     match members.as_slice() {
         [only] => only.get("$ref")?.as_str(),
         _ => None,
@@ -162,11 +274,15 @@ fn single_ref(schema: &Map<String, Value>) -> Option<&str> {
 /// is nullability; `BlankEnum` (`enum: [""]`) is the empty string, which the generated enum
 /// accepts through its `Unknown` variant. Both members are removed.
 fn fix_blank_and_null_enum_members(document: &mut Value, fixups: &mut Fixups) {
-    let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
+    let schemas = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
     let mut null_refs = BTreeSet::new();
     let mut blank_refs = BTreeSet::new();
     for (name, schema) in schemas.into_iter().flatten() {
-        let Some(values) = schema.get("enum").and_then(Value::as_array) else { continue };
+        let Some(values) = schema.get("enum").and_then(Value::as_array) else {
+            continue;
+        };
         let reference = format!("#/components/schemas/{name}");
         if !values.is_empty() && values.iter().all(Value::is_null) {
             null_refs.insert(reference);
@@ -176,14 +292,18 @@ fn fix_blank_and_null_enum_members(document: &mut Value, fixups: &mut Fixups) {
     }
     walk::schemas_mut(document, &mut |_, schema| {
         for key in ["oneOf", "anyOf"] {
-            let Some(Value::Array(members)) = schema.get_mut(key) else { continue };
+            let Some(Value::Array(members)) = schema.get_mut(key) else {
+                continue;
+            };
             if members.len() < 2 {
                 continue;
             }
             let mut nullable = false;
             let before = members.len();
             members.retain(|m| {
-                let Some(reference) = m.get("$ref").and_then(Value::as_str) else { return true };
+                let Some(reference) = m.get("$ref").and_then(Value::as_str) else {
+                    return true;
+                };
                 if null_refs.contains(reference) {
                     nullable = true;
                     false
@@ -192,7 +312,10 @@ fn fix_blank_and_null_enum_members(document: &mut Value, fixups: &mut Fixups) {
                 }
             });
             if members.len() != before {
-                fixups.add("fix_blank_and_null_enum_members", (before - members.len()) as u64);
+                fixups.add(
+                    "fix_blank_and_null_enum_members",
+                    (before - members.len()) as u64,
+                );
                 if nullable {
                     schema.insert("nullable".into(), Value::Bool(true));
                 }
@@ -210,7 +333,9 @@ fn fix_integer_bounds_outside_i64(document: &mut Value, fixups: &mut Fixups) {
             return;
         }
         for key in ["minimum", "maximum"] {
-            let Some(bound) = schema.get(key) else { continue };
+            let Some(bound) = schema.get(key) else {
+                continue;
+            };
             if bound.is_i64() {
                 continue;
             }
@@ -231,7 +356,14 @@ fn fix_integer_bounds_outside_i64(document: &mut Value, fixups: &mut Fixups) {
     });
 }
 
-const CRUD_VERBS: [&str; 6] = ["partial_update", "retrieve", "destroy", "update", "create", "list"];
+const CRUD_VERBS: [&str; 6] = [
+    "partial_update",
+    "retrieve",
+    "destroy",
+    "update",
+    "create",
+    "list",
+];
 
 /// drf-spectacular numbers operationIds that would collide (`insights_activity_retrieve_2`,
 /// `list_2`). Those names say nothing, and they shift when PostHog adds a route. Each becomes
@@ -240,26 +372,47 @@ const CRUD_VERBS: [&str; 6] = ["partial_update", "retrieve", "destroy", "update"
 /// path too, and any id still used twice gets a numeric suffix.
 fn fix_operation_ids(document: &mut Value, fixups: &mut Fixups) {
     let mut ops = operations_mut(document);
-    let mut taken: BTreeSet<String> =
-        ops.iter().filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str).map(str::to_owned)).collect();
+    let mut taken: BTreeSet<String> = ops
+        .iter()
+        .filter_map(|(_, _, op)| {
+            op.get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect();
     let mut seen = BTreeSet::new();
     for (path, method, op) in ops.iter_mut() {
-        let current = op.get("operationId").and_then(Value::as_str).map(str::to_owned);
+        let current = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let new_id = match current {
             None => {
                 fixups.count("fix_missing_operation_ids");
-                Some(unique(&mut taken, &format!("{}_{}", path_words(path), method)))
+                Some(unique(
+                    &mut taken,
+                    &format!("{}_{}", path_words(path), method),
+                ))
             }
             Some(id) => match numbered_base(&id) {
                 Some(base) => {
                     fixups.count("fix_numbered_operation_ids");
-                    let verb = CRUD_VERBS.iter().find(|v| base == **v || base.ends_with(&format!("_{v}"))).copied();
-                    let from_path = format!("{}_{}", path_words(path), verb.unwrap_or(method.as_str()));
-                    let by_param = last_path_param(path).map(|p| format!("{base}_by_{}", p.to_snake_case()));
+                    let verb = CRUD_VERBS
+                        .iter()
+                        .find(|v| base == **v || base.ends_with(&format!("_{v}")))
+                        .copied();
+                    let from_path =
+                        format!("{}_{}", path_words(path), verb.unwrap_or(method.as_str()));
+                    let by_param =
+                        last_path_param(path).map(|p| format!("{base}_by_{}", p.to_snake_case()));
                     // A bare verb (`list_2`) says nothing, so the path names it; otherwise the
                     // base name stays and the parameter tells the two apart.
                     let bare = verb.is_some_and(|v| base == v);
-                    let ordered = if bare { [Some(from_path), by_param] } else { [by_param, Some(from_path)] };
+                    let ordered = if bare {
+                        [Some(from_path), by_param]
+                    } else {
+                        [by_param, Some(from_path)]
+                    };
                     let candidate = ordered
                         .into_iter()
                         .flatten()
@@ -271,7 +424,10 @@ fn fix_operation_ids(document: &mut Value, fixups: &mut Fixups) {
                 None if !seen.insert(id.clone()) => {
                     // The second use of an id is named after its path and method.
                     fixups.count("fix_duplicate_operation_ids");
-                    Some(unique(&mut taken, &format!("{}_{}", path_words(path), method)))
+                    Some(unique(
+                        &mut taken,
+                        &format!("{}_{}", path_words(path), method),
+                    ))
                 }
                 None => None,
             },
@@ -296,7 +452,8 @@ fn unique(taken: &mut BTreeSet<String>, base: &str) -> String {
 
 fn numbered_base(id: &str) -> Option<String> {
     let (base, n) = id.rsplit_once('_')?;
-    (!base.is_empty() && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())).then(|| base.to_owned())
+    (!base.is_empty() && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        .then(|| base.to_owned())
 }
 
 fn path_words(path: &str) -> String {
@@ -308,5 +465,7 @@ fn path_words(path: &str) -> String {
 }
 
 fn last_path_param(path: &str) -> Option<&str> {
-    path.split('/').rev().find_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+    path.split('/')
+        .rev()
+        .find_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
 }

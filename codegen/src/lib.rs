@@ -34,7 +34,9 @@ use report::DegradedItem;
 use typegen::{TypeId, TypeSpace};
 
 /// The HTTP methods an OpenAPI path item can hold.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// How to generate.
 #[derive(Clone, Debug)]
@@ -47,7 +49,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { schema_label: "schema/openapi.json".into(), pagination: true }
+        Options {
+            schema_label: "schema/openapi.json".into(),
+            pagination: true,
+        }
     }
 }
 
@@ -80,35 +85,63 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
     let (loaded, fixups) = normalize(text)?;
     let api = parse::parse(&loaded.document)?;
     let empty = indexmap::IndexMap::new();
-    let components = api.components.as_ref().map(|c| &c.schemas).unwrap_or(&empty);
+    let components = api
+        .components
+        .as_ref()
+        .map(|c| &c.schemas)
+        .unwrap_or(&empty);
 
     let mut types = TypeSpace::new(components, fixups);
     types.build_components();
     let mut degraded = Vec::new();
     let ops = ops::collect(&api, &mut types, &mut degraded);
     let recursion = Recursion::new(&types.defs);
-    types.fixups.add("fix_recursive_types", recursion.boxes(&types.defs) as u64);
+    types
+        .fixups
+        .add("fix_recursive_types", recursion.boxes(&types.defs) as u64);
 
     degraded.extend(types.degraded.iter().cloned());
     degraded.sort();
     degraded.dedup();
-    let report = build_report(&loaded.declared_version, components.len(), &types, &ops, degraded);
+    let report = build_report(
+        &loaded.declared_version,
+        components.len(),
+        &types,
+        &ops,
+        degraded,
+    );
 
     let usage = type_usage(&types, &ops);
-    let features: Vec<String> = ops.iter().map(|op| op.group.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-    let files = emit_files(&types, &ops, &usage, &recursion, &features, options, &report)?;
+    let features: Vec<String> = ops
+        .iter()
+        .map(|op| op.group.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let files = emit_files(
+        &types, &ops, &usage, &recursion, &features, options, &report,
+    )?;
     let mut type_names: Vec<String> = types.defs.iter().map(|d| d.name.clone()).collect();
     type_names.sort();
     Ok(Output {
         files,
         features,
         report,
-        methods: ops.iter().map(|op| (op.id.clone(), op.method_name.clone(), op.builder.clone())).collect(),
+        methods: ops
+            .iter()
+            .map(|op| (op.id.clone(), op.method_name.clone(), op.builder.clone()))
+            .collect(),
         type_names,
     })
 }
 
-fn build_report(openapi: &str, total_schemas: usize, types: &TypeSpace<'_>, ops: &[OpDef], degraded: Vec<DegradedItem>) -> Report {
+fn build_report(
+    openapi: &str,
+    total_schemas: usize,
+    types: &TypeSpace<'_>,
+    ops: &[OpDef],
+    degraded: Vec<DegradedItem>,
+) -> Report {
     let degraded_ops = ops
         .iter()
         .filter(|op| {
@@ -119,7 +152,11 @@ fn build_report(openapi: &str, total_schemas: usize, types: &TypeSpace<'_>, ops:
     let degraded_schemas = types.degraded_components.len();
     Report {
         openapi: openapi.to_owned(),
-        operations: report::OperationCounts { total: ops.len() as u64, generated: ops.len() as u64, degraded: degraded_ops as u64 },
+        operations: report::OperationCounts {
+            total: ops.len() as u64,
+            generated: ops.len() as u64,
+            degraded: degraded_ops as u64,
+        },
         schemas: report::SchemaCounts {
             total: total_schemas as u64,
             typed: (total_schemas - degraded_schemas.min(total_schemas)) as u64,
@@ -138,8 +175,12 @@ fn type_usage(types: &TypeSpace<'_>, ops: &[OpDef]) -> Vec<BTreeSet<String>> {
         let mut out = Vec::new();
         match &def.kind {
             typegen::Kind::Struct(fields) => fields.iter().for_each(|f| f.ty.named(&mut out)),
-            typegen::Kind::Tagged { variants, .. } => variants.iter().for_each(|(_, _, ty)| ty.named(&mut out)),
-            typegen::Kind::Untagged(variants) => variants.iter().for_each(|(_, ty)| ty.named(&mut out)),
+            typegen::Kind::Tagged { variants, .. } => {
+                variants.iter().for_each(|(_, _, ty)| ty.named(&mut out))
+            }
+            typegen::Kind::Untagged(variants) => {
+                variants.iter().for_each(|(_, ty)| ty.named(&mut out))
+            }
             typegen::Kind::Alias(ty) => ty.named(&mut out),
             _ => {}
         }
@@ -168,13 +209,34 @@ fn type_usage(types: &TypeSpace<'_>, ops: &[OpDef]) -> Vec<BTreeSet<String>> {
 
 /// Crate and module names a product module must not shadow.
 const TAKEN_MODULES: &[&str] = &[
-    "core", "std", "alloc", "serde", "serde_json", "futures", "reqwest", "bytes", "tokio", "tracing", "types", "builders", "rt",
-    "shared", "unreferenced", "crate", "self", "super", "mod",
+    "core",
+    "std",
+    "alloc",
+    "serde",
+    "serde_json",
+    "futures",
+    "reqwest",
+    "bytes",
+    "tokio",
+    "tracing",
+    "types",
+    "builders",
+    "rt",
+    "shared",
+    "unreferenced",
+    "crate",
+    "self",
+    "super",
+    "mod",
 ];
 
 /// The Rust module of a product group.
 pub fn module_name(group: &str) -> String {
-    if TAKEN_MODULES.contains(&group) || naming::ident(group) != group { format!("{group}_api") } else { group.to_owned() }
+    if TAKEN_MODULES.contains(&group) || naming::ident(group) != group {
+        format!("{group}_api")
+    } else {
+        group.to_owned()
+    }
 }
 
 fn emit_files(
@@ -186,18 +248,30 @@ fn emit_files(
     options: &Options,
     report: &Report,
 ) -> Result<BTreeMap<String, String>, Error> {
-    let preamble = format!("// @generated by `cargo xtask regen` from {}. Do not edit.", options.schema_label);
+    let preamble = format!(
+        "// @generated by `cargo xtask regen` from {}. Do not edit.",
+        options.schema_label
+    );
     let mut files = BTreeMap::new();
     let mut problems = Vec::new();
-    let mut put = |files: &mut BTreeMap<String, String>, path: String, tokens: TokenStream| match emit::format_file(&preamble, tokens) {
-        Ok(text) => {
-            files.insert(path, text);
+    let mut put = |files: &mut BTreeMap<String, String>, path: String, tokens: TokenStream| {
+        match emit::format_file(&preamble, tokens) {
+            Ok(text) => {
+                files.insert(path, text);
+            }
+            Err(message) => problems.push(Problem::new(
+                "#",
+                format!("generated `{path}` does not parse: {message}"),
+            )),
         }
-        Err(message) => problems.push(Problem::new("#", format!("generated `{path}` does not parse: {message}"))),
     };
 
     // Types: exclusive to one product, shared by several, or used by none.
-    let inside = TypeWriter { defs: &types.defs, recursion, qualified: false };
+    let inside = TypeWriter {
+        defs: &types.defs,
+        recursion,
+        qualified: false,
+    };
     let mut per_group: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     let mut shared = Vec::new();
     let mut unreferenced = Vec::new();
@@ -209,7 +283,10 @@ fn emit_files(
             0 => unreferenced.push(inside.def(id, &TokenStream::new())),
             1 => {
                 let group = groups.iter().next().cloned().unwrap_or_default();
-                per_group.entry(group).or_default().push(inside.def(id, &TokenStream::new()));
+                per_group
+                    .entry(group)
+                    .or_default()
+                    .push(inside.def(id, &TokenStream::new()));
             }
             _ => shared.push(inside.def(id, &emit::cfg_for(groups))),
         }
@@ -217,12 +294,24 @@ fn emit_files(
     let mut type_mods = Vec::new();
     for (group, items) in &per_group {
         let module = module_name(group);
-        put(&mut files, format!("types/{module}.rs"), quote! { #[allow(unused_imports)] use super::*; #(#items)* });
+        put(
+            &mut files,
+            format!("types/{module}.rs"),
+            quote! { #[allow(unused_imports)] use super::*; #(#items)* },
+        );
         let m = emit::ident(&module);
         type_mods.push(quote! { #[cfg(feature = #group)] mod #m; #[cfg(feature = #group)] pub use self::#m::*; });
     }
-    put(&mut files, "types/shared.rs".into(), quote! { #[allow(unused_imports)] use super::*; #(#shared)* });
-    put(&mut files, "types/unreferenced.rs".into(), quote! { #[allow(unused_imports)] use super::*; #(#unreferenced)* });
+    put(
+        &mut files,
+        "types/shared.rs".into(),
+        quote! { #[allow(unused_imports)] use super::*; #(#shared)* },
+    );
+    put(
+        &mut files,
+        "types/unreferenced.rs".into(),
+        quote! { #[allow(unused_imports)] use super::*; #(#unreferenced)* },
+    );
     put(
         &mut files,
         "types/mod.rs".into(),
@@ -239,7 +328,11 @@ fn emit_files(
     );
 
     // Operations, one module per product.
-    let outside = TypeWriter { defs: &types.defs, recursion, qualified: true };
+    let outside = TypeWriter {
+        defs: &types.defs,
+        recursion,
+        qualified: true,
+    };
     let mut by_group: BTreeMap<&str, Vec<&OpDef>> = BTreeMap::new();
     for op in ops {
         by_group.entry(op.group.as_str()).or_default().push(op);
@@ -254,7 +347,10 @@ fn emit_files(
             methods.push(method);
             items.push(item);
         }
-        let doc = format!(" Operations of the `{group}` product ({} operations).", group_ops.len());
+        let doc = format!(
+            " Operations of the `{group}` product ({} operations).",
+            group_ops.len()
+        );
         put(
             &mut files,
             format!("builders/{module}.rs"),
@@ -291,6 +387,9 @@ fn emit_files(
         return Err(Error::Invalid(problems));
     }
     files.insert("report.json".into(), report.to_json());
-    files.insert("REPORT.md".into(), report.to_markdown(&options.schema_label, &emit::group_counts(ops)));
+    files.insert(
+        "REPORT.md".into(),
+        report.to_markdown(&options.schema_label, &emit::group_counts(ops)),
+    );
     Ok(files)
 }

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for", "gen",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct",
-    "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union",
 ];
 
@@ -16,8 +17,22 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names the generated code uses unqualified, which a schema type must not shadow.
-const RESERVED_TYPES: &[&str] =
-    &["Option", "Vec", "String", "Box", "Result", "Some", "None", "Ok", "Err", "Default", "Clone", "Debug", "PartialEq", "Self"];
+const RESERVED_TYPES: &[&str] = &[
+    "Option",
+    "Vec",
+    "String",
+    "Box",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Self",
+];
 
 /// `UpperCamelCase` for a type or variant, always a valid identifier.
 pub fn camel(raw: &str) -> String {
@@ -35,7 +50,11 @@ pub fn camel(raw: &str) -> String {
 /// A type name: camel case, not shadowing a name the generated code relies on.
 pub fn type_name(raw: &str) -> String {
     let name = camel(raw);
-    if RESERVED_TYPES.contains(&name.as_str()) { format!("{name}Schema") } else { name }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        format!("{name}Schema")
+    } else {
+        name
+    }
 }
 
 /// `snake_case`, a valid identifier without the `r#` prefix.

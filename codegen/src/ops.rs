@@ -3,7 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, StatusCode};
+use openapiv3::{
+    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response,
+    StatusCode,
+};
 
 use crate::error::child;
 use crate::fixups::is_json_media;
@@ -113,36 +116,81 @@ pub struct OpDef {
 }
 
 /// Methods of the hand-written `Client` that operations must not take.
-const CLIENT_METHODS: &[&str] = &["builder", "host", "http", "clone", "fmt", "personal_api_key", "project_id", "organization_id"];
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "host",
+    "http",
+    "clone",
+    "fmt",
+    "personal_api_key",
+    "project_id",
+    "organization_id",
+];
 
 /// Builder methods that parameters must not take.
-const BUILDER_METHODS: &[&str] = &["send", "send_csv", "send_event_stream", "stream", "pages", "body", "into_request", "client"];
+const BUILDER_METHODS: &[&str] = &[
+    "send",
+    "send_csv",
+    "send_event_stream",
+    "stream",
+    "pages",
+    "body",
+    "into_request",
+    "client",
+];
 
 /// Collects every operation. Parameters, bodies and responses are typed through `types`.
-pub fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>, degraded: &mut Vec<DegradedItem>) -> Vec<OpDef> {
+pub fn collect(
+    api: &OpenAPI,
+    types: &mut TypeSpace<'_>,
+    degraded: &mut Vec<DegradedItem>,
+) -> Vec<OpDef> {
     let mut ops = Vec::new();
     let mut method_names = BTreeSet::new();
     let mut builder_names = BTreeSet::new();
     for (path, item) in &api.paths.paths {
         let item_pointer = child("#/paths", path);
         let ReferenceOr::Item(item) = item else {
-            degraded.push(DegradedItem { pointer: item_pointer, reason: "path item `$ref` is not supported; its operations are not generated".into() });
+            degraded.push(DegradedItem {
+                pointer: item_pointer,
+                reason: "path item `$ref` is not supported; its operations are not generated"
+                    .into(),
+            });
             continue;
         };
         for (method, op) in item.iter() {
             let pointer = child(&item_pointer, method);
             let mut all_params: Vec<&ReferenceOr<Parameter>> = item.parameters.iter().collect();
             all_params.extend(op.parameters.iter());
-            let id = op.operation_id.clone().unwrap_or_else(|| format!("{method}_{path}"));
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method}_{path}"));
             let method_name = {
                 let base = naming::snake(&id);
-                let base = if CLIENT_METHODS.contains(&base.as_str()) { format!("{base}_operation") } else { base };
+                let base = if CLIENT_METHODS.contains(&base.as_str()) {
+                    format!("{base}_operation")
+                } else {
+                    base
+                };
                 naming::unique_snake(&mut method_names, &base)
             };
-            let builder = naming::unique(&mut builder_names, &format!("{}Request", naming::camel(&method_name)));
+            let builder = naming::unique(
+                &mut builder_names,
+                &format!("{}Request", naming::camel(&method_name)),
+            );
             let hint = naming::camel(&method_name);
             let params = params(api, &all_params, path, &hint, &pointer, types, degraded);
-            let body = op.request_body.as_ref().and_then(|b| body(api, b, &hint, &child(&pointer, "requestBody"), types, degraded));
+            let body = op.request_body.as_ref().and_then(|b| {
+                body(
+                    api,
+                    b,
+                    &hint,
+                    &child(&pointer, "requestBody"),
+                    types,
+                    degraded,
+                )
+            });
             let (response, csv, event_stream) = response(api, op, method, &hint, &pointer, types);
             let list_item = list_item(&response, types);
             ops.push(OpDef {
@@ -170,22 +218,39 @@ pub fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>, degraded: &mut Vec<Degr
 
 fn op_doc(op: &Operation) -> Option<String> {
     let mut parts = Vec::new();
-    if let Some(summary) = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(summary) = op
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         parts.push(naming::doc_text(summary));
     }
-    if let Some(description) = op.description.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        if op.summary.as_deref().map(str::trim) != Some(description) {
-            parts.push(naming::doc_text(description));
-        }
+    if let Some(description) = op
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        && op.summary.as_deref().map(str::trim) != Some(description)
+    {
+        parts.push(naming::doc_text(description));
     }
     (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
 /// The product group: the first of `x-explicit-tags`, else `x-product`, else the first tag.
 pub fn group_of(op: &Operation) -> String {
-    let explicit = op.extensions.get("x-explicit-tags").and_then(|t| t.as_array()).and_then(|t| t.first()).and_then(|t| t.as_str());
+    let explicit = op
+        .extensions
+        .get("x-explicit-tags")
+        .and_then(|t| t.as_array())
+        .and_then(|t| t.first())
+        .and_then(|t| t.as_str());
     let product = op.extensions.get("x-product").and_then(|t| t.as_str());
-    let raw = explicit.or(product).or(op.tags.first().map(String::as_str)).unwrap_or("untagged");
+    let raw = explicit
+        .or(product)
+        .or(op.tags.first().map(String::as_str))
+        .unwrap_or("untagged");
     let name = naming::snake(raw);
     match name.as_str() {
         "full" | "default" => format!("{name}_product"),
@@ -243,13 +308,19 @@ fn params(
     }
     unique.reverse();
 
-    let path_order: Vec<&str> = path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')).collect();
+    let path_order: Vec<&str> = path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .collect();
     let mut taken: BTreeSet<String> = BUILDER_METHODS.iter().map(|s| (*s).to_owned()).collect();
     let mut out = Vec::new();
     for (param, param_pointer) in unique {
         let (location, explode_default) = match &param {
             Parameter::Path { .. } => (Location::Path, false),
-            Parameter::Query { style, .. } => (Location::Query, matches!(style, openapiv3::QueryStyle::Form)),
+            Parameter::Query { style, .. } => (
+                Location::Query,
+                matches!(style, openapiv3::QueryStyle::Form),
+            ),
             Parameter::Header { .. } | Parameter::Cookie { .. } => {
                 degraded.push(DegradedItem {
                     pointer: param_pointer,
@@ -262,10 +333,16 @@ fn params(
         let ty = match &data.format {
             // A path segment is text: an inline union or object there is taken as a string
             // rather than given a type of its own.
-            ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) if location == Location::Path && !is_scalar(schema) => Ty::String,
-            ParameterSchemaOrContent::Schema(schema) => {
-                types.ty(schema, &format!("{hint}{}", naming::camel(&data.name)), &child(&param_pointer, "schema"))
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema))
+                if location == Location::Path && !is_scalar(schema) =>
+            {
+                Ty::String
             }
+            ParameterSchemaOrContent::Schema(schema) => types.ty(
+                schema,
+                &format!("{hint}{}", naming::camel(&data.name)),
+                &child(&param_pointer, "schema"),
+            ),
             ParameterSchemaOrContent::Content(_) => Ty::Any,
         };
         let ty = match ty {
@@ -274,7 +351,14 @@ fn params(
         };
         // A path segment is text: a parameter typed as a union or an object is taken as a string.
         let ty = match (&ty, location) {
-            (Ty::Named(id), Location::Path) if !matches!(types.defs.get(*id).map(|d| &d.kind), Some(Kind::StringEnum { .. })) => Ty::String,
+            (Ty::Named(id), Location::Path)
+                if !matches!(
+                    types.defs.get(*id).map(|d| &d.kind),
+                    Some(Kind::StringEnum { .. })
+                ) =>
+            {
+                Ty::String
+            }
             (Ty::Any | Ty::Object | Ty::Vec(_) | Ty::Map(_), Location::Path) => Ty::String,
             _ => ty,
         };
@@ -298,7 +382,13 @@ fn params(
         });
     }
     out.sort_by_key(|p| match p.location {
-        Location::Path => (0, path_order.iter().position(|n| *n == p.json).unwrap_or(usize::MAX)),
+        Location::Path => (
+            0,
+            path_order
+                .iter()
+                .position(|n| *n == p.json)
+                .unwrap_or(usize::MAX),
+        ),
         Location::Query => (1, 0),
     });
     out
@@ -323,19 +413,33 @@ fn body(
     let body = match body {
         ReferenceOr::Item(b) => b.clone(),
         ReferenceOr::Reference { reference } => {
-            match reference.strip_prefix("#/components/requestBodies/").and_then(|n| api.components.as_ref()?.request_bodies.get(n)) {
+            match reference
+                .strip_prefix("#/components/requestBodies/")
+                .and_then(|n| api.components.as_ref()?.request_bodies.get(n))
+            {
                 Some(ReferenceOr::Item(b)) => b.clone(),
                 _ => {
-                    degraded.push(DegradedItem { pointer: pointer.to_owned(), reason: format!("request body reference `{reference}` does not resolve") });
+                    degraded.push(DegradedItem {
+                        pointer: pointer.to_owned(),
+                        reason: format!("request body reference `{reference}` does not resolve"),
+                    });
                     return None;
                 }
             }
         }
     };
-    let (media, content) = body.content.iter().find(|(m, _)| is_json_media(m)).or_else(|| body.content.first())?;
+    let (media, content) = body
+        .content
+        .iter()
+        .find(|(m, _)| is_json_media(m))
+        .or_else(|| body.content.first())?;
     if is_json_media(media) {
         let ty = match &content.schema {
-            Some(schema) => types.ty(schema, &format!("{hint}Body"), &child(&child(&child(pointer, "content"), media), "schema")),
+            Some(schema) => types.ty(
+                schema,
+                &format!("{hint}Body"),
+                &child(&child(&child(pointer, "content"), media), "schema"),
+            ),
             None => Ty::Any,
         };
         let ty = match ty {
@@ -378,7 +482,10 @@ fn response(
         let response = match response {
             ReferenceOr::Item(r) => r.clone(),
             ReferenceOr::Reference { reference } => {
-                match reference.strip_prefix("#/components/responses/").and_then(|n| api.components.as_ref()?.responses.get(n)) {
+                match reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|n| api.components.as_ref()?.responses.get(n))
+                {
                     Some(ReferenceOr::Item(r)) => r.clone(),
                     _ => continue,
                 }
@@ -390,7 +497,10 @@ fn response(
         }
         let response_pointer = child(&child(pointer, "responses"), key);
         let csv = response.content.keys().any(|m| m.starts_with("text/csv"));
-        let sse = response.content.keys().any(|m| m.starts_with("text/event-stream"));
+        let sse = response
+            .content
+            .keys()
+            .any(|m| m.starts_with("text/event-stream"));
         if csv {
             types.fixups.count("fix_csv_responses");
         }
@@ -401,7 +511,10 @@ fn response(
         let kind = match json {
             Some((media, content)) => match &content.schema {
                 Some(schema) => {
-                    let schema_pointer = child(&child(&child(&response_pointer, "content"), media), "schema");
+                    let schema_pointer = child(
+                        &child(&child(&response_pointer, "content"), media),
+                        "schema",
+                    );
                     match types.ty(schema, &format!("{hint}Response"), &schema_pointer) {
                         Ty::Any => ResponseKind::AnyJson,
                         ty => ResponseKind::Json(ty),
@@ -430,8 +543,12 @@ fn response(
 
 /// The element type of a paginated list response (`{next, previous, results}`).
 fn list_item(response: &ResponseKind, types: &TypeSpace<'_>) -> Option<Ty> {
-    let ResponseKind::Json(Ty::Named(id)) = response else { return None };
-    let Kind::Struct(fields) = &types.defs.get(*id)?.kind else { return None };
+    let ResponseKind::Json(Ty::Named(id)) = response else {
+        return None;
+    };
+    let Kind::Struct(fields) = &types.defs.get(*id)?.kind else {
+        return None;
+    };
     let has_next = fields.iter().any(|f| f.json == "next");
     let results = fields.iter().find(|f| f.json == "results")?;
     let item = match &results.ty {

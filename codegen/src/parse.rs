@@ -8,7 +8,11 @@ use serde_json::Value;
 
 use crate::error::{Error, Problem, child};
 
-fn read<T: DeserializeOwned>(pointer: &str, value: &Value, problems: &mut Vec<Problem>) -> Option<T> {
+fn read<T: DeserializeOwned>(
+    pointer: &str,
+    value: &Value,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(parsed) => Some(parsed),
         Err(e) => {
@@ -28,7 +32,11 @@ fn read<T: DeserializeOwned>(pointer: &str, value: &Value, problems: &mut Vec<Pr
     }
 }
 
-fn read_map<T: DeserializeOwned>(pointer: &str, value: Option<&Value>, problems: &mut Vec<Problem>) -> IndexMap<String, T> {
+fn read_map<T: DeserializeOwned>(
+    pointer: &str,
+    value: Option<&Value>,
+    problems: &mut Vec<Problem>,
+) -> IndexMap<String, T> {
     let mut out = IndexMap::new();
     match value {
         None => {}
@@ -49,16 +57,41 @@ pub fn parse(document: &Value) -> Result<OpenAPI, Error> {
     let mut problems = Vec::new();
     let empty = Value::Object(Default::default());
     let components = document.get("components").unwrap_or(&empty);
-    let schemas = read_map("#/components/schemas", components.get("schemas"), &mut problems);
-    let parameters = read_map("#/components/parameters", components.get("parameters"), &mut problems);
-    let request_bodies = read_map("#/components/requestBodies", components.get("requestBodies"), &mut problems);
-    let responses = read_map("#/components/responses", components.get("responses"), &mut problems);
-    let security_schemes = read_map("#/components/securitySchemes", components.get("securitySchemes"), &mut problems);
-    let paths: IndexMap<String, ReferenceOr<openapiv3::PathItem>> = read_map("#/paths", document.get("paths"), &mut problems);
+    let schemas = read_map(
+        "#/components/schemas",
+        components.get("schemas"),
+        &mut problems,
+    );
+    let parameters = read_map(
+        "#/components/parameters",
+        components.get("parameters"),
+        &mut problems,
+    );
+    let request_bodies = read_map(
+        "#/components/requestBodies",
+        components.get("requestBodies"),
+        &mut problems,
+    );
+    let responses = read_map(
+        "#/components/responses",
+        components.get("responses"),
+        &mut problems,
+    );
+    let security_schemes = read_map(
+        "#/components/securitySchemes",
+        components.get("securitySchemes"),
+        &mut problems,
+    );
+    let paths: IndexMap<String, ReferenceOr<openapiv3::PathItem>> =
+        read_map("#/paths", document.get("paths"), &mut problems);
     let info = document
         .get("info")
         .and_then(|info| read("#/info", info, &mut problems))
-        .unwrap_or_else(|| openapiv3::Info { title: String::new(), version: String::new(), ..Default::default() });
+        .unwrap_or_else(|| openapiv3::Info {
+            title: String::new(),
+            version: String::new(),
+            ..Default::default()
+        });
 
     check_refs(document, &mut problems);
     if !problems.is_empty() {
@@ -68,8 +101,18 @@ pub fn parse(document: &Value) -> Result<OpenAPI, Error> {
     Ok(OpenAPI {
         openapi: "3.0.3".into(),
         info,
-        paths: Paths { paths, extensions: Default::default() },
-        components: Some(Components { schemas, parameters, request_bodies, responses, security_schemes, ..Default::default() }),
+        paths: Paths {
+            paths,
+            extensions: Default::default(),
+        },
+        components: Some(Components {
+            schemas,
+            parameters,
+            request_bodies,
+            responses,
+            security_schemes,
+            ..Default::default()
+        }),
         ..Default::default()
     })
 }

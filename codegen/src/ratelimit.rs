@@ -57,22 +57,82 @@ pub struct Rule {
 /// The rules, most specific first. Reads (`GET`) of analytics resources are analytics;
 /// writes to them are CRUD.
 pub const RULES: &[Rule] = &[
-    Rule { bucket: Bucket::Query, path: Match::Template("/api/projects/{}/query/"), methods: &[] },
-    Rule { bucket: Bucket::Query, path: Match::Template("/api/environments/{}/query/"), methods: &[] },
+    Rule {
+        bucket: Bucket::Query,
+        path: Match::Template("/api/projects/{}/query/"),
+        methods: &[],
+    },
+    Rule {
+        bucket: Bucket::Query,
+        path: Match::Template("/api/environments/{}/query/"),
+        methods: &[],
+    },
     // Other query endpoints (logs, trace spans) run ClickHouse queries through a POST.
-    Rule { bucket: Bucket::Analytics, path: Match::EndsWith("/query/"), methods: &[] },
-    Rule { bucket: Bucket::FeatureFlagLocalEvaluation, path: Match::EndsWith("/feature_flags/local_evaluation/"), methods: &[] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("query"), methods: &["get"] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("insights"), methods: &["get"] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("persons"), methods: &["get"] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("session_recordings"), methods: &["get"] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("session_recording_playlists"), methods: &["get"] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("events"), methods: &["get"] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("sessions"), methods: &["get"] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("groups"), methods: &["get"] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("heatmaps"), methods: &["get"] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("web_analytics"), methods: &["get"] },
-    Rule { bucket: Bucket::Analytics, path: Match::ProjectSegment("web_vitals"), methods: &["get"] },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::EndsWith("/query/"),
+        methods: &[],
+    },
+    Rule {
+        bucket: Bucket::FeatureFlagLocalEvaluation,
+        path: Match::EndsWith("/feature_flags/local_evaluation/"),
+        methods: &[],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("query"),
+        methods: &["get"],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("insights"),
+        methods: &["get"],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("persons"),
+        methods: &["get"],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("session_recordings"),
+        methods: &["get"],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("session_recording_playlists"),
+        methods: &["get"],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("events"),
+        methods: &["get"],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("sessions"),
+        methods: &["get"],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("groups"),
+        methods: &["get"],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("heatmaps"),
+        methods: &["get"],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("web_analytics"),
+        methods: &["get"],
+    },
+    Rule {
+        bucket: Bucket::Analytics,
+        path: Match::ProjectSegment("web_vitals"),
+        methods: &["get"],
+    },
 ];
 
 /// The bucket of an operation.
@@ -117,7 +177,9 @@ fn normalize(path: &str) -> String {
 
 /// The first segment after `/api/projects/{}/` or `/api/environments/{}/`.
 fn project_segment(template: &str) -> Option<&str> {
-    let rest = template.strip_prefix("/api/projects/{}/").or_else(|| template.strip_prefix("/api/environments/{}/"))?;
+    let rest = template
+        .strip_prefix("/api/projects/{}/")
+        .or_else(|| template.strip_prefix("/api/environments/{}/"))?;
     rest.split('/').next()
 }
 
@@ -127,15 +189,48 @@ mod tests {
 
     #[test]
     fn buckets_follow_the_documented_limits() {
-        assert_eq!(bucket("post", "/api/projects/{project_id}/query/"), Bucket::Query);
-        assert_eq!(bucket("get", "/api/projects/{project_id}/query/{id}/"), Bucket::Analytics);
-        assert_eq!(bucket("post", "/api/projects/{project_id}/logs/query/"), Bucket::Analytics);
-        assert_eq!(bucket("get", "/api/feature_flag/local_evaluation/"), Bucket::Crud);
-        assert_eq!(bucket("get", "/api/projects/{project_id}/feature_flags/local_evaluation/"), Bucket::FeatureFlagLocalEvaluation);
-        assert_eq!(bucket("get", "/api/projects/{project_id}/insights/{id}/"), Bucket::Analytics);
-        assert_eq!(bucket("patch", "/api/projects/{project_id}/insights/{id}/"), Bucket::Crud);
-        assert_eq!(bucket("get", "/api/environments/{environment_id}/persons/"), Bucket::Analytics);
-        assert_eq!(bucket("get", "/api/projects/{project_id}/dashboards/"), Bucket::Crud);
-        assert_eq!(bucket("get", "/api/organizations/{organization_id}/projects/"), Bucket::Crud);
+        assert_eq!(
+            bucket("post", "/api/projects/{project_id}/query/"),
+            Bucket::Query
+        );
+        assert_eq!(
+            bucket("get", "/api/projects/{project_id}/query/{id}/"),
+            Bucket::Analytics
+        );
+        assert_eq!(
+            bucket("post", "/api/projects/{project_id}/logs/query/"),
+            Bucket::Analytics
+        );
+        assert_eq!(
+            bucket("get", "/api/feature_flag/local_evaluation/"),
+            Bucket::Crud
+        );
+        assert_eq!(
+            bucket(
+                "get",
+                "/api/projects/{project_id}/feature_flags/local_evaluation/"
+            ),
+            Bucket::FeatureFlagLocalEvaluation
+        );
+        assert_eq!(
+            bucket("get", "/api/projects/{project_id}/insights/{id}/"),
+            Bucket::Analytics
+        );
+        assert_eq!(
+            bucket("patch", "/api/projects/{project_id}/insights/{id}/"),
+            Bucket::Crud
+        );
+        assert_eq!(
+            bucket("get", "/api/environments/{environment_id}/persons/"),
+            Bucket::Analytics
+        );
+        assert_eq!(
+            bucket("get", "/api/projects/{project_id}/dashboards/"),
+            Bucket::Crud
+        );
+        assert_eq!(
+            bucket("get", "/api/organizations/{organization_id}/projects/"),
+            Bucket::Crud
+        );
     }
 }

@@ -194,11 +194,15 @@ impl<'a> TypeSpace<'a> {
     pub fn build_components(&mut self) {
         let components = self.components;
         for (name, schema) in components {
-            let Some(&id) = self.by_component.get(name) else { continue };
+            let Some(&id) = self.by_component.get(name) else {
+                continue;
+            };
             let pointer = child("#/components/schemas", name);
             self.current_component = Some(name.clone());
             let (kind, doc) = match schema {
-                ReferenceOr::Reference { reference } => (Kind::Alias(self.reference(reference, &pointer)), None),
+                ReferenceOr::Reference { reference } => {
+                    (Kind::Alias(self.reference(reference, &pointer)), None)
+                }
                 ReferenceOr::Item(schema) => {
                     let hint = self.defs[id].name.clone();
                     let kind = self.kind_for_component(schema, &hint, &pointer, id);
@@ -212,12 +216,22 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Converts a component's own schema into a definition, reusing its reserved name.
-    fn kind_for_component(&mut self, schema: &Schema, hint: &str, pointer: &str, id: TypeId) -> Kind {
+    fn kind_for_component(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+        id: TypeId,
+    ) -> Kind {
         let ty = self.schema_ty_named(schema, hint, pointer, Some(id));
         match ty {
-            Ty::Named(other) if other == id => std::mem::replace(&mut self.defs[id].kind, Kind::Pending),
+            Ty::Named(other) if other == id => {
+                std::mem::replace(&mut self.defs[id].kind, Kind::Pending)
+            }
             // A nullable component: the `Option` goes where the component is used.
-            Ty::Option(inner) if *inner == Ty::Named(id) => std::mem::replace(&mut self.defs[id].kind, Kind::Pending),
+            Ty::Option(inner) if *inner == Ty::Named(id) => {
+                std::mem::replace(&mut self.defs[id].kind, Kind::Pending)
+            }
             other => Kind::Alias(other),
         }
     }
@@ -239,9 +253,17 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn reference(&mut self, reference: &str, pointer: &str) -> Ty {
-        match reference.strip_prefix(SCHEMA_PREFIX).and_then(|name| self.by_component.get(name)) {
+        match reference
+            .strip_prefix(SCHEMA_PREFIX)
+            .and_then(|name| self.by_component.get(name))
+        {
             Some(&id) => Ty::Named(id),
-            None => self.degrade(pointer, format!("reference `{reference}` is not a component schema; typed as serde_json::Value")),
+            None => self.degrade(
+                pointer,
+                format!(
+                    "reference `{reference}` is not a component schema; typed as serde_json::Value"
+                ),
+            ),
         }
     }
 
@@ -265,25 +287,47 @@ impl<'a> TypeSpace<'a> {
         if let Some(component) = &self.current_component {
             self.degraded_components.insert(component.clone());
         }
-        self.degraded.push(DegradedItem { pointer: pointer.to_owned(), reason });
+        self.degraded.push(DegradedItem {
+            pointer: pointer.to_owned(),
+            reason,
+        });
         Ty::Any
     }
 
     /// Creates a definition. `reuse` is a component's reserved slot.
-    fn define(&mut self, hint: &str, pointer: &str, doc: Option<String>, kind: Kind, reuse: Option<TypeId>) -> Ty {
-        if let Some(id) = reuse {
-            if matches!(self.defs[id].kind, Kind::Pending) {
-                self.defs[id].kind = kind;
-                return Ty::Named(id);
-            }
+    fn define(
+        &mut self,
+        hint: &str,
+        pointer: &str,
+        doc: Option<String>,
+        kind: Kind,
+        reuse: Option<TypeId>,
+    ) -> Ty {
+        if let Some(id) = reuse
+            && matches!(self.defs[id].kind, Kind::Pending)
+        {
+            self.defs[id].kind = kind;
+            return Ty::Named(id);
         }
         let name = naming::unique(&mut self.names, &naming::type_name(hint));
         let id = self.defs.len();
-        self.defs.push(TypeDef { name, pointer: pointer.to_owned(), doc, kind, component: None });
+        self.defs.push(TypeDef {
+            name,
+            pointer: pointer.to_owned(),
+            doc,
+            kind,
+            component: None,
+        });
         Ty::Named(id)
     }
 
-    fn schema_ty_named(&mut self, schema: &Schema, hint: &str, pointer: &str, reuse: Option<TypeId>) -> Ty {
+    fn schema_ty_named(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+        reuse: Option<TypeId>,
+    ) -> Ty {
         let data = &schema.schema_data;
         let doc = doc_of(schema);
         let mut nullable = data.nullable;
@@ -296,7 +340,11 @@ impl<'a> TypeSpace<'a> {
                 if values.is_empty() {
                     Ty::String
                 } else {
-                    let default = data.default.as_ref().and_then(|d| d.as_str()).map(str::to_owned);
+                    let default = data
+                        .default
+                        .as_ref()
+                        .and_then(|d| d.as_str())
+                        .map(str::to_owned);
                     self.string_enum(values, default, hint, pointer, doc, reuse)
                 }
             }
@@ -305,19 +353,45 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
             SchemaKind::Type(Type::Object(o)) => {
                 let additional = o.additional_properties.as_ref();
-                self.object(&o.properties, &o.required, additional, hint, pointer, doc, reuse)
+                self.object(
+                    &o.properties,
+                    &o.required,
+                    additional,
+                    hint,
+                    pointer,
+                    doc,
+                    reuse,
+                )
             }
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
-                    let item = self.ty_boxed(items, &format!("{hint}Item"), &child(pointer, "items"));
+                    let item =
+                        self.ty_boxed(items, &format!("{hint}Item"), &child(pointer, "items"));
                     Ty::Vec(Box::new(item))
                 }
                 None => Ty::Vec(Box::new(Ty::Any)),
             },
-            SchemaKind::OneOf { one_of } => self.union(one_of, data.discriminator.as_ref(), hint, &child(pointer, "oneOf"), doc, reuse),
-            SchemaKind::AnyOf { any_of } => self.union(any_of, data.discriminator.as_ref(), hint, &child(pointer, "anyOf"), doc, reuse),
+            SchemaKind::OneOf { one_of } => self.union(
+                one_of,
+                data.discriminator.as_ref(),
+                hint,
+                &child(pointer, "oneOf"),
+                doc,
+                reuse,
+            ),
+            SchemaKind::AnyOf { any_of } => self.union(
+                any_of,
+                data.discriminator.as_ref(),
+                hint,
+                &child(pointer, "anyOf"),
+                doc,
+                reuse,
+            ),
             SchemaKind::AllOf { all_of } => self.all_of(all_of, hint, pointer, doc, reuse),
-            SchemaKind::Not { .. } => self.degrade(pointer, "`not` has no Rust type; typed as serde_json::Value".into()),
+            SchemaKind::Not { .. } => self.degrade(
+                pointer,
+                "`not` has no Rust type; typed as serde_json::Value".into(),
+            ),
             SchemaKind::Any(any) => self.any_schema(any, data, hint, pointer, doc, reuse),
         };
         if nullable { ty.optional() } else { ty }
@@ -334,34 +408,68 @@ impl<'a> TypeSpace<'a> {
         reuse: Option<TypeId>,
     ) -> Ty {
         if !any.one_of.is_empty() {
-            return self.union(&any.one_of, data.discriminator.as_ref(), hint, &child(pointer, "oneOf"), doc, reuse);
+            return self.union(
+                &any.one_of,
+                data.discriminator.as_ref(),
+                hint,
+                &child(pointer, "oneOf"),
+                doc,
+                reuse,
+            );
         }
         if !any.any_of.is_empty() {
-            return self.union(&any.any_of, data.discriminator.as_ref(), hint, &child(pointer, "anyOf"), doc, reuse);
+            return self.union(
+                &any.any_of,
+                data.discriminator.as_ref(),
+                hint,
+                &child(pointer, "anyOf"),
+                doc,
+                reuse,
+            );
         }
         if !any.all_of.is_empty() {
             return self.all_of(&any.all_of, hint, pointer, doc, reuse);
         }
         if any.not.is_some() {
-            return self.degrade(pointer, "`not` has no Rust type; typed as serde_json::Value".into());
+            return self.degrade(
+                pointer,
+                "`not` has no Rust type; typed as serde_json::Value".into(),
+            );
         }
         let typ = any.typ.as_deref();
         if !any.properties.is_empty() || typ == Some("object") {
-            return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), hint, pointer, doc, reuse);
+            return self.object(
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                hint,
+                pointer,
+                doc,
+                reuse,
+            );
         }
         if let Some(items) = &any.items {
             let item = self.ty_boxed(items, &format!("{hint}Item"), &child(pointer, "items"));
             return Ty::Vec(Box::new(item));
         }
         if !any.enumeration.is_empty() {
-            let values: Vec<&serde_json::Value> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
+            let values: Vec<&serde_json::Value> =
+                any.enumeration.iter().filter(|v| !v.is_null()).collect();
             let has_null = values.len() != any.enumeration.len();
             let ty = if values.is_empty() {
                 // drf's `NullEnum`: the only value is null.
                 Ty::Unit
             } else if values.iter().all(|v| v.is_string()) {
-                let values = values.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect();
-                let default = data.default.as_ref().and_then(|d| d.as_str()).map(str::to_owned);
+                let values = values
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .map(str::to_owned)
+                    .collect();
+                let default = data
+                    .default
+                    .as_ref()
+                    .and_then(|d| d.as_str())
+                    .map(str::to_owned);
                 self.string_enum(values, default, hint, pointer, doc, reuse)
             } else if values.iter().all(|v| v.is_i64()) {
                 Ty::I64
@@ -372,7 +480,11 @@ impl<'a> TypeSpace<'a> {
             } else {
                 self.mixed_enum(&values, hint, pointer, doc, reuse)
             };
-            return if has_null && ty != Ty::Unit { ty.optional() } else { ty };
+            return if has_null && ty != Ty::Unit {
+                ty.optional()
+            } else {
+                ty
+            };
         }
         match typ {
             Some("string") => Ty::String,
@@ -387,7 +499,14 @@ impl<'a> TypeSpace<'a> {
 
     /// An enum whose values have several JSON types (`[true, false, "hog"]`): an untagged
     /// enum with a variant per type, strings as their own string enum.
-    fn mixed_enum(&mut self, values: &[&serde_json::Value], hint: &str, pointer: &str, doc: Option<String>, reuse: Option<TypeId>) -> Ty {
+    fn mixed_enum(
+        &mut self,
+        values: &[&serde_json::Value],
+        hint: &str,
+        pointer: &str,
+        doc: Option<String>,
+        reuse: Option<TypeId>,
+    ) -> Ty {
         let ty = self.define(hint, pointer, doc, Kind::Pending, reuse);
         let Ty::Named(id) = ty else { return ty };
         let parent = self.defs[id].name.clone();
@@ -401,9 +520,20 @@ impl<'a> TypeSpace<'a> {
         if values.iter().any(|v| v.is_f64()) {
             variants.push(("Number".to_owned(), Ty::F64));
         }
-        let strings: Vec<String> = values.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect();
+        let strings: Vec<String> = values
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::to_owned)
+            .collect();
         if !strings.is_empty() {
-            let names = self.string_enum(strings, None, &format!("{parent}String"), pointer, None, None);
+            let names = self.string_enum(
+                strings,
+                None,
+                &format!("{parent}String"),
+                pointer,
+                None,
+                None,
+            );
             variants.push(("String".to_owned(), names));
         }
         if values.iter().any(|v| v.is_object() || v.is_array()) {
@@ -442,16 +572,38 @@ impl<'a> TypeSpace<'a> {
         for (value, name) in unique_values.iter().zip(&plain) {
             let base = if counts.get(name.as_str()).copied().unwrap_or(0) > 1 {
                 let spelled = naming::spelled_camel(value);
-                if spelled == "Unnamed" { name.clone() } else { spelled }
+                if spelled == "Unnamed" {
+                    name.clone()
+                } else {
+                    spelled
+                }
             } else {
                 name.clone()
             };
-            let base = if base == "Unknown" { "UnknownValue".to_owned() } else { base };
+            let base = if base == "Unknown" {
+                "UnknownValue".to_owned()
+            } else {
+                base
+            };
             let name = naming::unique(&mut taken, &base);
-            variants.push(Variant { name, value: value.clone() });
+            variants.push(Variant {
+                name,
+                value: value.clone(),
+            });
         }
-        let default = default.and_then(|d| variants.iter().find(|v| v.value == d).map(|v| v.name.clone()));
-        self.define(hint, pointer, doc, Kind::StringEnum { variants, default }, reuse)
+        let default = default.and_then(|d| {
+            variants
+                .iter()
+                .find(|v| v.value == d)
+                .map(|v| v.name.clone())
+        });
+        self.define(
+            hint,
+            pointer,
+            doc,
+            Kind::StringEnum { variants, default },
+            reuse,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -469,8 +621,16 @@ impl<'a> TypeSpace<'a> {
         if properties.is_empty() {
             return match additional {
                 Some(AdditionalProperties::Schema(schema)) => {
-                    let value = self.ty(schema, &format!("{hint}Value"), &child(pointer, "additionalProperties"));
-                    if value == Ty::Any { Ty::Object } else { Ty::Map(Box::new(value)) }
+                    let value = self.ty(
+                        schema,
+                        &format!("{hint}Value"),
+                        &child(pointer, "additionalProperties"),
+                    );
+                    if value == Ty::Any {
+                        Ty::Object
+                    } else {
+                        Ty::Map(Box::new(value))
+                    }
                 }
                 _ => Ty::Object,
             };
@@ -478,7 +638,8 @@ impl<'a> TypeSpace<'a> {
         if let Some(AdditionalProperties::Schema(_)) = additional {
             self.degrade(
                 &child(pointer, "additionalProperties"),
-                "additional properties beside declared ones are not kept by the generated struct".into(),
+                "additional properties beside declared ones are not kept by the generated struct"
+                    .into(),
             );
         }
         // Reserve the name before the fields, so nested types are named after their parent.
@@ -494,16 +655,30 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Reference { .. } => None,
             };
             let read_only = item.is_some_and(|s| s.schema_data.read_only);
-            let field_ty = self.ty_boxed(schema, &format!("{parent}{}", naming::camel(json)), &field_pointer);
+            let field_ty = self.ty_boxed(
+                schema,
+                &format!("{parent}{}", naming::camel(json)),
+                &field_pointer,
+            );
             let is_required = required.iter().any(|r| r == json);
             if is_required && read_only {
                 self.fixups.count("fix_read_only_fields_optional");
             }
             let optional = !is_required || read_only;
-            let field_ty = if optional { field_ty.optional() } else { field_ty };
+            let field_ty = if optional {
+                field_ty.optional()
+            } else {
+                field_ty
+            };
             let name = naming::unique_snake(&mut taken, &naming::snake(json));
-            let doc = item.and_then(|s| doc_of(s));
-            fields.push(Field { name, json: json.clone(), ty: field_ty, skip_none: optional, doc });
+            let doc = item.and_then(doc_of);
+            fields.push(Field {
+                name,
+                json: json.clone(),
+                ty: field_ty,
+                skip_none: optional,
+                doc,
+            });
         }
         self.defs[id].kind = Kind::Struct(fields);
         ty
@@ -530,10 +705,12 @@ impl<'a> TypeSpace<'a> {
         if members.is_empty() {
             return Ty::Any;
         }
-        if let Some(discriminator) = discriminator {
-            if members.iter().all(|m| matches!(m, ReferenceOr::Reference { .. })) {
-                return self.tagged(members, discriminator, hint, pointer, doc, reuse);
-            }
+        if let Some(discriminator) = discriminator
+            && members
+                .iter()
+                .all(|m| matches!(m, ReferenceOr::Reference { .. }))
+        {
+            return self.tagged(members, discriminator, hint, pointer, doc, reuse);
         }
         let ty = self.define(hint, pointer, doc, Kind::Pending, reuse);
         let Ty::Named(id) = ty else { return ty };
@@ -545,10 +722,22 @@ impl<'a> TypeSpace<'a> {
             let (base, member_ty) = match member {
                 ReferenceOr::Reference { reference } => {
                     let ty = self.reference(reference, &member_pointer);
-                    (reference.rsplit('/').next().map(naming::camel).unwrap_or_default(), ty)
+                    (
+                        reference
+                            .rsplit('/')
+                            .next()
+                            .map(naming::camel)
+                            .unwrap_or_default(),
+                        ty,
+                    )
                 }
                 ReferenceOr::Item(schema) => {
-                    let ty = self.schema_ty_named(schema, &format!("{parent}Variant{i}"), &member_pointer, None);
+                    let ty = self.schema_ty_named(
+                        schema,
+                        &format!("{parent}Variant{i}"),
+                        &member_pointer,
+                        None,
+                    );
                     (variant_base_name(&ty), ty)
                 }
             };
@@ -571,17 +760,25 @@ impl<'a> TypeSpace<'a> {
         let tag = discriminator.property_name.clone();
         let mut by_target: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (value, target) in &discriminator.mapping {
-            by_target.entry(target.as_str()).or_default().push(value.as_str());
+            by_target
+                .entry(target.as_str())
+                .or_default()
+                .push(value.as_str());
         }
         let mut taken = BTreeSet::from(["Unknown".to_owned()]);
         let mut seen_values = BTreeSet::new();
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
-            let ReferenceOr::Reference { reference } = member else { continue };
+            let ReferenceOr::Reference { reference } = member else {
+                continue;
+            };
             let ty = self.reference(reference, &child(pointer, &i.to_string()));
             let values: Vec<String> = match by_target.get(reference.as_str()) {
                 Some(values) => values.iter().map(|v| (*v).to_owned()).collect(),
-                None => vec![self.tag_value(member, &tag).unwrap_or_else(|| reference.rsplit('/').next().unwrap_or("").to_owned())],
+                None => vec![
+                    self.tag_value(member, &tag)
+                        .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or("").to_owned()),
+                ],
             };
             for value in values {
                 if !seen_values.insert(value.clone()) {
@@ -602,7 +799,9 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Any(a) => a.properties.get(tag)?,
             _ => return None,
         };
-        let ReferenceOr::Item(property) = property else { return None };
+        let ReferenceOr::Item(property) = property else {
+            return None;
+        };
         match &property.schema_kind {
             SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
                 [Some(value)] => Some(value.clone()),
@@ -612,7 +811,14 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    fn all_of(&mut self, members: &[ReferenceOr<Schema>], hint: &str, pointer: &str, doc: Option<String>, reuse: Option<TypeId>) -> Ty {
+    fn all_of(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        hint: &str,
+        pointer: &str,
+        doc: Option<String>,
+        reuse: Option<TypeId>,
+    ) -> Ty {
         if members.len() == 1 {
             // drf-spectacular wraps a reference in `allOf` to give it a description or
             // `readOnly`; the type is the reference's.
@@ -629,7 +835,15 @@ impl<'a> TypeSpace<'a> {
                 );
             }
         }
-        self.object(&properties, &required, additional.as_ref(), hint, pointer, doc, reuse)
+        self.object(
+            &properties,
+            &required,
+            additional.as_ref(),
+            hint,
+            pointer,
+            doc,
+            reuse,
+        )
     }
 
     fn collect_object(
@@ -640,7 +854,9 @@ impl<'a> TypeSpace<'a> {
         additional: &mut Option<openapiv3::AdditionalProperties>,
         depth: usize,
     ) -> bool {
-        let Some(schema) = self.resolve(member) else { return false };
+        let Some(schema) = self.resolve(member) else {
+            return false;
+        };
         if depth > 32 {
             return false;
         }
@@ -653,13 +869,15 @@ impl<'a> TypeSpace<'a> {
                 }
                 true
             }
-            SchemaKind::AllOf { all_of } => {
-                all_of.iter().all(|m| self.collect_object(m, properties, required, additional, depth + 1))
-            }
+            SchemaKind::AllOf { all_of } => all_of
+                .iter()
+                .all(|m| self.collect_object(m, properties, required, additional, depth + 1)),
             SchemaKind::Any(a) if a.one_of.is_empty() && a.any_of.is_empty() => {
                 properties.extend(a.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
                 required.extend(a.required.iter().cloned());
-                a.all_of.iter().all(|m| self.collect_object(m, properties, required, additional, depth + 1))
+                a.all_of
+                    .iter()
+                    .all(|m| self.collect_object(m, properties, required, additional, depth + 1))
             }
             _ => false,
         }
@@ -667,7 +885,11 @@ impl<'a> TypeSpace<'a> {
 }
 
 fn variant_name(value: &str) -> String {
-    if value.is_empty() { "Empty".to_owned() } else { naming::camel(value) }
+    if value.is_empty() {
+        "Empty".to_owned()
+    } else {
+        naming::camel(value)
+    }
 }
 
 fn variant_base_name(ty: &Ty) -> String {
@@ -690,5 +912,10 @@ fn variant_base_name(ty: &Ty) -> String {
 /// The documentation of a schema: its description, or else its title.
 pub fn doc_of(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
-    data.description.as_deref().or(data.title.as_deref()).map(str::trim).filter(|d| !d.is_empty()).map(naming::doc_text)
+    data.description
+        .as_deref()
+        .or(data.title.as_deref())
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(naming::doc_text)
 }

@@ -5,18 +5,27 @@ use serde_json::{Map, Value};
 
 use crate::error::child;
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Calls `f` on every schema object in the document, parents before children.
 pub fn schemas_mut(document: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    let Some(root) = document.as_object_mut() else { return };
+    let Some(root) = document.as_object_mut() else {
+        return;
+    };
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
         if let Some(schemas) = components.get_mut("schemas").and_then(Value::as_object_mut) {
             for (name, schema) in schemas.iter_mut() {
                 visit(&child("#/components/schemas", name), schema, f);
             }
         }
-        for (section, nested) in [("parameters", false), ("headers", false), ("requestBodies", true), ("responses", true)] {
+        for (section, nested) in [
+            ("parameters", false),
+            ("headers", false),
+            ("requestBodies", true),
+            ("responses", true),
+        ] {
             if let Some(items) = components.get_mut(section).and_then(Value::as_object_mut) {
                 for (name, item) in items.iter_mut() {
                     let pointer = child(&format!("#/components/{section}"), name);
@@ -32,7 +41,9 @@ pub fn schemas_mut(document: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             let item_pointer = child("#/paths", path);
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             for (key, value) in item.iter_mut() {
                 let pointer = child(&item_pointer, key);
                 if key == "parameters" {
@@ -74,12 +85,22 @@ fn parameter(pointer: &str, param: &mut Value, f: &mut dyn FnMut(&str, &mut Map<
     }
 }
 
-fn content_and_headers(pointer: &str, holder: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    let Some(holder) = holder.as_object_mut() else { return };
+fn content_and_headers(
+    pointer: &str,
+    holder: &mut Value,
+    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
+) {
+    let Some(holder) = holder.as_object_mut() else {
+        return;
+    };
     if let Some(content) = holder.get_mut("content").and_then(Value::as_object_mut) {
         for (media, media_type) in content.iter_mut() {
             if let Some(schema) = media_type.get_mut("schema") {
-                visit(&child(&child(&child(pointer, "content"), media), "schema"), schema, f);
+                visit(
+                    &child(&child(&child(pointer, "content"), media), "schema"),
+                    schema,
+                    f,
+                );
             }
         }
     }
@@ -92,7 +113,9 @@ fn content_and_headers(pointer: &str, holder: &mut Value, f: &mut dyn FnMut(&str
 
 /// Visits one schema and everything nested in it.
 pub fn visit(pointer: &str, schema: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    let Some(map) = schema.as_object_mut() else { return };
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
     f(pointer, map);
     for (key, value) in map.iter_mut() {
         match key.as_str() {
@@ -104,14 +127,16 @@ pub fn visit(pointer: &str, schema: &mut Value, f: &mut dyn FnMut(&str, &mut Map
                     }
                 }
             }
-            "additionalProperties" | "items" | "not" | "contains" | "propertyNames" => match value {
-                Value::Array(list) => {
-                    for (i, item) in list.iter_mut().enumerate() {
-                        visit(&child(&child(pointer, key), &i.to_string()), item, f);
+            "additionalProperties" | "items" | "not" | "contains" | "propertyNames" => {
+                match value {
+                    Value::Array(list) => {
+                        for (i, item) in list.iter_mut().enumerate() {
+                            visit(&child(&child(pointer, key), &i.to_string()), item, f);
+                        }
                     }
+                    other => visit(&child(pointer, key), other, f),
                 }
-                other => visit(&child(pointer, key), other, f),
-            },
+            }
             "allOf" | "anyOf" | "oneOf" | "prefixItems" => {
                 if let Some(list) = value.as_array_mut() {
                     for (i, item) in list.iter_mut().enumerate() {

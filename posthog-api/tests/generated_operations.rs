@@ -138,7 +138,10 @@ async fn a_create_call_sends_its_typed_body_to_the_given_project() {
         .send()
         .await
         .expect("query runs");
-    assert_eq!(serde_json::to_value(&response).expect("serializes")["results"], json!([[1]]));
+    assert_eq!(
+        serde_json::to_value(&response).expect("serializes")["results"],
+        json!([[1]])
+    );
 }
 
 #[tokio::test]

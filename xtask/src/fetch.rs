@@ -15,7 +15,10 @@ pub fn schema_url(base: &str) -> Result<String> {
     if base.contains("/api/schema") {
         return Ok(base.to_owned());
     }
-    Ok(format!("{}/api/schema/?format=json", base.trim_end_matches('/')))
+    Ok(format!(
+        "{}/api/schema/?format=json",
+        base.trim_end_matches('/')
+    ))
 }
 
 /// Downloads an instance's schema and returns its text.
@@ -28,7 +31,10 @@ pub fn download_schema(base: &str) -> Result<String> {
         .into();
     let mut response = agent
         .get(&url)
-        .header("Accept", "application/vnd.oai.openapi+json, application/json;q=0.9, application/yaml;q=0.8")
+        .header(
+            "Accept",
+            "application/vnd.oai.openapi+json, application/json;q=0.9, application/yaml;q=0.8",
+        )
         .call()
         .with_context(|| format!("cannot reach `{url}`"))?;
     let status = response.status().as_u16();
@@ -42,7 +48,8 @@ pub fn download_schema(base: &str) -> Result<String> {
         let excerpt: String = body.chars().take(200).collect();
         bail!("`{url}` answered HTTP {status}, not 200: {excerpt}");
     }
-    let value = codegen::load::parse_text(&body).with_context(|| format!("`{url}` did not answer a JSON or YAML document"))?;
+    let value = codegen::load::parse_text(&body)
+        .with_context(|| format!("`{url}` did not answer a JSON or YAML document"))?;
     if value.get("openapi").and_then(|v| v.as_str()).is_none() {
         bail!("`{url}` answered a document that is not an OpenAPI schema (no `openapi` version)");
     }

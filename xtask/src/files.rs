@@ -21,7 +21,13 @@ pub fn with_features(manifest: &str, features: &[String]) -> Result<String> {
     block.push_str(BEGIN);
     block.push_str("\n[features]\ndefault = [\"full\"]\n");
     block.push_str("# Every product.\nfull = [");
-    block.push_str(&features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", "));
+    block.push_str(
+        &features
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     block.push_str("]\n");
     for feature in features {
         block.push_str(&format!("{feature} = []\n"));
@@ -36,7 +42,9 @@ fn existing_files(dir: &Path) -> Result<BTreeMap<String, std::path::PathBuf>> {
     }
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        for entry in std::fs::read_dir(&current).with_context(|| format!("cannot list `{}`", current.display()))? {
+        for entry in std::fs::read_dir(&current)
+            .with_context(|| format!("cannot list `{}`", current.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
@@ -58,7 +66,11 @@ pub fn compare_dir(dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<S
             Some(path) => {
                 let current = std::fs::read_to_string(path).unwrap_or_default();
                 if current != *text {
-                    let changed = current.lines().zip(text.lines()).filter(|(a, b)| a != b).count()
+                    let changed = current
+                        .lines()
+                        .zip(text.lines())
+                        .filter(|(a, b)| a != b)
+                        .count()
                         + current.lines().count().abs_diff(text.lines().count());
                     differences.push(format!("changed: {name} (~{changed} lines)"));
                 }
@@ -84,14 +96,17 @@ pub fn write_dir(dir: &Path, files: &BTreeMap<String, String>) -> Result<usize> 
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
         }
-        std::fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
+        std::fs::write(&path, text)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
         touched += 1;
     }
     for (name, path) in existing {
         if !files.contains_key(&name) {
-            std::fs::remove_file(&path).with_context(|| format!("cannot delete the stale `{}`", path.display()))?;
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot delete the stale `{}`", path.display()))?;
             touched += 1;
         }
     }

@@ -53,7 +53,10 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
 /// The workspace root (the parent of this crate's directory).
 pub fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(Path::to_path_buf).unwrap_or_else(|| manifest.to_path_buf())
+    manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| manifest.to_path_buf())
 }
 
 /// The committed schema, relative to the workspace root.
@@ -107,16 +110,27 @@ fn regen(args: &[String]) -> Result<ExitCode> {
             store_schema(&schema_path, &text)?
         }
         (_, Some(file)) => {
-            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read the schema `{file}`"))?;
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read the schema `{file}`"))?;
             store_schema(&schema_path, &text)?
         }
-        _ => std::fs::read_to_string(&schema_path).with_context(|| format!("cannot read the committed schema `{}`", schema_path.display()))?,
+        _ => std::fs::read_to_string(&schema_path).with_context(|| {
+            format!(
+                "cannot read the committed schema `{}`",
+                schema_path.display()
+            )
+        })?,
     };
-    let options = codegen::Options { schema_label: SCHEMA_PATH.into(), pagination: true };
-    let output = codegen::generate(&text, &options).with_context(|| format!("cannot generate from `{SCHEMA_PATH}`"))?;
+    let options = codegen::Options {
+        schema_label: SCHEMA_PATH.into(),
+        pagination: true,
+    };
+    let output = codegen::generate(&text, &options)
+        .with_context(|| format!("cannot generate from `{SCHEMA_PATH}`"))?;
     let generated_dir = root.join(GENERATED_DIR);
     let manifest_path = root.join(CRATE_MANIFEST);
-    let manifest = std::fs::read_to_string(&manifest_path).with_context(|| format!("cannot read `{}`", manifest_path.display()))?;
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("cannot read `{}`", manifest_path.display()))?;
     let new_manifest = files::with_features(&manifest, &output.features)?;
 
     if check {
@@ -125,10 +139,16 @@ fn regen(args: &[String]) -> Result<ExitCode> {
             differences.push(format!("changed: {CRATE_MANIFEST} (generated features)"));
         }
         if differences.is_empty() {
-            println!("generated code is up to date ({} files)", output.files.len());
+            println!(
+                "generated code is up to date ({} files)",
+                output.files.len()
+            );
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("generated code is stale: {} difference(s) with what {SCHEMA_PATH} produces:", differences.len());
+        eprintln!(
+            "generated code is stale: {} difference(s) with what {SCHEMA_PATH} produces:",
+            differences.len()
+        );
         for line in differences.iter().take(40) {
             eprintln!("  {line}");
         }
@@ -141,7 +161,8 @@ fn regen(args: &[String]) -> Result<ExitCode> {
 
     let changed = files::write_dir(&generated_dir, &output.files)?;
     if new_manifest != manifest {
-        std::fs::write(&manifest_path, new_manifest).with_context(|| format!("cannot write `{}`", manifest_path.display()))?;
+        std::fs::write(&manifest_path, new_manifest)
+            .with_context(|| format!("cannot write `{}`", manifest_path.display()))?;
     }
     print_summary(&output, changed);
     Ok(ExitCode::SUCCESS)
@@ -171,7 +192,11 @@ fn store_schema(path: &Path, text: &str) -> Result<String> {
         bail!("the document is not an OpenAPI schema (it has no `openapi` version)");
     }
     // Keep JSON byte for byte; store YAML as JSON so the committed schema has one format.
-    let stored = if text.trim_start().starts_with('{') { text.to_owned() } else { format!("{}\n", serde_json::to_string_pretty(&value)?) };
+    let stored = if text.trim_start().starts_with('{') {
+        text.to_owned()
+    } else {
+        format!("{}\n", serde_json::to_string_pretty(&value)?)
+    };
     std::fs::write(path, &stored).with_context(|| format!("cannot write `{}`", path.display()))?;
     Ok(stored)
 }
@@ -180,10 +205,18 @@ fn generate(args: &[String]) -> Result<ExitCode> {
     check_flags(args, &["--schema", "--out"], &[])?;
     let schema = flag_value(args, "--schema")?.context("`generate` needs `--schema PATH`")?;
     let out = flag_value(args, "--out")?.context("`generate` needs `--out DIR`")?;
-    let text = std::fs::read_to_string(schema).with_context(|| format!("cannot read the schema `{schema}`"))?;
-    let label = Path::new(schema).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| schema.to_owned());
-    let options = codegen::Options { schema_label: label, pagination: true };
-    let output = codegen::generate(&text, &options).with_context(|| format!("cannot generate from `{schema}`"))?;
+    let text = std::fs::read_to_string(schema)
+        .with_context(|| format!("cannot read the schema `{schema}`"))?;
+    let label = Path::new(schema)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| schema.to_owned());
+    let options = codegen::Options {
+        schema_label: label,
+        pagination: true,
+    };
+    let output = codegen::generate(&text, &options)
+        .with_context(|| format!("cannot generate from `{schema}`"))?;
     standalone::write_crate(&workspace_root(), Path::new(out), &output)?;
     print_summary(&output, output.files.len());
     println!("wrote a standalone crate to {out}");
@@ -196,8 +229,19 @@ fn test(args: &[String]) -> Result<ExitCode> {
     let root = workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = std::process::Command::new(cargo);
-    command.current_dir(&root).args(["test", "--workspace", "--all-features", "--no-fail-fast"]).args(args).args(["--", "--include-ignored"]);
-    println!("running: cargo test --workspace --all-features --no-fail-fast {} -- --include-ignored", args.join(" "));
+    command
+        .current_dir(&root)
+        .args(["test", "--workspace", "--all-features", "--no-fail-fast"])
+        .args(args)
+        .args(["--", "--include-ignored"]);
+    println!(
+        "running: cargo test --workspace --all-features --no-fail-fast {} -- --include-ignored",
+        args.join(" ")
+    );
     let status = command.status().context("cannot run cargo test")?;
-    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -11,13 +11,17 @@ use anyhow::{Context, Result};
 pub fn write_crate(root: &Path, out: &Path, output: &codegen::Output) -> Result<()> {
     let source = root.join("posthog-api/src");
     let target = out.join("src");
-    std::fs::create_dir_all(&target).with_context(|| format!("cannot create `{}`", target.display()))?;
-    for entry in std::fs::read_dir(&source).with_context(|| format!("cannot list `{}`", source.display()))? {
+    std::fs::create_dir_all(&target)
+        .with_context(|| format!("cannot create `{}`", target.display()))?;
+    for entry in
+        std::fs::read_dir(&source).with_context(|| format!("cannot list `{}`", source.display()))?
+    {
         let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            if let Some(name) = path.file_name() {
-                std::fs::copy(&path, target.join(name)).with_context(|| format!("cannot copy `{}`", path.display()))?;
-            }
+        if path.extension().is_some_and(|e| e == "rs")
+            && let Some(name) = path.file_name()
+        {
+            std::fs::copy(&path, target.join(name))
+                .with_context(|| format!("cannot copy `{}`", path.display()))?;
         }
     }
     crate::files::write_dir(&target.join("generated"), &output.files)?;
@@ -28,30 +32,50 @@ pub fn write_crate(root: &Path, out: &Path, output: &codegen::Output) -> Result<
 
 /// The standalone manifest: `posthog-api`'s, with workspace-inherited entries resolved.
 fn manifest(root: &Path, features: &[String]) -> Result<String> {
-    let workspace: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))?.parse().context("cannot parse the workspace manifest")?;
+    let workspace: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))?
+        .parse()
+        .context("cannot parse the workspace manifest")?;
     let crate_text = std::fs::read_to_string(root.join(crate::CRATE_MANIFEST))?;
     let crate_text = crate::files::with_features(&crate_text, features)?;
-    let mut krate: toml::Table = crate_text.parse().context("cannot parse posthog-api's manifest")?;
-    let workspace = workspace.get("workspace").and_then(|w| w.as_table()).cloned().unwrap_or_default();
-    let package_defaults = workspace.get("package").and_then(|p| p.as_table()).cloned().unwrap_or_default();
-    let dep_defaults = workspace.get("dependencies").and_then(|d| d.as_table()).cloned().unwrap_or_default();
+    let mut krate: toml::Table = crate_text
+        .parse()
+        .context("cannot parse posthog-api's manifest")?;
+    let workspace = workspace
+        .get("workspace")
+        .and_then(|w| w.as_table())
+        .cloned()
+        .unwrap_or_default();
+    let package_defaults = workspace
+        .get("package")
+        .and_then(|p| p.as_table())
+        .cloned()
+        .unwrap_or_default();
+    let dep_defaults = workspace
+        .get("dependencies")
+        .and_then(|d| d.as_table())
+        .cloned()
+        .unwrap_or_default();
 
     if let Some(package) = krate.get_mut("package").and_then(|p| p.as_table_mut()) {
         package.insert("name".into(), "posthog-api-standalone".into());
         package.insert("publish".into(), false.into());
         package.remove("readme");
         for (key, value) in package.iter_mut() {
-            if value.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
-                if let Some(default) = package_defaults.get(key) {
-                    *value = default.clone();
-                }
+            if value.get("workspace").and_then(|w| w.as_bool()) == Some(true)
+                && let Some(default) = package_defaults.get(key)
+            {
+                *value = default.clone();
             }
         }
     }
     for section in ["dependencies", "dev-dependencies"] {
-        let Some(deps) = krate.get_mut(section).and_then(|d| d.as_table_mut()) else { continue };
+        let Some(deps) = krate.get_mut(section).and_then(|d| d.as_table_mut()) else {
+            continue;
+        };
         for (name, spec) in deps.iter_mut() {
-            let Some(table) = spec.as_table() else { continue };
+            let Some(table) = spec.as_table() else {
+                continue;
+            };
             if table.get("workspace").and_then(|w| w.as_bool()) != Some(true) {
                 continue;
             }
@@ -65,7 +89,11 @@ fn manifest(root: &Path, features: &[String]) -> Result<String> {
                 _ => toml::Table::new(),
             };
             if let Some(toml::Value::Array(extra)) = table.get("features") {
-                let mut all = resolved.get("features").and_then(|f| f.as_array()).cloned().unwrap_or_default();
+                let mut all = resolved
+                    .get("features")
+                    .and_then(|f| f.as_array())
+                    .cloned()
+                    .unwrap_or_default();
                 all.extend(extra.iter().cloned());
                 resolved.insert("features".into(), toml::Value::Array(all));
             }
