@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
+use crate::naming;
 use crate::report::Fixups;
 use crate::walk;
 
@@ -389,7 +390,7 @@ fn fix_operation_ids(document: &mut Value, fixups: &mut Fixups) {
         let new_id = match current {
             None => {
                 fixups.count("fix_missing_operation_ids");
-                Some(unique(
+                Some(naming::unique_snake(
                     &mut taken,
                     &format!("{}_{}", path_words(path), method),
                 ))
@@ -417,14 +418,14 @@ fn fix_operation_ids(document: &mut Value, fixups: &mut Fixups) {
                         .into_iter()
                         .flatten()
                         .find(|c| !taken.contains(c))
-                        .unwrap_or_else(|| unique(&mut taken.clone(), &base));
+                        .unwrap_or_else(|| naming::unique_snake(&mut taken.clone(), &base));
                     taken.insert(candidate.clone());
                     Some(candidate)
                 }
                 None if !seen.insert(id.clone()) => {
                     // The second use of an id is named after its path and method.
                     fixups.count("fix_duplicate_operation_ids");
-                    Some(unique(
+                    Some(naming::unique_snake(
                         &mut taken,
                         &format!("{}_{}", path_words(path), method),
                     ))
@@ -437,17 +438,6 @@ fn fix_operation_ids(document: &mut Value, fixups: &mut Fixups) {
             op.insert("operationId".into(), Value::String(id));
         }
     }
-}
-
-fn unique(taken: &mut BTreeSet<String>, base: &str) -> String {
-    let mut candidate = base.to_owned();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{base}_{n}");
-        n += 1;
-    }
-    taken.insert(candidate.clone());
-    candidate
 }
 
 fn numbered_base(id: &str) -> Option<String> {
