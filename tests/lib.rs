@@ -66,3 +66,14 @@ pub fn rust_sources(output: &codegen::Output) -> String {
     }
     text
 }
+
+/// The generator fixtures that must generate: every file directly in `tests/fixtures/` except
+/// the `invalid_*` ones (subdirectories hold other tests' fixtures), sorted.
+pub fn valid_fixtures() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    out.retain(|p| p.is_file() && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("invalid_")));
+    out.sort();
+    out
+}

@@ -147,16 +147,7 @@ fn every_generated_crate_compiles() {
         .iter()
         .map(|s| tests::shared_schemas_dir().join(s))
         .collect();
-    for entry in std::fs::read_dir(tests::fixtures_dir()).expect("fixtures") {
-        let path = entry.expect("entry").path();
-        if !path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("invalid_"))
-        {
-            schemas.push(path);
-        }
-    }
+    schemas.extend(tests::valid_fixtures());
     for schema in schemas {
         let stem = schema
             .file_stem()
