@@ -74,8 +74,9 @@ pub(crate) fn render(report: &DriftReport) -> String {
 fn summary(md: &mut String, s: &Summary) {
     let _ = writeln!(
         md,
-        "**{} breaking** and {} compatible changes.\n",
-        s.breaking, s.compatible
+        "**{} breaking** and {}.\n",
+        s.breaking,
+        plural(s.compatible, "compatible change")
     );
     md.push_str("| | count |\n| --- | ---: |\n");
     let rows = [
@@ -95,6 +96,15 @@ fn summary(md: &mut String, s: &Summary) {
         let _ = writeln!(md, "| {label} | {count} |");
     }
     md.push('\n');
+}
+
+/// `1 change`, `2 changes`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 /// A code span that survives any text, backticks included.
@@ -177,7 +187,7 @@ fn section(md: &mut String, severity: Severity, changes: &[&Change]) {
         let _ = writeln!(md, "{none}\n");
         return;
     }
-    let _ = writeln!(md, "{} changes.\n", changes.len());
+    let _ = writeln!(md, "{}.\n", plural(changes.len(), "change"));
 
     let of = |wanted: fn(&ChangeKind) -> bool| {
         changes

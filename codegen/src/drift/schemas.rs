@@ -248,7 +248,7 @@ impl<'d, 'a> Differ<'d, 'a> {
     }
 
     /// Union members are matched by what they are (a schema name or a type); members matched
-    /// are compared, and a single unmatched member on each side is taken as one member changed.
+    /// are compared, and a single unmatched inline member on each side is one member changed.
     fn members(&mut self, old: &[Shape], new: &[Shape], context: &Context) {
         let (old_groups, new_groups) = (group_members(old), group_members(new));
         let keys: BTreeSet<&String> = old_groups.keys().chain(new_groups.keys()).collect();
@@ -263,9 +263,14 @@ impl<'d, 'a> Differ<'d, 'a> {
             unmatched_old.extend(before.iter().skip(after.len()).map(|s| (key.clone(), *s)));
             unmatched_new.extend(after.iter().skip(before.len()).map(|s| (key.clone(), *s)));
         }
+        // Named members are variants in their own right; an inline member that changed type
+        // is the same variant changed.
+        let inline = |shape: &Shape| !matches!(shape.kind, ShapeKind::Ref(_));
         if let ([(_, a)], [(_, b)]) = (unmatched_old.as_slice(), unmatched_new.as_slice()) {
-            self.shapes(a, b, context);
-            return;
+            if inline(a) && inline(b) {
+                self.shapes(a, b, context);
+                return;
+            }
         }
         for (variant, shape) in unmatched_old {
             self.emit(
