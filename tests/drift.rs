@@ -183,8 +183,29 @@ fn operations() {
         from_operation_id: "cohorts_all".into(),
     };
     assert_change(&report, "cohorts_list", "Itself", renamed, Breaking);
-    assert_eq!(report.summary.operations_added, 1);
-    assert_eq!(report.summary.operations_removed, 1);
+    // `list` of projects and `list` of organizations share an operationId, not a resource.
+    let lists: Vec<(&ChangeKind, String)> = report
+        .changes
+        .iter()
+        .filter_map(|c| match &c.subject {
+            Subject::Operation {
+                operation_id, path, ..
+            } if operation_id == "list" => Some((&c.kind, path.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            (&ChangeKind::OperationRemoved, "/api/projects/".to_owned()),
+            (
+                &ChangeKind::OperationAdded,
+                "/api/organizations/".to_owned()
+            )
+        ]
+    );
+    assert_eq!(report.summary.operations_added, 2);
+    assert_eq!(report.summary.operations_removed, 2);
     assert_eq!(report.summary.operations_deprecated, 1);
     assert_eq!(report.summary.operations_moved_or_renamed, 2);
 
@@ -199,13 +220,24 @@ fn operations() {
         names(&report.rust.methods_removed),
         ["cohorts_all", "insights_destroy"]
     );
+    // The Rust method `list` stays, and now lists organizations.
+    let list = report
+        .rust
+        .methods_changed
+        .iter()
+        .find(|m| m.name == "list")
+        .expect("`list` changed");
+    assert_eq!(
+        list.members[0].to.as_deref(),
+        Some("GET /api/organizations/")
+    );
     let changed: Vec<&str> = report
         .rust
         .methods_changed
         .iter()
         .map(|m| m.name.as_str())
         .collect();
-    assert_eq!(changed, ["annotations_list", "batch_exports_list"]);
+    assert_eq!(changed, ["annotations_list", "batch_exports_list", "list"]);
 }
 
 #[test]

@@ -67,6 +67,24 @@ fn from_2023_02_to_2025_02() {
     let change = operation(&report, "domains_destroy", &renamed);
     assert_eq!(change.severity, Severity::Compatible);
     assert!(matches!(&change.place, Place::Parameter { name, .. } if name == "organization_id"));
+    // `GET /api/projects/{project_id}/query/` became `/query/{id}/` under the same id.
+    let moved = ChangeKind::OperationMoved {
+        from: "GET /api/projects/{project_id}/query/".into(),
+    };
+    operation(&report, "query_retrieve", &moved);
+    // drf's bare `create` was project creation in 2023 and is organization creation in
+    // 2025-02: not a move, but one operation removed and one added (the Rust method `create`
+    // changes meaning, listed under the Rust API).
+    let creates: Vec<&ChangeKind> = report
+        .changes
+        .iter()
+        .filter(|c| matches!(&c.subject, Subject::Operation { operation_id, .. } if operation_id == "create"))
+        .map(|c| &c.kind)
+        .collect();
+    assert_eq!(
+        creates,
+        [&ChangeKind::OperationRemoved, &ChangeKind::OperationAdded]
+    );
     // The `/api/environments/` duplicates of project endpoints arrived in 2025.
     operation(
         &report,

@@ -50,6 +50,17 @@ impl Operation<'_> {
         (self.method.clone(), path)
     }
 
+    /// The last literal segment of the path (`viewed` in `/api/projects/{project_id}/insights/{id}/viewed/`):
+    /// what the endpoint is about. An operationId found on another path is the same operation
+    /// moved only when this stays; drf's bare ids (`create`, `list`) otherwise pair unrelated
+    /// endpoints, such as project and organization creation.
+    fn resource(&self) -> Option<&str> {
+        self.path
+            .split('/')
+            .filter(|s| !s.is_empty() && !s.starts_with('{'))
+            .next_back()
+    }
+
     fn subject(&self) -> Subject {
         Subject::Operation {
             operation_id: self.id.clone(),
@@ -249,7 +260,8 @@ pub(crate) fn diff<'o, 'a>(
 ) {
     // Operations are matched by endpoint first: drf numbers the operationIds of endpoints that
     // share a name in the order it meets them, so an id can pass to another endpoint while
-    // both endpoints stay. What is left is matched by operationId: an endpoint moved.
+    // both endpoints stay. What is left is matched by operationId when the path still names
+    // the same resource: an endpoint moved.
     let by_endpoint = |ops: &'o BTreeMap<String, Operation<'a>>| {
         let mut map: BTreeMap<(String, String), Vec<&'o Operation<'a>>> = BTreeMap::new();
         for op in ops.values() {
@@ -279,6 +291,7 @@ pub(crate) fn diff<'o, 'a>(
         if let Some(after) = new
             .get(&before.id)
             .filter(|op| !matched_new.contains(op.id.as_str()))
+            .filter(|op| op.resource() == before.resource())
         {
             pairs.push((before, after));
             matched_old.insert(before.id.as_str());

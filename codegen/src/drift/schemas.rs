@@ -266,11 +266,12 @@ impl<'d, 'a> Differ<'d, 'a> {
         // Named members are variants in their own right; an inline member that changed type
         // is the same variant changed.
         let inline = |shape: &Shape| !matches!(shape.kind, ShapeKind::Ref(_));
-        if let ([(_, a)], [(_, b)]) = (unmatched_old.as_slice(), unmatched_new.as_slice()) {
-            if inline(a) && inline(b) {
-                self.shapes(a, b, context);
-                return;
-            }
+        if let ([(_, a)], [(_, b)]) = (unmatched_old.as_slice(), unmatched_new.as_slice())
+            && inline(a)
+            && inline(b)
+        {
+            self.shapes(a, b, context);
+            return;
         }
         for (variant, shape) in unmatched_old {
             self.emit(
