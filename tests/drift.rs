@@ -1139,3 +1139,73 @@ fn classification_follows_the_direction_of_the_data() {
         assert_eq!(kind.severity(Request), expected, "{kind:?}");
     }
 }
+
+/// A schema whose request body is the head of a chain of `length` objects, each holding the
+/// next by reference, with component names starting with `prefix`.
+fn chain_schema(prefix: &str, length: usize) -> String {
+    let mut schemas = serde_json::Map::new();
+    for i in 0..length {
+        let mut properties = serde_json::Map::new();
+        properties.insert(
+            "value".into(),
+            json!({"type": if prefix == "A" { "string" } else { "integer" }}),
+        );
+        if i + 1 < length {
+            properties.insert(
+                "next".into(),
+                json!({"$ref": format!("#/components/schemas/{prefix}{}", i + 1)}),
+            );
+        }
+        schemas.insert(
+            format!("{prefix}{i}"),
+            json!({"type": "object", "properties": properties}),
+        );
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "chain", "version": "1"},
+        "paths": {"/api/chain/": {"post": {
+            "operationId": "chain_create",
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{prefix}0")}}}},
+            "responses": {"204": {"description": "done"}}
+        }}},
+        "components": {"schemas": schemas}
+    })
+    .to_string()
+}
+
+#[test]
+fn a_long_chain_of_renamed_references_stays_bounded() {
+    // Every level is renamed (`A3` to `B3`) and retyped, so the diff follows the chain; it
+    // stops after a bounded depth rather than recursing through all of it.
+    let (from, to) = (chain_schema("A", 2000), chain_schema("B", 2000));
+    let report = codegen::drift::drift(
+        SchemaInput {
+            label: "a",
+            text: &from,
+        },
+        SchemaInput {
+            label: "b",
+            text: &to,
+        },
+    )
+    .expect("compares");
+    let retyped: Vec<&Change> = report
+        .changes
+        .iter()
+        .filter(|c| {
+            matches!(c.subject, Subject::Operation { .. })
+                && matches!(c.kind, ChangeKind::TypeChanged { .. })
+        })
+        .collect();
+    assert!(
+        !retyped.is_empty() && retyped.len() <= 16,
+        "{} retyped fields",
+        retyped.len()
+    );
+    assert!(
+        retyped
+            .iter()
+            .any(|c| format!("{:?}", c.place).contains("next.next.value"))
+    );
+}

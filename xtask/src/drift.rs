@@ -72,7 +72,6 @@ fn parse_args(args: &[String]) -> Result<Options> {
                 })
             }
             "--bench" => options.bench = true,
-            "--help" | "-h" => bail!("{USAGE}"),
             other => bail!("unexpected argument `{other}`\n\n{USAGE}"),
         }
     }
@@ -122,6 +121,10 @@ pub fn report(
 
 /// Runs `cargo xtask drift`.
 pub fn run(args: &[String]) -> Result<ExitCode> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let options = parse_args(args)?;
     let committed = crate::workspace_root().join(crate::SCHEMA_PATH);
     let (from_label, from_source, to_label) = match (&options.from, &options.to, &options.against) {

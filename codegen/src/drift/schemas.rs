@@ -37,7 +37,13 @@ pub(crate) struct Differ<'d, 'a> {
     /// Pairs of differently named references already compared in this subject, with the
     /// direction: a renamed schema reached twice (or through itself) is reported once.
     compared: BTreeSet<(String, String, Direction)>,
+    /// How many renamed references the comparison is inside: real schemas nest a few, and the
+    /// bound keeps a hostile chain of thousands from exhausting the stack.
+    following: usize,
 }
+
+/// Deeper than this many renamed references, a comparison stops descending.
+const MAX_FOLLOWED_REFERENCES: usize = 16;
 
 impl<'d, 'a> Differ<'d, 'a> {
     /// A differ for one subject.
@@ -51,6 +57,7 @@ impl<'d, 'a> Differ<'d, 'a> {
             new,
             changes,
             compared: BTreeSet::new(),
+            following: 0,
         }
     }
 
@@ -103,14 +110,18 @@ impl<'d, 'a> Differ<'d, 'a> {
                     new_ref.cloned().unwrap_or_default(),
                     context.direction,
                 );
-                if !self.compared.insert(key) {
+                if self.following >= MAX_FOLLOWED_REFERENCES || !self.compared.insert(key) {
                     return;
                 }
                 match (
                     shape::resolve(self.old, old, 0),
                     shape::resolve(self.new, new, 0),
                 ) {
-                    (Some(old), Some(new)) => self.shapes(&old, &new, context),
+                    (Some(old), Some(new)) => {
+                        self.following += 1;
+                        self.shapes(&old, &new, context);
+                        self.following -= 1;
+                    }
                     _ => self.type_changed(old, new, context),
                 }
                 return;
