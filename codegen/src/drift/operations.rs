@@ -57,8 +57,7 @@ impl Operation<'_> {
     fn resource(&self) -> Option<&str> {
         self.path
             .split('/')
-            .filter(|s| !s.is_empty() && !s.starts_with('{'))
-            .next_back()
+            .rfind(|s| !s.is_empty() && !s.starts_with('{'))
     }
 
     fn subject(&self) -> Subject {
