@@ -3,9 +3,10 @@
 //!
 //! Both schemas go through the same normalization as generation ([`crate::normalize`]), so a
 //! YAML 3.0 schema and a JSON 3.1 schema that describe the same API have no drift. The diff is
-//! of meaning, not of text: operations are matched by operationId, parameters by location and
-//! name, fields by name; key order, formatting and `$ref` renames that keep the same shape do
-//! not count. Pure, like the rest of the crate: schema texts in, a [`DriftReport`] out.
+//! of meaning, not of text: operations are matched by endpoint (method and path, parameter
+//! names aside), then by operationId; parameters by location and name; fields by name. Key
+//! order, formatting and `$ref` renames that keep the same shape do not count. Pure, like the
+//! rest of the crate: schema texts in, a [`DriftReport`] out.
 
 mod model;
 mod operations;
