@@ -17,6 +17,7 @@ pub mod ops;
 pub mod parse;
 pub mod ratelimit;
 pub mod report;
+pub mod subset;
 pub mod typegen;
 pub mod walk;
 

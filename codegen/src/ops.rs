@@ -240,22 +240,12 @@ fn op_doc(op: &Operation) -> Option<String> {
 
 /// The product group: the first of `x-explicit-tags`, else `x-product`, else the first tag.
 pub fn group_of(op: &Operation) -> String {
-    let explicit = op
-        .extensions
-        .get("x-explicit-tags")
-        .and_then(|t| t.as_array())
-        .and_then(|t| t.first())
-        .and_then(|t| t.as_str());
-    let product = op.extensions.get("x-product").and_then(|t| t.as_str());
-    let raw = explicit
-        .or(product)
-        .or(op.tags.first().map(String::as_str))
-        .unwrap_or("untagged");
-    let name = naming::snake(raw);
-    match name.as_str() {
-        "full" | "default" => format!("{name}_product"),
-        _ => name,
+    let mut value = serde_json::Map::new();
+    for (key, extension) in &op.extensions {
+        value.insert(key.clone(), extension.clone());
     }
+    value.insert("tags".into(), serde_json::Value::from(op.tags.clone()));
+    crate::subset::group_of(&serde_json::Value::Object(value))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -223,10 +223,42 @@ fn generate(args: &[String]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The Prism release the contract tests run against.
+const PRISM_PACKAGE: &str = "@stoplight/prism-cli@5.16.0";
+
+/// Installs Stoplight Prism from npm into `target/tools` unless it is there already.
+fn ensure_prism(root: &Path) -> Result<()> {
+    let tools = root.join("target/tools");
+    if tools.join("node_modules/.bin/prism").exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&tools)
+        .with_context(|| format!("cannot create `{}`", tools.display()))?;
+    println!("installing {PRISM_PACKAGE} into target/tools (for the contract tests)");
+    let status = std::process::Command::new("npm")
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "--prefix",
+        ])
+        .arg(&tools)
+        .arg(PRISM_PACKAGE)
+        .status()
+        .context("cannot run npm (Node.js and npm are needed for the contract tests)")?;
+    if !status.success() {
+        bail!("npm could not install {PRISM_PACKAGE}");
+    }
+    Ok(())
+}
+
 /// Runs every test of the workspace, including the slow ones `cargo test` skips (compiling the
-/// crate generated from every real schema and fixture). Extra arguments go to `cargo test`.
+/// crate generated from every real schema and fixture, and the contract tests against Prism,
+/// which it installs first). Extra arguments go to `cargo test`.
 fn test(args: &[String]) -> Result<ExitCode> {
     let root = workspace_root();
+    ensure_prism(&root)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = std::process::Command::new(cargo);
     command
