@@ -185,7 +185,7 @@ impl<'d, 'a> Differ<'d, 'a> {
     }
 
     fn type_changed(&mut self, old: &Shape, new: &Shape, context: &Context) {
-        let (from, to) = (old.describe(), new.describe());
+        let (from, to) = (old.describe_type(), new.describe_type());
         if from != to {
             self.emit(context, ChangeKind::TypeChanged { from, to }, &new.pointer);
         }

@@ -77,6 +77,8 @@ pub(crate) struct Shape {
     pub kind: ShapeKind,
     /// Where the schema is.
     pub pointer: String,
+    /// The component it was reached through, for descriptions (`Insight`, not `object`).
+    pub named: Option<String>,
 }
 
 /// What a schema's values are.
@@ -118,6 +120,7 @@ impl Shape {
             nullable: false,
             kind: ShapeKind::Any,
             pointer: pointer.to_owned(),
+            named: None,
         }
     }
 
@@ -138,6 +141,22 @@ impl Shape {
 
     /// The type for people: `string`, `array of Insight`, `map of integer`, `oneOf(A | B)`.
     pub(crate) fn describe(&self) -> String {
+        match &self.named {
+            Some(name) => name.clone(),
+            None => self.describe_kind(),
+        }
+    }
+
+    /// The type for a type change: a named schema with what it is
+    /// (`HogQLQueryModifiers (object)`), so that two names say how they differ.
+    pub(crate) fn describe_type(&self) -> String {
+        match &self.named {
+            Some(name) => format!("{name} ({})", self.describe_kind()),
+            None => self.describe_kind(),
+        }
+    }
+
+    fn describe_kind(&self) -> String {
         match &self.kind {
             ShapeKind::Any => "any".into(),
             ShapeKind::Ref(name) => name.clone(),
@@ -183,6 +202,7 @@ fn shape_at(doc: &Document<'_>, value: &Value, pointer: &str, depth: usize) -> S
         nullable,
         kind,
         pointer: pointer.to_owned(),
+        named: None,
     };
 
     if let Some(reference) = map.get("$ref") {
@@ -308,7 +328,7 @@ fn object_shape(
         .filter_map(Value::as_str)
         .collect();
     let at = child(pointer, "properties");
-    let properties = map
+    let properties: BTreeMap<String, Property> = map
         .get("properties")
         .and_then(Value::as_object)
         .into_iter()
@@ -335,6 +355,9 @@ fn object_shape(
             pointer,
             "additionalProperties",
         )))),
+        // An object that declares no properties and does not forbid others is free-form,
+        // the same as a map of anything (`type: object` and `additionalProperties: {}`).
+        None if properties.is_empty() => Some(Box::new(Shape::any(pointer))),
         _ => None,
     };
     Shape {
@@ -344,6 +367,7 @@ fn object_shape(
             additional,
         },
         pointer: pointer.to_owned(),
+        named: None,
     }
 }
 
@@ -383,14 +407,17 @@ fn merge_objects(doc: &Document<'_>, members: &[Shape], depth: usize) -> Option<
 pub(crate) fn resolve(doc: &Document<'_>, shape: &Shape, depth: usize) -> Option<Shape> {
     let mut current = shape.clone();
     let mut depth = depth;
+    let mut named = shape.named.clone();
     while let ShapeKind::Ref(name) = &current.kind {
         if depth > MAX_DEPTH {
             return None;
         }
         let value = doc.schema(name)?;
         let nullable = current.nullable;
+        named.get_or_insert_with(|| name.clone());
         current = shape_at(doc, value, &schema_pointer(name), depth + 1).with_nullable(nullable);
         depth += 1;
     }
+    current.named = named;
     Some(current)
 }
