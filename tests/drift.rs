@@ -406,6 +406,23 @@ fn request_body() {
     assert_eq!(report.summary.breaking, 5);
     assert_eq!(report.summary.compatible, 5);
 
+    // Summary first, then breaking changes, compatible ones and the Rust API; the same
+    // schemas give the same bytes.
+    let markdown = report.to_markdown();
+    let at = |heading: &str| {
+        markdown
+            .find(heading)
+            .unwrap_or_else(|| panic!("{heading} in the report"))
+    };
+    assert!(at("## Summary") < at("## Breaking changes"));
+    assert!(at("## Breaking changes") < at("## Compatible changes"));
+    assert!(at("## Compatible changes") < at("## Generated Rust API"));
+    assert_eq!(
+        run_drift("request_body").expect("compares").to_markdown(),
+        markdown,
+        "deterministic"
+    );
+
     // The JSON form holds the same report.
     let text = report.to_json();
     insta::assert_snapshot!("request_body_json", text);
