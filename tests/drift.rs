@@ -170,7 +170,7 @@ fn operations() {
         &report,
         "insights_create",
         "Itself",
-        ChangeKind::OperationAdded,
+        ChangeKind::OperationAdded { deprecated: false },
         Compatible,
     );
     assert_change(
@@ -204,7 +204,7 @@ fn operations() {
         [
             (&ChangeKind::OperationRemoved, "/api/projects/".to_owned()),
             (
-                &ChangeKind::OperationAdded,
+                &ChangeKind::OperationAdded { deprecated: false },
                 "/api/organizations/".to_owned()
             )
         ]

@@ -83,13 +83,16 @@ fn from_2023_02_to_2025_02() {
         .collect();
     assert_eq!(
         creates,
-        [&ChangeKind::OperationRemoved, &ChangeKind::OperationAdded]
+        [
+            &ChangeKind::OperationRemoved,
+            &ChangeKind::OperationAdded { deprecated: false }
+        ]
     );
     // The `/api/environments/` duplicates of project endpoints arrived in 2025.
     operation(
         &report,
         "environments_dashboards_destroy",
-        &ChangeKind::OperationAdded,
+        &ChangeKind::OperationAdded { deprecated: false },
     );
     assert!(report.has_breaking());
 }
@@ -112,7 +115,7 @@ fn from_2025_02_to_2025_11() {
     operation(
         &report,
         "environments_data_color_themes_destroy",
-        &ChangeKind::OperationAdded,
+        &ChangeKind::OperationAdded { deprecated: false },
     );
     // `insights_viewed_create` left `/insights/{id}/viewed/` for `/insights/viewed/`: the one
     // operationId on another path, a move rather than one endpoint removed and one added.
@@ -153,10 +156,22 @@ fn from_2025_11_to_2026() {
         &ChangeKind::OperationRemoved,
     );
     operation(&report, "persons_destroy", &ChangeKind::OperationRemoved);
+    // The 461 deprecated operations of 2026 (../shared/schemas/README.md): 264 deprecated since
+    // 2025-11 and 197 new ones deprecated from the start.
+    let added_deprecated = report
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::OperationAdded { deprecated: true })
+        .count();
+    assert_eq!(
+        (report.summary.operations_deprecated, added_deprecated),
+        (264, 197)
+    );
+    // New in 2026 and deprecated from the start: one of the `/api/environments/` duplicates.
     operation(
         &report,
         "environments_alerts_destroy",
-        &ChangeKind::OperationAdded,
+        &ChangeKind::OperationAdded { deprecated: true },
     );
     // drf numbered the project endpoint `batch_exports_create_2` in 2025-11 (named
     // `batch_exports_create_by_project_id` by normalization); in 2026 it is `batch_exports_create`.

@@ -74,7 +74,8 @@ fn classification_follows_the_direction_of_the_data() {
     }
     for (kind, expected) in [
         (K::OperationRemoved, B),
-        (K::OperationAdded, C),
+        (K::OperationAdded { deprecated: false }, C),
+        (K::OperationAdded { deprecated: true }, C),
         (K::OperationDeprecated, C),
         (
             K::OperationMoved {

@@ -251,7 +251,7 @@ fn summarize(changes: &[Change]) -> Summary {
             Severity::Compatible => summary.compatible += 1,
         }
         match (&change.kind, &change.subject) {
-            (ChangeKind::OperationAdded, _) => summary.operations_added += 1,
+            (ChangeKind::OperationAdded { .. }, _) => summary.operations_added += 1,
             (ChangeKind::OperationRemoved, _) => summary.operations_removed += 1,
             (ChangeKind::OperationDeprecated, _) => summary.operations_deprecated += 1,
             (ChangeKind::OperationMoved { .. } | ChangeKind::OperationRenamed { .. }, _) => {

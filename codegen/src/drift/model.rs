@@ -156,7 +156,10 @@ pub enum ChangeKind {
     /// The operation is gone.
     OperationRemoved,
     /// The operation is new.
-    OperationAdded,
+    OperationAdded {
+        /// Whether it is deprecated already (PostHog adds deprecated duplicates of endpoints).
+        deprecated: bool,
+    },
     /// The operation is now deprecated.
     OperationDeprecated,
     /// The operation is no longer deprecated.
@@ -262,7 +265,7 @@ impl ChangeKind {
     pub fn severity(&self, direction: Direction) -> Severity {
         use ChangeKind as K;
         let breaking = match self {
-            K::OperationAdded | K::OperationDeprecated | K::OperationUndeprecated => false,
+            K::OperationAdded { .. } | K::OperationDeprecated | K::OperationUndeprecated => false,
             K::OperationRemoved | K::OperationMoved { .. } | K::OperationRenamed { .. } => true,
             K::ParameterAdded { required } | K::RequestBodyAdded { required } => *required,
             K::ParameterRemoved
@@ -305,7 +308,8 @@ impl ChangeKind {
     pub fn describe(&self) -> String {
         use ChangeKind as K;
         match self {
-            K::OperationAdded => "operation added".into(),
+            K::OperationAdded { deprecated: false } => "operation added".into(),
+            K::OperationAdded { deprecated: true } => "operation added, deprecated".into(),
             K::OperationRemoved => "operation removed".into(),
             K::OperationDeprecated => "deprecated".into(),
             K::OperationUndeprecated => "no longer deprecated".into(),

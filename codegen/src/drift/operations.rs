@@ -324,7 +324,10 @@ pub(crate) fn diff<'o, 'a>(
             place: Place::Itself,
             direction: Direction::Both,
         };
-        differ.emit(&context, ChangeKind::OperationAdded, &op.pointer);
+        let added = ChangeKind::OperationAdded {
+            deprecated: op.deprecated,
+        };
+        differ.emit(&context, added, &op.pointer);
     }
 }
 

@@ -166,7 +166,7 @@ fn place_label(place: &Place) -> Option<String> {
 fn is_subject_level(kind: &ChangeKind) -> bool {
     matches!(
         kind,
-        ChangeKind::OperationAdded
+        ChangeKind::OperationAdded { .. }
             | ChangeKind::OperationRemoved
             | ChangeKind::OperationDeprecated
             | ChangeKind::OperationUndeprecated
@@ -213,7 +213,7 @@ fn section(md: &mut String, severity: Severity, changes: &[&Change]) {
     operation_table(
         md,
         "Operations added",
-        &of(|k| matches!(k, ChangeKind::OperationAdded)),
+        &of(|k| matches!(k, ChangeKind::OperationAdded { .. })),
     );
     operation_table(
         md,
@@ -272,9 +272,13 @@ fn operation_table(md: &mut String, title: &str, changes: &[&Change]) {
             path,
         } = &change.subject
         {
+            let deprecated = match change.kind {
+                ChangeKind::OperationAdded { deprecated: true } => " (deprecated)",
+                _ => "",
+            };
             let _ = writeln!(
                 md,
-                "| {} | {} |",
+                "| {} | {}{deprecated} |",
                 cell(&code(operation_id)),
                 cell(&code(&format!("{method} {path}")))
             );
