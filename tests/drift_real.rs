@@ -313,3 +313,73 @@ fn against_compares_the_committed_schema_with_an_instance() {
     assert!(value["summary"]["operations_removed"].as_u64() > Some(0));
     let _ = std::fs::remove_file(out);
 }
+
+#[test]
+fn a_mutated_real_schema_never_panics_the_diff() {
+    // A few random damages to the 2023-02 schema, each compared against the original: the
+    // diff reports or fails with a pointer, never panics.
+    let original = text("posthog-2023-02.yaml");
+    let document: Value = serde_yaml::from_str(&original).expect("YAML");
+    let mut pointers = Vec::new();
+    collect_pointers(&document, String::new(), &mut pointers);
+    let replacements = [
+        serde_json::json!(null),
+        serde_json::json!("text"),
+        serde_json::json!({"$ref": "#/components/schemas/Nowhere"}),
+        serde_json::json!({"oneOf": []}),
+        serde_json::json!({"type": "array"}),
+    ];
+    let mut seed: u64 = 0x2023_0202;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) % n as u64) as usize
+    };
+    for _ in 0..8 {
+        let mut mutated = document.clone();
+        let pointer = &pointers[next(pointers.len())];
+        if let Some(target) = mutated.pointer_mut(pointer) {
+            *target = replacements[next(replacements.len())].clone();
+        }
+        let text = serde_json::to_string(&mutated).expect("JSON");
+        let from = SchemaInput {
+            label: "2023-02",
+            text: &original,
+        };
+        match codegen::drift::drift(
+            from,
+            SchemaInput {
+                label: "mutated",
+                text: &text,
+            },
+        ) {
+            Ok(report) => assert!(report.to_markdown().starts_with("# Schema drift")),
+            Err(error) => assert!(
+                error.to_string().contains(" #"),
+                "a pointer for {pointer}: {error}"
+            ),
+        }
+    }
+}
+
+fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                collect_pointers(
+                    item,
+                    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_pointers(item, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
