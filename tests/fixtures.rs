@@ -199,9 +199,24 @@ fn invalid_many_problems_are_reported_together() {
 #[test]
 fn every_fixture_is_deterministic() {
     for path in tests::valid_fixtures() {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let a = generate(&name).expect("generates");
         let b = generate(&name).expect("generates");
         assert_eq!(a.files, b.files, "{name} generates the same bytes twice");
     }
+}
+
+#[test]
+fn blank_null_enum_31() {
+    let output = snapshot_fixture("blank_null_enum_31.json");
+    assert_eq!(fixups(&output, "fix_blank_and_null_enum_members"), 3);
+    let sources = tests::rust_sources(&output);
+    assert!(
+        sources.contains("pub href_matching: Option<MatchingEnum>"),
+        "{sources}"
+    );
 }

@@ -281,10 +281,16 @@ fn fix_blank_and_null_enum_members(document: &mut Value, fixups: &mut Fixups) {
     let mut null_refs = BTreeSet::new();
     let mut blank_refs = BTreeSet::new();
     for (name, schema) in schemas.into_iter().flatten() {
+        let reference = format!("#/components/schemas/{name}");
+        // In 3.1 PostHog writes `NullEnum` as `{type: "null"}`, which loading turns into a
+        // bare `{nullable: true}`: a schema whose only value is null, like `enum: [null]`.
+        if is_null_only(schema) {
+            null_refs.insert(reference);
+            continue;
+        }
         let Some(values) = schema.get("enum").and_then(Value::as_array) else {
             continue;
         };
-        let reference = format!("#/components/schemas/{name}");
         if !values.is_empty() && values.iter().all(Value::is_null) {
             null_refs.insert(reference);
         } else if !values.is_empty() && values.iter().all(|v| v == "") {
@@ -323,6 +329,26 @@ fn fix_blank_and_null_enum_members(document: &mut Value, fixups: &mut Fixups) {
             }
         }
     });
+}
+
+/// Whether a schema allows only null: `{nullable: true}` with nothing that admits another value.
+fn is_null_only(schema: &Value) -> bool {
+    const ADMITS_VALUES: [&str; 9] = [
+        "type",
+        "enum",
+        "properties",
+        "items",
+        "additionalProperties",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "$ref",
+    ];
+    let Some(map) = schema.as_object() else {
+        return false;
+    };
+    map.get("nullable").and_then(Value::as_bool) == Some(true)
+        && !ADMITS_VALUES.iter().any(|k| map.contains_key(*k))
 }
 
 /// Django's `BigIntegerField` bounds are written as floats (`-9223372036854776000`), one past

@@ -99,7 +99,7 @@ pub struct ActionStepJson {
     /// * `regex` - regex
     /// * `exact` - exact
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text_matching: Option<ActionStepJsonTextMatching>,
+    pub text_matching: Option<ActionStepMatchingEnum>,
     /// Link href attribute to match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
@@ -109,7 +109,7 @@ pub struct ActionStepJson {
     /// * `regex` - regex
     /// * `exact` - exact
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub href_matching: Option<ActionStepJsonHrefMatching>,
+    pub href_matching: Option<ActionStepMatchingEnum>,
     /// Page URL to match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -119,46 +119,7 @@ pub struct ActionStepJson {
     /// * `regex` - regex
     /// * `exact` - exact
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url_matching: Option<ActionStepJsonUrlMatching>,
-}
-/// How to match the href value. Defaults to exact.
-///
-/// * `contains` - contains
-/// * `regex` - regex
-/// * `exact` - exact
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ActionStepJsonHrefMatching {
-    ActionStepMatchingEnum(ActionStepMatchingEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// How to match the text value. Defaults to exact.
-///
-/// * `contains` - contains
-/// * `regex` - regex
-/// * `exact` - exact
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ActionStepJsonTextMatching {
-    ActionStepMatchingEnum(ActionStepMatchingEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// How to match the URL value. Defaults to contains.
-///
-/// * `contains` - contains
-/// * `regex` - regex
-/// * `exact` - exact
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ActionStepJsonUrlMatching {
-    ActionStepMatchingEnum(ActionStepMatchingEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
+    pub url_matching: Option<ActionStepMatchingEnum>,
 }
 string_enum! {
     #[doc = " * `contains` - contains"]

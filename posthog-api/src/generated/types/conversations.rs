@@ -138,7 +138,7 @@ pub struct PatchedTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_source: Option<ChannelSourceEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_detail: Option<PatchedTicketChannelDetail>,
+    pub channel_detail: Option<ChannelDetailEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
     /// Ticket status: new, open, pending, on_hold, or resolved
@@ -156,7 +156,7 @@ pub struct PatchedTicket {
     /// * `medium` - Medium
     /// * `high` - High
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<PatchedTicketPriority>,
+    pub priority: Option<PriorityEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<TicketAssignment>,
     /// Customer-provided traits such as name and email
@@ -212,27 +212,6 @@ pub struct PatchedTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedTicketChannelDetail {
-    ChannelDetailEnum(ChannelDetailEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Ticket priority: low, medium, or high. Null if unset.
-///
-/// * `low` - Low
-/// * `medium` - Medium
-/// * `high` - High
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedTicketPriority {
-    PriorityEnum(PriorityEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
 string_enum! {
     #[doc = " * `low` - Low"]
     #[doc = " * `medium` - Medium"]
@@ -262,7 +241,7 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_source: Option<ChannelSourceEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_detail: Option<TicketChannelDetail>,
+    pub channel_detail: Option<ChannelDetailEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
     /// Ticket status: new, open, pending, on_hold, or resolved
@@ -280,7 +259,7 @@ pub struct Ticket {
     /// * `medium` - Medium
     /// * `high` - High
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<TicketPriority>,
+    pub priority: Option<PriorityEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<TicketAssignment>,
     /// Customer-provided traits such as name and email
@@ -350,14 +329,6 @@ pub struct TicketAssignment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<::std::collections::BTreeMap<String, String>>,
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum TicketChannelDetail {
-    ChannelDetailEnum(ChannelDetailEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
 /// Minimal person serializer for embedding in ticket responses.
 ///
 /// The `TicketPerson` schema.
@@ -375,19 +346,6 @@ pub struct TicketPerson {
     pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_identified: Option<bool>,
-}
-/// Ticket priority: low, medium, or high. Null if unset.
-///
-/// * `low` - Low
-/// * `medium` - Medium
-/// * `high` - High
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum TicketPriority {
-    PriorityEnum(PriorityEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 string_enum! {
     #[doc = " * `new` - New"]

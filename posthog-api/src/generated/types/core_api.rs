@@ -247,7 +247,7 @@ pub struct Cohort {
     /// * `realtime` - realtime
     /// * `analytical` - analytical
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cohort_type: Option<CohortCohortType>,
+    pub cohort_type: Option<CohortTypeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment_set: Option<Vec<i64>>,
     /// create in folder
@@ -264,21 +264,6 @@ pub struct Cohort {
         skip_serializing_if = "Option::is_none",
     )]
     pub create_static_person_ids: Option<Vec<String>>,
-}
-/// Type of cohort based on filter complexity
-///
-/// * `static` - static
-/// * `person_property` - person_property
-/// * `behavioral` - behavioral
-/// * `realtime` - realtime
-/// * `analytical` - analytical
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum CohortCohortType {
-    CohortTypeEnum(CohortTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// CohortFilter
 ///
@@ -683,20 +668,12 @@ pub struct DashboardTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<DashboardTemplateScope>,
+    pub scope: Option<DashboardTemplateScopeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_contexts: Option<Vec<String>>,
     /// Manually curated; used to highlight templates in the UI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_featured: Option<bool>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum DashboardTemplateScope {
-    DashboardTemplateScopeEnum(DashboardTemplateScopeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 string_enum! {
     #[doc = " * `team` - Only team"]
@@ -935,7 +912,7 @@ pub struct EnterprisePropertyDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_seen_on_filtered_events: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub property_type: Option<EnterprisePropertyDefinitionPropertyType>,
+    pub property_type: Option<PropertyDefinitionTypeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -944,14 +921,6 @@ pub struct EnterprisePropertyDefinition {
     pub verified_by: Option<UserBasic>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum EnterprisePropertyDefinitionPropertyType {
-    PropertyDefinitionTypeEnum(PropertyDefinitionTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 string_enum! {
     EnvironmentsDashboardsAnalyzeRefreshResultCreateFormat {
@@ -1759,7 +1728,7 @@ pub struct PatchedCohort {
     /// * `realtime` - realtime
     /// * `analytical` - analytical
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cohort_type: Option<PatchedCohortCohortType>,
+    pub cohort_type: Option<CohortTypeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment_set: Option<Vec<i64>>,
     /// create in folder
@@ -1776,21 +1745,6 @@ pub struct PatchedCohort {
         skip_serializing_if = "Option::is_none",
     )]
     pub create_static_person_ids: Option<Vec<String>>,
-}
-/// Type of cohort based on filter complexity
-///
-/// * `static` - static
-/// * `person_property` - person_property
-/// * `behavioral` - behavioral
-/// * `realtime` - realtime
-/// * `analytical` - analytical
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedCohortCohortType {
-    CohortTypeEnum(CohortTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `PatchedComment` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1939,20 +1893,12 @@ pub struct PatchedDashboardTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<PatchedDashboardTemplateScope>,
+    pub scope: Option<DashboardTemplateScopeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_contexts: Option<Vec<String>>,
     /// Manually curated; used to highlight templates in the UI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_featured: Option<bool>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedDashboardTemplateScope {
-    DashboardTemplateScopeEnum(DashboardTemplateScopeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// Serializer mixin that handles tags for objects.
 ///
@@ -2031,7 +1977,7 @@ pub struct PatchedEnterprisePropertyDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_seen_on_filtered_events: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub property_type: Option<PatchedEnterprisePropertyDefinitionPropertyType>,
+    pub property_type: Option<PropertyDefinitionTypeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2040,14 +1986,6 @@ pub struct PatchedEnterprisePropertyDefinition {
     pub verified_by: Option<UserBasic>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedEnterprisePropertyDefinitionPropertyType {
-    PropertyDefinitionTypeEnum(PropertyDefinitionTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `PatchedFileSystem` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2856,7 +2794,7 @@ pub struct PatchedProjectBackwardCompat {
     /// * `0` - Sunday
     /// * `1` - Monday
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub week_start_day: Option<PatchedProjectBackwardCompatWeekStartDay>,
+    pub week_start_day: Option<WeekStartDayEnum>,
     /// ID of the dashboard shown as the project's default landing dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_dashboard: Option<i64>,
@@ -2900,7 +2838,7 @@ pub struct PatchedProjectBackwardCompat {
     /// * `b2c` - B2C
     /// * `other` - Other
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_model: Option<PatchedProjectBackwardCompatBusinessModel>,
+    pub business_model: Option<BusinessModelEnum>,
     /// Enables the customer conversations / live chat product for this project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_enabled: Option<bool>,
@@ -2913,19 +2851,6 @@ pub struct PatchedProjectBackwardCompat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_setup_task_ids: Option<Vec<AvailableSetupTaskIdsEnum>>,
 }
-/// Whether this project serves B2B or B2C customers. Used to optimize default UI layouts.
-///
-/// * `b2b` - B2B
-/// * `b2c` - B2C
-/// * `other` - Other
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedProjectBackwardCompatBusinessModel {
-    BusinessModelEnum(BusinessModelEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PatchedProjectBackwardCompatProductIntentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2936,18 +2861,6 @@ pub struct PatchedProjectBackwardCompatProductIntentsItem {
     pub onboarding_completed_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-}
-/// First day of the week for date range filters. 0 = Sunday, 1 = Monday.
-///
-/// * `0` - Sunday
-/// * `1` - Monday
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedProjectBackwardCompatWeekStartDay {
-    WeekStartDayEnum(WeekStartDayEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `PatchedProjectSecretAPIKey` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3129,7 +3042,7 @@ pub struct PatchedUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_impersonation: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toolbar_mode: Option<PatchedUserToolbarMode>,
+    pub toolbar_mode: Option<ToolbarModeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_password: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3173,13 +3086,13 @@ pub struct PatchedUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scene_personalisation: Option<Vec<ScenePersonalisationBasic>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme_mode: Option<PatchedUserThemeMode>,
+    pub theme_mode: Option<ThemeModeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<::serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_sidebar_suggestions: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shortcut_position: Option<PatchedUserShortcutPosition>,
+    pub shortcut_position: Option<ShortcutPositionEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_at_organization: Option<RoleAtOrganizationEnum>,
     /// Whether passkeys are enabled for 2FA authentication. Users can disable this to use only TOTP for 2FA while keeping passkeys for login.
@@ -3188,7 +3101,7 @@ pub struct PatchedUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_skipped_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub onboarding_skipped_reason: Option<PatchedUserOnboardingSkippedReason>,
+    pub onboarding_skipped_reason: Option<OnboardingSkippedReasonEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_skipped_organization_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3205,38 +3118,6 @@ pub struct PatchedUser {
     pub active_realtime_notification_types: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invites: Option<Vec<PendingInvite>>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedUserOnboardingSkippedReason {
-    OnboardingSkippedReasonEnum(OnboardingSkippedReasonEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedUserShortcutPosition {
-    ShortcutPositionEnum(ShortcutPositionEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedUserThemeMode {
-    ThemeModeEnum(ThemeModeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedUserToolbarMode {
-    ToolbarModeEnum(ToolbarModeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// Shape of each item in UserSerializer.pending_invites.
 ///
@@ -4015,7 +3896,7 @@ pub struct ProjectBackwardCompat {
     /// * `0` - Sunday
     /// * `1` - Monday
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub week_start_day: Option<ProjectBackwardCompatWeekStartDay>,
+    pub week_start_day: Option<WeekStartDayEnum>,
     /// ID of the dashboard shown as the project's default landing dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_dashboard: Option<i64>,
@@ -4059,7 +3940,7 @@ pub struct ProjectBackwardCompat {
     /// * `b2c` - B2C
     /// * `other` - Other
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_model: Option<ProjectBackwardCompatBusinessModel>,
+    pub business_model: Option<BusinessModelEnum>,
     /// Enables the customer conversations / live chat product for this project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_enabled: Option<bool>,
@@ -4103,19 +3984,6 @@ pub struct ProjectBackwardCompatBasic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control: Option<bool>,
 }
-/// Whether this project serves B2B or B2C customers. Used to optimize default UI layouts.
-///
-/// * `b2b` - B2B
-/// * `b2c` - B2C
-/// * `other` - Other
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ProjectBackwardCompatBusinessModel {
-    BusinessModelEnum(BusinessModelEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProjectBackwardCompatProductIntentsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4126,18 +3994,6 @@ pub struct ProjectBackwardCompatProductIntentsItem {
     pub onboarding_completed_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-}
-/// First day of the week for date range filters. 0 = Sunday, 1 = Monday.
-///
-/// * `0` - Sunday
-/// * `1` - Monday
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ProjectBackwardCompatWeekStartDay {
-    WeekStartDayEnum(WeekStartDayEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `ProjectSecretAPIKey` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4562,7 +4418,7 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_impersonation: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toolbar_mode: Option<UserToolbarMode>,
+    pub toolbar_mode: Option<ToolbarModeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_password: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4605,13 +4461,13 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scene_personalisation: Option<Vec<ScenePersonalisationBasic>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme_mode: Option<UserThemeMode>,
+    pub theme_mode: Option<ThemeModeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<::serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_sidebar_suggestions: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shortcut_position: Option<UserShortcutPosition>,
+    pub shortcut_position: Option<ShortcutPositionEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_at_organization: Option<RoleAtOrganizationEnum>,
     /// Whether passkeys are enabled for 2FA authentication. Users can disable this to use only TOTP for 2FA while keeping passkeys for login.
@@ -4620,7 +4476,7 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_skipped_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub onboarding_skipped_reason: Option<UserOnboardingSkippedReason>,
+    pub onboarding_skipped_reason: Option<OnboardingSkippedReasonEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_skipped_organization_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4692,14 +4548,6 @@ pub struct UserGitHubLinkStartResponse {
     /// OAuth or install flow used for this GitHub connection.
     pub connect_flow: String,
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserOnboardingSkippedReason {
-    OnboardingSkippedReasonEnum(OnboardingSkippedReasonEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
 /// The `UserPushTokenItem` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserPushTokenItem {
@@ -4733,28 +4581,4 @@ pub struct UserPushTokenRegisterRequest {
 pub struct UserPushTokenUnregisterRequest {
     /// The opaque push token to remove for the authenticated user.
     pub token: String,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserShortcutPosition {
-    ShortcutPositionEnum(ShortcutPositionEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserThemeMode {
-    ThemeModeEnum(ThemeModeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserToolbarMode {
-    ToolbarModeEnum(ToolbarModeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }

@@ -112,7 +112,7 @@ pub struct DataWarehouseSavedQuery {
     /// * `Failed` - Failed
     /// * `Running` - Running
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DataWarehouseSavedQueryStatus>,
+    pub status: Option<SavedQueryStatusEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,7 +144,7 @@ pub struct DataWarehouseSavedQuery {
     /// * `endpoint` - Endpoint
     /// * `managed_viewset` - Managed Viewset
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<DataWarehouseSavedQueryOrigin>,
+    pub origin: Option<OriginEnum>,
     /// Whether this view is for testing only and will auto-expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_test: Option<bool>,
@@ -201,7 +201,7 @@ pub struct DataWarehouseSavedQueryMinimal {
     /// * `Failed` - Failed
     /// * `Running` - Running
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DataWarehouseSavedQueryMinimalStatus>,
+    pub status: Option<SavedQueryStatusEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,7 +220,7 @@ pub struct DataWarehouseSavedQueryMinimal {
     /// * `endpoint` - Endpoint
     /// * `managed_viewset` - Managed Viewset
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<DataWarehouseSavedQueryMinimalOrigin>,
+    pub origin: Option<OriginEnum>,
     /// Whether this view is for testing only and will auto-expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_test: Option<bool>,
@@ -230,62 +230,6 @@ pub struct DataWarehouseSavedQueryMinimal {
     /// The effective access level the user has for this object
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-}
-/// Where this SavedQuery is created.
-///
-/// * `data_warehouse` - Data Warehouse
-/// * `endpoint` - Endpoint
-/// * `managed_viewset` - Managed Viewset
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum DataWarehouseSavedQueryMinimalOrigin {
-    OriginEnum(OriginEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// The status of when this SavedQuery last ran.
-///
-/// * `Cancelled` - Cancelled
-/// * `Modified` - Modified
-/// * `Completed` - Completed
-/// * `Failed` - Failed
-/// * `Running` - Running
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum DataWarehouseSavedQueryMinimalStatus {
-    SavedQueryStatusEnum(SavedQueryStatusEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Where this SavedQuery is created.
-///
-/// * `data_warehouse` - Data Warehouse
-/// * `endpoint` - Endpoint
-/// * `managed_viewset` - Managed Viewset
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum DataWarehouseSavedQueryOrigin {
-    OriginEnum(OriginEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// The status of when this SavedQuery last ran.
-///
-/// * `Cancelled` - Cancelled
-/// * `Modified` - Modified
-/// * `Completed` - Completed
-/// * `Failed` - Failed
-/// * `Running` - Running
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum DataWarehouseSavedQueryStatus {
-    SavedQueryStatusEnum(SavedQueryStatusEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// Validate credentials and preview available tables from a remote database.
 ///
@@ -497,7 +441,7 @@ pub struct ExternalDataSchema {
     /// * `webhook` - webhook
     /// * `cdc` - cdc
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sync_type: Option<ExternalDataSchemaSyncType>,
+    pub sync_type: Option<SyncTypeEnum>,
     /// Column name used to track sync progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental_field: Option<String>,
@@ -510,7 +454,7 @@ pub struct ExternalDataSchema {
     /// * `timestamp` - timestamp
     /// * `objectid` - objectid
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incremental_field_type: Option<ExternalDataSchemaIncrementalFieldType>,
+    pub incremental_field_type: Option<IncrementalFieldTypeEnum>,
     /// How often to sync.
     ///
     /// * `never` - never
@@ -525,7 +469,7 @@ pub struct ExternalDataSchema {
     /// * `7day` - 7day
     /// * `30day` - 30day
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sync_frequency: Option<ExternalDataSchemaSyncFrequency>,
+    pub sync_frequency: Option<SyncFrequencyEnum>,
     /// UTC time of day to run the sync (HH:MM:SS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_time_of_day: Option<String>,
@@ -540,72 +484,7 @@ pub struct ExternalDataSchema {
     /// * `cdc_only` - cdc_only
     /// * `both` - both
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cdc_table_mode: Option<ExternalDataSchemaCdcTableMode>,
-}
-/// For CDC syncs: consolidated, cdc_only, or both.
-///
-/// * `consolidated` - consolidated
-/// * `cdc_only` - cdc_only
-/// * `both` - both
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ExternalDataSchemaCdcTableMode {
-    CdcTableModeEnum(CdcTableModeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Data type of the incremental field.
-///
-/// * `integer` - integer
-/// * `numeric` - numeric
-/// * `datetime` - datetime
-/// * `date` - date
-/// * `timestamp` - timestamp
-/// * `objectid` - objectid
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ExternalDataSchemaIncrementalFieldType {
-    IncrementalFieldTypeEnum(IncrementalFieldTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// How often to sync.
-///
-/// * `never` - never
-/// * `1min` - 1min
-/// * `5min` - 5min
-/// * `15min` - 15min
-/// * `30min` - 30min
-/// * `1hour` - 1hour
-/// * `6hour` - 6hour
-/// * `12hour` - 12hour
-/// * `24hour` - 24hour
-/// * `7day` - 7day
-/// * `30day` - 30day
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ExternalDataSchemaSyncFrequency {
-    SyncFrequencyEnum(SyncFrequencyEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Sync strategy: incremental, full_refresh, append, or cdc.
-///
-/// * `full_refresh` - full_refresh
-/// * `incremental` - incremental
-/// * `append` - append
-/// * `webhook` - webhook
-/// * `cdc` - cdc
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ExternalDataSchemaSyncType {
-    SyncTypeEnum(SyncTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
+    pub cdc_table_mode: Option<CdcTableModeEnum>,
 }
 /// The `ExternalDataSourceBulkUpdateSchema` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -623,7 +502,7 @@ pub struct ExternalDataSourceBulkUpdateSchema {
     /// * `webhook` - webhook
     /// * `cdc` - cdc
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sync_type: Option<ExternalDataSourceBulkUpdateSchemaSyncType>,
+    pub sync_type: Option<SyncTypeEnum>,
     /// Incremental cursor field for incremental or append syncs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental_field: Option<String>,
@@ -642,35 +521,7 @@ pub struct ExternalDataSourceBulkUpdateSchema {
     /// * `cdc_only` - cdc_only
     /// * `both` - both
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cdc_table_mode: Option<ExternalDataSourceBulkUpdateSchemaCdcTableMode>,
-}
-/// How CDC-backed tables should be exposed.
-///
-/// * `consolidated` - consolidated
-/// * `cdc_only` - cdc_only
-/// * `both` - both
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ExternalDataSourceBulkUpdateSchemaCdcTableMode {
-    CdcTableModeEnum(CdcTableModeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Requested sync mode for the schema.
-///
-/// * `full_refresh` - full_refresh
-/// * `incremental` - incremental
-/// * `append` - append
-/// * `webhook` - webhook
-/// * `cdc` - cdc
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ExternalDataSourceBulkUpdateSchemaSyncType {
-    SyncTypeEnum(SyncTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
+    pub cdc_table_mode: Option<CdcTableModeEnum>,
 }
 /// The `ExternalDataSourceConnectionOption` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -684,19 +535,7 @@ pub struct ExternalDataSourceConnectionOption {
     /// * `duckdb` - duckdb
     /// * `postgres` - postgres
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine: Option<ExternalDataSourceConnectionOptionEngine>,
-}
-/// Backend engine detected for the direct connection.
-///
-/// * `duckdb` - duckdb
-/// * `postgres` - postgres
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ExternalDataSourceConnectionOptionEngine {
-    EngineEnum(EngineEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
+    pub engine: Option<EngineEnum>,
 }
 /// The `ExternalDataSourceCreate` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -915,7 +754,7 @@ pub struct ExternalDataSourceSerializers {
     /// * `duckdb` - duckdb
     /// * `postgres` - postgres
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine: Option<ExternalDataSourceSerializersEngine>,
+    pub engine: Option<EngineEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -929,18 +768,6 @@ pub struct ExternalDataSourceSerializers {
     pub user_access_level: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_webhooks: Option<bool>,
-}
-/// Backend engine detected for the direct connection.
-///
-/// * `duckdb` - duckdb
-/// * `postgres` - postgres
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ExternalDataSourceSerializersEngine {
-    EngineEnum(EngineEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
@@ -1161,7 +988,7 @@ pub struct PatchedDataWarehouseSavedQuery {
     /// * `Failed` - Failed
     /// * `Running` - Running
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<PatchedDataWarehouseSavedQueryStatus>,
+    pub status: Option<SavedQueryStatusEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1193,7 +1020,7 @@ pub struct PatchedDataWarehouseSavedQuery {
     /// * `endpoint` - Endpoint
     /// * `managed_viewset` - Managed Viewset
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<PatchedDataWarehouseSavedQueryOrigin>,
+    pub origin: Option<OriginEnum>,
     /// Whether this view is for testing only and will auto-expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_test: Option<bool>,
@@ -1223,34 +1050,6 @@ pub struct PatchedDataWarehouseSavedQueryFolder {
     /// The effective access level the user has for this object
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-}
-/// Where this SavedQuery is created.
-///
-/// * `data_warehouse` - Data Warehouse
-/// * `endpoint` - Endpoint
-/// * `managed_viewset` - Managed Viewset
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedDataWarehouseSavedQueryOrigin {
-    OriginEnum(OriginEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// The status of when this SavedQuery last ran.
-///
-/// * `Cancelled` - Cancelled
-/// * `Modified` - Modified
-/// * `Completed` - Completed
-/// * `Failed` - Failed
-/// * `Running` - Running
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedDataWarehouseSavedQueryStatus {
-    SavedQueryStatusEnum(SavedQueryStatusEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `PatchedExternalDataSchema` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1282,7 +1081,7 @@ pub struct PatchedExternalDataSchema {
     /// * `webhook` - webhook
     /// * `cdc` - cdc
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sync_type: Option<PatchedExternalDataSchemaSyncType>,
+    pub sync_type: Option<SyncTypeEnum>,
     /// Column name used to track sync progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental_field: Option<String>,
@@ -1295,7 +1094,7 @@ pub struct PatchedExternalDataSchema {
     /// * `timestamp` - timestamp
     /// * `objectid` - objectid
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incremental_field_type: Option<PatchedExternalDataSchemaIncrementalFieldType>,
+    pub incremental_field_type: Option<IncrementalFieldTypeEnum>,
     /// How often to sync.
     ///
     /// * `never` - never
@@ -1310,7 +1109,7 @@ pub struct PatchedExternalDataSchema {
     /// * `7day` - 7day
     /// * `30day` - 30day
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sync_frequency: Option<PatchedExternalDataSchemaSyncFrequency>,
+    pub sync_frequency: Option<SyncFrequencyEnum>,
     /// UTC time of day to run the sync (HH:MM:SS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_time_of_day: Option<String>,
@@ -1325,72 +1124,7 @@ pub struct PatchedExternalDataSchema {
     /// * `cdc_only` - cdc_only
     /// * `both` - both
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cdc_table_mode: Option<PatchedExternalDataSchemaCdcTableMode>,
-}
-/// For CDC syncs: consolidated, cdc_only, or both.
-///
-/// * `consolidated` - consolidated
-/// * `cdc_only` - cdc_only
-/// * `both` - both
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedExternalDataSchemaCdcTableMode {
-    CdcTableModeEnum(CdcTableModeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Data type of the incremental field.
-///
-/// * `integer` - integer
-/// * `numeric` - numeric
-/// * `datetime` - datetime
-/// * `date` - date
-/// * `timestamp` - timestamp
-/// * `objectid` - objectid
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedExternalDataSchemaIncrementalFieldType {
-    IncrementalFieldTypeEnum(IncrementalFieldTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// How often to sync.
-///
-/// * `never` - never
-/// * `1min` - 1min
-/// * `5min` - 5min
-/// * `15min` - 15min
-/// * `30min` - 30min
-/// * `1hour` - 1hour
-/// * `6hour` - 6hour
-/// * `12hour` - 12hour
-/// * `24hour` - 24hour
-/// * `7day` - 7day
-/// * `30day` - 30day
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedExternalDataSchemaSyncFrequency {
-    SyncFrequencyEnum(SyncFrequencyEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Sync strategy: incremental, full_refresh, append, or cdc.
-///
-/// * `full_refresh` - full_refresh
-/// * `incremental` - incremental
-/// * `append` - append
-/// * `webhook` - webhook
-/// * `cdc` - cdc
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedExternalDataSchemaSyncType {
-    SyncTypeEnum(SyncTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
+    pub cdc_table_mode: Option<CdcTableModeEnum>,
 }
 /// The `PatchedExternalDataSourceBulkUpdateSchemas` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1438,7 +1172,7 @@ pub struct PatchedExternalDataSourceSerializers {
     /// * `duckdb` - duckdb
     /// * `postgres` - postgres
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine: Option<PatchedExternalDataSourceSerializersEngine>,
+    pub engine: Option<EngineEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1452,18 +1186,6 @@ pub struct PatchedExternalDataSourceSerializers {
     pub user_access_level: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_webhooks: Option<bool>,
-}
-/// Backend engine detected for the direct connection.
-///
-/// * `duckdb` - duckdb
-/// * `postgres` - postgres
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedExternalDataSourceSerializersEngine {
-    EngineEnum(EngineEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `PatchedInsightVariable` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -445,7 +445,7 @@ pub struct PatchedTeam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey_config: Option<::serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub week_start_day: Option<PatchedTeamWeekStartDay>,
+    pub week_start_day: Option<WeekStartDayEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_dashboard: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -453,7 +453,7 @@ pub struct PatchedTeam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_domains: Option<Vec<Option<String>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cookieless_server_hash_mode: Option<PatchedTeamCookielessServerHashMode>,
+    pub cookieless_server_hash_mode: Option<CookielessServerHashModeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub human_friendly_comparison_periods: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -504,7 +504,7 @@ pub struct PatchedTeam {
     /// * `b2c` - B2C
     /// * `other` - Other
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_model: Option<PatchedTeamBusinessModel>,
+    pub business_model: Option<BusinessModelEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -525,35 +525,6 @@ pub struct PatchedTeam {
     pub managed_viewsets: Option<::std::collections::BTreeMap<String, bool>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_setup_task_ids: Option<Vec<AvailableSetupTaskIdsEnum>>,
-}
-/// Whether this project serves B2B or B2C customers, used to optimize the UI layout.
-///
-/// * `b2b` - B2B
-/// * `b2c` - B2C
-/// * `other` - Other
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedTeamBusinessModel {
-    BusinessModelEnum(BusinessModelEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedTeamCookielessServerHashMode {
-    CookielessServerHashModeEnum(CookielessServerHashModeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedTeamWeekStartDay {
-    WeekStartDayEnum(WeekStartDayEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `Team` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -657,7 +628,7 @@ pub struct Team {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey_config: Option<::serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub week_start_day: Option<TeamWeekStartDay>,
+    pub week_start_day: Option<WeekStartDayEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_dashboard: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -665,7 +636,7 @@ pub struct Team {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_domains: Option<Vec<Option<String>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cookieless_server_hash_mode: Option<TeamCookielessServerHashMode>,
+    pub cookieless_server_hash_mode: Option<CookielessServerHashModeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub human_friendly_comparison_periods: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -716,7 +687,7 @@ pub struct Team {
     /// * `b2c` - B2C
     /// * `other` - Other
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_model: Option<TeamBusinessModel>,
+    pub business_model: Option<BusinessModelEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -737,27 +708,6 @@ pub struct Team {
     pub managed_viewsets: Option<::std::collections::BTreeMap<String, bool>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_setup_task_ids: Option<Vec<AvailableSetupTaskIdsEnum>>,
-}
-/// Whether this project serves B2B or B2C customers, used to optimize the UI layout.
-///
-/// * `b2b` - B2B
-/// * `b2c` - B2C
-/// * `other` - Other
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum TeamBusinessModel {
-    BusinessModelEnum(BusinessModelEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum TeamCookielessServerHashMode {
-    CookielessServerHashModeEnum(CookielessServerHashModeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `TeamCustomerAnalyticsConfig` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -802,12 +752,4 @@ pub struct TeamRevenueAnalyticsConfig {
     pub goals: Option<::serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_test_accounts: Option<bool>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum TeamWeekStartDay {
-    WeekStartDayEnum(WeekStartDayEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }

@@ -40,25 +40,10 @@ pub struct EndExperiment {
     /// * `stopped_early` - stopped_early
     /// * `invalid` - invalid
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conclusion: Option<EndExperimentConclusion>,
+    pub conclusion: Option<ConclusionEnum>,
     /// Optional comment about the experiment conclusion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion_comment: Option<String>,
-}
-/// The conclusion of the experiment.
-///
-/// * `won` - won
-/// * `lost` - lost
-/// * `inconclusive` - inconclusive
-/// * `stopped_early` - stopped_early
-/// * `invalid` - invalid
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum EndExperimentConclusion {
-    ConclusionEnum(ConclusionEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// Mixin for serializers to add user access control fields
 ///
@@ -115,7 +100,7 @@ pub struct Experiment {
     /// * `web` - web
     /// * `product` - product
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ExperimentType>,
+    pub r#type: Option<ExperimentTypeEnum>,
     /// Exposure configuration including filter test accounts and custom exposure events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_criteria: Option<ExperimentApiExposureCriteria>,
@@ -147,7 +132,7 @@ pub struct Experiment {
     /// * `stopped_early` - stopped_early
     /// * `invalid` - invalid
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conclusion: Option<ExperimentConclusion>,
+    pub conclusion: Option<ConclusionEnum>,
     /// Comment about the experiment conclusion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion_comment: Option<String>,
@@ -277,21 +262,6 @@ string_enum! {
 ///
 /// The `_ExperimentApiMetricsList` schema.
 pub type ExperimentApiMetricsList = Vec<ExperimentApiMetric>;
-/// Experiment conclusion: won, lost, inconclusive, stopped_early, or invalid.
-///
-/// * `won` - won
-/// * `lost` - lost
-/// * `inconclusive` - inconclusive
-/// * `stopped_early` - stopped_early
-/// * `invalid` - invalid
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ExperimentConclusion {
-    ConclusionEnum(ConclusionEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
 /// The `ExperimentHoldout` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExperimentHoldout {
@@ -382,18 +352,6 @@ pub struct ExperimentToSavedMetric {
     pub query: Option<::serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-/// Experiment type: web for frontend UI changes, product for backend/API changes.
-///
-/// * `web` - web
-/// * `product` - product
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ExperimentType {
-    ExperimentTypeEnum(ExperimentTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 string_enum! {
     #[doc = " * `web` - web"]
@@ -528,7 +486,7 @@ pub struct PatchedExperiment {
     /// * `web` - web
     /// * `product` - product
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PatchedExperimentType>,
+    pub r#type: Option<ExperimentTypeEnum>,
     /// Exposure configuration including filter test accounts and custom exposure events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_criteria: Option<ExperimentApiExposureCriteria>,
@@ -560,7 +518,7 @@ pub struct PatchedExperiment {
     /// * `stopped_early` - stopped_early
     /// * `invalid` - invalid
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conclusion: Option<PatchedExperimentConclusion>,
+    pub conclusion: Option<ConclusionEnum>,
     /// Comment about the experiment conclusion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion_comment: Option<String>,
@@ -579,21 +537,6 @@ pub struct PatchedExperiment {
     /// The effective access level the user has for this object
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-}
-/// Experiment conclusion: won, lost, inconclusive, stopped_early, or invalid.
-///
-/// * `won` - won
-/// * `lost` - lost
-/// * `inconclusive` - inconclusive
-/// * `stopped_early` - stopped_early
-/// * `invalid` - invalid
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedExperimentConclusion {
-    ConclusionEnum(ConclusionEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `PatchedExperimentHoldout` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -638,18 +581,6 @@ pub struct PatchedExperimentSavedMetric {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
 }
-/// Experiment type: web for frontend UI changes, product for backend/API changes.
-///
-/// * `web` - web
-/// * `product` - product
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedExperimentType {
-    ExperimentTypeEnum(ExperimentTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
 /// The `ShipVariant` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShipVariant {
@@ -661,25 +592,10 @@ pub struct ShipVariant {
     /// * `stopped_early` - stopped_early
     /// * `invalid` - invalid
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conclusion: Option<ShipVariantConclusion>,
+    pub conclusion: Option<ConclusionEnum>,
     /// Optional comment about the experiment conclusion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion_comment: Option<String>,
     /// The key of the variant to ship to 100% of users.
     pub variant_key: String,
-}
-/// The conclusion of the experiment.
-///
-/// * `won` - won
-/// * `lost` - lost
-/// * `inconclusive` - inconclusive
-/// * `stopped_early` - stopped_early
-/// * `invalid` - invalid
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ShipVariantConclusion {
-    ConclusionEnum(ConclusionEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }

@@ -91,13 +91,13 @@ pub struct FeatureFlag {
     /// * `client` - Client
     /// * `all` - All
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evaluation_runtime: Option<FeatureFlagEvaluationRuntime>,
+    pub evaluation_runtime: Option<EvaluationRuntimeEnum>,
     /// Identifier used for bucketing users into rollout and variants
     ///
     /// * `distinct_id` - User ID (default)
     /// * `device_id` - Device ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bucketing_identifier: Option<FeatureFlagBucketingIdentifier>,
+    pub bucketing_identifier: Option<BucketingIdentifierEnum>,
     /// Last time this feature flag was called (from $feature_flag_called events)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_called_at: Option<String>,
@@ -118,18 +118,6 @@ pub struct FeatureFlag {
     /// Check if this feature flag is used in any team's session recording linked flag setting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_used_in_replay_settings: Option<bool>,
-}
-/// Identifier used for bucketing users into rollout and variants
-///
-/// * `distinct_id` - User ID (default)
-/// * `device_id` - Device ID
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum FeatureFlagBucketingIdentifier {
-    BucketingIdentifierEnum(BucketingIdentifierEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `FeatureFlagConditionAnalysis` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -209,19 +197,6 @@ string_enum! {
         WebExperiments = "web_experiments",
         ProductTours = "product_tours",
     }
-}
-/// Specifies where this feature flag should be evaluated
-///
-/// * `server` - Server
-/// * `client` - Client
-/// * `all` - All
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum FeatureFlagEvaluationRuntime {
-    EvaluationRuntimeEnum(EvaluationRuntimeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `FeatureFlagStatusResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -303,13 +278,13 @@ pub struct FeatureFlagVersionResponse {
     /// * `client` - Client
     /// * `all` - All
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evaluation_runtime: Option<FeatureFlagVersionResponseEvaluationRuntime>,
+    pub evaluation_runtime: Option<EvaluationRuntimeEnum>,
     /// Identifier used for bucketing users into rollout and variants
     ///
     /// * `distinct_id` - User ID (default)
     /// * `device_id` - Device ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bucketing_identifier: Option<FeatureFlagVersionResponseBucketingIdentifier>,
+    pub bucketing_identifier: Option<BucketingIdentifierEnum>,
     /// Last time this feature flag was called (from $feature_flag_called events)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_called_at: Option<String>,
@@ -325,31 +300,6 @@ pub struct FeatureFlagVersionResponse {
     /// User from the activity log entry that produced this version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<i64>,
-}
-/// Identifier used for bucketing users into rollout and variants
-///
-/// * `distinct_id` - User ID (default)
-/// * `device_id` - Device ID
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum FeatureFlagVersionResponseBucketingIdentifier {
-    BucketingIdentifierEnum(BucketingIdentifierEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Specifies where this feature flag should be evaluated
-///
-/// * `server` - Server
-/// * `client` - Client
-/// * `all` - All
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum FeatureFlagVersionResponseEvaluationRuntime {
-    EvaluationRuntimeEnum(EvaluationRuntimeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 string_enum! {
     FeatureFlagsListActive {

@@ -42,7 +42,7 @@ pub struct HogFunction {
     /// * `site_app` - Site App
     /// * `transformation` - Transformation
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<HogFunctionType>,
+    pub r#type: Option<HogFunctionTypeEnum>,
     /// Display name for the function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -200,23 +200,6 @@ string_enum! {
         Hog = "hog",
         Liquid = "liquid",
     }
-}
-/// Function type: destination, site_destination, internal_destination, source_webhook, warehouse_source_webhook, site_app, or transformation.
-///
-/// * `destination` - Destination
-/// * `site_destination` - Site Destination
-/// * `internal_destination` - Internal Destination
-/// * `source_webhook` - Source Webhook
-/// * `warehouse_source_webhook` - Warehouse Source Webhook
-/// * `site_app` - Site App
-/// * `transformation` - Transformation
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum HogFunctionType {
-    HogFunctionTypeEnum(HogFunctionTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 string_enum! {
     #[doc = " * `destination` - Destination"]
@@ -393,7 +376,7 @@ pub struct PatchedHogFunction {
     /// * `site_app` - Site App
     /// * `transformation` - Transformation
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PatchedHogFunctionType>,
+    pub r#type: Option<HogFunctionTypeEnum>,
     /// Display name for the function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -463,21 +446,4 @@ pub struct PatchedHogFunctionRearrange {
     /// Map of hog function UUIDs to their new execution_order values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orders: Option<::std::collections::BTreeMap<String, i64>>,
-}
-/// Function type: destination, site_destination, internal_destination, source_webhook, warehouse_source_webhook, site_app, or transformation.
-///
-/// * `destination` - Destination
-/// * `site_destination` - Site Destination
-/// * `internal_destination` - Internal Destination
-/// * `source_webhook` - Source Webhook
-/// * `warehouse_source_webhook` - Warehouse Source Webhook
-/// * `site_app` - Site App
-/// * `transformation` - Transformation
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedHogFunctionType {
-    HogFunctionTypeEnum(HogFunctionTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }

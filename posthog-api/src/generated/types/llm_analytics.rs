@@ -199,7 +199,7 @@ pub struct Evaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EvaluationStatusEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_reason: Option<EvaluationStatusReason>,
+    pub status_reason: Option<StatusReasonEnum>,
     /// 'llm_judge' uses an LLM to score outputs against a prompt; 'hog' runs deterministic Hog code.
     ///
     /// * `llm_judge` - LLM as a judge
@@ -421,14 +421,6 @@ string_enum! {
         Paused = "paused",
         Error = "error",
     }
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum EvaluationStatusReason {
-    StatusReasonEnum(StatusReasonEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// Request serializer for evaluation summary - accepts IDs only, fetches data server-side.
 ///
@@ -1286,7 +1278,7 @@ pub struct PatchedEvaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EvaluationStatusEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_reason: Option<PatchedEvaluationStatusReason>,
+    pub status_reason: Option<StatusReasonEnum>,
     /// 'llm_judge' uses an LLM to score outputs against a prompt; 'hog' runs deterministic Hog code.
     ///
     /// * `llm_judge` - LLM as a judge
@@ -1402,14 +1394,6 @@ pub struct PatchedEvaluationReport {
     pub created_by: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedEvaluationStatusReason {
-    StatusReasonEnum(StatusReasonEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `PatchedLLMPromptPublish` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -235,9 +235,7 @@ pub struct PatchedOrganization {
     /// * `bayesian` - Bayesian
     /// * `frequentist` - Frequentist
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_experiment_stats_method: Option<
-        PatchedOrganizationDefaultExperimentStatsMethod,
-    >,
+    pub default_experiment_stats_method: Option<DefaultExperimentStatsMethodEnum>,
     /// Default setting for 'Discard client IP data' for new projects in this organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_anonymize_ips: Option<bool>,
@@ -253,18 +251,6 @@ pub struct PatchedOrganization {
     /// Set to True when org deletion has been initiated. Blocks all UI access until the async task completes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pending_deletion: Option<bool>,
-}
-/// Default statistical method for new experiments in this organization.
-///
-/// * `bayesian` - Bayesian
-/// * `frequentist` - Frequentist
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedOrganizationDefaultExperimentStatsMethod {
-    DefaultExperimentStatsMethodEnum(DefaultExperimentStatsMethodEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `PatchedPinnedSceneTabs` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

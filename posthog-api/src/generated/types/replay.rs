@@ -161,7 +161,7 @@ pub struct PatchedSessionRecordingPlaylist {
     /// * `collection` - Collection
     /// * `filters` - Filters
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PatchedSessionRecordingPlaylistType>,
+    pub r#type: Option<SessionRecordingPlaylistTypeEnum>,
     /// Return whether this is a synthetic playlist
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_synthetic: Option<bool>,
@@ -178,18 +178,6 @@ pub struct PatchedSessionRecordingPlaylist {
 pub enum PatchedSessionRecordingPlaylistRecordingsCountsValueValue {
     Integer(i64),
     Boolean(bool),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Playlist type: 'collection' for manually curated recordings, 'filters' for saved filter views. Required on create, cannot be changed after.
-///
-/// * `collection` - Collection
-/// * `filters` - Filters
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedSessionRecordingPlaylistType {
-    SessionRecordingPlaylistTypeEnum(SessionRecordingPlaylistTypeEnum),
-    NullEnum(NullEnum),
     /// A value matching none of the variants this version of the crate knows, kept as JSON.
     Unknown(::serde_json::Value),
 }
@@ -299,7 +287,7 @@ pub struct SessionRecordingPlaylist {
     /// * `collection` - Collection
     /// * `filters` - Filters
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<SessionRecordingPlaylistType>,
+    pub r#type: Option<SessionRecordingPlaylistTypeEnum>,
     /// Return whether this is a synthetic playlist
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_synthetic: Option<bool>,
@@ -316,18 +304,6 @@ pub struct SessionRecordingPlaylist {
 pub enum SessionRecordingPlaylistRecordingsCountsValueValue {
     Integer(i64),
     Boolean(bool),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Playlist type: 'collection' for manually curated recordings, 'filters' for saved filter views. Required on create, cannot be changed after.
-///
-/// * `collection` - Collection
-/// * `filters` - Filters
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum SessionRecordingPlaylistType {
-    SessionRecordingPlaylistTypeEnum(SessionRecordingPlaylistTypeEnum),
-    NullEnum(NullEnum),
     /// A value matching none of the variants this version of the crate knows, kept as JSON.
     Unknown(::serde_json::Value),
 }

@@ -563,9 +563,9 @@ pub struct AlertCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_metadata: Option<::serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub investigation_status: Option<AlertCheckInvestigationStatus>,
+    pub investigation_status: Option<InvestigationStatusEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub investigation_verdict: Option<AlertCheckInvestigationVerdict>,
+    pub investigation_verdict: Option<InvestigationVerdictEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_summary: Option<String>,
     /// Short ID of the Notebook produced by the investigation agent, when the agent ran for this check.
@@ -575,24 +575,6 @@ pub struct AlertCheck {
     pub notification_sent_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_suppressed_by_agent: Option<bool>,
-}
-#[cfg(any(feature = "alerts", feature = "insights"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum AlertCheckInvestigationStatus {
-    InvestigationStatusEnum(InvestigationStatusEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[cfg(any(feature = "alerts", feature = "insights"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum AlertCheckInvestigationVerdict {
-    InvestigationVerdictEnum(InvestigationVerdictEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -10664,56 +10646,15 @@ pub struct MinimalFeatureFlag {
     /// * `client` - Client
     /// * `all` - All
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evaluation_runtime: Option<MinimalFeatureFlagEvaluationRuntime>,
+    pub evaluation_runtime: Option<EvaluationRuntimeEnum>,
     /// Identifier used for bucketing users into rollout and variants
     ///
     /// * `distinct_id` - User ID (default)
     /// * `device_id` - Device ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bucketing_identifier: Option<MinimalFeatureFlagBucketingIdentifier>,
+    pub bucketing_identifier: Option<BucketingIdentifierEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_contexts: Option<Vec<String>>,
-}
-#[cfg(
-    any(
-        feature = "early_access_features",
-        feature = "feature_flags",
-        feature = "product_tours",
-        feature = "surveys"
-    )
-)]
-/// Identifier used for bucketing users into rollout and variants
-///
-/// * `distinct_id` - User ID (default)
-/// * `device_id` - Device ID
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum MinimalFeatureFlagBucketingIdentifier {
-    BucketingIdentifierEnum(BucketingIdentifierEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[cfg(
-    any(
-        feature = "early_access_features",
-        feature = "feature_flags",
-        feature = "product_tours",
-        feature = "surveys"
-    )
-)]
-/// Specifies where this feature flag should be evaluated
-///
-/// * `server` - Server
-/// * `client` - Client
-/// * `all` - All
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum MinimalFeatureFlagEvaluationRuntime {
-    EvaluationRuntimeEnum(EvaluationRuntimeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -10920,57 +10861,6 @@ pub struct NonIntegratedConversionsTableQueryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
 }
-#[cfg(
-    any(
-        feature = "actions",
-        feature = "activity_logs",
-        feature = "alerts",
-        feature = "batch_exports",
-        feature = "conversations",
-        feature = "core",
-        feature = "dashboards",
-        feature = "data_warehouse",
-        feature = "early_access_features",
-        feature = "endpoints",
-        feature = "environments",
-        feature = "error_tracking",
-        feature = "event_schemas",
-        feature = "events",
-        feature = "experiments",
-        feature = "feature_flags",
-        feature = "hog_functions",
-        feature = "insights",
-        feature = "integrations",
-        feature = "llm_analytics",
-        feature = "logs",
-        feature = "max",
-        feature = "notebooks",
-        feature = "organizations",
-        feature = "persons",
-        feature = "platform_features",
-        feature = "product_analytics",
-        feature = "product_tours",
-        feature = "replay",
-        feature = "replay_vision",
-        feature = "sandbox_environments",
-        feature = "saved",
-        feature = "schema_property_groups",
-        feature = "session_group_summaries",
-        feature = "surveys",
-        feature = "taggers",
-        feature = "task_runs",
-        feature = "tasks",
-        feature = "user_interviews",
-        feature = "users",
-        feature = "warehouse_model_paths",
-        feature = "warehouse_tables",
-        feature = "warehouse_view_link",
-        feature = "warehouse_view_links",
-        feature = "workflows"
-    )
-)]
-/// The `NullEnum` schema.
-pub type NullEnum = Option<::serde_json::Value>;
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// OCSVMDetectorConfig
 ///
@@ -11073,9 +10963,7 @@ pub struct Organization {
     /// * `bayesian` - Bayesian
     /// * `frequentist` - Frequentist
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_experiment_stats_method: Option<
-        OrganizationDefaultExperimentStatsMethod,
-    >,
+    pub default_experiment_stats_method: Option<DefaultExperimentStatsMethodEnum>,
     /// Default setting for 'Discard client IP data' for new projects in this organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_anonymize_ips: Option<bool>,
@@ -11091,19 +10979,6 @@ pub struct Organization {
     /// Set to True when org deletion has been initiated. Blocks all UI access until the async task completes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pending_deletion: Option<bool>,
-}
-#[cfg(any(feature = "core", feature = "platform_features"))]
-/// Default statistical method for new experiments in this organization.
-///
-/// * `bayesian` - Bayesian
-/// * `frequentist` - Frequentist
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum OrganizationDefaultExperimentStatsMethod {
-    DefaultExperimentStatsMethodEnum(DefaultExperimentStatsMethodEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
 /// The `OrganizationMember` schema.
@@ -11949,18 +11824,9 @@ pub struct PropertyItem {
     /// Value of your filter. For example `test@example.com` or `https://example.com/test/`. Can be an array for an OR query, like `["test@example.com","ok@example.com"]`
     pub value: PropertyItemValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<PropertyItemOperator>,
+    pub operator: Option<PropertyItemOperatorEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyFilterTypeEnum>,
-}
-#[cfg(any(feature = "error_tracking", feature = "events", feature = "persons"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PropertyItemOperator {
-    PropertyItemOperatorEnum(PropertyItemOperatorEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "error_tracking", feature = "events", feature = "persons"))]
 string_enum! {
@@ -17832,57 +17698,7 @@ pub struct UserBasic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<::serde_json::Map<String, ::serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role_at_organization: Option<UserBasicRoleAtOrganization>,
-}
-#[cfg(
-    any(
-        feature = "actions",
-        feature = "activity_logs",
-        feature = "alerts",
-        feature = "conversations",
-        feature = "core",
-        feature = "dashboards",
-        feature = "data_warehouse",
-        feature = "endpoints",
-        feature = "event_schemas",
-        feature = "experiments",
-        feature = "feature_flags",
-        feature = "hog_functions",
-        feature = "insights",
-        feature = "integrations",
-        feature = "llm_analytics",
-        feature = "logs",
-        feature = "max",
-        feature = "notebooks",
-        feature = "organizations",
-        feature = "platform_features",
-        feature = "product_analytics",
-        feature = "product_tours",
-        feature = "replay",
-        feature = "replay_vision",
-        feature = "sandbox_environments",
-        feature = "saved",
-        feature = "schema_property_groups",
-        feature = "session_group_summaries",
-        feature = "surveys",
-        feature = "taggers",
-        feature = "task_runs",
-        feature = "tasks",
-        feature = "user_interviews",
-        feature = "warehouse_model_paths",
-        feature = "warehouse_tables",
-        feature = "warehouse_view_link",
-        feature = "warehouse_view_links",
-        feature = "workflows"
-    )
-)]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum UserBasicRoleAtOrganization {
-    RoleAtOrganizationEnum(RoleAtOrganizationEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
+    pub role_at_organization: Option<RoleAtOrganizationEnum>,
 }
 #[cfg(
     any(

@@ -160,7 +160,7 @@ pub struct PatchedSurveySerializerCreateUpdateOnlySchema {
     /// * `recurring` - recurring
     /// * `always` - always
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<PatchedSurveySerializerCreateUpdateOnlySchemaSchedule>,
+    pub schedule: Option<ScheduleEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag: Option<MinimalFeatureFlag>,
     /// The feature flag linked to this survey.
@@ -330,9 +330,7 @@ pub struct PatchedSurveySerializerCreateUpdateOnlySchema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_start_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_sampling_interval_type: Option<
-        PatchedSurveySerializerCreateUpdateOnlySchemaResponseSamplingIntervalType,
-    >,
+    pub response_sampling_interval_type: Option<ResponseSamplingIntervalTypeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -355,27 +353,6 @@ pub struct PatchedSurveySerializerCreateUpdateOnlySchema {
     pub create_in_folder: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_content: Option<::serde_json::Value>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedSurveySerializerCreateUpdateOnlySchemaResponseSamplingIntervalType {
-    ResponseSamplingIntervalTypeEnum(ResponseSamplingIntervalTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Survey scheduling behavior: 'once' = show once per user (default), 'recurring' = repeat based on iteration_count and iteration_frequency_days settings, 'always' = show every time conditions are met (mainly for widget surveys)
-///
-/// * `once` - once
-/// * `recurring` - recurring
-/// * `always` - always
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum PatchedSurveySerializerCreateUpdateOnlySchemaSchedule {
-    ScheduleEnum(ScheduleEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 string_enum! {
     #[doc = " * `day` - day"]
@@ -569,7 +546,7 @@ pub struct Survey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_start_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_sampling_interval_type: Option<SurveyResponseSamplingIntervalType>,
+    pub response_sampling_interval_type: Option<ResponseSamplingIntervalTypeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1064,14 +1041,6 @@ string_enum! {
         ResponseBased = "response_based",
     }
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum SurveyResponseSamplingIntervalType {
-    ResponseSamplingIntervalTypeEnum(ResponseSamplingIntervalTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
 /// The `SurveySerializerCreateUpdateOnly` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SurveySerializerCreateUpdateOnly {
@@ -1240,9 +1209,7 @@ pub struct SurveySerializerCreateUpdateOnly {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_start_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_sampling_interval_type: Option<
-        SurveySerializerCreateUpdateOnlyResponseSamplingIntervalType,
-    >,
+    pub response_sampling_interval_type: Option<ResponseSamplingIntervalTypeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1264,14 +1231,6 @@ pub struct SurveySerializerCreateUpdateOnly {
     pub create_in_folder: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_content: Option<::serde_json::Value>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum SurveySerializerCreateUpdateOnlyResponseSamplingIntervalType {
-    ResponseSamplingIntervalTypeEnum(ResponseSamplingIntervalTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `SurveySerializerCreateUpdateOnlySchema` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1296,7 +1255,7 @@ pub struct SurveySerializerCreateUpdateOnlySchema {
     /// * `recurring` - recurring
     /// * `always` - always
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<SurveySerializerCreateUpdateOnlySchemaSchedule>,
+    pub schedule: Option<ScheduleEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag: Option<MinimalFeatureFlag>,
     /// The feature flag linked to this survey.
@@ -1466,9 +1425,7 @@ pub struct SurveySerializerCreateUpdateOnlySchema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_start_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_sampling_interval_type: Option<
-        SurveySerializerCreateUpdateOnlySchemaResponseSamplingIntervalType,
-    >,
+    pub response_sampling_interval_type: Option<ResponseSamplingIntervalTypeEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1491,27 +1448,6 @@ pub struct SurveySerializerCreateUpdateOnlySchema {
     pub create_in_folder: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_content: Option<::serde_json::Value>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum SurveySerializerCreateUpdateOnlySchemaResponseSamplingIntervalType {
-    ResponseSamplingIntervalTypeEnum(ResponseSamplingIntervalTypeEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Survey scheduling behavior: 'once' = show once per user (default), 'recurring' = repeat based on iteration_count and iteration_frequency_days settings, 'always' = show every time conditions are met (mainly for widget surveys)
-///
-/// * `once` - once
-/// * `recurring` - recurring
-/// * `always` - always
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum SurveySerializerCreateUpdateOnlySchemaSchedule {
-    ScheduleEnum(ScheduleEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `SurveySingleChoiceQuestionSchema` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

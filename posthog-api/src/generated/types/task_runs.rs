@@ -434,16 +434,16 @@ pub struct TaskRunDetail {
     pub environment: Option<TaskRunEnvironmentEnum>,
     /// Configured runtime adapter for this run, such as 'claude' or 'codex'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_adapter: Option<TaskRunDetailRuntimeAdapter>,
+    pub runtime_adapter: Option<RuntimeAdapterEnum>,
     /// Configured LLM provider for this run, such as 'anthropic' or 'openai'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<TaskRunDetailProvider>,
+    pub provider: Option<TaskRunDetailProviderEnum>,
     /// Configured LLM model identifier for this run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Configured reasoning effort for this run when the selected model supports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasoning_effort: Option<TaskRunDetailReasoningEffort>,
+    pub reasoning_effort: Option<ReasoningEffortEnum>,
     /// Presigned S3 URL for log access (valid for 1 hour).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_url: Option<String>,
@@ -465,39 +465,12 @@ pub struct TaskRunDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
 }
-/// Configured LLM provider for this run, such as 'anthropic' or 'openai'.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum TaskRunDetailProvider {
-    TaskRunDetailProviderEnum(TaskRunDetailProviderEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
 string_enum! {
     #[doc = " The `TaskRunDetailProviderEnum` schema."]
     TaskRunDetailProviderEnum {
         Anthropic = "anthropic",
         Openai = "openai",
     }
-}
-/// Configured reasoning effort for this run when the selected model supports it.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum TaskRunDetailReasoningEffort {
-    ReasoningEffortEnum(ReasoningEffortEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-/// Configured runtime adapter for this run, such as 'claude' or 'codex'.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum TaskRunDetailRuntimeAdapter {
-    RuntimeAdapterEnum(RuntimeAdapterEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `TaskRunRelayMessageRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

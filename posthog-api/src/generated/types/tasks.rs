@@ -406,26 +406,10 @@ pub struct TaskRunResumeRequestSchema {
     pub github_user_token: Option<String>,
 }
 /// The `TaskRunSummary` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskRunSummary {
-    pub status: TaskRunSummaryStatus,
-    pub environment: TaskRunSummaryEnvironment,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum TaskRunSummaryEnvironment {
-    TaskRunEnvironmentEnum(TaskRunEnvironmentEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum TaskRunSummaryStatus {
-    TaskRunStatusEnum(TaskRunStatusEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
+    pub status: Option<TaskRunStatusEnum>,
+    pub environment: Option<TaskRunEnvironmentEnum>,
 }
 /// The `TaskStagedArtifactFinalizeUpload` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

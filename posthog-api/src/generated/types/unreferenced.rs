@@ -23,6 +23,8 @@ pub struct ErrorResponse {
     /// Error message
     pub error: String,
 }
+/// The `NullEnum` schema.
+pub type NullEnum = Option<::serde_json::Value>;
 /// The `SuggestReplyError` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SuggestReplyError {

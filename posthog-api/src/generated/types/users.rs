@@ -25,19 +25,11 @@ pub struct SignalUserAutonomyConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User2>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub autostart_priority: Option<SignalUserAutonomyConfigAutostartPriority>,
+    pub autostart_priority: Option<AutostartPriorityEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum SignalUserAutonomyConfigAutostartPriority {
-    AutostartPriorityEnum(AutostartPriorityEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `_User` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

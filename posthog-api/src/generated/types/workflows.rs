@@ -103,7 +103,7 @@ pub struct HogFlowAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_error: Option<HogFlowActionOnError>,
+    pub on_error: Option<OnErrorEnum>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,14 +114,6 @@ pub struct HogFlowAction {
     pub config: ::serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_variable: Option<::serde_json::Value>,
-}
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum HogFlowActionOnError {
-    OnErrorEnum(OnErrorEnum),
-    NullEnum(NullEnum),
-    /// A value matching none of the variants this version of the crate knows, kept as JSON.
-    Unknown(::serde_json::Value),
 }
 /// The `HogFlowMasking` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
