@@ -528,29 +528,29 @@ pub fn operation(
             quote! {
                 /// Sends the request.
                 #[inline]
-                pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<#ty>> + Send + 'a { self.into_request().json() }
+                pub fn send(self) -> rt::JsonResponse<'a, #ty> { rt::JsonResponse::new(self.into_request()) }
             }
         }
         ResponseKind::AnyJson => quote! {
             /// Sends the request. The schema does not describe the response, so it is untyped JSON.
             #[inline]
-            pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<::serde_json::Value>> + Send + 'a { self.into_request().any_json() }
+            pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> { self.into_request().any_json() }
         },
         ResponseKind::Empty => quote! {
             /// Sends the request.
             #[inline]
-            pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a { self.into_request().empty() }
+            pub fn send(self) -> rt::ResponseFuture<'a, ()> { self.into_request().empty() }
         },
         ResponseKind::Csv => quote! {
             /// Sends the request and returns the response body (CSV or another non-JSON format).
             #[inline]
-            pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a { self.into_request().bytes("text/csv") }
+            pub fn send(self) -> rt::ResponseFuture<'a, ::bytes::Bytes> { self.into_request().bytes("text/csv") }
         },
         ResponseKind::EventStream => quote! {
             /// Sends the request and streams the response's server-sent events.
             #[inline]
-            pub async fn send(self) -> crate::Result<impl ::futures::Stream<Item = crate::Result<crate::ServerSentEvent>> + Send + 'static> {
-                self.into_request().event_stream().await
+            pub fn send(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+                self.into_request().event_stream()
             }
         },
     };
@@ -558,15 +558,15 @@ pub fn operation(
         quote! {
             /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
             #[inline]
-            pub fn send_csv(self) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a { self.into_request().bytes("text/csv") }
+            pub fn send_csv(self) -> rt::ResponseFuture<'a, ::bytes::Bytes> { self.into_request().bytes("text/csv") }
         }
     });
     let sse = op.event_stream.then(|| {
         quote! {
             /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
             #[inline]
-            pub async fn send_event_stream(self) -> crate::Result<impl ::futures::Stream<Item = crate::Result<crate::ServerSentEvent>> + Send + 'static> {
-                self.into_request().event_stream().await
+            pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+                self.into_request().event_stream()
             }
         }
     });
@@ -577,10 +577,10 @@ pub fn operation(
             Some(quote! {
                 /// Streams every item of every page, following `next` lazily.
                 #[inline]
-                pub fn stream(self) -> impl ::futures::Stream<Item = crate::Result<#item>> + Send + 'a { rt::stream_items(self.into_request()) }
+                pub fn stream(self) -> rt::ResultStream<'a, #item> { rt::items(self.into_request()) }
                 /// Streams every page, following `next` lazily.
                 #[inline]
-                pub fn pages(self) -> impl ::futures::Stream<Item = crate::Result<#page>> + Send + 'a { rt::stream_pages(self.into_request()) }
+                pub fn pages(self) -> rt::ResultStream<'a, #page> { rt::pages(self.into_request()) }
             })
         }
         _ => None,

@@ -64,6 +64,7 @@ pub use error::{ApiError, ApiErrorCode, ApiErrorType, Error, RateLimitedBy, Resu
 pub use generated::types;
 pub use ratelimit::RateLimitBucket;
 pub use retry::RetryPolicy;
+pub use __rt::{EventStream, JsonResponse, ResponseFuture, ResultStream};
 pub use sse::ServerSentEvent;
 
 /// Request builders, one per operation, grouped by product.

@@ -159,3 +159,12 @@ async fn a_missing_project_id_is_a_configuration_error() {
         .expect_err("no project id");
     assert!(error.to_string().contains("project_id"), "{error}");
 }
+
+#[test]
+fn requests_can_be_spawned_on_a_multi_threaded_runtime() {
+    fn assert_send<T: Send>(_: &T) {}
+    let client = Client::builder().project_id("1").build().expect("client");
+    assert_send(&client.insights_list().send());
+    assert_send(&client.insights_list().stream());
+    assert_send(&client.feature_flags_destroy(1).send());
+}

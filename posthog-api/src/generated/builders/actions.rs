@@ -127,35 +127,23 @@ impl<'a> ActionsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedActionList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedActionList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub fn send_csv(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+    pub fn send_csv(self) -> rt::ResponseFuture<'a, ::bytes::Bytes> {
         self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Action>> + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::Action> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedActionList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedActionList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -206,18 +194,12 @@ impl<'a> ActionsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Action>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Action> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub fn send_csv(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+    pub fn send_csv(self) -> rt::ResponseFuture<'a, ::bytes::Bytes> {
         self.into_request().bytes("text/csv")
     }
     #[inline]
@@ -265,18 +247,12 @@ impl<'a> ActionsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Action>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Action> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub fn send_csv(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+    pub fn send_csv(self) -> rt::ResponseFuture<'a, ::bytes::Bytes> {
         self.into_request().bytes("text/csv")
     }
     #[inline]
@@ -336,18 +312,12 @@ impl<'a> ActionsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Action>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Action> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub fn send_csv(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+    pub fn send_csv(self) -> rt::ResponseFuture<'a, ::bytes::Bytes> {
         self.into_request().bytes("text/csv")
     }
     #[inline]
@@ -404,11 +374,7 @@ impl<'a> ActionsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -468,18 +434,12 @@ impl<'a> ActionsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Action>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Action> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub fn send_csv(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+    pub fn send_csv(self) -> rt::ResponseFuture<'a, ::bytes::Bytes> {
         self.into_request().bytes("text/csv")
     }
     #[inline]
@@ -536,18 +496,12 @@ impl<'a> ActionsReferencesListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::ActionReference>>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, Vec<crate::types::ActionReference>> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub fn send_csv(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+    pub fn send_csv(self) -> rt::ResponseFuture<'a, ::bytes::Bytes> {
         self.into_request().bytes("text/csv")
     }
     #[inline]
@@ -604,18 +558,12 @@ impl<'a> ActionsBulkUpdateTagsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::BulkUpdateTagsResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::BulkUpdateTagsResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub fn send_csv(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+    pub fn send_csv(self) -> rt::ResponseFuture<'a, ::bytes::Bytes> {
         self.into_request().bytes("text/csv")
     }
     #[inline]

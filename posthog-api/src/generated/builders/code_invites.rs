@@ -37,11 +37,7 @@ pub struct CodeInvitesCheckAccessRetrieveRequest<'a> {
 impl<'a> CodeInvitesCheckAccessRetrieveRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -70,11 +66,7 @@ pub struct CodeInvitesRedeemCreateRequest<'a> {
 impl<'a> CodeInvitesRedeemCreateRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]

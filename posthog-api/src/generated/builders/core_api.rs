@@ -3739,39 +3739,25 @@ impl<'a> EnvironmentsDashboardsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedDashboardBasicList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedDashboardBasicList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::DashboardBasic>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::DashboardBasic> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedDashboardBasicList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedDashboardBasicList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3833,23 +3819,13 @@ impl<'a> EnvironmentsDashboardsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3897,12 +3873,8 @@ impl<'a> EnvironmentsDashboardsSharingListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::SharingConfiguration>>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, Vec<crate::types::SharingConfiguration>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3958,12 +3930,8 @@ impl<'a> EnvironmentsDashboardsSharingPasswordsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4017,9 +3985,7 @@ impl<'a> EnvironmentsDashboardsSharingPasswordsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -4078,12 +4044,8 @@ impl<'a> EnvironmentsDashboardsSharingRefreshCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4157,23 +4119,13 @@ impl<'a> EnvironmentsDashboardsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4241,23 +4193,13 @@ impl<'a> EnvironmentsDashboardsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4320,11 +4262,7 @@ impl<'a> EnvironmentsDashboardsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -4391,23 +4329,13 @@ impl<'a> EnvironmentsDashboardsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4476,11 +4404,7 @@ impl<'a> EnvironmentsDashboardsAnalyzeRefreshResultCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -4545,23 +4469,13 @@ impl<'a> EnvironmentsDashboardsCopyTileCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4628,11 +4542,7 @@ impl<'a> EnvironmentsDashboardsMoveTilePartialUpdateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -4697,23 +4607,13 @@ impl<'a> EnvironmentsDashboardsReorderTilesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4806,23 +4706,13 @@ impl<'a> EnvironmentsDashboardsRunInsightsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::RunInsightsResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::RunInsightsResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4892,11 +4782,7 @@ impl<'a> EnvironmentsDashboardsSnapshotCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -4983,11 +4869,7 @@ impl<'a> EnvironmentsDashboardsStreamTilesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -5051,23 +4933,13 @@ impl<'a> EnvironmentsDashboardsBulkUpdateTagsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::BulkUpdateTagsResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::BulkUpdateTagsResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -5133,11 +5005,7 @@ impl<'a> EnvironmentsDashboardsCreateFromTemplateJsonCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -5206,11 +5074,7 @@ impl<'a> EnvironmentsDashboardsCreateUnlistedDashboardCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -5274,30 +5138,20 @@ impl<'a> EnvironmentsExportsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedExportedAssetList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedExportedAssetList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::ExportedAsset>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::ExportedAsset> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedExportedAssetList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedExportedAssetList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -5343,12 +5197,8 @@ impl<'a> EnvironmentsExportsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ExportedAsset>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ExportedAsset> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -5393,12 +5243,8 @@ impl<'a> EnvironmentsExportsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ExportedAsset>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ExportedAsset> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -5448,11 +5294,7 @@ impl<'a> EnvironmentsExportsContentRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -5520,30 +5362,18 @@ impl<'a> EnvironmentsFileSystemListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedFileSystemList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedFileSystemList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::FileSystem>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::FileSystem> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedFileSystemList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedFileSystemList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -5594,12 +5424,8 @@ impl<'a> EnvironmentsFileSystemCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileSystem>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::FileSystem> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -5648,12 +5474,8 @@ impl<'a> EnvironmentsFileSystemRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileSystem>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::FileSystem> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -5704,12 +5526,8 @@ impl<'a> EnvironmentsFileSystemUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileSystem>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::FileSystem> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -5760,9 +5578,7 @@ impl<'a> EnvironmentsFileSystemDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -5819,12 +5635,8 @@ impl<'a> EnvironmentsFileSystemPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileSystem>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::FileSystem> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -5878,11 +5690,7 @@ impl<'a> EnvironmentsFileSystemCountCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -5935,11 +5743,7 @@ impl<'a> EnvironmentsFileSystemLinkCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -5992,11 +5796,7 @@ impl<'a> EnvironmentsFileSystemMoveCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6048,11 +5848,7 @@ impl<'a> EnvironmentsFileSystemCountByPathCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6101,11 +5897,7 @@ impl<'a> EnvironmentsFileSystemLogViewRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6154,11 +5946,7 @@ impl<'a> EnvironmentsFileSystemLogViewCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6208,11 +5996,7 @@ impl<'a> EnvironmentsFileSystemUndoDeleteCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6261,11 +6045,7 @@ impl<'a> EnvironmentsFileSystemUnfiledRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6332,12 +6112,8 @@ impl<'a> EnvironmentsGroupsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::Group>>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, Vec<crate::types::Group>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -6385,12 +6161,8 @@ impl<'a> EnvironmentsGroupsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Group>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Group> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -6436,11 +6208,7 @@ impl<'a> EnvironmentsGroupsActivityRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6493,11 +6261,7 @@ impl<'a> EnvironmentsGroupsDeletePropertyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6550,11 +6314,7 @@ impl<'a> EnvironmentsGroupsFindRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6604,11 +6364,7 @@ impl<'a> EnvironmentsGroupsPropertyDefinitionsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6656,11 +6412,7 @@ impl<'a> EnvironmentsGroupsPropertyValuesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6710,11 +6462,7 @@ impl<'a> EnvironmentsGroupsRelatedRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6767,11 +6515,7 @@ impl<'a> EnvironmentsGroupsUpdatePropertyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -6823,12 +6567,8 @@ impl<'a> EnvironmentsInsightsSharingListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::SharingConfiguration>>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, Vec<crate::types::SharingConfiguration>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -6884,12 +6624,8 @@ impl<'a> EnvironmentsInsightsSharingPasswordsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -6943,9 +6679,7 @@ impl<'a> EnvironmentsInsightsSharingPasswordsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -7004,12 +6738,8 @@ impl<'a> EnvironmentsInsightsSharingRefreshCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7075,28 +6805,20 @@ impl<'a> EnvironmentsProjectSecretApiKeysListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedProjectSecretApiKeyList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedProjectSecretApiKeyList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::ProjectSecretApiKey> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedProjectSecretApiKeyList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedProjectSecretApiKeyList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7146,12 +6868,8 @@ impl<'a> EnvironmentsProjectSecretApiKeysCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectSecretApiKey> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7200,12 +6918,8 @@ impl<'a> EnvironmentsProjectSecretApiKeysRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectSecretApiKey> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7256,12 +6970,8 @@ impl<'a> EnvironmentsProjectSecretApiKeysUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectSecretApiKey> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7312,9 +7022,7 @@ impl<'a> EnvironmentsProjectSecretApiKeysDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -7371,12 +7079,8 @@ impl<'a> EnvironmentsProjectSecretApiKeysPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectSecretApiKey> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7429,12 +7133,8 @@ impl<'a> EnvironmentsProjectSecretApiKeysRollCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectSecretApiKey> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7484,12 +7184,8 @@ impl<'a> EnvironmentsSessionRecordingsSharingListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::SharingConfiguration>>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, Vec<crate::types::SharingConfiguration>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7545,12 +7241,8 @@ impl<'a> EnvironmentsSessionRecordingsSharingPasswordsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7604,9 +7296,7 @@ impl<'a> EnvironmentsSessionRecordingsSharingPasswordsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -7665,12 +7355,8 @@ impl<'a> EnvironmentsSessionRecordingsSharingRefreshCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7782,30 +7468,18 @@ impl<'a> EnvironmentsSubscriptionsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedSubscriptionList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedSubscriptionList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::Subscription>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::Subscription> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedSubscriptionList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedSubscriptionList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7862,12 +7536,8 @@ impl<'a> EnvironmentsSubscriptionsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Subscription>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Subscription> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7916,12 +7586,8 @@ impl<'a> EnvironmentsSubscriptionsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Subscription>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Subscription> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -7972,12 +7638,8 @@ impl<'a> EnvironmentsSubscriptionsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Subscription>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Subscription> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8028,11 +7690,7 @@ impl<'a> EnvironmentsSubscriptionsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -8089,12 +7747,8 @@ impl<'a> EnvironmentsSubscriptionsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Subscription>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Subscription> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8147,11 +7801,7 @@ impl<'a> EnvironmentsSubscriptionsTestDeliveryCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -8203,12 +7853,11 @@ impl<'a> EnvironmentsSubscriptionsSummaryQuotaRetrieveRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::EnvironmentsSubscriptionsSummaryQuotaRetrieveResponse,
-        >,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<
+        'a,
+        crate::types::EnvironmentsSubscriptionsSummaryQuotaRetrieveResponse,
+    > {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8273,28 +7922,20 @@ impl<'a> SubscriptionsDeliveriesListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedSubscriptionDeliveryList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedSubscriptionDeliveryList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::SubscriptionDelivery>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::SubscriptionDelivery> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedSubscriptionDeliveryList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedSubscriptionDeliveryList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8343,12 +7984,8 @@ impl<'a> SubscriptionsDeliveriesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SubscriptionDelivery>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SubscriptionDelivery> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8409,28 +8046,20 @@ impl<'a> CimdVerificationTokensListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedCimdVerificationTokenList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedCimdVerificationTokenList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::CimdVerificationToken>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::CimdVerificationToken> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedCimdVerificationTokenList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedCimdVerificationTokenList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8478,10 +8107,8 @@ impl<'a> CimdVerificationTokensCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::CimdVerificationTokenWithValue>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::CimdVerificationTokenWithValue> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8526,12 +8153,8 @@ impl<'a> CimdVerificationTokensRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::CimdVerificationToken>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::CimdVerificationToken> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8577,9 +8200,7 @@ impl<'a> CimdVerificationTokensDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -8639,28 +8260,20 @@ impl<'a> DomainsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedOrganizationDomainList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedOrganizationDomainList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::OrganizationDomain>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::OrganizationDomain> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedOrganizationDomainList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedOrganizationDomainList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8702,12 +8315,8 @@ impl<'a> DomainsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::OrganizationDomain>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::OrganizationDomain> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8748,12 +8357,8 @@ impl<'a> DomainsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::OrganizationDomain>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::OrganizationDomain> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8800,12 +8405,8 @@ impl<'a> DomainsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::OrganizationDomain>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::OrganizationDomain> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8852,9 +8453,7 @@ impl<'a> DomainsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -8907,12 +8506,8 @@ impl<'a> DomainsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::OrganizationDomain>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::OrganizationDomain> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -8961,11 +8556,7 @@ impl<'a> DomainsScimLogsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -9013,11 +8604,7 @@ impl<'a> DomainsScimTokenCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -9066,11 +8653,7 @@ impl<'a> DomainsVerifyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -9131,28 +8714,20 @@ impl<'a> InvitesListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedOrganizationInviteList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedOrganizationInviteList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::OrganizationInvite>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::OrganizationInvite> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedOrganizationInviteList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedOrganizationInviteList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -9194,12 +8769,8 @@ impl<'a> InvitesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::OrganizationInvite>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::OrganizationInvite> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -9240,9 +8811,7 @@ impl<'a> InvitesDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -9289,11 +8858,7 @@ impl<'a> InvitesBulkCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -9339,12 +8904,8 @@ impl<'a> InvitesDelegateCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::OrganizationInvite>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::OrganizationInvite> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -9402,28 +8963,20 @@ impl<'a> LegalDocumentsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedLegalDocumentDtoList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedLegalDocumentDtoList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::LegalDocumentDto>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::LegalDocumentDto> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedLegalDocumentDtoList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedLegalDocumentDtoList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -9469,12 +9022,8 @@ impl<'a> LegalDocumentsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LegalDocumentDto>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LegalDocumentDto> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -9519,12 +9068,8 @@ impl<'a> LegalDocumentsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LegalDocumentDto>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LegalDocumentDto> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -9570,11 +9115,7 @@ impl<'a> LegalDocumentsDownloadRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -9646,28 +9187,20 @@ impl<'a> MembersListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedOrganizationMemberList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedOrganizationMemberList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::OrganizationMember>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::OrganizationMember> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedOrganizationMemberList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedOrganizationMemberList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -9717,12 +9250,8 @@ impl<'a> MembersUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::OrganizationMember>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::OrganizationMember> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -9771,9 +9300,7 @@ impl<'a> MembersDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -9826,12 +9353,8 @@ impl<'a> MembersPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::OrganizationMember>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::OrganizationMember> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -9880,12 +9403,8 @@ impl<'a> MembersScopedApiKeysRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::OrganizationMember>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::OrganizationMember> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -9944,28 +9463,22 @@ impl<'a> OauthApplicationsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedOrganizationOAuthApplicationList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedOrganizationOAuthApplicationList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::OrganizationOAuthApplication>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::OrganizationOAuthApplication> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedOrganizationOAuthApplicationList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedOrganizationOAuthApplicationList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10030,28 +9543,22 @@ impl<'a> OrganizationsProjectsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedProjectBackwardCompatBasicList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedProjectBackwardCompatBasicList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::ProjectBackwardCompatBasic>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::ProjectBackwardCompatBasic> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedProjectBackwardCompatBasicList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedProjectBackwardCompatBasicList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10099,12 +9606,8 @@ impl<'a> OrganizationsProjectsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10147,12 +9650,8 @@ impl<'a> OrganizationsProjectsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10204,12 +9703,8 @@ impl<'a> OrganizationsProjectsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10258,9 +9753,7 @@ impl<'a> OrganizationsProjectsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -10313,12 +9806,8 @@ impl<'a> OrganizationsProjectsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10367,12 +9856,8 @@ impl<'a> OrganizationsProjectsActivityRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10424,12 +9909,8 @@ impl<'a> OrganizationsProjectsAddProductIntentPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10484,12 +9965,8 @@ impl<'a> OrganizationsProjectsChangeOrganizationCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10544,12 +10021,8 @@ impl<'a> OrganizationsProjectsCompleteProductOnboardingPartialUpdateRequest<'a> 
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10604,12 +10077,8 @@ impl<'a> OrganizationsProjectsDeleteSecretTokenBackupPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10664,12 +10133,8 @@ impl<'a> OrganizationsProjectsGenerateConversationsPublicTokenCreateRequest<'a> 
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10718,12 +10183,8 @@ impl<'a> OrganizationsProjectsIsGeneratingDemoDataRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10775,12 +10236,8 @@ impl<'a> OrganizationsProjectsResetTokenPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10835,12 +10292,8 @@ impl<'a> OrganizationsProjectsRotateSecretTokenPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectBackwardCompat>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectBackwardCompat> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10900,28 +10353,18 @@ impl<'a> RolesListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedRoleList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedRoleList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Role>> + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::Role> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedRoleList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedRoleList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -10963,12 +10406,8 @@ impl<'a> RolesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Role>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Role> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11009,12 +10448,8 @@ impl<'a> RolesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Role>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Role> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11061,12 +10496,8 @@ impl<'a> RolesUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Role>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Role> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11113,9 +10544,7 @@ impl<'a> RolesDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -11168,12 +10597,8 @@ impl<'a> RolesPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Role>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Role> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11239,30 +10664,18 @@ impl<'a> AnnotationsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedAnnotationList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedAnnotationList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::Annotation>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::Annotation> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedAnnotationList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedAnnotationList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11310,12 +10723,8 @@ impl<'a> AnnotationsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Annotation>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Annotation> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11358,12 +10767,8 @@ impl<'a> AnnotationsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Annotation>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Annotation> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11415,12 +10820,8 @@ impl<'a> AnnotationsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Annotation>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Annotation> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11469,11 +10870,7 @@ impl<'a> AnnotationsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -11526,12 +10923,8 @@ impl<'a> AnnotationsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Annotation>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Annotation> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11591,28 +10984,18 @@ impl<'a> CohortsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedCohortList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedCohortList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::Cohort>> + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::Cohort> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedCohortList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedCohortList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11656,12 +11039,8 @@ impl<'a> CohortsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Cohort>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Cohort> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11701,12 +11080,8 @@ impl<'a> CohortsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Cohort>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Cohort> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11758,12 +11133,8 @@ impl<'a> CohortsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Cohort>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Cohort> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11812,11 +11183,7 @@ impl<'a> CohortsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -11869,12 +11236,8 @@ impl<'a> CohortsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Cohort>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Cohort> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -11923,11 +11286,7 @@ impl<'a> CohortsActivityRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -11983,11 +11342,7 @@ impl<'a> CohortsAddPersonsToStaticCohortPartialUpdateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -12037,11 +11392,7 @@ impl<'a> CohortsCalculationHistoryRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -12106,37 +11457,23 @@ impl<'a> CohortsPersonsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::CohortPersonsResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::CohortPersonsResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for CSV (`Accept: text/csv`) and returns the body.
     #[inline]
-    pub fn send_csv(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<::bytes::Bytes>> + Send + 'a {
+    pub fn send_csv(self) -> rt::ResponseFuture<'a, ::bytes::Bytes> {
         self.into_request().bytes("text/csv")
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::CohortPersonResult>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::CohortPersonResult> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::CohortPersonsResponse>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::CohortPersonsResponse> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -12191,11 +11528,7 @@ impl<'a> CohortsRemovePersonFromStaticCohortPartialUpdateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -12244,11 +11577,7 @@ impl<'a> CohortsAllActivityRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -12338,30 +11667,18 @@ impl<'a> CommentsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedCommentList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedCommentList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::Comment>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::Comment> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedCommentList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedCommentList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -12405,12 +11722,8 @@ impl<'a> CommentsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Comment>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Comment> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -12448,12 +11761,8 @@ impl<'a> CommentsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Comment>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Comment> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -12500,12 +11809,8 @@ impl<'a> CommentsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Comment>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Comment> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -12552,11 +11857,7 @@ impl<'a> CommentsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -12609,12 +11910,8 @@ impl<'a> CommentsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Comment>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Comment> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -12663,12 +11960,8 @@ impl<'a> CommentsCompleteCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Comment>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Comment> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -12714,12 +12007,8 @@ impl<'a> CommentsReopenCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Comment>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Comment> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -12765,11 +12054,7 @@ impl<'a> CommentsThreadRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -12815,11 +12100,7 @@ impl<'a> CommentsCountRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -12894,28 +12175,20 @@ impl<'a> DashboardTemplatesListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedDashboardTemplateList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedDashboardTemplateList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::DashboardTemplate>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::DashboardTemplate> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedDashboardTemplateList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedDashboardTemplateList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -12969,12 +12242,8 @@ impl<'a> DashboardTemplatesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DashboardTemplate>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::DashboardTemplate> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13021,12 +12290,8 @@ impl<'a> DashboardTemplatesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DashboardTemplate>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::DashboardTemplate> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13078,12 +12343,8 @@ impl<'a> DashboardTemplatesUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DashboardTemplate>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::DashboardTemplate> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13132,11 +12393,7 @@ impl<'a> DashboardTemplatesDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -13189,12 +12446,8 @@ impl<'a> DashboardTemplatesPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DashboardTemplate>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::DashboardTemplate> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13243,12 +12496,8 @@ impl<'a> DashboardTemplatesCopyBetweenProjectsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DashboardTemplate>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::DashboardTemplate> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13292,11 +12541,7 @@ impl<'a> DashboardTemplatesJsonSchemaRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -13366,39 +12611,25 @@ impl<'a> DashboardsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedDashboardBasicList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedDashboardBasicList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::DashboardBasic>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::DashboardBasic> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedDashboardBasicList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedDashboardBasicList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13453,23 +12684,13 @@ impl<'a> DashboardsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13513,12 +12734,8 @@ impl<'a> DashboardsSharingListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::SharingConfiguration>>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, Vec<crate::types::SharingConfiguration>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13570,12 +12787,8 @@ impl<'a> DashboardsSharingPasswordsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13625,9 +12838,7 @@ impl<'a> DashboardsSharingPasswordsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -13682,12 +12893,8 @@ impl<'a> DashboardsSharingRefreshCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13754,23 +12961,13 @@ impl<'a> DashboardsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13831,23 +13028,13 @@ impl<'a> DashboardsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -13903,11 +13090,7 @@ impl<'a> DashboardsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -13967,23 +13150,13 @@ impl<'a> DashboardsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -14048,11 +13221,7 @@ impl<'a> DashboardsAnalyzeRefreshResultCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -14113,23 +13282,13 @@ impl<'a> DashboardsCopyTileCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -14192,11 +13351,7 @@ impl<'a> DashboardsMoveTilePartialUpdateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -14257,23 +13412,13 @@ impl<'a> DashboardsReorderTilesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Dashboard>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Dashboard> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -14360,23 +13505,13 @@ impl<'a> DashboardsRunInsightsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::RunInsightsResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::RunInsightsResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -14442,11 +13577,7 @@ impl<'a> DashboardsSnapshotCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -14527,11 +13658,7 @@ impl<'a> DashboardsStreamTilesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -14591,23 +13718,13 @@ impl<'a> DashboardsBulkUpdateTagsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::BulkUpdateTagsResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::BulkUpdateTagsResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and streams them.
     #[inline]
-    pub async fn send_event_stream(
-        self,
-    ) -> crate::Result<
-        impl ::futures::Stream<
-            Item = crate::Result<crate::ServerSentEvent>,
-        > + Send + 'static,
-    > {
-        self.into_request().event_stream().await
+    pub fn send_event_stream(self) -> rt::ResponseFuture<'a, rt::EventStream> {
+        self.into_request().event_stream()
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -14667,11 +13784,7 @@ impl<'a> DashboardsCreateFromTemplateJsonCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -14734,11 +13847,7 @@ impl<'a> DashboardsCreateUnlistedDashboardCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -14800,28 +13909,22 @@ impl<'a> EventDefinitionsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedEnterpriseEventDefinitionList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedEnterpriseEventDefinitionList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::EnterpriseEventDefinition>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::EnterpriseEventDefinition> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedEnterpriseEventDefinitionList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedEnterpriseEventDefinitionList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -14863,12 +13966,8 @@ impl<'a> EventDefinitionsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::EnterpriseEventDefinition>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::EnterpriseEventDefinition> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -14909,12 +14008,8 @@ impl<'a> EventDefinitionsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::EnterpriseEventDefinition>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::EnterpriseEventDefinition> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -14961,12 +14056,8 @@ impl<'a> EventDefinitionsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::EnterpriseEventDefinition>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::EnterpriseEventDefinition> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15013,9 +14104,7 @@ impl<'a> EventDefinitionsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -15071,12 +14160,8 @@ impl<'a> EventDefinitionsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::EnterpriseEventDefinition>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::EnterpriseEventDefinition> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15125,11 +14210,7 @@ impl<'a> EventDefinitionsMetricsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -15176,12 +14257,8 @@ impl<'a> EventDefinitionsBulkUpdateTagsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::BulkUpdateTagsResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::BulkUpdateTagsResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15226,12 +14303,8 @@ impl<'a> EventDefinitionsByNameRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::EventDefinitionRecord>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::EventDefinitionRecord> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15275,11 +14348,7 @@ impl<'a> EventDefinitionsGolangRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -15329,12 +14398,8 @@ impl<'a> EventDefinitionsPrimaryPropertiesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PrimaryPropertiesResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PrimaryPropertiesResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15378,11 +14443,7 @@ impl<'a> EventDefinitionsPythonRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -15426,11 +14487,7 @@ impl<'a> EventDefinitionsTypescriptRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -15486,30 +14543,20 @@ impl<'a> ExportsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedExportedAssetList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedExportedAssetList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::ExportedAsset>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::ExportedAsset> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedExportedAssetList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedExportedAssetList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15548,12 +14595,8 @@ impl<'a> ExportsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ExportedAsset>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ExportedAsset> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15591,12 +14634,8 @@ impl<'a> ExportsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ExportedAsset>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ExportedAsset> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15642,11 +14681,7 @@ impl<'a> ExportsContentRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -15710,30 +14745,18 @@ impl<'a> FileSystemListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedFileSystemList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedFileSystemList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::FileSystem>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::FileSystem> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedFileSystemList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedFileSystemList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15776,12 +14799,8 @@ impl<'a> FileSystemCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileSystem>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::FileSystem> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15822,12 +14841,8 @@ impl<'a> FileSystemRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileSystem>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::FileSystem> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15874,12 +14889,8 @@ impl<'a> FileSystemUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileSystem>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::FileSystem> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -15926,9 +14937,7 @@ impl<'a> FileSystemDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -15981,12 +14990,8 @@ impl<'a> FileSystemPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileSystem>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::FileSystem> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -16036,11 +15041,7 @@ impl<'a> FileSystemCountCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16089,11 +15090,7 @@ impl<'a> FileSystemLinkCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16142,11 +15139,7 @@ impl<'a> FileSystemMoveCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16194,11 +15187,7 @@ impl<'a> FileSystemCountByPathCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16243,11 +15232,7 @@ impl<'a> FileSystemLogViewRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16292,11 +15277,7 @@ impl<'a> FileSystemLogViewCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16342,11 +15323,7 @@ impl<'a> FileSystemUndoDeleteCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16391,11 +15368,7 @@ impl<'a> FileSystemUnfiledRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16458,12 +15431,8 @@ impl<'a> GroupsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::Group>>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, Vec<crate::types::Group>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -16504,12 +15473,8 @@ impl<'a> GroupsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Group>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Group> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -16548,11 +15513,7 @@ impl<'a> GroupsActivityRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16597,11 +15558,7 @@ impl<'a> GroupsDeletePropertyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16650,11 +15607,7 @@ impl<'a> GroupsFindRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16696,11 +15649,7 @@ impl<'a> GroupsPropertyDefinitionsRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16744,11 +15693,7 @@ impl<'a> GroupsPropertyValuesRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16794,11 +15739,7 @@ impl<'a> GroupsRelatedRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16843,11 +15784,7 @@ impl<'a> GroupsUpdatePropertyCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -16895,12 +15832,8 @@ impl<'a> InsightsSharingListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::SharingConfiguration>>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, Vec<crate::types::SharingConfiguration>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -16952,12 +15885,8 @@ impl<'a> InsightsSharingPasswordsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17007,9 +15936,7 @@ impl<'a> InsightsSharingPasswordsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -17064,12 +15991,8 @@ impl<'a> InsightsSharingRefreshCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17118,12 +16041,8 @@ impl<'a> NotebooksSharingListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::SharingConfiguration>>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, Vec<crate::types::SharingConfiguration>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17175,12 +16094,8 @@ impl<'a> NotebooksSharingPasswordsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17230,9 +16145,7 @@ impl<'a> NotebooksSharingPasswordsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -17287,12 +16200,8 @@ impl<'a> NotebooksSharingRefreshCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17354,28 +16263,20 @@ impl<'a> ProjectSecretApiKeysListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedProjectSecretApiKeyList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedProjectSecretApiKeyList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::ProjectSecretApiKey> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedProjectSecretApiKeyList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedProjectSecretApiKeyList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17421,12 +16322,8 @@ impl<'a> ProjectSecretApiKeysCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectSecretApiKey> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17471,12 +16368,8 @@ impl<'a> ProjectSecretApiKeysRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectSecretApiKey> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17523,12 +16416,8 @@ impl<'a> ProjectSecretApiKeysUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectSecretApiKey> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17575,9 +16464,7 @@ impl<'a> ProjectSecretApiKeysDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -17630,12 +16517,8 @@ impl<'a> ProjectSecretApiKeysPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectSecretApiKey> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17684,12 +16567,8 @@ impl<'a> ProjectSecretApiKeysRollCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectSecretApiKey>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProjectSecretApiKey> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17825,28 +16704,22 @@ impl<'a> PropertyDefinitionsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedEnterprisePropertyDefinitionList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedEnterprisePropertyDefinitionList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::EnterprisePropertyDefinition>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::EnterprisePropertyDefinition> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedEnterprisePropertyDefinitionList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedEnterprisePropertyDefinitionList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17912,10 +16785,8 @@ impl<'a> PropertyDefinitionsRetrieveRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::EnterprisePropertyDefinition>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::EnterprisePropertyDefinition> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -17969,10 +16840,8 @@ impl<'a> PropertyDefinitionsUpdateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::EnterprisePropertyDefinition>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::EnterprisePropertyDefinition> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18021,9 +16890,7 @@ impl<'a> PropertyDefinitionsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -18081,10 +16948,8 @@ impl<'a> PropertyDefinitionsPartialUpdateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::EnterprisePropertyDefinition>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::EnterprisePropertyDefinition> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18133,12 +16998,8 @@ impl<'a> PropertyDefinitionsBulkUpdateTagsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::BulkUpdateTagsResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::BulkUpdateTagsResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18182,11 +17043,7 @@ impl<'a> PropertyDefinitionsSeenTogetherRetrieveRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -18231,12 +17088,8 @@ impl<'a> SessionRecordingsSharingListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::SharingConfiguration>>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, Vec<crate::types::SharingConfiguration>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18288,12 +17141,8 @@ impl<'a> SessionRecordingsSharingPasswordsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18343,9 +17192,7 @@ impl<'a> SessionRecordingsSharingPasswordsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -18400,12 +17247,8 @@ impl<'a> SessionRecordingsSharingRefreshCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SharingConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SharingConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18513,30 +17356,18 @@ impl<'a> SubscriptionsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedSubscriptionList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedSubscriptionList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::Subscription>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::Subscription> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedSubscriptionList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedSubscriptionList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18585,12 +17416,8 @@ impl<'a> SubscriptionsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Subscription>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Subscription> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18631,12 +17458,8 @@ impl<'a> SubscriptionsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Subscription>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Subscription> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18683,12 +17506,8 @@ impl<'a> SubscriptionsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Subscription>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Subscription> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18735,11 +17554,7 @@ impl<'a> SubscriptionsDestroyRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -18792,12 +17607,8 @@ impl<'a> SubscriptionsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Subscription>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Subscription> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18846,11 +17657,7 @@ impl<'a> SubscriptionsTestDeliveryCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -18898,10 +17705,8 @@ impl<'a> SubscriptionsSummaryQuotaRetrieveRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SubscriptionsSummaryQuotaRetrieveResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::SubscriptionsSummaryQuotaRetrieveResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -18960,28 +17765,18 @@ impl<'a> UsersListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedUserList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedUserList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::User>> + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::User> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedUserList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedUserList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19011,12 +17806,8 @@ pub struct UsersRetrieveRequest<'a> {
 impl<'a> UsersRetrieveRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::User>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::User> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19045,12 +17836,8 @@ pub struct UsersUpdateRequest<'a> {
 impl<'a> UsersUpdateRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::User>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::User> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19079,9 +17866,7 @@ pub struct UsersDestroyRequest<'a> {
 impl<'a> UsersDestroyRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -19116,12 +17901,8 @@ impl<'a> UsersPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::User>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::User> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19152,11 +17933,7 @@ pub struct UsersGithubLoginRetrieveRequest<'a> {
 impl<'a> UsersGithubLoginRetrieveRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -19185,11 +17962,7 @@ pub struct UsersHedgehogConfigRetrieveRequest<'a> {
 impl<'a> UsersHedgehogConfigRetrieveRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -19227,11 +18000,7 @@ impl<'a> UsersHedgehogConfigPartialUpdateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -19280,32 +18049,28 @@ impl<'a> UsersIntegrationsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::PaginatedUserGitHubIntegrationListResponseList,
-        >,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<
+        'a,
+        crate::types::PaginatedUserGitHubIntegrationListResponseList,
+    > {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
     pub fn stream(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::UserGitHubIntegrationListResponse>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::UserGitHubIntegrationListResponse> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<
-            crate::types::PaginatedUserGitHubIntegrationListResponseList,
-        >,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<
+        'a,
+        crate::types::PaginatedUserGitHubIntegrationListResponseList,
+    > {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19336,9 +18101,7 @@ pub struct UsersIntegrationsGithubDestroyRequest<'a> {
 impl<'a> UsersIntegrationsGithubDestroyRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -19396,12 +18159,8 @@ impl<'a> UsersIntegrationsGithubBranchesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GitHubBranchesResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::GitHubBranchesResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19461,12 +18220,8 @@ impl<'a> UsersIntegrationsGithubReposRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GitHubReposResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::GitHubReposResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19507,12 +18262,8 @@ pub struct UsersIntegrationsGithubReposRefreshCreateRequest<'a> {
 impl<'a> UsersIntegrationsGithubReposRefreshCreateRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GitHubReposRefreshResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::GitHubReposRefreshResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19557,10 +18308,8 @@ impl<'a> UsersIntegrationsGithubStartCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserGitHubLinkStartResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::UserGitHubLinkStartResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19599,12 +18348,8 @@ pub struct UsersOnboardingSkipCreateRequest<'a> {
 impl<'a> UsersOnboardingSkipCreateRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::User>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::User> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19637,12 +18382,8 @@ pub struct UsersPushTokensCreateRequest<'a> {
 impl<'a> UsersPushTokensCreateRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserPushTokenItem>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserPushTokenItem> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -19672,9 +18413,7 @@ pub struct UsersPushTokensUnregisterCreateRequest<'a> {
 impl<'a> UsersPushTokensUnregisterCreateRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -19708,11 +18447,7 @@ pub struct UsersScenePersonalisationCreateRequest<'a> {
 impl<'a> UsersScenePersonalisationCreateRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -19745,11 +18480,7 @@ pub struct UsersStart2faSetupRetrieveRequest<'a> {
 impl<'a> UsersStart2faSetupRetrieveRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -19782,11 +18513,7 @@ pub struct UsersTwoFactorBackupCodesCreateRequest<'a> {
 impl<'a> UsersTwoFactorBackupCodesCreateRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -19824,11 +18551,7 @@ pub struct UsersTwoFactorDisableCreateRequest<'a> {
 impl<'a> UsersTwoFactorDisableCreateRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -19861,11 +18584,7 @@ pub struct UsersTwoFactorStartSetupRetrieveRequest<'a> {
 impl<'a> UsersTwoFactorStartSetupRetrieveRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -19897,11 +18616,7 @@ pub struct UsersTwoFactorStatusRetrieveRequest<'a> {
 impl<'a> UsersTwoFactorStatusRetrieveRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -19934,11 +18649,7 @@ pub struct UsersTwoFactorValidateCreateRequest<'a> {
 impl<'a> UsersTwoFactorValidateCreateRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -19972,11 +18683,7 @@ pub struct UsersValidate2faCreateRequest<'a> {
 impl<'a> UsersValidate2faCreateRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -20011,11 +18718,7 @@ impl<'a> UsersCancelEmailChangeRequestPartialUpdateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -20047,11 +18750,7 @@ pub struct UsersRequestEmailVerificationCreateRequest<'a> {
 impl<'a> UsersRequestEmailVerificationCreateRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -20081,11 +18780,7 @@ pub struct UsersVerifyEmailCreateRequest<'a> {
 impl<'a> UsersVerifyEmailCreateRequest<'a> {
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]

@@ -51,10 +51,8 @@ impl<'a> JsSnippetResolveRetrieveRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, ::serde_json::Map<String, ::serde_json::Value>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -95,10 +93,8 @@ impl<'a> JsSnippetVersionRetrieveRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, ::serde_json::Map<String, ::serde_json::Value>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -145,10 +141,8 @@ impl<'a> JsSnippetVersionPartialUpdateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, ::serde_json::Map<String, ::serde_json::Value>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

@@ -869,28 +869,20 @@ impl<'a> EnvironmentsLogsAlertsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedLogsAlertConfigurationList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedLogsAlertConfigurationList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::LogsAlertConfiguration> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedLogsAlertConfigurationList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedLogsAlertConfigurationList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -945,12 +937,8 @@ impl<'a> EnvironmentsLogsAlertsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1001,12 +989,8 @@ impl<'a> EnvironmentsLogsAlertsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1062,12 +1046,8 @@ impl<'a> EnvironmentsLogsAlertsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1120,9 +1100,7 @@ impl<'a> EnvironmentsLogsAlertsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -1179,12 +1157,8 @@ impl<'a> EnvironmentsLogsAlertsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1240,10 +1214,8 @@ impl<'a> EnvironmentsLogsAlertsDestinationsCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertDestinationResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::LogsAlertDestinationResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1295,9 +1267,7 @@ impl<'a> EnvironmentsLogsAlertsDestinationsDeleteCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -1363,28 +1333,20 @@ impl<'a> EnvironmentsLogsAlertsEventsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedLogsAlertEventList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedLogsAlertEventList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::LogsAlertEvent>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::LogsAlertEvent> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedLogsAlertEventList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedLogsAlertEventList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1436,12 +1398,8 @@ impl<'a> EnvironmentsLogsAlertsResetCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1491,12 +1449,8 @@ impl<'a> EnvironmentsLogsAlertsSimulateCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertSimulateResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertSimulateResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1600,12 +1554,8 @@ impl<'a> EnvironmentsLogsAttributesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAttributesResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAttributesResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1661,12 +1611,8 @@ impl<'a> EnvironmentsLogsCountCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsCountResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsCountResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1711,12 +1657,8 @@ impl<'a> EnvironmentsLogsCountRangesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsCountRangesResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsCountRangesResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1766,10 +1708,8 @@ impl<'a> EnvironmentsLogsExportCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, ::serde_json::Map<String, ::serde_json::Value>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1818,10 +1758,8 @@ impl<'a> EnvironmentsLogsHasLogsRetrieveRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, ::serde_json::Map<String, ::serde_json::Value>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1869,12 +1807,8 @@ impl<'a> EnvironmentsLogsQueryCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsQueryResponse2>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsQueryResponse2> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1932,28 +1866,20 @@ impl<'a> EnvironmentsLogsSamplingRulesListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedLogsSamplingRuleList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedLogsSamplingRuleList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::LogsSamplingRule> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedLogsSamplingRuleList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedLogsSamplingRuleList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2003,12 +1929,8 @@ impl<'a> EnvironmentsLogsSamplingRulesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsSamplingRule> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2057,12 +1979,8 @@ impl<'a> EnvironmentsLogsSamplingRulesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsSamplingRule> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2113,12 +2031,8 @@ impl<'a> EnvironmentsLogsSamplingRulesUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsSamplingRule> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2169,9 +2083,7 @@ impl<'a> EnvironmentsLogsSamplingRulesDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -2228,12 +2140,8 @@ impl<'a> EnvironmentsLogsSamplingRulesPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsSamplingRule> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2288,10 +2196,8 @@ impl<'a> EnvironmentsLogsSamplingRulesSimulateCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSamplingRuleSimulateResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::LogsSamplingRuleSimulateResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2355,28 +2261,20 @@ impl<'a> EnvironmentsLogsSamplingRulesReorderCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedLogsSamplingRuleList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedLogsSamplingRuleList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::LogsSamplingRule> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedLogsSamplingRuleList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedLogsSamplingRuleList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2427,12 +2325,8 @@ impl<'a> EnvironmentsLogsServicesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsServicesResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsServicesResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2481,12 +2375,8 @@ impl<'a> EnvironmentsLogsSparklineCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSparklineResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsSparklineResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2571,12 +2461,8 @@ impl<'a> EnvironmentsLogsValuesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsValuesResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsValuesResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2630,12 +2516,8 @@ impl<'a> LogsExplainLogWithAiCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ExplainRequest>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ExplainRequest> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2691,30 +2573,18 @@ impl<'a> LogsViewsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedLogsViewList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedLogsViewList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::LogsView>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::LogsView> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedLogsViewList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    pub fn pages(self) -> rt::ResultStream<'a, crate::types::PaginatedLogsViewList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2756,12 +2626,8 @@ impl<'a> LogsViewsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsView>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsView> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2802,12 +2668,8 @@ impl<'a> LogsViewsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsView>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsView> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2854,12 +2716,8 @@ impl<'a> LogsViewsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsView>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsView> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -2906,9 +2764,7 @@ impl<'a> LogsViewsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -2961,12 +2817,8 @@ impl<'a> LogsViewsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsView>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsView> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3028,28 +2880,20 @@ impl<'a> LogsAlertsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedLogsAlertConfigurationList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedLogsAlertConfigurationList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::LogsAlertConfiguration> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedLogsAlertConfigurationList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedLogsAlertConfigurationList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3096,12 +2940,8 @@ impl<'a> LogsAlertsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3144,12 +2984,8 @@ impl<'a> LogsAlertsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3201,12 +3037,8 @@ impl<'a> LogsAlertsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3255,9 +3087,7 @@ impl<'a> LogsAlertsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -3310,12 +3140,8 @@ impl<'a> LogsAlertsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3367,10 +3193,8 @@ impl<'a> LogsAlertsDestinationsCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertDestinationResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::LogsAlertDestinationResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3418,9 +3242,7 @@ impl<'a> LogsAlertsDestinationsDeleteCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -3482,28 +3304,20 @@ impl<'a> LogsAlertsEventsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedLogsAlertEventList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedLogsAlertEventList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::LogsAlertEvent>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::LogsAlertEvent> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedLogsAlertEventList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedLogsAlertEventList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3551,12 +3365,8 @@ impl<'a> LogsAlertsResetCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertConfiguration>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertConfiguration> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3602,12 +3412,8 @@ impl<'a> LogsAlertsSimulateCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAlertSimulateResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAlertSimulateResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3705,12 +3511,8 @@ impl<'a> LogsAttributesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsAttributesResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsAttributesResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3758,12 +3560,8 @@ impl<'a> LogsCountCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsCountResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsCountResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3804,12 +3602,8 @@ impl<'a> LogsCountRangesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsCountRangesResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsCountRangesResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3851,10 +3645,8 @@ impl<'a> LogsExportCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, ::serde_json::Map<String, ::serde_json::Value>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3895,10 +3687,8 @@ impl<'a> LogsHasLogsRetrieveRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, ::serde_json::Map<String, ::serde_json::Value>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3938,12 +3728,8 @@ impl<'a> LogsQueryCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsQueryResponse2>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsQueryResponse2> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -3997,28 +3783,20 @@ impl<'a> LogsSamplingRulesListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedLogsSamplingRuleList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedLogsSamplingRuleList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::LogsSamplingRule> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedLogsSamplingRuleList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedLogsSamplingRuleList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4064,12 +3842,8 @@ impl<'a> LogsSamplingRulesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsSamplingRule> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4114,12 +3888,8 @@ impl<'a> LogsSamplingRulesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsSamplingRule> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4166,12 +3936,8 @@ impl<'a> LogsSamplingRulesUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsSamplingRule> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4218,9 +3984,7 @@ impl<'a> LogsSamplingRulesDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -4273,12 +4037,8 @@ impl<'a> LogsSamplingRulesPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsSamplingRule> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4329,10 +4089,8 @@ impl<'a> LogsSamplingRulesSimulateCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSamplingRuleSimulateResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::LogsSamplingRuleSimulateResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4392,28 +4150,20 @@ impl<'a> LogsSamplingRulesReorderCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedLogsSamplingRuleList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedLogsSamplingRuleList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::LogsSamplingRule>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::LogsSamplingRule> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedLogsSamplingRuleList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedLogsSamplingRuleList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4460,12 +4210,8 @@ impl<'a> LogsServicesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsServicesResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsServicesResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4506,12 +4252,8 @@ impl<'a> LogsSparklineCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsSparklineResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsSparklineResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -4588,12 +4330,8 @@ impl<'a> LogsValuesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::LogsValuesResponse>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::LogsValuesResponse> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

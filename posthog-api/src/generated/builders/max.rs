@@ -160,28 +160,20 @@ impl<'a> ConversationsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedConversationMinimalList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedConversationMinimalList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::ConversationMinimal>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::ConversationMinimal> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedConversationMinimalList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedConversationMinimalList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -223,12 +215,8 @@ impl<'a> ConversationsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Message>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Message> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -269,12 +257,8 @@ impl<'a> ConversationsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Conversation>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Conversation> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -321,12 +305,8 @@ impl<'a> ConversationsAppendMessageCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::MessageMinimal>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::MessageMinimal> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -379,12 +359,8 @@ impl<'a> ConversationsCancelPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Conversation>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Conversation> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -433,12 +409,8 @@ impl<'a> ConversationsQueueRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Conversation>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Conversation> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -490,12 +462,8 @@ impl<'a> ConversationsQueueCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Conversation>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Conversation> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -545,9 +513,7 @@ impl<'a> ConversationsQueueDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -603,12 +569,8 @@ impl<'a> ConversationsQueuePartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Conversation>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Conversation> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -665,12 +627,8 @@ impl<'a> ConversationsQueueClearCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Conversation>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Conversation> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

@@ -95,10 +95,8 @@ impl<'a> ProxyRecordsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::ProxyRecordListResponse>>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, Vec<crate::types::ProxyRecordListResponse>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -142,12 +140,8 @@ impl<'a> ProxyRecordsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProxyRecord>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProxyRecord> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -192,12 +186,8 @@ impl<'a> ProxyRecordsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProxyRecord>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProxyRecord> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -243,9 +233,7 @@ impl<'a> ProxyRecordsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -292,12 +280,8 @@ impl<'a> ProxyRecordsDiagnoseCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DiagnosticReport>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::DiagnosticReport> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -343,12 +327,8 @@ impl<'a> ProxyRecordsRetryCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProxyRecord>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::ProxyRecord> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

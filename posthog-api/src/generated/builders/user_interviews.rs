@@ -352,28 +352,20 @@ impl<'a> UserInterviewTopicsListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedUserInterviewTopicList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedUserInterviewTopicList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::UserInterviewTopic>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::UserInterviewTopic> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedUserInterviewTopicList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedUserInterviewTopicList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -420,12 +412,8 @@ impl<'a> UserInterviewTopicsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserInterviewTopic>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserInterviewTopic> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -470,12 +458,8 @@ impl<'a> UserInterviewTopicsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserInterviewTopic>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserInterviewTopic> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -522,12 +506,8 @@ impl<'a> UserInterviewTopicsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserInterviewTopic>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserInterviewTopic> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -574,9 +554,7 @@ impl<'a> UserInterviewTopicsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -629,12 +607,8 @@ impl<'a> UserInterviewTopicsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserInterviewTopic>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserInterviewTopic> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -684,12 +658,8 @@ impl<'a> UserInterviewTopicsAddIntervieweeCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserInterviewTopic>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserInterviewTopic> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -736,30 +706,20 @@ impl<'a> UserInterviewTopicsGenerateLinksCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedInterviewLinkList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedInterviewLinkList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::InterviewLink>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::InterviewLink> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedInterviewLinkList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedInterviewLinkList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -806,12 +766,8 @@ impl<'a> UserInterviewTopicsRemoveIntervieweeCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserInterviewTopic>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserInterviewTopic> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -866,28 +822,20 @@ impl<'a> UserInterviewTopicsSendInvitesCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedInterviewInviteResultList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedInterviewInviteResultList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::InterviewInviteResult>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::InterviewInviteResult> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedInterviewInviteResultList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedInterviewInviteResultList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -950,28 +898,20 @@ impl<'a> UserInterviewTopicsIntervieweesListRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedIntervieweeContextList>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, crate::types::PaginatedIntervieweeContextList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::IntervieweeContext>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::IntervieweeContext> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedIntervieweeContextList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedIntervieweeContextList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1020,12 +960,8 @@ impl<'a> UserInterviewTopicsIntervieweesCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::IntervieweeContext>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::IntervieweeContext> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1073,12 +1009,8 @@ impl<'a> UserInterviewTopicsIntervieweesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::IntervieweeContext>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::IntervieweeContext> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1128,12 +1060,8 @@ impl<'a> UserInterviewTopicsIntervieweesUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::IntervieweeContext>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::IntervieweeContext> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1183,9 +1111,7 @@ impl<'a> UserInterviewTopicsIntervieweesDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -1241,12 +1167,8 @@ impl<'a> UserInterviewTopicsIntervieweesPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::IntervieweeContext>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::IntervieweeContext> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1314,30 +1236,20 @@ impl<'a> UserInterviewsListRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PaginatedUserInterviewList>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::PaginatedUserInterviewList> {
+        rt::JsonResponse::new(self.into_request())
     }
     /// Streams every item of every page, following `next` lazily.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::UserInterview>,
-    > + Send + 'a {
-        rt::stream_items(self.into_request())
+    pub fn stream(self) -> rt::ResultStream<'a, crate::types::UserInterview> {
+        rt::items(self.into_request())
     }
     /// Streams every page, following `next` lazily.
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = crate::Result<crate::types::PaginatedUserInterviewList>,
-    > + Send + 'a {
-        rt::stream_pages(self.into_request())
+    ) -> rt::ResultStream<'a, crate::types::PaginatedUserInterviewList> {
+        rt::pages(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1384,12 +1296,8 @@ impl<'a> UserInterviewsCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserInterview>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserInterview> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1434,12 +1342,8 @@ impl<'a> UserInterviewsRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserInterview>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserInterview> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1486,12 +1390,8 @@ impl<'a> UserInterviewsUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserInterview>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserInterview> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1538,9 +1438,7 @@ impl<'a> UserInterviewsDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -1593,12 +1491,8 @@ impl<'a> UserInterviewsPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserInterview>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::UserInterview> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -1649,10 +1543,8 @@ impl<'a> UserInterviewsSearchCreateRequest<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<Vec<crate::types::UserInterviewSearchResult>>,
-    > + Send + 'a {
-        self.into_request().json()
+    ) -> rt::JsonResponse<'a, Vec<crate::types::UserInterviewSearchResult>> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {

@@ -61,12 +61,8 @@ pub struct UsersSignalAutonomyRetrieveRequest<'a> {
 impl<'a> UsersSignalAutonomyRetrieveRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SignalUserAutonomyConfig>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SignalUserAutonomyConfig> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -103,12 +99,8 @@ impl<'a> UsersSignalAutonomyCreateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SignalUserAutonomyConfig>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::SignalUserAutonomyConfig> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -142,9 +134,7 @@ pub struct UsersSignalAutonomyDestroyRequest<'a> {
 impl<'a> UsersSignalAutonomyDestroyRequest<'a> {
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]

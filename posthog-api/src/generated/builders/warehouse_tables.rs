@@ -208,12 +208,8 @@ impl<'a> EnvironmentsWarehouseTablesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Table>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Table> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -264,12 +260,8 @@ impl<'a> EnvironmentsWarehouseTablesUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Table>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Table> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -320,9 +312,7 @@ impl<'a> EnvironmentsWarehouseTablesDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -379,12 +369,8 @@ impl<'a> EnvironmentsWarehouseTablesPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Table>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Table> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -438,11 +424,7 @@ impl<'a> EnvironmentsWarehouseTablesRefreshSchemaCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -495,11 +477,7 @@ impl<'a> EnvironmentsWarehouseTablesUpdateSchemaCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -551,12 +529,8 @@ impl<'a> WarehouseTablesRetrieveRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Table>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Table> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -603,12 +577,8 @@ impl<'a> WarehouseTablesUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Table>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Table> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -655,9 +625,7 @@ impl<'a> WarehouseTablesDestroyRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<Output = crate::Result<()>> + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ()> {
         self.into_request().empty()
     }
     #[inline]
@@ -710,12 +678,8 @@ impl<'a> WarehouseTablesPartialUpdateRequest<'a> {
     }
     /// Sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Table>,
-    > + Send + 'a {
-        self.into_request().json()
+    pub fn send(self) -> rt::JsonResponse<'a, crate::types::Table> {
+        rt::JsonResponse::new(self.into_request())
     }
     #[inline]
     fn into_request(self) -> rt::Request<'a> {
@@ -765,11 +729,7 @@ impl<'a> WarehouseTablesRefreshSchemaCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
@@ -818,11 +778,7 @@ impl<'a> WarehouseTablesUpdateSchemaCreateRequest<'a> {
     }
     /// Sends the request. The schema does not describe the response, so it is untyped JSON.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + Send + 'a {
+    pub fn send(self) -> rt::ResponseFuture<'a, ::serde_json::Value> {
         self.into_request().any_json()
     }
     #[inline]
