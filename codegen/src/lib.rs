@@ -119,9 +119,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let files = emit_files(
-        &types, &ops, &usage, &recursion, &features, options, &report,
-    )?;
+    let files = emit_files(&types, &ops, &usage, &recursion, options, &report)?;
     let mut type_names: Vec<String> = types.defs.iter().map(|d| d.name.clone()).collect();
     type_names.sort();
     Ok(Output {
@@ -245,7 +243,6 @@ fn emit_files(
     ops: &[OpDef],
     usage: &[BTreeSet<String>],
     recursion: &Recursion,
-    features: &[String],
     options: &Options,
     report: &Report,
 ) -> Result<BTreeMap<String, String>, Error> {
@@ -383,7 +380,6 @@ fn emit_files(
             pub mod types;
         },
     );
-    let _ = features;
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
