@@ -2,32 +2,7 @@
 //! on loopback, with clear errors for an unreachable host, a non-200 status and a body that is
 //! no schema.
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
-
-/// Serves one canned response per connection, for as many connections as given.
-fn serve(
-    status: &'static str,
-    content_type: &'static str,
-    body: String,
-    connections: usize,
-) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let address = listener.local_addr().expect("address");
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(connections) {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let response = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(response.as_bytes());
-        }
-    });
-    format!("http://{address}")
-}
 
 #[test]
 fn schema_url_is_the_instance_schema_endpoint() {
@@ -45,7 +20,7 @@ fn schema_url_is_the_instance_schema_endpoint() {
 #[test]
 fn downloads_a_json_schema() {
     let schema = tests::read(&tests::fixtures_dir().join("openapi31_nullable.json"));
-    let base = serve("200 OK", "application/json", schema.clone(), 1);
+    let base = tests::serve_canned("200 OK", "application/json", schema.clone(), 1);
     let body = xtask::fetch::download_schema(&base).expect("downloads");
     assert_eq!(body, schema);
 }
@@ -53,7 +28,7 @@ fn downloads_a_json_schema() {
 #[test]
 fn downloads_a_yaml_schema() {
     let schema = tests::read(&tests::fixtures_dir().join("responses.yaml"));
-    let base = serve("200 OK", "application/yaml", schema.clone(), 1);
+    let base = tests::serve_canned("200 OK", "application/yaml", schema.clone(), 1);
     assert_eq!(
         xtask::fetch::download_schema(&base).expect("downloads"),
         schema
@@ -62,7 +37,7 @@ fn downloads_a_yaml_schema() {
 
 #[test]
 fn a_non_200_status_is_an_error() {
-    let base = serve(
+    let base = tests::serve_canned(
         "503 Service Unavailable",
         "application/json",
         r#"{"type":"server_error","code":"fetch_team_fail"}"#.into(),
@@ -80,7 +55,7 @@ fn a_non_200_status_is_an_error() {
 
 #[test]
 fn a_body_that_is_not_a_schema_is_an_error() {
-    let base = serve(
+    let base = tests::serve_canned(
         "200 OK",
         "text/html",
         "<html><body>login</body></html>".into(),
@@ -95,7 +70,7 @@ fn a_body_that_is_not_a_schema_is_an_error() {
             || error.contains("not an OpenAPI schema"),
         "{error}"
     );
-    let base = serve("200 OK", "application/json", r#"{"results": []}"#.into(), 1);
+    let base = tests::serve_canned("200 OK", "application/json", r#"{"results": []}"#.into(), 1);
     let error = format!(
         "{:#}",
         xtask::fetch::download_schema(&base).expect_err("JSON without openapi fails")

@@ -253,27 +253,6 @@ fn the_2025_11_schema_has_no_drift_with_itself() {
     }
 }
 
-/// Serves one canned schema per connection on loopback, standing in for an instance.
-fn serve(body: String, connections: usize) -> String {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let address = listener.local_addr().expect("address");
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(connections) {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
-        }
-    });
-    format!("http://{address}")
-}
-
 #[test]
 fn against_compares_the_committed_schema_with_an_instance() {
     use std::process::ExitCode;
@@ -299,14 +278,28 @@ fn against_compares_the_committed_schema_with_an_instance() {
 
     // An instance serving the committed schema: no drift at all.
     let committed = tests::read(&tests::root().join("schema/openapi.json"));
-    assert_eq!(run(&serve(committed, 1), "any"), Ok(ExitCode::SUCCESS));
+    assert_eq!(
+        run(
+            &tests::serve_canned("200 OK", "application/json", committed, 1),
+            "any"
+        ),
+        Ok(ExitCode::SUCCESS)
+    );
     let value: Value = serde_json::from_str(&tests::read(&out)).expect("JSON");
     assert_eq!(value["from"]["label"], "schema/openapi.json");
     assert_eq!(value["changes"].as_array().map(Vec::len), Some(0));
 
     // An instance still serving the 2025-11 schema: operations the client has are missing there.
     assert_eq!(
-        run(&serve(text("posthog-2025-11.yaml"), 1), "breaking"),
+        run(
+            &tests::serve_canned(
+                "200 OK",
+                "application/json",
+                text("posthog-2025-11.yaml"),
+                1
+            ),
+            "breaking"
+        ),
         Ok(ExitCode::from(2))
     );
     let value: Value = serde_json::from_str(&tests::read(&out)).expect("JSON");

@@ -1,7 +1,6 @@
 //! `cargo xtask drift` as a command: reports written as Markdown and JSON, `--fail-on` exit
 //! statuses, argument errors, and schemas downloaded from an instance on loopback.
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -200,29 +199,10 @@ fn cli_reports_invalid_schemas_with_pointers() {
     );
 }
 
-/// Serves one canned response per connection, for as many connections as given.
-fn serve(status: &'static str, body: String, connections: usize) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let address = listener.local_addr().expect("address");
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(connections) {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let response = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: application/yaml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(response.as_bytes());
-        }
-    });
-    format!("http://{address}")
-}
-
 #[test]
 fn cli_downloads_an_instance_schema_and_saves_it() {
     let to_text = tests::read(&path_of(&side_file("parameters", "to")));
-    let base = serve("200 OK", to_text.clone(), 1);
+    let base = tests::serve_canned("200 OK", "application/yaml", to_text.clone(), 1);
     let (out, saved) = (temp_path("url.json"), temp_path("saved.yaml"));
     let from = fixture_arg("parameters", "from");
     let args = [
@@ -258,8 +238,9 @@ fn cli_downloads_an_instance_schema_and_saves_it() {
 #[test]
 fn cli_download_errors_are_clear() {
     let from = fixture_arg("parameters", "from");
-    let base = serve(
+    let base = tests::serve_canned(
         "503 Service Unavailable",
+        "application/yaml",
         "{\"detail\": \"down\"}".into(),
         1,
     );
