@@ -81,21 +81,38 @@ pub fn normalize(text: &str) -> Result<(load::Loaded, report::Fixups), Error> {
     Ok((loaded, fixups))
 }
 
+/// The component schemas of a parsed schema (none when it has no `components`).
+pub fn component_schemas(
+    api: &openapiv3::OpenAPI,
+) -> &indexmap::IndexMap<String, openapiv3::ReferenceOr<openapiv3::Schema>> {
+    static EMPTY: std::sync::OnceLock<
+        indexmap::IndexMap<String, openapiv3::ReferenceOr<openapiv3::Schema>>,
+    > = std::sync::OnceLock::new();
+    api.components
+        .as_ref()
+        .map(|c| &c.schemas)
+        .unwrap_or_else(|| EMPTY.get_or_init(indexmap::IndexMap::new))
+}
+
+/// The generator's model of a parsed schema: its types and operations, and what had to be
+/// degraded. Both `generate` and the drift report's Rust API section are built on it.
+pub fn model(
+    api: &openapiv3::OpenAPI,
+    fixups: report::Fixups,
+) -> (TypeSpace<'_>, Vec<OpDef>, Vec<DegradedItem>) {
+    let mut types = TypeSpace::new(component_schemas(api), fixups);
+    types.build_components();
+    let mut degraded = Vec::new();
+    let ops = ops::collect(api, &mut types, &mut degraded);
+    (types, ops, degraded)
+}
+
 /// Generates the client for a schema.
 pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
     let (loaded, fixups) = normalize(text)?;
     let api = parse::parse(&loaded.document)?;
-    let empty = indexmap::IndexMap::new();
-    let components = api
-        .components
-        .as_ref()
-        .map(|c| &c.schemas)
-        .unwrap_or(&empty);
-
-    let mut types = TypeSpace::new(components, fixups);
-    types.build_components();
-    let mut degraded = Vec::new();
-    let ops = ops::collect(&api, &mut types, &mut degraded);
+    let components = component_schemas(&api);
+    let (mut types, ops, mut degraded) = model(&api, fixups);
     let recursion = Recursion::new(&types.defs);
     types
         .fixups

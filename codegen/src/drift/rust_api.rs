@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::ops::{BodyDef, OpDef, ResponseKind};
 use crate::report::Fixups;
-use crate::typegen::{Kind, Ty, TypeDef, TypeSpace};
+use crate::typegen::{Kind, Ty, TypeDef};
 
 /// A method or a type by its parts, each rendered as Rust: `field name` → `Option<String>`,
 /// `setter limit` → `i64`, `send` → `PaginatedInsightList`.
@@ -29,16 +29,7 @@ pub(crate) struct RustModel {
 impl RustModel {
     /// Runs the generator's type and operation phases on a parsed schema.
     pub(crate) fn build(api: &OpenAPI, fixups: Fixups) -> RustModel {
-        let empty = indexmap::IndexMap::new();
-        let components = api
-            .components
-            .as_ref()
-            .map(|c| &c.schemas)
-            .unwrap_or(&empty);
-        let mut space = TypeSpace::new(components, fixups);
-        space.build_components();
-        let mut degraded = Vec::new();
-        let ops = crate::ops::collect(api, &mut space, &mut degraded);
+        let (space, ops, _) = crate::model(api, fixups);
         let defs = &space.defs;
         let methods = ops
             .iter()
