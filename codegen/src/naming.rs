@@ -146,8 +146,16 @@ pub fn spelled_camel(raw: &str) -> String {
 /// would start an indented code block is removed, so no schema prose runs as a doctest.
 pub fn doc_text(raw: &str) -> String {
     let mut out = Vec::new();
+    let mut in_fence = false;
     for line in raw.trim().lines() {
         let trimmed = line.trim_start();
+        if in_fence && !trimmed.starts_with("```") {
+            out.push(trimmed.trim_end().to_owned());
+            continue;
+        }
+        if trimmed.starts_with("```") {
+            in_fence = !in_fence;
+        }
         if let Some(rest) = trimmed.strip_prefix("```") {
             let lang = rest.trim();
             if lang.is_empty() || lang == "rust" {
@@ -161,7 +169,7 @@ pub fn doc_text(raw: &str) -> String {
             out.push(format!("```{lang}"));
             continue;
         }
-        out.push(trimmed.trim_end().to_owned());
+        out.push(escape_markdown(trimmed.trim_end()));
     }
     // A fence opened as `text` must be closed; pair them up.
     let mut open = false;
@@ -177,4 +185,47 @@ pub fn doc_text(raw: &str) -> String {
         out.push("```".to_owned());
     }
     out.join("\n")
+}
+
+/// Escapes what rustdoc would read as HTML tags or intra-doc links (`<id>`, `[L45]`) outside
+/// code spans, so schema prose renders as written and without rustdoc warnings. Markdown links
+/// (`[text](url)`) and autolinks (`<https://...>`) are kept.
+fn escape_markdown(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut keep_close = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let rest: String = chars[i + 1..].iter().take(8).collect();
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '<' if !in_code
+                && !(rest.starts_with("http://")
+                    || rest.starts_with("https://")
+                    || rest.starts_with("mailto:")) =>
+            {
+                out.push_str("\\<");
+            }
+            '[' if !in_code => {
+                // A markdown link keeps its brackets: `]` followed by `(` closes it.
+                let close = chars[i + 1..]
+                    .iter()
+                    .position(|&d| d == ']')
+                    .map(|p| i + 1 + p);
+                match close {
+                    Some(end) if chars.get(end + 1) == Some(&'(') => {
+                        keep_close.push(end);
+                        out.push('[');
+                    }
+                    _ => out.push_str("\\["),
+                }
+            }
+            ']' if !in_code && !keep_close.contains(&i) => out.push_str("\\]"),
+            _ => out.push(c),
+        }
+    }
+    out
 }

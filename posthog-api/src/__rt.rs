@@ -199,6 +199,9 @@ pub struct JsonResponse<'a, T> {
     state: JsonState<'a, T>,
 }
 
+// The request variant is larger, but it lives only until the first poll; boxing it would cost
+// an allocation per call.
+#[allow(clippy::large_enum_variant)]
 enum JsonState<'a, T> {
     Unsent(Option<Request<'a>>),
     Sent(ResponseFuture<'a, T>),

@@ -73,7 +73,7 @@ impl crate::Client {
     /// Bulk update tags on multiple objects.
     ///
     /// Accepts:
-    /// - {"ids": [...], "action": "add"|"remove"|"set", "tags": ["tag1", "tag2"]}
+    /// - {"ids": \[...\], "action": "add"|"remove"|"set", "tags": \["tag1", "tag2"\]}
     ///
     /// Actions:
     /// - "add": Add tags to existing tags on each object

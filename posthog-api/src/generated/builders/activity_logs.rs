@@ -4,7 +4,7 @@ use crate::__rt as rt;
 impl crate::Client {
     /// Organization-wide view of activity logs across every project in the organization.
     ///
-    /// Mounted at /api/organizations/<organization_id>/advanced_activity_logs/.
+    /// Mounted at /api/organizations/\<organization_id>/advanced_activity_logs/.
     /// Restricted to organization admins and owners.
     ///
     /// `GET /api/organizations/{organization_id}/advanced_activity_logs/` (operation `org_organizations_advanced_activity_logs_list`).
@@ -36,7 +36,7 @@ impl crate::Client {
     }
     /// Organization-wide view of activity logs across every project in the organization.
     ///
-    /// Mounted at /api/organizations/<organization_id>/advanced_activity_logs/.
+    /// Mounted at /api/organizations/\<organization_id>/advanced_activity_logs/.
     /// Restricted to organization admins and owners.
     ///
     /// `GET /api/organizations/{organization_id}/advanced_activity_logs/available_filters/` (operation `org_organizations_advanced_activity_logs_available_filters_retrieve`).
@@ -53,7 +53,7 @@ impl crate::Client {
     }
     /// Organization-wide view of activity logs across every project in the organization.
     ///
-    /// Mounted at /api/organizations/<organization_id>/advanced_activity_logs/.
+    /// Mounted at /api/organizations/\<organization_id>/advanced_activity_logs/.
     /// Restricted to organization admins and owners.
     ///
     /// `POST /api/organizations/{organization_id}/advanced_activity_logs/export/` (operation `org_organizations_advanced_activity_logs_export_create`).

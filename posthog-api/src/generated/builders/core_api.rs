@@ -294,7 +294,7 @@ impl crate::Client {
     /// Bulk update tags on multiple objects.
     ///
     /// Accepts:
-    /// - {"ids": [...], "action": "add"|"remove"|"set", "tags": ["tag1", "tag2"]}
+    /// - {"ids": \[...\], "action": "add"|"remove"|"set", "tags": \["tag1", "tag2"\]}
     ///
     /// Actions:
     /// - "add": Add tags to existing tags on each object
@@ -2374,7 +2374,7 @@ impl crate::Client {
     /// Bulk update tags on multiple objects.
     ///
     /// Accepts:
-    /// - {"ids": [...], "action": "add"|"remove"|"set", "tags": ["tag1", "tag2"]}
+    /// - {"ids": \[...\], "action": "add"|"remove"|"set", "tags": \["tag1", "tag2"\]}
     ///
     /// Actions:
     /// - "add": Add tags to existing tags on each object
@@ -2500,7 +2500,7 @@ impl crate::Client {
     /// Bulk update tags on multiple objects.
     ///
     /// Accepts:
-    /// - {"ids": [...], "action": "add"|"remove"|"set", "tags": ["tag1", "tag2"]}
+    /// - {"ids": \[...\], "action": "add"|"remove"|"set", "tags": \["tag1", "tag2"\]}
     ///
     /// Actions:
     /// - "add": Add tags to existing tags on each object
@@ -3140,7 +3140,7 @@ impl crate::Client {
     /// Bulk update tags on multiple objects.
     ///
     /// Accepts:
-    /// - {"ids": [...], "action": "add"|"remove"|"set", "tags": ["tag1", "tag2"]}
+    /// - {"ids": \[...\], "action": "add"|"remove"|"set", "tags": \["tag1", "tag2"\]}
     ///
     /// Actions:
     /// - "add": Add tags to existing tags on each object
@@ -4112,7 +4112,7 @@ impl<'a> EnvironmentsDashboardsRetrieveRequest<'a> {
         self.format = Some(value);
         self
     }
-    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"<variable_id>": {"code_name": "<code_name>", "variableId": "<variable_id>", "value": <new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
+    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"\<variable_id>": {"code_name": "\<code_name>", "variableId": "\<variable_id>", "value": \<new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
     pub fn variables_override(mut self, value: impl Into<String>) -> Self {
         self.variables_override = Some(value.into());
         self
@@ -4699,7 +4699,7 @@ impl<'a> EnvironmentsDashboardsRunInsightsRetrieveRequest<'a> {
         self.refresh = Some(value);
         self
     }
-    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"<variable_id>": {"code_name": "<code_name>", "variableId": "<variable_id>", "value": <new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
+    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"\<variable_id>": {"code_name": "\<code_name>", "variableId": "\<variable_id>", "value": \<new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
     pub fn variables_override(mut self, value: impl Into<String>) -> Self {
         self.variables_override = Some(value.into());
         self
@@ -4862,7 +4862,7 @@ impl<'a> EnvironmentsDashboardsStreamTilesRetrieveRequest<'a> {
         self.layout_size = Some(value);
         self
     }
-    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"<variable_id>": {"code_name": "<code_name>", "variableId": "<variable_id>", "value": <new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
+    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"\<variable_id>": {"code_name": "\<code_name>", "variableId": "\<variable_id>", "value": \<new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
     pub fn variables_override(mut self, value: impl Into<String>) -> Self {
         self.variables_override = Some(value.into());
         self
@@ -12954,7 +12954,7 @@ impl<'a> DashboardsRetrieveRequest<'a> {
         self.format = Some(value);
         self
     }
-    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"<variable_id>": {"code_name": "<code_name>", "variableId": "<variable_id>", "value": <new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
+    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"\<variable_id>": {"code_name": "\<code_name>", "variableId": "\<variable_id>", "value": \<new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
     pub fn variables_override(mut self, value: impl Into<String>) -> Self {
         self.variables_override = Some(value.into());
         self
@@ -13498,7 +13498,7 @@ impl<'a> DashboardsRunInsightsRetrieveRequest<'a> {
         self.refresh = Some(value);
         self
     }
-    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"<variable_id>": {"code_name": "<code_name>", "variableId": "<variable_id>", "value": <new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
+    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"\<variable_id>": {"code_name": "\<code_name>", "variableId": "\<variable_id>", "value": \<new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
     pub fn variables_override(mut self, value: impl Into<String>) -> Self {
         self.variables_override = Some(value.into());
         self
@@ -13651,7 +13651,7 @@ impl<'a> DashboardsStreamTilesRetrieveRequest<'a> {
         self.layout_size = Some(value);
         self
     }
-    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"<variable_id>": {"code_name": "<code_name>", "variableId": "<variable_id>", "value": <new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
+    /// Object (or pre-encoded JSON string) to override dashboard variables for this request only (not persisted). Format: {"\<variable_id>": {"code_name": "\<code_name>", "variableId": "\<variable_id>", "value": \<new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `dashboard-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
     pub fn variables_override(mut self, value: impl Into<String>) -> Self {
         self.variables_override = Some(value.into());
         self

@@ -1091,7 +1091,7 @@ impl crate::Client {
     }
     /// Resume paused materialization schedules for multiple matviews.
     ///
-    /// Accepts a list of view IDs in the request body: {"view_ids": ["id1", "id2", ...]}
+    /// Accepts a list of view IDs in the request body: {"view_ids": \["id1", "id2", ...\]}
     /// This endpoint is idempotent - calling it on already running or non-existent schedules is safe.
     ///
     /// `POST /api/environments/{environment_id}/warehouse_saved_queries/resume_schedules/` (operation `environments_warehouse_saved_queries_resume_schedules_create`).
@@ -2252,7 +2252,7 @@ impl crate::Client {
     }
     /// Resume paused materialization schedules for multiple matviews.
     ///
-    /// Accepts a list of view IDs in the request body: {"view_ids": ["id1", "id2", ...]}
+    /// Accepts a list of view IDs in the request body: {"view_ids": \["id1", "id2", ...\]}
     /// This endpoint is idempotent - calling it on already running or non-existent schedules is safe.
     ///
     /// `POST /api/projects/{project_id}/warehouse_saved_queries/resume_schedules/` (operation `warehouse_saved_queries_resume_schedules_create`).

@@ -255,7 +255,7 @@ impl crate::Client {
     ///
     /// Accepts either:
     /// - {"filters": {...}} - Same filter params as list endpoint (search, active, type, etc.)
-    /// - {"ids": [...]} - Explicit list of flag IDs (no limit)
+    /// - {"ids": \[...\]} - Explicit list of flag IDs (no limit)
     ///
     /// Returns same format as bulk_delete for UI compatibility.
     ///
@@ -290,7 +290,7 @@ impl crate::Client {
     /// Bulk update tags on multiple objects.
     ///
     /// Accepts:
-    /// - {"ids": [...], "action": "add"|"remove"|"set", "tags": ["tag1", "tag2"]}
+    /// - {"ids": \[...\], "action": "add"|"remove"|"set", "tags": \["tag1", "tag2"\]}
     ///
     /// Actions:
     /// - "add": Add tags to existing tags on each object

@@ -921,7 +921,7 @@ impl crate::Client {
     /// - Mermaid flow diagram showing the main flow
     /// - 3-10 summary bullets with line references
     /// - "Interesting Notes" section for failures, successes, or unusual patterns
-    /// - Line references in [L45] or [L45-52] format pointing to relevant sections
+    /// - Line references in \[L45\] or \[L45-52\] format pointing to relevant sections
     ///
     /// The response includes the structured summary, the text representation, and metadata.
     ///

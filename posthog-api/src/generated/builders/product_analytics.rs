@@ -115,7 +115,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -152,7 +152,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -171,7 +171,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -197,7 +197,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -237,7 +237,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -279,7 +279,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -301,7 +301,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -323,7 +323,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -363,7 +363,7 @@ impl crate::Client {
     /// Bulk update tags on multiple objects.
     ///
     /// Accepts:
-    /// - {"ids": [...], "action": "add"|"remove"|"set", "tags": ["tag1", "tag2"]}
+    /// - {"ids": \[...\], "action": "add"|"remove"|"set", "tags": \["tag1", "tag2"\]}
     ///
     /// Actions:
     /// - "add": Add tags to existing tags on each object
@@ -388,7 +388,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -545,7 +545,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -579,7 +579,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -595,7 +595,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -618,7 +618,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -646,7 +646,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -682,7 +682,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -701,7 +701,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -720,7 +720,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -754,7 +754,7 @@ impl crate::Client {
     /// Bulk update tags on multiple objects.
     ///
     /// Accepts:
-    /// - {"ids": [...], "action": "add"|"remove"|"set", "tags": ["tag1", "tag2"]}
+    /// - {"ids": \[...\], "action": "add"|"remove"|"set", "tags": \["tag1", "tag2"\]}
     ///
     /// Actions:
     /// - "add": Add tags to existing tags on each object
@@ -776,7 +776,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -1619,7 +1619,7 @@ impl<'a> EnvironmentsInsightsRetrieveRequest<'a> {
         self.refresh = Some(value);
         self
     }
-    /// Object (or pre-encoded JSON string) to override the insight's HogQL variables for this request only (not persisted). Format: {"<variable_id>": {"code_name": "<code_name>", "variableId": "<variable_id>", "value": <new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `insight-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
+    /// Object (or pre-encoded JSON string) to override the insight's HogQL variables for this request only (not persisted). Format: {"\<variable_id>": {"code_name": "\<code_name>", "variableId": "\<variable_id>", "value": \<new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `insight-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
     pub fn variables_override(mut self, value: impl Into<String>) -> Self {
         self.variables_override = Some(value.into());
         self
@@ -3372,7 +3372,7 @@ impl<'a> InsightsRetrieveRequest<'a> {
         self.refresh = Some(value);
         self
     }
-    /// Object (or pre-encoded JSON string) to override the insight's HogQL variables for this request only (not persisted). Format: {"<variable_id>": {"code_name": "<code_name>", "variableId": "<variable_id>", "value": <new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `insight-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
+    /// Object (or pre-encoded JSON string) to override the insight's HogQL variables for this request only (not persisted). Format: {"\<variable_id>": {"code_name": "\<code_name>", "variableId": "\<variable_id>", "value": \<new_value>}}. Each entry must include `code_name` — partial entries are silently dropped. The simplest workflow is to call `insight-get` first, copy the matching entry from the response, and mutate `value`. Top-level keys replace; nested values are not deep-merged. Ignored when accessed via a sharing token.
     pub fn variables_override(mut self, value: impl Into<String>) -> Self {
         self.variables_override = Some(value.into());
         self

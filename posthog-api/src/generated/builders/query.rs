@@ -5,7 +5,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -74,7 +74,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -95,7 +95,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -114,7 +114,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -149,7 +149,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -200,7 +200,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -218,7 +218,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///
@@ -234,7 +234,7 @@ impl crate::Client {
     /// DRF ViewSet mixin that gates coalesced responses behind permission checks.
     ///
     /// The QueryCoalescingMiddleware attaches cached response data to
-    /// request.META["_coalesced_response"] for followers. This mixin runs DRF's
+    /// request.META\["_coalesced_response"\] for followers. This mixin runs DRF's
     /// initial() (auth + permissions + throttling) before returning the
     /// cached response, ensuring the request is authorized.
     ///

@@ -4,9 +4,9 @@ use crate::__rt as rt;
 impl crate::Client {
     /// Per-user signal autonomy config (singleton keyed by user).
     ///
-    /// GET    /api/users/<id>/signal_autonomy/ → current config (or 404)
-    /// POST   /api/users/<id>/signal_autonomy/ → create or update
-    /// DELETE /api/users/<id>/signal_autonomy/ → remove (opt out)
+    /// GET    /api/users/\<id>/signal_autonomy/ → current config (or 404)
+    /// POST   /api/users/\<id>/signal_autonomy/ → create or update
+    /// DELETE /api/users/\<id>/signal_autonomy/ → remove (opt out)
     ///
     /// `GET /api/users/{user_id}/signal_autonomy/` (operation `users_signal_autonomy_retrieve`).
     pub fn users_signal_autonomy_retrieve(
@@ -20,9 +20,9 @@ impl crate::Client {
     }
     /// Per-user signal autonomy config (singleton keyed by user).
     ///
-    /// GET    /api/users/<id>/signal_autonomy/ → current config (or 404)
-    /// POST   /api/users/<id>/signal_autonomy/ → create or update
-    /// DELETE /api/users/<id>/signal_autonomy/ → remove (opt out)
+    /// GET    /api/users/\<id>/signal_autonomy/ → current config (or 404)
+    /// POST   /api/users/\<id>/signal_autonomy/ → create or update
+    /// DELETE /api/users/\<id>/signal_autonomy/ → remove (opt out)
     ///
     /// `POST /api/users/{user_id}/signal_autonomy/` (operation `users_signal_autonomy_create`).
     pub fn users_signal_autonomy_create(
@@ -37,9 +37,9 @@ impl crate::Client {
     }
     /// Per-user signal autonomy config (singleton keyed by user).
     ///
-    /// GET    /api/users/<id>/signal_autonomy/ → current config (or 404)
-    /// POST   /api/users/<id>/signal_autonomy/ → create or update
-    /// DELETE /api/users/<id>/signal_autonomy/ → remove (opt out)
+    /// GET    /api/users/\<id>/signal_autonomy/ → current config (or 404)
+    /// POST   /api/users/\<id>/signal_autonomy/ → create or update
+    /// DELETE /api/users/\<id>/signal_autonomy/ → remove (opt out)
     ///
     /// `DELETE /api/users/{user_id}/signal_autonomy/` (operation `users_signal_autonomy_destroy`).
     pub fn users_signal_autonomy_destroy(

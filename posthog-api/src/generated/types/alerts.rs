@@ -135,7 +135,7 @@ pub struct PatchedAlert {
     /// Skip alert evaluation on weekends (Saturday and Sunday, local to project timezone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_weekend: Option<bool>,
-    /// Blocked local time windows (HH:MM in the project timezone). Interval is half-open [start, end): start inclusive, end exclusive. Use blocked_windows array of {start, end}. Null disables.
+    /// Blocked local time windows (HH:MM in the project timezone). Interval is half-open \[start, end): start inclusive, end exclusive. Use blocked_windows array of {start, end}. Null disables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_restriction: Option<AlertScheduleRestriction>,
     /// The last calculated value from the most recent alert check.

@@ -313,7 +313,7 @@ pub struct DetectConfigRequest {
     /// Parsed contents of the repo's `package.json`. Pass null or omit if the repo doesn't have one — the response is then the plain-HTML fallback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_json: Option<::serde_json::Value>,
-    /// Filenames of package-manager lockfiles found in the repo root (e.g. ["pnpm-lock.yaml"]). Used to pick the package manager.
+    /// Filenames of package-manager lockfiles found in the repo root (e.g. \["pnpm-lock.yaml"\]). Used to pick the package manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lockfiles: Option<Vec<String>>,
 }

@@ -8,7 +8,7 @@ pub struct EventFilterConfig {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<EventFilterConfigModeEnum>,
-    /// Boolean expression tree. Nodes: {"type": "and"|"or", "children": [...]}, {"type": "not", "child": {...}}, {"type": "condition", "field": "event_name"|"distinct_id", "operator": "exact"|"contains", "value": "<string>"}
+    /// Boolean expression tree. Nodes: {"type": "and"|"or", "children": \[...\]}, {"type": "not", "child": {...}}, {"type": "condition", "field": "event_name"|"distinct_id", "operator": "exact"|"contains", "value": "\<string>"}
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_tree: Option<::serde_json::Value>,
     /// Test events to validate the filter. Each: {"event_name": "...", "distinct_id": "...", "expected_result": "drop"|"ingest"}

@@ -318,7 +318,7 @@ pub struct EvaluationReport {
     pub timezone_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_delivery_date: Option<String>,
-    /// List of delivery targets. Each entry is either {type: 'email', value: 'user@example.com'} or {type: 'slack', integration_id: <int>, channel: '<channel>'}. Slack integration_id must belong to this team.
+    /// List of delivery targets. Each entry is either {type: 'email', value: 'user@example.com'} or {type: 'slack', integration_id: \<int>, channel: '\<channel>'}. Slack integration_id must belong to this team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_targets: Option<::serde_json::Value>,
     /// Maximum number of evaluation runs included in each report. Defaults to 200.
@@ -1364,7 +1364,7 @@ pub struct PatchedEvaluationReport {
     pub timezone_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_delivery_date: Option<String>,
-    /// List of delivery targets. Each entry is either {type: 'email', value: 'user@example.com'} or {type: 'slack', integration_id: <int>, channel: '<channel>'}. Slack integration_id must belong to this team.
+    /// List of delivery targets. Each entry is either {type: 'email', value: 'user@example.com'} or {type: 'slack', integration_id: \<int>, channel: '\<channel>'}. Slack integration_id must belong to this team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_targets: Option<::serde_json::Value>,
     /// Maximum number of evaluation runs included in each report. Defaults to 200.

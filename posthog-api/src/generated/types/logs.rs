@@ -592,7 +592,7 @@ pub struct LogsSamplingRule {
     /// Optional regex matched against a path-like log attribute when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_path_pattern: Option<String>,
-    /// Optional list of predicates over string attributes, e.g. [{"key":"http.route","op":"eq","value":"/api"}].
+    /// Optional list of predicates over string attributes, e.g. \[{"key":"http.route","op":"eq","value":"/api"}\].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_attribute_filters: Option<
         Vec<::serde_json::Map<String, ::serde_json::Value>>,
@@ -972,7 +972,7 @@ pub struct PatchedLogsSamplingRule {
     /// Optional regex matched against a path-like log attribute when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_path_pattern: Option<String>,
-    /// Optional list of predicates over string attributes, e.g. [{"key":"http.route","op":"eq","value":"/api"}].
+    /// Optional list of predicates over string attributes, e.g. \[{"key":"http.route","op":"eq","value":"/api"}\].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_attribute_filters: Option<
         Vec<::serde_json::Map<String, ::serde_json::Value>>,

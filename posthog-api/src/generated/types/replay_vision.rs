@@ -72,7 +72,7 @@ pub struct ObserveRequest {
 /// The `ObserveResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ObserveResponse {
-    /// Temporal workflow id for this lens application. Look up the resulting ReplayObservation via GET /vision/lenses/{id}/observations/?session_id=<session_id>.
+    /// Temporal workflow id for this lens application. Look up the resulting ReplayObservation via GET /vision/lenses/{id}/observations/?session_id=\<session_id>.
     pub workflow_id: String,
 }
 /// The `PaginatedReplayLensList` schema.

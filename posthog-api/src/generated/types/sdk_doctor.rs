@@ -52,7 +52,7 @@ pub struct SdkAssessment {
     /// * `warning` - warning
     /// * `danger` - danger
     pub severity: SdkAssessmentSeverityEnum,
-    /// Per-SDK programmatic summary (used for ranking/filtering). For user-facing copy, prefer releases[].status_reason (badge tooltip) and banners (top-level alert text) — those match the UI exactly.
+    /// Per-SDK programmatic summary (used for ranking/filtering). For user-facing copy, prefer releases\[\].status_reason (badge tooltip) and banners (top-level alert text) — those match the UI exactly.
     pub reason: String,
     /// Top-level alert sentences matching the SDK Doctor UI's 'Time for an update!' banner — one per outdated version with significant traffic. Quote verbatim when surfacing the headline to users.
     pub banners: Vec<String>,

@@ -519,7 +519,7 @@ pub struct Alert {
     /// Skip alert evaluation on weekends (Saturday and Sunday, local to project timezone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_weekend: Option<bool>,
-    /// Blocked local time windows (HH:MM in the project timezone). Interval is half-open [start, end): start inclusive, end exclusive. Use blocked_windows array of {start, end}. Null disables.
+    /// Blocked local time windows (HH:MM in the project timezone). Interval is half-open \[start, end): start inclusive, end exclusive. Use blocked_windows array of {start, end}. Null disables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_restriction: Option<AlertScheduleRestriction>,
     /// The last calculated value from the most recent alert check.
@@ -625,7 +625,7 @@ pub struct AlertScheduleRestriction {
 /// The `AlertScheduleRestrictionWindow` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AlertScheduleRestrictionWindow {
-    /// Start time HH:MM (24-hour, project timezone). Inclusive. Each window must span ≥ 30 minutes on the local daily timeline (half-open [start, end)).
+    /// Start time HH:MM (24-hour, project timezone). Inclusive. Each window must span ≥ 30 minutes on the local daily timeline (half-open \[start, end)).
     pub start: String,
     /// End time HH:MM (24-hour). Exclusive (half-open interval). Each window must span ≥ 30 minutes locally.
     pub end: String,
@@ -4697,7 +4697,7 @@ string_enum! {
 pub struct ExperimentBreakdownResult {
     /// Control variant stats for this breakdown
     pub baseline: ExperimentStatsBaseValidated,
-    /// The breakdown values as an array (e.g., ["MacOS", "Chrome"] for multi-breakdown, ["Chrome"] for single) Although `BreakdownKeyType` could be an array, we only use the array form for the breakdown_value. The way `BreakdownKeyType` is defined is problematic. It should be treated as a primitive and allow for the types using it to define if it's and array or an optional value.
+    /// The breakdown values as an array (e.g., \["MacOS", "Chrome"\] for multi-breakdown, \["Chrome"\] for single) Although `BreakdownKeyType` could be an array, we only use the array form for the breakdown_value. The way `BreakdownKeyType` is defined is problematic. It should be treated as a primitive and allow for the types using it to define if it's and array or an optional value.
     pub breakdown_value: Vec<ExperimentBreakdownResultBreakdownValueItem>,
     /// Test variant results with statistical comparisons for this breakdown
     pub variants: ExperimentBreakdownResultVariants,
@@ -10112,7 +10112,7 @@ pub struct MadDetectorConfig {
     /// Preprocessing transforms applied before detection
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
-    /// Anomaly probability threshold [0-1]. Points above this probability are flagged (default: 0.9)
+    /// Anomaly probability threshold \[0-1\]. Points above this probability are flagged (default: 0.9)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
@@ -18944,7 +18944,7 @@ pub struct ZScoreDetectorConfig {
     /// Preprocessing transforms applied before detection
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
-    /// Anomaly probability threshold [0-1]. Points above this probability are flagged (default: 0.9)
+    /// Anomaly probability threshold \[0-1\]. Points above this probability are flagged (default: 0.9)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type

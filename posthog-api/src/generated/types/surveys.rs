@@ -175,7 +175,7 @@ pub struct PatchedSurveySerializerCreateUpdateOnlySchema {
     pub targeting_flag: Option<MinimalFeatureFlag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_targeting_flag: Option<MinimalFeatureFlag>,
-    /// Target specific users based on their properties. Example: {groups: [{properties: [{key: 'email', value: ['@company.com'], operator: 'icontains'}], rollout_percentage: 100}]}
+    /// Target specific users based on their properties. Example: {groups: \[{properties: \[{key: 'email', value: \['@company.com'\], operator: 'icontains'}\], rollout_percentage: 100}\]}
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_filters: Option<FeatureFlagFiltersSchema>,
     /// Set to true to completely remove all targeting filters from the survey, making it visible to all users (subject to other display conditions like URL matching).
@@ -1270,7 +1270,7 @@ pub struct SurveySerializerCreateUpdateOnlySchema {
     pub targeting_flag: Option<MinimalFeatureFlag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_targeting_flag: Option<MinimalFeatureFlag>,
-    /// Target specific users based on their properties. Example: {groups: [{properties: [{key: 'email', value: ['@company.com'], operator: 'icontains'}], rollout_percentage: 100}]}
+    /// Target specific users based on their properties. Example: {groups: \[{properties: \[{key: 'email', value: \['@company.com'\], operator: 'icontains'}\], rollout_percentage: 100}\]}
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_filters: Option<FeatureFlagFiltersSchema>,
     /// Set to true to completely remove all targeting filters from the survey, making it visible to all users (subject to other display conditions like URL matching).

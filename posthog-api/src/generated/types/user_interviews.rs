@@ -231,7 +231,7 @@ pub struct UserInterviewSearchResult {
     /// * `transcript` - transcript
     /// * `summary` - summary
     pub document_type: UserInterviewSearchDocumentTypeEnum,
-    /// Cosine similarity in [0, 1]; higher is closer to the query. Computed as `1 - cosineDistance`.
+    /// Cosine similarity in \[0, 1\]; higher is closer to the query. Computed as `1 - cosineDistance`.
     pub similarity: f64,
     /// Excerpt of the matched document (first 500 characters).
     pub content_snippet: String,

@@ -28,13 +28,13 @@ pub struct PatchedWebExperimentsApi {
     ///
     /// {
     /// "control": {
-    /// "transforms": [
+    /// "transforms": \[
     /// {
     /// "text": "Here comes Superman!",
     /// "html": "",
     /// "selector": "#page > #body > .header h1"
     /// }
-    /// ],
+    /// \],
     /// "conditions": "None",
     /// "rollout_percentage": 50
     /// },
@@ -58,13 +58,13 @@ pub struct WebExperimentsApi {
     ///
     /// {
     /// "control": {
-    /// "transforms": [
+    /// "transforms": \[
     /// {
     /// "text": "Here comes Superman!",
     /// "html": "",
     /// "selector": "#page > #body > .header h1"
     /// }
-    /// ],
+    /// \],
     /// "conditions": "None",
     /// "rollout_percentage": 50
     /// },
