@@ -196,17 +196,12 @@ fn escape_markdown(line: &str) -> String {
     let mut in_code = false;
     let mut keep_close = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
-        let rest: String = chars[i + 1..].iter().take(8).collect();
         match c {
             '`' => {
                 in_code = !in_code;
                 out.push(c);
             }
-            '<' if !in_code
-                && !(rest.starts_with("http://")
-                    || rest.starts_with("https://")
-                    || rest.starts_with("mailto:")) =>
-            {
+            '<' if !in_code && !is_autolink(&chars[i + 1..]) => {
                 out.push_str("\\<");
             }
             '[' if !in_code => {
@@ -228,4 +223,12 @@ fn escape_markdown(line: &str) -> String {
         }
     }
     out
+}
+
+/// Whether the text after a `<` starts an autolink (`<https://...>`).
+fn is_autolink(rest: &[char]) -> bool {
+    let head: String = rest.iter().take(8).collect();
+    ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|scheme| head.starts_with(scheme))
 }
