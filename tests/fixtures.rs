@@ -9,7 +9,6 @@ fn generate(name: &str) -> Result<codegen::Output, codegen::Error> {
         &text,
         &codegen::Options {
             schema_label: format!("tests/fixtures/{name}"),
-            pagination: true,
         },
     )
 }

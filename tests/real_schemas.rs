@@ -11,7 +11,6 @@ fn generate(name: &str) -> (String, codegen::Output) {
         &text,
         &codegen::Options {
             schema_label: name.to_owned(),
-            pagination: true,
         },
     )
     .unwrap_or_else(|e| panic!("{name} should generate: {e}"));

@@ -315,11 +315,7 @@ pub fn cfg_for(groups: &BTreeSet<String>) -> TokenStream {
 }
 
 /// The builder and `Client` method of one operation.
-pub fn operation(
-    op: &OpDef,
-    types: &TypeWriter<'_>,
-    pagination: bool,
-) -> (TokenStream, TokenStream) {
+pub fn operation(op: &OpDef, types: &TypeWriter<'_>) -> (TokenStream, TokenStream) {
     let builder = ident(&op.builder);
     let method_name = ident(&op.method_name);
     let positional: Vec<_> = op
@@ -570,8 +566,8 @@ pub fn operation(
             }
         }
     });
-    let paginate = match (&op.list_item, &op.response, pagination) {
-        (Some(item), ResponseKind::Json(page), true) => {
+    let paginate = match (&op.list_item, &op.response) {
+        (Some(item), ResponseKind::Json(page)) => {
             let item = types.ty(item, None);
             let page = types.ty(page, None);
             Some(quote! {

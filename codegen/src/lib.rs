@@ -44,15 +44,12 @@ pub const METHODS: [&str; 8] = [
 pub struct Options {
     /// How the schema is named in the preamble of generated files (`schema/openapi.json`).
     pub schema_label: String,
-    /// Whether list operations get `.stream()` and `.pages()`.
-    pub pagination: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             schema_label: "schema/openapi.json".into(),
-            pagination: true,
         }
     }
 }
@@ -358,7 +355,7 @@ fn emit_files(
         let mut methods = Vec::new();
         let mut items = Vec::new();
         for op in group_ops {
-            let (method, item) = emit::operation(op, &outside, options.pagination);
+            let (method, item) = emit::operation(op, &outside);
             methods.push(method);
             items.push(item);
         }

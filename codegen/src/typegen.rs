@@ -237,18 +237,16 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// The type of a schema or reference met somewhere; `hint` names new types it needs.
-    pub fn ty(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Ty {
+    /// `openapiv3` holds nested schemas boxed and top-level ones unboxed; both are taken.
+    pub fn ty<S: std::borrow::Borrow<Schema>>(
+        &mut self,
+        schema: &ReferenceOr<S>,
+        hint: &str,
+        pointer: &str,
+    ) -> Ty {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            ReferenceOr::Item(schema) => self.schema_ty_named(schema, hint, pointer, None),
-        }
-    }
-
-    /// The type of a boxed schema or reference.
-    pub fn ty_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Ty {
-        match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            ReferenceOr::Item(schema) => self.schema_ty_named(schema, hint, pointer, None),
+            ReferenceOr::Item(schema) => self.schema_ty_named(schema.borrow(), hint, pointer, None),
         }
     }
 
@@ -365,8 +363,7 @@ impl<'a> TypeSpace<'a> {
             }
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
-                    let item =
-                        self.ty_boxed(items, &format!("{hint}Item"), &child(pointer, "items"));
+                    let item = self.ty(items, &format!("{hint}Item"), &child(pointer, "items"));
                     Ty::Vec(Box::new(item))
                 }
                 None => Ty::Vec(Box::new(Ty::Any)),
@@ -449,7 +446,7 @@ impl<'a> TypeSpace<'a> {
             );
         }
         if let Some(items) = &any.items {
-            let item = self.ty_boxed(items, &format!("{hint}Item"), &child(pointer, "items"));
+            let item = self.ty(items, &format!("{hint}Item"), &child(pointer, "items"));
             return Ty::Vec(Box::new(item));
         }
         if !any.enumeration.is_empty() {
@@ -655,7 +652,7 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Reference { .. } => None,
             };
             let read_only = item.is_some_and(|s| s.schema_data.read_only);
-            let field_ty = self.ty_boxed(
+            let field_ty = self.ty(
                 schema,
                 &format!("{parent}{}", naming::camel(json)),
                 &field_pointer,

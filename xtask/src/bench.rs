@@ -39,7 +39,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode> {
         .context("cannot read the committed schema")?;
     let options = codegen::Options {
         schema_label: crate::SCHEMA_PATH.into(),
-        pagination: true,
     };
 
     let mut generate = Vec::new();

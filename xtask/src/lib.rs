@@ -123,7 +123,6 @@ fn regen(args: &[String]) -> Result<ExitCode> {
     };
     let options = codegen::Options {
         schema_label: SCHEMA_PATH.into(),
-        pagination: true,
     };
     let output = codegen::generate(&text, &options)
         .with_context(|| format!("cannot generate from `{SCHEMA_PATH}`"))?;
@@ -213,7 +212,6 @@ fn generate(args: &[String]) -> Result<ExitCode> {
         .unwrap_or_else(|| schema.to_owned());
     let options = codegen::Options {
         schema_label: label,
-        pagination: true,
     };
     let output = codegen::generate(&text, &options)
         .with_context(|| format!("cannot generate from `{schema}`"))?;
