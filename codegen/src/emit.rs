@@ -217,27 +217,29 @@ impl TypeWriter<'_> {
                     .iter()
                     .all(|f| matches!(f.ty, Ty::Option(_) | Ty::Any))
                     .then(|| quote!(Default,));
+                let wire = fields.iter().map(|f| {
+                    let fname = ident(&f.name);
+                    let json = &f.json;
+                    let kind = if f.skip_none {
+                        quote!(optional)
+                    } else {
+                        quote!(required)
+                    };
+                    quote!(#fname: #json #kind,)
+                });
                 let fields = fields.iter().map(|f| {
                     let fname = ident(&f.name);
                     let ty = self.ty(&f.ty, Some(id));
                     let fdoc = doc_attrs(f.doc.as_deref());
-                    let rename =
-                        (naming::ident(&f.name).trim_start_matches("r#") != f.json).then(|| {
-                            let json = &f.json;
-                            quote!(rename = #json,)
-                        });
-                    let skip = f
-                        .skip_none
-                        .then(|| quote!(default, skip_serializing_if = "Option::is_none",));
-                    let serde = (rename.is_some() || skip.is_some())
-                        .then(|| quote!(#[serde(#rename #skip)]));
-                    quote! { #fdoc #serde pub #fname: #ty, }
+                    quote! { #fdoc pub #fname: #ty, }
                 });
                 quote! {
                     #cfg
                     #docs
-                    #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+                    #[derive(Clone, Debug, PartialEq, #default)]
                     pub struct #name { #(#fields)* }
+                    #cfg
+                    json_object! { #name { #(#wire)* } }
                 }
             }
             Kind::StringEnum { variants, default } => {
@@ -677,8 +679,8 @@ pub fn format_file(preamble: &str, tokens: TokenStream) -> Result<String, String
     Ok(format!("{preamble}\n{}", format_macro_bodies(&text)))
 }
 
-/// prettyplease prints the body of a macro call on one line; the bodies of `string_enum!` and
-/// `tagged_enum!` read better with one attribute and one variant per line.
+/// prettyplease prints the body of a macro call on one line; the bodies of `string_enum!`,
+/// `tagged_enum!` and `json_object!` read better with one attribute, variant or field per line.
 fn format_macro_bodies(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut body: Option<(String, String)> = None;
@@ -687,7 +689,8 @@ fn format_macro_bodies(text: &str) -> String {
         let indent = &line[..line.len() - trimmed.len()];
         match &mut body {
             None if trimmed.starts_with("string_enum! {")
-                || trimmed.starts_with("tagged_enum! {") =>
+                || trimmed.starts_with("tagged_enum! {")
+                || trimmed.starts_with("json_object! {") =>
             {
                 out.push_str(line);
                 out.push('\n');
@@ -729,7 +732,15 @@ fn break_macro_line(line: &str, indent: &str) -> String {
             for _ in 0..depth.max(0) {
                 out.push_str("    ");
             }
-            out.push_str(piece);
+            // A `json_object!` field, `name : "wire" kind,`, printed as Rust spells fields.
+            match piece.split_once(" : \"") {
+                Some((name, rest)) if !name.contains([' ', '"']) => {
+                    out.push_str(name);
+                    out.push_str(": \"");
+                    out.push_str(rest);
+                }
+                _ => out.push_str(piece),
+            }
             out.push('\n');
         }
         current.clear();

@@ -48,6 +48,9 @@ pub mod __rt;
 pub mod auth;
 mod client;
 mod error;
+// Which helpers are used depends on the generated code and the enabled product features.
+#[allow(dead_code)]
+mod json;
 mod limiter;
 mod pagination;
 pub mod ratelimit;

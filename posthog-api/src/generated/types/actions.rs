@@ -4,61 +4,61 @@ use super::*;
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `Action` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Action {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the action (must be unique within the project).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Human-readable description of what this action represents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
     /// Whether to post a notification to Slack when this action is triggered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_to_slack: Option<bool>,
     /// Custom Slack message format. Supports templates with event properties.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_message_format: Option<String>,
     /// Action steps defining trigger conditions. Each step matches events by name, properties, URL, or element attributes. Multiple steps are OR-ed together.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<ActionStepJson>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_calculating: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_calculated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_action: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode_error: Option<String>,
     /// ISO 8601 timestamp when the action was pinned, or null if not pinned. Set any value to pin, null to unpin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_context: Option<String>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
 }
+json_object! {
+    Action {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        tags: "tags" optional,
+        post_to_slack: "post_to_slack" optional,
+        slack_message_format: "slack_message_format" optional,
+        steps: "steps" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+        is_calculating: "is_calculating" optional,
+        last_calculated_at: "last_calculated_at" optional,
+        team_id: "team_id" optional,
+        is_action: "is_action" optional,
+        bytecode_error: "bytecode_error" optional,
+        pinned_at: "pinned_at" optional,
+        creation_context: "creation_context" optional,
+        create_in_folder: "_create_in_folder" optional,
+        user_access_level: "user_access_level" optional,
+    }
+}
 /// The `ActionReference` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActionReference {
     /// Resource type: insight, experiment, cohort, or hog_function
     pub r#type: String,
@@ -73,53 +73,67 @@ pub struct ActionReference {
     /// User who created the resource
     pub created_by: Option<UserBasic>,
 }
+json_object! {
+    ActionReference {
+        r#type: "type" required,
+        id: "id" required,
+        name: "name" required,
+        url: "url" required,
+        created_at: "created_at" required,
+        created_by: "created_by" required,
+    }
+}
 /// The `ActionStepJSON` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ActionStepJson {
     /// Event name to match (e.g. '$pageview', '$autocapture', or a custom event name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Event or person property filters. Each item should have 'key' (string), 'value' (string, number, boolean, or array), optional 'operator' (exact, is_not, is_set, is_not_set, icontains, not_icontains, regex, not_regex, gt, gte, lt, lte), and optional 'type' (event, person).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<ActionStepPropertyFilter>>,
     /// CSS selector to match the target element (e.g. 'div > button.cta').
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector_regex: Option<String>,
     /// HTML tag name to match (e.g. "button", "a", "input").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_name: Option<String>,
     /// Element text content to match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// How to match the text value. Defaults to exact.
     ///
     /// * `contains` - contains
     /// * `regex` - regex
     /// * `exact` - exact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_matching: Option<ActionStepMatchingEnum>,
     /// Link href attribute to match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// How to match the href value. Defaults to exact.
     ///
     /// * `contains` - contains
     /// * `regex` - regex
     /// * `exact` - exact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href_matching: Option<ActionStepMatchingEnum>,
     /// Page URL to match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// How to match the URL value. Defaults to contains.
     ///
     /// * `contains` - contains
     /// * `regex` - regex
     /// * `exact` - exact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_matching: Option<ActionStepMatchingEnum>,
+}
+json_object! {
+    ActionStepJson {
+        event: "event" optional,
+        properties: "properties" optional,
+        selector: "selector" optional,
+        selector_regex: "selector_regex" optional,
+        tag_name: "tag_name" optional,
+        text: "text" optional,
+        text_matching: "text_matching" optional,
+        href: "href" optional,
+        href_matching: "href_matching" optional,
+        url: "url" optional,
+        url_matching: "url_matching" optional,
+    }
 }
 string_enum! {
     #[doc = " * `contains` - contains"]
@@ -196,7 +210,7 @@ string_enum! {
 /// Matches against a list of values (OR semantics for exact/is_not, set membership for in/not_in).
 ///
 /// The `ArrayPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ArrayPropertyFilter {
     /// Key of the property you're filtering on. For example `email` or `$current_url`.
     pub key: String,
@@ -229,7 +243,6 @@ pub struct ArrayPropertyFilter {
     /// * `revenue_analytics` - revenue_analytics
     /// * `flag` - flag
     /// * `workflow_variable` - workflow_variable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyFilterTypeEnum>,
     /// List of values to match. For example `["test@example.com", "ok@example.com"]`.
     pub value: Vec<String>,
@@ -239,8 +252,15 @@ pub struct ArrayPropertyFilter {
     /// * `is_not` - is_not
     /// * `in` - in
     /// * `not_in` - not_in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<ArrayPropertyFilterOperatorEnum>,
+}
+json_object! {
+    ArrayPropertyFilter {
+        key: "key" required,
+        r#type: "type" optional,
+        value: "value" required,
+        operator: "operator" optional,
+    }
 }
 string_enum! {
     #[doc = " * `exact` - exact"]
@@ -259,7 +279,7 @@ string_enum! {
 /// Matches date/datetime values with date-specific operators.
 ///
 /// The `DatePropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatePropertyFilter {
     /// Key of the property you're filtering on. For example `email` or `$current_url`.
     pub key: String,
@@ -292,7 +312,6 @@ pub struct DatePropertyFilter {
     /// * `revenue_analytics` - revenue_analytics
     /// * `flag` - flag
     /// * `workflow_variable` - workflow_variable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyFilterTypeEnum>,
     /// Date or datetime string in ISO 8601 format (e.g. '2024-01-15' or '2024-01-15T10:30:00Z').
     pub value: String,
@@ -301,13 +320,20 @@ pub struct DatePropertyFilter {
     /// * `is_date_exact` - is_date_exact
     /// * `is_date_before` - is_date_before
     /// * `is_date_after` - is_date_after
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<DateOperatorEnum>,
+}
+json_object! {
+    DatePropertyFilter {
+        key: "key" required,
+        r#type: "type" optional,
+        value: "value" required,
+        operator: "operator" optional,
+    }
 }
 /// Checks whether a property is set or not, without comparing values.
 ///
 /// The `ExistencePropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExistencePropertyFilter {
     /// Key of the property you're filtering on. For example `email` or `$current_url`.
     pub key: String,
@@ -340,7 +366,6 @@ pub struct ExistencePropertyFilter {
     /// * `revenue_analytics` - revenue_analytics
     /// * `flag` - flag
     /// * `workflow_variable` - workflow_variable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyFilterTypeEnum>,
     /// Existence check operator.
     ///
@@ -348,10 +373,17 @@ pub struct ExistencePropertyFilter {
     /// * `is_not_set` - is_not_set
     pub operator: ExistenceOperatorEnum,
 }
+json_object! {
+    ExistencePropertyFilter {
+        key: "key" required,
+        r#type: "type" optional,
+        operator: "operator" required,
+    }
+}
 /// Matches numeric values with comparison operators.
 ///
 /// The `NumericPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NumericPropertyFilter {
     /// Key of the property you're filtering on. For example `email` or `$current_url`.
     pub key: String,
@@ -384,7 +416,6 @@ pub struct NumericPropertyFilter {
     /// * `revenue_analytics` - revenue_analytics
     /// * `flag` - flag
     /// * `workflow_variable` - workflow_variable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyFilterTypeEnum>,
     /// Numeric value to compare against.
     pub value: f64,
@@ -396,8 +427,15 @@ pub struct NumericPropertyFilter {
     /// * `lt` - lt
     /// * `gte` - gte
     /// * `lte` - lte
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<NumericPropertyFilterOperatorEnum>,
+}
+json_object! {
+    NumericPropertyFilter {
+        key: "key" required,
+        r#type: "type" optional,
+        value: "value" required,
+        operator: "operator" optional,
+    }
 }
 string_enum! {
     #[doc = " * `exact` - exact"]
@@ -418,75 +456,81 @@ string_enum! {
     }
 }
 /// The `PaginatedActionList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedActionList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Action>,
+}
+json_object! {
+    PaginatedActionList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `PatchedAction` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedAction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the action (must be unique within the project).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Human-readable description of what this action represents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
     /// Whether to post a notification to Slack when this action is triggered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_to_slack: Option<bool>,
     /// Custom Slack message format. Supports templates with event properties.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_message_format: Option<String>,
     /// Action steps defining trigger conditions. Each step matches events by name, properties, URL, or element attributes. Multiple steps are OR-ed together.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<ActionStepJson>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_calculating: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_calculated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_action: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode_error: Option<String>,
     /// ISO 8601 timestamp when the action was pinned, or null if not pinned. Set any value to pin, null to unpin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_context: Option<String>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
+}
+json_object! {
+    PatchedAction {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        tags: "tags" optional,
+        post_to_slack: "post_to_slack" optional,
+        slack_message_format: "slack_message_format" optional,
+        steps: "steps" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+        is_calculating: "is_calculating" optional,
+        last_calculated_at: "last_calculated_at" optional,
+        team_id: "team_id" optional,
+        is_action: "is_action" optional,
+        bytecode_error: "bytecode_error" optional,
+        pinned_at: "pinned_at" optional,
+        creation_context: "creation_context" optional,
+        create_in_folder: "_create_in_folder" optional,
+        user_access_level: "user_access_level" optional,
+    }
 }
 /// Matches string values with text-oriented operators.
 ///
 /// The `StringPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StringPropertyFilter {
     /// Key of the property you're filtering on. For example `email` or `$current_url`.
     pub key: String,
@@ -519,7 +563,6 @@ pub struct StringPropertyFilter {
     /// * `revenue_analytics` - revenue_analytics
     /// * `flag` - flag
     /// * `workflow_variable` - workflow_variable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyFilterTypeEnum>,
     /// String value to match against.
     pub value: String,
@@ -531,6 +574,13 @@ pub struct StringPropertyFilter {
     /// * `not_icontains` - not_icontains
     /// * `regex` - regex
     /// * `not_regex` - not_regex
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<StringMatchOperatorEnum>,
+}
+json_object! {
+    StringPropertyFilter {
+        key: "key" required,
+        r#type: "type" optional,
+        value: "value" required,
+        operator: "operator" optional,
+    }
 }

@@ -2,21 +2,27 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `AlertSimulate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AlertSimulate {
     /// Insight ID to simulate the detector on.
     pub insight: i64,
     /// Detector configuration to simulate.
     pub detector_config: DetectorConfig,
     /// Zero-based index of the series to analyze.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series_index: Option<i64>,
     /// Relative date string for how far back to simulate (e.g. '-24h', '-30d', '-4w'). If not provided, uses the detector's minimum required samples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
 }
+json_object! {
+    AlertSimulate {
+        insight: "insight" required,
+        detector_config: "detector_config" required,
+        series_index: "series_index" optional,
+        date_from: "date_from" optional,
+    }
+}
 /// The `AlertSimulateResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AlertSimulateResponse {
     /// Data values for each point.
     pub data: Vec<f64>,
@@ -35,14 +41,26 @@ pub struct AlertSimulateResponse {
     /// Number of anomalies detected.
     pub anomaly_count: i64,
     /// Per-sub-detector scores for ensemble detectors. Each entry has 'type' and 'scores' fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_detector_scores: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Per-breakdown-value simulation results. Present only when the insight has breakdowns (up to 25 values).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_results: Option<Vec<BreakdownSimulationResult>>,
 }
+json_object! {
+    AlertSimulateResponse {
+        data: "data" required,
+        dates: "dates" required,
+        scores: "scores" required,
+        triggered_indices: "triggered_indices" required,
+        triggered_dates: "triggered_dates" required,
+        interval: "interval" required,
+        total_points: "total_points" required,
+        anomaly_count: "anomaly_count" required,
+        sub_detector_scores: "sub_detector_scores" optional,
+        breakdown_results: "breakdown_results" optional,
+    }
+}
 /// The `BreakdownSimulationResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BreakdownSimulationResult {
     /// Breakdown value label.
     pub label: String,
@@ -61,65 +79,66 @@ pub struct BreakdownSimulationResult {
     /// Number of anomalies detected.
     pub anomaly_count: i64,
     /// Per-sub-detector scores for ensemble detectors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_detector_scores: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
+json_object! {
+    BreakdownSimulationResult {
+        label: "label" required,
+        data: "data" required,
+        dates: "dates" required,
+        scores: "scores" required,
+        triggered_indices: "triggered_indices" required,
+        triggered_dates: "triggered_dates" required,
+        total_points: "total_points" required,
+        anomaly_count: "anomaly_count" required,
+        sub_detector_scores: "sub_detector_scores" optional,
+    }
+}
 /// The `PaginatedAlertList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedAlertList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Alert>,
 }
+json_object! {
+    PaginatedAlertList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedAlert` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedAlert {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Insight ID monitored by this alert. Note: Response returns full InsightBasicSerializer object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight: Option<i64>,
     /// Human-readable name for the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// User IDs to subscribe to this alert. Note: Response returns full UserBasicSerializer object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribed_users: Option<Vec<i64>>,
     /// Threshold configuration with bounds and type for evaluating the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<Threshold>,
     /// Alert condition type. Determines how the value is evaluated: absolute_value, relative_increase, or relative_decrease.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<AlertCondition>,
     /// Current alert state: Firing, Not firing, Errored, or Snoozed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Whether the alert is actively being evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_notified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_checked_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_check_at: Option<String>,
     /// Alert check results. By default returns the last 5. Use checks_date_from and checks_date_to (e.g. '-24h', '-7d') to get checks within a time window, checks_limit to cap how many are returned (default 5, max 500), and checks_offset to skip the newest N checks for pagination (0-based). Newest checks first. Only populated on retrieve.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Vec<AlertCheck>>,
     /// Total alert checks matching the retrieve filters (date window). Only set on alert retrieve; omitted otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks_total: Option<i64>,
     /// Trends-specific alert configuration. Includes series_index (which series to monitor) and check_ongoing_interval (whether to check the current incomplete interval).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<TrendsAlertConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detector_config: Option<DetectorConfig>,
     /// How often the alert is checked: hourly, daily, weekly, or monthly.
     ///
@@ -127,30 +146,51 @@ pub struct PatchedAlert {
     /// * `daily` - daily
     /// * `weekly` - weekly
     /// * `monthly` - monthly
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculation_interval: Option<CalculationIntervalEnum>,
     /// Snooze the alert until this time. Pass a relative date string (e.g. '2h', '1d') or null to unsnooze.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<String>,
     /// Skip alert evaluation on weekends (Saturday and Sunday, local to project timezone).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_weekend: Option<bool>,
     /// Blocked local time windows (HH:MM in the project timezone). Interval is half-open \[start, end): start inclusive, end exclusive. Use blocked_windows array of {start, end}. Null disables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_restriction: Option<AlertScheduleRestriction>,
     /// The last calculated value from the most recent alert check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_value: Option<f64>,
     /// When enabled, an investigation agent runs on the state transition to firing and writes findings to a Notebook linked from the alert check. Only effective for detector-based (anomaly) alerts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_agent_enabled: Option<bool>,
     /// When enabled (and investigation_agent_enabled is on), notification dispatch is held until the investigation agent produces a verdict. Notifications are suppressed when the verdict is false_positive (and optionally when inconclusive). A safety-net task force-fires after a few minutes if the investigation stalls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_gates_notifications: Option<bool>,
     /// How to handle an 'inconclusive' verdict when notifications are gated. 'notify' is the safe default — an agent that can't be sure is itself useful signal.
     ///
     /// * `notify` - Notify
     /// * `suppress` - Suppress
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_inconclusive_action: Option<InvestigationInconclusiveActionEnum>,
+}
+json_object! {
+    PatchedAlert {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        insight: "insight" optional,
+        name: "name" optional,
+        subscribed_users: "subscribed_users" optional,
+        threshold: "threshold" optional,
+        condition: "condition" optional,
+        state: "state" optional,
+        enabled: "enabled" optional,
+        last_notified_at: "last_notified_at" optional,
+        last_checked_at: "last_checked_at" optional,
+        next_check_at: "next_check_at" optional,
+        checks: "checks" optional,
+        checks_total: "checks_total" optional,
+        config: "config" optional,
+        detector_config: "detector_config" optional,
+        calculation_interval: "calculation_interval" optional,
+        snoozed_until: "snoozed_until" optional,
+        skip_weekend: "skip_weekend" optional,
+        schedule_restriction: "schedule_restriction" optional,
+        last_value: "last_value" optional,
+        investigation_agent_enabled: "investigation_agent_enabled" optional,
+        investigation_gates_notifications: "investigation_gates_notifications" optional,
+        investigation_inconclusive_action: "investigation_inconclusive_action" optional,
+    }
 }

@@ -7,12 +7,11 @@ use super::*;
 /// `AzureBlobBatchExportInputs` in `products/batch_exports/backend/service.py`.
 ///
 /// The `AzureBlobDestinationConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AzureBlobDestinationConfig {
     /// Azure Blob Storage container name.
     pub container_name: String,
     /// Object key prefix applied to every exported file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Optional compression codec applied to exported files. Valid codecs depend on file_format.
     ///
@@ -21,27 +20,40 @@ pub struct AzureBlobDestinationConfig {
     /// * `lz4` - lz4
     /// * `snappy` - snappy
     /// * `zstd` - zstd
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<CompressionEnum>,
     /// File format used for exported objects.
     ///
     /// * `JSONLines` - JSONLines
     /// * `Parquet` - Parquet
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_format: Option<FileFormatEnum>,
     /// If set, rolls to a new file once the current file exceeds this size in MB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_file_size_mb: Option<i64>,
+}
+json_object! {
+    AzureBlobDestinationConfig {
+        container_name: "container_name" required,
+        prefix: "prefix" optional,
+        compression: "compression" optional,
+        file_format: "file_format" optional,
+        max_file_size_mb: "max_file_size_mb" optional,
+    }
 }
 /// Request shape for creating or updating an Azure Blob Storage batch-export destination.
 ///
 /// The `AzureBlobDestinationRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AzureBlobDestinationRequest {
     pub r#type: AzureBlobDestinationRequestTypeEnum,
     /// ID of an azure-blob-kind Integration. Use the integrations-list MCP tool to find one.
     pub integration_id: i64,
     pub config: AzureBlobDestinationConfig,
+}
+json_object! {
+    AzureBlobDestinationRequest {
+        r#type: "type" required,
+        integration_id: "integration_id" required,
+        config: "config" required,
+    }
 }
 string_enum! {
     #[doc = " * `AzureBlob` - AzureBlob"]
@@ -54,12 +66,10 @@ string_enum! {
 /// Serializer for a BatchExport model.
 ///
 /// The `BatchExport` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchExport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The team this belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
     /// A human-readable name for this BatchExport.
     pub name: String,
@@ -68,7 +78,6 @@ pub struct BatchExport {
     /// * `events` - Events
     /// * `persons` - Persons
     /// * `sessions` - Sessions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelEnum>,
     /// Destination configuration (type, config, and optional integration).
     pub destination: BatchExportDestination,
@@ -81,33 +90,23 @@ pub struct BatchExport {
     /// * `every 15 minutes` - every 15 minutes
     pub interval: IntervalEnum,
     /// Whether this BatchExport is paused or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
     /// The timestamp at which this BatchExport was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The timestamp at which this BatchExport was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_at: Option<String>,
     /// The timestamp at which this BatchExport was last paused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_paused_at: Option<String>,
     /// Time before which any Batch Export runs won't be triggered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
     /// Time after which any Batch Export runs won't be triggered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
     /// The 10 most recent runs of this batch export, ordered newest first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_runs: Option<Vec<BatchExportRun>>,
     /// Optional HogQL SELECT defining a custom model schema. Only recommended in advanced use cases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql_query: Option<String>,
     /// A schema of custom fields to select when exporting data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
     /// IANA timezone name controlling daily and weekly interval boundaries. Defaults to UTC.
     ///
@@ -707,27 +706,43 @@ pub struct BatchExport {
     /// * `W-SU` - W-SU
     /// * `WET` - WET
     /// * `Zulu` - Zulu
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<TimezoneEnum>,
     /// Day-of-week offset for weekly intervals (0=Sunday, 6=Saturday). Only valid when interval is 'week'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset_day: Option<i64>,
     /// Hour-of-day offset (0-23) for daily and weekly intervals. Only valid when interval is 'day' or 'week'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset_hour: Option<i64>,
 }
+json_object! {
+    BatchExport {
+        id: "id" optional,
+        team_id: "team_id" optional,
+        name: "name" required,
+        model: "model" optional,
+        destination: "destination" required,
+        interval: "interval" required,
+        paused: "paused" optional,
+        created_at: "created_at" optional,
+        last_updated_at: "last_updated_at" optional,
+        last_paused_at: "last_paused_at" optional,
+        start_at: "start_at" optional,
+        end_at: "end_at" optional,
+        latest_runs: "latest_runs" optional,
+        hogql_query: "hogql_query" optional,
+        schema: "schema" optional,
+        filters: "filters" optional,
+        timezone: "timezone" optional,
+        offset_day: "offset_day" optional,
+        offset_hour: "offset_hour" optional,
+    }
+}
 /// The `BatchExportBackfill` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchExportBackfill {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<BatchExportBackfillProgress>,
     /// The start of the data interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
     /// The end of the data interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
     /// The status of this backfill.
     ///
@@ -742,33 +757,48 @@ pub struct BatchExportBackfill {
     /// * `Starting` - Starting
     pub status: BatchExportBackfillStatusEnum,
     /// The timestamp at which this BatchExportBackfill was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The timestamp at which this BatchExportBackfill finished, successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
     /// The timestamp at which this BatchExportBackfill was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_at: Option<String>,
     /// The total number of records to export. Initially estimated, updated with actual count after completion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_records_count: Option<i64>,
     /// The actual start time after adjustment for earliest available data. May differ from start_at if user requested a date before data exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjusted_start_at: Option<String>,
     /// The team this belongs to.
     pub team: i64,
     /// The BatchExport this backfill belongs to.
     pub batch_export: String,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    BatchExportBackfill {
+        id: "id" optional,
+        progress: "progress" optional,
+        start_at: "start_at" optional,
+        end_at: "end_at" optional,
+        status: "status" required,
+        created_at: "created_at" optional,
+        finished_at: "finished_at" optional,
+        last_updated_at: "last_updated_at" optional,
+        total_records_count: "total_records_count" optional,
+        adjusted_start_at: "adjusted_start_at" optional,
+        team: "team" required,
+        batch_export: "batch_export" required,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct BatchExportBackfillProgress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_runs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_runs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<f64>,
+}
+json_object! {
+    BatchExportBackfillProgress {
+        total_runs: "total_runs" optional,
+        finished_runs: "finished_runs" optional,
+        progress: "progress" optional,
+    }
 }
 string_enum! {
     #[doc = " * `Cancelled` - Cancelled"]
@@ -802,7 +832,7 @@ string_enum! {
 /// OpenAPI schema. Secret fields are stripped from `config` on read.
 ///
 /// The `BatchExportDestination` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchExportDestination {
     /// A choice of supported BatchExportDestination types.
     ///
@@ -821,11 +851,17 @@ pub struct BatchExportDestination {
     /// Destination-specific configuration. Fields depend on `type`. Credentials for integration-backed destinations (Databricks, AzureBlob, BigQuery) are NOT stored here — they live in the linked Integration. Secret fields are stripped from responses.
     pub config: BatchExportDestinationConfig,
     /// The integration for this destination.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration: Option<i64>,
     /// ID of a team-scoped Integration providing credentials. Required for Databricks, AzureBlob, and BigQuery destinations; unused for other types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<i64>,
+}
+json_object! {
+    BatchExportDestination {
+        r#type: "type" required,
+        config: "config" required,
+        integration: "integration" optional,
+        integration_id: "integration_id" optional,
+    }
 }
 tagged_enum! {
     #[doc = " The `BatchExportDestinationConfig` schema."]
@@ -878,7 +914,7 @@ string_enum! {
 /// it. Responses continue to use `BatchExportSerializer`.
 ///
 /// The `BatchExportRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchExportRequest {
     /// Human-readable name for the batch export.
     pub name: String,
@@ -887,7 +923,6 @@ pub struct BatchExportRequest {
     /// * `events` - Events
     /// * `persons` - Persons
     /// * `sessions` - Sessions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelEnum>,
     /// Destination configuration. Required integration_id is enforced per destination type.
     pub destination: BatchExportDestinationRequest,
@@ -900,29 +935,36 @@ pub struct BatchExportRequest {
     /// * `every 15 minutes` - every 15 minutes
     pub interval: IntervalEnum,
     /// Whether the batch export is paused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
     /// Optional HogQL SELECT defining a custom model schema. Only recommended in advanced use cases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql_query: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
     /// IANA timezone name (e.g. 'America/New_York', 'Europe/London', 'UTC') controlling daily and weekly interval boundaries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Day-of-week offset for weekly intervals (0=Sunday, 6=Saturday).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset_day: Option<i64>,
     /// Hour-of-day offset (0-23) for daily and weekly intervals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset_hour: Option<i64>,
+}
+json_object! {
+    BatchExportRequest {
+        name: "name" required,
+        model: "model" optional,
+        destination: "destination" required,
+        interval: "interval" required,
+        paused: "paused" optional,
+        hogql_query: "hogql_query" optional,
+        filters: "filters" optional,
+        timezone: "timezone" optional,
+        offset_day: "offset_day" optional,
+        offset_hour: "offset_hour" optional,
+    }
 }
 /// Serializer for a BatchExportRun model.
 ///
 /// The `BatchExportRun` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchExportRun {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The status of this run.
     ///
@@ -938,43 +980,50 @@ pub struct BatchExportRun {
     /// * `Starting` - Starting
     pub status: BatchExportRunStatusEnum,
     /// The number of records that have been exported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records_completed: Option<i64>,
     /// The number of records that failed downstream processing (e.g. hog function execution errors).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records_failed: Option<i64>,
     /// The latest error that occurred during this run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_error: Option<String>,
     /// The start of the data interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_interval_start: Option<String>,
     /// The end of the data interval.
     pub data_interval_end: String,
     /// An opaque cursor that may be used to resume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// The timestamp at which this BatchExportRun was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The timestamp at which this BatchExportRun finished, successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
     /// The timestamp at which this BatchExportRun was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_at: Option<String>,
     /// The total count of records that should be exported in this BatchExportRun.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records_total_count: Option<i64>,
     /// The number of bytes that have been exported in this BatchExportRun.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes_exported: Option<i64>,
     /// The BatchExport this run belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_export: Option<String>,
     /// The backfill this run belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backfill: Option<String>,
+}
+json_object! {
+    BatchExportRun {
+        id: "id" optional,
+        status: "status" required,
+        records_completed: "records_completed" optional,
+        records_failed: "records_failed" optional,
+        latest_error: "latest_error" optional,
+        data_interval_start: "data_interval_start" optional,
+        data_interval_end: "data_interval_end" required,
+        cursor: "cursor" optional,
+        created_at: "created_at" optional,
+        finished_at: "finished_at" optional,
+        last_updated_at: "last_updated_at" optional,
+        records_total_count: "records_total_count" optional,
+        bytes_exported: "bytes_exported" optional,
+        batch_export: "batch_export" optional,
+        backfill: "backfill" optional,
+    }
 }
 string_enum! {
     #[doc = " * `Cancelled` - Cancelled"]
@@ -1009,26 +1058,38 @@ string_enum! {
 /// `products/batch_exports/backend/service.py`.
 ///
 /// The `BigQueryDestinationConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BigQueryDestinationConfig {
     /// BigQuery dataset ID to write to.
     pub dataset_id: String,
     /// BigQuery table ID inside the dataset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_id: Option<String>,
     /// Whether to export 'properties', 'set', and 'set_once' fields as the BigQuery JSON type rather than STRING. Cannot be changed after the export is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_json_type: Option<bool>,
+}
+json_object! {
+    BigQueryDestinationConfig {
+        dataset_id: "dataset_id" required,
+        table_id: "table_id" optional,
+        use_json_type: "use_json_type" optional,
+    }
 }
 /// Request shape for creating or updating a BigQuery batch-export destination.
 ///
 /// The `BigQueryDestinationRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BigQueryDestinationRequest {
     pub r#type: BigQueryDestinationRequestTypeEnum,
     /// ID of a google-cloud-service-account-kind Integration. Use the integrations-list MCP tool to find one.
     pub integration_id: i64,
     pub config: BigQueryDestinationConfig,
+}
+json_object! {
+    BigQueryDestinationRequest {
+        r#type: "type" required,
+        integration_id: "integration_id" required,
+        config: "config" required,
+    }
 }
 string_enum! {
     #[doc = " * `BigQuery` - BigQuery"]
@@ -1060,7 +1121,7 @@ string_enum! {
 /// `DatabricksBatchExportInputs` in `products/batch_exports/backend/service.py`.
 ///
 /// The `DatabricksDestinationConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabricksDestinationConfig {
     /// Databricks SQL warehouse HTTP path.
     pub http_path: String,
@@ -1071,21 +1132,36 @@ pub struct DatabricksDestinationConfig {
     /// Destination table name.
     pub table_name: String,
     /// Whether to use the Databricks VARIANT type for JSON-like columns.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_variant_type: Option<bool>,
     /// Whether to let Databricks evolve the destination table schema automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_automatic_schema_evolution: Option<bool>,
+}
+json_object! {
+    DatabricksDestinationConfig {
+        http_path: "http_path" required,
+        catalog: "catalog" required,
+        schema: "schema" required,
+        table_name: "table_name" required,
+        use_variant_type: "use_variant_type" optional,
+        use_automatic_schema_evolution: "use_automatic_schema_evolution" optional,
+    }
 }
 /// Request shape for creating or updating a Databricks batch-export destination.
 ///
 /// The `DatabricksDestinationRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabricksDestinationRequest {
     pub r#type: DatabricksDestinationRequestTypeEnum,
     /// ID of a databricks-kind Integration. Use the integrations-list MCP tool to find one.
     pub integration_id: i64,
     pub config: DatabricksDestinationConfig,
+}
+json_object! {
+    DatabricksDestinationRequest {
+        r#type: "type" required,
+        integration_id: "integration_id" required,
+        config: "config" required,
+    }
 }
 string_enum! {
     #[doc = " * `Databricks` - Databricks"]
@@ -1134,32 +1210,48 @@ string_enum! {
     }
 }
 /// The `PaginatedBatchExportBackfillList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedBatchExportBackfillList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<BatchExportBackfill>,
 }
+json_object! {
+    PaginatedBatchExportBackfillList {
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedBatchExportList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedBatchExportList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<BatchExport>,
 }
+json_object! {
+    PaginatedBatchExportList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedBatchExportRunList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedBatchExportRunList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<BatchExportRun>,
+}
+json_object! {
+    PaginatedBatchExportRunList {
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }
 /// Request body for create/partial_update on BatchExportViewSet.
 ///
@@ -1168,20 +1260,17 @@ pub struct PaginatedBatchExportRunList {
 /// it. Responses continue to use `BatchExportSerializer`.
 ///
 /// The `PatchedBatchExportRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedBatchExportRequest {
     /// Human-readable name for the batch export.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Which data model to export (events, persons, sessions).
     ///
     /// * `events` - Events
     /// * `persons` - Persons
     /// * `sessions` - Sessions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelEnum>,
     /// Destination configuration. Required integration_id is enforced per destination type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<BatchExportDestinationRequest>,
     /// How often the batch export should run.
     ///
@@ -1190,23 +1279,30 @@ pub struct PatchedBatchExportRequest {
     /// * `week` - week
     /// * `every 5 minutes` - every 5 minutes
     /// * `every 15 minutes` - every 15 minutes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalEnum>,
     /// Whether the batch export is paused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
     /// Optional HogQL SELECT defining a custom model schema. Only recommended in advanced use cases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql_query: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
     /// IANA timezone name (e.g. 'America/New_York', 'Europe/London', 'UTC') controlling daily and weekly interval boundaries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Day-of-week offset for weekly intervals (0=Sunday, 6=Saturday).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset_day: Option<i64>,
     /// Hour-of-day offset (0-23) for daily and weekly intervals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset_hour: Option<i64>,
+}
+json_object! {
+    PatchedBatchExportRequest {
+        name: "name" optional,
+        model: "model" optional,
+        destination: "destination" optional,
+        interval: "interval" optional,
+        paused: "paused" optional,
+        hogql_query: "hogql_query" optional,
+        filters: "filters" optional,
+        timezone: "timezone" optional,
+        offset_day: "offset_day" optional,
+        offset_hour: "offset_hour" optional,
+    }
 }

@@ -2,7 +2,12 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `CodeInviteRedeemRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CodeInviteRedeemRequest {
     pub code: String,
+}
+json_object! {
+    CodeInviteRedeemRequest {
+        code: "code" required,
+    }
 }

@@ -40,31 +40,44 @@ string_enum! {
     }
 }
 /// The `ComposeTicket` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ComposeTicket {
     /// Recipient email address.
     pub recipient_email: String,
     /// PostHog distinct_id to link the ticket to a person. Falls back to recipient_email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient_distinct_id: Option<String>,
     /// Email subject line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_subject: Option<String>,
     /// ID of the EmailChannel to send from.
     pub email_config_id: String,
     /// Message content in markdown.
     pub message: String,
     /// TipTap rich content JSON for formatted messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rich_content: Option<::serde_json::Value>,
 }
+json_object! {
+    ComposeTicket {
+        recipient_email: "recipient_email" required,
+        recipient_distinct_id: "recipient_distinct_id" optional,
+        email_subject: "email_subject" optional,
+        email_config_id: "email_config_id" required,
+        message: "message" required,
+        rich_content: "rich_content" optional,
+    }
+}
 /// The `ComposeTicketResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ComposeTicketResponse {
     /// Created ticket UUID.
     pub id: String,
     /// Human-readable ticket number.
     pub ticket_number: i64,
+}
+json_object! {
+    ComposeTicketResponse {
+        id: "id" required,
+        ticket_number: "ticket_number" required,
+    }
 }
 string_enum! {
     ConversationsTicketsListChannelDetail {
@@ -107,39 +120,46 @@ string_enum! {
     }
 }
 /// The `PaginatedTicketList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTicketList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Ticket>,
 }
+json_object! {
+    PaginatedTicketList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedTicketViewList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTicketViewList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<TicketView>,
+}
+json_object! {
+    PaginatedTicketViewList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `PatchedTicket` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedTicket {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_source: Option<ChannelSourceEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_detail: Option<ChannelDetailEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
     /// Ticket status: new, open, pending, on_hold, or resolved
     ///
@@ -148,69 +168,78 @@ pub struct PatchedTicket {
     /// * `pending` - Pending
     /// * `on_hold` - On hold
     /// * `resolved` - Resolved
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TicketStatusEnum>,
     /// Ticket priority: low, medium, or high. Null if unset.
     ///
     /// * `low` - Low
     /// * `medium` - Medium
     /// * `high` - High
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<PriorityEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<TicketAssignment>,
     /// Customer-provided traits such as name and email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous_traits: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_resolved: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_message_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_message_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread_team_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread_customer_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_context: Option<::serde_json::Value>,
     /// SLA deadline set via workflows. Null means no SLA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_due_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_channel_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_thread_ts: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_team_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_subject: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_to: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_participants: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_repo: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_issue_number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<TicketPerson>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    PatchedTicket {
+        id: "id" optional,
+        ticket_number: "ticket_number" optional,
+        channel_source: "channel_source" optional,
+        channel_detail: "channel_detail" optional,
+        distinct_id: "distinct_id" optional,
+        status: "status" optional,
+        priority: "priority" optional,
+        assignee: "assignee" optional,
+        anonymous_traits: "anonymous_traits" optional,
+        ai_resolved: "ai_resolved" optional,
+        escalation_reason: "escalation_reason" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        message_count: "message_count" optional,
+        last_message_at: "last_message_at" optional,
+        last_message_text: "last_message_text" optional,
+        unread_team_count: "unread_team_count" optional,
+        unread_customer_count: "unread_customer_count" optional,
+        session_id: "session_id" optional,
+        session_context: "session_context" optional,
+        sla_due_at: "sla_due_at" optional,
+        snoozed_until: "snoozed_until" optional,
+        slack_channel_id: "slack_channel_id" optional,
+        slack_thread_ts: "slack_thread_ts" optional,
+        slack_team_id: "slack_team_id" optional,
+        email_subject: "email_subject" optional,
+        email_from: "email_from" optional,
+        email_to: "email_to" optional,
+        cc_participants: "cc_participants" optional,
+        github_repo: "github_repo" optional,
+        github_issue_number: "github_issue_number" optional,
+        person: "person" optional,
+        tags: "tags" optional,
+    }
 }
 string_enum! {
     #[doc = " * `low` - Low"]
@@ -225,24 +254,24 @@ string_enum! {
     }
 }
 /// The `SuggestReplyResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SuggestReplyResponse {
     pub suggestion: String,
+}
+json_object! {
+    SuggestReplyResponse {
+        suggestion: "suggestion" required,
+    }
 }
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `Ticket` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Ticket {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_source: Option<ChannelSourceEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_detail: Option<ChannelDetailEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
     /// Ticket status: new, open, pending, on_hold, or resolved
     ///
@@ -251,101 +280,118 @@ pub struct Ticket {
     /// * `pending` - Pending
     /// * `on_hold` - On hold
     /// * `resolved` - Resolved
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TicketStatusEnum>,
     /// Ticket priority: low, medium, or high. Null if unset.
     ///
     /// * `low` - Low
     /// * `medium` - Medium
     /// * `high` - High
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<PriorityEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<TicketAssignment>,
     /// Customer-provided traits such as name and email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous_traits: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_resolved: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_message_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_message_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread_team_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread_customer_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_context: Option<::serde_json::Value>,
     /// SLA deadline set via workflows. Null means no SLA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_due_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_channel_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_thread_ts: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_team_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_subject: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_to: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc_participants: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_repo: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_issue_number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<TicketPerson>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    Ticket {
+        id: "id" optional,
+        ticket_number: "ticket_number" optional,
+        channel_source: "channel_source" optional,
+        channel_detail: "channel_detail" optional,
+        distinct_id: "distinct_id" optional,
+        status: "status" optional,
+        priority: "priority" optional,
+        assignee: "assignee" optional,
+        anonymous_traits: "anonymous_traits" optional,
+        ai_resolved: "ai_resolved" optional,
+        escalation_reason: "escalation_reason" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        message_count: "message_count" optional,
+        last_message_at: "last_message_at" optional,
+        last_message_text: "last_message_text" optional,
+        unread_team_count: "unread_team_count" optional,
+        unread_customer_count: "unread_customer_count" optional,
+        session_id: "session_id" optional,
+        session_context: "session_context" optional,
+        sla_due_at: "sla_due_at" optional,
+        snoozed_until: "snoozed_until" optional,
+        slack_channel_id: "slack_channel_id" optional,
+        slack_thread_ts: "slack_thread_ts" optional,
+        slack_team_id: "slack_team_id" optional,
+        email_subject: "email_subject" optional,
+        email_from: "email_from" optional,
+        email_to: "email_to" optional,
+        cc_participants: "cc_participants" optional,
+        github_repo: "github_repo" optional,
+        github_issue_number: "github_issue_number" optional,
+        person: "person" optional,
+        tags: "tags" optional,
+    }
 }
 /// Serializer for ticket assignment (user or role).
 ///
 /// The `TicketAssignment` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TicketAssignment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<::std::collections::BTreeMap<String, String>>,
+}
+json_object! {
+    TicketAssignment {
+        id: "id" optional,
+        r#type: "type" optional,
+        user: "user" optional,
+        role: "role" optional,
+    }
 }
 /// Minimal person serializer for embedding in ticket responses.
 ///
 /// The `TicketPerson` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TicketPerson {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_identified: Option<bool>,
+}
+json_object! {
+    TicketPerson {
+        id: "id" optional,
+        name: "name" optional,
+        distinct_ids: "distinct_ids" optional,
+        properties: "properties" optional,
+        created_at: "created_at" optional,
+        is_identified: "is_identified" optional,
+    }
 }
 string_enum! {
     #[doc = " * `new` - New"]
@@ -364,18 +410,23 @@ string_enum! {
     }
 }
 /// The `TicketView` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TicketView {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     pub name: String,
     /// Saved ticket filter criteria. May contain status, priority, channel, sla, assignee, tags, dateFrom, dateTo, and sorting keys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
+}
+json_object! {
+    TicketView {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" required,
+        filters: "filters" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+    }
 }

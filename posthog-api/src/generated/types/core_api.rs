@@ -2,42 +2,28 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `Annotation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Annotation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Annotation text shown on charts to describe the change, release, or incident.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// When this annotation happened (ISO 8601 timestamp). Used to position it on charts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_marker: Option<String>,
     /// Who created this annotation. Use `USR` for user-created notes and `GIT` for bot/deployment notes.
     ///
     /// * `USR` - user
     /// * `GIT` - GitHub
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_type: Option<CreationTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_item: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_derived_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Soft-delete flag. Set to true to hide the annotation, or false to restore it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Annotation visibility scope: `project`, `organization`, `dashboard`, or `dashboard_item`. `recording` is deprecated and rejected.
     ///
@@ -46,8 +32,26 @@ pub struct Annotation {
     /// * `project` - project
     /// * `organization` - organization
     /// * `recording` - recording
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnnotationScopeEnum>,
+}
+json_object! {
+    Annotation {
+        id: "id" optional,
+        content: "content" optional,
+        date_marker: "date_marker" optional,
+        creation_type: "creation_type" optional,
+        dashboard_item: "dashboard_item" optional,
+        dashboard_id: "dashboard_id" optional,
+        dashboard_name: "dashboard_name" optional,
+        insight_short_id: "insight_short_id" optional,
+        insight_name: "insight_name" optional,
+        insight_derived_name: "insight_derived_name" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        deleted: "deleted" optional,
+        scope: "scope" optional,
+    }
 }
 string_enum! {
     #[doc = " * `dashboard_item` - insight"]
@@ -68,16 +72,13 @@ string_enum! {
 /// BehavioralFilter
 ///
 /// The `BehavioralFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BehavioralFilter {
     /// Bytecode
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<Vec<::serde_json::Value>>,
     /// Bytecode Error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode_error: Option<String>,
     /// Conditionhash
-    #[serde(rename = "conditionHash", default, skip_serializing_if = "Option::is_none")]
     pub condition_hash: Option<String>,
     /// Type
     pub r#type: BehavioralFilterType,
@@ -88,47 +89,58 @@ pub struct BehavioralFilter {
     /// Event Type
     pub event_type: String,
     /// Time Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_value: Option<i64>,
     /// Time Interval
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_interval: Option<String>,
     /// Negation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negation: Option<bool>,
     /// Operator
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Operator Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_value: Option<i64>,
     /// Seq Time Interval
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq_time_interval: Option<String>,
     /// Seq Time Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq_time_value: Option<i64>,
     /// Seq Event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq_event: Option<BehavioralFilterSeqEvent>,
     /// Seq Event Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq_event_type: Option<String>,
     /// Total Periods
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_periods: Option<i64>,
     /// Min Periods
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_periods: Option<i64>,
     /// Event Filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_filters: Option<Vec<BehavioralFilterEventFiltersItem>>,
     /// Explicit Datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explicit_datetime: Option<String>,
     /// Explicit Datetime To
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explicit_datetime_to: Option<String>,
+}
+json_object! {
+    BehavioralFilter {
+        bytecode: "bytecode" optional,
+        bytecode_error: "bytecode_error" optional,
+        condition_hash: "conditionHash" optional,
+        r#type: "type" required,
+        key: "key" required,
+        value: "value" required,
+        event_type: "event_type" required,
+        time_value: "time_value" optional,
+        time_interval: "time_interval" optional,
+        negation: "negation" optional,
+        operator: "operator" optional,
+        operator_value: "operator_value" optional,
+        seq_time_interval: "seq_time_interval" optional,
+        seq_time_value: "seq_time_value" optional,
+        seq_event: "seq_event" optional,
+        seq_event_type: "seq_event_type" optional,
+        total_periods: "total_periods" optional,
+        min_periods: "min_periods" optional,
+        event_filters: "event_filters" optional,
+        explicit_datetime: "explicit_datetime" optional,
+        explicit_datetime_to: "explicit_datetime_to" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -163,19 +175,24 @@ string_enum! {
     }
 }
 /// The `CIMDVerificationToken` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CimdVerificationToken {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
+}
+json_object! {
+    CimdVerificationToken {
+        id: "id" optional,
+        label: "label" required,
+        mask_value: "mask_value" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        last_used_at: "last_used_at" optional,
+    }
 }
 /// Create-response variant that includes the plaintext token.
 ///
@@ -183,61 +200,48 @@ pub struct CimdVerificationToken {
 /// hash, so subsequent reads use the base serializer.
 ///
 /// The `CIMDVerificationTokenWithValue` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CimdVerificationTokenWithValue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
     /// Plaintext token, only returned on creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+json_object! {
+    CimdVerificationTokenWithValue {
+        id: "id" optional,
+        label: "label" required,
+        mask_value: "mask_value" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        last_used_at: "last_used_at" optional,
+        value: "value" optional,
+    }
+}
 /// The `Cohort` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Cohort {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<CohortFilters>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_calculating: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_calculation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_backfill_person_properties_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors_calculating: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_static: Option<bool>,
     /// Type of cohort based on filter complexity
     ///
@@ -246,38 +250,49 @@ pub struct Cohort {
     /// * `behavioral` - behavioral
     /// * `realtime` - realtime
     /// * `analytical` - analytical
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort_type: Option<CohortTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment_set: Option<Vec<i64>>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
     /// create static person ids
-    #[serde(
-        rename = "_create_static_person_ids",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_static_person_ids: Option<Vec<String>>,
+}
+json_object! {
+    Cohort {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        groups: "groups" optional,
+        deleted: "deleted" optional,
+        filters: "filters" optional,
+        query: "query" optional,
+        version: "version" optional,
+        pending_version: "pending_version" optional,
+        is_calculating: "is_calculating" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        last_calculation: "last_calculation" optional,
+        last_backfill_person_properties_at: "last_backfill_person_properties_at" optional,
+        errors_calculating: "errors_calculating" optional,
+        last_error_message: "last_error_message" optional,
+        count: "count" optional,
+        is_static: "is_static" optional,
+        cohort_type: "cohort_type" optional,
+        experiment_set: "experiment_set" optional,
+        create_in_folder: "_create_in_folder" optional,
+        create_static_person_ids: "_create_static_person_ids" optional,
+    }
 }
 /// CohortFilter
 ///
 /// The `CohortFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CohortFilter {
     /// Bytecode
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<Vec<::serde_json::Value>>,
     /// Bytecode Error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode_error: Option<String>,
     /// Conditionhash
-    #[serde(rename = "conditionHash", default, skip_serializing_if = "Option::is_none")]
     pub condition_hash: Option<String>,
     /// Type
     pub r#type: CohortFilterType,
@@ -286,18 +301,34 @@ pub struct CohortFilter {
     /// Value
     pub value: i64,
     /// Negation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negation: Option<bool>,
+}
+json_object! {
+    CohortFilter {
+        bytecode: "bytecode" optional,
+        bytecode_error: "bytecode_error" optional,
+        condition_hash: "conditionHash" optional,
+        r#type: "type" required,
+        key: "key" required,
+        value: "value" required,
+        negation: "negation" optional,
+    }
 }
 /// AND/OR group containing cohort filters. Named to avoid collision with analytics Group model.
 ///
 /// The `CohortFilterGroup` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CohortFilterGroup {
     /// Type
     pub r#type: PropertyGroupOperator,
     /// Values
     pub values: Vec<CohortFilterGroupValuesItem>,
+}
+json_object! {
+    CohortFilterGroup {
+        r#type: "type" required,
+        values: "values" required,
+    }
 }
 tagged_enum! {
     CohortFilterGroupValuesItem tag = "type" {
@@ -323,12 +354,17 @@ string_enum! {
 /// CohortFilters
 ///
 /// The `CohortFilters` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CohortFilters {
     pub properties: CohortFilterGroup,
 }
+json_object! {
+    CohortFilters {
+        properties: "properties" required,
+    }
+}
 /// The `CohortPersonResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CohortPersonResult {
     pub id: String,
     pub uuid: String,
@@ -342,6 +378,21 @@ pub struct CohortPersonResult {
     pub matched_recordings: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     pub value_at_data_point: Option<f64>,
 }
+json_object! {
+    CohortPersonResult {
+        id: "id" required,
+        uuid: "uuid" required,
+        r#type: "type" required,
+        name: "name" required,
+        distinct_ids: "distinct_ids" required,
+        properties: "properties" required,
+        created_at: "created_at" required,
+        last_seen_at: "last_seen_at" required,
+        is_identified: "is_identified" required,
+        matched_recordings: "matched_recordings" required,
+        value_at_data_point: "value_at_data_point" required,
+    }
+}
 string_enum! {
     #[doc = " * `person` - person"]
     #[doc = ""]
@@ -351,11 +402,18 @@ string_enum! {
     }
 }
 /// The `CohortPersonsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CohortPersonsResponse {
     pub results: Vec<CohortPersonResult>,
     pub next: Option<String>,
     pub previous: Option<String>,
+}
+json_object! {
+    CohortPersonsResponse {
+        results: "results" required,
+        next: "next" required,
+        previous: "previous" required,
+    }
 }
 string_enum! {
     #[doc = " * `static` - static"]
@@ -380,42 +438,47 @@ string_enum! {
     }
 }
 /// The `Comment` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Comment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mentions: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Whether this comment is an actionable task that can be marked complete. Tasks render with a checkbox in the UI and can be filtered as a separate kind. Cannot be set on replies (source_comment) or emoji reactions. Immutable after creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_task: Option<bool>,
     /// The user who marked this task complete. Null for open tasks and non-task comments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rich_content: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_context: Option<::serde_json::Value>,
     pub scope: String,
     /// ISO timestamp when the task was marked complete. Only meaningful when is_task is true. Read-only — toggled via the /complete and /reopen actions, not via PATCH.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_comment: Option<String>,
+}
+json_object! {
+    Comment {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+        mentions: "mentions" optional,
+        slug: "slug" optional,
+        is_task: "is_task" optional,
+        completed_by: "completed_by" optional,
+        content: "content" optional,
+        rich_content: "rich_content" optional,
+        version: "version" optional,
+        created_at: "created_at" optional,
+        item_id: "item_id" optional,
+        item_context: "item_context" optional,
+        scope: "scope" required,
+        completed_at: "completed_at" optional,
+        source_comment: "source_comment" optional,
+    }
 }
 string_enum! {
     CommentsListCompleted {
@@ -432,35 +495,50 @@ string_enum! {
     }
 }
 /// The `CopyDashboardTemplate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CopyDashboardTemplate {
     /// UUID of a team-scoped template in the same organization. Global and feature-flag templates cannot be copied with this endpoint.
     pub source_template_id: String,
 }
+json_object! {
+    CopyDashboardTemplate {
+        source_template_id: "source_template_id" required,
+    }
+}
 /// The `CopyDashboardTileRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CopyDashboardTileRequest {
     /// Dashboard id the tile currently belongs to.
-    #[serde(rename = "fromDashboardId")]
     pub from_dashboard_id: i64,
     /// Dashboard tile id to copy.
-    #[serde(rename = "tileId")]
     pub tile_id: i64,
 }
+json_object! {
+    CopyDashboardTileRequest {
+        from_dashboard_id: "fromDashboardId" required,
+        tile_id: "tileId" required,
+    }
+}
 /// The `CreateGroup` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateGroup {
     pub group_type_index: i64,
     pub group_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_properties: Option<::serde_json::Value>,
+}
+json_object! {
+    CreateGroup {
+        group_type_index: "group_type_index" required,
+        group_key: "group_key" required,
+        group_properties: "group_properties" optional,
+    }
 }
 /// Input serializer for POST. Mirrors the submittable fields on the model plus
 /// cross-field rules (BAA addon, DPA mode, uniqueness). The view supplies the
 /// organization and submitting user.
 ///
 /// The `CreateLegalDocument` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateLegalDocument {
     /// Either 'BAA' or 'DPA'.
     ///
@@ -473,6 +551,14 @@ pub struct CreateLegalDocument {
     pub company_address: String,
     /// Email the signed PandaDoc envelope is sent to (PandaDoc's Client.Email).
     pub representative_email: String,
+}
+json_object! {
+    CreateLegalDocument {
+        document_type: "document_type" required,
+        company_name: "company_name" required,
+        company_address: "company_address" required,
+        representative_email: "representative_email" required,
+    }
 }
 string_enum! {
     #[doc = " * `BAA` - BAA"]
@@ -511,169 +597,177 @@ string_enum! {
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `Dashboard` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Dashboard {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_accessed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_mode: Option<CreationModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Custom color mapping for breakdown values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_colors: Option<::serde_json::Value>,
     /// ID of the color theme used for chart visualizations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restriction_level: Option<RestrictionLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_restriction_level: Option<EffectivePrivilegeLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_privilege_level: Option<EffectivePrivilegeLevelEnum>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_refresh: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persisted_filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persisted_variables: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
     /// List of quick filter IDs associated with this dashboard
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_filter_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiles: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Template key to create the dashboard from a predefined template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_template: Option<String>,
     /// ID of an existing dashboard to duplicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_dashboard: Option<i64>,
     /// When deleting, also delete insights that are only on this dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_insights: Option<bool>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
+}
+json_object! {
+    Dashboard {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        pinned: "pinned" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        last_accessed_at: "last_accessed_at" optional,
+        last_viewed_at: "last_viewed_at" optional,
+        is_shared: "is_shared" optional,
+        deleted: "deleted" optional,
+        creation_mode: "creation_mode" optional,
+        filters: "filters" optional,
+        variables: "variables" optional,
+        breakdown_colors: "breakdown_colors" optional,
+        data_color_theme_id: "data_color_theme_id" optional,
+        tags: "tags" optional,
+        restriction_level: "restriction_level" optional,
+        effective_restriction_level: "effective_restriction_level" optional,
+        effective_privilege_level: "effective_privilege_level" optional,
+        user_access_level: "user_access_level" optional,
+        access_control_version: "access_control_version" optional,
+        last_refresh: "last_refresh" optional,
+        persisted_filters: "persisted_filters" optional,
+        persisted_variables: "persisted_variables" optional,
+        team_id: "team_id" optional,
+        quick_filter_ids: "quick_filter_ids" optional,
+        tiles: "tiles" optional,
+        use_template: "use_template" optional,
+        use_dashboard: "use_dashboard" optional,
+        delete_insights: "delete_insights" optional,
+        create_in_folder: "_create_in_folder" optional,
+    }
 }
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `DashboardBasic` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DashboardBasic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the dashboard is pinned to the top of the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_accessed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_mode: Option<CreationModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
     /// Controls who can edit the dashboard.
     ///
     /// * `21` - Everyone in the project can edit
     /// * `37` - Only those invited to this dashboard can edit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restriction_level: Option<RestrictionLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_restriction_level: Option<EffectivePrivilegeLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_privilege_level: Option<EffectivePrivilegeLevelEnum>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_refresh: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
 }
+json_object! {
+    DashboardBasic {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        pinned: "pinned" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        last_accessed_at: "last_accessed_at" optional,
+        last_viewed_at: "last_viewed_at" optional,
+        is_shared: "is_shared" optional,
+        deleted: "deleted" optional,
+        creation_mode: "creation_mode" optional,
+        tags: "tags" optional,
+        restriction_level: "restriction_level" optional,
+        effective_restriction_level: "effective_restriction_level" optional,
+        effective_privilege_level: "effective_privilege_level" optional,
+        user_access_level: "user_access_level" optional,
+        access_control_version: "access_control_version" optional,
+        last_refresh: "last_refresh" optional,
+        team_id: "team_id" optional,
+    }
+}
 /// The `DashboardTemplate` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DashboardTemplate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiles: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<DashboardTemplateScopeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_contexts: Option<Vec<String>>,
     /// Manually curated; used to highlight templates in the UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_featured: Option<bool>,
+}
+json_object! {
+    DashboardTemplate {
+        id: "id" optional,
+        template_name: "template_name" optional,
+        dashboard_description: "dashboard_description" optional,
+        dashboard_filters: "dashboard_filters" optional,
+        tags: "tags" optional,
+        tiles: "tiles" optional,
+        variables: "variables" optional,
+        deleted: "deleted" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        image_url: "image_url" optional,
+        team_id: "team_id" optional,
+        scope: "scope" optional,
+        availability_contexts: "availability_contexts" optional,
+        is_featured: "is_featured" optional,
+    }
 }
 string_enum! {
     #[doc = " * `team` - Only team"]
@@ -705,11 +799,16 @@ string_enum! {
 /// DashboardTileSerializer restricted to tile id + insight result fields.
 ///
 /// The `DashboardTileResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DashboardTileResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub insight: InsightResult,
+}
+json_object! {
+    DashboardTileResult {
+        id: "id" optional,
+        insight: "insight" required,
+    }
 }
 string_enum! {
     DashboardsAnalyzeRefreshResultCreateFormat {
@@ -839,88 +938,97 @@ string_enum! {
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `EnterpriseEventDefinition` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EnterpriseEventDefinition {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforcement_mode: Option<EnforcementModeEnum>,
     /// Name of a single property on this event that PostHog UIs should display alongside the event (for example `$pathname` on `$pageview`). When set, surfaces like the session replay inspector show the property's value next to the event name without the user having to open the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_action: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_calculating: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_calculated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_to_slack: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_columns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_preview_urls: Option<Vec<String>>,
+}
+json_object! {
+    EnterpriseEventDefinition {
+        id: "id" optional,
+        name: "name" required,
+        owner: "owner" optional,
+        description: "description" optional,
+        tags: "tags" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        updated_by: "updated_by" optional,
+        last_seen_at: "last_seen_at" optional,
+        last_updated_at: "last_updated_at" optional,
+        verified: "verified" optional,
+        verified_at: "verified_at" optional,
+        verified_by: "verified_by" optional,
+        hidden: "hidden" optional,
+        enforcement_mode: "enforcement_mode" optional,
+        primary_property: "primary_property" optional,
+        is_action: "is_action" optional,
+        action_id: "action_id" optional,
+        is_calculating: "is_calculating" optional,
+        last_calculated_at: "last_calculated_at" optional,
+        created_by: "created_by" optional,
+        post_to_slack: "post_to_slack" optional,
+        default_columns: "default_columns" optional,
+        media_preview_urls: "media_preview_urls" optional,
+    }
 }
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `EnterprisePropertyDefinition` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EnterprisePropertyDefinition {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_numerical: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_seen_on_filtered_events: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property_type: Option<PropertyDefinitionTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
+}
+json_object! {
+    EnterprisePropertyDefinition {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        tags: "tags" optional,
+        is_numerical: "is_numerical" optional,
+        updated_at: "updated_at" optional,
+        updated_by: "updated_by" optional,
+        is_seen_on_filtered_events: "is_seen_on_filtered_events" optional,
+        property_type: "property_type" optional,
+        verified: "verified" optional,
+        verified_at: "verified_at" optional,
+        verified_by: "verified_by" optional,
+        hidden: "hidden" optional,
+    }
 }
 string_enum! {
     EnvironmentsDashboardsAnalyzeRefreshResultCreateFormat {
@@ -1050,50 +1158,62 @@ string_enum! {
         Webhook = "webhook",
     }
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EnvironmentsSubscriptionsSummaryQuotaRetrieveResponse {
     pub active_count: i64,
     pub limit: Option<i64>,
     pub at_limit: bool,
 }
+json_object! {
+    EnvironmentsSubscriptionsSummaryQuotaRetrieveResponse {
+        active_count: "active_count" required,
+        limit: "limit" required,
+        at_limit: "at_limit" required,
+    }
+}
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `EventDefinitionRecord` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventDefinitionRecord {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforcement_mode: Option<EnforcementModeEnum>,
     /// Name of a single property on this event that PostHog UIs should display alongside the event (for example `$pathname` on `$pageview`). When set, surfaces like the session replay inspector show the property's value next to the event name without the user having to open the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_action: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_calculating: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_calculated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_to_slack: Option<bool>,
+}
+json_object! {
+    EventDefinitionRecord {
+        id: "id" optional,
+        name: "name" required,
+        created_at: "created_at" optional,
+        last_seen_at: "last_seen_at" optional,
+        last_updated_at: "last_updated_at" optional,
+        tags: "tags" optional,
+        enforcement_mode: "enforcement_mode" optional,
+        primary_property: "primary_property" optional,
+        is_action: "is_action" optional,
+        action_id: "action_id" optional,
+        is_calculating: "is_calculating" optional,
+        last_calculated_at: "last_calculated_at" optional,
+        created_by: "created_by" optional,
+        post_to_slack: "post_to_slack" optional,
+    }
 }
 /// EventPropFilter
 ///
 /// The `EventPropFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventPropFilter {
     /// Type
     pub r#type: EventPropFilterTypeEnum,
@@ -1102,8 +1222,15 @@ pub struct EventPropFilter {
     /// Value
     pub value: ::serde_json::Value,
     /// Operator
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+}
+json_object! {
+    EventPropFilter {
+        r#type: "type" required,
+        key: "key" required,
+        value: "value" required,
+        operator: "operator" optional,
+    }
 }
 string_enum! {
     #[doc = " The `EventPropFilterTypeEnum` schema."]
@@ -1137,73 +1264,95 @@ string_enum! {
 /// Standard ExportedAsset serializer that doesn't return content.
 ///
 /// The `ExportedAsset` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExportedAsset {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight: Option<i64>,
     pub export_format: ExportFormatEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_content: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_context: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exception: Option<String>,
 }
+json_object! {
+    ExportedAsset {
+        id: "id" optional,
+        dashboard: "dashboard" optional,
+        insight: "insight" optional,
+        export_format: "export_format" required,
+        created_at: "created_at" optional,
+        has_content: "has_content" optional,
+        export_context: "export_context" optional,
+        filename: "filename" optional,
+        expires_after: "expires_after" optional,
+        exception: "exception" optional,
+    }
+}
 /// The `FileSystem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FileSystem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depth: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shortcut: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<String>,
 }
+json_object! {
+    FileSystem {
+        id: "id" optional,
+        path: "path" required,
+        depth: "depth" optional,
+        r#type: "type" optional,
+        r#ref: "ref" optional,
+        href: "href" optional,
+        meta: "meta" optional,
+        shortcut: "shortcut" optional,
+        created_at: "created_at" optional,
+        last_viewed_at: "last_viewed_at" optional,
+    }
+}
 /// The `Group` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Group {
     pub group_type_index: i64,
     pub group_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_properties: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+json_object! {
+    Group {
+        group_type_index: "group_type_index" required,
+        group_key: "group_key" required,
+        group_properties: "group_properties" optional,
+        created_at: "created_at" optional,
+    }
 }
 /// HogQLFilter
 ///
 /// The `HogQLFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogQlFilter {
     /// Type
     pub r#type: HogQlFilterType,
     /// Key
     pub key: String,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
+}
+json_object! {
+    HogQlFilter {
+        r#type: "type" required,
+        key: "key" required,
+        value: "value" optional,
+    }
 }
 string_enum! {
     #[doc = " Type"]
@@ -1214,29 +1363,39 @@ string_enum! {
 /// InsightSerializer restricted to identifiers + result only.
 ///
 /// The `InsightResult` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct InsightResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<::serde_json::Value>,
 }
+json_object! {
+    InsightResult {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" optional,
+        derived_name: "derived_name" optional,
+        result: "result" optional,
+    }
+}
 /// The `LegalDocumentCreator` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LegalDocumentCreator {
     pub first_name: String,
     pub email: String,
 }
+json_object! {
+    LegalDocumentCreator {
+        first_name: "first_name" required,
+        email: "email" required,
+    }
+}
 /// Output serializer — what the API returns for every row.
 ///
 /// The `LegalDocumentDTO` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LegalDocumentDto {
     pub id: String,
     pub document_type: String,
@@ -1245,6 +1404,17 @@ pub struct LegalDocumentDto {
     pub status: String,
     pub created_by: Option<LegalDocumentCreator>,
     pub created_at: String,
+}
+json_object! {
+    LegalDocumentDto {
+        id: "id" required,
+        document_type: "document_type" required,
+        company_name: "company_name" required,
+        representative_email: "representative_email" required,
+        status: "status" required,
+        created_by: "created_by" required,
+        created_at: "created_at" required,
+    }
 }
 string_enum! {
     MembersListOrder {
@@ -1259,7 +1429,7 @@ string_enum! {
 /// no extra fields) is actually enforced server-side.
 ///
 /// The `OnboardingSkipRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OnboardingSkipRequest {
     /// Why the user is leaving onboarding. 'later' keeps them able to return; 'other' is a catch-all. 'delegated' is rejected here — use the delegate endpoint so the delegation invite is created atomically.
     ///
@@ -1267,8 +1437,13 @@ pub struct OnboardingSkipRequest {
     /// * `other` - Other
     pub reason: ReasonEnum,
     /// Onboarding step key the user was on when skipping, for analytics only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_at_skip: Option<String>,
+}
+json_object! {
+    OnboardingSkipRequest {
+        reason: "reason" required,
+        step_at_skip: "step_at_skip" optional,
+    }
 }
 string_enum! {
     #[doc = " * `delegated` - Delegated to teammate"]
@@ -1286,390 +1461,535 @@ string_enum! {
 /// Also used for nested serializers.
 ///
 /// The `OrganizationBasic` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationBasic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
     pub slug: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_media_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership_level: Option<EffectiveMembershipLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_can_use_personal_api_keys: Option<bool>,
     /// Set this to 'No' to temporarily disable an organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// (optional) reason for why the organization has been de-activated. This will be displayed to users on the web app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_not_active_reason: Option<String>,
     /// Set to True when org deletion has been initiated. Blocks all UI access until the async task completes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pending_deletion: Option<bool>,
 }
+json_object! {
+    OrganizationBasic {
+        id: "id" optional,
+        name: "name" required,
+        slug: "slug" required,
+        logo_media_id: "logo_media_id" optional,
+        membership_level: "membership_level" optional,
+        members_can_use_personal_api_keys: "members_can_use_personal_api_keys" optional,
+        is_active: "is_active" optional,
+        is_not_active_reason: "is_not_active_reason" optional,
+        is_pending_deletion: "is_pending_deletion" optional,
+    }
+}
 /// The `OrganizationDomain` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationDomain {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub domain: String,
     /// Determines whether a domain is verified or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_challenge: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jit_provisioning_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_enforcement: Option<String>,
     /// Returns whether SAML is configured for the instance. Does not validate the user has the required license (that check is performed in other places).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_saml: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_acs_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_x509_cert: Option<String>,
     /// Returns whether SCIM is configured and enabled for this domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_scim: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_base_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_bearer_token: Option<String>,
 }
+json_object! {
+    OrganizationDomain {
+        id: "id" optional,
+        domain: "domain" required,
+        is_verified: "is_verified" optional,
+        verified_at: "verified_at" optional,
+        verification_challenge: "verification_challenge" optional,
+        jit_provisioning_enabled: "jit_provisioning_enabled" optional,
+        sso_enforcement: "sso_enforcement" optional,
+        has_saml: "has_saml" optional,
+        saml_entity_id: "saml_entity_id" optional,
+        saml_acs_url: "saml_acs_url" optional,
+        saml_x509_cert: "saml_x509_cert" optional,
+        has_scim: "has_scim" optional,
+        scim_enabled: "scim_enabled" optional,
+        scim_base_url: "scim_base_url" optional,
+        scim_bearer_token: "scim_bearer_token" optional,
+    }
+}
 /// The `OrganizationInvite` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationInvite {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub target_email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailing_attempt_made: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<OrganizationMembershipLevelEnum>,
     /// Check if invite is older than INVITE_DAYS_VALIDITY days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_expired: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// List of team IDs and corresponding access levels to private projects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_project_access: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_email: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub combine_pending_invites: Option<bool>,
 }
+json_object! {
+    OrganizationInvite {
+        id: "id" optional,
+        target_email: "target_email" required,
+        first_name: "first_name" optional,
+        emailing_attempt_made: "emailing_attempt_made" optional,
+        level: "level" optional,
+        is_expired: "is_expired" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        message: "message" optional,
+        private_project_access: "private_project_access" optional,
+        send_email: "send_email" optional,
+        combine_pending_invites: "combine_pending_invites" optional,
+    }
+}
 /// The `OrganizationInviteDelegate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationInviteDelegate {
     /// Email of the teammate who should complete setup on the inviter's behalf. Receives a PostHog-branded delegation invite granting admin-level membership on accept.
     pub target_email: String,
     /// Optional personal message included in the delegation email (up to 1000 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Onboarding step key the delegator was on when delegating, for analytics only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_at_delegation: Option<String>,
+}
+json_object! {
+    OrganizationInviteDelegate {
+        target_email: "target_email" required,
+        message: "message" optional,
+        step_at_delegation: "step_at_delegation" optional,
+    }
 }
 /// Serializer for organization-scoped OAuth applications (read-only).
 ///
 /// The `OrganizationOAuthApplication` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct OrganizationOAuthApplication {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uris_list: Option<Vec<String>>,
     /// True if this application has been verified by PostHog
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
 }
+json_object! {
+    OrganizationOAuthApplication {
+        id: "id" optional,
+        name: "name" optional,
+        client_id: "client_id" optional,
+        redirect_uris_list: "redirect_uris_list" optional,
+        is_verified: "is_verified" optional,
+        created: "created" optional,
+        updated: "updated" optional,
+    }
+}
 /// The `PaginatedAnnotationList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedAnnotationList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Annotation>,
 }
+json_object! {
+    PaginatedAnnotationList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedCIMDVerificationTokenList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedCimdVerificationTokenList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<CimdVerificationToken>,
 }
+json_object! {
+    PaginatedCimdVerificationTokenList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedCohortList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedCohortList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Cohort>,
 }
+json_object! {
+    PaginatedCohortList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedCommentList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedCommentList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Comment>,
 }
+json_object! {
+    PaginatedCommentList {
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedDashboardBasicList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDashboardBasicList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<DashboardBasic>,
 }
+json_object! {
+    PaginatedDashboardBasicList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedDashboardTemplateList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDashboardTemplateList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<DashboardTemplate>,
 }
+json_object! {
+    PaginatedDashboardTemplateList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedEnterpriseEventDefinitionList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedEnterpriseEventDefinitionList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<EnterpriseEventDefinition>,
 }
+json_object! {
+    PaginatedEnterpriseEventDefinitionList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedEnterprisePropertyDefinitionList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedEnterprisePropertyDefinitionList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<EnterprisePropertyDefinition>,
 }
+json_object! {
+    PaginatedEnterprisePropertyDefinitionList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedExportedAssetList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedExportedAssetList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ExportedAsset>,
 }
+json_object! {
+    PaginatedExportedAssetList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedFileSystemList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedFileSystemList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<FileSystem>,
 }
+json_object! {
+    PaginatedFileSystemList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedLegalDocumentDTOList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedLegalDocumentDtoList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<LegalDocumentDto>,
 }
+json_object! {
+    PaginatedLegalDocumentDtoList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedOrganizationDomainList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedOrganizationDomainList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<OrganizationDomain>,
 }
+json_object! {
+    PaginatedOrganizationDomainList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedOrganizationInviteList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedOrganizationInviteList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<OrganizationInvite>,
 }
+json_object! {
+    PaginatedOrganizationInviteList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedOrganizationMemberList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedOrganizationMemberList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<OrganizationMember>,
 }
+json_object! {
+    PaginatedOrganizationMemberList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedOrganizationOAuthApplicationList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedOrganizationOAuthApplicationList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<OrganizationOAuthApplication>,
 }
+json_object! {
+    PaginatedOrganizationOAuthApplicationList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedProjectBackwardCompatBasicList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedProjectBackwardCompatBasicList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ProjectBackwardCompatBasic>,
 }
+json_object! {
+    PaginatedProjectBackwardCompatBasicList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedProjectSecretAPIKeyList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedProjectSecretApiKeyList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ProjectSecretApiKey>,
 }
+json_object! {
+    PaginatedProjectSecretApiKeyList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedRoleList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedRoleList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Role>,
 }
+json_object! {
+    PaginatedRoleList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedSubscriptionDeliveryList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSubscriptionDeliveryList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<SubscriptionDelivery>,
 }
+json_object! {
+    PaginatedSubscriptionDeliveryList {
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedSubscriptionList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSubscriptionList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Subscription>,
 }
+json_object! {
+    PaginatedSubscriptionList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedUserGitHubIntegrationListResponseList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedUserGitHubIntegrationListResponseList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<UserGitHubIntegrationListResponse>,
 }
+json_object! {
+    PaginatedUserGitHubIntegrationListResponseList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedUserList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedUserList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<User>,
 }
+json_object! {
+    PaginatedUserList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedAddPersonsToStaticCohortRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedAddPersonsToStaticCohortRequest {
     /// List of person UUIDs to add to the cohort
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_ids: Option<Vec<String>>,
 }
+json_object! {
+    PatchedAddPersonsToStaticCohortRequest {
+        person_ids: "person_ids" optional,
+    }
+}
 /// The `PatchedAnnotation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedAnnotation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Annotation text shown on charts to describe the change, release, or incident.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// When this annotation happened (ISO 8601 timestamp). Used to position it on charts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_marker: Option<String>,
     /// Who created this annotation. Use `USR` for user-created notes and `GIT` for bot/deployment notes.
     ///
     /// * `USR` - user
     /// * `GIT` - GitHub
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_type: Option<CreationTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_item: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_derived_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Soft-delete flag. Set to true to hide the annotation, or false to restore it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Annotation visibility scope: `project`, `organization`, `dashboard`, or `dashboard_item`. `recording` is deprecated and rejected.
     ///
@@ -1678,47 +1998,47 @@ pub struct PatchedAnnotation {
     /// * `project` - project
     /// * `organization` - organization
     /// * `recording` - recording
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnnotationScopeEnum>,
 }
+json_object! {
+    PatchedAnnotation {
+        id: "id" optional,
+        content: "content" optional,
+        date_marker: "date_marker" optional,
+        creation_type: "creation_type" optional,
+        dashboard_item: "dashboard_item" optional,
+        dashboard_id: "dashboard_id" optional,
+        dashboard_name: "dashboard_name" optional,
+        insight_short_id: "insight_short_id" optional,
+        insight_name: "insight_name" optional,
+        insight_derived_name: "insight_derived_name" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        deleted: "deleted" optional,
+        scope: "scope" optional,
+    }
+}
 /// The `PatchedCohort` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedCohort {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<CohortFilters>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_calculating: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_calculation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_backfill_person_properties_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors_calculating: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_static: Option<bool>,
     /// Type of cohort based on filter complexity
     ///
@@ -1727,346 +2047,388 @@ pub struct PatchedCohort {
     /// * `behavioral` - behavioral
     /// * `realtime` - realtime
     /// * `analytical` - analytical
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort_type: Option<CohortTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment_set: Option<Vec<i64>>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
     /// create static person ids
-    #[serde(
-        rename = "_create_static_person_ids",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_static_person_ids: Option<Vec<String>>,
 }
+json_object! {
+    PatchedCohort {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        groups: "groups" optional,
+        deleted: "deleted" optional,
+        filters: "filters" optional,
+        query: "query" optional,
+        version: "version" optional,
+        pending_version: "pending_version" optional,
+        is_calculating: "is_calculating" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        last_calculation: "last_calculation" optional,
+        last_backfill_person_properties_at: "last_backfill_person_properties_at" optional,
+        errors_calculating: "errors_calculating" optional,
+        last_error_message: "last_error_message" optional,
+        count: "count" optional,
+        is_static: "is_static" optional,
+        cohort_type: "cohort_type" optional,
+        experiment_set: "experiment_set" optional,
+        create_in_folder: "_create_in_folder" optional,
+        create_static_person_ids: "_create_static_person_ids" optional,
+    }
+}
 /// The `PatchedComment` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedComment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mentions: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Whether this comment is an actionable task that can be marked complete. Tasks render with a checkbox in the UI and can be filtered as a separate kind. Cannot be set on replies (source_comment) or emoji reactions. Immutable after creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_task: Option<bool>,
     /// The user who marked this task complete. Null for open tasks and non-task comments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rich_content: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_context: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// ISO timestamp when the task was marked complete. Only meaningful when is_task is true. Read-only — toggled via the /complete and /reopen actions, not via PATCH.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_comment: Option<String>,
+}
+json_object! {
+    PatchedComment {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+        mentions: "mentions" optional,
+        slug: "slug" optional,
+        is_task: "is_task" optional,
+        completed_by: "completed_by" optional,
+        content: "content" optional,
+        rich_content: "rich_content" optional,
+        version: "version" optional,
+        created_at: "created_at" optional,
+        item_id: "item_id" optional,
+        item_context: "item_context" optional,
+        scope: "scope" optional,
+        completed_at: "completed_at" optional,
+        source_comment: "source_comment" optional,
+    }
 }
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `PatchedDashboard` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedDashboard {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_accessed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_mode: Option<CreationModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Custom color mapping for breakdown values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_colors: Option<::serde_json::Value>,
     /// ID of the color theme used for chart visualizations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restriction_level: Option<RestrictionLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_restriction_level: Option<EffectivePrivilegeLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_privilege_level: Option<EffectivePrivilegeLevelEnum>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_refresh: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persisted_filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persisted_variables: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
     /// List of quick filter IDs associated with this dashboard
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_filter_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiles: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Template key to create the dashboard from a predefined template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_template: Option<String>,
     /// ID of an existing dashboard to duplicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_dashboard: Option<i64>,
     /// When deleting, also delete insights that are only on this dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_insights: Option<bool>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
 }
+json_object! {
+    PatchedDashboard {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        pinned: "pinned" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        last_accessed_at: "last_accessed_at" optional,
+        last_viewed_at: "last_viewed_at" optional,
+        is_shared: "is_shared" optional,
+        deleted: "deleted" optional,
+        creation_mode: "creation_mode" optional,
+        filters: "filters" optional,
+        variables: "variables" optional,
+        breakdown_colors: "breakdown_colors" optional,
+        data_color_theme_id: "data_color_theme_id" optional,
+        tags: "tags" optional,
+        restriction_level: "restriction_level" optional,
+        effective_restriction_level: "effective_restriction_level" optional,
+        effective_privilege_level: "effective_privilege_level" optional,
+        user_access_level: "user_access_level" optional,
+        access_control_version: "access_control_version" optional,
+        last_refresh: "last_refresh" optional,
+        persisted_filters: "persisted_filters" optional,
+        persisted_variables: "persisted_variables" optional,
+        team_id: "team_id" optional,
+        quick_filter_ids: "quick_filter_ids" optional,
+        tiles: "tiles" optional,
+        use_template: "use_template" optional,
+        use_dashboard: "use_dashboard" optional,
+        delete_insights: "delete_insights" optional,
+        create_in_folder: "_create_in_folder" optional,
+    }
+}
 /// The `PatchedDashboardTemplate` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedDashboardTemplate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiles: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<DashboardTemplateScopeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_contexts: Option<Vec<String>>,
     /// Manually curated; used to highlight templates in the UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_featured: Option<bool>,
+}
+json_object! {
+    PatchedDashboardTemplate {
+        id: "id" optional,
+        template_name: "template_name" optional,
+        dashboard_description: "dashboard_description" optional,
+        dashboard_filters: "dashboard_filters" optional,
+        tags: "tags" optional,
+        tiles: "tiles" optional,
+        variables: "variables" optional,
+        deleted: "deleted" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        image_url: "image_url" optional,
+        team_id: "team_id" optional,
+        scope: "scope" optional,
+        availability_contexts: "availability_contexts" optional,
+        is_featured: "is_featured" optional,
+    }
 }
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `PatchedEnterpriseEventDefinition` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedEnterpriseEventDefinition {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforcement_mode: Option<EnforcementModeEnum>,
     /// Name of a single property on this event that PostHog UIs should display alongside the event (for example `$pathname` on `$pageview`). When set, surfaces like the session replay inspector show the property's value next to the event name without the user having to open the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_action: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_calculating: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_calculated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_to_slack: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_columns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_preview_urls: Option<Vec<String>>,
+}
+json_object! {
+    PatchedEnterpriseEventDefinition {
+        id: "id" optional,
+        name: "name" optional,
+        owner: "owner" optional,
+        description: "description" optional,
+        tags: "tags" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        updated_by: "updated_by" optional,
+        last_seen_at: "last_seen_at" optional,
+        last_updated_at: "last_updated_at" optional,
+        verified: "verified" optional,
+        verified_at: "verified_at" optional,
+        verified_by: "verified_by" optional,
+        hidden: "hidden" optional,
+        enforcement_mode: "enforcement_mode" optional,
+        primary_property: "primary_property" optional,
+        is_action: "is_action" optional,
+        action_id: "action_id" optional,
+        is_calculating: "is_calculating" optional,
+        last_calculated_at: "last_calculated_at" optional,
+        created_by: "created_by" optional,
+        post_to_slack: "post_to_slack" optional,
+        default_columns: "default_columns" optional,
+        media_preview_urls: "media_preview_urls" optional,
+    }
 }
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `PatchedEnterprisePropertyDefinition` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedEnterprisePropertyDefinition {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_numerical: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_seen_on_filtered_events: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property_type: Option<PropertyDefinitionTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
 }
+json_object! {
+    PatchedEnterprisePropertyDefinition {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        tags: "tags" optional,
+        is_numerical: "is_numerical" optional,
+        updated_at: "updated_at" optional,
+        updated_by: "updated_by" optional,
+        is_seen_on_filtered_events: "is_seen_on_filtered_events" optional,
+        property_type: "property_type" optional,
+        verified: "verified" optional,
+        verified_at: "verified_at" optional,
+        verified_by: "verified_by" optional,
+        hidden: "hidden" optional,
+    }
+}
 /// The `PatchedFileSystem` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedFileSystem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depth: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shortcut: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<String>,
 }
+json_object! {
+    PatchedFileSystem {
+        id: "id" optional,
+        path: "path" optional,
+        depth: "depth" optional,
+        r#type: "type" optional,
+        r#ref: "ref" optional,
+        href: "href" optional,
+        meta: "meta" optional,
+        shortcut: "shortcut" optional,
+        created_at: "created_at" optional,
+        last_viewed_at: "last_viewed_at" optional,
+    }
+}
 /// The `PatchedOrganizationDomain` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedOrganizationDomain {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Determines whether a domain is verified or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_challenge: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jit_provisioning_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_enforcement: Option<String>,
     /// Returns whether SAML is configured for the instance. Does not validate the user has the required license (that check is performed in other places).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_saml: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_acs_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_x509_cert: Option<String>,
     /// Returns whether SCIM is configured and enabled for this domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_scim: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_base_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_bearer_token: Option<String>,
 }
+json_object! {
+    PatchedOrganizationDomain {
+        id: "id" optional,
+        domain: "domain" optional,
+        is_verified: "is_verified" optional,
+        verified_at: "verified_at" optional,
+        verification_challenge: "verification_challenge" optional,
+        jit_provisioning_enabled: "jit_provisioning_enabled" optional,
+        sso_enforcement: "sso_enforcement" optional,
+        has_saml: "has_saml" optional,
+        saml_entity_id: "saml_entity_id" optional,
+        saml_acs_url: "saml_acs_url" optional,
+        saml_x509_cert: "saml_x509_cert" optional,
+        has_scim: "has_scim" optional,
+        scim_enabled: "scim_enabled" optional,
+        scim_base_url: "scim_base_url" optional,
+        scim_bearer_token: "scim_bearer_token" optional,
+    }
+}
 /// The `PatchedOrganizationMember` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedOrganizationMember {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<OrganizationMembershipLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_2fa_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_social_auth: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login: Option<String>,
+}
+json_object! {
+    PatchedOrganizationMember {
+        id: "id" optional,
+        user: "user" optional,
+        level: "level" optional,
+        joined_at: "joined_at" optional,
+        updated_at: "updated_at" optional,
+        is_2fa_enabled: "is_2fa_enabled" optional,
+        has_social_auth: "has_social_auth" optional,
+        last_login: "last_login" optional,
+    }
 }
 /// Like `ProjectBasicSerializer`, but also works as a drop-in replacement for `TeamBasicSerializer` by way of
 /// passthrough fields. This allows the meaning of `Team` to change from "project" to "environment" without breaking
@@ -2074,53 +2436,33 @@ pub struct PatchedOrganizationMember {
 /// Do not use this in greenfield endpoints!
 ///
 /// The `PatchedProjectBackwardCompat` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedProjectBackwardCompat {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Human-readable project name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Short description of what the project is about. This is helpful to give our AI agents context about your project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_membership_level: Option<EffectiveMembershipLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_group_types: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_types: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_events_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_urls: Option<Vec<Option<String>>>,
     /// When true, PostHog drops the IP address from every ingested event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymize_ips: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_snippet_onboarding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingested_event: Option<bool>,
     /// Filter groups that identify internal/test traffic to be excluded from insights.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_account_filters: Option<::serde_json::Value>,
     /// When true, new insights default to excluding internal/test users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_account_filters_default_checked: Option<bool>,
     /// Regex rewrite rules that collapse dynamic path segments (e.g. user IDs) before displaying URLs in paths.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_cleaning_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_demo: Option<bool>,
     /// IANA timezone used for date-based filters and reporting (e.g. `America/Los_Angeles`).
     ///
@@ -2720,60 +3062,38 @@ pub struct PatchedProjectBackwardCompat {
     /// * `W-SU` - W-SU
     /// * `WET` - WET
     /// * `Zulu` - Zulu
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<TimezoneEnum>,
     /// Element attributes that posthog-js should capture as action identifiers (e.g. `['data-attr']`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_attributes: Option<::serde_json::Value>,
     /// Ordered list of person properties used to render a human-friendly display name in the UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_display_name_properties: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_config: Option<::serde_json::Value>,
     /// Disables posthog-js autocapture (clicks, page views) when true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_opt_out: Option<bool>,
     /// Enables automatic capture of JavaScript exceptions via the SDK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_exceptions_opt_in: Option<bool>,
     /// Enables automatic capture of Core Web Vitals performance metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_web_vitals_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_web_vitals_allowed_metrics: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_exceptions_errors_to_ignore: Option<::serde_json::Value>,
     /// Enables capturing browser console logs alongside session replays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_console_log_opt_in: Option<bool>,
     /// Enables capturing performance timing and network requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_performance_opt_in: Option<bool>,
     /// Enables session replay recording for this project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_opt_in: Option<bool>,
     /// Fraction of sessions to record, as a decimal string between `0.00` and `1.00` (e.g. `0.1` = 10%).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_sample_rate: Option<String>,
     /// Skip saving sessions shorter than this many milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_minimum_duration_milliseconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_linked_flag: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_network_payload_capture_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_masking_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_url_trigger_config: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_url_blocklist_config: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_event_trigger_config: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_trigger_match_type_config: Option<String>,
     /// V2 trigger groups configuration for session recording. If present, takes precedence over legacy trigger fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_trigger_groups: Option<::serde_json::Value>,
     /// How long to retain new session recordings. One of `30d`, `90d`, `1y`, or `5y` (availability depends on plan).
     ///
@@ -2781,162 +3101,216 @@ pub struct PatchedProjectBackwardCompat {
     /// * `90d` - 90 Days
     /// * `1y` - 1 Year
     /// * `5y` - 5 Years
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_retention_period: Option<SessionRecordingRetentionPeriodEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_replay_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control: Option<bool>,
     /// First day of the week for date range filters. 0 = Sunday, 1 = Monday.
     ///
     /// * `0` - Sunday
     /// * `1` - Monday
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_start_day: Option<WeekStartDayEnum>,
     /// ID of the dashboard shown as the project's default landing dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_dashboard: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_events_columns: Option<Vec<String>>,
     /// Origins permitted to record session replays and heatmaps. Empty list allows all origins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_domains: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_on_events_querying_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inject_web_apps: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_modifiers: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_completed_onboarding_for: Option<::serde_json::Value>,
     /// Enables displaying surveys via posthog-js on allowed origins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surveys_opt_in: Option<bool>,
     /// Enables heatmap recording on pages that host posthog-js.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heatmaps_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_intents: Option<Vec<PatchedProjectBackwardCompatProductIntentsItem>>,
     /// Default value for the `persist` option on newly created feature flags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags_persistence_default: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_api_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_api_token_backup: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receive_org_level_activity_logs: Option<bool>,
     /// Whether this project serves B2B or B2C customers. Used to optimize default UI layouts.
     ///
     /// * `b2b` - B2B
     /// * `b2c` - B2C
     /// * `other` - Other
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_model: Option<BusinessModelEnum>,
     /// Enables the customer conversations / live chat product for this project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proactive_tasks_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_setup_task_ids: Option<Vec<AvailableSetupTaskIdsEnum>>,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    PatchedProjectBackwardCompat {
+        id: "id" optional,
+        organization: "organization" optional,
+        name: "name" optional,
+        product_description: "product_description" optional,
+        created_at: "created_at" optional,
+        effective_membership_level: "effective_membership_level" optional,
+        has_group_types: "has_group_types" optional,
+        group_types: "group_types" optional,
+        live_events_token: "live_events_token" optional,
+        updated_at: "updated_at" optional,
+        uuid: "uuid" optional,
+        api_token: "api_token" optional,
+        app_urls: "app_urls" optional,
+        anonymize_ips: "anonymize_ips" optional,
+        completed_snippet_onboarding: "completed_snippet_onboarding" optional,
+        ingested_event: "ingested_event" optional,
+        test_account_filters: "test_account_filters" optional,
+        test_account_filters_default_checked: "test_account_filters_default_checked" optional,
+        path_cleaning_filters: "path_cleaning_filters" optional,
+        is_demo: "is_demo" optional,
+        timezone: "timezone" optional,
+        data_attributes: "data_attributes" optional,
+        person_display_name_properties: "person_display_name_properties" optional,
+        correlation_config: "correlation_config" optional,
+        autocapture_opt_out: "autocapture_opt_out" optional,
+        autocapture_exceptions_opt_in: "autocapture_exceptions_opt_in" optional,
+        autocapture_web_vitals_opt_in: "autocapture_web_vitals_opt_in" optional,
+        autocapture_web_vitals_allowed_metrics: "autocapture_web_vitals_allowed_metrics" optional,
+        autocapture_exceptions_errors_to_ignore: "autocapture_exceptions_errors_to_ignore" optional,
+        capture_console_log_opt_in: "capture_console_log_opt_in" optional,
+        capture_performance_opt_in: "capture_performance_opt_in" optional,
+        session_recording_opt_in: "session_recording_opt_in" optional,
+        session_recording_sample_rate: "session_recording_sample_rate" optional,
+        session_recording_minimum_duration_milliseconds: "session_recording_minimum_duration_milliseconds" optional,
+        session_recording_linked_flag: "session_recording_linked_flag" optional,
+        session_recording_network_payload_capture_config: "session_recording_network_payload_capture_config" optional,
+        session_recording_masking_config: "session_recording_masking_config" optional,
+        session_recording_url_trigger_config: "session_recording_url_trigger_config" optional,
+        session_recording_url_blocklist_config: "session_recording_url_blocklist_config" optional,
+        session_recording_event_trigger_config: "session_recording_event_trigger_config" optional,
+        session_recording_trigger_match_type_config: "session_recording_trigger_match_type_config" optional,
+        session_recording_trigger_groups: "session_recording_trigger_groups" optional,
+        session_recording_retention_period: "session_recording_retention_period" optional,
+        session_replay_config: "session_replay_config" optional,
+        survey_config: "survey_config" optional,
+        access_control: "access_control" optional,
+        week_start_day: "week_start_day" optional,
+        primary_dashboard: "primary_dashboard" optional,
+        live_events_columns: "live_events_columns" optional,
+        recording_domains: "recording_domains" optional,
+        person_on_events_querying_enabled: "person_on_events_querying_enabled" optional,
+        inject_web_apps: "inject_web_apps" optional,
+        extra_settings: "extra_settings" optional,
+        modifiers: "modifiers" optional,
+        default_modifiers: "default_modifiers" optional,
+        has_completed_onboarding_for: "has_completed_onboarding_for" optional,
+        surveys_opt_in: "surveys_opt_in" optional,
+        heatmaps_opt_in: "heatmaps_opt_in" optional,
+        product_intents: "product_intents" optional,
+        flags_persistence_default: "flags_persistence_default" optional,
+        secret_api_token: "secret_api_token" optional,
+        secret_api_token_backup: "secret_api_token_backup" optional,
+        receive_org_level_activity_logs: "receive_org_level_activity_logs" optional,
+        business_model: "business_model" optional,
+        conversations_enabled: "conversations_enabled" optional,
+        conversations_settings: "conversations_settings" optional,
+        logs_settings: "logs_settings" optional,
+        proactive_tasks_enabled: "proactive_tasks_enabled" optional,
+        available_setup_task_ids: "available_setup_task_ids" optional,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedProjectBackwardCompatProductIntentsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    PatchedProjectBackwardCompatProductIntentsItem {
+        product_type: "product_type" optional,
+        created_at: "created_at" optional,
+        onboarding_completed_at: "onboarding_completed_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `PatchedProjectSecretAPIKey` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedProjectSecretApiKey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_rolled_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
 }
+json_object! {
+    PatchedProjectSecretApiKey {
+        id: "id" optional,
+        label: "label" optional,
+        value: "value" optional,
+        mask_value: "mask_value" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        last_used_at: "last_used_at" optional,
+        last_rolled_at: "last_rolled_at" optional,
+        scopes: "scopes" optional,
+    }
+}
 /// The `PatchedRemovePersonRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedRemovePersonRequest {
     /// Person UUID to remove from the cohort
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
 }
+json_object! {
+    PatchedRemovePersonRequest {
+        person_id: "person_id" optional,
+    }
+}
 /// The `PatchedRole` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedRole {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Members assigned to this role
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
+}
+json_object! {
+    PatchedRole {
+        id: "id" optional,
+        name: "name" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        members: "members" optional,
+        is_default: "is_default" optional,
+    }
 }
 /// Standard Subscription serializer.
 ///
 /// The `PatchedSubscription` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedSubscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Dashboard ID to subscribe to (mutually exclusive with insight on create).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard: Option<i64>,
     /// Insight ID to subscribe to (mutually exclusive with dashboard on create).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// List of insight IDs from the dashboard to include. Required for dashboard subscriptions, max 6.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_export_insights: Option<Vec<i64>>,
     /// Delivery channel: email, slack, or webhook.
     ///
     /// * `email` - Email
     /// * `slack` - Slack
     /// * `webhook` - Webhook
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<TargetTypeEnum>,
     /// Recipient(s): comma-separated email addresses for email, Slack channel name/ID for slack, or full URL for webhook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_value: Option<String>,
     /// How often to deliver: hourly, daily, weekly, monthly, or yearly. Hourly is feature-flagged and limited to one active subscription per organization.
     ///
@@ -2945,54 +3319,66 @@ pub struct PatchedSubscription {
     /// * `weekly` - Weekly
     /// * `monthly` - Monthly
     /// * `yearly` - Yearly
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<SubscriptionFrequencyEnum>,
     /// Interval multiplier (e.g. 2 with weekly frequency means every 2 weeks). Default 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Days of week for weekly subscriptions: monday, tuesday, wednesday, thursday, friday, saturday, sunday.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byweekday: Option<Vec<PatchedSubscriptionByweekdayItem>>,
     /// Position within byweekday set for monthly frequency (e.g. 1 for first, -1 for last).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bysetpos: Option<i64>,
     /// Total number of deliveries before the subscription stops. Null for unlimited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// When to start delivering (ISO 8601 datetime).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// When to stop delivering (ISO 8601 datetime). Null for indefinite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Set to true to soft-delete. Subscriptions cannot be hard-deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the subscription is active. Set to false to pause delivery without deleting. Auto-set to false when the delivery integration becomes invalid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Human-readable name for this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Human-readable schedule summary, e.g. 'sent daily'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_delivery_date: Option<String>,
     /// ID of a connected Slack integration. Required when target_type is slack.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<i64>,
     /// Optional message included in the invitation email when adding new recipients.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_prompt_guide: Option<String>,
+}
+json_object! {
+    PatchedSubscription {
+        id: "id" optional,
+        dashboard: "dashboard" optional,
+        insight: "insight" optional,
+        insight_short_id: "insight_short_id" optional,
+        resource_name: "resource_name" optional,
+        dashboard_export_insights: "dashboard_export_insights" optional,
+        target_type: "target_type" optional,
+        target_value: "target_value" optional,
+        frequency: "frequency" optional,
+        interval: "interval" optional,
+        byweekday: "byweekday" optional,
+        bysetpos: "bysetpos" optional,
+        count: "count" optional,
+        start_date: "start_date" optional,
+        until_date: "until_date" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+        enabled: "enabled" optional,
+        title: "title" optional,
+        summary: "summary" optional,
+        next_delivery_date: "next_delivery_date" optional,
+        integration_id: "integration_id" optional,
+        invite_message: "invite_message" optional,
+        summary_enabled: "summary_enabled" optional,
+        summary_prompt_guide: "summary_prompt_guide" optional,
+    }
 }
 string_enum! {
     #[doc = " * `monday` - Monday"]
@@ -3013,116 +3399,120 @@ string_enum! {
     }
 }
 /// The `PatchedUser` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedUser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_joined: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Pending email address awaiting verification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_email_verified: Option<bool>,
     /// Map of notification preferences. Keys include `plugin_disabled`, `all_weekly_report_disabled`, `project_weekly_digest_disabled`, `error_tracking_weekly_digest_project_enabled`, `web_analytics_weekly_digest_project_enabled`, `organization_member_join_email_disabled`, `data_pipeline_error_threshold` (number between 0.0 and 1.0), and other per-topic switches. Values are either booleans, or (for per-project/per-resource keys) a map of IDs to booleans. Only the keys you send are updated — other preferences stay as-is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Whether PostHog should anonymize events captured for this user when identified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymize_data: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_impersonation: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toolbar_mode: Option<ToolbarModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_password: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Designates whether the user can log into this admin site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_staff: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_impersonated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_impersonated_until: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_impersonated_read_only: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive_session_expires_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<TeamBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<OrganizationBasic>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_current_organization: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_current_team: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The user's current password. Required when changing `password` if the user already has a usable password set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events_column_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_2fa_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_social_auth: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_sso_enforcement: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_seen_product_intro_for: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scene_personalisation: Option<Vec<ScenePersonalisationBasic>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme_mode: Option<ThemeModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_sidebar_suggestions: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shortcut_position: Option<ShortcutPositionEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_at_organization: Option<RoleAtOrganizationEnum>,
     /// Whether passkeys are enabled for 2FA authentication. Users can disable this to use only TOTP for 2FA while keeping passkeys for login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passkeys_enabled_for_2fa: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_skipped_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_skipped_reason: Option<OnboardingSkippedReasonEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_skipped_organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_delegated_to_invite: Option<String>,
     /// Organization ID of the pending delegation invite, if any. Used by the frontend to scope the 'waiting for teammate' UI to the org where delegation was initiated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_delegated_to_organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_delegation_accepted_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_organization_first_user: Option<bool>,
     /// Real-time notification types that currently have a live dispatch site. Drives the in-app notifications settings UI. Read-only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_realtime_notification_types: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invites: Option<Vec<PendingInvite>>,
+}
+json_object! {
+    PatchedUser {
+        date_joined: "date_joined" optional,
+        uuid: "uuid" optional,
+        distinct_id: "distinct_id" optional,
+        first_name: "first_name" optional,
+        last_name: "last_name" optional,
+        email: "email" optional,
+        pending_email: "pending_email" optional,
+        is_email_verified: "is_email_verified" optional,
+        notification_settings: "notification_settings" optional,
+        anonymize_data: "anonymize_data" optional,
+        allow_impersonation: "allow_impersonation" optional,
+        toolbar_mode: "toolbar_mode" optional,
+        has_password: "has_password" optional,
+        id: "id" optional,
+        is_staff: "is_staff" optional,
+        is_impersonated: "is_impersonated" optional,
+        is_impersonated_until: "is_impersonated_until" optional,
+        is_impersonated_read_only: "is_impersonated_read_only" optional,
+        sensitive_session_expires_at: "sensitive_session_expires_at" optional,
+        team: "team" optional,
+        organization: "organization" optional,
+        organizations: "organizations" optional,
+        set_current_organization: "set_current_organization" optional,
+        set_current_team: "set_current_team" optional,
+        password: "password" optional,
+        current_password: "current_password" optional,
+        events_column_config: "events_column_config" optional,
+        is_2fa_enabled: "is_2fa_enabled" optional,
+        has_social_auth: "has_social_auth" optional,
+        has_sso_enforcement: "has_sso_enforcement" optional,
+        has_seen_product_intro_for: "has_seen_product_intro_for" optional,
+        scene_personalisation: "scene_personalisation" optional,
+        theme_mode: "theme_mode" optional,
+        hedgehog_config: "hedgehog_config" optional,
+        allow_sidebar_suggestions: "allow_sidebar_suggestions" optional,
+        shortcut_position: "shortcut_position" optional,
+        role_at_organization: "role_at_organization" optional,
+        passkeys_enabled_for_2fa: "passkeys_enabled_for_2fa" optional,
+        onboarding_skipped_at: "onboarding_skipped_at" optional,
+        onboarding_skipped_reason: "onboarding_skipped_reason" optional,
+        onboarding_skipped_organization_id: "onboarding_skipped_organization_id" optional,
+        onboarding_delegated_to_invite: "onboarding_delegated_to_invite" optional,
+        onboarding_delegated_to_organization_id: "onboarding_delegated_to_organization_id" optional,
+        onboarding_delegation_accepted_at: "onboarding_delegation_accepted_at" optional,
+        is_organization_first_user: "is_organization_first_user" optional,
+        active_realtime_notification_types: "active_realtime_notification_types" optional,
+        pending_invites: "pending_invites" optional,
+    }
 }
 /// Shape of each item in UserSerializer.pending_invites.
 ///
 /// The `PendingInvite` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PendingInvite {
     pub id: String,
     pub target_email: String,
@@ -3130,33 +3520,48 @@ pub struct PendingInvite {
     pub organization_name: String,
     pub created_at: String,
 }
+json_object! {
+    PendingInvite {
+        id: "id" required,
+        target_email: "target_email" required,
+        organization_id: "organization_id" required,
+        organization_name: "organization_name" required,
+        created_at: "created_at" required,
+    }
+}
 /// PersonFilter
 ///
 /// The `PersonFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PersonFilter {
     /// Bytecode
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<Vec<::serde_json::Value>>,
     /// Bytecode Error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode_error: Option<String>,
     /// Conditionhash
-    #[serde(rename = "conditionHash", default, skip_serializing_if = "Option::is_none")]
     pub condition_hash: Option<String>,
     /// Type
     pub r#type: PersonFilterType,
     /// Key
     pub key: String,
     /// Operator
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
     /// Negation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negation: Option<bool>,
+}
+json_object! {
+    PersonFilter {
+        bytecode: "bytecode" optional,
+        bytecode_error: "bytecode_error" optional,
+        condition_hash: "conditionHash" optional,
+        r#type: "type" required,
+        key: "key" required,
+        operator: "operator" optional,
+        value: "value" optional,
+        negation: "negation" optional,
+    }
 }
 string_enum! {
     #[doc = " Type"]
@@ -3165,10 +3570,15 @@ string_enum! {
     }
 }
 /// The `PrimaryPropertiesResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PrimaryPropertiesResponse {
     /// Mapping from event name to the team-configured primary property for that event. Names without a configured primary property are omitted; callers should fall back to the core taxonomy defaults for those.
     pub primary_properties: ::std::collections::BTreeMap<String, String>,
+}
+json_object! {
+    PrimaryPropertiesResponse {
+        primary_properties: "primary_properties" required,
+    }
 }
 /// Like `ProjectBasicSerializer`, but also works as a drop-in replacement for `TeamBasicSerializer` by way of
 /// passthrough fields. This allows the meaning of `Team` to change from "project" to "environment" without breaking
@@ -3176,53 +3586,33 @@ pub struct PrimaryPropertiesResponse {
 /// Do not use this in greenfield endpoints!
 ///
 /// The `ProjectBackwardCompat` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ProjectBackwardCompat {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Human-readable project name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Short description of what the project is about. This is helpful to give our AI agents context about your project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_membership_level: Option<EffectiveMembershipLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_group_types: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_types: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_events_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_urls: Option<Vec<Option<String>>>,
     /// When true, PostHog drops the IP address from every ingested event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymize_ips: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_snippet_onboarding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingested_event: Option<bool>,
     /// Filter groups that identify internal/test traffic to be excluded from insights.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_account_filters: Option<::serde_json::Value>,
     /// When true, new insights default to excluding internal/test users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_account_filters_default_checked: Option<bool>,
     /// Regex rewrite rules that collapse dynamic path segments (e.g. user IDs) before displaying URLs in paths.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_cleaning_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_demo: Option<bool>,
     /// IANA timezone used for date-based filters and reporting (e.g. `America/Los_Angeles`).
     ///
@@ -3822,60 +4212,38 @@ pub struct ProjectBackwardCompat {
     /// * `W-SU` - W-SU
     /// * `WET` - WET
     /// * `Zulu` - Zulu
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<TimezoneEnum>,
     /// Element attributes that posthog-js should capture as action identifiers (e.g. `['data-attr']`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_attributes: Option<::serde_json::Value>,
     /// Ordered list of person properties used to render a human-friendly display name in the UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_display_name_properties: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_config: Option<::serde_json::Value>,
     /// Disables posthog-js autocapture (clicks, page views) when true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_opt_out: Option<bool>,
     /// Enables automatic capture of JavaScript exceptions via the SDK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_exceptions_opt_in: Option<bool>,
     /// Enables automatic capture of Core Web Vitals performance metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_web_vitals_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_web_vitals_allowed_metrics: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_exceptions_errors_to_ignore: Option<::serde_json::Value>,
     /// Enables capturing browser console logs alongside session replays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_console_log_opt_in: Option<bool>,
     /// Enables capturing performance timing and network requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_performance_opt_in: Option<bool>,
     /// Enables session replay recording for this project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_opt_in: Option<bool>,
     /// Fraction of sessions to record, as a decimal string between `0.00` and `1.00` (e.g. `0.1` = 10%).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_sample_rate: Option<String>,
     /// Skip saving sessions shorter than this many milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_minimum_duration_milliseconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_linked_flag: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_network_payload_capture_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_masking_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_url_trigger_config: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_url_blocklist_config: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_event_trigger_config: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_trigger_match_type_config: Option<String>,
     /// V2 trigger groups configuration for session recording. If present, takes precedence over legacy trigger fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_trigger_groups: Option<::serde_json::Value>,
     /// How long to retain new session recordings. One of `30d`, `90d`, `1y`, or `5y` (availability depends on plan).
     ///
@@ -3883,75 +4251,121 @@ pub struct ProjectBackwardCompat {
     /// * `90d` - 90 Days
     /// * `1y` - 1 Year
     /// * `5y` - 5 Years
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_retention_period: Option<SessionRecordingRetentionPeriodEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_replay_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control: Option<bool>,
     /// First day of the week for date range filters. 0 = Sunday, 1 = Monday.
     ///
     /// * `0` - Sunday
     /// * `1` - Monday
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_start_day: Option<WeekStartDayEnum>,
     /// ID of the dashboard shown as the project's default landing dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_dashboard: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_events_columns: Option<Vec<String>>,
     /// Origins permitted to record session replays and heatmaps. Empty list allows all origins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_domains: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_on_events_querying_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inject_web_apps: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_modifiers: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_completed_onboarding_for: Option<::serde_json::Value>,
     /// Enables displaying surveys via posthog-js on allowed origins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surveys_opt_in: Option<bool>,
     /// Enables heatmap recording on pages that host posthog-js.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heatmaps_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_intents: Option<Vec<ProjectBackwardCompatProductIntentsItem>>,
     /// Default value for the `persist` option on newly created feature flags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags_persistence_default: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_api_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_api_token_backup: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receive_org_level_activity_logs: Option<bool>,
     /// Whether this project serves B2B or B2C customers. Used to optimize default UI layouts.
     ///
     /// * `b2b` - B2B
     /// * `b2c` - B2C
     /// * `other` - Other
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_model: Option<BusinessModelEnum>,
     /// Enables the customer conversations / live chat product for this project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proactive_tasks_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_setup_task_ids: Option<Vec<AvailableSetupTaskIdsEnum>>,
+}
+json_object! {
+    ProjectBackwardCompat {
+        id: "id" optional,
+        organization: "organization" optional,
+        name: "name" optional,
+        product_description: "product_description" optional,
+        created_at: "created_at" optional,
+        effective_membership_level: "effective_membership_level" optional,
+        has_group_types: "has_group_types" optional,
+        group_types: "group_types" optional,
+        live_events_token: "live_events_token" optional,
+        updated_at: "updated_at" optional,
+        uuid: "uuid" optional,
+        api_token: "api_token" optional,
+        app_urls: "app_urls" optional,
+        anonymize_ips: "anonymize_ips" optional,
+        completed_snippet_onboarding: "completed_snippet_onboarding" optional,
+        ingested_event: "ingested_event" optional,
+        test_account_filters: "test_account_filters" optional,
+        test_account_filters_default_checked: "test_account_filters_default_checked" optional,
+        path_cleaning_filters: "path_cleaning_filters" optional,
+        is_demo: "is_demo" optional,
+        timezone: "timezone" optional,
+        data_attributes: "data_attributes" optional,
+        person_display_name_properties: "person_display_name_properties" optional,
+        correlation_config: "correlation_config" optional,
+        autocapture_opt_out: "autocapture_opt_out" optional,
+        autocapture_exceptions_opt_in: "autocapture_exceptions_opt_in" optional,
+        autocapture_web_vitals_opt_in: "autocapture_web_vitals_opt_in" optional,
+        autocapture_web_vitals_allowed_metrics: "autocapture_web_vitals_allowed_metrics" optional,
+        autocapture_exceptions_errors_to_ignore: "autocapture_exceptions_errors_to_ignore" optional,
+        capture_console_log_opt_in: "capture_console_log_opt_in" optional,
+        capture_performance_opt_in: "capture_performance_opt_in" optional,
+        session_recording_opt_in: "session_recording_opt_in" optional,
+        session_recording_sample_rate: "session_recording_sample_rate" optional,
+        session_recording_minimum_duration_milliseconds: "session_recording_minimum_duration_milliseconds" optional,
+        session_recording_linked_flag: "session_recording_linked_flag" optional,
+        session_recording_network_payload_capture_config: "session_recording_network_payload_capture_config" optional,
+        session_recording_masking_config: "session_recording_masking_config" optional,
+        session_recording_url_trigger_config: "session_recording_url_trigger_config" optional,
+        session_recording_url_blocklist_config: "session_recording_url_blocklist_config" optional,
+        session_recording_event_trigger_config: "session_recording_event_trigger_config" optional,
+        session_recording_trigger_match_type_config: "session_recording_trigger_match_type_config" optional,
+        session_recording_trigger_groups: "session_recording_trigger_groups" optional,
+        session_recording_retention_period: "session_recording_retention_period" optional,
+        session_replay_config: "session_replay_config" optional,
+        survey_config: "survey_config" optional,
+        access_control: "access_control" optional,
+        week_start_day: "week_start_day" optional,
+        primary_dashboard: "primary_dashboard" optional,
+        live_events_columns: "live_events_columns" optional,
+        recording_domains: "recording_domains" optional,
+        person_on_events_querying_enabled: "person_on_events_querying_enabled" optional,
+        inject_web_apps: "inject_web_apps" optional,
+        extra_settings: "extra_settings" optional,
+        modifiers: "modifiers" optional,
+        default_modifiers: "default_modifiers" optional,
+        has_completed_onboarding_for: "has_completed_onboarding_for" optional,
+        surveys_opt_in: "surveys_opt_in" optional,
+        heatmaps_opt_in: "heatmaps_opt_in" optional,
+        product_intents: "product_intents" optional,
+        flags_persistence_default: "flags_persistence_default" optional,
+        secret_api_token: "secret_api_token" optional,
+        secret_api_token_backup: "secret_api_token_backup" optional,
+        receive_org_level_activity_logs: "receive_org_level_activity_logs" optional,
+        business_model: "business_model" optional,
+        conversations_enabled: "conversations_enabled" optional,
+        conversations_settings: "conversations_settings" optional,
+        logs_settings: "logs_settings" optional,
+        proactive_tasks_enabled: "proactive_tasks_enabled" optional,
+        available_setup_task_ids: "available_setup_task_ids" optional,
+    }
 }
 /// Like `ProjectBasicSerializer`, but also works as a drop-in replacement for `TeamBasicSerializer` by way of
 /// passthrough fields. This allows the meaning of `Team` to change from "project" to "environment" without breaking
@@ -3959,61 +4373,75 @@ pub struct ProjectBackwardCompat {
 /// Do not use this in greenfield endpoints!
 ///
 /// The `ProjectBackwardCompatBasic` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ProjectBackwardCompatBasic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_snippet_onboarding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_completed_onboarding_for: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingested_event: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_demo: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<TimezoneEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control: Option<bool>,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    ProjectBackwardCompatBasic {
+        id: "id" optional,
+        uuid: "uuid" optional,
+        organization: "organization" optional,
+        api_token: "api_token" optional,
+        name: "name" optional,
+        completed_snippet_onboarding: "completed_snippet_onboarding" optional,
+        has_completed_onboarding_for: "has_completed_onboarding_for" optional,
+        ingested_event: "ingested_event" optional,
+        is_demo: "is_demo" optional,
+        timezone: "timezone" optional,
+        access_control: "access_control" optional,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ProjectBackwardCompatProductIntentsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    ProjectBackwardCompatProductIntentsItem {
+        product_type: "product_type" optional,
+        created_at: "created_at" optional,
+        onboarding_completed_at: "onboarding_completed_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `ProjectSecretAPIKey` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProjectSecretApiKey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_rolled_at: Option<String>,
     pub scopes: Vec<String>,
+}
+json_object! {
+    ProjectSecretApiKey {
+        id: "id" optional,
+        label: "label" required,
+        value: "value" optional,
+        mask_value: "mask_value" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        last_used_at: "last_used_at" optional,
+        last_rolled_at: "last_rolled_at" optional,
+        scopes: "scopes" required,
+    }
 }
 string_enum! {
     #[doc = " * `DateTime` - DateTime"]
@@ -4062,69 +4490,97 @@ string_enum! {
     }
 }
 /// The `ReorderTilesRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReorderTilesRequest {
     /// Array of tile IDs in the desired display order (top to bottom, left to right).
     pub tile_order: Vec<i64>,
 }
+json_object! {
+    ReorderTilesRequest {
+        tile_order: "tile_order" required,
+    }
+}
 /// The `Role` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Role {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Members assigned to this role
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
 }
+json_object! {
+    Role {
+        id: "id" optional,
+        name: "name" required,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        members: "members" optional,
+        is_default: "is_default" optional,
+    }
+}
 /// The `RunInsightsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunInsightsResponse {
     /// Results for each insight tile on the dashboard.
     pub results: Vec<DashboardTileResult>,
 }
+json_object! {
+    RunInsightsResponse {
+        results: "results" required,
+    }
+}
 /// The `ScenePersonalisationBasic` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScenePersonalisationBasic {
     pub scene: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard: Option<i64>,
 }
+json_object! {
+    ScenePersonalisationBasic {
+        scene: "scene" required,
+        dashboard: "dashboard" optional,
+    }
+}
 /// The `SharePassword` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SharePassword {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
+json_object! {
+    SharePassword {
+        id: "id" optional,
+        created_at: "created_at" optional,
+        note: "note" optional,
+        created_by_email: "created_by_email" optional,
+        is_active: "is_active" optional,
+    }
+}
 /// The `SharingConfiguration` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SharingConfiguration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_required: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_passwords: Option<Vec<SharePassword>>,
+}
+json_object! {
+    SharingConfiguration {
+        created_at: "created_at" optional,
+        enabled: "enabled" optional,
+        access_token: "access_token" optional,
+        settings: "settings" optional,
+        password_required: "password_required" optional,
+        share_passwords: "share_passwords" optional,
+    }
 }
 string_enum! {
     #[doc = " * `above` - Above"]
@@ -4141,22 +4597,16 @@ string_enum! {
 /// Standard Subscription serializer.
 ///
 /// The `Subscription` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Subscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Dashboard ID to subscribe to (mutually exclusive with insight on create).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard: Option<i64>,
     /// Insight ID to subscribe to (mutually exclusive with dashboard on create).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// List of insight IDs from the dashboard to include. Required for dashboard subscriptions, max 6.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_export_insights: Option<Vec<i64>>,
     /// Delivery channel: email, slack, or webhook.
     ///
@@ -4175,50 +4625,64 @@ pub struct Subscription {
     /// * `yearly` - Yearly
     pub frequency: SubscriptionFrequencyEnum,
     /// Interval multiplier (e.g. 2 with weekly frequency means every 2 weeks). Default 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Days of week for weekly subscriptions: monday, tuesday, wednesday, thursday, friday, saturday, sunday.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byweekday: Option<Vec<SubscriptionByweekdayItem>>,
     /// Position within byweekday set for monthly frequency (e.g. 1 for first, -1 for last).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bysetpos: Option<i64>,
     /// Total number of deliveries before the subscription stops. Null for unlimited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// When to start delivering (ISO 8601 datetime).
     pub start_date: String,
     /// When to stop delivering (ISO 8601 datetime). Null for indefinite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Set to true to soft-delete. Subscriptions cannot be hard-deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the subscription is active. Set to false to pause delivery without deleting. Auto-set to false when the delivery integration becomes invalid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Human-readable name for this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Human-readable schedule summary, e.g. 'sent daily'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_delivery_date: Option<String>,
     /// ID of a connected Slack integration. Required when target_type is slack.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<i64>,
     /// Optional message included in the invitation email when adding new recipients.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_prompt_guide: Option<String>,
+}
+json_object! {
+    Subscription {
+        id: "id" optional,
+        dashboard: "dashboard" optional,
+        insight: "insight" optional,
+        insight_short_id: "insight_short_id" optional,
+        resource_name: "resource_name" optional,
+        dashboard_export_insights: "dashboard_export_insights" optional,
+        target_type: "target_type" required,
+        target_value: "target_value" required,
+        frequency: "frequency" required,
+        interval: "interval" optional,
+        byweekday: "byweekday" optional,
+        bysetpos: "bysetpos" optional,
+        count: "count" optional,
+        start_date: "start_date" required,
+        until_date: "until_date" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+        enabled: "enabled" optional,
+        title: "title" optional,
+        summary: "summary" optional,
+        next_delivery_date: "next_delivery_date" optional,
+        integration_id: "integration_id" optional,
+        invite_message: "invite_message" optional,
+        summary_enabled: "summary_enabled" optional,
+        summary_prompt_guide: "summary_prompt_guide" optional,
+    }
 }
 string_enum! {
     #[doc = " * `monday` - Monday"]
@@ -4239,40 +4703,29 @@ string_enum! {
     }
 }
 /// The `SubscriptionDelivery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SubscriptionDelivery {
     /// Primary key for this delivery row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Parent subscription id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<i64>,
     /// Temporal workflow id for this delivery run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temporal_workflow_id: Option<String>,
     /// Dedupes activity retries for the same logical run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     /// Why the run started (e.g. scheduled, manual, target_change).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<String>,
     /// Planned send time when applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
     /// Channel snapshot at send time (email, slack, webhook).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
     /// Destination snapshot at send time (emails, channel id, URL).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_value: Option<String>,
     /// ExportedAsset ids generated for this send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exported_asset_ids: Option<Vec<i64>>,
     /// Snapshot at send time: dashboard metadata, total_insight_count, and per-exported-insight entries (id, short_id, name, query_hash, cache_key, query_results, optional query_error).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_snapshot: Option<::serde_json::Value>,
     /// Per-destination outcomes; items use status success, failed, or partial.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient_results: Option<::serde_json::Value>,
     /// Overall run status: starting, completed, failed, or skipped.
     ///
@@ -4280,23 +4733,38 @@ pub struct SubscriptionDelivery {
     /// * `completed` - Completed
     /// * `failed` - Failed
     /// * `skipped` - Skipped
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SubscriptionDeliveryStatusEnum>,
     /// Top-level failure payload when status is failed, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<::serde_json::Value>,
     /// When the delivery row was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last ORM update to this row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_at: Option<String>,
     /// When the run finished, if applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
     /// AI-generated summary included in this delivery, when one was produced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_summary: Option<String>,
+}
+json_object! {
+    SubscriptionDelivery {
+        id: "id" optional,
+        subscription: "subscription" optional,
+        temporal_workflow_id: "temporal_workflow_id" optional,
+        idempotency_key: "idempotency_key" optional,
+        trigger_type: "trigger_type" optional,
+        scheduled_at: "scheduled_at" optional,
+        target_type: "target_type" optional,
+        target_value: "target_value" optional,
+        exported_asset_ids: "exported_asset_ids" optional,
+        content_snapshot: "content_snapshot" optional,
+        recipient_results: "recipient_results" optional,
+        status: "status" optional,
+        error: "error" optional,
+        created_at: "created_at" optional,
+        last_updated_at: "last_updated_at" optional,
+        finished_at: "finished_at" optional,
+        change_summary: "change_summary" optional,
+    }
 }
 string_enum! {
     #[doc = " * `starting` - Starting"]
@@ -4349,11 +4817,18 @@ string_enum! {
         Webhook = "webhook",
     }
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionsSummaryQuotaRetrieveResponse {
     pub active_count: i64,
     pub limit: Option<i64>,
     pub at_limit: bool,
+}
+json_object! {
+    SubscriptionsSummaryQuotaRetrieveResponse {
+        active_count: "active_count" required,
+        limit: "limit" required,
+        at_limit: "at_limit" required,
+    }
 }
 string_enum! {
     #[doc = " * `email` - Email"]
@@ -4390,122 +4865,132 @@ string_enum! {
     }
 }
 /// The `User` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct User {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_joined: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Email address
     pub email: String,
     /// Pending email address awaiting verification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_email_verified: Option<bool>,
     /// Map of notification preferences. Keys include `plugin_disabled`, `all_weekly_report_disabled`, `project_weekly_digest_disabled`, `error_tracking_weekly_digest_project_enabled`, `web_analytics_weekly_digest_project_enabled`, `organization_member_join_email_disabled`, `data_pipeline_error_threshold` (number between 0.0 and 1.0), and other per-topic switches. Values are either booleans, or (for per-project/per-resource keys) a map of IDs to booleans. Only the keys you send are updated — other preferences stay as-is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Whether PostHog should anonymize events captured for this user when identified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymize_data: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_impersonation: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toolbar_mode: Option<ToolbarModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_password: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Designates whether the user can log into this admin site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_staff: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_impersonated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_impersonated_until: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_impersonated_read_only: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive_session_expires_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<TeamBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<OrganizationBasic>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_current_organization: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_current_team: Option<String>,
     pub password: String,
     /// The user's current password. Required when changing `password` if the user already has a usable password set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events_column_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_2fa_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_social_auth: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_sso_enforcement: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_seen_product_intro_for: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scene_personalisation: Option<Vec<ScenePersonalisationBasic>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme_mode: Option<ThemeModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_sidebar_suggestions: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shortcut_position: Option<ShortcutPositionEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_at_organization: Option<RoleAtOrganizationEnum>,
     /// Whether passkeys are enabled for 2FA authentication. Users can disable this to use only TOTP for 2FA while keeping passkeys for login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passkeys_enabled_for_2fa: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_skipped_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_skipped_reason: Option<OnboardingSkippedReasonEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_skipped_organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_delegated_to_invite: Option<String>,
     /// Organization ID of the pending delegation invite, if any. Used by the frontend to scope the 'waiting for teammate' UI to the org where delegation was initiated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_delegated_to_organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_delegation_accepted_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_organization_first_user: Option<bool>,
     /// Real-time notification types that currently have a live dispatch site. Drives the in-app notifications settings UI. Read-only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_realtime_notification_types: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invites: Option<Vec<PendingInvite>>,
 }
+json_object! {
+    User {
+        date_joined: "date_joined" optional,
+        uuid: "uuid" optional,
+        distinct_id: "distinct_id" optional,
+        first_name: "first_name" optional,
+        last_name: "last_name" optional,
+        email: "email" required,
+        pending_email: "pending_email" optional,
+        is_email_verified: "is_email_verified" optional,
+        notification_settings: "notification_settings" optional,
+        anonymize_data: "anonymize_data" optional,
+        allow_impersonation: "allow_impersonation" optional,
+        toolbar_mode: "toolbar_mode" optional,
+        has_password: "has_password" optional,
+        id: "id" optional,
+        is_staff: "is_staff" optional,
+        is_impersonated: "is_impersonated" optional,
+        is_impersonated_until: "is_impersonated_until" optional,
+        is_impersonated_read_only: "is_impersonated_read_only" optional,
+        sensitive_session_expires_at: "sensitive_session_expires_at" optional,
+        team: "team" optional,
+        organization: "organization" optional,
+        organizations: "organizations" optional,
+        set_current_organization: "set_current_organization" optional,
+        set_current_team: "set_current_team" optional,
+        password: "password" required,
+        current_password: "current_password" optional,
+        events_column_config: "events_column_config" optional,
+        is_2fa_enabled: "is_2fa_enabled" optional,
+        has_social_auth: "has_social_auth" optional,
+        has_sso_enforcement: "has_sso_enforcement" optional,
+        has_seen_product_intro_for: "has_seen_product_intro_for" optional,
+        scene_personalisation: "scene_personalisation" optional,
+        theme_mode: "theme_mode" optional,
+        hedgehog_config: "hedgehog_config" optional,
+        allow_sidebar_suggestions: "allow_sidebar_suggestions" optional,
+        shortcut_position: "shortcut_position" optional,
+        role_at_organization: "role_at_organization" optional,
+        passkeys_enabled_for_2fa: "passkeys_enabled_for_2fa" optional,
+        onboarding_skipped_at: "onboarding_skipped_at" optional,
+        onboarding_skipped_reason: "onboarding_skipped_reason" optional,
+        onboarding_skipped_organization_id: "onboarding_skipped_organization_id" optional,
+        onboarding_delegated_to_invite: "onboarding_delegated_to_invite" optional,
+        onboarding_delegated_to_organization_id: "onboarding_delegated_to_organization_id" optional,
+        onboarding_delegation_accepted_at: "onboarding_delegation_accepted_at" optional,
+        is_organization_first_user: "is_organization_first_user" optional,
+        active_realtime_notification_types: "active_realtime_notification_types" optional,
+        pending_invites: "pending_invites" optional,
+    }
+}
 /// The `UserGitHubAccount` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UserGitHubAccount {
     /// GitHub account type for the installation (e.g. User or Organization).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// GitHub login or organization name tied to the installation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+json_object! {
+    UserGitHubAccount {
+        r#type: "type" optional,
+        name: "name" optional,
+    }
+}
 /// The `UserGitHubIntegrationItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserGitHubIntegrationItem {
     /// PostHog UserIntegration row id.
     pub id: String,
@@ -4514,42 +4999,66 @@ pub struct UserGitHubIntegrationItem {
     /// GitHub App installation id.
     pub installation_id: String,
     /// Repository selection mode from GitHub (e.g. selected or all).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository_selection: Option<String>,
     /// Installation account metadata from GitHub.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<UserGitHubAccount>,
     /// True when this installation id matches a team-level GitHub integration on the active project.
     pub uses_shared_installation: bool,
     /// When this integration row was created.
     pub created_at: String,
 }
+json_object! {
+    UserGitHubIntegrationItem {
+        id: "id" required,
+        kind: "kind" required,
+        installation_id: "installation_id" required,
+        repository_selection: "repository_selection" optional,
+        account: "account" optional,
+        uses_shared_installation: "uses_shared_installation" required,
+        created_at: "created_at" required,
+    }
+}
 /// The `UserGitHubIntegrationListResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserGitHubIntegrationListResponse {
     /// GitHub personal integrations for the authenticated user.
     pub results: Vec<UserGitHubIntegrationItem>,
 }
+json_object! {
+    UserGitHubIntegrationListResponse {
+        results: "results" required,
+    }
+}
 /// The `UserGitHubLinkStartRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UserGitHubLinkStartRequest {
     /// Optional team/project id (e.g. PostHog Code); web UI uses the session's current team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
     /// Optional client hint (e.g. posthog_code) for return routing after OAuth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_from: Option<String>,
 }
+json_object! {
+    UserGitHubLinkStartRequest {
+        team_id: "team_id" optional,
+        connect_from: "connect_from" optional,
+    }
+}
 /// The `UserGitHubLinkStartResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserGitHubLinkStartResponse {
     /// URL to open in the browser to install or authorize the GitHub App for this user.
     pub install_url: String,
     /// OAuth or install flow used for this GitHub connection.
     pub connect_flow: String,
 }
+json_object! {
+    UserGitHubLinkStartResponse {
+        install_url: "install_url" required,
+        connect_flow: "connect_flow" required,
+    }
+}
 /// The `UserPushTokenItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserPushTokenItem {
     /// PostHog UserPushToken row id.
     pub id: String,
@@ -4564,8 +5073,16 @@ pub struct UserPushTokenItem {
     /// Last time the mobile app re-registered this token.
     pub last_seen_at: String,
 }
+json_object! {
+    UserPushTokenItem {
+        id: "id" required,
+        platform: "platform" required,
+        created_at: "created_at" required,
+        last_seen_at: "last_seen_at" required,
+    }
+}
 /// The `UserPushTokenRegisterRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserPushTokenRegisterRequest {
     /// Opaque push token issued by the device's platform push service (e.g. an Expo push token).
     pub token: String,
@@ -4576,9 +5093,20 @@ pub struct UserPushTokenRegisterRequest {
     /// * `web` - Web
     pub platform: PushTokenPlatformEnum,
 }
+json_object! {
+    UserPushTokenRegisterRequest {
+        token: "token" required,
+        platform: "platform" required,
+    }
+}
 /// The `UserPushTokenUnregisterRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserPushTokenUnregisterRequest {
     /// The opaque push token to remove for the authenticated user.
     pub token: String,
+}
+json_object! {
+    UserPushTokenUnregisterRequest {
+        token: "token" required,
+    }
 }

@@ -2,9 +2,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `GroupUsageMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GroupUsageMetric {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the usage metric. Must be unique per group type within the project.
     pub name: String,
@@ -12,16 +11,13 @@ pub struct GroupUsageMetric {
     ///
     /// * `numeric` - numeric
     /// * `currency` - currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<GroupUsageMetricFormatEnum>,
     /// Rolling time window in days used to compute the metric. Defaults to 7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Visual representation in the UI. One of `number` or `sparkline`.
     ///
     /// * `number` - number
     /// * `sparkline` - sparkline
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<GroupUsageMetricDisplayEnum>,
     /// Filter definition for the metric. Two shapes are accepted, discriminated by an optional `source` key.
     ///
@@ -33,11 +29,21 @@ pub struct GroupUsageMetric {
     ///
     /// * `count` - count
     /// * `sum` - sum
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<MathEnum>,
     /// Required when `math` is `sum`; must be empty when `math` is `count`. For events metrics this is an event property name. For data warehouse metrics this is the column name (or HogQL expression) to sum on the DW table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
+}
+json_object! {
+    GroupUsageMetric {
+        id: "id" optional,
+        name: "name" required,
+        format: "format" optional,
+        interval: "interval" optional,
+        display: "display" optional,
+        filters: "filters" required,
+        math: "math" optional,
+        math_property: "math_property" optional,
+    }
 }
 string_enum! {
     #[doc = " * `number` - number"]
@@ -70,72 +76,94 @@ string_enum! {
     }
 }
 /// The `PaginatedCustomerJourneyList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedCustomerJourneyList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<CustomerJourney>,
 }
+json_object! {
+    PaginatedCustomerJourneyList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedCustomerProfileConfigList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedCustomerProfileConfigList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<CustomerProfileConfig>,
 }
+json_object! {
+    PaginatedCustomerProfileConfigList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedGroupUsageMetricList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedGroupUsageMetricList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<GroupUsageMetric>,
 }
+json_object! {
+    PaginatedGroupUsageMetricList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedGroupUsageMetric` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedGroupUsageMetric {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the usage metric. Must be unique per group type within the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How the metric value is formatted in the UI. One of `numeric` or `currency`.
     ///
     /// * `numeric` - numeric
     /// * `currency` - currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<GroupUsageMetricFormatEnum>,
     /// Rolling time window in days used to compute the metric. Defaults to 7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Visual representation in the UI. One of `number` or `sparkline`.
     ///
     /// * `number` - number
     /// * `sparkline` - sparkline
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<GroupUsageMetricDisplayEnum>,
     /// Filter definition for the metric. Two shapes are accepted, discriminated by an optional `source` key.
     ///
     /// **Events** (default, when `source` is missing or `"events"`): HogFunction filter shape — `events: [...]`, optional `actions: [...]`, `properties: [...]`, `filter_test_accounts: bool`.
     ///
     /// **Data warehouse** (`source: "data_warehouse"`): `table_name` (synced DW table), `timestamp_field` (timestamp column or HogQL expression), `key_field` (column whose value matches the entity key). Currently DW metrics only render on group profiles — person profiles are not yet supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Aggregation function. `count` counts matching events; `sum` sums the value of `math_property` on matching events.
     ///
     /// * `count` - count
     /// * `sum` - sum
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<MathEnum>,
     /// Required when `math` is `sum`; must be empty when `math` is `count`. For events metrics this is an event property name. For data warehouse metrics this is the column name (or HogQL expression) to sum on the DW table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
+}
+json_object! {
+    PatchedGroupUsageMetric {
+        id: "id" optional,
+        name: "name" optional,
+        format: "format" optional,
+        interval: "interval" optional,
+        display: "display" optional,
+        filters: "filters" optional,
+        math: "math" optional,
+        math_property: "math_property" optional,
+    }
 }

@@ -2,20 +2,24 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PatchedCustomerJourney` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedCustomerJourney {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    PatchedCustomerJourney {
+        id: "id" optional,
+        insight: "insight" optional,
+        name: "name" optional,
+        description: "description" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+    }
 }

@@ -2,18 +2,22 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PatchedCustomerProfileConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedCustomerProfileConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<CustomerProfileConfigScopeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sidebar: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    PatchedCustomerProfileConfig {
+        id: "id" optional,
+        scope: "scope" optional,
+        content: "content" optional,
+        sidebar: "sidebar" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }

@@ -2,59 +2,80 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `DashboardCollaborator` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DashboardCollaborator {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserBasic>,
     pub level: RestrictionLevelEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     pub user_uuid: String,
 }
+json_object! {
+    DashboardCollaborator {
+        id: "id" optional,
+        dashboard_id: "dashboard_id" optional,
+        user: "user" optional,
+        level: "level" required,
+        added_at: "added_at" optional,
+        updated_at: "updated_at" optional,
+        user_uuid: "user_uuid" required,
+    }
+}
 /// The `DataColorTheme` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataColorTheme {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colors: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_global: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
 }
+json_object! {
+    DataColorTheme {
+        id: "id" optional,
+        name: "name" required,
+        colors: "colors" optional,
+        is_global: "is_global" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+    }
+}
 /// The `PaginatedDataColorThemeList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDataColorThemeList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<DataColorTheme>,
 }
+json_object! {
+    PaginatedDataColorThemeList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedDataColorTheme` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedDataColorTheme {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colors: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_global: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
+}
+json_object! {
+    PatchedDataColorTheme {
+        id: "id" optional,
+        name: "name" optional,
+        colors: "colors" optional,
+        is_global: "is_global" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+    }
 }

@@ -24,10 +24,16 @@ string_enum! {
     }
 }
 /// The `CheckDatabaseNameResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckDatabaseNameResponse {
     pub name: String,
     pub available: bool,
+}
+json_object! {
+    CheckDatabaseNameResponse {
+        name: "name" required,
+        available: "available" required,
+    }
 }
 string_enum! {
     #[doc = " * `web` - web"]
@@ -42,29 +48,33 @@ string_enum! {
     }
 }
 /// The `DataModelingJob` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DataModelingJob {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_query_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DataModelingJobStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows_materialized: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_run_id: Option<String>,
     /// Total rows expected to be materialized
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows_expected: Option<i64>,
+}
+json_object! {
+    DataModelingJob {
+        id: "id" optional,
+        saved_query_id: "saved_query_id" optional,
+        status: "status" optional,
+        rows_materialized: "rows_materialized" optional,
+        error: "error" optional,
+        created_at: "created_at" optional,
+        last_run_at: "last_run_at" optional,
+        workflow_id: "workflow_id" optional,
+        workflow_run_id: "workflow_run_id" optional,
+        rows_expected: "rows_expected" optional,
+    }
 }
 string_enum! {
     #[doc = " * `Cancelled` - Cancelled"]
@@ -85,24 +95,17 @@ string_enum! {
 /// This mixin is intended to be used with serializers.ModelSerializer subclasses.
 ///
 /// The `DataWarehouseSavedQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataWarehouseSavedQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Unique name for the view. Used as the table name in HogQL queries and the node name in the data modeling Node.
     pub name: String,
     /// HogQL query definition as a JSON object with a "query" key containing the SQL string and a "kind" key containing the query type. Example: {"query": "SELECT * FROM events LIMIT 100", "kind": "HogQLQuery"}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_frequency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// The status of when this SavedQuery last ran.
     ///
@@ -111,87 +114,97 @@ pub struct DataWarehouseSavedQuery {
     /// * `Completed` - Completed
     /// * `Failed` - Failed
     /// * `Running` - Running
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SavedQueryStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_viewset_kind: Option<String>,
     /// Optional folder ID used to organize this view in the SQL editor sidebar.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     /// Folder name used to organize this view in the SQL editor sidebar.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_error: Option<String>,
     /// Activity log ID from the last known edit. Used for conflict detection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edited_history_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_history_id: Option<i64>,
     /// If true, skip column inference and validation. For saving drafts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soft_update: Option<bool>,
     /// Optional DAG to place this view into
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dag_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_materialized: Option<bool>,
     /// Where this SavedQuery is created.
     ///
     /// * `data_warehouse` - Data Warehouse
     /// * `endpoint` - Endpoint
     /// * `managed_viewset` - Managed Viewset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<OriginEnum>,
     /// Whether this view is for testing only and will auto-expire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_test: Option<bool>,
     /// When this test view should be automatically deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
+}
+json_object! {
+    DataWarehouseSavedQuery {
+        id: "id" optional,
+        deleted: "deleted" optional,
+        name: "name" required,
+        query: "query" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        sync_frequency: "sync_frequency" optional,
+        columns: "columns" optional,
+        status: "status" optional,
+        last_run_at: "last_run_at" optional,
+        managed_viewset_kind: "managed_viewset_kind" optional,
+        folder_id: "folder_id" optional,
+        folder_name: "folder_name" optional,
+        latest_error: "latest_error" optional,
+        edited_history_id: "edited_history_id" optional,
+        latest_history_id: "latest_history_id" optional,
+        soft_update: "soft_update" optional,
+        dag_id: "dag_id" optional,
+        is_materialized: "is_materialized" optional,
+        origin: "origin" optional,
+        is_test: "is_test" optional,
+        expires_at: "expires_at" optional,
+        user_access_level: "user_access_level" optional,
+    }
 }
 /// Mixin for serializers to add user access control fields
 ///
 /// The `DataWarehouseSavedQueryFolder` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataWarehouseSavedQueryFolder {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Display name for the folder used to organize saved queries in the SQL editor sidebar.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_count: Option<i64>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
+}
+json_object! {
+    DataWarehouseSavedQueryFolder {
+        id: "id" optional,
+        name: "name" required,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        view_count: "view_count" optional,
+        user_access_level: "user_access_level" optional,
+    }
 }
 /// Lightweight serializer for list views - excludes large query field to reduce memory usage.
 ///
 /// The `DataWarehouseSavedQueryMinimal` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DataWarehouseSavedQueryMinimal {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_frequency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// The status of when this SavedQuery last ran.
     ///
@@ -200,36 +213,47 @@ pub struct DataWarehouseSavedQueryMinimal {
     /// * `Completed` - Completed
     /// * `Failed` - Failed
     /// * `Running` - Running
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SavedQueryStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_viewset_kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_materialized: Option<bool>,
     /// Where this SavedQuery is created.
     ///
     /// * `data_warehouse` - Data Warehouse
     /// * `endpoint` - Endpoint
     /// * `managed_viewset` - Managed Viewset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<OriginEnum>,
     /// Whether this view is for testing only and will auto-expire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_test: Option<bool>,
     /// When this test view should be automatically deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
+}
+json_object! {
+    DataWarehouseSavedQueryMinimal {
+        id: "id" optional,
+        deleted: "deleted" optional,
+        name: "name" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        sync_frequency: "sync_frequency" optional,
+        columns: "columns" optional,
+        status: "status" optional,
+        last_run_at: "last_run_at" optional,
+        managed_viewset_kind: "managed_viewset_kind" optional,
+        folder_id: "folder_id" optional,
+        folder_name: "folder_name" optional,
+        latest_error: "latest_error" optional,
+        is_materialized: "is_materialized" optional,
+        origin: "origin" optional,
+        is_test: "is_test" optional,
+        expires_at: "expires_at" optional,
+        user_access_level: "user_access_level" optional,
+    }
 }
 /// Validate credentials and preview available tables from a remote database.
 ///
@@ -238,7 +262,7 @@ pub struct DataWarehouseSavedQueryMinimal {
 /// fields vary per source_type and are validated dynamically by the source registry.
 ///
 /// The `DatabaseSchemaRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaRequest {
     /// The source type to validate against.
     ///
@@ -388,11 +412,22 @@ pub struct DatabaseSchemaRequest {
     /// * `Resend` - Resend
     pub source_type: ExternalDataSourceTypeEnum,
 }
+json_object! {
+    DatabaseSchemaRequest {
+        source_type: "source_type" required,
+    }
+}
 /// The `DeprovisionWarehouseResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeprovisionWarehouseResponse {
     pub status: String,
     pub team: String,
+}
+json_object! {
+    DeprovisionWarehouseResponse {
+        status: "status" required,
+        team: "team" required,
+    }
 }
 string_enum! {
     #[doc = " * `duckdb` - duckdb"]
@@ -404,34 +439,29 @@ string_enum! {
         Postgres = "postgres",
     }
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EnvironmentsExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
 }
+json_object! {
+    EnvironmentsExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
+        valid: "valid" optional,
+        errors: "errors" optional,
+    }
+}
 /// The `ExternalDataSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExternalDataSchema {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub should_sync: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_synced_at: Option<String>,
     /// The latest error that occurred when syncing this schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Sync strategy: incremental, full_refresh, append, or cdc.
     ///
@@ -440,10 +470,8 @@ pub struct ExternalDataSchema {
     /// * `append` - append
     /// * `webhook` - webhook
     /// * `cdc` - cdc
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_type: Option<SyncTypeEnum>,
     /// Column name used to track sync progress.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental_field: Option<String>,
     /// Data type of the incremental field.
     ///
@@ -453,7 +481,6 @@ pub struct ExternalDataSchema {
     /// * `date` - date
     /// * `timestamp` - timestamp
     /// * `objectid` - objectid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental_field_type: Option<IncrementalFieldTypeEnum>,
     /// How often to sync.
     ///
@@ -468,31 +495,46 @@ pub struct ExternalDataSchema {
     /// * `24hour` - 24hour
     /// * `7day` - 7day
     /// * `30day` - 30day
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_frequency: Option<SyncFrequencyEnum>,
     /// UTC time of day to run the sync (HH:MM:SS).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_time_of_day: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Column names for primary key deduplication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_key_columns: Option<Vec<String>>,
     /// For CDC syncs: consolidated, cdc_only, or both.
     ///
     /// * `consolidated` - consolidated
     /// * `cdc_only` - cdc_only
     /// * `both` - both
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc_table_mode: Option<CdcTableModeEnum>,
 }
+json_object! {
+    ExternalDataSchema {
+        id: "id" optional,
+        name: "name" optional,
+        label: "label" optional,
+        table: "table" optional,
+        should_sync: "should_sync" optional,
+        last_synced_at: "last_synced_at" optional,
+        latest_error: "latest_error" optional,
+        incremental: "incremental" optional,
+        status: "status" optional,
+        sync_type: "sync_type" optional,
+        incremental_field: "incremental_field" optional,
+        incremental_field_type: "incremental_field_type" optional,
+        sync_frequency: "sync_frequency" optional,
+        sync_time_of_day: "sync_time_of_day" optional,
+        description: "description" optional,
+        primary_key_columns: "primary_key_columns" optional,
+        cdc_table_mode: "cdc_table_mode" optional,
+    }
+}
 /// The `ExternalDataSourceBulkUpdateSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExternalDataSourceBulkUpdateSchema {
     /// Schema identifier to update.
     pub id: String,
     /// Whether the schema should be queryable/synced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub should_sync: Option<bool>,
     /// Requested sync mode for the schema.
     ///
@@ -501,44 +543,54 @@ pub struct ExternalDataSourceBulkUpdateSchema {
     /// * `append` - append
     /// * `webhook` - webhook
     /// * `cdc` - cdc
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_type: Option<SyncTypeEnum>,
     /// Incremental cursor field for incremental or append syncs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental_field: Option<String>,
     /// Type of the incremental cursor field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental_field_type: Option<String>,
     /// Human-readable sync frequency value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_frequency: Option<String>,
     /// UTC anchor time for scheduled syncs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_time_of_day: Option<String>,
     /// How CDC-backed tables should be exposed.
     ///
     /// * `consolidated` - consolidated
     /// * `cdc_only` - cdc_only
     /// * `both` - both
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc_table_mode: Option<CdcTableModeEnum>,
 }
+json_object! {
+    ExternalDataSourceBulkUpdateSchema {
+        id: "id" required,
+        should_sync: "should_sync" optional,
+        sync_type: "sync_type" optional,
+        incremental_field: "incremental_field" optional,
+        incremental_field_type: "incremental_field_type" optional,
+        sync_frequency: "sync_frequency" optional,
+        sync_time_of_day: "sync_time_of_day" optional,
+        cdc_table_mode: "cdc_table_mode" optional,
+    }
+}
 /// The `ExternalDataSourceConnectionOption` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExternalDataSourceConnectionOption {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Backend engine detected for the direct connection.
     ///
     /// * `duckdb` - duckdb
     /// * `postgres` - postgres
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<EngineEnum>,
 }
+json_object! {
+    ExternalDataSourceConnectionOption {
+        id: "id" optional,
+        prefix: "prefix" optional,
+        engine: "engine" optional,
+    }
+}
 /// The `ExternalDataSourceCreate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExternalDataSourceCreate {
     /// The source type (e.g. 'Postgres', 'Stripe').
     ///
@@ -690,91 +742,111 @@ pub struct ExternalDataSourceCreate {
     /// Connection credentials and a 'schemas' array. Keys depend on source_type.
     pub payload: ::serde_json::Map<String, ::serde_json::Value>,
     /// Table name prefix in HogQL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Human-readable description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Connection mode: 'warehouse' (import) or 'direct' (live query).
     ///
     /// * `warehouse` - warehouse
     /// * `direct` - direct
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_method: Option<AccessMethodEnum>,
     /// Where the request came from
     ///
     /// * `web` - web
     /// * `api` - api
     /// * `mcp` - mcp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_via: Option<CreatedViaEnum>,
 }
+json_object! {
+    ExternalDataSourceCreate {
+        source_type: "source_type" required,
+        payload: "payload" required,
+        prefix: "prefix" optional,
+        description: "description" optional,
+        access_method: "access_method" optional,
+        created_via: "created_via" optional,
+    }
+}
 /// The `ExternalDataSourceRevenueAnalyticsConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExternalDataSourceRevenueAnalyticsConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_invoiceless_charges: Option<bool>,
+}
+json_object! {
+    ExternalDataSourceRevenueAnalyticsConfig {
+        enabled: "enabled" optional,
+        include_invoiceless_charges: "include_invoiceless_charges" optional,
+    }
 }
 /// Mixin for serializers to add user access control fields
 ///
 /// The `ExternalDataSourceSerializers` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExternalDataSourceSerializers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// How this source was created. Defaults to `api` on create when omitted. `web` for the in-app UI, `api` for direct API callers, `mcp` for agent/MCP tool calls. Ignored on update.
     ///
     /// * `web` - web
     /// * `api` - api
     /// * `mcp` - mcp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_via: Option<CreatedViaEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     pub client_secret: String,
     pub account_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<ExternalDataSourceTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_method: Option<AccessMethodEnum>,
     /// Backend engine detected for the direct connection.
     ///
     /// * `duckdb` - duckdb
     /// * `postgres` - postgres
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<EngineEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schemas: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_inputs: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue_analytics_config: Option<ExternalDataSourceRevenueAnalyticsConfig>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_webhooks: Option<bool>,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    ExternalDataSourceSerializers {
+        id: "id" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        created_via: "created_via" optional,
+        status: "status" optional,
+        client_secret: "client_secret" required,
+        account_id: "account_id" required,
+        source_type: "source_type" optional,
+        latest_error: "latest_error" optional,
+        prefix: "prefix" optional,
+        description: "description" optional,
+        access_method: "access_method" optional,
+        engine: "engine" optional,
+        last_run_at: "last_run_at" optional,
+        schemas: "schemas" optional,
+        job_inputs: "job_inputs" optional,
+        revenue_analytics_config: "revenue_analytics_config" optional,
+        user_access_level: "user_access_level" optional,
+        supports_webhooks: "supports_webhooks" optional,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
+}
+json_object! {
+    ExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
+        valid: "valid" optional,
+        errors: "errors" optional,
+    }
 }
 string_enum! {
     #[doc = " * `integer` - integer"]
@@ -795,10 +867,9 @@ string_enum! {
     }
 }
 /// The `InsightVariable` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InsightVariable {
     /// UUID of the SQL variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Human-readable name for the SQL variable.
     pub name: String,
@@ -811,20 +882,27 @@ pub struct InsightVariable {
     /// * `Date` - Date
     pub r#type: InsightVariableTypeEnum,
     /// Default value used when a query references this variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<::serde_json::Value>,
     /// ID of the user who created the SQL variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
     /// Timestamp when the SQL variable was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Generated code-safe name used in HogQL as {variables.code_name}. Derived from name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_name: Option<String>,
     /// Allowed values for List variables. Null for other variable types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<::serde_json::Value>,
+}
+json_object! {
+    InsightVariable {
+        id: "id" optional,
+        name: "name" required,
+        r#type: "type" required,
+        default_value: "default_value" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        code_name: "code_name" optional,
+        values: "values" optional,
+    }
 }
 string_enum! {
     #[doc = " * `String` - String"]
@@ -867,118 +945,163 @@ string_enum! {
     }
 }
 /// The `PaginatedDataModelingJobList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDataModelingJobList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<DataModelingJob>,
 }
+json_object! {
+    PaginatedDataModelingJobList {
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedDataWarehouseModelPathList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDataWarehouseModelPathList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<DataWarehouseModelPath>,
 }
+json_object! {
+    PaginatedDataWarehouseModelPathList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedDataWarehouseSavedQueryMinimalList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDataWarehouseSavedQueryMinimalList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<DataWarehouseSavedQueryMinimal>,
 }
+json_object! {
+    PaginatedDataWarehouseSavedQueryMinimalList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedExternalDataSchemaList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedExternalDataSchemaList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ExternalDataSchema>,
 }
+json_object! {
+    PaginatedExternalDataSchemaList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedExternalDataSourceConnectionOptionList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedExternalDataSourceConnectionOptionList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ExternalDataSourceConnectionOption>,
 }
+json_object! {
+    PaginatedExternalDataSourceConnectionOptionList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedExternalDataSourceSerializersList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedExternalDataSourceSerializersList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ExternalDataSourceSerializers>,
 }
+json_object! {
+    PaginatedExternalDataSourceSerializersList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedInsightVariableList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedInsightVariableList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<InsightVariable>,
 }
+json_object! {
+    PaginatedInsightVariableList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedTableList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTableList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Table>,
 }
+json_object! {
+    PaginatedTableList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedViewLinkList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedViewLinkList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ViewLink>,
+}
+json_object! {
+    PaginatedViewLinkList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }
 /// Shared methods for DataWarehouseSavedQuery serializers.
 ///
 /// This mixin is intended to be used with serializers.ModelSerializer subclasses.
 ///
 /// The `PatchedDataWarehouseSavedQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedDataWarehouseSavedQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Unique name for the view. Used as the table name in HogQL queries and the node name in the data modeling Node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// HogQL query definition as a JSON object with a "query" key containing the SQL string and a "kind" key containing the query type. Example: {"query": "SELECT * FROM events LIMIT 100", "kind": "HogQLQuery"}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_frequency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// The status of when this SavedQuery last ran.
     ///
@@ -987,91 +1110,98 @@ pub struct PatchedDataWarehouseSavedQuery {
     /// * `Completed` - Completed
     /// * `Failed` - Failed
     /// * `Running` - Running
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SavedQueryStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_viewset_kind: Option<String>,
     /// Optional folder ID used to organize this view in the SQL editor sidebar.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     /// Folder name used to organize this view in the SQL editor sidebar.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_error: Option<String>,
     /// Activity log ID from the last known edit. Used for conflict detection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edited_history_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_history_id: Option<i64>,
     /// If true, skip column inference and validation. For saving drafts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soft_update: Option<bool>,
     /// Optional DAG to place this view into
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dag_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_materialized: Option<bool>,
     /// Where this SavedQuery is created.
     ///
     /// * `data_warehouse` - Data Warehouse
     /// * `endpoint` - Endpoint
     /// * `managed_viewset` - Managed Viewset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<OriginEnum>,
     /// Whether this view is for testing only and will auto-expire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_test: Option<bool>,
     /// When this test view should be automatically deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
+}
+json_object! {
+    PatchedDataWarehouseSavedQuery {
+        id: "id" optional,
+        deleted: "deleted" optional,
+        name: "name" optional,
+        query: "query" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        sync_frequency: "sync_frequency" optional,
+        columns: "columns" optional,
+        status: "status" optional,
+        last_run_at: "last_run_at" optional,
+        managed_viewset_kind: "managed_viewset_kind" optional,
+        folder_id: "folder_id" optional,
+        folder_name: "folder_name" optional,
+        latest_error: "latest_error" optional,
+        edited_history_id: "edited_history_id" optional,
+        latest_history_id: "latest_history_id" optional,
+        soft_update: "soft_update" optional,
+        dag_id: "dag_id" optional,
+        is_materialized: "is_materialized" optional,
+        origin: "origin" optional,
+        is_test: "is_test" optional,
+        expires_at: "expires_at" optional,
+        user_access_level: "user_access_level" optional,
+    }
 }
 /// Mixin for serializers to add user access control fields
 ///
 /// The `PatchedDataWarehouseSavedQueryFolder` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedDataWarehouseSavedQueryFolder {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Display name for the folder used to organize saved queries in the SQL editor sidebar.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_count: Option<i64>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
 }
+json_object! {
+    PatchedDataWarehouseSavedQueryFolder {
+        id: "id" optional,
+        name: "name" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        view_count: "view_count" optional,
+        user_access_level: "user_access_level" optional,
+    }
+}
 /// The `PatchedExternalDataSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedExternalDataSchema {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub should_sync: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_synced_at: Option<String>,
     /// The latest error that occurred when syncing this schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Sync strategy: incremental, full_refresh, append, or cdc.
     ///
@@ -1080,10 +1210,8 @@ pub struct PatchedExternalDataSchema {
     /// * `append` - append
     /// * `webhook` - webhook
     /// * `cdc` - cdc
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_type: Option<SyncTypeEnum>,
     /// Column name used to track sync progress.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental_field: Option<String>,
     /// Data type of the incremental field.
     ///
@@ -1093,7 +1221,6 @@ pub struct PatchedExternalDataSchema {
     /// * `date` - date
     /// * `timestamp` - timestamp
     /// * `objectid` - objectid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental_field_type: Option<IncrementalFieldTypeEnum>,
     /// How often to sync.
     ///
@@ -1108,93 +1235,115 @@ pub struct PatchedExternalDataSchema {
     /// * `24hour` - 24hour
     /// * `7day` - 7day
     /// * `30day` - 30day
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_frequency: Option<SyncFrequencyEnum>,
     /// UTC time of day to run the sync (HH:MM:SS).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_time_of_day: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Column names for primary key deduplication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_key_columns: Option<Vec<String>>,
     /// For CDC syncs: consolidated, cdc_only, or both.
     ///
     /// * `consolidated` - consolidated
     /// * `cdc_only` - cdc_only
     /// * `both` - both
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc_table_mode: Option<CdcTableModeEnum>,
 }
+json_object! {
+    PatchedExternalDataSchema {
+        id: "id" optional,
+        name: "name" optional,
+        label: "label" optional,
+        table: "table" optional,
+        should_sync: "should_sync" optional,
+        last_synced_at: "last_synced_at" optional,
+        latest_error: "latest_error" optional,
+        incremental: "incremental" optional,
+        status: "status" optional,
+        sync_type: "sync_type" optional,
+        incremental_field: "incremental_field" optional,
+        incremental_field_type: "incremental_field_type" optional,
+        sync_frequency: "sync_frequency" optional,
+        sync_time_of_day: "sync_time_of_day" optional,
+        description: "description" optional,
+        primary_key_columns: "primary_key_columns" optional,
+        cdc_table_mode: "cdc_table_mode" optional,
+    }
+}
 /// The `PatchedExternalDataSourceBulkUpdateSchemas` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedExternalDataSourceBulkUpdateSchemas {
     /// Schema updates to apply in a single batch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schemas: Option<Vec<ExternalDataSourceBulkUpdateSchema>>,
+}
+json_object! {
+    PatchedExternalDataSourceBulkUpdateSchemas {
+        schemas: "schemas" optional,
+    }
 }
 /// Mixin for serializers to add user access control fields
 ///
 /// The `PatchedExternalDataSourceSerializers` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedExternalDataSourceSerializers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// How this source was created. Defaults to `api` on create when omitted. `web` for the in-app UI, `api` for direct API callers, `mcp` for agent/MCP tool calls. Ignored on update.
     ///
     /// * `web` - web
     /// * `api` - api
     /// * `mcp` - mcp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_via: Option<CreatedViaEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<ExternalDataSourceTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_method: Option<AccessMethodEnum>,
     /// Backend engine detected for the direct connection.
     ///
     /// * `duckdb` - duckdb
     /// * `postgres` - postgres
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<EngineEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schemas: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_inputs: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue_analytics_config: Option<ExternalDataSourceRevenueAnalyticsConfig>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_webhooks: Option<bool>,
 }
+json_object! {
+    PatchedExternalDataSourceSerializers {
+        id: "id" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        created_via: "created_via" optional,
+        status: "status" optional,
+        client_secret: "client_secret" optional,
+        account_id: "account_id" optional,
+        source_type: "source_type" optional,
+        latest_error: "latest_error" optional,
+        prefix: "prefix" optional,
+        description: "description" optional,
+        access_method: "access_method" optional,
+        engine: "engine" optional,
+        last_run_at: "last_run_at" optional,
+        schemas: "schemas" optional,
+        job_inputs: "job_inputs" optional,
+        revenue_analytics_config: "revenue_analytics_config" optional,
+        user_access_level: "user_access_level" optional,
+        supports_webhooks: "supports_webhooks" optional,
+    }
+}
 /// The `PatchedInsightVariable` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedInsightVariable {
     /// UUID of the SQL variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Human-readable name for the SQL variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Variable type. Controls how the value is rendered and substituted in HogQL.
     ///
@@ -1203,41 +1352,64 @@ pub struct PatchedInsightVariable {
     /// * `Boolean` - Boolean
     /// * `List` - List
     /// * `Date` - Date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<InsightVariableTypeEnum>,
     /// Default value used when a query references this variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<::serde_json::Value>,
     /// ID of the user who created the SQL variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
     /// Timestamp when the SQL variable was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Generated code-safe name used in HogQL as {variables.code_name}. Derived from name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_name: Option<String>,
     /// Allowed values for List variables. Null for other variable types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<::serde_json::Value>,
 }
+json_object! {
+    PatchedInsightVariable {
+        id: "id" optional,
+        name: "name" optional,
+        r#type: "type" optional,
+        default_value: "default_value" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        code_name: "code_name" optional,
+        values: "values" optional,
+    }
+}
 /// The `ProvisionWarehouseRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProvisionWarehouseRequest {
     /// Name for the new database
     pub database_name: String,
 }
+json_object! {
+    ProvisionWarehouseRequest {
+        database_name: "database_name" required,
+    }
+}
 /// The `ProvisionWarehouseResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProvisionWarehouseResponse {
     pub status: String,
     pub team: String,
 }
+json_object! {
+    ProvisionWarehouseResponse {
+        status: "status" required,
+        team: "team" required,
+    }
+}
 /// The `ResetPasswordResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ResetPasswordResponse {
     pub username: String,
     pub password: String,
+}
+json_object! {
+    ResetPasswordResponse {
+        username: "username" required,
+        password: "password" required,
+    }
 }
 string_enum! {
     #[doc = " * `Cancelled` - Cancelled"]
@@ -1300,21 +1472,38 @@ string_enum! {
     }
 }
 /// The `ViewLinkValidation` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ViewLinkValidation {
     pub joining_table_name: String,
     pub joining_table_key: String,
     pub source_table_name: String,
     pub source_table_key: String,
 }
+json_object! {
+    ViewLinkValidation {
+        joining_table_name: "joining_table_name" required,
+        joining_table_key: "joining_table_key" required,
+        source_table_name: "source_table_name" required,
+        source_table_key: "source_table_key" required,
+    }
+}
 /// The `WarehouseStatusResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WarehouseStatusResponse {
     pub team_name: String,
     pub state: WarehouseStatusResponseStateEnum,
     pub status_message: String,
     pub ready_at: Option<String>,
     pub failed_at: Option<String>,
+}
+json_object! {
+    WarehouseStatusResponse {
+        team_name: "team_name" required,
+        state: "state" required,
+        status_message: "status_message" required,
+        ready_at: "ready_at" required,
+        failed_at: "failed_at" required,
+    }
 }
 string_enum! {
     #[doc = " * `pending` - pending"]

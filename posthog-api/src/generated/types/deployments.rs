@@ -2,13 +2,11 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `Deployment` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Deployment {
     /// Unique identifier for the deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The deployment project this deployment belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
     /// Current pipeline stage. Valid values: queued, initializing, building, ready, error, cancelled.
     ///
@@ -20,43 +18,30 @@ pub struct Deployment {
     /// * `cancelled` - Cancelled
     pub status: DeploymentStatusEnum,
     /// When the pipeline started building. Null while still queued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// When the pipeline finished (regardless of outcome). Null while still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
     /// When the deployment row was created (~ queued_at).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Git commit SHA the deployment was built from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_sha: Option<String>,
     /// Commit message associated with the commit SHA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_message: Option<String>,
     /// Display name of the commit author.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_author_name: Option<String>,
     /// Email address of the commit author. Used by the Author filter on the list page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_author_email: Option<String>,
     /// HTTPS URL of the source repository. Captured at deploy time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_url: Option<String>,
     /// Source branch the deployment was built from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// Public URL serving the built site once ready.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_url: Option<String>,
     /// URL of the captured site screenshot, used in the list/card view.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_image_url: Option<String>,
     /// The deployment this one was triggered from (for rollbacks and redeploys).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_by_deployment: Option<String>,
     /// Posthog user id of the user who clicked Deploy/Redeploy/Rollback. Null for git-triggered or seed rows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_by_user_id: Option<i64>,
     /// What caused this deployment to start: manual | git | redeploy | rollback | seed.
     ///
@@ -67,7 +52,6 @@ pub struct Deployment {
     /// * `seed` - Seed
     pub trigger_kind: TriggerKindEnum,
     /// Failure detail set when status=error. Empty for successful or in-flight deployments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Build step that failed: dispatch | clone | install | build | publish. Empty when status != error.
     ///
@@ -76,62 +60,99 @@ pub struct Deployment {
     /// * `install` - Install
     /// * `build` - Build
     /// * `publish` - Publish
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_step: Option<ErrorStepEnum>,
     /// Cloudflare Pages deployment id, set once the publish step succeeds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudflare_deployment_id: Option<String>,
     /// Temporal workflow id for this build. Used for cancellation signalling.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temporal_workflow_id: Option<String>,
     /// True if this deployment is currently serving production traffic for its project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_current: Option<bool>,
     /// Build duration in seconds (finished_at - started_at). 0 while still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i64>,
+}
+json_object! {
+    Deployment {
+        id: "id" optional,
+        project: "project" optional,
+        status: "status" required,
+        started_at: "started_at" optional,
+        finished_at: "finished_at" optional,
+        created_at: "created_at" optional,
+        commit_sha: "commit_sha" optional,
+        commit_message: "commit_message" optional,
+        commit_author_name: "commit_author_name" optional,
+        commit_author_email: "commit_author_email" optional,
+        repo_url: "repo_url" optional,
+        branch: "branch" optional,
+        deployment_url: "deployment_url" optional,
+        preview_image_url: "preview_image_url" optional,
+        triggered_by_deployment: "triggered_by_deployment" optional,
+        triggered_by_user_id: "triggered_by_user_id" optional,
+        trigger_kind: "trigger_kind" required,
+        error_message: "error_message" optional,
+        error_step: "error_step" optional,
+        cloudflare_deployment_id: "cloudflare_deployment_id" optional,
+        temporal_workflow_id: "temporal_workflow_id" optional,
+        is_current: "is_current" optional,
+        duration_seconds: "duration_seconds" optional,
+    }
 }
 /// Response shape for one-off action endpoints (cancel, refresh_preview).
 ///
 /// The `DeploymentActionResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentActionResponse {
     /// Short human-readable confirmation message.
     pub detail: String,
 }
+json_object! {
+    DeploymentActionResponse {
+        detail: "detail" required,
+    }
+}
 /// Body of POST /api/projects/{}/deployment_projects/{}/deployments/.
 ///
 /// The `DeploymentCreateInput` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DeploymentCreateInput {
     /// Optional commit SHA. If omitted, the build worker resolves HEAD of `branch` (or the project's default_branch).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_sha: Option<String>,
     /// Optional branch override. If omitted, uses the project's `default_branch`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
 }
+json_object! {
+    DeploymentCreateInput {
+        commit_sha: "commit_sha" optional,
+        branch: "branch" optional,
+    }
+}
 /// The `DeploymentEvent` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentEvent {
     /// Unique identifier for the event row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The deployment this event belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<String>,
     /// Event category, e.g. `status_changed`, `preview_captured`, `dispatched`.
     pub event_type: String,
     /// Arbitrary structured payload for the event. Shape varies by event_type.
     pub payload: ::serde_json::Value,
     /// When the event occurred (server time).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
+}
+json_object! {
+    DeploymentEvent {
+        id: "id" optional,
+        deployment: "deployment" optional,
+        event_type: "event_type" required,
+        payload: "payload" required,
+        occurred_at: "occurred_at" optional,
+    }
 }
 /// One line of build output emitted by the build worker as a `$log` event.
 ///
 /// The `DeploymentLogEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentLogEntry {
     /// When the line was emitted by the build worker.
     pub timestamp: String,
@@ -144,10 +165,19 @@ pub struct DeploymentLogEntry {
     /// Set on the last line of a step; null on all other lines.
     pub exit_code: Option<i64>,
 }
+json_object! {
+    DeploymentLogEntry {
+        timestamp: "timestamp" required,
+        level: "level" required,
+        step: "step" required,
+        line: "line" required,
+        exit_code: "exit_code" required,
+    }
+}
 /// Response shape for GET /deployments/{id}/logs/.
 ///
 /// The `DeploymentLogsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentLogsResponse {
     /// Log lines for the deployment, oldest first.
     pub results: Vec<DeploymentLogEntry>,
@@ -156,93 +186,114 @@ pub struct DeploymentLogsResponse {
     /// The hard cap applied by the server.
     pub row_limit: i64,
 }
+json_object! {
+    DeploymentLogsResponse {
+        results: "results" required,
+        has_more: "has_more" required,
+        row_limit: "row_limit" required,
+    }
+}
 /// The `DeploymentProject` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentProject {
     /// Unique identifier for the deployment project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Human-readable project name shown in the UI.
     pub name: String,
     /// URL-safe handle. Combined with the team id to form the Cloudflare project name; the actual subdomain comes from Cloudflare and is returned in the read-only `subdomain` field. Must be unique per team.
     pub slug: String,
     /// HTTPS URL of the connected GitHub repository, resolved from the selected repository id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_url: Option<String>,
     /// Branch PostHog tracks for deployment updates. Defaults to the repository default branch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Existing PostHog GitHub integration id used for repository access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_integration_id: Option<i64>,
     /// Stable GitHub repository identifier selected from the existing integration's repository list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_repo_id: Option<i64>,
     /// Optional shell command run inside the build container. Null = the build worker infers it from `framework` (or auto-detection if framework is also null).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
     /// Directory containing the built static site, relative to the repository root.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_dir: Option<String>,
     /// Optional framework hint (e.g. `nextjs`, `vite`, `astro`). Null = auto-detect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<String>,
     /// If true, the build injects a PostHog snippet into every HTML file that registers `release = deployment_id` as a super-property — runtime exceptions are then linked back to the deployment that introduced them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inject_posthog_snippet: Option<bool>,
     /// Cloudflare Pages project name, assigned during provisioning.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudflare_project_name: Option<String>,
     /// Public subdomain at which deployments of this project serve.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subdomain: Option<String>,
     /// Timestamp when the Cloudflare project was fully provisioned and ready to receive deploys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudflare_ready_at: Option<String>,
     /// The deployment currently serving traffic for this project. Null if no deployment has ever succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_deployment: Option<String>,
     /// True when the project has both a provisioned Cloudflare backend and a configured GitHub credential — meaning a deploy can be triggered right now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ready_to_deploy: Option<bool>,
     /// Timestamp when the project was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Timestamp when the project was last modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    DeploymentProject {
+        id: "id" optional,
+        name: "name" required,
+        slug: "slug" required,
+        repo_url: "repo_url" optional,
+        default_branch: "default_branch" optional,
+        github_integration_id: "github_integration_id" optional,
+        github_repo_id: "github_repo_id" optional,
+        build_command: "build_command" optional,
+        output_dir: "output_dir" optional,
+        framework: "framework" optional,
+        inject_posthog_snippet: "inject_posthog_snippet" optional,
+        cloudflare_project_name: "cloudflare_project_name" optional,
+        subdomain: "subdomain" optional,
+        cloudflare_ready_at: "cloudflare_ready_at" optional,
+        current_deployment: "current_deployment" optional,
+        is_ready_to_deploy: "is_ready_to_deploy" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `DeploymentProjectCreate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentProjectCreate {
     /// Human-readable project name shown in the UI.
     pub name: String,
     /// URL-safe handle. Becomes the subdomain `{slug}.posthog-app.com`. Must be unique per team.
     pub slug: String,
     /// Branch PostHog tracks for deployment updates. Defaults to the repository default branch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Existing PostHog GitHub integration id used for repository access.
     pub github_integration_id: i64,
     /// Stable GitHub repository identifier selected from the existing integration's repository list.
     pub github_repo_id: i64,
     /// Optional shell command run inside the build container. Null = the build worker infers it from `framework` (or auto-detection if framework is also null).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
     /// Directory containing the built static site, relative to the repository root.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_dir: Option<String>,
     /// Optional framework hint (e.g. `nextjs`, `vite`, `astro`). Null = auto-detect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<String>,
     /// If true, the build injects a PostHog snippet into every HTML file that registers `release = deployment_id` as a super-property — runtime exceptions are then linked back to the deployment that introduced them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inject_posthog_snippet: Option<bool>,
+}
+json_object! {
+    DeploymentProjectCreate {
+        name: "name" required,
+        slug: "slug" required,
+        default_branch: "default_branch" optional,
+        github_integration_id: "github_integration_id" required,
+        github_repo_id: "github_repo_id" required,
+        build_command: "build_command" optional,
+        output_dir: "output_dir" optional,
+        framework: "framework" optional,
+        inject_posthog_snippet: "inject_posthog_snippet" optional,
+    }
 }
 /// Response shape for refreshing a deployment project's GitHub branch.
 ///
 /// The `DeploymentProjectRefreshResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentProjectRefreshResponse {
     /// Human-readable explanation of the refresh result.
     pub detail: String,
@@ -253,34 +304,48 @@ pub struct DeploymentProjectRefreshResponse {
     /// Current GitHub HEAD SHA for default_branch.
     pub commit_sha: String,
 }
+json_object! {
+    DeploymentProjectRefreshResponse {
+        detail: "detail" required,
+        repo_url: "repo_url" required,
+        default_branch: "default_branch" required,
+        commit_sha: "commit_sha" required,
+    }
+}
 /// The `DeploymentProjectWrite` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentProjectWrite {
     /// Human-readable project name shown in the UI.
     pub name: String,
     /// URL-safe handle. Combined with the team id to form the Cloudflare project name; the actual subdomain comes from Cloudflare and is returned in the read-only `subdomain` field. Must be unique per team.
     pub slug: String,
     /// Branch PostHog tracks for deployment updates. Defaults to the repository default branch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Existing PostHog GitHub integration id used for repository access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_integration_id: Option<i64>,
     /// Stable GitHub repository identifier selected from the existing integration's repository list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_repo_id: Option<i64>,
     /// Optional shell command run inside the build container. Null = the build worker infers it from `framework` (or auto-detection if framework is also null).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
     /// Directory containing the built static site, relative to the repository root.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_dir: Option<String>,
     /// Optional framework hint (e.g. `nextjs`, `vite`, `astro`). Null = auto-detect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<String>,
     /// If true, the build injects a PostHog snippet into every HTML file that registers `release = deployment_id` as a super-property — runtime exceptions are then linked back to the deployment that introduced them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inject_posthog_snippet: Option<bool>,
+}
+json_object! {
+    DeploymentProjectWrite {
+        name: "name" required,
+        slug: "slug" required,
+        default_branch: "default_branch" optional,
+        github_integration_id: "github_integration_id" optional,
+        github_repo_id: "github_repo_id" optional,
+        build_command: "build_command" optional,
+        output_dir: "output_dir" optional,
+        framework: "framework" optional,
+        inject_posthog_snippet: "inject_posthog_snippet" optional,
+    }
 }
 string_enum! {
     #[doc = " * `queued` - Queued"]
@@ -308,14 +373,18 @@ string_enum! {
 /// user-pasted JSON during early development) and pass them here.
 ///
 /// The `DetectConfigRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DetectConfigRequest {
     /// Parsed contents of the repo's `package.json`. Pass null or omit if the repo doesn't have one — the response is then the plain-HTML fallback.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_json: Option<::serde_json::Value>,
     /// Filenames of package-manager lockfiles found in the repo root (e.g. \["pnpm-lock.yaml"\]). Used to pick the package manager.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lockfiles: Option<Vec<String>>,
+}
+json_object! {
+    DetectConfigRequest {
+        package_json: "package_json" optional,
+        lockfiles: "lockfiles" optional,
+    }
 }
 /// Suggested project config. Every field is overridable in the connect-repo UI.
 ///
@@ -326,7 +395,7 @@ pub struct DetectConfigRequest {
 /// build worker will end up running.
 ///
 /// The `DetectConfigResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DetectConfigResponse {
     /// Detected package manager from lockfile presence.
     ///
@@ -345,6 +414,16 @@ pub struct DetectConfigResponse {
     pub node_version: String,
     /// Detected framework hint (e.g. `nextjs`, `vite`, `astro`) to write into `DeploymentProject.framework`. Null when no framework matched — leaving the field null lets the build worker fall back to its own auto-detection.
     pub framework: Option<String>,
+}
+json_object! {
+    DetectConfigResponse {
+        package_manager: "package_manager" required,
+        install_command: "install_command" required,
+        build_command: "build_command" required,
+        output_dir: "output_dir" required,
+        node_version: "node_version" required,
+        framework: "framework" required,
+    }
 }
 string_enum! {
     #[doc = " * `dispatch` - Dispatch"]
@@ -377,65 +456,87 @@ string_enum! {
     }
 }
 /// The `PaginatedDeploymentEventList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDeploymentEventList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<DeploymentEvent>,
 }
+json_object! {
+    PaginatedDeploymentEventList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedDeploymentList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDeploymentList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Deployment>,
 }
+json_object! {
+    PaginatedDeploymentList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedDeploymentProjectList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDeploymentProjectList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<DeploymentProject>,
 }
+json_object! {
+    PaginatedDeploymentProjectList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedDeploymentProjectWrite` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedDeploymentProjectWrite {
     /// Human-readable project name shown in the UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// URL-safe handle. Combined with the team id to form the Cloudflare project name; the actual subdomain comes from Cloudflare and is returned in the read-only `subdomain` field. Must be unique per team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Branch PostHog tracks for deployment updates. Defaults to the repository default branch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Existing PostHog GitHub integration id used for repository access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_integration_id: Option<i64>,
     /// Stable GitHub repository identifier selected from the existing integration's repository list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_repo_id: Option<i64>,
     /// Optional shell command run inside the build container. Null = the build worker infers it from `framework` (or auto-detection if framework is also null).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
     /// Directory containing the built static site, relative to the repository root.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_dir: Option<String>,
     /// Optional framework hint (e.g. `nextjs`, `vite`, `astro`). Null = auto-detect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<String>,
     /// If true, the build injects a PostHog snippet into every HTML file that registers `release = deployment_id` as a super-property — runtime exceptions are then linked back to the deployment that introduced them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inject_posthog_snippet: Option<bool>,
+}
+json_object! {
+    PatchedDeploymentProjectWrite {
+        name: "name" optional,
+        slug: "slug" optional,
+        default_branch: "default_branch" optional,
+        github_integration_id: "github_integration_id" optional,
+        github_repo_id: "github_repo_id" optional,
+        build_command: "build_command" optional,
+        output_dir: "output_dir" optional,
+        framework: "framework" optional,
+        inject_posthog_snippet: "inject_posthog_snippet" optional,
+    }
 }
 string_enum! {
     #[doc = " * `manual` - Manual"]

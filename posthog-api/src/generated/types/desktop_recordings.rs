@@ -4,14 +4,19 @@ use super::*;
 /// Serializer for appending transcript segments (supports batched real-time uploads)
 ///
 /// The `AppendSegments` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppendSegments {
     pub segments: Vec<TranscriptSegment>,
+}
+json_object! {
+    AppendSegments {
+        segments: "segments" required,
+    }
 }
 /// Request body for creating a new recording
 ///
 /// The `CreateRecordingRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateRecordingRequest {
     /// Meeting platform being recorded
     ///
@@ -20,8 +25,12 @@ pub struct CreateRecordingRequest {
     /// * `meet` - meet
     /// * `desktop_audio` - desktop_audio
     /// * `slack` - slack
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<CreateRecordingRequestPlatformEnum>,
+}
+json_object! {
+    CreateRecordingRequest {
+        platform: "platform" optional,
+    }
 }
 string_enum! {
     #[doc = " * `zoom` - zoom"]
@@ -42,118 +51,129 @@ string_enum! {
 /// Response for creating a new recording (includes upload_token)
 ///
 /// The `CreateRecordingResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateRecordingResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdk_upload_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recall_recording_id: Option<String>,
     pub platform: MeetingPlatformEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DesktopRecordingStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_size_bytes: Option<i64>,
     /// List of participant names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_text: Option<String>,
     /// Transcript segments with timestamps
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_segments: Option<Vec<TranscriptSegment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// AI-extracted tasks from transcript
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extracted_tasks: Option<Vec<DesktopRecordingTask>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks_generated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_generated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Recall.ai upload token for the desktop SDK
     pub upload_token: String,
 }
+json_object! {
+    CreateRecordingResponse {
+        id: "id" optional,
+        team: "team" optional,
+        created_by: "created_by" optional,
+        sdk_upload_id: "sdk_upload_id" optional,
+        recall_recording_id: "recall_recording_id" optional,
+        platform: "platform" required,
+        meeting_title: "meeting_title" optional,
+        meeting_url: "meeting_url" optional,
+        duration_seconds: "duration_seconds" optional,
+        status: "status" optional,
+        notes: "notes" optional,
+        error_message: "error_message" optional,
+        video_url: "video_url" optional,
+        video_size_bytes: "video_size_bytes" optional,
+        participants: "participants" optional,
+        transcript_text: "transcript_text" optional,
+        transcript_segments: "transcript_segments" optional,
+        summary: "summary" optional,
+        extracted_tasks: "extracted_tasks" optional,
+        tasks_generated_at: "tasks_generated_at" optional,
+        summary_generated_at: "summary_generated_at" optional,
+        started_at: "started_at" optional,
+        completed_at: "completed_at" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        upload_token: "upload_token" required,
+    }
+}
 /// The `DesktopRecording` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DesktopRecording {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdk_upload_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recall_recording_id: Option<String>,
     pub platform: MeetingPlatformEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DesktopRecordingStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_size_bytes: Option<i64>,
     /// List of participant names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_text: Option<String>,
     /// Transcript segments with timestamps
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_segments: Option<Vec<TranscriptSegment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// AI-extracted tasks from transcript
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extracted_tasks: Option<Vec<DesktopRecordingTask>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks_generated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_generated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    DesktopRecording {
+        id: "id" optional,
+        team: "team" optional,
+        created_by: "created_by" optional,
+        sdk_upload_id: "sdk_upload_id" optional,
+        recall_recording_id: "recall_recording_id" optional,
+        platform: "platform" required,
+        meeting_title: "meeting_title" optional,
+        meeting_url: "meeting_url" optional,
+        duration_seconds: "duration_seconds" optional,
+        status: "status" optional,
+        notes: "notes" optional,
+        error_message: "error_message" optional,
+        video_url: "video_url" optional,
+        video_size_bytes: "video_size_bytes" optional,
+        participants: "participants" optional,
+        transcript_text: "transcript_text" optional,
+        transcript_segments: "transcript_segments" optional,
+        summary: "summary" optional,
+        extracted_tasks: "extracted_tasks" optional,
+        tasks_generated_at: "tasks_generated_at" optional,
+        summary_generated_at: "summary_generated_at" optional,
+        started_at: "started_at" optional,
+        completed_at: "completed_at" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `recording` - Recording"]
@@ -174,13 +194,18 @@ string_enum! {
 /// Serializer for extracted tasks
 ///
 /// The `DesktopRecordingTask` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DesktopRecordingTask {
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
+}
+json_object! {
+    DesktopRecordingTask {
+        title: "title" required,
+        description: "description" optional,
+        assignee: "assignee" optional,
+    }
 }
 string_enum! {
     #[doc = " * `zoom` - Zoom"]
@@ -199,87 +224,102 @@ string_enum! {
     }
 }
 /// The `PaginatedDesktopRecordingList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDesktopRecordingList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<DesktopRecording>,
 }
+json_object! {
+    PaginatedDesktopRecordingList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedDesktopRecording` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedDesktopRecording {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdk_upload_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recall_recording_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<MeetingPlatformEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DesktopRecordingStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_size_bytes: Option<i64>,
     /// List of participant names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_text: Option<String>,
     /// Transcript segments with timestamps
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_segments: Option<Vec<TranscriptSegment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// AI-extracted tasks from transcript
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extracted_tasks: Option<Vec<DesktopRecordingTask>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks_generated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_generated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    PatchedDesktopRecording {
+        id: "id" optional,
+        team: "team" optional,
+        created_by: "created_by" optional,
+        sdk_upload_id: "sdk_upload_id" optional,
+        recall_recording_id: "recall_recording_id" optional,
+        platform: "platform" optional,
+        meeting_title: "meeting_title" optional,
+        meeting_url: "meeting_url" optional,
+        duration_seconds: "duration_seconds" optional,
+        status: "status" optional,
+        notes: "notes" optional,
+        error_message: "error_message" optional,
+        video_url: "video_url" optional,
+        video_size_bytes: "video_size_bytes" optional,
+        participants: "participants" optional,
+        transcript_text: "transcript_text" optional,
+        transcript_segments: "transcript_segments" optional,
+        summary: "summary" optional,
+        extracted_tasks: "extracted_tasks" optional,
+        tasks_generated_at: "tasks_generated_at" optional,
+        summary_generated_at: "summary_generated_at" optional,
+        started_at: "started_at" optional,
+        completed_at: "completed_at" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 /// Serializer for individual transcript segments from AssemblyAI
 ///
 /// The `TranscriptSegment` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TranscriptSegment {
     /// Milliseconds from recording start
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<String>,
     pub text: String,
     /// Transcription confidence score
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
     /// Whether this is the final version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_final: Option<bool>,
+}
+json_object! {
+    TranscriptSegment {
+        timestamp: "timestamp" optional,
+        speaker: "speaker" optional,
+        text: "text" required,
+        confidence: "confidence" optional,
+        is_final: "is_final" optional,
+    }
 }

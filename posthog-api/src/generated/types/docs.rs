@@ -2,14 +2,24 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `DocsSearchRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocsSearchRequest {
     /// Natural-language description of what to find in the PostHog documentation. Inkeep performs hybrid (semantic + full-text) RAG, so phrase the query the way a user would ask the question.
     pub query: String,
 }
+json_object! {
+    DocsSearchRequest {
+        query: "query" required,
+    }
+}
 /// The `DocsSearchResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocsSearchResponse {
     /// Markdown-formatted documentation results. Each block has a title, URL and excerpt; an empty result set returns guidance to navigate to https://posthog.com/docs.
     pub content: String,
+}
+json_object! {
+    DocsSearchResponse {
+        content: "content" required,
+    }
 }

@@ -2,16 +2,13 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `EarlyAccessFeature` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EarlyAccessFeature {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag: Option<MinimalFeatureFlag>,
     /// The name of the early access feature.
     pub name: String,
     /// A longer description of what this early access feature does, shown to users in the opt-in UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Lifecycle stage. Valid values: draft, concept, alpha, beta, general-availability, archived. Moving to an active stage (alpha/beta/general-availability) enables the feature flag for opted-in users.
     ///
@@ -23,23 +20,30 @@ pub struct EarlyAccessFeature {
     /// * `archived` - archived
     pub stage: StageEnum,
     /// URL to external documentation for this feature. Shown to users in the opt-in UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
     /// Feature flag payload for this early access feature
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+json_object! {
+    EarlyAccessFeature {
+        id: "id" optional,
+        feature_flag: "feature_flag" optional,
+        name: "name" required,
+        description: "description" optional,
+        stage: "stage" required,
+        documentation_url: "documentation_url" optional,
+        payload: "payload" optional,
+        created_at: "created_at" optional,
+    }
+}
 /// The `EarlyAccessFeatureSerializerCreateOnly` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EarlyAccessFeatureSerializerCreateOnly {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the early access feature.
     pub name: String,
     /// A longer description of what this early access feature does, shown to users in the opt-in UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Lifecycle stage. Valid values: draft, concept, alpha, beta, general-availability, archived. Moving to an active stage (alpha/beta/general-availability) enables the feature flag for opted-in users.
     ///
@@ -51,48 +55,54 @@ pub struct EarlyAccessFeatureSerializerCreateOnly {
     /// * `archived` - archived
     pub stage: StageEnum,
     /// URL to external documentation for this feature. Shown to users in the opt-in UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
     /// Arbitrary JSON metadata associated with this feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Optional ID of an existing feature flag to link. If omitted, a new flag is auto-created from the feature name. The flag must not already be linked to another feature, must not be group-based, and must not be multivariate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag: Option<MinimalFeatureFlag>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
 }
+json_object! {
+    EarlyAccessFeatureSerializerCreateOnly {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        stage: "stage" required,
+        documentation_url: "documentation_url" optional,
+        payload: "payload" optional,
+        created_at: "created_at" optional,
+        feature_flag_id: "feature_flag_id" optional,
+        feature_flag: "feature_flag" optional,
+        create_in_folder: "_create_in_folder" optional,
+    }
+}
 /// The `PaginatedEarlyAccessFeatureList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedEarlyAccessFeatureList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<EarlyAccessFeature>,
 }
+json_object! {
+    PaginatedEarlyAccessFeatureList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedEarlyAccessFeature` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedEarlyAccessFeature {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag: Option<MinimalFeatureFlag>,
     /// The name of the early access feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A longer description of what this early access feature does, shown to users in the opt-in UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Lifecycle stage. Valid values: draft, concept, alpha, beta, general-availability, archived. Moving to an active stage (alpha/beta/general-availability) enables the feature flag for opted-in users.
     ///
@@ -102,16 +112,24 @@ pub struct PatchedEarlyAccessFeature {
     /// * `beta` - beta
     /// * `general-availability` - general availability
     /// * `archived` - archived
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<StageEnum>,
     /// URL to external documentation for this feature. Shown to users in the opt-in UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
     /// Feature flag payload for this early access feature
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+json_object! {
+    PatchedEarlyAccessFeature {
+        id: "id" optional,
+        feature_flag: "feature_flag" optional,
+        name: "name" optional,
+        description: "description" optional,
+        stage: "stage" optional,
+        documentation_url: "documentation_url" optional,
+        payload: "payload" optional,
+        created_at: "created_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `draft` - draft"]

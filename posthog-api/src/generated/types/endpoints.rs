@@ -4,45 +4,62 @@ use super::*;
 /// A column in the endpoint's query result.
 ///
 /// The `EndpointColumn` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointColumn {
     /// Column name from the query SELECT clause.
     pub name: String,
     /// Serialized column type: integer, float, string, datetime, date, boolean, array, json, or unknown.
     pub r#type: String,
 }
+json_object! {
+    EndpointColumn {
+        name: "name" required,
+        r#type: "type" required,
+    }
+}
 /// EndpointLastExecutionTimesRequest
 ///
 /// The `EndpointLastExecutionTimesRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointLastExecutionTimesRequest {
     /// Names
     pub names: Vec<String>,
 }
+json_object! {
+    EndpointLastExecutionTimesRequest {
+        names: "names" required,
+    }
+}
 /// Materialization status for an endpoint version.
 ///
 /// The `EndpointMaterialization` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointMaterialization {
     /// URL-safe endpoint name.
     pub name: String,
     /// Current materialization status (e.g. 'Completed', 'Running').
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Whether this endpoint query can be materialized.
     pub can_materialize: bool,
     /// Reason why materialization is not possible (only when can_materialize is false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// ISO 8601 timestamp of the last successful materialization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_materialized_at: Option<String>,
     /// Last materialization error message, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// UUID of the underlying saved query backing this materialization. Only populated when the version is materialized.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_query_id: Option<String>,
+}
+json_object! {
+    EndpointMaterialization {
+        name: "name" required,
+        status: "status" optional,
+        can_materialize: "can_materialize" required,
+        reason: "reason" optional,
+        last_materialized_at: "last_materialized_at" optional,
+        error: "error" optional,
+        saved_query_id: "saved_query_id" optional,
+    }
 }
 string_enum! {
     #[doc = " EndpointRefreshMode"]
@@ -57,43 +74,47 @@ string_enum! {
 /// Schema for creating/updating endpoints. OpenAPI docs only — validation uses Pydantic.
 ///
 /// The `EndpointRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EndpointRequest {
     /// Unique URL-safe name. Must start with a letter, only letters/numbers/hyphens/underscores, max 128 chars.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// HogQL or insight query this endpoint executes. Changing this auto-creates a new version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
     /// Human-readable description of what this endpoint returns.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How fresh the data should be, in seconds. Must be one of: 900 (15 min), 1800 (30 min), 3600 (1 h), 21600 (6 h), 43200 (12 h), 86400 (24 h, default), 604800 (7 d). Controls cache TTL and materialization sync frequency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_freshness_seconds: Option<i64>,
     /// Whether this endpoint is available for execution via the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Whether query results are materialized to S3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_materialized: Option<bool>,
     /// Short ID of the insight this endpoint was derived from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_from_insight: Option<String>,
     /// Target a specific version for updates (defaults to current version).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Per-column bucket overrides for range variable materialization. Keys are column names, values are bucket keys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket_overrides: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Set to true to soft-delete this endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+}
+json_object! {
+    EndpointRequest {
+        name: "name" optional,
+        query: "query" optional,
+        description: "description" optional,
+        data_freshness_seconds: "data_freshness_seconds" optional,
+        is_active: "is_active" optional,
+        is_materialized: "is_materialized" optional,
+        derived_from_insight: "derived_from_insight" optional,
+        version: "version" optional,
+        bucket_overrides: "bucket_overrides" optional,
+        deleted: "deleted" optional,
+    }
 }
 /// Full endpoint representation returned by list/retrieve/create/update.
 ///
 /// The `EndpointResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointResponse {
     /// Unique endpoint identifier (UUID).
     pub id: String,
@@ -118,14 +139,12 @@ pub struct EndpointResponse {
     /// When the endpoint was last updated (ISO 8601).
     pub updated_at: String,
     /// User who created the endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Whether the current version's results are pre-computed to S3.
     pub is_materialized: bool,
     /// Latest version number.
     pub current_version: i64,
     /// UUID of the current EndpointVersion row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version_id: Option<String>,
     /// Total number of versions for this endpoint.
     pub versions_count: i64,
@@ -140,26 +159,45 @@ pub struct EndpointResponse {
     /// Column names and types from the query's SELECT clause.
     pub columns: Vec<EndpointColumn>,
 }
+json_object! {
+    EndpointResponse {
+        id: "id" required,
+        name: "name" required,
+        description: "description" required,
+        query: "query" required,
+        is_active: "is_active" required,
+        data_freshness_seconds: "data_freshness_seconds" required,
+        endpoint_path: "endpoint_path" required,
+        url: "url" required,
+        ui_url: "ui_url" required,
+        created_at: "created_at" required,
+        updated_at: "updated_at" required,
+        created_by: "created_by" optional,
+        is_materialized: "is_materialized" required,
+        current_version: "current_version" required,
+        current_version_id: "current_version_id" optional,
+        versions_count: "versions_count" required,
+        derived_from_insight: "derived_from_insight" required,
+        last_executed_at: "last_executed_at" required,
+        materialization: "materialization" required,
+        bucket_overrides: "bucket_overrides" required,
+        columns: "columns" required,
+    }
+}
 /// EndpointRunRequest
 ///
 /// The `EndpointRunRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EndpointRunRequest {
     /// Client provided query ID. Can be used to retrieve the status or cancel the query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_query_id: Option<String>,
     /// Whether to include debug information (such as the executed HogQL) in the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debug: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters_override: Option<DashboardFilter>,
     /// Maximum number of results to return. If not provided, returns all results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Number of results to skip. Must be used together with limit. Only supported for HogQL endpoints.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh: Option<EndpointRefreshMode>,
     /// Variables to parameterize the endpoint query. The key is the variable name and the value is the variable value.
     ///
@@ -170,36 +208,51 @@ pub struct EndpointRunRequest {
     /// For materialized insight endpoints:   - Use the breakdown property name as the key to filter by breakdown value.     Example: `{"$browser": "Chrome"}`   - `date_from`/`date_to` are not supported on materialized insight endpoints.
     ///
     /// Unknown variable names will return a 400 error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Specific endpoint version to execute. If not provided, the latest version is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+}
+json_object! {
+    EndpointRunRequest {
+        client_query_id: "client_query_id" optional,
+        debug: "debug" optional,
+        filters_override: "filters_override" optional,
+        limit: "limit" optional,
+        offset: "offset" optional,
+        refresh: "refresh" optional,
+        variables: "variables" optional,
+        version: "version" optional,
+    }
 }
 /// Response from executing an endpoint query.
 ///
 /// The `EndpointRunResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointRunResponse {
     /// URL-safe endpoint name that was executed.
     pub name: String,
     /// Query result rows. Each row is a list of values matching the columns order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<::serde_json::Value>>,
     /// Column names from the query SELECT clause.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Whether more results are available beyond the limit.
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Version number of the endpoint that was executed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_version: Option<i64>,
+}
+json_object! {
+    EndpointRunResponse {
+        name: "name" required,
+        results: "results" optional,
+        columns: "columns" optional,
+        has_more: "hasMore" optional,
+        endpoint_version: "endpoint_version" optional,
+    }
 }
 /// Extended endpoint representation when viewing a specific version.
 ///
 /// The `EndpointVersionResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointVersionResponse {
     /// Unique endpoint identifier (UUID).
     pub id: String,
@@ -224,14 +277,12 @@ pub struct EndpointVersionResponse {
     /// When the endpoint was last updated (ISO 8601).
     pub updated_at: String,
     /// User who created the endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Whether the current version's results are pre-computed to S3.
     pub is_materialized: bool,
     /// Latest version number.
     pub current_version: i64,
     /// UUID of the current EndpointVersion row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version_id: Option<String>,
     /// Total number of versions for this endpoint.
     pub versions_count: i64,
@@ -256,71 +307,121 @@ pub struct EndpointVersionResponse {
     /// ISO 8601 timestamp when this version was last updated.
     pub version_updated_at: Option<String>,
     /// User who created this version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_created_by: Option<UserBasic>,
 }
+json_object! {
+    EndpointVersionResponse {
+        id: "id" required,
+        name: "name" required,
+        description: "description" required,
+        query: "query" required,
+        is_active: "is_active" required,
+        data_freshness_seconds: "data_freshness_seconds" required,
+        endpoint_path: "endpoint_path" required,
+        url: "url" required,
+        ui_url: "ui_url" required,
+        created_at: "created_at" required,
+        updated_at: "updated_at" required,
+        created_by: "created_by" optional,
+        is_materialized: "is_materialized" required,
+        current_version: "current_version" required,
+        current_version_id: "current_version_id" optional,
+        versions_count: "versions_count" required,
+        derived_from_insight: "derived_from_insight" required,
+        last_executed_at: "last_executed_at" required,
+        materialization: "materialization" required,
+        bucket_overrides: "bucket_overrides" required,
+        columns: "columns" required,
+        version: "version" required,
+        version_id: "version_id" required,
+        endpoint_is_active: "endpoint_is_active" required,
+        version_created_at: "version_created_at" required,
+        version_updated_at: "version_updated_at" required,
+        version_created_by: "version_created_by" optional,
+    }
+}
 /// The `MaterializationPreviewRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MaterializationPreviewRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Per-column bucket function overrides, e.g. {"timestamp": "hour"}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket_overrides: Option<::std::collections::BTreeMap<String, String>>,
 }
+json_object! {
+    MaterializationPreviewRequest {
+        version: "version" optional,
+        bucket_overrides: "bucket_overrides" optional,
+    }
+}
 /// The `PaginatedEndpointResponseList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedEndpointResponseList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<EndpointResponse>,
 }
+json_object! {
+    PaginatedEndpointResponseList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedEndpointVersionResponseList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedEndpointVersionResponseList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<EndpointVersionResponse>,
+}
+json_object! {
+    PaginatedEndpointVersionResponseList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }
 /// Schema for creating/updating endpoints. OpenAPI docs only — validation uses Pydantic.
 ///
 /// The `PatchedEndpointRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedEndpointRequest {
     /// Unique URL-safe name. Must start with a letter, only letters/numbers/hyphens/underscores, max 128 chars.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// HogQL or insight query this endpoint executes. Changing this auto-creates a new version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
     /// Human-readable description of what this endpoint returns.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How fresh the data should be, in seconds. Must be one of: 900 (15 min), 1800 (30 min), 3600 (1 h), 21600 (6 h), 43200 (12 h), 86400 (24 h, default), 604800 (7 d). Controls cache TTL and materialization sync frequency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_freshness_seconds: Option<i64>,
     /// Whether this endpoint is available for execution via the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Whether query results are materialized to S3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_materialized: Option<bool>,
     /// Short ID of the insight this endpoint was derived from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_from_insight: Option<String>,
     /// Target a specific version for updates (defaults to current version).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Per-column bucket overrides for range variable materialization. Keys are column names, values are bucket keys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket_overrides: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Set to true to soft-delete this endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+}
+json_object! {
+    PatchedEndpointRequest {
+        name: "name" optional,
+        query: "query" optional,
+        description: "description" optional,
+        data_freshness_seconds: "data_freshness_seconds" optional,
+        is_active: "is_active" optional,
+        is_materialized: "is_materialized" optional,
+        derived_from_insight: "derived_from_insight" optional,
+        version: "version" optional,
+        bucket_overrides: "bucket_overrides" optional,
+        deleted: "deleted" optional,
+    }
 }

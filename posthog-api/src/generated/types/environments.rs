@@ -334,422 +334,448 @@ string_enum! {
 /// The `CookielessServerHashModeEnum` schema.
 pub type CookielessServerHashModeEnum = i64;
 /// The `PaginatedTeamBasicList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTeamBasicList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<TeamBasic>,
 }
+json_object! {
+    PaginatedTeamBasicList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedTeam` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedTeam {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_api_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_api_token_backup: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingested_event: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_modifiers: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_on_events_querying_enabled: Option<bool>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_urls: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymize_ips: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_snippet_onboarding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_account_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_account_filters_default_checked: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_cleaning_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_demo: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<TimezoneEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_attributes: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_display_name_properties: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_opt_out: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_exceptions_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_web_vitals_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_web_vitals_allowed_metrics: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_exceptions_errors_to_ignore: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_console_log_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_performance_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_sample_rate: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_minimum_duration_milliseconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_linked_flag: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_network_payload_capture_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_masking_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_url_trigger_config: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_url_blocklist_config: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_event_trigger_config: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_trigger_match_type_config: Option<String>,
     /// V2 trigger groups configuration for session recording. If present, takes precedence over legacy trigger fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_trigger_groups: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_retention_period: Option<SessionRecordingRetentionPeriodEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_replay_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_start_day: Option<WeekStartDayEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_dashboard: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_events_columns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_domains: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cookieless_server_hash_mode: Option<CookielessServerHashModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub human_friendly_comparison_periods: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inject_web_apps: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_completed_onboarding_for: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surveys_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heatmaps_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags_persistence_default: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_confirmation_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_confirmation_message: Option<String>,
     /// Whether to automatically apply default evaluation contexts to new feature flags
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_evaluation_contexts_enabled: Option<bool>,
     /// Whether to require at least one evaluation context tag when creating new feature flags
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_evaluation_contexts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_dead_clicks: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_data_theme: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue_analytics_config: Option<TeamRevenueAnalyticsConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketing_analytics_config: Option<TeamMarketingAnalyticsConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_analytics_config: Option<TeamCustomerAnalyticsConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_tasks: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_currency: Option<BaseCurrencyEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_analytics_pre_aggregated_tables_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receive_org_level_activity_logs: Option<bool>,
     /// Whether this project serves B2B or B2C customers, used to optimize the UI layout.
     ///
     /// * `b2b` - B2B
     /// * `b2c` - B2C
     /// * `other` - Other
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_model: Option<BusinessModelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proactive_tasks_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_membership_level: Option<EffectiveMembershipLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_group_types: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_types: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_events_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_intents: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_viewsets: Option<::std::collections::BTreeMap<String, bool>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_setup_task_ids: Option<Vec<AvailableSetupTaskIdsEnum>>,
+}
+json_object! {
+    PatchedTeam {
+        id: "id" optional,
+        uuid: "uuid" optional,
+        name: "name" optional,
+        access_control: "access_control" optional,
+        organization: "organization" optional,
+        project_id: "project_id" optional,
+        api_token: "api_token" optional,
+        secret_api_token: "secret_api_token" optional,
+        secret_api_token_backup: "secret_api_token_backup" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        ingested_event: "ingested_event" optional,
+        default_modifiers: "default_modifiers" optional,
+        person_on_events_querying_enabled: "person_on_events_querying_enabled" optional,
+        user_access_level: "user_access_level" optional,
+        app_urls: "app_urls" optional,
+        anonymize_ips: "anonymize_ips" optional,
+        completed_snippet_onboarding: "completed_snippet_onboarding" optional,
+        test_account_filters: "test_account_filters" optional,
+        test_account_filters_default_checked: "test_account_filters_default_checked" optional,
+        path_cleaning_filters: "path_cleaning_filters" optional,
+        is_demo: "is_demo" optional,
+        timezone: "timezone" optional,
+        data_attributes: "data_attributes" optional,
+        person_display_name_properties: "person_display_name_properties" optional,
+        correlation_config: "correlation_config" optional,
+        autocapture_opt_out: "autocapture_opt_out" optional,
+        autocapture_exceptions_opt_in: "autocapture_exceptions_opt_in" optional,
+        autocapture_web_vitals_opt_in: "autocapture_web_vitals_opt_in" optional,
+        autocapture_web_vitals_allowed_metrics: "autocapture_web_vitals_allowed_metrics" optional,
+        autocapture_exceptions_errors_to_ignore: "autocapture_exceptions_errors_to_ignore" optional,
+        capture_console_log_opt_in: "capture_console_log_opt_in" optional,
+        logs_settings: "logs_settings" optional,
+        capture_performance_opt_in: "capture_performance_opt_in" optional,
+        session_recording_opt_in: "session_recording_opt_in" optional,
+        session_recording_sample_rate: "session_recording_sample_rate" optional,
+        session_recording_minimum_duration_milliseconds: "session_recording_minimum_duration_milliseconds" optional,
+        session_recording_linked_flag: "session_recording_linked_flag" optional,
+        session_recording_network_payload_capture_config: "session_recording_network_payload_capture_config" optional,
+        session_recording_masking_config: "session_recording_masking_config" optional,
+        session_recording_url_trigger_config: "session_recording_url_trigger_config" optional,
+        session_recording_url_blocklist_config: "session_recording_url_blocklist_config" optional,
+        session_recording_event_trigger_config: "session_recording_event_trigger_config" optional,
+        session_recording_trigger_match_type_config: "session_recording_trigger_match_type_config" optional,
+        session_recording_trigger_groups: "session_recording_trigger_groups" optional,
+        session_recording_retention_period: "session_recording_retention_period" optional,
+        session_replay_config: "session_replay_config" optional,
+        survey_config: "survey_config" optional,
+        week_start_day: "week_start_day" optional,
+        primary_dashboard: "primary_dashboard" optional,
+        live_events_columns: "live_events_columns" optional,
+        recording_domains: "recording_domains" optional,
+        cookieless_server_hash_mode: "cookieless_server_hash_mode" optional,
+        human_friendly_comparison_periods: "human_friendly_comparison_periods" optional,
+        inject_web_apps: "inject_web_apps" optional,
+        extra_settings: "extra_settings" optional,
+        modifiers: "modifiers" optional,
+        has_completed_onboarding_for: "has_completed_onboarding_for" optional,
+        surveys_opt_in: "surveys_opt_in" optional,
+        heatmaps_opt_in: "heatmaps_opt_in" optional,
+        flags_persistence_default: "flags_persistence_default" optional,
+        feature_flag_confirmation_enabled: "feature_flag_confirmation_enabled" optional,
+        feature_flag_confirmation_message: "feature_flag_confirmation_message" optional,
+        default_evaluation_contexts_enabled: "default_evaluation_contexts_enabled" optional,
+        require_evaluation_contexts: "require_evaluation_contexts" optional,
+        capture_dead_clicks: "capture_dead_clicks" optional,
+        default_data_theme: "default_data_theme" optional,
+        revenue_analytics_config: "revenue_analytics_config" optional,
+        marketing_analytics_config: "marketing_analytics_config" optional,
+        customer_analytics_config: "customer_analytics_config" optional,
+        onboarding_tasks: "onboarding_tasks" optional,
+        base_currency: "base_currency" optional,
+        web_analytics_pre_aggregated_tables_enabled: "web_analytics_pre_aggregated_tables_enabled" optional,
+        receive_org_level_activity_logs: "receive_org_level_activity_logs" optional,
+        business_model: "business_model" optional,
+        conversations_enabled: "conversations_enabled" optional,
+        conversations_settings: "conversations_settings" optional,
+        proactive_tasks_enabled: "proactive_tasks_enabled" optional,
+        effective_membership_level: "effective_membership_level" optional,
+        has_group_types: "has_group_types" optional,
+        group_types: "group_types" optional,
+        live_events_token: "live_events_token" optional,
+        product_intents: "product_intents" optional,
+        managed_viewsets: "managed_viewsets" optional,
+        available_setup_task_ids: "available_setup_task_ids" optional,
+    }
 }
 /// The `Team` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Team {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_api_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_api_token_backup: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingested_event: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_modifiers: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_on_events_querying_enabled: Option<bool>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_urls: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymize_ips: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_snippet_onboarding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_account_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_account_filters_default_checked: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_cleaning_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_demo: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<TimezoneEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_attributes: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_display_name_properties: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_opt_out: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_exceptions_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_web_vitals_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_web_vitals_allowed_metrics: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocapture_exceptions_errors_to_ignore: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_console_log_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_performance_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_sample_rate: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_minimum_duration_milliseconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_linked_flag: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_network_payload_capture_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_masking_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_url_trigger_config: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_url_blocklist_config: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_event_trigger_config: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_trigger_match_type_config: Option<String>,
     /// V2 trigger groups configuration for session recording. If present, takes precedence over legacy trigger fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_trigger_groups: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_retention_period: Option<SessionRecordingRetentionPeriodEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_replay_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_start_day: Option<WeekStartDayEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_dashboard: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_events_columns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_domains: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cookieless_server_hash_mode: Option<CookielessServerHashModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub human_friendly_comparison_periods: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inject_web_apps: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_completed_onboarding_for: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surveys_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heatmaps_opt_in: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags_persistence_default: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_confirmation_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_confirmation_message: Option<String>,
     /// Whether to automatically apply default evaluation contexts to new feature flags
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_evaluation_contexts_enabled: Option<bool>,
     /// Whether to require at least one evaluation context tag when creating new feature flags
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_evaluation_contexts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_dead_clicks: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_data_theme: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue_analytics_config: Option<TeamRevenueAnalyticsConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketing_analytics_config: Option<TeamMarketingAnalyticsConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_analytics_config: Option<TeamCustomerAnalyticsConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onboarding_tasks: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_currency: Option<BaseCurrencyEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_analytics_pre_aggregated_tables_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receive_org_level_activity_logs: Option<bool>,
     /// Whether this project serves B2B or B2C customers, used to optimize the UI layout.
     ///
     /// * `b2b` - B2B
     /// * `b2c` - B2C
     /// * `other` - Other
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_model: Option<BusinessModelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations_settings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proactive_tasks_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_membership_level: Option<EffectiveMembershipLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_group_types: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_types: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_events_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_intents: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_viewsets: Option<::std::collections::BTreeMap<String, bool>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_setup_task_ids: Option<Vec<AvailableSetupTaskIdsEnum>>,
 }
+json_object! {
+    Team {
+        id: "id" optional,
+        uuid: "uuid" optional,
+        name: "name" optional,
+        access_control: "access_control" optional,
+        organization: "organization" optional,
+        project_id: "project_id" optional,
+        api_token: "api_token" optional,
+        secret_api_token: "secret_api_token" optional,
+        secret_api_token_backup: "secret_api_token_backup" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        ingested_event: "ingested_event" optional,
+        default_modifiers: "default_modifiers" optional,
+        person_on_events_querying_enabled: "person_on_events_querying_enabled" optional,
+        user_access_level: "user_access_level" optional,
+        app_urls: "app_urls" optional,
+        anonymize_ips: "anonymize_ips" optional,
+        completed_snippet_onboarding: "completed_snippet_onboarding" optional,
+        test_account_filters: "test_account_filters" optional,
+        test_account_filters_default_checked: "test_account_filters_default_checked" optional,
+        path_cleaning_filters: "path_cleaning_filters" optional,
+        is_demo: "is_demo" optional,
+        timezone: "timezone" optional,
+        data_attributes: "data_attributes" optional,
+        person_display_name_properties: "person_display_name_properties" optional,
+        correlation_config: "correlation_config" optional,
+        autocapture_opt_out: "autocapture_opt_out" optional,
+        autocapture_exceptions_opt_in: "autocapture_exceptions_opt_in" optional,
+        autocapture_web_vitals_opt_in: "autocapture_web_vitals_opt_in" optional,
+        autocapture_web_vitals_allowed_metrics: "autocapture_web_vitals_allowed_metrics" optional,
+        autocapture_exceptions_errors_to_ignore: "autocapture_exceptions_errors_to_ignore" optional,
+        capture_console_log_opt_in: "capture_console_log_opt_in" optional,
+        logs_settings: "logs_settings" optional,
+        capture_performance_opt_in: "capture_performance_opt_in" optional,
+        session_recording_opt_in: "session_recording_opt_in" optional,
+        session_recording_sample_rate: "session_recording_sample_rate" optional,
+        session_recording_minimum_duration_milliseconds: "session_recording_minimum_duration_milliseconds" optional,
+        session_recording_linked_flag: "session_recording_linked_flag" optional,
+        session_recording_network_payload_capture_config: "session_recording_network_payload_capture_config" optional,
+        session_recording_masking_config: "session_recording_masking_config" optional,
+        session_recording_url_trigger_config: "session_recording_url_trigger_config" optional,
+        session_recording_url_blocklist_config: "session_recording_url_blocklist_config" optional,
+        session_recording_event_trigger_config: "session_recording_event_trigger_config" optional,
+        session_recording_trigger_match_type_config: "session_recording_trigger_match_type_config" optional,
+        session_recording_trigger_groups: "session_recording_trigger_groups" optional,
+        session_recording_retention_period: "session_recording_retention_period" optional,
+        session_replay_config: "session_replay_config" optional,
+        survey_config: "survey_config" optional,
+        week_start_day: "week_start_day" optional,
+        primary_dashboard: "primary_dashboard" optional,
+        live_events_columns: "live_events_columns" optional,
+        recording_domains: "recording_domains" optional,
+        cookieless_server_hash_mode: "cookieless_server_hash_mode" optional,
+        human_friendly_comparison_periods: "human_friendly_comparison_periods" optional,
+        inject_web_apps: "inject_web_apps" optional,
+        extra_settings: "extra_settings" optional,
+        modifiers: "modifiers" optional,
+        has_completed_onboarding_for: "has_completed_onboarding_for" optional,
+        surveys_opt_in: "surveys_opt_in" optional,
+        heatmaps_opt_in: "heatmaps_opt_in" optional,
+        flags_persistence_default: "flags_persistence_default" optional,
+        feature_flag_confirmation_enabled: "feature_flag_confirmation_enabled" optional,
+        feature_flag_confirmation_message: "feature_flag_confirmation_message" optional,
+        default_evaluation_contexts_enabled: "default_evaluation_contexts_enabled" optional,
+        require_evaluation_contexts: "require_evaluation_contexts" optional,
+        capture_dead_clicks: "capture_dead_clicks" optional,
+        default_data_theme: "default_data_theme" optional,
+        revenue_analytics_config: "revenue_analytics_config" optional,
+        marketing_analytics_config: "marketing_analytics_config" optional,
+        customer_analytics_config: "customer_analytics_config" optional,
+        onboarding_tasks: "onboarding_tasks" optional,
+        base_currency: "base_currency" optional,
+        web_analytics_pre_aggregated_tables_enabled: "web_analytics_pre_aggregated_tables_enabled" optional,
+        receive_org_level_activity_logs: "receive_org_level_activity_logs" optional,
+        business_model: "business_model" optional,
+        conversations_enabled: "conversations_enabled" optional,
+        conversations_settings: "conversations_settings" optional,
+        proactive_tasks_enabled: "proactive_tasks_enabled" optional,
+        effective_membership_level: "effective_membership_level" optional,
+        has_group_types: "has_group_types" optional,
+        group_types: "group_types" optional,
+        live_events_token: "live_events_token" optional,
+        product_intents: "product_intents" optional,
+        managed_viewsets: "managed_viewsets" optional,
+        available_setup_task_ids: "available_setup_task_ids" optional,
+    }
+}
 /// The `TeamCustomerAnalyticsConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TeamCustomerAnalyticsConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_event: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signup_pageview_event: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signup_event: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_event: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_event: Option<::serde_json::Value>,
 }
+json_object! {
+    TeamCustomerAnalyticsConfig {
+        activity_event: "activity_event" optional,
+        signup_pageview_event: "signup_pageview_event" optional,
+        signup_event: "signup_event" optional,
+        subscription_event: "subscription_event" optional,
+        payment_event: "payment_event" optional,
+    }
+}
 /// The `TeamMarketingAnalyticsConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TeamMarketingAnalyticsConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources_map: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_goals: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution_window_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution_mode: Option<AttributionModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaign_name_mappings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_source_mappings: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaign_field_preferences: Option<::serde_json::Value>,
 }
+json_object! {
+    TeamMarketingAnalyticsConfig {
+        sources_map: "sources_map" optional,
+        conversion_goals: "conversion_goals" optional,
+        attribution_window_days: "attribution_window_days" optional,
+        attribution_mode: "attribution_mode" optional,
+        campaign_name_mappings: "campaign_name_mappings" optional,
+        custom_source_mappings: "custom_source_mappings" optional,
+        campaign_field_preferences: "campaign_field_preferences" optional,
+    }
+}
 /// The `TeamRevenueAnalyticsConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TeamRevenueAnalyticsConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_currency: Option<BaseCurrencyEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goals: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_test_accounts: Option<bool>,
+}
+json_object! {
+    TeamRevenueAnalyticsConfig {
+        base_currency: "base_currency" optional,
+        events: "events" optional,
+        goals: "goals" optional,
+        filter_test_accounts: "filter_test_accounts" optional,
+    }
 }

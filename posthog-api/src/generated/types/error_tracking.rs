@@ -29,26 +29,30 @@ string_enum! {
     }
 }
 /// The `ErrorTrackingAggregations` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingAggregations {
     /// Exception occurrence count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurrences: Option<f64>,
     /// Unique user count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<f64>,
     /// Unique session count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<f64>,
     /// Occurrence counts per volume bucket.
-    #[serde(rename = "volumeRange", default, skip_serializing_if = "Option::is_none")]
     pub volume_range: Option<Vec<f64>>,
     /// Labeled volume buckets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_buckets: Option<Vec<ErrorTrackingVolumeBucket>>,
 }
+json_object! {
+    ErrorTrackingAggregations {
+        occurrences: "occurrences" optional,
+        users: "users" optional,
+        sessions: "sessions" optional,
+        volume_range: "volumeRange" optional,
+        volume_buckets: "volume_buckets" optional,
+    }
+}
 /// The `ErrorTrackingAssignee` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingAssignee {
     /// User ID or role UUID to filter by.
     pub id: Option<ErrorTrackingAssigneeId>,
@@ -57,6 +61,12 @@ pub struct ErrorTrackingAssignee {
     /// * `user` - user
     /// * `role` - role
     pub r#type: AssigneeTypeEnum,
+}
+json_object! {
+    ErrorTrackingAssignee {
+        id: "id" required,
+        r#type: "type" required,
+    }
 }
 /// User ID or role UUID to filter by.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -68,14 +78,18 @@ pub enum ErrorTrackingAssigneeId {
     Unknown(::serde_json::Value),
 }
 /// The `ErrorTrackingAssigneeResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingAssigneeResponse {
     /// Assignee user ID or role UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ErrorTrackingAssigneeResponseId>,
     /// Assignee type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+json_object! {
+    ErrorTrackingAssigneeResponse {
+        id: "id" optional,
+        r#type: "type" optional,
+    }
 }
 /// Assignee user ID or role UUID.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -87,27 +101,37 @@ pub enum ErrorTrackingAssigneeResponseId {
     Unknown(::serde_json::Value),
 }
 /// The `ErrorTrackingAssignmentRule` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingAssignmentRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub filters: ::serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingAssignmentRuleAssignee>,
     pub order_key: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_data: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    ErrorTrackingAssignmentRule {
+        id: "id" optional,
+        filters: "filters" required,
+        assignee: "assignee" optional,
+        order_key: "order_key" required,
+        disabled_data: "disabled_data" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingAssignmentRuleAssignee {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ErrorTrackingAssignmentRuleAssigneeType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ErrorTrackingAssignmentRuleAssigneeId>,
+}
+json_object! {
+    ErrorTrackingAssignmentRuleAssignee {
+        r#type: "type" optional,
+        id: "id" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -118,7 +142,7 @@ pub enum ErrorTrackingAssignmentRuleAssigneeId {
     Unknown(::serde_json::Value),
 }
 /// The `ErrorTrackingAssignmentRuleAssigneeRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingAssignmentRuleAssigneeRequest {
     /// Assignee type. Use `user` for a user ID or `role` for a role UUID.
     ///
@@ -127,6 +151,12 @@ pub struct ErrorTrackingAssignmentRuleAssigneeRequest {
     pub r#type: AssigneeTypeEnum,
     /// User ID when `type` is `user`, or role UUID when `type` is `role`.
     pub id: ErrorTrackingAssignmentRuleAssigneeRequestId,
+}
+json_object! {
+    ErrorTrackingAssignmentRuleAssigneeRequest {
+        r#type: "type" required,
+        id: "id" required,
+    }
 }
 /// User ID when `type` is `user`, or role UUID when `type` is `role`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -144,111 +174,154 @@ string_enum! {
     }
 }
 /// The `ErrorTrackingAssignmentRuleCreateRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingAssignmentRuleCreateRequest {
     /// Property-group filters that define when this rule matches incoming error events.
     pub filters: PropertyGroupFilterValue,
     /// User or role to assign matching issues to.
     pub assignee: ErrorTrackingAssignmentRuleAssigneeRequest,
 }
+json_object! {
+    ErrorTrackingAssignmentRuleCreateRequest {
+        filters: "filters" required,
+        assignee: "assignee" required,
+    }
+}
 /// The `ErrorTrackingAssignmentRuleUpdateRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingAssignmentRuleUpdateRequest {
     /// Property-group filters that define when this rule matches incoming error events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<PropertyGroupFilterValue>,
     /// User or role to assign matching issues to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingAssignmentRuleAssigneeRequest>,
 }
+json_object! {
+    ErrorTrackingAssignmentRuleUpdateRequest {
+        filters: "filters" optional,
+        assignee: "assignee" optional,
+    }
+}
 /// The `ErrorTrackingDateRange` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingDateRange {
     /// Start of the date range as an ISO timestamp or relative date such as -7d. Defaults to -7d.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// End of the date range as an ISO timestamp or relative date. Defaults to now when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
 }
+json_object! {
+    ErrorTrackingDateRange {
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+    }
+}
 /// The `ErrorTrackingEvent` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingEvent {
     /// Event UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Event distinct ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
     /// Event timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Normalized sampled exception event properties.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+json_object! {
+    ErrorTrackingEvent {
+        uuid: "uuid" optional,
+        distinct_id: "distinct_id" optional,
+        timestamp: "timestamp" optional,
+        properties: "properties" optional,
+    }
+}
 /// The `ErrorTrackingExternalReferenceIntegrationResult` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingExternalReferenceIntegrationResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
+json_object! {
+    ErrorTrackingExternalReferenceIntegrationResult {
+        id: "id" optional,
+        kind: "kind" optional,
+        display_name: "display_name" optional,
+    }
+}
 /// The `ErrorTrackingExternalReferenceResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingExternalReferenceResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration: Option<ErrorTrackingExternalReferenceIntegrationResult>,
     pub integration_id: i64,
     pub config: ::serde_json::Value,
     pub issue: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_url: Option<String>,
 }
+json_object! {
+    ErrorTrackingExternalReferenceResult {
+        id: "id" optional,
+        integration: "integration" optional,
+        integration_id: "integration_id" required,
+        config: "config" required,
+        issue: "issue" required,
+        external_url: "external_url" optional,
+    }
+}
 /// The `ErrorTrackingFingerprint` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingFingerprint {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+json_object! {
+    ErrorTrackingFingerprint {
+        id: "id" optional,
+        fingerprint: "fingerprint" optional,
+        issue_id: "issue_id" optional,
+        created_at: "created_at" optional,
+    }
 }
 /// The `ErrorTrackingGroupingRule` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingGroupingRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub filters: ::serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingGroupingRuleAssignee>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Issue linked to this rule
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue: Option<::std::collections::BTreeMap<String, String>>,
     pub order_key: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_data: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    ErrorTrackingGroupingRule {
+        id: "id" optional,
+        filters: "filters" required,
+        assignee: "assignee" optional,
+        description: "description" optional,
+        issue: "issue" optional,
+        order_key: "order_key" required,
+        disabled_data: "disabled_data" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingGroupingRuleAssignee {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ErrorTrackingGroupingRuleAssigneeType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ErrorTrackingGroupingRuleAssigneeId>,
+}
+json_object! {
+    ErrorTrackingGroupingRuleAssignee {
+        r#type: "type" optional,
+        id: "id" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -259,7 +332,7 @@ pub enum ErrorTrackingGroupingRuleAssigneeId {
     Unknown(::serde_json::Value),
 }
 /// The `ErrorTrackingGroupingRuleAssigneeRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingGroupingRuleAssigneeRequest {
     /// Assignee type. Use `user` for a user ID or `role` for a role UUID.
     ///
@@ -268,6 +341,12 @@ pub struct ErrorTrackingGroupingRuleAssigneeRequest {
     pub r#type: AssigneeTypeEnum,
     /// User ID when `type` is `user`, or role UUID when `type` is `role`.
     pub id: ErrorTrackingGroupingRuleAssigneeRequestId,
+}
+json_object! {
+    ErrorTrackingGroupingRuleAssigneeRequest {
+        r#type: "type" required,
+        id: "id" required,
+    }
 }
 /// User ID when `type` is `user`, or role UUID when `type` is `role`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -285,42 +364,60 @@ string_enum! {
     }
 }
 /// The `ErrorTrackingGroupingRuleCreateRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingGroupingRuleCreateRequest {
     /// Property-group filters that define which exceptions should be grouped into the same issue.
     pub filters: PropertyGroupFilterValue,
     /// Optional user or role to assign to issues created by this grouping rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingGroupingRuleAssigneeRequest>,
     /// Optional human-readable description of what this grouping rule is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+json_object! {
+    ErrorTrackingGroupingRuleCreateRequest {
+        filters: "filters" required,
+        assignee: "assignee" optional,
+        description: "description" optional,
+    }
+}
 /// The `ErrorTrackingGroupingRuleListResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingGroupingRuleListResponse {
     pub results: Vec<ErrorTrackingGroupingRule>,
 }
+json_object! {
+    ErrorTrackingGroupingRuleListResponse {
+        results: "results" required,
+    }
+}
 /// The `ErrorTrackingImpact` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingImpact {
     /// Exception occurrence count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurrences: Option<f64>,
     /// Unique user count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<f64>,
     /// Unique session count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<f64>,
 }
+json_object! {
+    ErrorTrackingImpact {
+        occurrences: "occurrences" optional,
+        users: "users" optional,
+        sessions: "sessions" optional,
+    }
+}
 /// The `ErrorTrackingIssueAssignment` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingIssueAssignment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ErrorTrackingIssueAssignmentId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+json_object! {
+    ErrorTrackingIssueAssignment {
+        id: "id" optional,
+        r#type: "type" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -331,137 +428,160 @@ pub enum ErrorTrackingIssueAssignmentId {
     Unknown(::serde_json::Value),
 }
 /// The `ErrorTrackingIssueDetail` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueDetail {
     /// Error tracking issue ID.
     pub id: String,
     /// Issue name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Issue description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Issue status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// First seen timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
     /// Last seen timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<String>,
     /// SDK/library associated with the issue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library: Option<String>,
     /// Top source/file associated with the issue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Issue assignee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingAssigneeResponse>,
     /// Aggregate counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregations: Option<ErrorTrackingAggregations>,
     /// Top function associated with the issue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
     /// Top in_app application frame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_in_app_frame: Option<ErrorTrackingTopFrame>,
     /// Latest release metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_release: Option<ErrorTrackingLatestRelease>,
     /// Compact impact counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact: Option<ErrorTrackingImpact>,
     /// Optional compact occurrence sparkline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sparkline: Option<Vec<f64>>,
 }
+json_object! {
+    ErrorTrackingIssueDetail {
+        id: "id" required,
+        name: "name" optional,
+        description: "description" optional,
+        status: "status" optional,
+        first_seen: "first_seen" optional,
+        last_seen: "last_seen" optional,
+        library: "library" optional,
+        source: "source" optional,
+        assignee: "assignee" optional,
+        aggregations: "aggregations" optional,
+        function: "function" optional,
+        top_in_app_frame: "top_in_app_frame" optional,
+        latest_release: "latest_release" optional,
+        impact: "impact" optional,
+        sparkline: "sparkline" optional,
+    }
+}
 /// The `ErrorTrackingIssueEventsQueryRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueEventsQueryRequest {
     /// Error tracking issue ID.
-    #[serde(rename = "issueId")]
     pub issue_id: String,
     /// Date range for sampled exception events. Defaults to the last 7 days.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<ErrorTrackingDateRange>,
     /// When true, exclude internal/test account data from results. Defaults to true.
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Advanced flat AND property filters applied to sampled events. HogQL filters are rejected.
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<Vec<PropertyItem>>,
     /// Search exception types, exception values, and current URL among sampled events.
-    #[serde(rename = "searchQuery", default, skip_serializing_if = "Option::is_none")]
     pub search_query: Option<String>,
     /// Timestamp sort direction. Defaults to DESC.
     ///
     /// * `ASC` - ASC
     /// * `DESC` - DESC
-    #[serde(rename = "orderDirection", default, skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<OrderDirectionEnum>,
     /// Page size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Pagination offset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Controls exception detail size: summary, stack, or raw. Defaults to summary.
     ///
     /// * `summary` - summary
     /// * `stack` - stack
     /// * `raw` - raw
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verbosity: Option<VerbosityEnum>,
     /// When true, include only stack frames marked in_app. Defaults to true.
-    #[serde(rename = "onlyAppFrames", default, skip_serializing_if = "Option::is_none")]
     pub only_app_frames: Option<bool>,
 }
+json_object! {
+    ErrorTrackingIssueEventsQueryRequest {
+        issue_id: "issueId" required,
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        filter_group: "filterGroup" optional,
+        search_query: "searchQuery" optional,
+        order_direction: "orderDirection" optional,
+        limit: "limit" optional,
+        offset: "offset" optional,
+        verbosity: "verbosity" optional,
+        only_app_frames: "onlyAppFrames" optional,
+    }
+}
 /// The `ErrorTrackingIssueEventsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueEventsResponse {
     /// Sampled exception events.
     pub results: Vec<ErrorTrackingEvent>,
     /// Whether more results are available.
-    #[serde(rename = "hasMore")]
     pub has_more: bool,
     /// Page size.
     pub limit: i64,
     /// Current offset.
     pub offset: i64,
     /// Offset to fetch the next page when hasMore is true.
-    #[serde(rename = "nextOffset", default, skip_serializing_if = "Option::is_none")]
     pub next_offset: Option<i64>,
 }
+json_object! {
+    ErrorTrackingIssueEventsResponse {
+        results: "results" required,
+        has_more: "hasMore" required,
+        limit: "limit" required,
+        offset: "offset" required,
+        next_offset: "nextOffset" optional,
+    }
+}
 /// The `ErrorTrackingIssueFull` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueFull {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ErrorTrackingIssueFullStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub first_seen: String,
     pub assignee: ErrorTrackingIssueAssignment,
     pub external_issues: Vec<ErrorTrackingExternalReferenceResult>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort: Option<ErrorTrackingIssueFullCohort>,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    ErrorTrackingIssueFull {
+        id: "id" optional,
+        status: "status" optional,
+        name: "name" optional,
+        description: "description" optional,
+        first_seen: "first_seen" required,
+        assignee: "assignee" required,
+        external_issues: "external_issues" required,
+        cohort: "cohort" optional,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingIssueFullCohort {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+json_object! {
+    ErrorTrackingIssueFullCohort {
+        id: "id" optional,
+        name: "name" optional,
+    }
 }
 string_enum! {
     #[doc = " * `archived` - Archived"]
@@ -480,49 +600,64 @@ string_enum! {
     }
 }
 /// The `ErrorTrackingIssueListItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueListItem {
     /// Error tracking issue ID.
     pub id: String,
     /// Issue name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Issue description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Issue status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// First seen timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
     /// Last seen timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<String>,
     /// SDK/library associated with the issue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library: Option<String>,
     /// Top source/file associated with the issue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Issue assignee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingAssigneeResponse>,
     /// Aggregate counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregations: Option<ErrorTrackingAggregations>,
 }
+json_object! {
+    ErrorTrackingIssueListItem {
+        id: "id" required,
+        name: "name" optional,
+        description: "description" optional,
+        status: "status" optional,
+        first_seen: "first_seen" optional,
+        last_seen: "last_seen" optional,
+        library: "library" optional,
+        source: "source" optional,
+        assignee: "assignee" optional,
+        aggregations: "aggregations" optional,
+    }
+}
 /// The `ErrorTrackingIssueMergeRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueMergeRequest {
     /// IDs of the issues to merge into the current issue.
     pub ids: Vec<String>,
 }
+json_object! {
+    ErrorTrackingIssueMergeRequest {
+        ids: "ids" required,
+    }
+}
 /// The `ErrorTrackingIssueMergeResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueMergeResponse {
     /// Whether the merge completed successfully.
     pub success: bool,
+}
+json_object! {
+    ErrorTrackingIssueMergeResponse {
+        success: "success" required,
+    }
 }
 string_enum! {
     #[doc = " * `last_seen` - last_seen"]
@@ -541,68 +676,74 @@ string_enum! {
     }
 }
 /// The `ErrorTrackingIssueQueryRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueQueryRequest {
     /// Error tracking issue ID.
-    #[serde(rename = "issueId")]
     pub issue_id: String,
     /// Date range for issue impact and latest-event metadata. Defaults to the last 7 days.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<ErrorTrackingDateRange>,
     /// When true, exclude internal/test account data from results. Defaults to true.
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Volume buckets. Maximum 200.
-    #[serde(
-        rename = "volumeResolution",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub volume_resolution: Option<i64>,
     /// Set true to include a compact numeric occurrence sparkline. Defaults to false.
-    #[serde(
-        rename = "includeSparkline",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub include_sparkline: Option<bool>,
 }
+json_object! {
+    ErrorTrackingIssueQueryRequest {
+        issue_id: "issueId" required,
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        volume_resolution: "volumeResolution" optional,
+        include_sparkline: "includeSparkline" optional,
+    }
+}
 /// The `ErrorTrackingIssueSplitFingerprint` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueSplitFingerprint {
     /// Fingerprint to split into a new issue.
     pub fingerprint: String,
     /// Optional name for the new issue created from this fingerprint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional description for the new issue created from this fingerprint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+json_object! {
+    ErrorTrackingIssueSplitFingerprint {
+        fingerprint: "fingerprint" required,
+        name: "name" optional,
+        description: "description" optional,
+    }
+}
 /// The `ErrorTrackingIssueSplitRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingIssueSplitRequest {
     /// Fingerprints to split into new issues. Each fingerprint becomes its own new issue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprints: Option<Vec<ErrorTrackingIssueSplitFingerprint>>,
 }
+json_object! {
+    ErrorTrackingIssueSplitRequest {
+        fingerprints: "fingerprints" optional,
+    }
+}
 /// The `ErrorTrackingIssueSplitResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueSplitResponse {
     /// Whether the split completed successfully.
     pub success: bool,
     /// IDs of the new issues created by the split.
     pub new_issue_ids: Vec<String>,
 }
+json_object! {
+    ErrorTrackingIssueSplitResponse {
+        success: "success" required,
+        new_issue_ids: "new_issue_ids" required,
+    }
+}
 /// The `ErrorTrackingIssuesListQueryRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingIssuesListQueryRequest {
     /// Date range for issue aggregates. Defaults to the last 7 days.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<ErrorTrackingDateRange>,
     /// Filter by issue status. Defaults to active.
     ///
@@ -612,23 +753,14 @@ pub struct ErrorTrackingIssuesListQueryRequest {
     /// * `pending_release` - pending_release
     /// * `suppressed` - suppressed
     /// * `all` - all
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ErrorTrackingIssuesListQueryRequestStatusEnum>,
     /// Filter by issue assignee. Omit to include all assignees.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingAssignee>,
     /// When true, exclude internal/test account data from results. Defaults to true.
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Free-text search across exception types, values, stack frames, and email fields.
-    #[serde(rename = "searchQuery", default, skip_serializing_if = "Option::is_none")]
     pub search_query: Option<String>,
     /// Advanced flat AND property filters. Prefer typed shortcut fields when they fit. HogQL filters are rejected.
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<Vec<PropertyItem>>,
     /// Field used to sort issues. Defaults to occurrences.
     ///
@@ -637,48 +769,54 @@ pub struct ErrorTrackingIssuesListQueryRequest {
     /// * `occurrences` - occurrences
     /// * `users` - users
     /// * `sessions` - sessions
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<ErrorTrackingIssueOrderByEnum>,
     /// Sort direction. Defaults to DESC.
     ///
     /// * `ASC` - ASC
     /// * `DESC` - DESC
-    #[serde(rename = "orderDirection", default, skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<OrderDirectionEnum>,
     /// Page size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Pagination offset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Number of volume buckets. Defaults to 0 for compact aggregate counts.
-    #[serde(
-        rename = "volumeResolution",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub volume_resolution: Option<i64>,
     /// Filter by SDK/library value from event $lib, for example posthog-js.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library: Option<ErrorTrackingIssuesListQueryRequestLibrary>,
     /// Filter by exact release ID, version, or git commit ID captured in $exception_releases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release: Option<String>,
     /// Filter by exact exception fingerprint hash, not fuzzy search.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<ErrorTrackingIssuesListQueryRequestFingerprint>,
     /// Search user/email text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Filter by exact PostHog person UUID.
-    #[serde(rename = "personId", default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
     /// Filter by current URL substring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Search stack-frame source/file path text.
-    #[serde(rename = "filePath", default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
+}
+json_object! {
+    ErrorTrackingIssuesListQueryRequest {
+        date_range: "dateRange" optional,
+        status: "status" optional,
+        assignee: "assignee" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        search_query: "searchQuery" optional,
+        filter_group: "filterGroup" optional,
+        order_by: "orderBy" optional,
+        order_direction: "orderDirection" optional,
+        limit: "limit" optional,
+        offset: "offset" optional,
+        volume_resolution: "volumeResolution" optional,
+        library: "library" optional,
+        release: "release" optional,
+        fingerprint: "fingerprint" optional,
+        user: "user" optional,
+        person_id: "personId" optional,
+        url: "url" optional,
+        file_path: "filePath" optional,
+    }
 }
 /// Filter by exact exception fingerprint hash, not fuzzy search.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -717,76 +855,91 @@ string_enum! {
     }
 }
 /// The `ErrorTrackingIssuesListResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssuesListResponse {
     /// Issue rows.
     pub results: Vec<ErrorTrackingIssueListItem>,
     /// Whether more results are available.
-    #[serde(rename = "hasMore")]
     pub has_more: bool,
     /// Page size.
     pub limit: i64,
     /// Current offset.
     pub offset: i64,
     /// Offset to fetch the next page when hasMore is true.
-    #[serde(rename = "nextOffset", default, skip_serializing_if = "Option::is_none")]
     pub next_offset: Option<i64>,
 }
+json_object! {
+    ErrorTrackingIssuesListResponse {
+        results: "results" required,
+        has_more: "hasMore" required,
+        limit: "limit" required,
+        offset: "offset" required,
+        next_offset: "nextOffset" optional,
+    }
+}
 /// The `ErrorTrackingLatestRelease` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingLatestRelease {
     /// Release version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Release project/library.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
     /// Release timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Git commit ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
     /// Git branch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// Git repository name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_name: Option<String>,
 }
+json_object! {
+    ErrorTrackingLatestRelease {
+        version: "version" optional,
+        project: "project" optional,
+        timestamp: "timestamp" optional,
+        commit_id: "commit_id" optional,
+        branch: "branch" optional,
+        repo_name: "repo_name" optional,
+    }
+}
 /// The `ErrorTrackingRecommendation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingRecommendation {
     /// Recommendation UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Recommendation type identifier (e.g. 'alerts').
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Recommendation payload, shape depends on type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Whether the recommendation's recommended action has been satisfied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
     /// 'ready' if meta is fresh, 'computing' if a refresh is in progress.
     ///
     /// * `ready` - Ready
     /// * `computing` - Computing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ErrorTrackingRecommendationStatusEnum>,
     /// Timestamp meta was last successfully computed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub computed_at: Option<String>,
     /// Timestamp the user dismissed this recommendation, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dismissed_at: Option<String>,
     /// Timestamp the recommendation row was first created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Timestamp the recommendation row was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    ErrorTrackingRecommendation {
+        id: "id" optional,
+        r#type: "type" optional,
+        meta: "meta" optional,
+        completed: "completed" optional,
+        status: "status" optional,
+        computed_at: "computed_at" optional,
+        dismissed_at: "dismissed_at" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `ready` - Ready"]
@@ -799,38 +952,49 @@ string_enum! {
     }
 }
 /// The `ErrorTrackingRelease` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingRelease {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub hash_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
     pub version: String,
     pub project: String,
 }
+json_object! {
+    ErrorTrackingRelease {
+        id: "id" optional,
+        hash_id: "hash_id" required,
+        team_id: "team_id" optional,
+        created_at: "created_at" optional,
+        metadata: "metadata" optional,
+        version: "version" required,
+        project: "project" required,
+    }
+}
 /// The `ErrorTrackingSettings` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingSettings {
     /// Maximum number of exception events ingested per bucket for the entire project. Null removes the limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_rate_limit_value: Option<i64>,
     /// Bucket window over which the project-wide rate limit applies, in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_rate_limit_bucket_size_minutes: Option<i64>,
     /// Maximum number of exception events ingested per bucket for each individual issue. Null removes the limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_issue_rate_limit_value: Option<i64>,
     /// Bucket window over which the per-issue rate limit applies, in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_issue_rate_limit_bucket_size_minutes: Option<i64>,
 }
+json_object! {
+    ErrorTrackingSettings {
+        project_rate_limit_value: "project_rate_limit_value" optional,
+        project_rate_limit_bucket_size_minutes: "project_rate_limit_bucket_size_minutes" optional,
+        per_issue_rate_limit_value: "per_issue_rate_limit_value" optional,
+        per_issue_rate_limit_bucket_size_minutes: "per_issue_rate_limit_bucket_size_minutes" optional,
+    }
+}
 /// The `ErrorTrackingSpikeDetectionConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingSpikeDetectionConfig {
     /// Time to wait before alerting again for the same issue after a spike is detected.
     pub snooze_duration_minutes: i64,
@@ -839,148 +1003,207 @@ pub struct ErrorTrackingSpikeDetectionConfig {
     /// The minimum number of exceptions required in a 5-minute window before a spike can be detected.
     pub threshold: i64,
 }
+json_object! {
+    ErrorTrackingSpikeDetectionConfig {
+        snooze_duration_minutes: "snooze_duration_minutes" required,
+        multiplier: "multiplier" required,
+        threshold: "threshold" required,
+    }
+}
 /// The `ErrorTrackingSpikeEvent` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingSpikeEvent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue: Option<ErrorTrackingSpikeEventIssue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detected_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub computed_baseline: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_bucket_value: Option<i64>,
 }
+json_object! {
+    ErrorTrackingSpikeEvent {
+        id: "id" optional,
+        issue: "issue" optional,
+        detected_at: "detected_at" optional,
+        computed_baseline: "computed_baseline" optional,
+        current_bucket_value: "current_bucket_value" optional,
+    }
+}
 /// The `ErrorTrackingSpikeEventIssue` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingSpikeEventIssue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+json_object! {
+    ErrorTrackingSpikeEventIssue {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+    }
+}
 /// The `ErrorTrackingStackFrame` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingStackFrame {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Raw frame ID in 'hash/part' format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     pub contents: ::serde_json::Value,
     pub resolved: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub symbol_set_ref: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release: Option<ErrorTrackingRelease>,
 }
+json_object! {
+    ErrorTrackingStackFrame {
+        id: "id" optional,
+        raw_id: "raw_id" optional,
+        created_at: "created_at" optional,
+        contents: "contents" required,
+        resolved: "resolved" required,
+        context: "context" optional,
+        symbol_set_ref: "symbol_set_ref" optional,
+        release: "release" optional,
+    }
+}
 /// The `ErrorTrackingSuppressionRule` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingSuppressionRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub filters: ::serde_json::Value,
     pub order_key: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_data: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    ErrorTrackingSuppressionRule {
+        id: "id" optional,
+        filters: "filters" required,
+        order_key: "order_key" required,
+        disabled_data: "disabled_data" optional,
+        sampling_rate: "sampling_rate" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `ErrorTrackingSuppressionRuleCreateRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingSuppressionRuleCreateRequest {
     /// Optional property-group filters that define which incoming error events should be suppressed. Omit this field or provide an empty `values` array to create a match-all suppression rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<PropertyGroupFilterValue>,
     /// Fraction of matching events to suppress. Use `1.0` to suppress all matching events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<f64>,
 }
+json_object! {
+    ErrorTrackingSuppressionRuleCreateRequest {
+        filters: "filters" optional,
+        sampling_rate: "sampling_rate" optional,
+    }
+}
 /// The `ErrorTrackingSymbolSet` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingSymbolSet {
     /// Unique symbol set ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Reference used to match stack frames to this symbol set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
     /// Project/team ID that owns this symbol set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
     /// When this symbol set row was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When this symbol set was last used to resolve a stack frame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used: Option<String>,
     /// Reason symbol lookup failed, if the source map is missing or invalid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// Whether this symbol set has an uploaded source map file available to download.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_uploaded_file: Option<bool>,
     /// Release associated with this symbol set, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+json_object! {
+    ErrorTrackingSymbolSet {
+        id: "id" optional,
+        r#ref: "ref" optional,
+        team_id: "team_id" optional,
+        created_at: "created_at" optional,
+        last_used: "last_used" optional,
+        failure_reason: "failure_reason" optional,
+        has_uploaded_file: "has_uploaded_file" optional,
+        release: "release" optional,
+    }
+}
 /// The `ErrorTrackingSymbolSetBulkDelete` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingSymbolSetBulkDelete {
     /// Symbol set IDs to delete.
     pub ids: Vec<String>,
 }
+json_object! {
+    ErrorTrackingSymbolSetBulkDelete {
+        ids: "ids" required,
+    }
+}
 /// The `ErrorTrackingSymbolSetBulkFinishUpload` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingSymbolSetBulkFinishUpload {
     /// Map of symbol set ID to uploaded content hash.
     pub content_hashes: ::std::collections::BTreeMap<String, String>,
 }
+json_object! {
+    ErrorTrackingSymbolSetBulkFinishUpload {
+        content_hashes: "content_hashes" required,
+    }
+}
 /// The `ErrorTrackingSymbolSetBulkStartUpload` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingSymbolSetBulkStartUpload {
     /// Legacy list of symbol set references to upload, all associated with `release_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk_ids: Option<Vec<String>>,
     /// Optional error tracking release ID used with `chunk_ids`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_id: Option<String>,
     /// Symbol sets to upload with per-symbol release IDs and content hashes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub symbol_sets: Option<Vec<ErrorTrackingSymbolSetUpload>>,
     /// Whether to overwrite uploaded symbol sets whose content hash changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
+json_object! {
+    ErrorTrackingSymbolSetBulkStartUpload {
+        chunk_ids: "chunk_ids" optional,
+        release_id: "release_id" optional,
+        symbol_sets: "symbol_sets" optional,
+        force: "force" optional,
+    }
+}
 /// The `ErrorTrackingSymbolSetFinishUpload` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingSymbolSetFinishUpload {
     /// Hash of the uploaded symbol set content.
     pub content_hash: String,
 }
+json_object! {
+    ErrorTrackingSymbolSetFinishUpload {
+        content_hash: "content_hash" required,
+    }
+}
 /// The `ErrorTrackingSymbolSetUpload` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingSymbolSetUpload {
     /// Symbol set reference to upload.
     pub chunk_id: String,
     /// Optional error tracking release ID associated with this symbol set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_id: Option<String>,
     /// Optional hash of the symbol set content, used to skip unchanged uploads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_hash: Option<String>,
+}
+json_object! {
+    ErrorTrackingSymbolSetUpload {
+        chunk_id: "chunk_id" required,
+        release_id: "release_id" optional,
+        content_hash: "content_hash" optional,
+    }
 }
 string_enum! {
     ErrorTrackingSymbolSetsListOrderBy {
@@ -1000,44 +1223,58 @@ string_enum! {
     }
 }
 /// The `ErrorTrackingTopFrame` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorTrackingTopFrame {
     /// Frame function name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
     /// Frame source, filename, or module.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Line number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<i64>,
     /// Column number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<i64>,
     /// Whether the frame is an application frame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_app: Option<bool>,
 }
+json_object! {
+    ErrorTrackingTopFrame {
+        function: "function" optional,
+        source: "source" optional,
+        line: "line" optional,
+        column: "column" optional,
+        in_app: "in_app" optional,
+    }
+}
 /// The `ErrorTrackingVolumeBucket` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingVolumeBucket {
     /// Bucket timestamp label.
     pub label: String,
     /// Occurrence count for the bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
+json_object! {
+    ErrorTrackingVolumeBucket {
+        label: "label" required,
+        value: "value" optional,
+    }
+}
 /// The `GitProviderFileLinkResolveResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GitProviderFileLinkResolveResponse {
     /// Whether a matching file URL was found.
     pub found: bool,
     /// Resolved URL for the matching file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Error message when input parameters are invalid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+json_object! {
+    GitProviderFileLinkResolveResponse {
+        found: "found" required,
+        url: "url" optional,
+        error: "error" optional,
+    }
 }
 string_enum! {
     #[doc = " * `ASC` - ASC"]
@@ -1050,119 +1287,181 @@ string_enum! {
     }
 }
 /// The `PaginatedErrorTrackingAssignmentRuleList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedErrorTrackingAssignmentRuleList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ErrorTrackingAssignmentRule>,
 }
+json_object! {
+    PaginatedErrorTrackingAssignmentRuleList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedErrorTrackingFingerprintList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedErrorTrackingFingerprintList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ErrorTrackingFingerprint>,
 }
+json_object! {
+    PaginatedErrorTrackingFingerprintList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedErrorTrackingIssueFullList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedErrorTrackingIssueFullList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ErrorTrackingIssueFull>,
 }
+json_object! {
+    PaginatedErrorTrackingIssueFullList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedErrorTrackingRecommendationList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedErrorTrackingRecommendationList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ErrorTrackingRecommendation>,
 }
+json_object! {
+    PaginatedErrorTrackingRecommendationList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedErrorTrackingReleaseList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedErrorTrackingReleaseList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ErrorTrackingRelease>,
 }
+json_object! {
+    PaginatedErrorTrackingReleaseList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedErrorTrackingSpikeEventList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedErrorTrackingSpikeEventList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ErrorTrackingSpikeEvent>,
 }
+json_object! {
+    PaginatedErrorTrackingSpikeEventList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedErrorTrackingStackFrameList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedErrorTrackingStackFrameList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ErrorTrackingStackFrame>,
 }
+json_object! {
+    PaginatedErrorTrackingStackFrameList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedErrorTrackingSuppressionRuleList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedErrorTrackingSuppressionRuleList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ErrorTrackingSuppressionRule>,
 }
+json_object! {
+    PaginatedErrorTrackingSuppressionRuleList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedErrorTrackingSymbolSetList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedErrorTrackingSymbolSetList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ErrorTrackingSymbolSet>,
 }
+json_object! {
+    PaginatedErrorTrackingSymbolSetList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedErrorTrackingAssignmentRule` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingAssignmentRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<PatchedErrorTrackingAssignmentRuleAssignee>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_key: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_data: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    PatchedErrorTrackingAssignmentRule {
+        id: "id" optional,
+        filters: "filters" optional,
+        assignee: "assignee" optional,
+        order_key: "order_key" optional,
+        disabled_data: "disabled_data" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingAssignmentRuleAssignee {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PatchedErrorTrackingAssignmentRuleAssigneeType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<PatchedErrorTrackingAssignmentRuleAssigneeId>,
+}
+json_object! {
+    PatchedErrorTrackingAssignmentRuleAssignee {
+        r#type: "type" optional,
+        id: "id" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1179,44 +1478,56 @@ string_enum! {
     }
 }
 /// The `PatchedErrorTrackingAssignmentRuleUpdateRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingAssignmentRuleUpdateRequest {
     /// Property-group filters that define when this rule matches incoming error events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<PropertyGroupFilterValue>,
     /// User or role to assign matching issues to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingAssignmentRuleAssigneeRequest>,
 }
+json_object! {
+    PatchedErrorTrackingAssignmentRuleUpdateRequest {
+        filters: "filters" optional,
+        assignee: "assignee" optional,
+    }
+}
 /// The `PatchedErrorTrackingGroupingRule` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingGroupingRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<PatchedErrorTrackingGroupingRuleAssignee>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Issue linked to this rule
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_key: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_data: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    PatchedErrorTrackingGroupingRule {
+        id: "id" optional,
+        filters: "filters" optional,
+        assignee: "assignee" optional,
+        description: "description" optional,
+        issue: "issue" optional,
+        order_key: "order_key" optional,
+        disabled_data: "disabled_data" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingGroupingRuleAssignee {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PatchedErrorTrackingGroupingRuleAssigneeType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<PatchedErrorTrackingGroupingRuleAssigneeId>,
+}
+json_object! {
+    PatchedErrorTrackingGroupingRuleAssignee {
+        r#type: "type" optional,
+        id: "id" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1233,102 +1544,131 @@ string_enum! {
     }
 }
 /// The `PatchedErrorTrackingIssueFull` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingIssueFull {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ErrorTrackingIssueFullStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingIssueAssignment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_issues: Option<Vec<ErrorTrackingExternalReferenceResult>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort: Option<PatchedErrorTrackingIssueFullCohort>,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    PatchedErrorTrackingIssueFull {
+        id: "id" optional,
+        status: "status" optional,
+        name: "name" optional,
+        description: "description" optional,
+        first_seen: "first_seen" optional,
+        assignee: "assignee" optional,
+        external_issues: "external_issues" optional,
+        cohort: "cohort" optional,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingIssueFullCohort {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+json_object! {
+    PatchedErrorTrackingIssueFullCohort {
+        id: "id" optional,
+        name: "name" optional,
+    }
+}
 /// The `PatchedErrorTrackingRelease` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingRelease {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
 }
+json_object! {
+    PatchedErrorTrackingRelease {
+        id: "id" optional,
+        hash_id: "hash_id" optional,
+        team_id: "team_id" optional,
+        created_at: "created_at" optional,
+        metadata: "metadata" optional,
+        version: "version" optional,
+        project: "project" optional,
+    }
+}
 /// The `PatchedErrorTrackingSettings` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingSettings {
     /// Maximum number of exception events ingested per bucket for the entire project. Null removes the limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_rate_limit_value: Option<i64>,
     /// Bucket window over which the project-wide rate limit applies, in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_rate_limit_bucket_size_minutes: Option<i64>,
     /// Maximum number of exception events ingested per bucket for each individual issue. Null removes the limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_issue_rate_limit_value: Option<i64>,
     /// Bucket window over which the per-issue rate limit applies, in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_issue_rate_limit_bucket_size_minutes: Option<i64>,
 }
+json_object! {
+    PatchedErrorTrackingSettings {
+        project_rate_limit_value: "project_rate_limit_value" optional,
+        project_rate_limit_bucket_size_minutes: "project_rate_limit_bucket_size_minutes" optional,
+        per_issue_rate_limit_value: "per_issue_rate_limit_value" optional,
+        per_issue_rate_limit_bucket_size_minutes: "per_issue_rate_limit_bucket_size_minutes" optional,
+    }
+}
 /// The `PatchedErrorTrackingSpikeDetectionConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingSpikeDetectionConfig {
     /// Time to wait before alerting again for the same issue after a spike is detected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snooze_duration_minutes: Option<i64>,
     /// The factor by which the current exception count must exceed the baseline to be considered a spike.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiplier: Option<i64>,
     /// The minimum number of exceptions required in a 5-minute window before a spike can be detected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i64>,
 }
+json_object! {
+    PatchedErrorTrackingSpikeDetectionConfig {
+        snooze_duration_minutes: "snooze_duration_minutes" optional,
+        multiplier: "multiplier" optional,
+        threshold: "threshold" optional,
+    }
+}
 /// The `PatchedErrorTrackingSuppressionRule` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedErrorTrackingSuppressionRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_key: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_data: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    PatchedErrorTrackingSuppressionRule {
+        id: "id" optional,
+        filters: "filters" optional,
+        order_key: "order_key" optional,
+        disabled_data: "disabled_data" optional,
+        sampling_rate: "sampling_rate" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `_SymbolSetDownloadResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SymbolSetDownloadResponse {
     /// Presigned URL to download the source map file. Use immediately; expires after one hour.
     pub url: String,
+}
+json_object! {
+    SymbolSetDownloadResponse {
+        url: "url" required,
+    }
 }
 string_enum! {
     #[doc = " * `summary` - summary"]

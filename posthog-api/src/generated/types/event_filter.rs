@@ -2,22 +2,26 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `EventFilterConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EventFilterConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<EventFilterConfigModeEnum>,
     /// Boolean expression tree. Nodes: {"type": "and"|"or", "children": \[...\]}, {"type": "not", "child": {...}}, {"type": "condition", "field": "event_name"|"distinct_id", "operator": "exact"|"contains", "value": "\<string>"}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_tree: Option<::serde_json::Value>,
     /// Test events to validate the filter. Each: {"event_name": "...", "distinct_id": "...", "expected_result": "drop"|"ingest"}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_cases: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    EventFilterConfig {
+        id: "id" optional,
+        mode: "mode" optional,
+        filter_tree: "filter_tree" optional,
+        test_cases: "test_cases" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `disabled` - Disabled"]

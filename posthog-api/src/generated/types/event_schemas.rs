@@ -2,42 +2,58 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `EventSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventSchema {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub event_definition: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property_group: Option<SchemaPropertyGroup>,
     pub property_group_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    EventSchema {
+        id: "id" optional,
+        event_definition: "event_definition" required,
+        property_group: "property_group" optional,
+        property_group_id: "property_group_id" required,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `PaginatedEventSchemaList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedEventSchemaList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<EventSchema>,
 }
+json_object! {
+    PaginatedEventSchemaList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedEventSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedEventSchema {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_definition: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property_group: Option<SchemaPropertyGroup>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property_group_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    PatchedEventSchema {
+        id: "id" optional,
+        event_definition: "event_definition" optional,
+        property_group: "property_group" optional,
+        property_group_id: "property_group_id" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }

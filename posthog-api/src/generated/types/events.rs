@@ -2,24 +2,28 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `ClickhouseEvent` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClickhouseEvent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<EventElement>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements_chain: Option<String>,
+}
+json_object! {
+    ClickhouseEvent {
+        id: "id" optional,
+        distinct_id: "distinct_id" optional,
+        properties: "properties" optional,
+        event: "event" optional,
+        timestamp: "timestamp" optional,
+        person: "person" optional,
+        elements: "elements" optional,
+        elements_chain: "elements_chain" optional,
+    }
 }
 string_enum! {
     EnvironmentsEventsListFormat {
@@ -40,27 +44,32 @@ string_enum! {
     }
 }
 /// The `EventElement` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventElement {
     pub event: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attr_class: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attr_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nth_child: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nth_of_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
+}
+json_object! {
+    EventElement {
+        event: "event" required,
+        text: "text" optional,
+        tag_name: "tag_name" optional,
+        attr_class: "attr_class" optional,
+        href: "href" optional,
+        attr_id: "attr_id" optional,
+        nth_child: "nth_child" optional,
+        nth_of_type: "nth_of_type" optional,
+        attributes: "attributes" optional,
+        order: "order" optional,
+    }
 }
 string_enum! {
     EventsListFormat {
@@ -81,10 +90,14 @@ string_enum! {
     }
 }
 /// The `PaginatedClickhouseEventList` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaginatedClickhouseEventList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ClickhouseEvent>>,
+}
+json_object! {
+    PaginatedClickhouseEventList {
+        next: "next" optional,
+        results: "results" optional,
+    }
 }

@@ -18,19 +18,24 @@ string_enum! {
     }
 }
 /// The `CopyExperimentToProject` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CopyExperimentToProject {
     /// The team ID to copy the experiment to.
     pub target_team_id: i64,
     /// Optional feature flag key to use in the destination team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_key: Option<String>,
     /// Optional name for the copied experiment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+json_object! {
+    CopyExperimentToProject {
+        target_team_id: "target_team_id" required,
+        feature_flag_key: "feature_flag_key" optional,
+        name: "name" optional,
+    }
+}
 /// The `EndExperiment` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EndExperiment {
     /// The conclusion of the experiment.
     ///
@@ -39,90 +44,64 @@ pub struct EndExperiment {
     /// * `inconclusive` - inconclusive
     /// * `stopped_early` - stopped_early
     /// * `invalid` - invalid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<ConclusionEnum>,
     /// Optional comment about the experiment conclusion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion_comment: Option<String>,
+}
+json_object! {
+    EndExperiment {
+        conclusion: "conclusion" optional,
+        conclusion_comment: "conclusion_comment" optional,
+    }
 }
 /// Mixin for serializers to add user access control fields
 ///
 /// The `Experiment` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Experiment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the experiment.
     pub name: String,
     /// Description of the experiment hypothesis and expected outcomes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Unique key for the experiment's feature flag. Letters, numbers, hyphens, and underscores only. Search existing flags with the feature-flags-get-all tool first — reuse an existing flag when possible.
     pub feature_flag_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdout: Option<ExperimentHoldout>,
     /// ID of a holdout group to exclude from the experiment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdout_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_cohort: Option<i64>,
     /// Variant definitions and rollout configuration. Set feature_flag_variants to customize the split (default: 50/50 control/test). Each variant needs a key and split_percent (the variant's share of traffic); percentages must sum to 100. Set rollout_percentage (0-100, default 100) to limit what fraction of users enter the experiment. Set minimum_detectable_effect (percentage, suggest 20-30) to control statistical power.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<ExperimentParameters>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary_metrics: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_metrics: Option<Vec<ExperimentToSavedMetric>>,
     /// IDs of shared saved metrics to attach to this experiment. Each item has 'id' (saved metric ID) and 'metadata' with 'type' (primary or secondary).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_metrics_ids: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
     /// Whether the experiment is archived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Experiment type: web for frontend UI changes, product for backend/API changes.
     ///
     /// * `web` - web
     /// * `product` - product
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ExperimentTypeEnum>,
     /// Exposure configuration including filter test accounts and custom exposure events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_criteria: Option<ExperimentApiExposureCriteria>,
     /// Primary experiment metrics. Each metric must have kind='ExperimentMetric' and a metric_type: 'mean' (set source to an EventsNode with an event name), 'funnel' (set series to an array of EventsNode steps), 'ratio' (set numerator and denominator EventsNode entries), or 'retention' (set start_event and completion_event). Use the event-definitions-list tool to find available events in the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<ExperimentApiMetricsList>,
     /// Secondary metrics for additional measurements. Same format as primary metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics_secondary: Option<ExperimentApiMetricsList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduling_config: Option<::serde_json::Value>,
     /// Suppresses the validation that rejects metrics referencing events not yet ingested by this project. REQUIRES explicit user confirmation before being set to true — never flip this silently to retry a failed call. The default validation catches typo'd event names and missing instrumentation. Set this to true only when the user has confirmed the event is intentional (e.g. they are about to instrument it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unknown_events: Option<bool>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
     /// Experiment conclusion: won, lost, inconclusive, stopped_early, or invalid.
     ///
@@ -131,55 +110,98 @@ pub struct Experiment {
     /// * `inconclusive` - inconclusive
     /// * `stopped_early` - stopped_early
     /// * `invalid` - invalid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<ConclusionEnum>,
     /// Comment about the experiment conclusion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion_comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_metrics_ordered_uuids: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary_metrics_ordered_uuids: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only_count_matured_users: Option<bool>,
     /// When true, sync feature flag configuration from parameters to the linked feature flag. Draft experiments always sync regardless of update_feature_flag_params, so only required for non-drafts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_feature_flag_params: Option<bool>,
     /// Experiment lifecycle state: 'draft' (not yet launched), 'running' (launched with active feature flag), 'paused' (running with feature flag deactivated — virtual state derived from feature_flag.active, not stored), 'stopped' (ended).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExperimentStatusEnum>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
+}
+json_object! {
+    Experiment {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        start_date: "start_date" optional,
+        end_date: "end_date" optional,
+        feature_flag_key: "feature_flag_key" required,
+        feature_flag: "feature_flag" optional,
+        holdout: "holdout" optional,
+        holdout_id: "holdout_id" optional,
+        exposure_cohort: "exposure_cohort" optional,
+        parameters: "parameters" optional,
+        secondary_metrics: "secondary_metrics" optional,
+        saved_metrics: "saved_metrics" optional,
+        saved_metrics_ids: "saved_metrics_ids" optional,
+        filters: "filters" optional,
+        archived: "archived" optional,
+        deleted: "deleted" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        r#type: "type" optional,
+        exposure_criteria: "exposure_criteria" optional,
+        metrics: "metrics" optional,
+        metrics_secondary: "metrics_secondary" optional,
+        stats_config: "stats_config" optional,
+        scheduling_config: "scheduling_config" optional,
+        allow_unknown_events: "allow_unknown_events" optional,
+        create_in_folder: "_create_in_folder" optional,
+        conclusion: "conclusion" optional,
+        conclusion_comment: "conclusion_comment" optional,
+        primary_metrics_ordered_uuids: "primary_metrics_ordered_uuids" optional,
+        secondary_metrics_ordered_uuids: "secondary_metrics_ordered_uuids" optional,
+        only_count_matured_users: "only_count_matured_users" optional,
+        update_feature_flag_params: "update_feature_flag_params" optional,
+        status: "status" optional,
+        user_access_level: "user_access_level" optional,
+    }
 }
 /// ExperimentApiEventSource
 ///
 /// The `ExperimentApiEventSource` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentApiEventSource {
     /// Event name, e.g. '$pageview'. Required for EventsNode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Action ID. Required for ActionsNode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub kind: Kind,
     /// Event property filters to narrow which events are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<EventPropertyFilter>>,
+}
+json_object! {
+    ExperimentApiEventSource {
+        event: "event" optional,
+        id: "id" optional,
+        kind: "kind" required,
+        properties: "properties" optional,
+    }
 }
 /// ExperimentApiExposureConfig
 ///
 /// The `ExperimentApiExposureConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentApiExposureConfig {
     /// Custom exposure event name.
     pub event: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentApiExposureConfigKind>,
     /// Event property filters. Pass an empty array if no filters needed.
     pub properties: Vec<EventPropertyFilter>,
+}
+json_object! {
+    ExperimentApiExposureConfig {
+        event: "event" required,
+        kind: "kind" optional,
+        properties: "properties" required,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -190,67 +212,72 @@ string_enum! {
 /// ExperimentApiExposureCriteria
 ///
 /// The `ExperimentApiExposureCriteria` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExperimentApiExposureCriteria {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_config: Option<ExperimentApiExposureConfig>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
+}
+json_object! {
+    ExperimentApiExposureCriteria {
+        exposure_config: "exposure_config" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+    }
 }
 /// ExperimentApiMetric
 ///
 /// The `ExperimentApiMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentApiMetric {
     /// For retention metrics: completion event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completion_event: Option<ExperimentApiEventSource>,
     /// Conversion window duration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_window: Option<i64>,
     /// For ratio metrics: denominator source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator: Option<ExperimentApiEventSource>,
     /// Whether higher or lower values indicate success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<ExperimentMetricGoal>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentApiMetricKind>,
     pub metric_type: ExperimentMetricType,
     /// Human-readable metric name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// For ratio metrics: numerator source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numerator: Option<ExperimentApiEventSource>,
     /// Retention Window End
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_window_end: Option<i64>,
     /// Retention Window Start
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_window_start: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_window_unit: Option<FunnelConversionWindowTimeUnit>,
     /// For funnel metrics: array of EventsNode/ActionsNode steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Vec<ExperimentApiEventSource>>,
     /// For mean metrics: event source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ExperimentApiEventSource>,
     /// For retention metrics: start event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_event: Option<ExperimentApiEventSource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_handling: Option<StartHandling>,
     /// Unique identifier. Auto-generated if omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
+}
+json_object! {
+    ExperimentApiMetric {
+        completion_event: "completion_event" optional,
+        conversion_window: "conversion_window" optional,
+        denominator: "denominator" optional,
+        goal: "goal" optional,
+        kind: "kind" optional,
+        metric_type: "metric_type" required,
+        name: "name" optional,
+        numerator: "numerator" optional,
+        retention_window_end: "retention_window_end" optional,
+        retention_window_start: "retention_window_start" optional,
+        retention_window_unit: "retention_window_unit" optional,
+        series: "series" optional,
+        source: "source" optional,
+        start_event: "start_event" optional,
+        start_handling: "start_handling" optional,
+        uuid: "uuid" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -263,21 +290,26 @@ string_enum! {
 /// The `_ExperimentApiMetricsList` schema.
 pub type ExperimentApiMetricsList = Vec<ExperimentApiMetric>;
 /// The `ExperimentHoldout` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentHoldout {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    ExperimentHoldout {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        filters: "filters" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 string_enum! {
     #[doc = " ExperimentMetricType"]
@@ -293,40 +325,50 @@ string_enum! {
 /// ExperimentParameters
 ///
 /// The `ExperimentParameters` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExperimentParameters {
     /// Experiment variants. If specified, must include a variant with key 'control' (lowercase). Defaults to a 50/50 control/test split when omitted. Minimum 2, maximum 20.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_variants: Option<Vec<ExperimentVariant>>,
     /// Minimum detectable effect as a percentage. Lower values need more users but catch smaller changes. Suggest 20–30% for most experiments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_detectable_effect: Option<f64>,
     /// Overall rollout percentage (0-100). Controls what fraction of all users enter the experiment. Users outside the rollout never see any variant and are excluded from analysis. Default: 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout_percentage: Option<f64>,
+}
+json_object! {
+    ExperimentParameters {
+        feature_flag_variants: "feature_flag_variants" optional,
+        minimum_detectable_effect: "minimum_detectable_effect" optional,
+        rollout_percentage: "rollout_percentage" optional,
+    }
 }
 /// Mixin for serializers to add user access control fields
 ///
 /// The `ExperimentSavedMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentSavedMetric {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub query: ::serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
+}
+json_object! {
+    ExperimentSavedMetric {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        query: "query" required,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        tags: "tags" optional,
+        user_access_level: "user_access_level" optional,
+    }
 }
 string_enum! {
     #[doc = " The `ExperimentStatusEnum` schema."]
@@ -338,20 +380,26 @@ string_enum! {
     }
 }
 /// The `ExperimentToSavedMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentToSavedMetric {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub experiment: i64,
     pub saved_metric: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+json_object! {
+    ExperimentToSavedMetric {
+        id: "id" optional,
+        experiment: "experiment" required,
+        saved_metric: "saved_metric" required,
+        metadata: "metadata" optional,
+        created_at: "created_at" optional,
+        query: "query" optional,
+        name: "name" optional,
+    }
 }
 string_enum! {
     #[doc = " * `web` - web"]
@@ -366,19 +414,24 @@ string_enum! {
 /// ExperimentVariant
 ///
 /// The `ExperimentVariant` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentVariant {
     /// Variant key. Exactly one variant in feature_flag_variants must use key 'control' (lowercase, exactly) — that is the baseline used for analysis and the special key the experiment runtime expects. Other variants use keys like 'test', 'variant_a', 'variant_b'. Map natural-language names ('original', 'A', 'baseline') to 'control'.
     pub key: String,
     /// Human-readable variant name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Rollout Percentage
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout_percentage: Option<f64>,
     /// Percentage of users assigned to this variant (0–100). All variants must sum to 100. One of split_percent (recommended) or rollout_percentage must be provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_percent: Option<f64>,
+}
+json_object! {
+    ExperimentVariant {
+        key: "key" required,
+        name: "name" optional,
+        rollout_percentage: "rollout_percentage" optional,
+        split_percent: "split_percent" optional,
+    }
 }
 string_enum! {
     ExperimentsListStatus {
@@ -400,115 +453,101 @@ string_enum! {
     }
 }
 /// The `PaginatedExperimentHoldoutList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedExperimentHoldoutList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ExperimentHoldout>,
 }
+json_object! {
+    PaginatedExperimentHoldoutList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedExperimentList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedExperimentList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Experiment>,
 }
+json_object! {
+    PaginatedExperimentList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedExperimentSavedMetricList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedExperimentSavedMetricList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ExperimentSavedMetric>,
+}
+json_object! {
+    PaginatedExperimentSavedMetricList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }
 /// Mixin for serializers to add user access control fields
 ///
 /// The `PatchedExperiment` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedExperiment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the experiment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the experiment hypothesis and expected outcomes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Unique key for the experiment's feature flag. Letters, numbers, hyphens, and underscores only. Search existing flags with the feature-flags-get-all tool first — reuse an existing flag when possible.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdout: Option<ExperimentHoldout>,
     /// ID of a holdout group to exclude from the experiment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdout_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_cohort: Option<i64>,
     /// Variant definitions and rollout configuration. Set feature_flag_variants to customize the split (default: 50/50 control/test). Each variant needs a key and split_percent (the variant's share of traffic); percentages must sum to 100. Set rollout_percentage (0-100, default 100) to limit what fraction of users enter the experiment. Set minimum_detectable_effect (percentage, suggest 20-30) to control statistical power.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<ExperimentParameters>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary_metrics: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_metrics: Option<Vec<ExperimentToSavedMetric>>,
     /// IDs of shared saved metrics to attach to this experiment. Each item has 'id' (saved metric ID) and 'metadata' with 'type' (primary or secondary).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_metrics_ids: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
     /// Whether the experiment is archived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Experiment type: web for frontend UI changes, product for backend/API changes.
     ///
     /// * `web` - web
     /// * `product` - product
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ExperimentTypeEnum>,
     /// Exposure configuration including filter test accounts and custom exposure events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_criteria: Option<ExperimentApiExposureCriteria>,
     /// Primary experiment metrics. Each metric must have kind='ExperimentMetric' and a metric_type: 'mean' (set source to an EventsNode with an event name), 'funnel' (set series to an array of EventsNode steps), 'ratio' (set numerator and denominator EventsNode entries), or 'retention' (set start_event and completion_event). Use the event-definitions-list tool to find available events in the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<ExperimentApiMetricsList>,
     /// Secondary metrics for additional measurements. Same format as primary metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics_secondary: Option<ExperimentApiMetricsList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduling_config: Option<::serde_json::Value>,
     /// Suppresses the validation that rejects metrics referencing events not yet ingested by this project. REQUIRES explicit user confirmation before being set to true — never flip this silently to retry a failed call. The default validation catches typo'd event names and missing instrumentation. Set this to true only when the user has confirmed the event is intentional (e.g. they are about to instrument it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unknown_events: Option<bool>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
     /// Experiment conclusion: won, lost, inconclusive, stopped_early, or invalid.
     ///
@@ -517,72 +556,112 @@ pub struct PatchedExperiment {
     /// * `inconclusive` - inconclusive
     /// * `stopped_early` - stopped_early
     /// * `invalid` - invalid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<ConclusionEnum>,
     /// Comment about the experiment conclusion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion_comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_metrics_ordered_uuids: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary_metrics_ordered_uuids: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only_count_matured_users: Option<bool>,
     /// When true, sync feature flag configuration from parameters to the linked feature flag. Draft experiments always sync regardless of update_feature_flag_params, so only required for non-drafts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_feature_flag_params: Option<bool>,
     /// Experiment lifecycle state: 'draft' (not yet launched), 'running' (launched with active feature flag), 'paused' (running with feature flag deactivated — virtual state derived from feature_flag.active, not stored), 'stopped' (ended).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExperimentStatusEnum>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
 }
+json_object! {
+    PatchedExperiment {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        start_date: "start_date" optional,
+        end_date: "end_date" optional,
+        feature_flag_key: "feature_flag_key" optional,
+        feature_flag: "feature_flag" optional,
+        holdout: "holdout" optional,
+        holdout_id: "holdout_id" optional,
+        exposure_cohort: "exposure_cohort" optional,
+        parameters: "parameters" optional,
+        secondary_metrics: "secondary_metrics" optional,
+        saved_metrics: "saved_metrics" optional,
+        saved_metrics_ids: "saved_metrics_ids" optional,
+        filters: "filters" optional,
+        archived: "archived" optional,
+        deleted: "deleted" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        r#type: "type" optional,
+        exposure_criteria: "exposure_criteria" optional,
+        metrics: "metrics" optional,
+        metrics_secondary: "metrics_secondary" optional,
+        stats_config: "stats_config" optional,
+        scheduling_config: "scheduling_config" optional,
+        allow_unknown_events: "allow_unknown_events" optional,
+        create_in_folder: "_create_in_folder" optional,
+        conclusion: "conclusion" optional,
+        conclusion_comment: "conclusion_comment" optional,
+        primary_metrics_ordered_uuids: "primary_metrics_ordered_uuids" optional,
+        secondary_metrics_ordered_uuids: "secondary_metrics_ordered_uuids" optional,
+        only_count_matured_users: "only_count_matured_users" optional,
+        update_feature_flag_params: "update_feature_flag_params" optional,
+        status: "status" optional,
+        user_access_level: "user_access_level" optional,
+    }
+}
 /// The `PatchedExperimentHoldout` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedExperimentHoldout {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    PatchedExperimentHoldout {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        filters: "filters" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 /// Mixin for serializers to add user access control fields
 ///
 /// The `PatchedExperimentSavedMetric` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedExperimentSavedMetric {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
 }
+json_object! {
+    PatchedExperimentSavedMetric {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        query: "query" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        tags: "tags" optional,
+        user_access_level: "user_access_level" optional,
+    }
+}
 /// The `ShipVariant` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ShipVariant {
     /// The conclusion of the experiment.
     ///
@@ -591,11 +670,16 @@ pub struct ShipVariant {
     /// * `inconclusive` - inconclusive
     /// * `stopped_early` - stopped_early
     /// * `invalid` - invalid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<ConclusionEnum>,
     /// Optional comment about the experiment conclusion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion_comment: Option<String>,
     /// The key of the variant to ship to 100% of users.
     pub variant_key: String,
+}
+json_object! {
+    ShipVariant {
+        conclusion: "conclusion" optional,
+        conclusion_comment: "conclusion_comment" optional,
+        variant_key: "variant_key" required,
+    }
 }

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `DependentFlag` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DependentFlag {
     /// Feature flag ID
     pub id: i64,
@@ -11,63 +11,46 @@ pub struct DependentFlag {
     /// Feature flag name
     pub name: String,
 }
+json_object! {
+    DependentFlag {
+        id: "id" required,
+        key: "key" required,
+        name: "name" required,
+    }
+}
 /// Serializer mixin that handles tags for objects.
 ///
 /// The `FeatureFlag` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlag {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// contains the description for the flag (field name `name` is kept for backwards-compatibility)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensure_experience_continuity: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment_set: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment_set_metadata: Option<
         Vec<::serde_json::Map<String, ::serde_json::Value>>,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surveys: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollback_conditions: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performed_rollback: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_edit: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_contexts: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_dashboard: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analytics_dashboards: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_enriched_analytics: Option<bool>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
     /// Indicates the origin product of the feature flag. Choices: 'feature_flags', 'experiments', 'surveys', 'early_access_features', 'web_experiments', 'product_tours'.
     ///
@@ -77,57 +60,77 @@ pub struct FeatureFlag {
     /// * `early_access_features` - early_access_features
     /// * `web_experiments` - web_experiments
     /// * `product_tours` - product_tours
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_context: Option<FeatureFlagCreationContextEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_remote_configuration: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_encrypted_payloads: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Specifies where this feature flag should be evaluated
     ///
     /// * `server` - Server
     /// * `client` - Client
     /// * `all` - All
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_runtime: Option<EvaluationRuntimeEnum>,
     /// Identifier used for bucketing users into rollout and variants
     ///
     /// * `distinct_id` - User ID (default)
     /// * `device_id` - Device ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucketing_identifier: Option<BucketingIdentifierEnum>,
     /// Last time this feature flag was called (from $feature_flag_called events)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_called_at: Option<String>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
     /// should create usage dashboard
-    #[serde(
-        rename = "_should_create_usage_dashboard",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub should_create_usage_dashboard: Option<bool>,
     /// Check if this feature flag is used in any team's session recording linked flag setting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_used_in_replay_settings: Option<bool>,
 }
+json_object! {
+    FeatureFlag {
+        id: "id" optional,
+        name: "name" optional,
+        key: "key" required,
+        filters: "filters" optional,
+        deleted: "deleted" optional,
+        active: "active" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        version: "version" optional,
+        last_modified_by: "last_modified_by" optional,
+        ensure_experience_continuity: "ensure_experience_continuity" optional,
+        experiment_set: "experiment_set" optional,
+        experiment_set_metadata: "experiment_set_metadata" optional,
+        surveys: "surveys" optional,
+        features: "features" optional,
+        rollback_conditions: "rollback_conditions" optional,
+        performed_rollback: "performed_rollback" optional,
+        can_edit: "can_edit" optional,
+        tags: "tags" optional,
+        evaluation_contexts: "evaluation_contexts" optional,
+        usage_dashboard: "usage_dashboard" optional,
+        analytics_dashboards: "analytics_dashboards" optional,
+        has_enriched_analytics: "has_enriched_analytics" optional,
+        user_access_level: "user_access_level" optional,
+        creation_context: "creation_context" optional,
+        is_remote_configuration: "is_remote_configuration" optional,
+        has_encrypted_payloads: "has_encrypted_payloads" optional,
+        status: "status" optional,
+        evaluation_runtime: "evaluation_runtime" optional,
+        bucketing_identifier: "bucketing_identifier" optional,
+        last_called_at: "last_called_at" optional,
+        create_in_folder: "_create_in_folder" optional,
+        should_create_usage_dashboard: "_should_create_usage_dashboard" optional,
+        is_used_in_replay_settings: "is_used_in_replay_settings" optional,
+    }
+}
 /// The `FeatureFlagConditionAnalysis` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagConditionAnalysis {
     /// Index of this condition in the feature flag
     pub index: i64,
     /// True when this condition was the one that determined the flag's outcome. Use this to find the winning condition — at most one condition per flag is True.
     pub matched: bool,
     /// True when every property in this condition evaluated to true, regardless of whether this condition was the eventual winner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties_matched: Option<bool>,
     /// Human-readable explanation of why this condition matched/didn't match
     pub explanation: String,
@@ -140,8 +143,20 @@ pub struct FeatureFlagConditionAnalysis {
     /// Analysis of each property in this condition
     pub properties: Vec<FeatureFlagConditionPropertyAnalysis>,
 }
+json_object! {
+    FeatureFlagConditionAnalysis {
+        index: "index" required,
+        matched: "matched" required,
+        properties_matched: "properties_matched" optional,
+        explanation: "explanation" required,
+        rollout_percentage: "rollout_percentage" required,
+        rollout_excluded: "rollout_excluded" required,
+        variant: "variant" required,
+        properties: "properties" required,
+    }
+}
 /// The `FeatureFlagConditionPropertyAnalysis` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagConditionPropertyAnalysis {
     /// Property key
     pub key: String,
@@ -158,27 +173,42 @@ pub struct FeatureFlagConditionPropertyAnalysis {
     /// Human-readable explanation of the match result
     pub explanation: String,
 }
+json_object! {
+    FeatureFlagConditionPropertyAnalysis {
+        key: "key" required,
+        operator: "operator" required,
+        value: "value" required,
+        r#type: "type" required,
+        actual_value: "actual_value" required,
+        matched: "matched" required,
+        explanation: "explanation" required,
+    }
+}
 /// The `FeatureFlagCreateRequestSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct FeatureFlagCreateRequestSchema {
     /// Feature flag key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Feature flag description (stored in the `name` field for backwards compatibility).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Feature flag targeting configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<FeatureFlagFiltersSchema>,
     /// Whether the feature flag is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Organizational tags for this feature flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Evaluation contexts that control where this flag evaluates at runtime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_contexts: Option<Vec<String>>,
+}
+json_object! {
+    FeatureFlagCreateRequestSchema {
+        key: "key" optional,
+        name: "name" optional,
+        filters: "filters" optional,
+        active: "active" optional,
+        tags: "tags" optional,
+        evaluation_contexts: "evaluation_contexts" optional,
+    }
 }
 string_enum! {
     #[doc = " * `feature_flags` - feature_flags"]
@@ -199,31 +229,41 @@ string_enum! {
     }
 }
 /// The `FeatureFlagStatusResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagStatusResponse {
     /// Flag status: active, stale, deleted, or unknown
     pub status: String,
     /// Human-readable explanation of the status
     pub reason: String,
 }
+json_object! {
+    FeatureFlagStatusResponse {
+        status: "status" required,
+        reason: "reason" required,
+    }
+}
 /// The `FeatureFlagTestEvaluationRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct FeatureFlagTestEvaluationRequest {
     /// User distinct ID to test against (mutually exclusive with person_id)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
     /// Person ID to test against (mutually exclusive with distinct_id)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
     /// Optional point-in-time to evaluate the flag against — both flag conditions and person properties are reconstructed as they existed at that timestamp. ISO 8601 with timezone, e.g. ``2026-04-29T15:30:00Z`` or ``2026-04-29T15:30:00+00:00``. Naive timestamps (no timezone) are interpreted as UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Groups for feature flag evaluation (JSON object, defaults to empty dict)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<::serde_json::Value>,
 }
+json_object! {
+    FeatureFlagTestEvaluationRequest {
+        distinct_id: "distinct_id" optional,
+        person_id: "person_id" optional,
+        timestamp: "timestamp" optional,
+        groups: "groups" optional,
+    }
+}
 /// The `FeatureFlagTestEvaluationResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagTestEvaluationResponse {
     /// Feature flag key
     pub flag_key: String,
@@ -242,64 +282,81 @@ pub struct FeatureFlagTestEvaluationResponse {
     /// Detailed analysis of each condition in the feature flag
     pub conditions: Vec<FeatureFlagConditionAnalysis>,
 }
+json_object! {
+    FeatureFlagTestEvaluationResponse {
+        flag_key: "flag_key" required,
+        result: "result" required,
+        reason: "reason" required,
+        condition_index: "condition_index" required,
+        payload: "payload" required,
+        person_properties: "person_properties" required,
+        evaluation_distinct_id: "evaluation_distinct_id" required,
+        conditions: "conditions" required,
+    }
+}
 /// Feature flag state at a given version plus reconstruction metadata.
 ///
 /// The `FeatureFlagVersionResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagVersionResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollback_conditions: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performed_rollback: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensure_experience_continuity: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_enriched_analytics: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_remote_configuration: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_encrypted_payloads: Option<bool>,
     /// Specifies where this feature flag should be evaluated
     ///
     /// * `server` - Server
     /// * `client` - Client
     /// * `all` - All
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_runtime: Option<EvaluationRuntimeEnum>,
     /// Identifier used for bucketing users into rollout and variants
     ///
     /// * `distinct_id` - User ID (default)
     /// * `device_id` - Device ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucketing_identifier: Option<BucketingIdentifierEnum>,
     /// Last time this feature flag was called (from $feature_flag_called events)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_called_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
     /// False for the current version; true for reconstructed historical versions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_historical: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_timestamp: Option<String>,
     /// User from the activity log entry that produced this version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<i64>,
+}
+json_object! {
+    FeatureFlagVersionResponse {
+        id: "id" optional,
+        key: "key" required,
+        name: "name" optional,
+        filters: "filters" optional,
+        active: "active" optional,
+        deleted: "deleted" optional,
+        version: "version" optional,
+        rollback_conditions: "rollback_conditions" optional,
+        performed_rollback: "performed_rollback" optional,
+        ensure_experience_continuity: "ensure_experience_continuity" optional,
+        has_enriched_analytics: "has_enriched_analytics" optional,
+        is_remote_configuration: "is_remote_configuration" optional,
+        has_encrypted_payloads: "has_encrypted_payloads" optional,
+        evaluation_runtime: "evaluation_runtime" optional,
+        bucketing_identifier: "bucketing_identifier" optional,
+        last_called_at: "last_called_at" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        is_historical: "is_historical" optional,
+        version_timestamp: "version_timestamp" optional,
+        modified_by: "modified_by" optional,
+    }
 }
 string_enum! {
     FeatureFlagsListActive {
@@ -330,65 +387,99 @@ string_enum! {
     }
 }
 /// The `LocalEvaluationResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LocalEvaluationResponse {
     pub flags: Vec<MinimalFeatureFlag>,
     pub group_type_mapping: ::std::collections::BTreeMap<String, String>,
     /// Cohort definitions keyed by cohort ID. Each value is a property group structure with 'type' (OR/AND) and 'values' (array of property groups or property filters).
     pub cohorts: ::serde_json::Map<String, ::serde_json::Value>,
 }
+json_object! {
+    LocalEvaluationResponse {
+        flags: "flags" required,
+        group_type_mapping: "group_type_mapping" required,
+        cohorts: "cohorts" required,
+    }
+}
 /// The `MyFlagsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MyFlagsResponse {
     pub feature_flag: MinimalFeatureFlag,
     pub value: ::serde_json::Value,
 }
+json_object! {
+    MyFlagsResponse {
+        feature_flag: "feature_flag" required,
+        value: "value" required,
+    }
+}
 /// The `PaginatedFeatureFlagList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedFeatureFlagList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<FeatureFlag>,
 }
+json_object! {
+    PaginatedFeatureFlagList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedFeatureFlagPartialUpdateRequestSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedFeatureFlagPartialUpdateRequestSchema {
     /// Feature flag key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Feature flag description (stored in the `name` field for backwards compatibility).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Feature flag targeting configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<FeatureFlagFiltersSchema>,
     /// Whether the feature flag is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Organizational tags for this feature flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Evaluation contexts that control where this flag evaluates at runtime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_contexts: Option<Vec<String>>,
 }
+json_object! {
+    PatchedFeatureFlagPartialUpdateRequestSchema {
+        key: "key" optional,
+        name: "name" optional,
+        filters: "filters" optional,
+        active: "active" optional,
+        tags: "tags" optional,
+        evaluation_contexts: "evaluation_contexts" optional,
+    }
+}
 /// The `UserBlastRadiusRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserBlastRadiusRequest {
     /// The release condition to evaluate
     pub condition: ::serde_json::Map<String, ::serde_json::Value>,
     /// Group type index for group-based flags (null for person-based flags)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
 }
+json_object! {
+    UserBlastRadiusRequest {
+        condition: "condition" required,
+        group_type_index: "group_type_index" optional,
+    }
+}
 /// The `UserBlastRadiusResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserBlastRadiusResponse {
     /// Number of entities matching the condition (users or groups depending on group_type_index)
     pub affected: i64,
     /// Total number of entities of this type in the project
     pub total: i64,
+}
+json_object! {
+    UserBlastRadiusResponse {
+        affected: "affected" required,
+        total: "total" required,
+    }
 }

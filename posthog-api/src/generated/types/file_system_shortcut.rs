@@ -2,53 +2,73 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `FileSystemShortcut` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FileSystemShortcut {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+json_object! {
+    FileSystemShortcut {
+        id: "id" optional,
+        path: "path" required,
+        r#type: "type" optional,
+        r#ref: "ref" optional,
+        href: "href" optional,
+        order: "order" optional,
+        created_at: "created_at" optional,
+    }
+}
 /// The `FileSystemShortcutReorder` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FileSystemShortcutReorder {
     /// IDs of the current user's shortcuts in the desired display order.
     pub ordered_ids: Vec<String>,
 }
+json_object! {
+    FileSystemShortcutReorder {
+        ordered_ids: "ordered_ids" required,
+    }
+}
 /// The `PaginatedFileSystemShortcutList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedFileSystemShortcutList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<FileSystemShortcut>,
 }
+json_object! {
+    PaginatedFileSystemShortcutList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedFileSystemShortcut` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedFileSystemShortcut {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+json_object! {
+    PatchedFileSystemShortcut {
+        id: "id" optional,
+        path: "path" optional,
+        r#type: "type" optional,
+        r#ref: "ref" optional,
+        href: "href" optional,
+        order: "order" optional,
+        created_at: "created_at" optional,
+    }
 }

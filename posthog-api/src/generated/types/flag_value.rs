@@ -2,13 +2,24 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `FlagValueItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct FlagValueItem {
     pub name: ::serde_json::Value,
 }
+json_object! {
+    FlagValueItem {
+        name: "name" required,
+    }
+}
 /// The `FlagValueResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FlagValueResponse {
     pub results: Vec<FlagValueItem>,
     pub refreshing: bool,
+}
+json_object! {
+    FlagValueResponse {
+        results: "results" required,
+        refreshing: "refreshing" required,
+    }
 }

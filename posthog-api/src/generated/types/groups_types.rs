@@ -2,38 +2,46 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `GroupType` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct GroupType {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_singular: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_plural: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail_dashboard: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_columns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+json_object! {
+    GroupType {
+        group_type: "group_type" optional,
+        group_type_index: "group_type_index" optional,
+        name_singular: "name_singular" optional,
+        name_plural: "name_plural" optional,
+        detail_dashboard: "detail_dashboard" optional,
+        default_columns: "default_columns" optional,
+        created_at: "created_at" optional,
+    }
+}
 /// The `PatchedGroupType` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedGroupType {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_singular: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_plural: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail_dashboard: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_columns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+json_object! {
+    PatchedGroupType {
+        group_type: "group_type" optional,
+        group_type_index: "group_type_index" optional,
+        name_singular: "name_singular" optional,
+        name_plural: "name_plural" optional,
+        detail_dashboard: "detail_dashboard" optional,
+        default_columns: "default_columns" optional,
+        created_at: "created_at" optional,
+    }
 }

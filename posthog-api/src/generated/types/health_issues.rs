@@ -2,26 +2,30 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `HealthIssue` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HealthIssue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<HealthIssueSeverityEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HealthIssueStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dismissed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<String>,
+}
+json_object! {
+    HealthIssue {
+        id: "id" optional,
+        kind: "kind" optional,
+        severity: "severity" optional,
+        status: "status" optional,
+        dismissed: "dismissed" optional,
+        payload: "payload" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        resolved_at: "resolved_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `critical` - Critical"]
@@ -46,34 +50,44 @@ string_enum! {
     }
 }
 /// The `PaginatedHealthIssueList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedHealthIssueList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<HealthIssue>,
 }
+json_object! {
+    PaginatedHealthIssueList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedHealthIssue` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedHealthIssue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<HealthIssueSeverityEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HealthIssueStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dismissed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<String>,
+}
+json_object! {
+    PatchedHealthIssue {
+        id: "id" optional,
+        kind: "kind" optional,
+        severity: "severity" optional,
+        status: "status" optional,
+        dismissed: "dismissed" optional,
+        payload: "payload" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        resolved_at: "resolved_at" optional,
+    }
 }

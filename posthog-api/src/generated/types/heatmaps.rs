@@ -2,25 +2,44 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `HeatmapResponseItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HeatmapResponseItem {
     pub count: i64,
     pub pointer_y: i64,
     pub pointer_relative_x: f64,
     pub pointer_target_fixed: bool,
 }
+json_object! {
+    HeatmapResponseItem {
+        count: "count" required,
+        pointer_y: "pointer_y" required,
+        pointer_relative_x: "pointer_relative_x" required,
+        pointer_target_fixed: "pointer_target_fixed" required,
+    }
+}
 /// The `HeatmapsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HeatmapsResponse {
     pub results: Vec<HeatmapResponseItem>,
 }
+json_object! {
+    HeatmapsResponse {
+        results: "results" required,
+    }
+}
 /// The `PaginatedHeatmapsResponseList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedHeatmapsResponseList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<HeatmapsResponse>,
+}
+json_object! {
+    PaginatedHeatmapsResponseList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }

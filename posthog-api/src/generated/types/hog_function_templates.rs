@@ -2,12 +2,18 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PaginatedHogFunctionTemplateList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedHogFunctionTemplateList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<HogFunctionTemplate>,
+}
+json_object! {
+    PaginatedHogFunctionTemplateList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }

@@ -28,9 +28,8 @@ string_enum! {
     }
 }
 /// The `HogFunction` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HogFunction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Function type: destination, site_destination, internal_destination, source_webhook, warehouse_source_webhook, site_app, or transformation.
     ///
@@ -41,146 +40,168 @@ pub struct HogFunction {
     /// * `warehouse_source_webhook` - Warehouse Source Webhook
     /// * `site_app` - Site App
     /// * `transformation` - Transformation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<HogFunctionTypeEnum>,
     /// Display name for the function.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Human-readable description of what this function does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Whether the function is active and processing events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Soft-delete flag. Set to true to archive the function.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Source code. Hog language for most types; TypeScript for site_destination and site_app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hog: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transpiled: Option<String>,
     /// Schema defining the configurable input parameters for this function.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs_schema: Option<Vec<InputsSchemaItem>>,
     /// Values for each input defined in inputs_schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs: Option<::std::collections::BTreeMap<String, InputsItem>>,
     /// Event filters that control which events trigger this function.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<HogFunctionFilters>,
     /// PII masking configuration with TTL, threshold, and hash expression.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masking: Option<HogFunctionMasking>,
     /// Event-to-destination field mappings. Only for destination and site_destination types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<Mappings>>,
     /// URL for the function's icon displayed in the UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<HogFunctionTemplate>,
     /// ID of the template to create this function from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HogFunctionStatus>,
     /// Execution priority for transformations. Lower values run first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_order: Option<i64>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_export_id: Option<String>,
 }
+json_object! {
+    HogFunction {
+        id: "id" optional,
+        r#type: "type" optional,
+        name: "name" optional,
+        description: "description" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+        enabled: "enabled" optional,
+        deleted: "deleted" optional,
+        hog: "hog" optional,
+        bytecode: "bytecode" optional,
+        transpiled: "transpiled" optional,
+        inputs_schema: "inputs_schema" optional,
+        inputs: "inputs" optional,
+        filters: "filters" optional,
+        masking: "masking" optional,
+        mappings: "mappings" optional,
+        icon_url: "icon_url" optional,
+        template: "template" optional,
+        template_id: "template_id" optional,
+        status: "status" optional,
+        execution_order: "execution_order" optional,
+        create_in_folder: "_create_in_folder" optional,
+        batch_export_id: "batch_export_id" optional,
+    }
+}
 /// The `HogFunctionInvocation` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogFunctionInvocation {
     /// Full function configuration to test.
     pub configuration: HogFunction,
     /// Mock global variables available during test invocation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub globals: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Mock ClickHouse event data to test the function with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clickhouse_event: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// When true (default), async functions like fetch() are simulated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mock_async_functions: Option<bool>,
     /// Invocation result status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Execution logs from the test invocation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<::serde_json::Value>>,
     /// Optional invocation ID for correlation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invocation_id: Option<String>,
 }
+json_object! {
+    HogFunctionInvocation {
+        configuration: "configuration" required,
+        globals: "globals" optional,
+        clickhouse_event: "clickhouse_event" optional,
+        mock_async_functions: "mock_async_functions" optional,
+        status: "status" optional,
+        logs: "logs" optional,
+        invocation_id: "invocation_id" optional,
+    }
+}
 /// The `HogFunctionMasking` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogFunctionMasking {
     /// Time-to-live in seconds for the masking cache (60–86400).
     pub ttl: i64,
     /// Optional threshold count before masking applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i64>,
     /// Hog expression used to compute the masking hash.
     pub hash: String,
     /// Compiled bytecode for the hash expression. Auto-generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<::serde_json::Value>,
 }
+json_object! {
+    HogFunctionMasking {
+        ttl: "ttl" required,
+        threshold: "threshold" optional,
+        hash: "hash" required,
+        bytecode: "bytecode" optional,
+    }
+}
 /// The `HogFunctionMinimal` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HogFunctionMinimal {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hog: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<HogFunctionTemplate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HogFunctionStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_order: Option<i64>,
 }
+json_object! {
+    HogFunctionMinimal {
+        id: "id" optional,
+        r#type: "type" optional,
+        name: "name" optional,
+        description: "description" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+        enabled: "enabled" optional,
+        hog: "hog" optional,
+        filters: "filters" optional,
+        icon_url: "icon_url" optional,
+        template: "template" optional,
+        status: "status" optional,
+        execution_order: "execution_order" optional,
+    }
+}
 /// The `HogFunctionStatus` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogFunctionStatus {
     pub state: HogFunctionStatusStateEnum,
     pub tokens: i64,
+}
+json_object! {
+    HogFunctionStatus {
+        state: "state" required,
+        tokens: "tokens" required,
+    }
 }
 /// * `0` - 0
 /// * `1` - 1
@@ -248,50 +269,60 @@ string_enum! {
     }
 }
 /// The `InputsItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct InputsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templating: Option<HogFunctionTemplatingEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transpiled: Option<::serde_json::Value>,
 }
+json_object! {
+    InputsItem {
+        value: "value" optional,
+        templating: "templating" optional,
+        bytecode: "bytecode" optional,
+        order: "order" optional,
+        transpiled: "transpiled" optional,
+    }
+}
 /// The `InputsSchemaItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InputsSchemaItem {
     pub r#type: InputsSchemaItemTypeEnum,
     pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_field: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_field: Option<String>,
-    #[serde(rename = "requiredScopes", default, skip_serializing_if = "Option::is_none")]
     pub required_scopes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templating: Option<InputsSchemaItemTemplating>,
+}
+json_object! {
+    InputsSchemaItem {
+        r#type: "type" required,
+        key: "key" required,
+        label: "label" optional,
+        choices: "choices" optional,
+        required: "required" optional,
+        default: "default" optional,
+        secret: "secret" optional,
+        hidden: "hidden" optional,
+        description: "description" optional,
+        integration: "integration" optional,
+        integration_key: "integration_key" optional,
+        requires_field: "requires_field" optional,
+        integration_field: "integration_field" optional,
+        required_scopes: "requiredScopes" optional,
+        templating: "templating" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -340,31 +371,40 @@ string_enum! {
     }
 }
 /// The `Mappings` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Mappings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs_schema: Option<Vec<InputsSchemaItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs: Option<::std::collections::BTreeMap<String, InputsItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<HogFunctionFilters>,
 }
+json_object! {
+    Mappings {
+        name: "name" optional,
+        inputs_schema: "inputs_schema" optional,
+        inputs: "inputs" optional,
+        filters: "filters" optional,
+    }
+}
 /// The `PaginatedHogFunctionMinimalList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedHogFunctionMinimalList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<HogFunctionMinimal>,
 }
+json_object! {
+    PaginatedHogFunctionMinimalList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedHogFunction` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedHogFunction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Function type: destination, site_destination, internal_destination, source_webhook, warehouse_source_webhook, site_app, or transformation.
     ///
@@ -375,75 +415,80 @@ pub struct PatchedHogFunction {
     /// * `warehouse_source_webhook` - Warehouse Source Webhook
     /// * `site_app` - Site App
     /// * `transformation` - Transformation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<HogFunctionTypeEnum>,
     /// Display name for the function.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Human-readable description of what this function does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Whether the function is active and processing events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Soft-delete flag. Set to true to archive the function.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Source code. Hog language for most types; TypeScript for site_destination and site_app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hog: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transpiled: Option<String>,
     /// Schema defining the configurable input parameters for this function.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs_schema: Option<Vec<InputsSchemaItem>>,
     /// Values for each input defined in inputs_schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs: Option<::std::collections::BTreeMap<String, InputsItem>>,
     /// Event filters that control which events trigger this function.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<HogFunctionFilters>,
     /// PII masking configuration with TTL, threshold, and hash expression.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masking: Option<HogFunctionMasking>,
     /// Event-to-destination field mappings. Only for destination and site_destination types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<Mappings>>,
     /// URL for the function's icon displayed in the UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<HogFunctionTemplate>,
     /// ID of the template to create this function from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HogFunctionStatus>,
     /// Execution priority for transformations. Lower values run first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_order: Option<i64>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_export_id: Option<String>,
 }
+json_object! {
+    PatchedHogFunction {
+        id: "id" optional,
+        r#type: "type" optional,
+        name: "name" optional,
+        description: "description" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+        enabled: "enabled" optional,
+        deleted: "deleted" optional,
+        hog: "hog" optional,
+        bytecode: "bytecode" optional,
+        transpiled: "transpiled" optional,
+        inputs_schema: "inputs_schema" optional,
+        inputs: "inputs" optional,
+        filters: "filters" optional,
+        masking: "masking" optional,
+        mappings: "mappings" optional,
+        icon_url: "icon_url" optional,
+        template: "template" optional,
+        template_id: "template_id" optional,
+        status: "status" optional,
+        execution_order: "execution_order" optional,
+        create_in_folder: "_create_in_folder" optional,
+        batch_export_id: "batch_export_id" optional,
+    }
+}
 /// The `PatchedHogFunctionRearrange` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedHogFunctionRearrange {
     /// Map of hog function UUIDs to their new execution_order values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orders: Option<::std::collections::BTreeMap<String, i64>>,
+}
+json_object! {
+    PatchedHogFunctionRearrange {
+        orders: "orders" optional,
+    }
 }

@@ -2,27 +2,38 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PaginatedThresholdWithAlertList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedThresholdWithAlertList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ThresholdWithAlert>,
 }
+json_object! {
+    PaginatedThresholdWithAlertList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `ThresholdWithAlert` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ThresholdWithAlert {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Optional name for the threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Threshold bounds and type. Includes bounds (lower/upper floats) and type (absolute or percentage).
     pub configuration: InsightThreshold,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alerts: Option<Vec<Alert>>,
+}
+json_object! {
+    ThresholdWithAlert {
+        id: "id" optional,
+        created_at: "created_at" optional,
+        name: "name" optional,
+        configuration: "configuration" required,
+        alerts: "alerts" optional,
+    }
 }

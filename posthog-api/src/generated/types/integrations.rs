@@ -43,21 +43,26 @@ string_enum! {
 /// Standard Integration serializer.
 ///
 /// The `IntegrationConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IntegrationConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub kind: IntegrationKindEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+}
+json_object! {
+    IntegrationConfig {
+        id: "id" optional,
+        kind: "kind" required,
+        config: "config" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        errors: "errors" optional,
+        display_name: "display_name" optional,
+    }
 }
 string_enum! {
     #[doc = " * `anthropic` - Anthropic"]
@@ -175,49 +180,64 @@ string_enum! {
     }
 }
 /// The `PaginatedIntegrationConfigList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedIntegrationConfigList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<IntegrationConfig>,
 }
+json_object! {
+    PaginatedIntegrationConfigList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedRoleExternalReferenceList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedRoleExternalReferenceList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<RoleExternalReference>,
+}
+json_object! {
+    PaginatedRoleExternalReferenceList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }
 /// Standard Integration serializer.
 ///
 /// The `PatchedIntegrationConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedIntegrationConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<IntegrationKindEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
+json_object! {
+    PatchedIntegrationConfig {
+        id: "id" optional,
+        kind: "kind" optional,
+        config: "config" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        errors: "errors" optional,
+        display_name: "display_name" optional,
+    }
+}
 /// The `RoleExternalReference` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoleExternalReference {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Integration kind (e.g., github, linear, jira, slack).
     pub provider: String,
@@ -226,25 +246,40 @@ pub struct RoleExternalReference {
     /// Stable provider role identifier.
     pub provider_role_id: String,
     /// Human-friendly provider role identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_role_slug: Option<String>,
     /// Display name of the provider role.
     pub provider_role_name: String,
     /// PostHog role UUID this external role maps to.
     pub role: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
 }
+json_object! {
+    RoleExternalReference {
+        id: "id" optional,
+        provider: "provider" required,
+        provider_organization_id: "provider_organization_id" required,
+        provider_role_id: "provider_role_id" required,
+        provider_role_slug: "provider_role_slug" optional,
+        provider_role_name: "provider_role_name" required,
+        role: "role" required,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+    }
+}
 /// The `RoleLookupResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RoleLookupResponse {
     /// Matching reference, or null if none exists.
     pub reference: Option<RoleExternalReference>,
 }
+json_object! {
+    RoleLookupResponse {
+        reference: "reference" required,
+    }
+}
 /// The `SlackChannel` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SlackChannel {
     /// Slack channel ID (e.g. C0123ABC) — pass to cdp-functions inputs.channel.
     pub id: String,
@@ -259,16 +294,27 @@ pub struct SlackChannel {
     /// True if the channel is private and the PostHog Slack app cannot access it.
     pub is_private_without_access: bool,
 }
+json_object! {
+    SlackChannel {
+        id: "id" required,
+        name: "name" required,
+        is_private: "is_private" required,
+        is_member: "is_member" required,
+        is_ext_shared: "is_ext_shared" required,
+        is_private_without_access: "is_private_without_access" required,
+    }
+}
 /// The `SlackChannelsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SlackChannelsResponse {
     /// Slack channels visible to the PostHog Slack app.
     pub channels: Vec<SlackChannel>,
     /// ISO 8601 timestamp of the last full Slack API refresh (only set on full lists, not single-channel lookups).
-    #[serde(
-        rename = "lastRefreshedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub last_refreshed_at: Option<String>,
+}
+json_object! {
+    SlackChannelsResponse {
+        channels: "channels" required,
+        last_refreshed_at: "lastRefreshedAt" optional,
+    }
 }

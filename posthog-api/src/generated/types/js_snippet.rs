@@ -2,9 +2,13 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PatchedJsSnippetVersion` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedJsSnippetVersion {
     /// Version pin: null for latest, "1.358.0" for exact, "1" for major, "1.358" for minor
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub js_snippet_version: Option<String>,
+}
+json_object! {
+    PatchedJsSnippetVersion {
+        js_snippet_version: "js_snippet_version" optional,
+    }
 }

@@ -4,12 +4,11 @@ use super::*;
 /// Schema for a single active breakpoint
 ///
 /// The `ActiveBreakpoint` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActiveBreakpoint {
     /// Unique identifier for the breakpoint
     pub id: String,
     /// Repository identifier (e.g., 'PostHog/posthog')
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// File path where the breakpoint is set
     pub filename: String,
@@ -18,46 +17,69 @@ pub struct ActiveBreakpoint {
     /// Whether the breakpoint is enabled
     pub enabled: bool,
     /// Optional condition for the breakpoint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+}
+json_object! {
+    ActiveBreakpoint {
+        id: "id" required,
+        repository: "repository" optional,
+        filename: "filename" required,
+        line_number: "line_number" required,
+        enabled: "enabled" required,
+        condition: "condition" optional,
+    }
 }
 /// Response schema for active breakpoints endpoint
 ///
 /// The `ActiveBreakpointsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActiveBreakpointsResponse {
     /// List of active breakpoints
     pub breakpoints: Vec<ActiveBreakpoint>,
 }
+json_object! {
+    ActiveBreakpointsResponse {
+        breakpoints: "breakpoints" required,
+    }
+}
 /// Schema for a single breakpoint hit event
 ///
 /// The `BreakpointHit` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BreakpointHit {
     /// Unique identifier for the hit event
     pub id: String,
     /// Line number where the breakpoint was hit
-    #[serde(rename = "lineNumber")]
     pub line_number: i64,
     /// Name of the function where breakpoint was hit
-    #[serde(rename = "functionName")]
     pub function_name: String,
     /// When the breakpoint was hit
     pub timestamp: String,
     /// Local variables at the time of the hit
     pub variables: ::serde_json::Map<String, ::serde_json::Value>,
     /// Stack trace at the time of the hit
-    #[serde(rename = "stackTrace")]
     pub stack_trace: Vec<::serde_json::Value>,
     /// ID of the breakpoint that was hit
     pub breakpoint_id: String,
     /// Filename where the breakpoint was hit
     pub filename: String,
 }
+json_object! {
+    BreakpointHit {
+        id: "id" required,
+        line_number: "lineNumber" required,
+        function_name: "functionName" required,
+        timestamp: "timestamp" required,
+        variables: "variables" required,
+        stack_trace: "stackTrace" required,
+        breakpoint_id: "breakpoint_id" required,
+        filename: "filename" required,
+    }
+}
 /// Response schema for breakpoint hits endpoint
 ///
 /// The `BreakpointHitsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BreakpointHitsResponse {
     /// List of breakpoint hit events
     pub results: Vec<BreakpointHit>,
@@ -66,13 +88,26 @@ pub struct BreakpointHitsResponse {
     /// Whether there are more results available
     pub has_more: bool,
 }
+json_object! {
+    BreakpointHitsResponse {
+        results: "results" required,
+        count: "count" required,
+        has_more: "has_more" required,
+    }
+}
 /// The `PaginatedLiveDebuggerBreakpointList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedLiveDebuggerBreakpointList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<LiveDebuggerBreakpoint>,
+}
+json_object! {
+    PaginatedLiveDebuggerBreakpointList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }

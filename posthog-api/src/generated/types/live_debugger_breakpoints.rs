@@ -2,22 +2,26 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PatchedLiveDebuggerBreakpoint` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedLiveDebuggerBreakpoint {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    PatchedLiveDebuggerBreakpoint {
+        id: "id" optional,
+        repository: "repository" optional,
+        filename: "filename" optional,
+        line_number: "line_number" optional,
+        enabled: "enabled" optional,
+        condition: "condition" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }

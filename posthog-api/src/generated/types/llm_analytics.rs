@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `BatchCheckRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchCheckRequest {
     /// List of trace IDs to check for cached summaries
     pub trace_ids: Vec<String>,
@@ -10,37 +10,57 @@ pub struct BatchCheckRequest {
     ///
     /// * `minimal` - minimal
     /// * `detailed` - detailed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<DetailModeValueEnum>,
     /// LLM model used for cached summaries
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
+json_object! {
+    BatchCheckRequest {
+        trace_ids: "trace_ids" required,
+        mode: "mode" optional,
+        model: "model" optional,
+    }
+}
 /// The `BatchCheckResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchCheckResponse {
     pub summaries: Vec<CachedSummary>,
 }
+json_object! {
+    BatchCheckResponse {
+        summaries: "summaries" required,
+    }
+}
 /// The `BooleanScoreDefinitionConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct BooleanScoreDefinitionConfig {
     /// Optional label for a true value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub true_label: Option<String>,
     /// Optional label for a false value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub false_label: Option<String>,
 }
+json_object! {
+    BooleanScoreDefinitionConfig {
+        true_label: "true_label" optional,
+        false_label: "false_label" optional,
+    }
+}
 /// The `CachedSummary` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CachedSummary {
     pub trace_id: String,
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cached: Option<bool>,
 }
+json_object! {
+    CachedSummary {
+        trace_id: "trace_id" required,
+        title: "title" required,
+        cached: "cached" optional,
+    }
+}
 /// The `CategoricalScoreDefinitionConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CategoricalScoreDefinitionConfig {
     /// Ordered categorical options available to the scorer.
     pub options: Vec<CategoricalScoreOption>,
@@ -48,38 +68,55 @@ pub struct CategoricalScoreDefinitionConfig {
     ///
     /// * `single` - single
     /// * `multiple` - multiple
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection_mode: Option<SelectionModeEnum>,
     /// Optional minimum number of options that can be selected when `selection_mode` is `multiple`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_selections: Option<i64>,
     /// Optional maximum number of options that can be selected when `selection_mode` is `multiple`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_selections: Option<i64>,
 }
+json_object! {
+    CategoricalScoreDefinitionConfig {
+        options: "options" required,
+        selection_mode: "selection_mode" optional,
+        min_selections: "min_selections" optional,
+        max_selections: "max_selections" optional,
+    }
+}
 /// The `CategoricalScoreOption` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CategoricalScoreOption {
     /// Stable option key. Use lowercase letters, numbers, underscores, or hyphens.
     pub key: String,
     /// Human-readable option label.
     pub label: String,
 }
+json_object! {
+    CategoricalScoreOption {
+        key: "key" required,
+        label: "label" required,
+    }
+}
 /// The `ClusteringJob` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClusteringJob {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
     pub analysis_level: ClusteringJobAnalysisLevelEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    ClusteringJob {
+        id: "id" optional,
+        name: "name" required,
+        analysis_level: "analysis_level" required,
+        event_filters: "event_filters" optional,
+        enabled: "enabled" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `trace` - trace"]
@@ -94,54 +131,64 @@ string_enum! {
     }
 }
 /// The `Dataset` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
 }
+json_object! {
+    Dataset {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        metadata: "metadata" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        deleted: "deleted" optional,
+        created_by: "created_by" optional,
+        team: "team" optional,
+    }
+}
 /// The `DatasetItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatasetItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub dataset: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_trace_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_timestamp: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
+}
+json_object! {
+    DatasetItem {
+        id: "id" optional,
+        dataset: "dataset" required,
+        input: "input" optional,
+        output: "output" optional,
+        metadata: "metadata" optional,
+        ref_trace_id: "ref_trace_id" optional,
+        ref_timestamp: "ref_timestamp" optional,
+        ref_source_id: "ref_source_id" optional,
+        deleted: "deleted" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        team: "team" optional,
+    }
 }
 string_enum! {
     DatasetsListOrderByItem {
@@ -184,21 +231,16 @@ string_enum! {
     }
 }
 /// The `Evaluation` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Evaluation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the evaluation.
     pub name: String,
     /// Optional description of what this evaluation checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the evaluation runs automatically on new $ai_generation events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EvaluationStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<StatusReasonEnum>,
     /// 'llm_judge' uses an LLM to score outputs against a prompt; 'hog' runs deterministic Hog code.
     ///
@@ -206,57 +248,78 @@ pub struct Evaluation {
     /// * `hog` - Hog
     pub evaluation_type: EvaluationTypeEnum,
     /// Configuration dict. For 'llm_judge': {prompt}. For 'hog': {source}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_config: Option<EvaluationEvaluationConfig>,
     /// Output format. Currently only 'boolean' is supported.
     ///
     /// * `boolean` - Boolean (Pass/Fail)
     pub output_type: OutputTypeEnum,
     /// Output config. For 'boolean' output_type: {allows_na} to permit N/A results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_config: Option<EvaluationOutputConfig>,
     /// Optional trigger conditions to filter which events are evaluated. OR between condition sets, AND within each.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_configuration: Option<ModelConfiguration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Set to true to soft-delete the evaluation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+json_object! {
+    Evaluation {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        enabled: "enabled" optional,
+        status: "status" optional,
+        status_reason: "status_reason" optional,
+        evaluation_type: "evaluation_type" required,
+        evaluation_config: "evaluation_config" optional,
+        output_type: "output_type" required,
+        output_config: "output_config" optional,
+        conditions: "conditions" optional,
+        model_configuration: "model_configuration" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+    }
+}
 /// The `EvaluationConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EvaluationConfig {
     /// Maximum number of llm_judge runs the team may execute on PostHog trial credits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_eval_limit: Option<i64>,
     /// Number of llm_judge runs already consumed against the trial credit pool.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_evals_used: Option<i64>,
     /// Number of trial evaluation runs remaining before the team must supply its own provider key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_evals_remaining: Option<i64>,
     /// Provider key currently used to run llm_judge evaluations. Null when the team is on trial credits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_provider_key: Option<LlmProviderKey>,
     /// Timestamp when the evaluation config row was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Timestamp when the evaluation config row was last modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    EvaluationConfig {
+        trial_eval_limit: "trial_eval_limit" optional,
+        trial_evals_used: "trial_evals_used" optional,
+        trial_evals_remaining: "trial_evals_remaining" optional,
+        active_provider_key: "active_provider_key" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `EvaluationConfigSetActiveKeyRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EvaluationConfigSetActiveKeyRequest {
     /// UUID of an existing LLM provider key (state must be 'ok') to mark as the active key for running llm_judge evaluations team-wide.
     pub key_id: String,
+}
+json_object! {
+    EvaluationConfigSetActiveKeyRequest {
+        key_id: "key_id" required,
+    }
 }
 /// Configuration dict. For 'llm_judge': {prompt}. For 'hog': {source}.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -268,36 +331,57 @@ pub enum EvaluationEvaluationConfig {
     Unknown(::serde_json::Value),
 }
 /// LLM judge config
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EvaluationEvaluationConfigVariant0 {
     /// Evaluation criteria for the LLM judge. Describe what makes a good vs bad response.
     pub prompt: String,
 }
+json_object! {
+    EvaluationEvaluationConfigVariant0 {
+        prompt: "prompt" required,
+    }
+}
 /// Hog config
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EvaluationEvaluationConfigVariant1 {
     /// Hog source code. Must return true (pass), false (fail), or null for N/A.
     pub source: String,
 }
+json_object! {
+    EvaluationEvaluationConfigVariant1 {
+        source: "source" required,
+    }
+}
 /// Output config. For 'boolean' output_type: {allows_na} to permit N/A results.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EvaluationOutputConfig {
     /// Whether the evaluation can return N/A for non-applicable generations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allows_na: Option<bool>,
 }
+json_object! {
+    EvaluationOutputConfig {
+        allows_na: "allows_na" optional,
+    }
+}
 /// The `EvaluationPattern` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EvaluationPattern {
     pub title: String,
     pub description: String,
     pub frequency: String,
     pub example_generation_ids: Vec<String>,
 }
+json_object! {
+    EvaluationPattern {
+        title: "title" required,
+        description: "description" required,
+        frequency: "frequency" required,
+        example_generation_ids: "example_generation_ids" required,
+    }
+}
 /// The `EvaluationReport` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EvaluationReport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// UUID of the evaluation this report config belongs to.
     pub evaluation: String,
@@ -305,49 +389,55 @@ pub struct EvaluationReport {
     ///
     /// * `scheduled` - Scheduled
     /// * `every_n` - Every N
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<EvaluationReportFrequencyEnum>,
     /// RFC 5545 recurrence rule string (e.g. 'FREQ=WEEKLY;BYDAY=MO'). Must not contain DTSTART — the anchor is set via starts_at. Required when frequency is 'scheduled'; ignored otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rrule: Option<String>,
     /// Anchor datetime for the rrule (ISO 8601, UTC — must end in 'Z'). Local-time interpretation is controlled by timezone_name. Required when frequency is 'scheduled'; ignored otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<String>,
     /// IANA timezone name used to expand the rrule in local time so e.g. '9am' stays at 9am across DST transitions (e.g. 'America/New_York'). Defaults to 'UTC'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_delivery_date: Option<String>,
     /// List of delivery targets. Each entry is either {type: 'email', value: 'user@example.com'} or {type: 'slack', integration_id: \<int>, channel: '\<channel>'}. Slack integration_id must belong to this team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_targets: Option<::serde_json::Value>,
     /// Maximum number of evaluation runs included in each report. Defaults to 200.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_sample_size: Option<i64>,
     /// Whether report delivery is active. Disabled configs do not fire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Set to true to soft-delete this report config.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_delivered_at: Option<String>,
     /// Optional custom instructions appended to the AI report prompt to steer focus, scope, or section choices without modifying the base prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_prompt_guidance: Option<String>,
     /// Number of new evaluation results that triggers a report (every_n mode only). Min 10, max 10000. Defaults to 100. Required when frequency is 'every_n'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_threshold: Option<i64>,
     /// Minimum minutes between count-triggered reports to prevent spam (every_n mode only). Min 60, max 1440 (24 hours). Defaults to 60.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cooldown_minutes: Option<i64>,
     /// Maximum count-triggered report runs per calendar day (UTC). Min 1, max 24 (one per cooldown window). Defaults to 10.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_run_cap: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+json_object! {
+    EvaluationReport {
+        id: "id" optional,
+        evaluation: "evaluation" required,
+        frequency: "frequency" optional,
+        rrule: "rrule" optional,
+        starts_at: "starts_at" optional,
+        timezone_name: "timezone_name" optional,
+        next_delivery_date: "next_delivery_date" optional,
+        delivery_targets: "delivery_targets" optional,
+        max_sample_size: "max_sample_size" optional,
+        enabled: "enabled" optional,
+        deleted: "deleted" optional,
+        last_delivered_at: "last_delivered_at" optional,
+        report_prompt_guidance: "report_prompt_guidance" optional,
+        trigger_threshold: "trigger_threshold" optional,
+        cooldown_minutes: "cooldown_minutes" optional,
+        daily_run_cap: "daily_run_cap" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `scheduled` - Scheduled"]
@@ -360,25 +450,19 @@ string_enum! {
     }
 }
 /// The `EvaluationReportRun` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EvaluationReportRun {
     /// UUID of this report run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// UUID of the report config that generated this run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<String>,
     /// Generated report content (markdown or structured text).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<::serde_json::Value>,
     /// Run metadata including model used, token counts, and generation stats.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
     /// Start of the evaluation window covered by this report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_start: Option<String>,
     /// End of the evaluation window covered by this report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_end: Option<String>,
     /// 'pending', 'delivered', or 'failed'.
     ///
@@ -386,16 +470,26 @@ pub struct EvaluationReportRun {
     /// * `delivered` - Delivered
     /// * `partial_failure` - Partial Failure
     /// * `failed` - Failed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_status: Option<DeliveryStatusEnum>,
     /// List of delivery error messages if delivery failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_errors: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+json_object! {
+    EvaluationReportRun {
+        id: "id" optional,
+        report: "report" optional,
+        content: "content" optional,
+        metadata: "metadata" optional,
+        period_start: "period_start" optional,
+        period_end: "period_end" optional,
+        delivery_status: "delivery_status" optional,
+        delivery_errors: "delivery_errors" optional,
+        created_at: "created_at" optional,
+    }
+}
 /// The `EvaluationRunRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EvaluationRunRequest {
     /// UUID of the evaluation to run.
     pub evaluation_id: String,
@@ -404,11 +498,18 @@ pub struct EvaluationRunRequest {
     /// ISO 8601 timestamp of the target event (needed for efficient ClickHouse lookup).
     pub timestamp: String,
     /// Event name. Defaults to '$ai_generation'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Distinct ID of the event (optional, improves lookup performance).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
+}
+json_object! {
+    EvaluationRunRequest {
+        evaluation_id: "evaluation_id" required,
+        target_event_id: "target_event_id" required,
+        timestamp: "timestamp" required,
+        event: "event" optional,
+        distinct_id: "distinct_id" optional,
+    }
 }
 string_enum! {
     #[doc = " * `active` - Active"]
@@ -425,7 +526,7 @@ string_enum! {
 /// Request serializer for evaluation summary - accepts IDs only, fetches data server-side.
 ///
 /// The `EvaluationSummaryRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EvaluationSummaryRequest {
     /// UUID of the evaluation config to summarize
     pub evaluation_id: String,
@@ -435,17 +536,22 @@ pub struct EvaluationSummaryRequest {
     /// * `pass` - pass
     /// * `fail` - fail
     /// * `na` - na
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<FilterEnum>,
     /// Optional: specific generation IDs to include in summary (max 250)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_ids: Option<Vec<String>>,
     /// If true, bypass cache and generate a fresh summary
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_refresh: Option<bool>,
 }
+json_object! {
+    EvaluationSummaryRequest {
+        evaluation_id: "evaluation_id" required,
+        filter: "filter" optional,
+        generation_ids: "generation_ids" optional,
+        force_refresh: "force_refresh" optional,
+    }
+}
 /// The `EvaluationSummaryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EvaluationSummaryResponse {
     pub overall_assessment: String,
     pub pass_patterns: Vec<EvaluationPattern>,
@@ -454,13 +560,31 @@ pub struct EvaluationSummaryResponse {
     pub recommendations: Vec<String>,
     pub statistics: EvaluationSummaryStatistics,
 }
+json_object! {
+    EvaluationSummaryResponse {
+        overall_assessment: "overall_assessment" required,
+        pass_patterns: "pass_patterns" required,
+        fail_patterns: "fail_patterns" required,
+        na_patterns: "na_patterns" required,
+        recommendations: "recommendations" required,
+        statistics: "statistics" required,
+    }
+}
 /// The `EvaluationSummaryStatistics` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EvaluationSummaryStatistics {
     pub total_analyzed: i64,
     pub pass_count: i64,
     pub fail_count: i64,
     pub na_count: i64,
+}
+json_object! {
+    EvaluationSummaryStatistics {
+        total_analyzed: "total_analyzed" required,
+        pass_count: "pass_count" required,
+        fail_count: "fail_count" required,
+        na_count: "na_count" required,
+    }
 }
 string_enum! {
     #[doc = " * `llm_judge` - LLM as a judge"]
@@ -523,10 +647,16 @@ string_enum! {
     }
 }
 /// The `InterestingNote` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InterestingNote {
     pub text: String,
     pub line_refs: String,
+}
+json_object! {
+    InterestingNote {
+        text: "text" required,
+        line_refs: "line_refs" required,
+    }
 }
 string_enum! {
     LlmAnalyticsModelsRetrieveProvider {
@@ -540,117 +670,153 @@ string_enum! {
     }
 }
 /// The `LLMModelInfo` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmModelInfo {
     /// Provider-specific model identifier (e.g. 'gpt-4o-mini', 'claude-3-5-sonnet-20241022').
     pub id: String,
     /// Whether this model is available on PostHog's trial credits without bringing a provider key.
     pub posthog_available: bool,
 }
+json_object! {
+    LlmModelInfo {
+        id: "id" required,
+        posthog_available: "posthog_available" required,
+    }
+}
 /// The `LLMModelsListResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmModelsListResponse {
     /// Models supported for the requested provider.
     pub models: Vec<LlmModelInfo>,
 }
+json_object! {
+    LlmModelsListResponse {
+        models: "models" required,
+    }
+}
 /// The `LLMPrompt` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmPrompt {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unique prompt name using letters, numbers, hyphens, and underscores only.
     pub name: String,
     /// Prompt payload as JSON or string data.
     pub prompt: ::serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_version_created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outline: Option<Vec<LlmPromptOutlineEntry>>,
 }
+json_object! {
+    LlmPrompt {
+        id: "id" optional,
+        name: "name" required,
+        prompt: "prompt" required,
+        version: "version" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        deleted: "deleted" optional,
+        is_latest: "is_latest" optional,
+        latest_version: "latest_version" optional,
+        version_count: "version_count" optional,
+        first_version_created_at: "first_version_created_at" optional,
+        outline: "outline" optional,
+    }
+}
 /// The `LLMPromptDuplicate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmPromptDuplicate {
     /// Name for the duplicated prompt. Must be unique and use only letters, numbers, hyphens, and underscores.
     pub new_name: String,
 }
+json_object! {
+    LlmPromptDuplicate {
+        new_name: "new_name" required,
+    }
+}
 /// The `LLMPromptEditOperation` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmPromptEditOperation {
     /// Text to find in the current prompt. Must match exactly once.
     pub old: String,
     /// Replacement text.
     pub new: String,
 }
+json_object! {
+    LlmPromptEditOperation {
+        old: "old" required,
+        new: "new" required,
+    }
+}
 /// The `LLMPromptList` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LlmPromptList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unique prompt name using letters, numbers, hyphens, and underscores only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Prompt payload as JSON or string data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_version_created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outline: Option<Vec<LlmPromptOutlineEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_preview: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_size_bytes: Option<i64>,
 }
+json_object! {
+    LlmPromptList {
+        id: "id" optional,
+        name: "name" optional,
+        prompt: "prompt" optional,
+        version: "version" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        deleted: "deleted" optional,
+        is_latest: "is_latest" optional,
+        latest_version: "latest_version" optional,
+        version_count: "version_count" optional,
+        first_version_created_at: "first_version_created_at" optional,
+        outline: "outline" optional,
+        prompt_preview: "prompt_preview" optional,
+        prompt_size_bytes: "prompt_size_bytes" optional,
+    }
+}
 /// The `LLMPromptOutlineEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmPromptOutlineEntry {
     /// Markdown heading level (1-6).
     pub level: i64,
     /// Heading text with markdown link syntax preserved.
     pub text: String,
 }
+json_object! {
+    LlmPromptOutlineEntry {
+        level: "level" required,
+        text: "text" required,
+    }
+}
 /// The `LLMPromptPublic` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmPromptPublic {
     pub id: String,
     pub name: String,
     /// Full prompt content. Omitted when 'content=preview' or 'content=none'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<::serde_json::Value>,
     /// First 160 characters of the prompt. Only present when 'content=preview'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_preview: Option<String>,
     /// Flat list of markdown headings parsed from the prompt. Useful as a lightweight table of contents.
     pub outline: Vec<LlmPromptOutlineEntry>,
@@ -663,26 +829,54 @@ pub struct LlmPromptPublic {
     pub version_count: i64,
     pub first_version_created_at: String,
 }
+json_object! {
+    LlmPromptPublic {
+        id: "id" required,
+        name: "name" required,
+        prompt: "prompt" optional,
+        prompt_preview: "prompt_preview" optional,
+        outline: "outline" required,
+        version: "version" required,
+        created_at: "created_at" required,
+        updated_at: "updated_at" required,
+        deleted: "deleted" required,
+        is_latest: "is_latest" required,
+        latest_version: "latest_version" required,
+        version_count: "version_count" required,
+        first_version_created_at: "first_version_created_at" required,
+    }
+}
 /// The `LLMPromptResolveResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmPromptResolveResponse {
     pub prompt: LlmPrompt,
     pub versions: Vec<LlmPromptVersionSummary>,
     pub has_more: bool,
 }
+json_object! {
+    LlmPromptResolveResponse {
+        prompt: "prompt" required,
+        versions: "versions" required,
+        has_more: "has_more" required,
+    }
+}
 /// The `LLMPromptVersionSummary` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LlmPromptVersionSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
+}
+json_object! {
+    LlmPromptVersionSummary {
+        id: "id" optional,
+        version: "version" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        is_latest: "is_latest" optional,
+    }
 }
 string_enum! {
     LlmPromptsListContent default = Full {
@@ -699,40 +893,46 @@ string_enum! {
     }
 }
 /// The `LLMProviderKey` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmProviderKey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub provider: LlmProviderEnum,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<LlmProviderKeyStateEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_masked: Option<String>,
     /// Azure OpenAI endpoint URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_endpoint: Option<String>,
     /// Azure OpenAI API version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Azure endpoint (read-only, for display)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_endpoint_display: Option<String>,
     /// Azure API version (read-only, for display)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version_display: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_as_active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
+}
+json_object! {
+    LlmProviderKey {
+        id: "id" optional,
+        provider: "provider" required,
+        name: "name" required,
+        state: "state" optional,
+        error_message: "error_message" optional,
+        api_key: "api_key" optional,
+        api_key_masked: "api_key_masked" optional,
+        azure_endpoint: "azure_endpoint" optional,
+        api_version: "api_version" optional,
+        azure_endpoint_display: "azure_endpoint_display" optional,
+        api_version_display: "api_version_display" optional,
+        set_as_active: "set_as_active" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        last_used_at: "last_used_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `unknown` - Unknown"]
@@ -749,9 +949,8 @@ string_enum! {
     }
 }
 /// The `LLMSkill` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkill {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unique skill name. Lowercase letters, numbers, and hyphens only. Max 64 characters.
     pub name: String,
@@ -760,48 +959,55 @@ pub struct LlmSkill {
     /// The SKILL.md instruction content (markdown).
     pub body: String,
     /// License name or reference to a bundled license file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
     /// Environment requirements (intended product, system packages, network access, etc.).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatibility: Option<String>,
     /// List of pre-approved tools the skill may use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_tools: Option<Vec<String>>,
     /// Arbitrary key-value metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Bundled files manifest. Each entry is path + content_type only; fetch content via /llm_skills/name/{name}/files/{path}/.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<LlmSkillFileManifest>>,
     /// Flat list of markdown headings parsed from the skill body. Useful as a lightweight table of contents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outline: Option<Vec<LlmSkillOutlineEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_version_created_at: Option<String>,
+}
+json_object! {
+    LlmSkill {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" required,
+        body: "body" required,
+        license: "license" optional,
+        compatibility: "compatibility" optional,
+        allowed_tools: "allowed_tools" optional,
+        metadata: "metadata" optional,
+        files: "files" optional,
+        outline: "outline" optional,
+        version: "version" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        deleted: "deleted" optional,
+        is_latest: "is_latest" optional,
+        latest_version: "latest_version" optional,
+        version_count: "version_count" optional,
+        first_version_created_at: "first_version_created_at" optional,
+    }
 }
 /// Create serializer — accepts bundled files as write-only input on POST.
 ///
 /// The `LLMSkillCreate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillCreate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unique skill name. Lowercase letters, numbers, and hyphens only. Max 64 characters.
     pub name: String,
@@ -810,238 +1016,342 @@ pub struct LlmSkillCreate {
     /// The SKILL.md instruction content (markdown).
     pub body: String,
     /// License name or reference to a bundled license file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
     /// Environment requirements (intended product, system packages, network access, etc.).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatibility: Option<String>,
     /// List of pre-approved tools the skill may use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_tools: Option<Vec<String>>,
     /// Arbitrary key-value metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Bundled files to include with the initial version (scripts, references, assets).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<LlmSkillFileInput>>,
     /// Flat list of markdown headings parsed from the skill body. Useful as a lightweight table of contents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outline: Option<Vec<LlmSkillOutlineEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_version_created_at: Option<String>,
 }
+json_object! {
+    LlmSkillCreate {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" required,
+        body: "body" required,
+        license: "license" optional,
+        compatibility: "compatibility" optional,
+        allowed_tools: "allowed_tools" optional,
+        metadata: "metadata" optional,
+        files: "files" optional,
+        outline: "outline" optional,
+        version: "version" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        deleted: "deleted" optional,
+        is_latest: "is_latest" optional,
+        latest_version: "latest_version" optional,
+        version_count: "version_count" optional,
+        first_version_created_at: "first_version_created_at" optional,
+    }
+}
 /// The `LLMSkillDuplicate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillDuplicate {
     /// Name for the duplicated skill. Must be unique.
     pub new_name: String,
 }
+json_object! {
+    LlmSkillDuplicate {
+        new_name: "new_name" required,
+    }
+}
 /// The `LLMSkillEditOperation` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillEditOperation {
     /// Text to find in the target content. Must match exactly once.
     pub old: String,
     /// Replacement text.
     pub new: String,
 }
+json_object! {
+    LlmSkillEditOperation {
+        old: "old" required,
+        new: "new" required,
+    }
+}
 /// The `LLMSkillFile` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillFile {
     pub path: String,
     pub content: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
+json_object! {
+    LlmSkillFile {
+        path: "path" required,
+        content: "content" required,
+        content_type: "content_type" optional,
+    }
+}
 /// The `LLMSkillFileCreate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillFileCreate {
     /// File path relative to skill root, e.g. 'scripts/setup.sh' or 'references/guide.md'.
     pub path: String,
     /// Text content of the file.
     pub content: String,
     /// MIME type of the file content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Latest version you are editing from. If provided, the request fails with 409 when another write has landed in the meantime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_version: Option<i64>,
 }
+json_object! {
+    LlmSkillFileCreate {
+        path: "path" required,
+        content: "content" required,
+        content_type: "content_type" optional,
+        base_version: "base_version" optional,
+    }
+}
 /// The `LLMSkillFileEdit` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillFileEdit {
     /// Path of the bundled file to edit. Must match an existing file on the current skill version.
     pub path: String,
     /// Sequential find/replace operations to apply to this file's content.
     pub edits: Vec<LlmSkillEditOperation>,
 }
+json_object! {
+    LlmSkillFileEdit {
+        path: "path" required,
+        edits: "edits" required,
+    }
+}
 /// The `LLMSkillFileInput` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillFileInput {
     /// File path relative to skill root, e.g. 'scripts/setup.sh' or 'references/guide.md'.
     pub path: String,
     /// Text content of the file.
     pub content: String,
     /// MIME type of the file content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+}
+json_object! {
+    LlmSkillFileInput {
+        path: "path" required,
+        content: "content" required,
+        content_type: "content_type" optional,
+    }
 }
 /// The `LLMSkillFileManifest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillFileManifest {
     pub path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
+json_object! {
+    LlmSkillFileManifest {
+        path: "path" required,
+        content_type: "content_type" optional,
+    }
+}
 /// The `LLMSkillFileRename` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillFileRename {
     /// Current file path to rename.
     pub old_path: String,
     /// New file path. Must not already exist in the skill.
     pub new_path: String,
     /// Latest version you are editing from. If provided, the request fails with 409 when another write has landed in the meantime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_version: Option<i64>,
+}
+json_object! {
+    LlmSkillFileRename {
+        old_path: "old_path" required,
+        new_path: "new_path" required,
+        base_version: "base_version" optional,
+    }
 }
 /// List serializer that omits body and file manifest — progressive disclosure (Level 1).
 ///
 /// The `LLMSkillList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Unique skill name. Lowercase letters, numbers, and hyphens only. Max 64 characters.
     pub name: String,
     /// What this skill does and when to use it. Max 4096 characters.
     pub description: String,
     /// License name or reference to a bundled license file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
     /// Environment requirements (intended product, system packages, network access, etc.).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatibility: Option<String>,
     /// List of pre-approved tools the skill may use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_tools: Option<Vec<String>>,
     /// Arbitrary key-value metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Flat list of markdown headings parsed from the skill body. Useful as a lightweight table of contents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outline: Option<Vec<LlmSkillOutlineEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_version_created_at: Option<String>,
 }
+json_object! {
+    LlmSkillList {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" required,
+        license: "license" optional,
+        compatibility: "compatibility" optional,
+        allowed_tools: "allowed_tools" optional,
+        metadata: "metadata" optional,
+        outline: "outline" optional,
+        version: "version" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        deleted: "deleted" optional,
+        is_latest: "is_latest" optional,
+        latest_version: "latest_version" optional,
+        version_count: "version_count" optional,
+        first_version_created_at: "first_version_created_at" optional,
+    }
+}
 /// The `LLMSkillOutlineEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillOutlineEntry {
     /// Markdown heading level (1-6).
     pub level: i64,
     /// Heading text.
     pub text: String,
 }
+json_object! {
+    LlmSkillOutlineEntry {
+        level: "level" required,
+        text: "text" required,
+    }
+}
 /// The `LLMSkillResolveResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmSkillResolveResponse {
     pub skill: LlmSkill,
     pub versions: Vec<LlmSkillVersionSummary>,
     pub has_more: bool,
 }
+json_object! {
+    LlmSkillResolveResponse {
+        skill: "skill" required,
+        versions: "versions" required,
+        has_more: "has_more" required,
+    }
+}
 /// The `LLMSkillVersionSummary` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LlmSkillVersionSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
 }
+json_object! {
+    LlmSkillVersionSummary {
+        id: "id" optional,
+        version: "version" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        is_latest: "is_latest" optional,
+    }
+}
 /// The `MessageSentiment` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MessageSentiment {
     pub label: String,
     pub score: f64,
     pub scores: ::std::collections::BTreeMap<String, f64>,
 }
+json_object! {
+    MessageSentiment {
+        label: "label" required,
+        score: "score" required,
+        scores: "scores" required,
+    }
+}
 /// Nested serializer for model configuration.
 ///
 /// The `ModelConfiguration` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ModelConfiguration {
     pub provider: LlmProviderEnum,
     pub model: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_key_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_key_name: Option<String>,
 }
+json_object! {
+    ModelConfiguration {
+        provider: "provider" required,
+        model: "model" required,
+        provider_key_id: "provider_key_id" optional,
+        provider_key_name: "provider_key_name" optional,
+    }
+}
 /// The `NumericScoreDefinitionConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct NumericScoreDefinitionConfig {
     /// Optional inclusive minimum score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
     /// Optional inclusive maximum score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
     /// Optional increment step for numeric input, for example 1 or 0.5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<f64>,
 }
+json_object! {
+    NumericScoreDefinitionConfig {
+        min: "min" optional,
+        max: "max" optional,
+        step: "step" optional,
+    }
+}
 /// The `OfflineExperimentItemsRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OfflineExperimentItemsRequest {
     /// `$ai_experiment_id` whose offline-evaluation items to return.
     pub experiment_id: String,
     /// Lower bound on `timestamp` (ISO-8601). Omit to leave the lower bound open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Upper bound on `timestamp` (ISO-8601). Omit to leave the upper bound open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
 }
+json_object! {
+    OfflineExperimentItemsRequest {
+        experiment_id: "experiment_id" required,
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+    }
+}
 /// The `OfflineExperimentItemsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OfflineExperimentItemsResponse {
     /// Tuple-positional rows; positions match `RawOfflineExperimentMetricRow` in the frontend.
     pub results: Vec<Vec<::serde_json::Value>>,
+}
+json_object! {
+    OfflineExperimentItemsResponse {
+        results: "results" required,
+    }
 }
 string_enum! {
     #[doc = " * `boolean` - Boolean (Pass/Fail)"]
@@ -1052,264 +1362,364 @@ string_enum! {
     }
 }
 /// The `PaginatedClusteringJobList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedClusteringJobList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ClusteringJob>,
 }
+json_object! {
+    PaginatedClusteringJobList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedDatasetItemList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDatasetItemList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<DatasetItem>,
 }
+json_object! {
+    PaginatedDatasetItemList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedDatasetList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedDatasetList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Dataset>,
 }
+json_object! {
+    PaginatedDatasetList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedEvaluationList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedEvaluationList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Evaluation>,
 }
+json_object! {
+    PaginatedEvaluationList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedEvaluationReportList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedEvaluationReportList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<EvaluationReport>,
 }
+json_object! {
+    PaginatedEvaluationReportList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedEvaluationReportRunList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedEvaluationReportRunList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<EvaluationReportRun>,
 }
+json_object! {
+    PaginatedEvaluationReportRunList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedLLMPromptListList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedLlmPromptListList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<LlmPromptList>,
 }
+json_object! {
+    PaginatedLlmPromptListList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedLLMProviderKeyList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedLlmProviderKeyList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<LlmProviderKey>,
 }
+json_object! {
+    PaginatedLlmProviderKeyList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedLLMSkillListList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedLlmSkillListList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<LlmSkillList>,
 }
+json_object! {
+    PaginatedLlmSkillListList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedReviewQueueItemList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedReviewQueueItemList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ReviewQueueItem>,
 }
+json_object! {
+    PaginatedReviewQueueItemList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedReviewQueueList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedReviewQueueList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ReviewQueue>,
 }
+json_object! {
+    PaginatedReviewQueueList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedScoreDefinitionList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedScoreDefinitionList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ScoreDefinition>,
 }
+json_object! {
+    PaginatedScoreDefinitionList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedTaggerList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTaggerList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Tagger>,
 }
+json_object! {
+    PaginatedTaggerList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedTraceReviewList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTraceReviewList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<TraceReview>,
 }
+json_object! {
+    PaginatedTraceReviewList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedClusteringJob` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedClusteringJob {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis_level: Option<ClusteringJobAnalysisLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    PatchedClusteringJob {
+        id: "id" optional,
+        name: "name" optional,
+        analysis_level: "analysis_level" optional,
+        event_filters: "event_filters" optional,
+        enabled: "enabled" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 /// The `PatchedDataset` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedDataset {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
+}
+json_object! {
+    PatchedDataset {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        metadata: "metadata" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        deleted: "deleted" optional,
+        created_by: "created_by" optional,
+        team: "team" optional,
+    }
 }
 /// The `PatchedDatasetItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedDatasetItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_trace_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_timestamp: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
 }
+json_object! {
+    PatchedDatasetItem {
+        id: "id" optional,
+        dataset: "dataset" optional,
+        input: "input" optional,
+        output: "output" optional,
+        metadata: "metadata" optional,
+        ref_trace_id: "ref_trace_id" optional,
+        ref_timestamp: "ref_timestamp" optional,
+        ref_source_id: "ref_source_id" optional,
+        deleted: "deleted" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        team: "team" optional,
+    }
+}
 /// The `PatchedEvaluation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedEvaluation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the evaluation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional description of what this evaluation checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the evaluation runs automatically on new $ai_generation events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EvaluationStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<StatusReasonEnum>,
     /// 'llm_judge' uses an LLM to score outputs against a prompt; 'hog' runs deterministic Hog code.
     ///
     /// * `llm_judge` - LLM as a judge
     /// * `hog` - Hog
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_type: Option<EvaluationTypeEnum>,
     /// Configuration dict. For 'llm_judge': {prompt}. For 'hog': {source}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_config: Option<PatchedEvaluationEvaluationConfig>,
     /// Output format. Currently only 'boolean' is supported.
     ///
     /// * `boolean` - Boolean (Pass/Fail)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_type: Option<OutputTypeEnum>,
     /// Output config. For 'boolean' output_type: {allows_na} to permit N/A results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_config: Option<PatchedEvaluationOutputConfig>,
     /// Optional trigger conditions to filter which events are evaluated. OR between condition sets, AND within each.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_configuration: Option<ModelConfiguration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Set to true to soft-delete the evaluation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+}
+json_object! {
+    PatchedEvaluation {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        enabled: "enabled" optional,
+        status: "status" optional,
+        status_reason: "status_reason" optional,
+        evaluation_type: "evaluation_type" optional,
+        evaluation_config: "evaluation_config" optional,
+        output_type: "output_type" optional,
+        output_config: "output_config" optional,
+        conditions: "conditions" optional,
+        model_configuration: "model_configuration" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+    }
 }
 /// Configuration dict. For 'llm_judge': {prompt}. For 'hog': {source}.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1321,298 +1731,367 @@ pub enum PatchedEvaluationEvaluationConfig {
     Unknown(::serde_json::Value),
 }
 /// LLM judge config
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PatchedEvaluationEvaluationConfigVariant0 {
     /// Evaluation criteria for the LLM judge. Describe what makes a good vs bad response.
     pub prompt: String,
 }
+json_object! {
+    PatchedEvaluationEvaluationConfigVariant0 {
+        prompt: "prompt" required,
+    }
+}
 /// Hog config
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PatchedEvaluationEvaluationConfigVariant1 {
     /// Hog source code. Must return true (pass), false (fail), or null for N/A.
     pub source: String,
 }
+json_object! {
+    PatchedEvaluationEvaluationConfigVariant1 {
+        source: "source" required,
+    }
+}
 /// Output config. For 'boolean' output_type: {allows_na} to permit N/A results.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedEvaluationOutputConfig {
     /// Whether the evaluation can return N/A for non-applicable generations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allows_na: Option<bool>,
 }
+json_object! {
+    PatchedEvaluationOutputConfig {
+        allows_na: "allows_na" optional,
+    }
+}
 /// The `PatchedEvaluationReport` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedEvaluationReport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// UUID of the evaluation this report config belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<String>,
     /// How report generation is triggered. 'every_n' fires once N new evaluation results have accumulated (subject to cooldown_minutes and daily_run_cap). 'scheduled' fires on the cadence defined by rrule + starts_at + timezone_name.
     ///
     /// * `scheduled` - Scheduled
     /// * `every_n` - Every N
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<EvaluationReportFrequencyEnum>,
     /// RFC 5545 recurrence rule string (e.g. 'FREQ=WEEKLY;BYDAY=MO'). Must not contain DTSTART — the anchor is set via starts_at. Required when frequency is 'scheduled'; ignored otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rrule: Option<String>,
     /// Anchor datetime for the rrule (ISO 8601, UTC — must end in 'Z'). Local-time interpretation is controlled by timezone_name. Required when frequency is 'scheduled'; ignored otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<String>,
     /// IANA timezone name used to expand the rrule in local time so e.g. '9am' stays at 9am across DST transitions (e.g. 'America/New_York'). Defaults to 'UTC'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_delivery_date: Option<String>,
     /// List of delivery targets. Each entry is either {type: 'email', value: 'user@example.com'} or {type: 'slack', integration_id: \<int>, channel: '\<channel>'}. Slack integration_id must belong to this team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_targets: Option<::serde_json::Value>,
     /// Maximum number of evaluation runs included in each report. Defaults to 200.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_sample_size: Option<i64>,
     /// Whether report delivery is active. Disabled configs do not fire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Set to true to soft-delete this report config.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_delivered_at: Option<String>,
     /// Optional custom instructions appended to the AI report prompt to steer focus, scope, or section choices without modifying the base prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_prompt_guidance: Option<String>,
     /// Number of new evaluation results that triggers a report (every_n mode only). Min 10, max 10000. Defaults to 100. Required when frequency is 'every_n'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_threshold: Option<i64>,
     /// Minimum minutes between count-triggered reports to prevent spam (every_n mode only). Min 60, max 1440 (24 hours). Defaults to 60.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cooldown_minutes: Option<i64>,
     /// Maximum count-triggered report runs per calendar day (UTC). Min 1, max 24 (one per cooldown window). Defaults to 10.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_run_cap: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+json_object! {
+    PatchedEvaluationReport {
+        id: "id" optional,
+        evaluation: "evaluation" optional,
+        frequency: "frequency" optional,
+        rrule: "rrule" optional,
+        starts_at: "starts_at" optional,
+        timezone_name: "timezone_name" optional,
+        next_delivery_date: "next_delivery_date" optional,
+        delivery_targets: "delivery_targets" optional,
+        max_sample_size: "max_sample_size" optional,
+        enabled: "enabled" optional,
+        deleted: "deleted" optional,
+        last_delivered_at: "last_delivered_at" optional,
+        report_prompt_guidance: "report_prompt_guidance" optional,
+        trigger_threshold: "trigger_threshold" optional,
+        cooldown_minutes: "cooldown_minutes" optional,
+        daily_run_cap: "daily_run_cap" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+    }
 }
 /// The `PatchedLLMPromptPublish` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedLlmPromptPublish {
     /// Full prompt payload to publish as a new version. Mutually exclusive with edits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<::serde_json::Value>,
     /// List of find/replace operations to apply to the current prompt version. Each edit's 'old' text must match exactly once. Edits are applied sequentially. Mutually exclusive with prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edits: Option<Vec<LlmPromptEditOperation>>,
     /// Latest version you are editing from. Used for optimistic concurrency checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_version: Option<i64>,
+}
+json_object! {
+    PatchedLlmPromptPublish {
+        prompt: "prompt" optional,
+        edits: "edits" optional,
+        base_version: "base_version" optional,
+    }
 }
 /// The `PatchedLLMProviderKey` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedLlmProviderKey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<LlmProviderEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<LlmProviderKeyStateEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_masked: Option<String>,
     /// Azure OpenAI endpoint URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_endpoint: Option<String>,
     /// Azure OpenAI API version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Azure endpoint (read-only, for display)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_endpoint_display: Option<String>,
     /// Azure API version (read-only, for display)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version_display: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_as_active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
 }
+json_object! {
+    PatchedLlmProviderKey {
+        id: "id" optional,
+        provider: "provider" optional,
+        name: "name" optional,
+        state: "state" optional,
+        error_message: "error_message" optional,
+        api_key: "api_key" optional,
+        api_key_masked: "api_key_masked" optional,
+        azure_endpoint: "azure_endpoint" optional,
+        api_version: "api_version" optional,
+        azure_endpoint_display: "azure_endpoint_display" optional,
+        api_version_display: "api_version_display" optional,
+        set_as_active: "set_as_active" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        last_used_at: "last_used_at" optional,
+    }
+}
 /// The `PatchedLLMSkillPublish` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedLlmSkillPublish {
     /// Full skill body (SKILL.md instruction content) to publish as a new version. Mutually exclusive with edits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// List of find/replace operations to apply to the current skill body. Each edit's 'old' text must match exactly once. Edits are applied sequentially. Mutually exclusive with body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edits: Option<Vec<LlmSkillEditOperation>>,
     /// Updated description for the new version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// License name or reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
     /// Environment requirements.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatibility: Option<String>,
     /// List of pre-approved tools the skill may use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_tools: Option<Vec<String>>,
     /// Arbitrary key-value metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Bundled files to include with this version. Replaces all files from the previous version. Mutually exclusive with file_edits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<LlmSkillFileInput>>,
     /// Per-file find/replace updates. Each entry targets one existing file by path and applies sequential edits to its content. Non-targeted files carry forward unchanged. Cannot add, remove, or rename files — use 'files' for that. Mutually exclusive with files.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_edits: Option<Vec<LlmSkillFileEdit>>,
     /// Latest version you are editing from. Used for optimistic concurrency checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_version: Option<i64>,
 }
+json_object! {
+    PatchedLlmSkillPublish {
+        body: "body" optional,
+        edits: "edits" optional,
+        description: "description" optional,
+        license: "license" optional,
+        compatibility: "compatibility" optional,
+        allowed_tools: "allowed_tools" optional,
+        metadata: "metadata" optional,
+        files: "files" optional,
+        file_edits: "file_edits" optional,
+        base_version: "base_version" optional,
+    }
+}
 /// The `PatchedReviewQueueItemUpdate` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedReviewQueueItemUpdate {
     /// Review queue ID that should own this pending trace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<String>,
+}
+json_object! {
+    PatchedReviewQueueItemUpdate {
+        queue_id: "queue_id" optional,
+    }
 }
 /// The `PatchedReviewQueueUpdate` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedReviewQueueUpdate {
     /// Human-readable queue name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+json_object! {
+    PatchedReviewQueueUpdate {
+        name: "name" optional,
+    }
 }
 /// The `PatchedScoreDefinitionMetadata` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedScoreDefinitionMetadata {
     /// Updated scorer name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Updated scorer description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the scorer is archived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
 }
+json_object! {
+    PatchedScoreDefinitionMetadata {
+        name: "name" optional,
+        description: "description" optional,
+        archived: "archived" optional,
+    }
+}
 /// The `PatchedTraceReviewUpdate` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedTraceReviewUpdate {
     /// Trace ID for the review. Only one active review can exist per trace and team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     /// Optional comment or reasoning for the review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Full desired score set for this review. Omit scorers you want to leave blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<Vec<TraceReviewScoreWrite>>,
     /// Optional review queue ID for queue-context saves. When provided, the matching pending queue item is cleared after the review is saved. If omitted, any pending queue item for the same trace is cleared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<String>,
 }
+json_object! {
+    PatchedTraceReviewUpdate {
+        trace_id: "trace_id" optional,
+        comment: "comment" optional,
+        scores: "scores" optional,
+        queue_id: "queue_id" optional,
+    }
+}
 /// The `ReviewQueue` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ReviewQueue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Human-readable queue name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Number of pending traces currently assigned to this queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_item_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// User who created this review queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
 }
+json_object! {
+    ReviewQueue {
+        id: "id" optional,
+        name: "name" optional,
+        pending_item_count: "pending_item_count" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        team: "team" optional,
+    }
+}
 /// The `ReviewQueueCreate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReviewQueueCreate {
     /// Human-readable queue name.
     pub name: String,
 }
+json_object! {
+    ReviewQueueCreate {
+        name: "name" required,
+    }
+}
 /// The `ReviewQueueItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ReviewQueueItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Review queue ID that currently owns this pending trace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<String>,
     /// Human-readable name of the queue that currently owns this pending trace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// Trace ID currently pending review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// User who queued this trace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
 }
+json_object! {
+    ReviewQueueItem {
+        id: "id" optional,
+        queue_id: "queue_id" optional,
+        queue_name: "queue_name" optional,
+        trace_id: "trace_id" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        team: "team" optional,
+    }
+}
 /// The `ReviewQueueItemCreate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReviewQueueItemCreate {
     /// Review queue ID that should own this pending trace.
     pub queue_id: String,
     /// Trace ID to add to the selected review queue.
     pub trace_id: String,
 }
+json_object! {
+    ReviewQueueItemCreate {
+        queue_id: "queue_id" required,
+        trace_id: "trace_id" required,
+    }
+}
 /// The `ScoreDefinition` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ScoreDefinition {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentMetricKindEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Current immutable configuration version number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
     /// UUID of the current version row. Matches `system.score_definitions.current_version_id` in HogQL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version_id: Option<String>,
     /// Current immutable scorer configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<ScoreDefinitionConfig>,
     /// User who created the scorer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
+}
+json_object! {
+    ScoreDefinition {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        kind: "kind" optional,
+        archived: "archived" optional,
+        current_version: "current_version" optional,
+        current_version_id: "current_version_id" optional,
+        config: "config" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        team: "team" optional,
+    }
 }
 /// The `ScoreDefinitionConfig` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1625,12 +2104,11 @@ pub enum ScoreDefinitionConfig {
     Unknown(::serde_json::Value),
 }
 /// The `ScoreDefinitionCreate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScoreDefinitionCreate {
     /// Human-readable scorer name.
     pub name: String,
     /// Optional human-readable description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Scorer kind. This cannot be changed after creation.
     ///
@@ -1639,19 +2117,32 @@ pub struct ScoreDefinitionCreate {
     /// * `boolean` - boolean
     pub kind: ExperimentMetricKindEnum,
     /// New scorers are always created as active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Initial immutable scorer configuration.
     pub config: ScoreDefinitionConfig,
 }
+json_object! {
+    ScoreDefinitionCreate {
+        name: "name" required,
+        description: "description" optional,
+        kind: "kind" required,
+        archived: "archived" optional,
+        config: "config" required,
+    }
+}
 /// The `ScoreDefinitionNewVersion` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScoreDefinitionNewVersion {
     /// Next immutable scorer configuration.
     pub config: ScoreDefinitionConfig,
     /// Version number the caller observed before requesting this bump. If provided and it does not match the scorer's current version, the request fails with 409. Omit to skip the optimistic-concurrency check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_version: Option<i64>,
+}
+json_object! {
+    ScoreDefinitionNewVersion {
+        config: "config" required,
+        base_version: "base_version" optional,
+    }
 }
 string_enum! {
     #[doc = " * `single` - single"]
@@ -1664,9 +2155,14 @@ string_enum! {
     }
 }
 /// The `SentimentBatchResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SentimentBatchResponse {
     pub results: ::std::collections::BTreeMap<String, SentimentResult>,
+}
+json_object! {
+    SentimentBatchResponse {
+        results: "results" required,
+    }
 }
 /// Filter shape mirrors the previous frontend `api.query({filters: ...})` payload.
 ///
@@ -1675,18 +2171,27 @@ pub struct SentimentBatchResponse {
 /// behaviour-preserving for callers that pass a request unchanged.
 ///
 /// The `SentimentGenerationsRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SentimentGenerationsRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
 }
+json_object! {
+    SentimentGenerationsRequest {
+        filters: "filters" optional,
+    }
+}
 /// The `SentimentGenerationsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SentimentGenerationsResponse {
     pub results: Vec<Vec<::serde_json::Value>>,
 }
+json_object! {
+    SentimentGenerationsResponse {
+        results: "results" required,
+    }
+}
 /// The `SentimentRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SentimentRequest {
     /// Trace IDs (analysis_level=trace) or generation event UUIDs (analysis_level=generation).
     pub ids: Vec<String>,
@@ -1694,17 +2199,22 @@ pub struct SentimentRequest {
     ///
     /// * `trace` - trace
     /// * `generation` - generation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis_level: Option<SentimentRequestAnalysisLevelEnum>,
     /// If true, bypass cache and reclassify.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_refresh: Option<bool>,
     /// Start of date range for the lookup (e.g. '-7d' or '2026-01-01'). Defaults to -30d.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// End of date range for the lookup. Defaults to now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
+}
+json_object! {
+    SentimentRequest {
+        ids: "ids" required,
+        analysis_level: "analysis_level" optional,
+        force_refresh: "force_refresh" optional,
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+    }
 }
 string_enum! {
     #[doc = " * `trace` - trace"]
@@ -1717,13 +2227,22 @@ string_enum! {
     }
 }
 /// The `SentimentResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SentimentResult {
     pub label: String,
     pub score: f64,
     pub scores: ::std::collections::BTreeMap<String, f64>,
     pub messages: ::std::collections::BTreeMap<String, MessageSentiment>,
     pub message_count: i64,
+}
+json_object! {
+    SentimentResult {
+        label: "label" required,
+        score: "score" required,
+        scores: "scores" required,
+        messages: "messages" required,
+        message_count: "message_count" required,
+    }
 }
 string_enum! {
     #[doc = " * `trial_limit_reached` - Trial evaluation limit reached"]
@@ -1738,7 +2257,7 @@ string_enum! {
     }
 }
 /// The `StructuredSummary` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StructuredSummary {
     /// Concise title (no longer than 10 words) summarizing the trace/event
     pub title: String,
@@ -1749,53 +2268,71 @@ pub struct StructuredSummary {
     /// Interesting notes (0-2 for minimal, more for detailed)
     pub interesting_notes: Vec<InterestingNote>,
 }
+json_object! {
+    StructuredSummary {
+        title: "title" required,
+        flow_diagram: "flow_diagram" required,
+        summary_bullets: "summary_bullets" required,
+        interesting_notes: "interesting_notes" required,
+    }
+}
 /// The `SummarizeRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SummarizeRequest {
     /// Type of entity to summarize. Inferred automatically when using trace_id or generation_id.
     ///
     /// * `trace` - trace
     /// * `event` - event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summarize_type: Option<SummarizeTypeEnum>,
     /// Summary detail level: 'minimal' for 3-5 points, 'detailed' for 5-10 points
     ///
     /// * `minimal` - minimal
     /// * `detailed` - detailed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<DetailModeValueEnum>,
     /// Data to summarize. For traces: {trace, hierarchy}. For events: {event}. Not required when using trace_id or generation_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Value>,
     /// Force regenerate summary, bypassing cache
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_refresh: Option<bool>,
     /// LLM model to use (defaults based on provider)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Trace ID to summarize. The backend fetches the trace data automatically. Requires date_from for efficient lookup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     /// Generation event UUID to summarize. The backend fetches the event data automatically. Requires date_from for efficient lookup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_id: Option<String>,
     /// Start of date range for ID-based lookup (e.g. '-7d' or '2026-01-01'). Defaults to -30d.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// End of date range for ID-based lookup. Defaults to now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
 }
+json_object! {
+    SummarizeRequest {
+        summarize_type: "summarize_type" optional,
+        mode: "mode" optional,
+        data: "data" optional,
+        force_refresh: "force_refresh" optional,
+        model: "model" optional,
+        trace_id: "trace_id" optional,
+        generation_id: "generation_id" optional,
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+    }
+}
 /// The `SummarizeResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SummarizeResponse {
     /// Structured AI-generated summary with flow, bullets, and optional notes
     pub summary: StructuredSummary,
     /// Line-numbered text representation that the summary references
     pub text_repr: String,
     /// Metadata about the summarization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
+}
+json_object! {
+    SummarizeResponse {
+        summary: "summary" required,
+        text_repr: "text_repr" required,
+        metadata: "metadata" optional,
+    }
 }
 string_enum! {
     #[doc = " * `trace` - trace"]
@@ -1808,28 +2345,40 @@ string_enum! {
     }
 }
 /// The `SummaryBullet` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SummaryBullet {
     pub text: String,
     pub line_refs: String,
 }
+json_object! {
+    SummaryBullet {
+        text: "text" required,
+        line_refs: "line_refs" required,
+    }
+}
 /// The `TaggerCreate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaggerCreate {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tagger_type: Option<TaggerTypeEnum>,
     /// Tagger configuration. For tagger_type 'llm': {prompt, tags, min_tags?, max_tags?}. For tagger_type 'hog': {source, tags?}.
     pub tagger_config: TaggerConfig,
     /// Conditions that scope when the tagger runs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<TaggerCondition>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_configuration: Option<TaggerModelConfigurationWrite>,
+}
+json_object! {
+    TaggerCreate {
+        name: "name" required,
+        description: "description" optional,
+        enabled: "enabled" optional,
+        tagger_type: "tagger_type" optional,
+        tagger_config: "tagger_config" required,
+        conditions: "conditions" optional,
+        model_configuration: "model_configuration" optional,
+    }
 }
 string_enum! {
     TaggersListOrderByItem {
@@ -1842,35 +2391,44 @@ string_enum! {
     }
 }
 /// The `TestHogRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TestHogRequest {
     /// Hog source code to test. Must return a boolean (true = pass, false = fail) or null for N/A.
     pub source: String,
     /// Number of recent $ai_generation events to test against (1–10, default 5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_count: Option<i64>,
     /// Whether the evaluation can return N/A for non-applicable generations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allows_na: Option<bool>,
     /// Optional trigger conditions to filter which events are sampled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
+json_object! {
+    TestHogRequest {
+        source: "source" required,
+        sample_count: "sample_count" optional,
+        allows_na: "allows_na" optional,
+        conditions: "conditions" optional,
+    }
+}
 /// The `TestHogResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TestHogResponse {
     pub results: Vec<TestHogResultItem>,
     /// Optional message, e.g. when no recent events were found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+json_object! {
+    TestHogResponse {
+        results: "results" required,
+        message: "message" optional,
+    }
+}
 /// The `TestHogResultItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TestHogResultItem {
     /// UUID of the $ai_generation event.
     pub event_uuid: String,
     /// Trace ID if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     /// First 200 chars of the generation input.
     pub input_preview: String,
@@ -1883,34 +2441,54 @@ pub struct TestHogResultItem {
     /// Error message if the Hog code raised an exception.
     pub error: Option<String>,
 }
+json_object! {
+    TestHogResultItem {
+        event_uuid: "event_uuid" required,
+        trace_id: "trace_id" optional,
+        input_preview: "input_preview" required,
+        output_preview: "output_preview" required,
+        result: "result" required,
+        reasoning: "reasoning" required,
+        error: "error" required,
+    }
+}
 /// The `TestHogTaggerRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TestHogTaggerRequest {
     /// Hog source code to test. Return a tag name string, a list of tag name strings, or null.
     pub source: String,
     /// Number of recent $ai_generation events to test against (1-10, default 5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_count: Option<i64>,
     /// Optional tag whitelist. Returned tags outside this list are filtered out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TestHogTaggerTag>>,
 }
+json_object! {
+    TestHogTaggerRequest {
+        source: "source" required,
+        sample_count: "sample_count" optional,
+        tags: "tags" optional,
+    }
+}
 /// The `TestHogTaggerResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TestHogTaggerResponse {
     /// Per-event Hog tagger test results.
     pub results: Vec<TestHogTaggerResultItem>,
     /// Optional message, for example when no recent AI events were found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+json_object! {
+    TestHogTaggerResponse {
+        results: "results" required,
+        message: "message" optional,
+    }
+}
 /// The `TestHogTaggerResultItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TestHogTaggerResultItem {
     /// UUID of the sampled $ai_generation event.
     pub event_uuid: String,
     /// Trace ID if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     /// First 200 characters of the generation input.
     pub input_preview: String,
@@ -1921,69 +2499,95 @@ pub struct TestHogTaggerResultItem {
     /// Text written to stdout by the Hog code.
     pub reasoning: String,
     /// Error message if the Hog code failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+json_object! {
+    TestHogTaggerResultItem {
+        event_uuid: "event_uuid" required,
+        trace_id: "trace_id" optional,
+        input_preview: "input_preview" required,
+        output_preview: "output_preview" required,
+        tags: "tags" required,
+        reasoning: "reasoning" required,
+        error: "error" optional,
+    }
+}
 /// The `TestHogTaggerTag` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TestHogTaggerTag {
     /// Tag identifier to allow in Hog test results.
     pub name: String,
     /// Optional description for the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+json_object! {
+    TestHogTaggerTag {
+        name: "name" required,
+        description: "description" optional,
+    }
+}
 /// The `TextReprMetadata` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TextReprMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     pub rendering: String,
     pub char_count: i64,
     pub truncated: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+json_object! {
+    TextReprMetadata {
+        event_type: "event_type" optional,
+        event_id: "event_id" optional,
+        trace_id: "trace_id" optional,
+        rendering: "rendering" required,
+        char_count: "char_count" required,
+        truncated: "truncated" required,
+        error: "error" optional,
+    }
+}
 /// The `TextReprOptions` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TextReprOptions {
     /// Maximum length of generated text (default: 2000000)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
     /// Use truncation for long content within events (default: true)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncated: Option<bool>,
     /// Characters to show at start/end when truncating (default: 1000)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncate_buffer: Option<i64>,
     /// Use interactive markers for frontend vs plain text for backend/LLM (default: true)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_markers: Option<bool>,
     /// Show summary vs full tree hierarchy for traces (default: false)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collapsed: Option<bool>,
     /// Include metadata in response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_metadata: Option<bool>,
     /// Include hierarchy information (for traces)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_hierarchy: Option<bool>,
     /// Maximum depth for hierarchical rendering
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_depth: Option<i64>,
     /// Number of tools before collapsing the list (default: 5)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools_collapse_threshold: Option<i64>,
     /// Prefix each line with line number (default: false)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_line_numbers: Option<bool>,
 }
+json_object! {
+    TextReprOptions {
+        max_length: "max_length" optional,
+        truncated: "truncated" optional,
+        truncate_buffer: "truncate_buffer" optional,
+        include_markers: "include_markers" optional,
+        collapsed: "collapsed" optional,
+        include_metadata: "include_metadata" optional,
+        include_hierarchy: "include_hierarchy" optional,
+        max_depth: "max_depth" optional,
+        tools_collapse_threshold: "tools_collapse_threshold" optional,
+        include_line_numbers: "include_line_numbers" optional,
+    }
+}
 /// The `TextReprRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TextReprRequest {
     /// Type of LLM event to stringify
     ///
@@ -1995,123 +2599,158 @@ pub struct TextReprRequest {
     /// Event data to stringify. For traces, should include 'trace' and 'hierarchy' fields.
     pub data: ::serde_json::Value,
     /// Optional configuration for text generation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<TextReprOptions>,
 }
+json_object! {
+    TextReprRequest {
+        event_type: "event_type" required,
+        data: "data" required,
+        options: "options" optional,
+    }
+}
 /// The `TextReprResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TextReprResponse {
     /// Generated text representation of the event
     pub text: String,
     /// Metadata about the text representation
     pub metadata: TextReprMetadata,
 }
+json_object! {
+    TextReprResponse {
+        text: "text" required,
+        metadata: "metadata" required,
+    }
+}
 /// The `TraceReview` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TraceReview {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Trace ID for the review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     /// Absolute URL to the trace this review is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_url: Option<String>,
     /// Optional comment or reasoning for the review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// User who last saved this review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewed_by: Option<UserBasic>,
     /// Saved scorer values for this review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<Vec<TraceReviewScore>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
 }
+json_object! {
+    TraceReview {
+        id: "id" optional,
+        trace_id: "trace_id" optional,
+        trace_url: "trace_url" optional,
+        comment: "comment" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        reviewed_by: "reviewed_by" optional,
+        scores: "scores" optional,
+        team: "team" optional,
+    }
+}
 /// The `TraceReviewCreate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceReviewCreate {
     /// Trace ID for the review. Only one active review can exist per trace and team.
     pub trace_id: String,
     /// Optional comment or reasoning for the review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Full desired score set for this review. Omit scorers you want to leave blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<Vec<TraceReviewScoreWrite>>,
     /// Optional review queue ID for queue-context saves. When provided, the matching pending queue item is cleared after the review is saved. If omitted, any pending queue item for the same trace is cleared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<String>,
 }
+json_object! {
+    TraceReviewCreate {
+        trace_id: "trace_id" required,
+        comment: "comment" optional,
+        scores: "scores" optional,
+        queue_id: "queue_id" optional,
+    }
+}
 /// The `TraceReviewScore` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TraceReviewScore {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Stable scorer definition ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_id: Option<String>,
     /// Human-readable scorer name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_name: Option<String>,
     /// Scorer kind for this saved score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_kind: Option<String>,
     /// Whether the scorer is currently archived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_archived: Option<bool>,
     /// Immutable scorer version ID used to validate this score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_version_id: Option<String>,
     /// Immutable scorer version number used to validate this score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_version: Option<i64>,
     /// Immutable scorer configuration snapshot used to validate this score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_config: Option<ScoreDefinitionConfig>,
     /// Categorical option keys selected for this score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categorical_values: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numeric_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boolean_value: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    TraceReviewScore {
+        id: "id" optional,
+        definition_id: "definition_id" optional,
+        definition_name: "definition_name" optional,
+        definition_kind: "definition_kind" optional,
+        definition_archived: "definition_archived" optional,
+        definition_version_id: "definition_version_id" optional,
+        definition_version: "definition_version" optional,
+        definition_config: "definition_config" optional,
+        categorical_values: "categorical_values" optional,
+        numeric_value: "numeric_value" optional,
+        boolean_value: "boolean_value" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `TraceReviewScoreWrite` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceReviewScoreWrite {
     /// Stable scorer definition ID.
     pub definition_id: String,
     /// Optional immutable scorer version ID. Defaults to the scorer's current version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_version_id: Option<String>,
     /// Categorical option keys selected for this score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categorical_values: Option<Vec<String>>,
     /// Numeric value selected for this score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numeric_value: Option<String>,
     /// Boolean value selected for this score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boolean_value: Option<bool>,
 }
+json_object! {
+    TraceReviewScoreWrite {
+        definition_id: "definition_id" required,
+        definition_version_id: "definition_version_id" optional,
+        categorical_values: "categorical_values" optional,
+        numeric_value: "numeric_value" optional,
+        boolean_value: "boolean_value" optional,
+    }
+}
 /// The `TranslateRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TranslateRequest {
     /// The text to translate
     pub text: String,
     /// Target language code (default: 'en' for English)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_language: Option<String>,
+}
+json_object! {
+    TranslateRequest {
+        text: "text" required,
+        target_language: "target_language" optional,
+    }
 }

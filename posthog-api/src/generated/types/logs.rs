@@ -2,14 +2,18 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `_DateRange` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DateRange2 {
     /// Start of the date range. Accepts ISO 8601 timestamps or relative formats: -7d, -1h, -1mStart, etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// End of the date range. Same format as date_from. Omit or null for "now".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
+}
+json_object! {
+    DateRange2 {
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+    }
 }
 string_enum! {
     EnvironmentsLogsAttributesRetrieveAttributeType {
@@ -24,43 +28,60 @@ string_enum! {
     }
 }
 /// The `ExplainRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExplainRequest {
     /// UUID of the log entry to explain
     pub uuid: String,
     /// Timestamp of the log entry (used for efficient lookup)
     pub timestamp: String,
     /// Force regenerate explanation, bypassing cache
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_refresh: Option<bool>,
 }
+json_object! {
+    ExplainRequest {
+        uuid: "uuid" required,
+        timestamp: "timestamp" required,
+        force_refresh: "force_refresh" optional,
+    }
+}
 /// The `_LogAttributeEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogAttributeEntry {
     pub name: String,
     /// Property filter type: "log_attribute" or "log_resource_attribute". Use this as the `type` field when filtering.
-    #[serde(rename = "propertyFilterType")]
     pub property_filter_type: String,
     /// How the search query matched this row: "key" if the attribute key matched, "value" if a value matched.
     ///
     /// * `key` - key
     /// * `value` - value
-    #[serde(rename = "matchedOn")]
     pub matched_on: MatchedOnEnum,
     /// Sample matching value — only set when matchedOn is "value".
-    #[serde(rename = "matchedValue", default, skip_serializing_if = "Option::is_none")]
     pub matched_value: Option<String>,
 }
+json_object! {
+    LogAttributeEntry {
+        name: "name" required,
+        property_filter_type: "propertyFilterType" required,
+        matched_on: "matchedOn" required,
+        matched_value: "matchedValue" optional,
+    }
+}
 /// The `_LogAttributeValue` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogAttributeValue {
     /// Attribute value (used as the identifier).
     pub id: String,
     /// Display name — currently identical to `id`.
     pub name: String,
 }
+json_object! {
+    LogAttributeValue {
+        id: "id" required,
+        name: "name" required,
+    }
+}
 /// The `_LogEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogEntry {
     pub uuid: String,
     /// ISO 8601 timestamp of the original log event.
@@ -79,18 +100,33 @@ pub struct LogEntry {
     /// Span ID. Returns "0000000000000000" when not set (padding, not null).
     pub span_id: String,
     /// OpenTelemetry trace flags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_flags: Option<i64>,
     /// Log-level attributes as a string-keyed map. Values are strings (numeric/datetime attributes are also accessible via materialized columns).
     pub attributes: ::std::collections::BTreeMap<String, String>,
     /// Resource-level attributes (service.name, k8s.*, host.hostname, etc.) as a string-keyed map. Repeats across all logs from the same pod/host.
     pub resource_attributes: ::std::collections::BTreeMap<String, String>,
     /// OpenTelemetry event name, if set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
 }
+json_object! {
+    LogEntry {
+        uuid: "uuid" required,
+        timestamp: "timestamp" required,
+        observed_timestamp: "observed_timestamp" required,
+        body: "body" required,
+        severity_text: "severity_text" required,
+        severity_number: "severity_number" required,
+        level: "level" required,
+        trace_id: "trace_id" required,
+        span_id: "span_id" required,
+        trace_flags: "trace_flags" optional,
+        attributes: "attributes" required,
+        resource_attributes: "resource_attributes" required,
+        event_name: "event_name" optional,
+    }
+}
 /// The `_LogPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogPropertyFilter2 {
     /// Attribute key. For type "log", use "message". For "log_attribute"/"log_resource_attribute", use the attribute key (e.g. "k8s.container.name").
     pub key: String,
@@ -117,8 +153,15 @@ pub struct LogPropertyFilter2 {
     /// * `is_not_set` - is_not_set
     pub operator: LogPropertyFilterOperatorEnum,
     /// Value to compare against. String, number, or array of strings. Omit for is_set/is_not_set operators.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
+}
+json_object! {
+    LogPropertyFilter2 {
+        key: "key" required,
+        r#type: "type" required,
+        operator: "operator" required,
+        value: "value" optional,
+    }
 }
 string_enum! {
     #[doc = " * `exact` - exact"]
@@ -165,34 +208,26 @@ string_enum! {
     }
 }
 /// The `LogsAlertConfiguration` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LogsAlertConfiguration {
     /// Unique identifier for this alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Human-readable name for this alert. Defaults to 'Untitled alert' on create when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the alert is actively being evaluated. Disabling resets the state to not_firing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Filter criteria — subset of LogsViewerFilters. Must contain at least one of: severityLevels (list of severity strings), serviceNames (list of service name strings), or filterGroup (property filter group object). May be empty on draft alerts (enabled=false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
     /// Number of matching log entries that constitutes a threshold breach within the evaluation window. Defaults to 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold_count: Option<i64>,
     /// Whether the alert fires when the count is above or below the threshold.
     ///
     /// * `above` - Above
     /// * `below` - Below
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold_operator: Option<ThresholdOperatorEnum>,
     /// Time window in minutes over which log entries are counted. Allowed values: 5, 10, 15, 30, 60.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_minutes: Option<i64>,
     /// How often the alert is evaluated, in minutes. Server-managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_interval_minutes: Option<i64>,
     /// Current alert state: not_firing, firing, pending_resolve, errored, or snoozed. Server-managed.
     ///
@@ -202,52 +237,64 @@ pub struct LogsAlertConfiguration {
     /// * `errored` - Errored
     /// * `snoozed` - Snoozed
     /// * `broken` - Broken
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<LogsAlertConfigurationStateEnum>,
     /// Total number of check periods in the sliding evaluation window for firing (M in N-of-M).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_periods: Option<i64>,
     /// How many periods within the evaluation window must breach the threshold to fire (N in N-of-M).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datapoints_to_alarm: Option<i64>,
     /// Minimum minutes between repeated notifications after the alert fires. 0 means no cooldown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cooldown_minutes: Option<i64>,
     /// ISO 8601 timestamp until which the alert is snoozed. Set to null to unsnooze.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snooze_until: Option<String>,
     /// When the next evaluation is scheduled. Server-managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_check_at: Option<String>,
     /// When the last notification was sent. Server-managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_notified_at: Option<String>,
     /// When the alert was last evaluated. Server-managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_checked_at: Option<String>,
     /// Number of consecutive evaluation failures. Resets on success. Server-managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consecutive_failures: Option<i64>,
     /// Error message from the most recent errored check, or null if the alert's most recent check was successful. Sourced from LogsAlertEvent without denormalization so retention-aware cleanup rules stay the only source of truth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error_message: Option<String>,
     /// Continuous state intervals over the last 24h, ordered oldest-first. Each interval covers a span during which (state, enabled) was constant. Derived from LogsAlertEvent rows walked in chronological order; consecutive identical intervals are collapsed. Drives the 'Last 24h' status bar on the alert list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_timeline: Option<Vec<LogsAlertStateInterval>>,
     /// Notification destination types configured for this alert — e.g. 'slack', 'webhook'. Empty list means no notifications will fire. One or more destinations should be added after creating an alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_types: Option<Vec<NotificationDestinationTypeEnum>>,
     /// When the alert was first enabled. Null means the alert is still in draft state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_enabled_at: Option<String>,
     /// When the alert was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// When the alert was last modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    LogsAlertConfiguration {
+        id: "id" optional,
+        name: "name" optional,
+        enabled: "enabled" optional,
+        filters: "filters" optional,
+        threshold_count: "threshold_count" optional,
+        threshold_operator: "threshold_operator" optional,
+        window_minutes: "window_minutes" optional,
+        check_interval_minutes: "check_interval_minutes" optional,
+        state: "state" optional,
+        evaluation_periods: "evaluation_periods" optional,
+        datapoints_to_alarm: "datapoints_to_alarm" optional,
+        cooldown_minutes: "cooldown_minutes" optional,
+        snooze_until: "snooze_until" optional,
+        next_check_at: "next_check_at" optional,
+        last_notified_at: "last_notified_at" optional,
+        last_checked_at: "last_checked_at" optional,
+        consecutive_failures: "consecutive_failures" optional,
+        last_error_message: "last_error_message" optional,
+        state_timeline: "state_timeline" optional,
+        destination_types: "destination_types" optional,
+        first_enabled_at: "first_enabled_at" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `not_firing` - Not firing"]
@@ -268,7 +315,7 @@ string_enum! {
     }
 }
 /// The `LogsAlertCreateDestination` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsAlertCreateDestination {
     /// Destination type — slack or webhook.
     ///
@@ -276,50 +323,69 @@ pub struct LogsAlertCreateDestination {
     /// * `webhook` - webhook
     pub r#type: NotificationDestinationTypeEnum,
     /// Integration ID for the Slack workspace. Required when type=slack.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_workspace_id: Option<i64>,
     /// Slack channel ID. Required when type=slack.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_channel_id: Option<String>,
     /// Human-readable channel name for display.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_channel_name: Option<String>,
     /// HTTPS endpoint to POST to. Required when type=webhook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
+json_object! {
+    LogsAlertCreateDestination {
+        r#type: "type" required,
+        slack_workspace_id: "slack_workspace_id" optional,
+        slack_channel_id: "slack_channel_id" optional,
+        slack_channel_name: "slack_channel_name" optional,
+        webhook_url: "webhook_url" optional,
+    }
+}
 /// The `LogsAlertDeleteDestination` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsAlertDeleteDestination {
     /// HogFunction IDs to delete as one atomic destination group.
     pub hog_function_ids: Vec<String>,
 }
+json_object! {
+    LogsAlertDeleteDestination {
+        hog_function_ids: "hog_function_ids" required,
+    }
+}
 /// The `LogsAlertDestinationResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsAlertDestinationResponse {
     pub hog_function_ids: Vec<String>,
 }
+json_object! {
+    LogsAlertDestinationResponse {
+        hog_function_ids: "hog_function_ids" required,
+    }
+}
 /// The `LogsAlertEvent` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LogsAlertEvent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<LogsAlertEventKindEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_before: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold_breached: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_duration_ms: Option<i64>,
+}
+json_object! {
+    LogsAlertEvent {
+        id: "id" optional,
+        created_at: "created_at" optional,
+        kind: "kind" optional,
+        state_before: "state_before" optional,
+        state_after: "state_after" optional,
+        threshold_breached: "threshold_breached" optional,
+        result_count: "result_count" optional,
+        error_message: "error_message" optional,
+        query_duration_ms: "query_duration_ms" optional,
+    }
 }
 string_enum! {
     #[doc = " * `check` - Check"]
@@ -342,7 +408,7 @@ string_enum! {
     }
 }
 /// The `LogsAlertSimulateBucket` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsAlertSimulateBucket {
     /// Bucket start timestamp.
     pub timestamp: String,
@@ -357,8 +423,18 @@ pub struct LogsAlertSimulateBucket {
     /// Human-readable explanation of the state transition.
     pub reason: String,
 }
+json_object! {
+    LogsAlertSimulateBucket {
+        timestamp: "timestamp" required,
+        count: "count" required,
+        threshold_breached: "threshold_breached" required,
+        state: "state" required,
+        notification: "notification" required,
+        reason: "reason" required,
+    }
+}
 /// The `LogsAlertSimulateRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsAlertSimulateRequest {
     /// Filter criteria — same format as LogsAlertConfiguration.filters.
     pub filters: ::serde_json::Value,
@@ -372,22 +448,31 @@ pub struct LogsAlertSimulateRequest {
     /// Window size in minutes — determines bucket interval.
     pub window_minutes: i64,
     /// How often the alert is evaluated, in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_interval_minutes: Option<i64>,
     /// Total check periods in the N-of-M evaluation window (M).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_periods: Option<i64>,
     /// How many periods must breach to fire (N in N-of-M).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datapoints_to_alarm: Option<i64>,
     /// Minutes to wait after firing before sending another notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cooldown_minutes: Option<i64>,
     /// Relative date string for how far back to simulate (e.g. '-24h', '-7d', '-30d').
     pub date_from: String,
 }
+json_object! {
+    LogsAlertSimulateRequest {
+        filters: "filters" required,
+        threshold_count: "threshold_count" required,
+        threshold_operator: "threshold_operator" required,
+        window_minutes: "window_minutes" required,
+        check_interval_minutes: "check_interval_minutes" optional,
+        evaluation_periods: "evaluation_periods" optional,
+        datapoints_to_alarm: "datapoints_to_alarm" optional,
+        cooldown_minutes: "cooldown_minutes" optional,
+        date_from: "date_from" required,
+    }
+}
 /// The `LogsAlertSimulateResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsAlertSimulateResponse {
     /// Time-bucketed counts with full state machine evaluation.
     pub buckets: Vec<LogsAlertSimulateBucket>,
@@ -402,8 +487,18 @@ pub struct LogsAlertSimulateResponse {
     /// Threshold operator used for evaluation.
     pub threshold_operator: String,
 }
+json_object! {
+    LogsAlertSimulateResponse {
+        buckets: "buckets" required,
+        fire_count: "fire_count" required,
+        resolve_count: "resolve_count" required,
+        total_buckets: "total_buckets" required,
+        threshold_count: "threshold_count" required,
+        threshold_operator: "threshold_operator" required,
+    }
+}
 /// The `LogsAlertStateInterval` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsAlertStateInterval {
     /// Interval start (UTC, inclusive).
     pub start: String,
@@ -421,13 +516,27 @@ pub struct LogsAlertStateInterval {
     /// Whether the alert was enabled during this interval. Disabled alerts keep their state but are inactive.
     pub enabled: bool,
 }
+json_object! {
+    LogsAlertStateInterval {
+        start: "start" required,
+        end: "end" required,
+        state: "state" required,
+        enabled: "enabled" required,
+    }
+}
 /// The `_LogsAttributesResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsAttributesResponse {
     /// Available attribute keys matching the filters.
     pub results: Vec<LogAttributeEntry>,
     /// Total attribute keys matched (not paginated).
     pub count: i64,
+}
+json_object! {
+    LogsAttributesResponse {
+        results: "results" required,
+        count: "count" required,
+    }
 }
 string_enum! {
     LogsAttributesRetrieveAttributeType {
@@ -436,26 +545,30 @@ string_enum! {
     }
 }
 /// The `_LogsCountBody` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LogsCountBody {
     /// Date range for the count. Defaults to last hour.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange2>,
     /// Filter by log severity levels.
-    #[serde(rename = "severityLevels", default, skip_serializing_if = "Option::is_none")]
     pub severity_levels: Option<Vec<SeverityLevelsEnum>>,
     /// Filter by service names.
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Full-text search term to filter log bodies.
-    #[serde(rename = "searchTerm", default, skip_serializing_if = "Option::is_none")]
     pub search_term: Option<String>,
     /// Property filters for the query.
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<Vec<LogPropertyFilter2>>,
 }
+json_object! {
+    LogsCountBody {
+        date_range: "dateRange" optional,
+        severity_levels: "severityLevels" optional,
+        service_names: "serviceNames" optional,
+        search_term: "searchTerm" optional,
+        filter_group: "filterGroup" optional,
+    }
+}
 /// The `_LogsCountRangeBucket` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsCountRangeBucket {
     /// Bucket start as ISO 8601 timestamp. Inclusive lower bound. Pass back as `dateRange.date_from` to drill in.
     pub date_from: String,
@@ -464,121 +577,165 @@ pub struct LogsCountRangeBucket {
     /// Log entries matching the filters within this bucket.
     pub count: i64,
 }
+json_object! {
+    LogsCountRangeBucket {
+        date_from: "date_from" required,
+        date_to: "date_to" required,
+        count: "count" required,
+    }
+}
 /// The `_LogsCountRangesBody` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LogsCountRangesBody {
     /// Window to bucket. Defaults to last hour. Use a bucket's date_from/date_to from a prior response to recursively narrow into a sub-range.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange2>,
     /// Approximate number of buckets to return. The bucket interval is picked adaptively from a fixed list (1/5/10s, 1/2/5/10/15/30/60/120/240/360/720/1440m) to land near this target. Defaults to 10, capped at 100.
-    #[serde(rename = "targetBuckets", default, skip_serializing_if = "Option::is_none")]
     pub target_buckets: Option<i64>,
     /// Filter by log severity levels. Applied before bucketing.
-    #[serde(rename = "severityLevels", default, skip_serializing_if = "Option::is_none")]
     pub severity_levels: Option<Vec<SeverityLevelsEnum>>,
     /// Filter by service names. Applied before bucketing.
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Full-text search across log bodies. Applied before bucketing.
-    #[serde(rename = "searchTerm", default, skip_serializing_if = "Option::is_none")]
     pub search_term: Option<String>,
     /// Property filters applied before bucketing. Same shape as `query-logs`.
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<Vec<LogPropertyFilter2>>,
 }
+json_object! {
+    LogsCountRangesBody {
+        date_range: "dateRange" optional,
+        target_buckets: "targetBuckets" optional,
+        severity_levels: "severityLevels" optional,
+        service_names: "serviceNames" optional,
+        search_term: "searchTerm" optional,
+        filter_group: "filterGroup" optional,
+    }
+}
 /// The `_LogsCountRangesRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsCountRangesRequest {
     /// The bucketed-count query to execute.
     pub query: LogsCountRangesBody,
 }
+json_object! {
+    LogsCountRangesRequest {
+        query: "query" required,
+    }
+}
 /// The `_LogsCountRangesResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsCountRangesResponse {
     /// Buckets ordered by `date_from` ascending. Empty buckets are omitted — infer gaps by comparing each bucket's `date_to` to the next bucket's `date_from`.
     pub ranges: Vec<LogsCountRangeBucket>,
     /// Short-form duration of the chosen bucket width (e.g. "1h", "5m", "30s", "1d"). Informational only — use each bucket's `date_from`/`date_to` for follow-up queries.
     pub interval: String,
 }
+json_object! {
+    LogsCountRangesResponse {
+        ranges: "ranges" required,
+        interval: "interval" required,
+    }
+}
 /// The `_LogsCountRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsCountRequest {
     /// The count query to execute.
     pub query: LogsCountBody,
 }
+json_object! {
+    LogsCountRequest {
+        query: "query" required,
+    }
+}
 /// The `_LogsCountResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsCountResponse {
     /// Number of log entries matching the filters.
     pub count: i64,
 }
+json_object! {
+    LogsCountResponse {
+        count: "count" required,
+    }
+}
 /// The `_LogsQueryBody` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LogsQueryBody {
     /// Date range for the query. Defaults to last hour.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange2>,
     /// Filter by log severity levels.
-    #[serde(rename = "severityLevels", default, skip_serializing_if = "Option::is_none")]
     pub severity_levels: Option<Vec<SeverityLevelsEnum>>,
     /// Filter by service names.
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Order results by timestamp.
     ///
     /// * `latest` - latest
     /// * `earliest` - earliest
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<OrderByEnum>,
     /// Full-text search term to filter log bodies.
-    #[serde(rename = "searchTerm", default, skip_serializing_if = "Option::is_none")]
     pub search_term: Option<String>,
     /// Property filters for the query.
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<Vec<LogPropertyFilter2>>,
     /// Max results (1-1000).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Pagination cursor from previous response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
 }
+json_object! {
+    LogsQueryBody {
+        date_range: "dateRange" optional,
+        severity_levels: "severityLevels" optional,
+        service_names: "serviceNames" optional,
+        order_by: "orderBy" optional,
+        search_term: "searchTerm" optional,
+        filter_group: "filterGroup" optional,
+        limit: "limit" optional,
+        after: "after" optional,
+    }
+}
 /// The `_LogsQueryRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsQueryRequest {
     /// The logs query to execute.
     pub query: LogsQueryBody,
 }
+json_object! {
+    LogsQueryRequest {
+        query: "query" required,
+    }
+}
 /// The `_LogsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsQueryResponse2 {
     /// The parsed query that was executed, echoed back for confirmation.
     pub query: ::serde_json::Map<String, ::serde_json::Value>,
     /// Log entries matching the query.
     pub results: Vec<LogEntry>,
     /// True if more results exist beyond this page.
-    #[serde(rename = "hasMore")]
     pub has_more: bool,
     /// Opaque cursor to pass as `after` in the next request to fetch the next page. Null when hasMore is false.
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Maximum number of rows the `export` endpoint will produce — informational.
-    #[serde(rename = "maxExportableLogs")]
     pub max_exportable_logs: i64,
 }
+json_object! {
+    LogsQueryResponse2 {
+        query: "query" required,
+        results: "results" required,
+        has_more: "hasMore" required,
+        next_cursor: "nextCursor" optional,
+        max_exportable_logs: "maxExportableLogs" required,
+    }
+}
 /// The `LogsSamplingRule` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsSamplingRule {
     /// Unique identifier for this sampling rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User-visible label for this rule.
     pub name: String,
     /// When false, the rule is ignored by ingestion and listing UIs that show active rules only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Lower numbers are evaluated first; the first matching rule wins. Omit to append after existing rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Rule kind: severity_sampling, path_drop, or rate_limit (caps logs/sec for scope_service at ingestion).
     ///
@@ -587,51 +744,79 @@ pub struct LogsSamplingRule {
     /// * `rate_limit` - Rate limit
     pub rule_type: RuleTypeEnum,
     /// If set, the rule applies only to this service name; null means all services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_service: Option<String>,
     /// Optional regex matched against a path-like log attribute when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_path_pattern: Option<String>,
     /// Optional list of predicates over string attributes, e.g. \[{"key":"http.route","op":"eq","value":"/api"}\].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_attribute_filters: Option<
         Vec<::serde_json::Map<String, ::serde_json::Value>>,
     >,
     /// Type-specific JSON. For path_drop: object with required `patterns` (list of regex strings) and optional `match_attribute_key` (string). When `match_attribute_key` is omitted or empty, patterns match the same virtual path string as ingestion (url.path, http.path, http.route, path). When set, each pattern is tested only against that string attribute on the log record. For severity_sampling: object with `actions` per severity level and optional `always_keep`. For rate_limit: object with required `logs_per_second` (integer 1–1000000) and optional `burst_logs` (integer ≥ logs_per_second, max 60000000); rate_limit rules require non-null `scope_service` matching `service.name` on each log line.
     pub config: ::serde_json::Value,
     /// Incremented on each update for worker cache coherency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    LogsSamplingRule {
+        id: "id" optional,
+        name: "name" required,
+        enabled: "enabled" optional,
+        priority: "priority" optional,
+        rule_type: "rule_type" required,
+        scope_service: "scope_service" optional,
+        scope_path_pattern: "scope_path_pattern" optional,
+        scope_attribute_filters: "scope_attribute_filters" optional,
+        config: "config" required,
+        version: "version" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `LogsSamplingRuleReorder` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsSamplingRuleReorder {
     /// Rule IDs in the desired evaluation order (first element is highest priority / lowest order index).
     pub ordered_ids: Vec<String>,
 }
+json_object! {
+    LogsSamplingRuleReorder {
+        ordered_ids: "ordered_ids" required,
+    }
+}
 /// The `LogsSamplingRuleSimulateResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsSamplingRuleSimulateResponse {
     /// Rough percent of log volume this rule would drop (0–100). Stub until ClickHouse-backed estimate ships.
     pub estimated_reduction_pct: f64,
     /// Human-readable caveats for the estimate.
     pub notes: String,
 }
+json_object! {
+    LogsSamplingRuleSimulateResponse {
+        estimated_reduction_pct: "estimated_reduction_pct" required,
+        notes: "notes" required,
+    }
+}
 /// The `_LogsServiceActiveRule` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsServiceActiveRule {
     pub rule_id: String,
     pub rule_name: String,
     pub summary_string: String,
 }
+json_object! {
+    LogsServiceActiveRule {
+        rule_id: "rule_id" required,
+        rule_name: "rule_name" required,
+        summary_string: "summary_string" required,
+    }
+}
 /// The `_LogsServiceAggregate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsServiceAggregate {
     /// Service name, or "(no value)" / "(no service)" placeholder for unset entries.
     pub service_name: String,
@@ -642,136 +827,202 @@ pub struct LogsServiceAggregate {
     /// Pre-computed error_count / log_count, rounded to 4 decimals. Useful for ranking noisy services.
     pub error_rate: f64,
     /// Share of total log volume in the window for this service (0–100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_share_pct: Option<f64>,
     /// Counts by coarse severity bucket (debug, info, warn, error+fatal).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity_breakdown: Option<LogsServiceSeverityBreakdown>,
     /// Enabled sampling rules whose scope includes this service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_rules: Option<Vec<LogsServiceActiveRule>>,
 }
+json_object! {
+    LogsServiceAggregate {
+        service_name: "service_name" required,
+        log_count: "log_count" required,
+        error_count: "error_count" required,
+        error_rate: "error_rate" required,
+        volume_share_pct: "volume_share_pct" optional,
+        severity_breakdown: "severity_breakdown" optional,
+        active_rules: "active_rules" optional,
+    }
+}
 /// The `_LogsServiceSeverityBreakdown` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsServiceSeverityBreakdown {
     pub debug: i64,
     pub info: i64,
     pub warn: i64,
     pub error: i64,
 }
+json_object! {
+    LogsServiceSeverityBreakdown {
+        debug: "debug" required,
+        info: "info" required,
+        warn: "warn" required,
+        error: "error" required,
+    }
+}
 /// The `_LogsServicesBody` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LogsServicesBody {
     /// Date range for the services aggregation. Defaults to last hour.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange2>,
     /// Filter by log severity levels.
-    #[serde(rename = "severityLevels", default, skip_serializing_if = "Option::is_none")]
     pub severity_levels: Option<Vec<SeverityLevelsEnum>>,
     /// Restrict the aggregation to these service names.
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Full-text search term to filter log bodies.
-    #[serde(rename = "searchTerm", default, skip_serializing_if = "Option::is_none")]
     pub search_term: Option<String>,
     /// Property filters for the query.
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<Vec<LogPropertyFilter2>>,
 }
+json_object! {
+    LogsServicesBody {
+        date_range: "dateRange" optional,
+        severity_levels: "severityLevels" optional,
+        service_names: "serviceNames" optional,
+        search_term: "searchTerm" optional,
+        filter_group: "filterGroup" optional,
+    }
+}
 /// The `_LogsServicesRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsServicesRequest {
     /// The services aggregation query to execute.
     pub query: LogsServicesBody,
 }
+json_object! {
+    LogsServicesRequest {
+        query: "query" required,
+    }
+}
 /// The `_LogsServicesResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsServicesResponse {
     /// Per-service aggregates, ordered by log_count descending. Capped at 25 services.
     pub services: Vec<LogsServiceAggregate>,
     /// Time-bucketed counts broken down by service, for plotting volume over time.
     pub sparkline: Vec<LogsServicesSparklineBucket>,
     /// Roll-up stats for the Services tab header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<LogsServicesSummary>,
 }
+json_object! {
+    LogsServicesResponse {
+        services: "services" required,
+        sparkline: "sparkline" required,
+        summary: "summary" optional,
+    }
+}
 /// The `_LogsServicesSparklineBucket` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsServicesSparklineBucket {
     /// Bucket start time (ISO 8601).
     pub time: String,
     pub service_name: String,
     pub count: i64,
 }
+json_object! {
+    LogsServicesSparklineBucket {
+        time: "time" required,
+        service_name: "service_name" required,
+        count: "count" required,
+    }
+}
 /// The `_LogsServicesSummary` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsServicesSummary {
     /// Number of top services included in the volume_share aggregate (up to 5).
     pub top_services_count: i64,
     /// Combined volume share (percent) of the top services by log_count.
     pub top_services_volume_share_pct: f64,
 }
+json_object! {
+    LogsServicesSummary {
+        top_services_count: "top_services_count" required,
+        top_services_volume_share_pct: "top_services_volume_share_pct" required,
+    }
+}
 /// The `_LogsSparklineBody` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LogsSparklineBody {
     /// Date range for the sparkline. Defaults to last hour.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange2>,
     /// Filter by log severity levels.
-    #[serde(rename = "severityLevels", default, skip_serializing_if = "Option::is_none")]
     pub severity_levels: Option<Vec<SeverityLevelsEnum>>,
     /// Filter by service names.
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Full-text search term to filter log bodies.
-    #[serde(rename = "searchTerm", default, skip_serializing_if = "Option::is_none")]
     pub search_term: Option<String>,
     /// Property filters for the query.
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<Vec<LogPropertyFilter2>>,
     /// Break down sparkline by "severity" (default) or "service".
     ///
     /// * `severity` - severity
     /// * `service` - service
-    #[serde(
-        rename = "sparklineBreakdownBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub sparkline_breakdown_by: Option<SparklineBreakdownByEnum>,
 }
+json_object! {
+    LogsSparklineBody {
+        date_range: "dateRange" optional,
+        severity_levels: "severityLevels" optional,
+        service_names: "serviceNames" optional,
+        search_term: "searchTerm" optional,
+        filter_group: "filterGroup" optional,
+        sparkline_breakdown_by: "sparklineBreakdownBy" optional,
+    }
+}
 /// The `_LogsSparklineBucket` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsSparklineBucket {
     /// Bucket start time (ISO 8601).
     pub time: String,
     /// Severity label when sparklineBreakdownBy="severity". Present only for severity-broken-down sparklines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
     /// Service name when sparklineBreakdownBy="service". Present only for service-broken-down sparklines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     pub count: i64,
 }
+json_object! {
+    LogsSparklineBucket {
+        time: "time" required,
+        severity: "severity" optional,
+        service: "service" optional,
+        count: "count" required,
+    }
+}
 /// The `_LogsSparklineRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsSparklineRequest {
     /// The sparkline query to execute.
     pub query: LogsSparklineBody,
 }
+json_object! {
+    LogsSparklineRequest {
+        query: "query" required,
+    }
+}
 /// The `_LogsSparklineResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsSparklineResponse {
     /// Time-bucketed log counts. Each bucket carries either `severity` or `service` depending on breakdown.
     pub results: Vec<LogsSparklineBucket>,
 }
+json_object! {
+    LogsSparklineResponse {
+        results: "results" required,
+    }
+}
 /// The `_LogsValuesResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsValuesResponse {
     /// Distinct values observed for the requested attribute.
     pub results: Vec<LogAttributeValue>,
     /// Always false — reserved for future cached-value refresh signalling.
     pub refreshing: bool,
+}
+json_object! {
+    LogsValuesResponse {
+        results: "results" required,
+        refreshing: "refreshing" required,
+    }
 }
 string_enum! {
     LogsValuesRetrieveAttributeType {
@@ -780,24 +1031,29 @@ string_enum! {
     }
 }
 /// The `LogsView` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsView {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     pub name: String,
     /// Filter criteria — subset of LogsViewerFilters. May contain severityLevels, serviceNames, searchTerm, filterGroup, dateRange, and other keys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    LogsView {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" required,
+        filters: "filters" optional,
+        pinned: "pinned" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `key` - key"]
@@ -820,74 +1076,90 @@ string_enum! {
     }
 }
 /// The `PaginatedLogsAlertConfigurationList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedLogsAlertConfigurationList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<LogsAlertConfiguration>,
 }
+json_object! {
+    PaginatedLogsAlertConfigurationList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedLogsAlertEventList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedLogsAlertEventList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<LogsAlertEvent>,
 }
+json_object! {
+    PaginatedLogsAlertEventList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedLogsSamplingRuleList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedLogsSamplingRuleList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<LogsSamplingRule>,
 }
+json_object! {
+    PaginatedLogsSamplingRuleList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedLogsViewList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedLogsViewList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<LogsView>,
 }
+json_object! {
+    PaginatedLogsViewList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedLogsAlertConfiguration` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedLogsAlertConfiguration {
     /// Unique identifier for this alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Human-readable name for this alert. Defaults to 'Untitled alert' on create when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the alert is actively being evaluated. Disabling resets the state to not_firing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Filter criteria — subset of LogsViewerFilters. Must contain at least one of: severityLevels (list of severity strings), serviceNames (list of service name strings), or filterGroup (property filter group object). May be empty on draft alerts (enabled=false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
     /// Number of matching log entries that constitutes a threshold breach within the evaluation window. Defaults to 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold_count: Option<i64>,
     /// Whether the alert fires when the count is above or below the threshold.
     ///
     /// * `above` - Above
     /// * `below` - Below
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold_operator: Option<ThresholdOperatorEnum>,
     /// Time window in minutes over which log entries are counted. Allowed values: 5, 10, 15, 30, 60.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_minutes: Option<i64>,
     /// How often the alert is evaluated, in minutes. Server-managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_interval_minutes: Option<i64>,
     /// Current alert state: not_firing, firing, pending_resolve, errored, or snoozed. Server-managed.
     ///
@@ -897,119 +1169,139 @@ pub struct PatchedLogsAlertConfiguration {
     /// * `errored` - Errored
     /// * `snoozed` - Snoozed
     /// * `broken` - Broken
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<LogsAlertConfigurationStateEnum>,
     /// Total number of check periods in the sliding evaluation window for firing (M in N-of-M).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_periods: Option<i64>,
     /// How many periods within the evaluation window must breach the threshold to fire (N in N-of-M).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datapoints_to_alarm: Option<i64>,
     /// Minimum minutes between repeated notifications after the alert fires. 0 means no cooldown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cooldown_minutes: Option<i64>,
     /// ISO 8601 timestamp until which the alert is snoozed. Set to null to unsnooze.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snooze_until: Option<String>,
     /// When the next evaluation is scheduled. Server-managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_check_at: Option<String>,
     /// When the last notification was sent. Server-managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_notified_at: Option<String>,
     /// When the alert was last evaluated. Server-managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_checked_at: Option<String>,
     /// Number of consecutive evaluation failures. Resets on success. Server-managed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consecutive_failures: Option<i64>,
     /// Error message from the most recent errored check, or null if the alert's most recent check was successful. Sourced from LogsAlertEvent without denormalization so retention-aware cleanup rules stay the only source of truth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error_message: Option<String>,
     /// Continuous state intervals over the last 24h, ordered oldest-first. Each interval covers a span during which (state, enabled) was constant. Derived from LogsAlertEvent rows walked in chronological order; consecutive identical intervals are collapsed. Drives the 'Last 24h' status bar on the alert list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_timeline: Option<Vec<LogsAlertStateInterval>>,
     /// Notification destination types configured for this alert — e.g. 'slack', 'webhook'. Empty list means no notifications will fire. One or more destinations should be added after creating an alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_types: Option<Vec<NotificationDestinationTypeEnum>>,
     /// When the alert was first enabled. Null means the alert is still in draft state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_enabled_at: Option<String>,
     /// When the alert was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// When the alert was last modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    PatchedLogsAlertConfiguration {
+        id: "id" optional,
+        name: "name" optional,
+        enabled: "enabled" optional,
+        filters: "filters" optional,
+        threshold_count: "threshold_count" optional,
+        threshold_operator: "threshold_operator" optional,
+        window_minutes: "window_minutes" optional,
+        check_interval_minutes: "check_interval_minutes" optional,
+        state: "state" optional,
+        evaluation_periods: "evaluation_periods" optional,
+        datapoints_to_alarm: "datapoints_to_alarm" optional,
+        cooldown_minutes: "cooldown_minutes" optional,
+        snooze_until: "snooze_until" optional,
+        next_check_at: "next_check_at" optional,
+        last_notified_at: "last_notified_at" optional,
+        last_checked_at: "last_checked_at" optional,
+        consecutive_failures: "consecutive_failures" optional,
+        last_error_message: "last_error_message" optional,
+        state_timeline: "state_timeline" optional,
+        destination_types: "destination_types" optional,
+        first_enabled_at: "first_enabled_at" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `PatchedLogsSamplingRule` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedLogsSamplingRule {
     /// Unique identifier for this sampling rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// User-visible label for this rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// When false, the rule is ignored by ingestion and listing UIs that show active rules only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Lower numbers are evaluated first; the first matching rule wins. Omit to append after existing rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Rule kind: severity_sampling, path_drop, or rate_limit (caps logs/sec for scope_service at ingestion).
     ///
     /// * `severity_sampling` - Severity-based reduction
     /// * `path_drop` - Path exclusion
     /// * `rate_limit` - Rate limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<RuleTypeEnum>,
     /// If set, the rule applies only to this service name; null means all services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_service: Option<String>,
     /// Optional regex matched against a path-like log attribute when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_path_pattern: Option<String>,
     /// Optional list of predicates over string attributes, e.g. \[{"key":"http.route","op":"eq","value":"/api"}\].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_attribute_filters: Option<
         Vec<::serde_json::Map<String, ::serde_json::Value>>,
     >,
     /// Type-specific JSON. For path_drop: object with required `patterns` (list of regex strings) and optional `match_attribute_key` (string). When `match_attribute_key` is omitted or empty, patterns match the same virtual path string as ingestion (url.path, http.path, http.route, path). When set, each pattern is tested only against that string attribute on the log record. For severity_sampling: object with `actions` per severity level and optional `always_keep`. For rate_limit: object with required `logs_per_second` (integer 1–1000000) and optional `burst_logs` (integer ≥ logs_per_second, max 60000000); rate_limit rules require non-null `scope_service` matching `service.name` on each log line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Value>,
     /// Incremented on each update for worker cache coherency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    PatchedLogsSamplingRule {
+        id: "id" optional,
+        name: "name" optional,
+        enabled: "enabled" optional,
+        priority: "priority" optional,
+        rule_type: "rule_type" optional,
+        scope_service: "scope_service" optional,
+        scope_path_pattern: "scope_path_pattern" optional,
+        scope_attribute_filters: "scope_attribute_filters" optional,
+        config: "config" optional,
+        version: "version" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `PatchedLogsView` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedLogsView {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Filter criteria — subset of LogsViewerFilters. May contain severityLevels, serviceNames, searchTerm, filterGroup, dateRange, and other keys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    PatchedLogsView {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" optional,
+        filters: "filters" optional,
+        pinned: "pinned" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `severity_sampling` - Severity-based reduction"]

@@ -30,74 +30,82 @@ string_enum! {
     }
 }
 /// The `Conversation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Conversation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConversationStatus>,
     /// Title of the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ConversationType>,
     /// Whether this conversation was created during an impersonated session (e.g., by support agents). Internal conversations are hidden from customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// Unique key for Slack thread: '{workspace_id}:{channel}:{thread_ts}'
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_thread_key: Option<String>,
     /// Slack workspace subdomain (e.g. 'posthog' for posthog.slack.com)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_workspace_domain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_unsupported_content: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_sandbox: Option<bool>,
     /// Return pending approval cards as structured data.
     ///
     /// Combines metadata from conversation.approval_decisions with payload from checkpoint
     /// interrupts (single source of truth for payload data).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_approvals: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
+json_object! {
+    Conversation {
+        id: "id" optional,
+        status: "status" optional,
+        title: "title" optional,
+        user: "user" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        r#type: "type" optional,
+        is_internal: "is_internal" optional,
+        slack_thread_key: "slack_thread_key" optional,
+        slack_workspace_domain: "slack_workspace_domain" optional,
+        messages: "messages" optional,
+        has_unsupported_content: "has_unsupported_content" optional,
+        agent_mode: "agent_mode" optional,
+        is_sandbox: "is_sandbox" optional,
+        pending_approvals: "pending_approvals" optional,
+    }
+}
 /// The `ConversationMinimal` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ConversationMinimal {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConversationStatus>,
     /// Title of the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ConversationType>,
     /// Whether this conversation was created during an impersonated session (e.g., by support agents). Internal conversations are hidden from customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// Unique key for Slack thread: '{workspace_id}:{channel}:{thread_ts}'
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_thread_key: Option<String>,
     /// Slack workspace subdomain (e.g. 'posthog' for posthog.slack.com)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_workspace_domain: Option<String>,
+}
+json_object! {
+    ConversationMinimal {
+        id: "id" optional,
+        status: "status" optional,
+        title: "title" optional,
+        user: "user" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        r#type: "type" optional,
+        is_internal: "is_internal" optional,
+        slack_thread_key: "slack_thread_key" optional,
+        slack_workspace_domain: "slack_workspace_domain" optional,
+    }
 }
 string_enum! {
     #[doc = " * `idle` - Idle"]
@@ -128,82 +136,104 @@ string_enum! {
 /// Serializer for appending a message to an existing conversation without triggering AI processing.
 ///
 /// The `Message` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     pub content: Option<String>,
     pub conversation: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contextual_tools: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_context: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_context: Option<::serde_json::Value>,
     pub trace_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_mode: Option<AgentModeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_sandbox: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_payload: Option<::serde_json::Value>,
+}
+json_object! {
+    Message {
+        content: "content" required,
+        conversation: "conversation" required,
+        contextual_tools: "contextual_tools" optional,
+        ui_context: "ui_context" optional,
+        billing_context: "billing_context" optional,
+        trace_id: "trace_id" required,
+        session_id: "session_id" optional,
+        agent_mode: "agent_mode" optional,
+        is_sandbox: "is_sandbox" optional,
+        resume_payload: "resume_payload" optional,
+    }
 }
 /// Serializer for appending a message to an existing conversation without triggering AI processing.
 ///
 /// The `MessageMinimal` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MessageMinimal {
     pub content: String,
 }
+json_object! {
+    MessageMinimal {
+        content: "content" required,
+    }
+}
 /// The `PaginatedConversationMinimalList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedConversationMinimalList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ConversationMinimal>,
 }
+json_object! {
+    PaginatedConversationMinimalList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedConversation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedConversation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConversationStatus>,
     /// Title of the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ConversationType>,
     /// Whether this conversation was created during an impersonated session (e.g., by support agents). Internal conversations are hidden from customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// Unique key for Slack thread: '{workspace_id}:{channel}:{thread_ts}'
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_thread_key: Option<String>,
     /// Slack workspace subdomain (e.g. 'posthog' for posthog.slack.com)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_workspace_domain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_unsupported_content: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_sandbox: Option<bool>,
     /// Return pending approval cards as structured data.
     ///
     /// Combines metadata from conversation.approval_decisions with payload from checkpoint
     /// interrupts (single source of truth for payload data).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_approvals: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+}
+json_object! {
+    PatchedConversation {
+        id: "id" optional,
+        status: "status" optional,
+        title: "title" optional,
+        user: "user" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        r#type: "type" optional,
+        is_internal: "is_internal" optional,
+        slack_thread_key: "slack_thread_key" optional,
+        slack_workspace_domain: "slack_workspace_domain" optional,
+        messages: "messages" optional,
+        has_unsupported_content: "has_unsupported_content" optional,
+        agent_mode: "agent_mode" optional,
+        is_sandbox: "is_sandbox" optional,
+        pending_approvals: "pending_approvals" optional,
+    }
 }

@@ -16,8 +16,14 @@ string_enum! {
     }
 }
 /// The `InsightsToolCall` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InsightsToolCall {
     pub query: String,
     pub insight_type: InsightTypeEnum,
+}
+json_object! {
+    InsightsToolCall {
+        query: "query" required,
+        insight_type: "insight_type" required,
+    }
 }

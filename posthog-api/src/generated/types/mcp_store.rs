@@ -20,23 +20,30 @@ string_enum! {
     }
 }
 /// The `InstallCustom` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InstallCustom {
     pub name: String,
     pub url: String,
     pub auth_type: InstallCustomAuthTypeEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_source: Option<InstallSourceEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posthog_code_callback_url: Option<String>,
+}
+json_object! {
+    InstallCustom {
+        name: "name" required,
+        url: "url" required,
+        auth_type: "auth_type" required,
+        api_key: "api_key" optional,
+        description: "description" optional,
+        client_id: "client_id" optional,
+        client_secret: "client_secret" optional,
+        install_source: "install_source" optional,
+        posthog_code_callback_url: "posthog_code_callback_url" optional,
+    }
 }
 string_enum! {
     #[doc = " * `api_key` - api_key"]
@@ -59,15 +66,20 @@ string_enum! {
     }
 }
 /// The `InstallTemplate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InstallTemplate {
     pub template_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_source: Option<InstallSourceEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posthog_code_callback_url: Option<String>,
+}
+json_object! {
+    InstallTemplate {
+        template_id: "template_id" required,
+        api_key: "api_key" optional,
+        install_source: "install_source" optional,
+        posthog_code_callback_url: "posthog_code_callback_url" optional,
+    }
 }
 string_enum! {
     #[doc = " * `api_key` - API Key"]
@@ -80,64 +92,72 @@ string_enum! {
     }
 }
 /// The `MCPServerInstallation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct McpServerInstallation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Lowercase key from the linked template for brand icons. Empty if custom install (no template).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<McpAuthTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needs_reauth: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_oauth: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
     /// Number of live (non-removed) tools exposed by this installation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    McpServerInstallation {
+        id: "id" optional,
+        template_id: "template_id" optional,
+        name: "name" optional,
+        icon_key: "icon_key" optional,
+        display_name: "display_name" optional,
+        url: "url" optional,
+        description: "description" optional,
+        auth_type: "auth_type" optional,
+        is_enabled: "is_enabled" optional,
+        needs_reauth: "needs_reauth" optional,
+        pending_oauth: "pending_oauth" optional,
+        proxy_url: "proxy_url" optional,
+        tool_count: "tool_count" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `MCPServerInstallationTool` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct McpServerInstallationTool {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_schema: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_state: Option<McpServerInstallationToolApprovalStateEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    McpServerInstallationTool {
+        id: "id" optional,
+        tool_name: "tool_name" optional,
+        display_name: "display_name" optional,
+        description: "description" optional,
+        input_schema: "input_schema" optional,
+        approval_state: "approval_state" optional,
+        last_seen_at: "last_seen_at" optional,
+        removed_at: "removed_at" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `approved` - Approved"]
@@ -158,73 +178,110 @@ string_enum! {
     }
 }
 /// The `MCPServerTemplate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct McpServerTemplate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
     pub url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<McpAuthTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<CategoryEnum>,
 }
+json_object! {
+    McpServerTemplate {
+        id: "id" optional,
+        name: "name" required,
+        url: "url" required,
+        docs_url: "docs_url" optional,
+        description: "description" optional,
+        auth_type: "auth_type" optional,
+        icon_key: "icon_key" optional,
+        category: "category" optional,
+    }
+}
 /// The `OAuthRedirectResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OAuthRedirectResponse {
     pub redirect_url: String,
 }
+json_object! {
+    OAuthRedirectResponse {
+        redirect_url: "redirect_url" required,
+    }
+}
 /// The `PaginatedMCPServerInstallationList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedMcpServerInstallationList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<McpServerInstallation>,
 }
+json_object! {
+    PaginatedMcpServerInstallationList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedMCPServerInstallationToolList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedMcpServerInstallationToolList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<McpServerInstallationTool>,
 }
+json_object! {
+    PaginatedMcpServerInstallationToolList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedMCPServerTemplateList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedMcpServerTemplateList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<McpServerTemplate>,
 }
+json_object! {
+    PaginatedMcpServerTemplateList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedMCPServerInstallationUpdate` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedMcpServerInstallationUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
 }
+json_object! {
+    PatchedMcpServerInstallationUpdate {
+        display_name: "display_name" optional,
+        description: "description" optional,
+        is_enabled: "is_enabled" optional,
+    }
+}
 /// The `PatchedToolApprovalUpdate` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedToolApprovalUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_state: Option<ToolApprovalUpdateApprovalStateEnum>,
+}
+json_object! {
+    PatchedToolApprovalUpdate {
+        approval_state: "approval_state" optional,
+    }
 }
 string_enum! {
     #[doc = " * `approved` - approved"]

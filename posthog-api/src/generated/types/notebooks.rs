@@ -2,50 +2,50 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `Notebook` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Notebook {
     /// UUID of the notebook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Short alphanumeric identifier used in URLs and API lookups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     /// Title of the notebook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Notebook content as a ProseMirror JSON document structure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<::serde_json::Value>,
     /// Plain text representation of the notebook content for search.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_content: Option<String>,
     /// Version number for optimistic concurrency control. Must match the current version when updating content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Whether the notebook has been soft-deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<UserBasic>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
 }
+json_object! {
+    Notebook {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        title: "title" optional,
+        content: "content" optional,
+        text_content: "text_content" optional,
+        version: "version" optional,
+        deleted: "deleted" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        last_modified_at: "last_modified_at" optional,
+        last_modified_by: "last_modified_by" optional,
+        user_access_level: "user_access_level" optional,
+        create_in_folder: "_create_in_folder" optional,
+    }
+}
 /// The `NotebookCollabSave` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NotebookCollabSave {
     /// Unique identifier for the client session.
     pub client_id: String,
@@ -56,99 +56,113 @@ pub struct NotebookCollabSave {
     /// The resulting ProseMirror document after applying the steps locally.
     pub content: ::serde_json::Value,
     /// Plain text for search indexing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_content: Option<String>,
     /// Updated notebook title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// ProseMirror cursor head position after applying steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor_head: Option<i64>,
 }
+json_object! {
+    NotebookCollabSave {
+        client_id: "client_id" required,
+        version: "version" required,
+        steps: "steps" required,
+        content: "content" required,
+        text_content: "text_content" optional,
+        title: "title" optional,
+        cursor_head: "cursor_head" optional,
+    }
+}
 /// The `NotebookMinimal` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct NotebookMinimal {
     /// UUID of the notebook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Short alphanumeric identifier used in URLs and API lookups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     /// Title of the notebook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Whether the notebook has been soft-deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<UserBasic>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
 }
+json_object! {
+    NotebookMinimal {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        title: "title" optional,
+        deleted: "deleted" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        last_modified_at: "last_modified_at" optional,
+        last_modified_by: "last_modified_by" optional,
+        user_access_level: "user_access_level" optional,
+        create_in_folder: "_create_in_folder" optional,
+    }
+}
 /// The `PaginatedNotebookMinimalList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedNotebookMinimalList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<NotebookMinimal>,
 }
+json_object! {
+    PaginatedNotebookMinimalList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedNotebook` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedNotebook {
     /// UUID of the notebook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Short alphanumeric identifier used in URLs and API lookups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     /// Title of the notebook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Notebook content as a ProseMirror JSON document structure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<::serde_json::Value>,
     /// Plain text representation of the notebook content for search.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_content: Option<String>,
     /// Version number for optimistic concurrency control. Must match the current version when updating content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Whether the notebook has been soft-deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<UserBasic>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
+}
+json_object! {
+    PatchedNotebook {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        title: "title" optional,
+        content: "content" optional,
+        text_content: "text_content" optional,
+        version: "version" optional,
+        deleted: "deleted" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        last_modified_at: "last_modified_at" optional,
+        last_modified_by: "last_modified_by" optional,
+        user_access_level: "user_access_level" optional,
+        create_in_folder: "_create_in_folder" optional,
+    }
 }

@@ -2,58 +2,72 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `ObjectMediaPreview` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ObjectMediaPreview {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_url: Option<String>,
     /// Return 'uploaded' or 'exported' based on which media is set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_media_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exported_asset_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_definition_id: Option<String>,
 }
+json_object! {
+    ObjectMediaPreview {
+        id: "id" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        media_url: "media_url" optional,
+        media_type: "media_type" optional,
+        metadata: "metadata" optional,
+        uploaded_media_id: "uploaded_media_id" optional,
+        exported_asset_id: "exported_asset_id" optional,
+        event_definition_id: "event_definition_id" optional,
+    }
+}
 /// The `PaginatedObjectMediaPreviewList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedObjectMediaPreviewList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ObjectMediaPreview>,
 }
+json_object! {
+    PaginatedObjectMediaPreviewList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedObjectMediaPreview` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedObjectMediaPreview {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_url: Option<String>,
     /// Return 'uploaded' or 'exported' based on which media is set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_media_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exported_asset_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_definition_id: Option<String>,
+}
+json_object! {
+    PatchedObjectMediaPreview {
+        id: "id" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        media_url: "media_url" optional,
+        media_type: "media_type" optional,
+        metadata: "metadata" optional,
+        uploaded_media_id: "uploaded_media_id" optional,
+        exported_asset_id: "exported_asset_id" optional,
+        event_definition_id: "event_definition_id" optional,
+    }
 }

@@ -4,22 +4,26 @@ use super::*;
 /// Serializer for organization-level integrations.
 ///
 /// The `OrganizationIntegration` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct OrganizationIntegration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<OrganizationIntegrationKindEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
+}
+json_object! {
+    OrganizationIntegration {
+        id: "id" optional,
+        kind: "kind" optional,
+        integration_id: "integration_id" optional,
+        config: "config" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+    }
 }
 string_enum! {
     #[doc = " * `vercel` - Vercel"]
@@ -30,32 +34,42 @@ string_enum! {
     }
 }
 /// The `PaginatedOrganizationIntegrationList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedOrganizationIntegrationList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<OrganizationIntegration>,
+}
+json_object! {
+    PaginatedOrganizationIntegrationList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }
 /// Serializer for organization-level integrations.
 ///
 /// The `PatchedOrganizationIntegration` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedOrganizationIntegration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<OrganizationIntegrationKindEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
+}
+json_object! {
+    PatchedOrganizationIntegration {
+        id: "id" optional,
+        kind: "kind" optional,
+        integration_id: "integration_id" optional,
+        config: "config" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+    }
 }

@@ -2,17 +2,24 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `AsyncDeletionStatus` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AsyncDeletionStatus {
     /// The UUID of the person whose events are queued for deletion.
     pub person_uuid: String,
     /// When the deletion was requested.
     pub created_at: String,
     /// Current status: 'pending' or 'completed'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// When the deletion was verified complete. Null if still pending.
     pub delete_verified_at: Option<String>,
+}
+json_object! {
+    AsyncDeletionStatus {
+        person_uuid: "person_uuid" required,
+        created_at: "created_at" required,
+        status: "status" optional,
+        delete_verified_at: "delete_verified_at" required,
+    }
 }
 string_enum! {
     EnvironmentsPersonsActivityRetrieveFormat {
@@ -166,74 +173,90 @@ string_enum! {
     }
 }
 /// The `PaginatedAsyncDeletionStatusList` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaginatedAsyncDeletionStatusList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<AsyncDeletionStatus>>,
 }
+json_object! {
+    PaginatedAsyncDeletionStatusList {
+        next: "next" optional,
+        previous: "previous" optional,
+        count: "count" optional,
+        results: "results" optional,
+    }
+}
 /// The `PaginatedPersonRecordList` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaginatedPersonRecordList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<PersonRecord>>,
 }
+json_object! {
+    PaginatedPersonRecordList {
+        next: "next" optional,
+        previous: "previous" optional,
+        count: "count" optional,
+        results: "results" optional,
+    }
+}
 /// The `PatchedPersonRecord` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedPersonRecord {
     /// Numeric person ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Display name derived from person properties (email, name, or username).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_ids: Option<Vec<String>>,
     /// Key-value map of person properties set via $set and $set_once operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<::serde_json::Value>,
     /// When this person was first seen (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Unique identifier (UUID) for this person.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Timestamp of the last event from this person, or null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<String>,
 }
+json_object! {
+    PatchedPersonRecord {
+        id: "id" optional,
+        name: "name" optional,
+        distinct_ids: "distinct_ids" optional,
+        properties: "properties" optional,
+        created_at: "created_at" optional,
+        uuid: "uuid" optional,
+        last_seen_at: "last_seen_at" optional,
+    }
+}
 /// The `PersonBulkDeleteRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PersonBulkDeleteRequest {
     /// A list of PostHog person UUIDs to delete (max 1000).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
     /// A list of distinct IDs whose associated persons will be deleted (max 1000).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_ids: Option<Vec<String>>,
     /// If true, queue deletion of all events associated with these persons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_events: Option<bool>,
     /// If true, queue deletion of all recordings associated with these persons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_recordings: Option<bool>,
     /// If true, keep the person records but delete their events and recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_person: Option<bool>,
 }
+json_object! {
+    PersonBulkDeleteRequest {
+        ids: "ids" optional,
+        distinct_ids: "distinct_ids" optional,
+        delete_events: "delete_events" optional,
+        delete_recordings: "delete_recordings" optional,
+        keep_person: "keep_person" optional,
+    }
+}
 /// The `PersonBulkDeleteResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PersonBulkDeleteResponse {
     /// Number of persons matched by the provided IDs or distinct IDs.
     pub persons_found: i64,
@@ -244,20 +267,32 @@ pub struct PersonBulkDeleteResponse {
     /// Whether recording deletion was requested for the matched persons. If a deletion was already queued for a person, it will not be duplicated.
     pub recordings_queued_for_deletion: bool,
     /// Persons that could not be deleted. Each entry contains 'person_uuid'. Contact support if this persists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_errors: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
+json_object! {
+    PersonBulkDeleteResponse {
+        persons_found: "persons_found" required,
+        persons_deleted: "persons_deleted" required,
+        events_queued_for_deletion: "events_queued_for_deletion" required,
+        recordings_queued_for_deletion: "recordings_queued_for_deletion" required,
+        deletion_errors: "deletion_errors" optional,
+    }
+}
 /// The `PersonDeletePropertyRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PersonDeletePropertyRequest {
     /// The property key to remove from this person.
-    #[serde(rename = "$unset")]
     pub unset: String,
+}
+json_object! {
+    PersonDeletePropertyRequest {
+        unset: "$unset" required,
+    }
 }
 /// Serializer for the point-in-time query metadata.
 ///
 /// The `PersonPropertiesAtTimeMetadata` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PersonPropertiesAtTimeMetadata {
     /// The timestamp that was queried in ISO format
     pub queried_timestamp: String,
@@ -274,10 +309,21 @@ pub struct PersonPropertiesAtTimeMetadata {
     /// Number of distinct_ids associated with this person
     pub distinct_ids_count: i64,
 }
+json_object! {
+    PersonPropertiesAtTimeMetadata {
+        queried_timestamp: "queried_timestamp" required,
+        include_set_once: "include_set_once" required,
+        distinct_id_used: "distinct_id_used" required,
+        person_id_used: "person_id_used" required,
+        query_mode: "query_mode" required,
+        distinct_ids_queried: "distinct_ids_queried" required,
+        distinct_ids_count: "distinct_ids_count" required,
+    }
+}
 /// Serializer for the point-in-time person properties response.
 ///
 /// The `PersonPropertiesAtTimeResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PersonPropertiesAtTimeResponse {
     /// The person ID
     pub id: i64,
@@ -296,37 +342,59 @@ pub struct PersonPropertiesAtTimeResponse {
     /// Metadata about the point-in-time query
     pub point_in_time_metadata: PersonPropertiesAtTimeMetadata,
 }
+json_object! {
+    PersonPropertiesAtTimeResponse {
+        id: "id" required,
+        name: "name" required,
+        distinct_ids: "distinct_ids" required,
+        properties: "properties" required,
+        created_at: "created_at" required,
+        uuid: "uuid" required,
+        last_seen_at: "last_seen_at" required,
+        point_in_time_metadata: "point_in_time_metadata" required,
+    }
+}
 /// The `PersonRecord` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PersonRecord {
     /// Numeric person ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Display name derived from person properties (email, name, or username).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_ids: Option<Vec<String>>,
     /// Key-value map of person properties set via $set and $set_once operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<::serde_json::Value>,
     /// When this person was first seen (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Unique identifier (UUID) for this person.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Timestamp of the last event from this person, or null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<String>,
 }
+json_object! {
+    PersonRecord {
+        id: "id" optional,
+        name: "name" optional,
+        distinct_ids: "distinct_ids" optional,
+        properties: "properties" optional,
+        created_at: "created_at" optional,
+        uuid: "uuid" optional,
+        last_seen_at: "last_seen_at" optional,
+    }
+}
 /// The `PersonUpdatePropertyRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PersonUpdatePropertyRequest {
     /// The property key to set.
     pub key: String,
     /// The property value. Can be a string, number, boolean, or object.
     pub value: ::serde_json::Value,
+}
+json_object! {
+    PersonUpdatePropertyRequest {
+        key: "key" required,
+        value: "value" required,
+    }
 }
 string_enum! {
     PersonsActivityRetrieveFormat {

@@ -2,88 +2,98 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `ApprovalPolicy` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApprovalPolicy {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub action_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<::serde_json::Value>,
     pub approver_config: ::serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_self_approve: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass_org_membership_levels: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass_roles: Option<Vec<String>>,
     /// Auto-expire change requests after this duration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    ApprovalPolicy {
+        id: "id" optional,
+        action_key: "action_key" required,
+        conditions: "conditions" optional,
+        approver_config: "approver_config" required,
+        allow_self_approve: "allow_self_approve" optional,
+        bypass_org_membership_levels: "bypass_org_membership_levels" optional,
+        bypass_roles: "bypass_roles" optional,
+        expires_after: "expires_after" optional,
+        enabled: "enabled" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `ChangeRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ChangeRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent_display: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_snapshot: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<ValidationStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ChangeRequestStateEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_data: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approvals: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Check if current user can approve this change request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_approve: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_cancel: Option<bool>,
     /// Check if current user is the requester.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_requester: Option<bool>,
     /// Get the current user's approval decision if they have voted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_decision: Option<String>,
+}
+json_object! {
+    ChangeRequest {
+        id: "id" optional,
+        action_key: "action_key" optional,
+        action_version: "action_version" optional,
+        resource_type: "resource_type" optional,
+        resource_id: "resource_id" optional,
+        intent: "intent" optional,
+        intent_display: "intent_display" optional,
+        policy_snapshot: "policy_snapshot" optional,
+        validation_status: "validation_status" optional,
+        validation_errors: "validation_errors" optional,
+        validated_at: "validated_at" optional,
+        state: "state" optional,
+        created_by: "created_by" optional,
+        applied_by: "applied_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        expires_at: "expires_at" optional,
+        applied_at: "applied_at" optional,
+        apply_error: "apply_error" optional,
+        result_data: "result_data" optional,
+        approvals: "approvals" optional,
+        can_approve: "can_approve" optional,
+        can_cancel: "can_cancel" optional,
+        is_requester: "is_requester" optional,
+        user_decision: "user_decision" optional,
+    }
 }
 string_enum! {
     #[doc = " * `pending` - Pending"]
@@ -118,213 +128,262 @@ string_enum! {
     }
 }
 /// The `PaginatedApprovalPolicyList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedApprovalPolicyList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ApprovalPolicy>,
 }
+json_object! {
+    PaginatedApprovalPolicyList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedChangeRequestList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedChangeRequestList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ChangeRequest>,
 }
+json_object! {
+    PaginatedChangeRequestList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedOrganizationList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedOrganizationList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Organization>,
 }
+json_object! {
+    PaginatedOrganizationList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedRoleMembershipList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedRoleMembershipList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<RoleMembership>,
 }
+json_object! {
+    PaginatedRoleMembershipList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedApprovalPolicy` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedApprovalPolicy {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver_config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_self_approve: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass_org_membership_levels: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass_roles: Option<Vec<String>>,
     /// Auto-expire change requests after this duration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    PatchedApprovalPolicy {
+        id: "id" optional,
+        action_key: "action_key" optional,
+        conditions: "conditions" optional,
+        approver_config: "approver_config" optional,
+        allow_self_approve: "allow_self_approve" optional,
+        bypass_org_membership_levels: "bypass_org_membership_levels" optional,
+        bypass_roles: "bypass_roles" optional,
+        expires_after: "expires_after" optional,
+        enabled: "enabled" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `PatchedOrganization` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedOrganization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_media_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership_level: Option<EffectiveMembershipLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugins_access_level: Option<PluginsAccessLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_product_features: Option<Vec<::serde_json::Value>>,
     /// Legacy field; member-join emails are controlled per user in account notification settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_member_join_email_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_2fa: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_can_invite: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_can_use_personal_api_keys: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_publicly_shared_resources: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ai_data_processing_approved: Option<bool>,
     /// Default statistical method for new experiments in this organization.
     ///
     /// * `bayesian` - Bayesian
     /// * `frequentist` - Frequentist
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_experiment_stats_method: Option<DefaultExperimentStatsMethodEnum>,
     /// Default setting for 'Discard client IP data' for new projects in this organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_anonymize_ips: Option<bool>,
     /// ID of the role to automatically assign to new members joining the organization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_role_id: Option<String>,
     /// Set this to 'No' to temporarily disable an organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// (optional) reason for why the organization has been de-activated. This will be displayed to users on the web app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_not_active_reason: Option<String>,
     /// Set to True when org deletion has been initiated. Blocks all UI access until the async task completes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pending_deletion: Option<bool>,
 }
+json_object! {
+    PatchedOrganization {
+        id: "id" optional,
+        name: "name" optional,
+        slug: "slug" optional,
+        logo_media_id: "logo_media_id" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        membership_level: "membership_level" optional,
+        plugins_access_level: "plugins_access_level" optional,
+        teams: "teams" optional,
+        projects: "projects" optional,
+        available_product_features: "available_product_features" optional,
+        is_member_join_email_enabled: "is_member_join_email_enabled" optional,
+        metadata: "metadata" optional,
+        customer_id: "customer_id" optional,
+        enforce_2fa: "enforce_2fa" optional,
+        members_can_invite: "members_can_invite" optional,
+        members_can_use_personal_api_keys: "members_can_use_personal_api_keys" optional,
+        allow_publicly_shared_resources: "allow_publicly_shared_resources" optional,
+        member_count: "member_count" optional,
+        is_ai_data_processing_approved: "is_ai_data_processing_approved" optional,
+        default_experiment_stats_method: "default_experiment_stats_method" optional,
+        default_anonymize_ips: "default_anonymize_ips" optional,
+        default_role_id: "default_role_id" optional,
+        is_active: "is_active" optional,
+        is_not_active_reason: "is_not_active_reason" optional,
+        is_pending_deletion: "is_pending_deletion" optional,
+    }
+}
 /// The `PatchedPinnedSceneTabs` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedPinnedSceneTabs {
     /// Ordered list of pinned navigation tabs shown in the sidebar for the authenticated user within the current team. Send the full list to replace the existing pins; omit to leave them unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tabs: Option<Vec<PinnedSceneTab>>,
     /// Tab descriptor for the user's chosen home page — the destination opened when they click the PostHog logo or hit `/`. Set to a tab descriptor to pick a homepage, send `null` or `{}` to clear it and fall back to the project default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub homepage: Option<PinnedSceneTab>,
+}
+json_object! {
+    PatchedPinnedSceneTabs {
+        tabs: "tabs" optional,
+        homepage: "homepage" optional,
+    }
 }
 /// The `PinnedSceneTab` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PinnedSceneTab {
     /// Stable identifier for the tab. Generated client-side; safe to omit on create.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// URL pathname the tab points at — for example `/project/123/dashboard/45` or `/project/123/insights`. Combined with `search` and `hash` to reconstruct the destination.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pathname: Option<String>,
     /// Query string portion of the URL, including the leading `?`. Empty string when there is no query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     /// Fragment portion of the URL, including the leading `#`. Empty string when there is no fragment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
     /// Default tab title derived from the destination scene. Used when `customTitle` is not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional user-provided title that overrides `title` in the navigation UI.
-    #[serde(rename = "customTitle", default, skip_serializing_if = "Option::is_none")]
     pub custom_title: Option<String>,
     /// Icon key shown next to the tab in the sidebar — for example `dashboard`, `insight`, `blank`.
-    #[serde(rename = "iconType", default, skip_serializing_if = "Option::is_none")]
     pub icon_type: Option<String>,
     /// Scene identifier resolved from the pathname when known — used by the frontend for icon/title hints.
-    #[serde(rename = "sceneId", default, skip_serializing_if = "Option::is_none")]
     pub scene_id: Option<String>,
     /// Scene key (logic key) for the destination, paired with `sceneParams` for deeper routing context.
-    #[serde(rename = "sceneKey", default, skip_serializing_if = "Option::is_none")]
     pub scene_key: Option<String>,
     /// Free-form scene parameters captured at pin time, used by the frontend to rehydrate the destination.
-    #[serde(rename = "sceneParams", default, skip_serializing_if = "Option::is_none")]
     pub scene_params: Option<::serde_json::Value>,
     /// Whether this entry is pinned. Always coerced to true on save — pass true or omit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
 }
+json_object! {
+    PinnedSceneTab {
+        id: "id" optional,
+        pathname: "pathname" optional,
+        search: "search" optional,
+        hash: "hash" optional,
+        title: "title" optional,
+        custom_title: "customTitle" optional,
+        icon_type: "iconType" optional,
+        scene_id: "sceneId" optional,
+        scene_key: "sceneKey" optional,
+        scene_params: "sceneParams" optional,
+        pinned: "pinned" optional,
+    }
+}
 /// The `PinnedSceneTabs` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PinnedSceneTabs {
     /// Ordered list of pinned navigation tabs shown in the sidebar for the authenticated user within the current team. Send the full list to replace the existing pins; omit to leave them unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tabs: Option<Vec<PinnedSceneTab>>,
     /// Tab descriptor for the user's chosen home page — the destination opened when they click the PostHog logo or hit `/`. Set to a tab descriptor to pick a homepage, send `null` or `{}` to clear it and fall back to the project default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub homepage: Option<PinnedSceneTab>,
 }
+json_object! {
+    PinnedSceneTabs {
+        tabs: "tabs" optional,
+        homepage: "homepage" optional,
+    }
+}
 /// The `RoleMembership` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoleMembership {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_member: Option<OrganizationMember>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     pub user_uuid: String,
+}
+json_object! {
+    RoleMembership {
+        id: "id" optional,
+        role_id: "role_id" optional,
+        organization_member: "organization_member" optional,
+        user: "user" optional,
+        joined_at: "joined_at" optional,
+        updated_at: "updated_at" optional,
+        user_uuid: "user_uuid" required,
+    }
 }
 string_enum! {
     #[doc = " * `valid` - Valid"]
@@ -341,13 +400,19 @@ string_enum! {
     }
 }
 /// The `_WelcomeInviter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WelcomeInviter {
     pub name: String,
     pub email: String,
 }
+json_object! {
+    WelcomeInviter {
+        name: "name" required,
+        email: "email" required,
+    }
+}
 /// The `_WelcomePopularDashboard` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WelcomePopularDashboard {
     pub id: i64,
     pub name: String,
@@ -355,8 +420,17 @@ pub struct WelcomePopularDashboard {
     pub team_id: i64,
     pub url: String,
 }
+json_object! {
+    WelcomePopularDashboard {
+        id: "id" required,
+        name: "name" required,
+        description: "description" required,
+        team_id: "team_id" required,
+        url: "url" required,
+    }
+}
 /// The `_WelcomeRecentActivity` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WelcomeRecentActivity {
     /// Scope.activity pair, e.g. 'Insight.created'.
     pub r#type: String,
@@ -365,8 +439,17 @@ pub struct WelcomeRecentActivity {
     pub entity_url: Option<String>,
     pub timestamp: String,
 }
+json_object! {
+    WelcomeRecentActivity {
+        r#type: "type" required,
+        actor_name: "actor_name" required,
+        entity_name: "entity_name" required,
+        entity_url: "entity_url" required,
+        timestamp: "timestamp" required,
+    }
+}
 /// The `WelcomeResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WelcomeResponse {
     pub organization_name: String,
     pub inviter: Option<WelcomeInviter>,
@@ -377,23 +460,51 @@ pub struct WelcomeResponse {
     pub suggested_next_steps: Vec<WelcomeSuggestedStep>,
     pub is_organization_first_user: bool,
 }
+json_object! {
+    WelcomeResponse {
+        organization_name: "organization_name" required,
+        inviter: "inviter" required,
+        team_members: "team_members" required,
+        recent_activity: "recent_activity" required,
+        popular_dashboards: "popular_dashboards" required,
+        products_in_use: "products_in_use" required,
+        suggested_next_steps: "suggested_next_steps" required,
+        is_organization_first_user: "is_organization_first_user" required,
+    }
+}
 /// The `_WelcomeSuggestedStep` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WelcomeSuggestedStep {
     pub label: String,
     pub href: String,
     pub reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs_href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_key: Option<String>,
 }
+json_object! {
+    WelcomeSuggestedStep {
+        label: "label" required,
+        href: "href" required,
+        reason: "reason" required,
+        docs_href: "docs_href" optional,
+        product_key: "product_key" optional,
+    }
+}
 /// The `_WelcomeTeamMember` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WelcomeTeamMember {
     pub name: String,
     pub email: String,
     pub avatar: Option<String>,
     pub role: String,
     pub last_active: LastActiveEnum,
+}
+json_object! {
+    WelcomeTeamMember {
+        name: "name" required,
+        email: "email" required,
+        avatar: "avatar" required,
+        role: "role" required,
+        last_active: "last_active" required,
+    }
 }

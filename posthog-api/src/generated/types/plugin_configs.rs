@@ -2,17 +2,23 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PaginatedPluginLogEntryList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedPluginLogEntryList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<PluginLogEntry>,
 }
+json_object! {
+    PaginatedPluginLogEntryList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PluginLogEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PluginLogEntry {
     pub id: String,
     pub team_id: i64,
@@ -23,6 +29,19 @@ pub struct PluginLogEntry {
     pub r#type: PluginLogEntryTypeEnum,
     pub message: String,
     pub instance_id: String,
+}
+json_object! {
+    PluginLogEntry {
+        id: "id" required,
+        team_id: "team_id" required,
+        plugin_id: "plugin_id" required,
+        plugin_config_id: "plugin_config_id" required,
+        timestamp: "timestamp" required,
+        source: "source" required,
+        r#type: "type" required,
+        message: "message" required,
+        instance_id: "instance_id" required,
+    }
 }
 string_enum! {
     #[doc = " * `SYSTEM` - SYSTEM"]

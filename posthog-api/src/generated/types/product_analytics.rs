@@ -2,36 +2,44 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `DashboardTileBasic` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DashboardTileBasic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+json_object! {
+    DashboardTileBasic {
+        id: "id" optional,
+        dashboard_id: "dashboard_id" optional,
+        deleted: "deleted" optional,
+    }
+}
 /// The `Element` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Element {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attr_class: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attr_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nth_child: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nth_of_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
+}
+json_object! {
+    Element {
+        text: "text" optional,
+        tag_name: "tag_name" optional,
+        attr_class: "attr_class" optional,
+        href: "href" optional,
+        attr_id: "attr_id" optional,
+        nth_child: "nth_child" optional,
+        nth_of_type: "nth_of_type" optional,
+        attributes: "attributes" optional,
+        order: "order" optional,
+    }
 }
 string_enum! {
     EnvironmentsInsightsActivityRetrieveFormat {
@@ -172,97 +180,97 @@ string_enum! {
 /// Simplified serializer to speed response times when loading large amounts of objects.
 ///
 /// The `Insight` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Insight {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<InsightQuerySchema>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// DEPRECATED. Will be removed in a future release. Use dashboard_tiles instead.
     /// A dashboard ID for each of the dashboards that this insight is displayed on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboards: Option<Vec<i64>>,
     /// A dashboard tile ID and dashboard_id for each of the dashboards that this insight is displayed on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_tiles: Option<Vec<DashboardTileBasic>>,
     /// The datetime this insight's results were generated.
     /// If added to one or more dashboards the insight can be refreshed separately on each.
     /// Returns the appropriate last_refresh datetime for the context the insight is viewed in
     /// (see from_dashboard query parameter).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_refresh: Option<String>,
     /// The target age of the cached results for this insight.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_target_age: Option<String>,
     /// The earliest possible datetime at which we'll allow the cached results for this insight to be refreshed
     /// by querying the database.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_allowed_client_refresh: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<::serde_json::Value>,
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favorited: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_sample: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_restriction_level: Option<EffectivePrivilegeLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_privilege_level: Option<EffectivePrivilegeLevelEnum>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
     /// The timezone this chart is displayed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_cached: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<InsightResolvedDateRange>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alerts: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<String>,
+}
+json_object! {
+    Insight {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" optional,
+        derived_name: "derived_name" optional,
+        query: "query" optional,
+        order: "order" optional,
+        deleted: "deleted" optional,
+        dashboards: "dashboards" optional,
+        dashboard_tiles: "dashboard_tiles" optional,
+        last_refresh: "last_refresh" optional,
+        cache_target_age: "cache_target_age" optional,
+        next_allowed_client_refresh: "next_allowed_client_refresh" optional,
+        result: "result" optional,
+        has_more: "hasMore" optional,
+        columns: "columns" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        description: "description" optional,
+        updated_at: "updated_at" optional,
+        tags: "tags" optional,
+        favorited: "favorited" optional,
+        last_modified_at: "last_modified_at" optional,
+        last_modified_by: "last_modified_by" optional,
+        is_sample: "is_sample" optional,
+        effective_restriction_level: "effective_restriction_level" optional,
+        effective_privilege_level: "effective_privilege_level" optional,
+        user_access_level: "user_access_level" optional,
+        timezone: "timezone" optional,
+        is_cached: "is_cached" optional,
+        query_status: "query_status" optional,
+        hogql: "hogql" optional,
+        types: "types" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        create_in_folder: "_create_in_folder" optional,
+        alerts: "alerts" optional,
+        last_viewed_at: "last_viewed_at" optional,
+    }
 }
 tagged_enum! {
     #[doc = " The query definition for this insight. The `kind` field determines the query type:"]
@@ -279,18 +287,27 @@ tagged_enum! {
         "HogQuery" => HogQuery(HogQuery),
     }
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct InsightResolvedDateRange {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
 }
+json_object! {
+    InsightResolvedDateRange {
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+    }
+}
 /// The `InsightViewedRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InsightViewedRequest {
     /// Insight IDs that were just viewed by the current user. At most 2500 ids per request.
     pub insight_ids: Vec<i64>,
+}
+json_object! {
+    InsightViewedRequest {
+        insight_ids: "insight_ids" required,
+    }
 }
 string_enum! {
     InsightsActivityRetrieveFormat {
@@ -429,208 +446,238 @@ string_enum! {
     }
 }
 /// The `PaginatedElementList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedElementList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Element>,
 }
+json_object! {
+    PaginatedElementList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedInsightList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedInsightList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Insight>,
 }
+json_object! {
+    PaginatedInsightList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedTrendingInsightList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTrendingInsightList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<TrendingInsight>,
 }
+json_object! {
+    PaginatedTrendingInsightList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedElement` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedElement {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attr_class: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attr_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nth_child: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nth_of_type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
+}
+json_object! {
+    PatchedElement {
+        text: "text" optional,
+        tag_name: "tag_name" optional,
+        attr_class: "attr_class" optional,
+        href: "href" optional,
+        attr_id: "attr_id" optional,
+        nth_child: "nth_child" optional,
+        nth_of_type: "nth_of_type" optional,
+        attributes: "attributes" optional,
+        order: "order" optional,
+    }
 }
 /// Simplified serializer to speed response times when loading large amounts of objects.
 ///
 /// The `PatchedInsight` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedInsight {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<InsightQuerySchema>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// DEPRECATED. Will be removed in a future release. Use dashboard_tiles instead.
     /// A dashboard ID for each of the dashboards that this insight is displayed on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboards: Option<Vec<i64>>,
     /// A dashboard tile ID and dashboard_id for each of the dashboards that this insight is displayed on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_tiles: Option<Vec<DashboardTileBasic>>,
     /// The datetime this insight's results were generated.
     /// If added to one or more dashboards the insight can be refreshed separately on each.
     /// Returns the appropriate last_refresh datetime for the context the insight is viewed in
     /// (see from_dashboard query parameter).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_refresh: Option<String>,
     /// The target age of the cached results for this insight.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_target_age: Option<String>,
     /// The earliest possible datetime at which we'll allow the cached results for this insight to be refreshed
     /// by querying the database.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_allowed_client_refresh: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<::serde_json::Value>,
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favorited: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_sample: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_restriction_level: Option<EffectivePrivilegeLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_privilege_level: Option<EffectivePrivilegeLevelEnum>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
     /// The timezone this chart is displayed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_cached: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<PatchedInsightResolvedDateRange>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alerts: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<String>,
 }
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+json_object! {
+    PatchedInsight {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" optional,
+        derived_name: "derived_name" optional,
+        query: "query" optional,
+        order: "order" optional,
+        deleted: "deleted" optional,
+        dashboards: "dashboards" optional,
+        dashboard_tiles: "dashboard_tiles" optional,
+        last_refresh: "last_refresh" optional,
+        cache_target_age: "cache_target_age" optional,
+        next_allowed_client_refresh: "next_allowed_client_refresh" optional,
+        result: "result" optional,
+        has_more: "hasMore" optional,
+        columns: "columns" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        description: "description" optional,
+        updated_at: "updated_at" optional,
+        tags: "tags" optional,
+        favorited: "favorited" optional,
+        last_modified_at: "last_modified_at" optional,
+        last_modified_by: "last_modified_by" optional,
+        is_sample: "is_sample" optional,
+        effective_restriction_level: "effective_restriction_level" optional,
+        effective_privilege_level: "effective_privilege_level" optional,
+        user_access_level: "user_access_level" optional,
+        timezone: "timezone" optional,
+        is_cached: "is_cached" optional,
+        query_status: "query_status" optional,
+        hogql: "hogql" optional,
+        types: "types" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        create_in_folder: "_create_in_folder" optional,
+        alerts: "alerts" optional,
+        last_viewed_at: "last_viewed_at" optional,
+    }
+}
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedInsightResolvedDateRange {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
+}
+json_object! {
+    PatchedInsightResolvedDateRange {
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+    }
 }
 /// Insight enriched with view-count and recent-viewer fields, used by the trending action.
 ///
 /// The `TrendingInsight` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TrendingInsight {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboards: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_tiles: Option<Vec<DashboardTileBasic>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_refresh: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refreshing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favorited: Option<bool>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<String>,
     /// Number of distinct viewers in the time window. Higher values indicate insights that more people in the project actively look at, which is a strong proxy for which insights matter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_count: Option<i64>,
     /// Up to 3 of the most recent users who viewed this insight in the time window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewers: Option<Vec<UserBasic>>,
     /// User who last modified this insight, or null if never modified after creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<UserBasic>,
+}
+json_object! {
+    TrendingInsight {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" optional,
+        derived_name: "derived_name" optional,
+        query: "query" optional,
+        dashboards: "dashboards" optional,
+        dashboard_tiles: "dashboard_tiles" optional,
+        description: "description" optional,
+        last_refresh: "last_refresh" optional,
+        refreshing: "refreshing" optional,
+        tags: "tags" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        last_modified_at: "last_modified_at" optional,
+        favorited: "favorited" optional,
+        user_access_level: "user_access_level" optional,
+        last_viewed_at: "last_viewed_at" optional,
+        view_count: "view_count" optional,
+        viewers: "viewers" optional,
+        last_modified_by: "last_modified_by" optional,
+    }
 }

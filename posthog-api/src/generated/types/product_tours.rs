@@ -2,167 +2,209 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `DraftStatusResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DraftStatusResponse {
     pub updated_at: String,
     pub has_draft: bool,
 }
+json_object! {
+    DraftStatusResponse {
+        updated_at: "updated_at" required,
+        has_draft: "has_draft" required,
+    }
+}
 /// The `GenerateRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct GenerateRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
+json_object! {
+    GenerateRequest {
+        title: "title" optional,
+        goal: "goal" optional,
+        steps: "steps" optional,
+    }
+}
 /// The `GenerateResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GenerateResponse {
     pub steps: Vec<GenerateStepResponse>,
 }
+json_object! {
+    GenerateResponse {
+        steps: "steps" required,
+    }
+}
 /// The `GenerateStepResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GenerateStepResponse {
     pub step_id: String,
     pub title: String,
     pub description: String,
 }
+json_object! {
+    GenerateStepResponse {
+        step_id: "step_id" required,
+        title: "title" required,
+        description: "description" required,
+    }
+}
 /// The `PaginatedProductTourList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedProductTourList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ProductTour>,
+}
+json_object! {
+    PaginatedProductTourList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }
 /// Serializer for creating and updating ProductTour.
 ///
 /// The `PatchedProductTourSerializerCreateUpdateOnly` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedProductTourSerializerCreateUpdateOnly {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_targeting_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_launch: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Where the tour was created/updated from
     ///
     /// * `app` - app
     /// * `toolbar` - toolbar
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_context: Option<
         ProductTourSerializerCreateUpdateOnlyCreationContextEnum,
     >,
+}
+json_object! {
+    PatchedProductTourSerializerCreateUpdateOnly {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        internal_targeting_flag: "internal_targeting_flag" optional,
+        linked_flag: "linked_flag" optional,
+        linked_flag_id: "linked_flag_id" optional,
+        targeting_flag_filters: "targeting_flag_filters" optional,
+        content: "content" optional,
+        auto_launch: "auto_launch" optional,
+        start_date: "start_date" optional,
+        end_date: "end_date" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+        archived: "archived" optional,
+        creation_context: "creation_context" optional,
+    }
 }
 /// Read-only serializer for ProductTour.
 ///
 /// The `ProductTour` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductTour {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_targeting_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag: Option<MinimalFeatureFlag>,
     /// Return the targeting flag filters, excluding the base exclusion properties.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft_content: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_draft: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_launch: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
+}
+json_object! {
+    ProductTour {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        internal_targeting_flag: "internal_targeting_flag" optional,
+        linked_flag: "linked_flag" optional,
+        targeting_flag_filters: "targeting_flag_filters" optional,
+        content: "content" optional,
+        draft_content: "draft_content" optional,
+        has_draft: "has_draft" optional,
+        auto_launch: "auto_launch" optional,
+        start_date: "start_date" optional,
+        end_date: "end_date" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+        archived: "archived" optional,
+    }
 }
 /// Serializer for creating and updating ProductTour.
 ///
 /// The `ProductTourSerializerCreateUpdateOnly` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductTourSerializerCreateUpdateOnly {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_targeting_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_launch: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Where the tour was created/updated from
     ///
     /// * `app` - app
     /// * `toolbar` - toolbar
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_context: Option<
         ProductTourSerializerCreateUpdateOnlyCreationContextEnum,
     >,
+}
+json_object! {
+    ProductTourSerializerCreateUpdateOnly {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        internal_targeting_flag: "internal_targeting_flag" optional,
+        linked_flag: "linked_flag" optional,
+        linked_flag_id: "linked_flag_id" optional,
+        targeting_flag_filters: "targeting_flag_filters" optional,
+        content: "content" optional,
+        auto_launch: "auto_launch" optional,
+        start_date: "start_date" optional,
+        end_date: "end_date" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+        archived: "archived" optional,
+        creation_context: "creation_context" optional,
+    }
 }
 string_enum! {
     #[doc = " * `app` - app"]

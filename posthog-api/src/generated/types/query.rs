@@ -4,33 +4,34 @@ use super::*;
 /// ActorsPropertyTaxonomyQuery
 ///
 /// The `ActorsPropertyTaxonomyQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActorsPropertyTaxonomyQuery {
     /// Grouptypeindex
-    #[serde(rename = "groupTypeIndex", default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ActorsPropertyTaxonomyQueryKind>,
     /// Maxpropertyvalues
-    #[serde(
-        rename = "maxPropertyValues",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub max_property_values: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Properties
     pub properties: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ActorsPropertyTaxonomyQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    ActorsPropertyTaxonomyQuery {
+        group_type_index: "groupTypeIndex" optional,
+        kind: "kind" optional,
+        max_property_values: "maxPropertyValues" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -41,28 +42,33 @@ string_enum! {
 /// ActorsPropertyTaxonomyQueryResponse
 ///
 /// The `ActorsPropertyTaxonomyQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActorsPropertyTaxonomyQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ActorsPropertyTaxonomyQueryResponseResults,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    ActorsPropertyTaxonomyQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// Results
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -76,12 +82,18 @@ pub enum ActorsPropertyTaxonomyQueryResponseResults {
 /// ActorsPropertyTaxonomyResponse
 ///
 /// The `ActorsPropertyTaxonomyResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActorsPropertyTaxonomyResponse {
     /// Sample Count
     pub sample_count: i64,
     /// Sample Values
     pub sample_values: Vec<ActorsPropertyTaxonomyResponseSampleValuesItem>,
+}
+json_object! {
+    ActorsPropertyTaxonomyResponse {
+        sample_count: "sample_count" required,
+        sample_values: "sample_values" required,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -96,7 +108,7 @@ pub enum ActorsPropertyTaxonomyResponseSampleValuesItem {
 /// AggregatedSpanRow
 ///
 /// The `AggregatedSpanRow` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AggregatedSpanRow {
     /// Avg Duration Nano
     pub avg_duration_nano: f64,
@@ -115,24 +127,42 @@ pub struct AggregatedSpanRow {
     /// Total Duration Nano
     pub total_duration_nano: f64,
 }
+json_object! {
+    AggregatedSpanRow {
+        avg_duration_nano: "avg_duration_nano" required,
+        count: "count" required,
+        error_count: "error_count" required,
+        name: "name" required,
+        p50_duration_nano: "p50_duration_nano" required,
+        p95_duration_nano: "p95_duration_nano" required,
+        service_name: "service_name" required,
+        total_duration_nano: "total_duration_nano" required,
+    }
+}
 /// AutocompleteCompletionItem
 ///
 /// The `AutocompleteCompletionItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AutocompleteCompletionItem {
     /// A human-readable string with additional information about this item, like type or symbol information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// A human-readable string that represents a doc-comment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation: Option<String>,
     /// A string or snippet that should be inserted in a document when selecting this completion.
-    #[serde(rename = "insertText")]
     pub insert_text: String,
     /// The kind of this completion item. Based on the kind an icon is chosen by the editor.
     pub kind: AutocompleteCompletionItemKind,
     /// The label of this completion item. By default this is also the text that is inserted when selecting this completion.
     pub label: String,
+}
+json_object! {
+    AutocompleteCompletionItem {
+        detail: "detail" optional,
+        documentation: "documentation" optional,
+        insert_text: "insertText" required,
+        kind: "kind" required,
+        label: "label" required,
+    }
 }
 string_enum! {
     #[doc = " AutocompleteCompletionItemKind"]
@@ -172,20 +202,31 @@ string_enum! {
 /// BiasRisk
 ///
 /// The `BiasRisk` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BiasRisk {
     /// Observed share of users assigned to `$multiple`, as a percentage (0-100).
     pub multiple_variant_percentage: f64,
 }
+json_object! {
+    BiasRisk {
+        multiple_variant_percentage: "multiple_variant_percentage" required,
+    }
+}
 /// BreakdownItem
 ///
 /// The `BreakdownItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BreakdownItem {
     /// Label
     pub label: String,
     /// Value
     pub value: BreakdownItemValue,
+}
+json_object! {
+    BreakdownItem {
+        label: "label" required,
+        value: "value" required,
+    }
 }
 /// Value
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -199,78 +240,85 @@ pub enum BreakdownItemValue {
 /// BreakdownValue
 ///
 /// The `BreakdownValue` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BreakdownValue {
     /// Count
     pub count: f64,
     /// Value
     pub value: String,
 }
+json_object! {
+    BreakdownValue {
+        count: "count" required,
+        value: "value" required,
+    }
+}
 /// CalendarHeatmapFilter
 ///
 /// The `CalendarHeatmapFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CalendarHeatmapFilter {
     /// Dummy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dummy: Option<String>,
+}
+json_object! {
+    CalendarHeatmapFilter {
+        dummy: "dummy" optional,
+    }
 }
 /// CalendarHeatmapQuery
 ///
 /// The `CalendarHeatmapQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CalendarHeatmapQuery {
     /// Groups aggregation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
     /// Properties specific to the trends insight
-    #[serde(
-        rename = "calendarHeatmapFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub calendar_heatmap_filter: Option<CalendarHeatmapFilter>,
     /// Whether we should be comparing against a specific conversion goal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<CalendarHeatmapQueryConversionGoal>,
     /// Colors used in the insight's visualization
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
     /// Date range for the query
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Exclude internal and test users by applying the respective filters
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Granularity of the response. Can be one of `hour`, `day`, `week` or `month`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<CalendarHeatmapQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Property filters for all series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<CalendarHeatmapQueryProperties>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<CalendarHeatmapResponse>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Events and actions to include
     pub series: Vec<CalendarHeatmapQuerySeriesItem>,
     /// Tags that will be added to the Query log comment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    CalendarHeatmapQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        calendar_heatmap_filter: "calendarHeatmapFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        sampling_factor: "samplingFactor" optional,
+        series: "series" required,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 /// Whether we should be comparing against a specific conversion goal
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -334,73 +382,89 @@ pub enum CalendarHeatmapQuerySeriesItem {
 /// CalendarHeatmapResponse
 ///
 /// The `CalendarHeatmapResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CalendarHeatmapResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Wether more breakdown values are available.
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     pub results: EventsHeatMapStructuredResult,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    CalendarHeatmapResponse {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// CompareItem
 ///
 /// The `CompareItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CompareItem {
     /// Label
     pub label: String,
     /// Value
     pub value: String,
 }
+json_object! {
+    CompareItem {
+        label: "label" required,
+        value: "value" required,
+    }
+}
 /// DataWarehouseViewLink
 ///
 /// The `DataWarehouseViewLink` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataWarehouseViewLink {
     /// Created At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasicType>,
     /// Field Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// Id
     pub id: String,
     /// Joining Table Key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joining_table_key: Option<String>,
     /// Joining Table Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joining_table_name: Option<String>,
     /// Source Table Key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_table_key: Option<String>,
     /// Source Table Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_table_name: Option<String>,
+}
+json_object! {
+    DataWarehouseViewLink {
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        field_name: "field_name" optional,
+        id: "id" required,
+        joining_table_key: "joining_table_key" optional,
+        joining_table_name: "joining_table_name" optional,
+        source_table_key: "source_table_key" optional,
+        source_table_name: "source_table_name" optional,
+    }
 }
 /// DatabaseSchemaBatchExportTable
 ///
 /// The `DatabaseSchemaBatchExportTable` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaBatchExportTable {
     /// Fields
     pub fields: ::std::collections::BTreeMap<String, DatabaseSchemaField>,
@@ -409,11 +473,18 @@ pub struct DatabaseSchemaBatchExportTable {
     /// Name
     pub name: String,
     /// Row Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_count: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DatabaseSchemaBatchExportTableType>,
+}
+json_object! {
+    DatabaseSchemaBatchExportTable {
+        fields: "fields" required,
+        id: "id" required,
+        name: "name" required,
+        row_count: "row_count" optional,
+        r#type: "type" optional,
+    }
 }
 string_enum! {
     #[doc = " Type"]
@@ -424,7 +495,7 @@ string_enum! {
 /// DatabaseSchemaDataWarehouseTable
 ///
 /// The `DatabaseSchemaDataWarehouseTable` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaDataWarehouseTable {
     /// Fields
     pub fields: ::std::collections::BTreeMap<String, DatabaseSchemaField>,
@@ -435,17 +506,26 @@ pub struct DatabaseSchemaDataWarehouseTable {
     /// Name
     pub name: String,
     /// Row Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_count: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<DatabaseSchemaSchema>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<DatabaseSchemaSource>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DatabaseSchemaDataWarehouseTableType>,
     /// Url Pattern
     pub url_pattern: String,
+}
+json_object! {
+    DatabaseSchemaDataWarehouseTable {
+        fields: "fields" required,
+        format: "format" required,
+        id: "id" required,
+        name: "name" required,
+        row_count: "row_count" optional,
+        schema: "schema" optional,
+        source: "source" optional,
+        r#type: "type" optional,
+        url_pattern: "url_pattern" required,
+    }
 }
 string_enum! {
     #[doc = " Type"]
@@ -456,7 +536,7 @@ string_enum! {
 /// DatabaseSchemaEndpointTable
 ///
 /// The `DatabaseSchemaEndpointTable` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaEndpointTable {
     /// Fields
     pub fields: ::std::collections::BTreeMap<String, DatabaseSchemaField>,
@@ -466,14 +546,22 @@ pub struct DatabaseSchemaEndpointTable {
     pub name: String,
     pub query: HogQlQuery,
     /// Row Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_count: Option<f64>,
     /// Status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DatabaseSchemaEndpointTableType>,
+}
+json_object! {
+    DatabaseSchemaEndpointTable {
+        fields: "fields" required,
+        id: "id" required,
+        name: "name" required,
+        query: "query" required,
+        row_count: "row_count" optional,
+        status: "status" optional,
+        r#type: "type" optional,
+    }
 }
 string_enum! {
     #[doc = " Type"]
@@ -484,27 +572,35 @@ string_enum! {
 /// DatabaseSchemaField
 ///
 /// The `DatabaseSchemaField` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaField {
     /// Chain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<Vec<DatabaseSchemaFieldChainItem>>,
     /// Fields
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// Hogql Value
     pub hogql_value: String,
     /// Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name
     pub name: String,
     /// Schema Valid
     pub schema_valid: bool,
     /// Table
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
     pub r#type: DatabaseSerializedFieldType,
+}
+json_object! {
+    DatabaseSchemaField {
+        chain: "chain" optional,
+        fields: "fields" optional,
+        hogql_value: "hogql_value" required,
+        id: "id" optional,
+        name: "name" required,
+        schema_valid: "schema_valid" required,
+        table: "table" optional,
+        r#type: "type" required,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -517,7 +613,7 @@ pub enum DatabaseSchemaFieldChainItem {
 /// DatabaseSchemaManagedViewTable
 ///
 /// The `DatabaseSchemaManagedViewTable` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaManagedViewTable {
     /// Fields
     pub fields: ::std::collections::BTreeMap<String, DatabaseSchemaField>,
@@ -528,14 +624,23 @@ pub struct DatabaseSchemaManagedViewTable {
     pub name: String,
     pub query: HogQlQuery,
     /// Row Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_count: Option<f64>,
     /// Source Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DatabaseSchemaManagedViewTableType>,
+}
+json_object! {
+    DatabaseSchemaManagedViewTable {
+        fields: "fields" required,
+        id: "id" required,
+        kind: "kind" required,
+        name: "name" required,
+        query: "query" required,
+        row_count: "row_count" optional,
+        source_id: "source_id" optional,
+        r#type: "type" optional,
+    }
 }
 string_enum! {
     #[doc = " DatabaseSchemaManagedViewTableKind"]
@@ -559,27 +664,35 @@ string_enum! {
 /// DatabaseSchemaMaterializedViewTable
 ///
 /// The `DatabaseSchemaMaterializedViewTable` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaMaterializedViewTable {
     /// Fields
     pub fields: ::std::collections::BTreeMap<String, DatabaseSchemaField>,
     /// Id
     pub id: String,
     /// Last Run At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
     /// Name
     pub name: String,
     pub query: HogQlQuery,
     /// Row Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_count: Option<f64>,
     /// Status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DatabaseSchemaMaterializedViewTableType>,
+}
+json_object! {
+    DatabaseSchemaMaterializedViewTable {
+        fields: "fields" required,
+        id: "id" required,
+        last_run_at: "last_run_at" optional,
+        name: "name" required,
+        query: "query" required,
+        row_count: "row_count" optional,
+        status: "status" optional,
+        r#type: "type" optional,
+    }
 }
 string_enum! {
     #[doc = " Type"]
@@ -590,7 +703,7 @@ string_enum! {
 /// DatabaseSchemaPostHogTable
 ///
 /// The `DatabaseSchemaPostHogTable` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaPostHogTable {
     /// Fields
     pub fields: ::std::collections::BTreeMap<String, DatabaseSchemaField>,
@@ -599,11 +712,18 @@ pub struct DatabaseSchemaPostHogTable {
     /// Name
     pub name: String,
     /// Row Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_count: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DatabaseSchemaPostHogTableType>,
+}
+json_object! {
+    DatabaseSchemaPostHogTable {
+        fields: "fields" required,
+        id: "id" required,
+        name: "name" required,
+        row_count: "row_count" optional,
+        r#type: "type" optional,
+    }
 }
 string_enum! {
     #[doc = " Type"]
@@ -614,24 +734,28 @@ string_enum! {
 /// DatabaseSchemaQuery
 ///
 /// The `DatabaseSchemaQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DatabaseSchemaQuery {
     /// Optional direct external data source id for schema introspection
-    #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<DatabaseSchemaQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<DatabaseSchemaQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    DatabaseSchemaQuery {
+        connection_id: "connectionId" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -642,7 +766,7 @@ string_enum! {
 /// DatabaseSchemaQueryResponse
 ///
 /// The `DatabaseSchemaQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaQueryResponse {
     /// Joins
     pub joins: Vec<DataWarehouseViewLink>,
@@ -651,6 +775,12 @@ pub struct DatabaseSchemaQueryResponse {
         String,
         DatabaseSchemaQueryResponseTablesValue,
     >,
+}
+json_object! {
+    DatabaseSchemaQueryResponse {
+        joins: "joins" required,
+        tables: "tables" required,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -669,35 +799,41 @@ pub enum DatabaseSchemaQueryResponseTablesValue {
 /// DatabaseSchemaSchema
 ///
 /// The `DatabaseSchemaSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaSchema {
     /// Id
     pub id: String,
     /// Incremental
     pub incremental: bool,
     /// Last Synced At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_synced_at: Option<String>,
     /// Name
     pub name: String,
     /// Should Sync
     pub should_sync: bool,
     /// Status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+json_object! {
+    DatabaseSchemaSchema {
+        id: "id" required,
+        incremental: "incremental" required,
+        last_synced_at: "last_synced_at" optional,
+        name: "name" required,
+        should_sync: "should_sync" required,
+        status: "status" optional,
+    }
 }
 /// DatabaseSchemaSource
 ///
 /// The `DatabaseSchemaSource` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaSource {
     /// Access Method
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_method: Option<String>,
     /// Id
     pub id: String,
     /// Last Synced At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_synced_at: Option<String>,
     /// Prefix
     pub prefix: String,
@@ -706,10 +842,20 @@ pub struct DatabaseSchemaSource {
     /// Status
     pub status: String,
 }
+json_object! {
+    DatabaseSchemaSource {
+        access_method: "access_method" optional,
+        id: "id" required,
+        last_synced_at: "last_synced_at" optional,
+        prefix: "prefix" required,
+        source_type: "source_type" required,
+        status: "status" required,
+    }
+}
 /// DatabaseSchemaSystemTable
 ///
 /// The `DatabaseSchemaSystemTable` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaSystemTable {
     /// Fields
     pub fields: ::std::collections::BTreeMap<String, DatabaseSchemaField>,
@@ -718,11 +864,18 @@ pub struct DatabaseSchemaSystemTable {
     /// Name
     pub name: String,
     /// Row Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_count: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DatabaseSchemaSystemTableType>,
+}
+json_object! {
+    DatabaseSchemaSystemTable {
+        fields: "fields" required,
+        id: "id" required,
+        name: "name" required,
+        row_count: "row_count" optional,
+        r#type: "type" optional,
+    }
 }
 string_enum! {
     #[doc = " Type"]
@@ -733,7 +886,7 @@ string_enum! {
 /// DatabaseSchemaViewTable
 ///
 /// The `DatabaseSchemaViewTable` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseSchemaViewTable {
     /// Fields
     pub fields: ::std::collections::BTreeMap<String, DatabaseSchemaField>,
@@ -743,11 +896,19 @@ pub struct DatabaseSchemaViewTable {
     pub name: String,
     pub query: HogQlQuery,
     /// Row Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_count: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DatabaseSchemaViewTableType>,
+}
+json_object! {
+    DatabaseSchemaViewTable {
+        fields: "fields" required,
+        id: "id" required,
+        name: "name" required,
+        query: "query" required,
+        row_count: "row_count" optional,
+        r#type: "type" optional,
+    }
 }
 string_enum! {
     #[doc = " Type"]
@@ -781,12 +942,18 @@ string_enum! {
 /// DayItem
 ///
 /// The `DayItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DayItem {
     /// Label
     pub label: String,
     /// Value
     pub value: DayItemValue,
+}
+json_object! {
+    DayItem {
+        label: "label" required,
+        value: "value" required,
+    }
 }
 /// Value
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -811,26 +978,21 @@ string_enum! {
 /// DocumentSimilarityQuery
 ///
 /// The `DocumentSimilarityQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocumentSimilarityQuery {
-    #[serde(rename = "dateRange")]
     pub date_range: DateRange,
     pub distance_func: DistanceFunc,
     /// Document Types
     pub document_types: Vec<String>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<DocumentSimilarityQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Model
     pub model: String,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     pub order_by: OrderBy,
     pub order_direction: OrderDirection1,
@@ -839,16 +1001,33 @@ pub struct DocumentSimilarityQuery {
     pub products: Vec<String>,
     /// Renderings
     pub renderings: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<DocumentSimilarityQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Threshold
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    DocumentSimilarityQuery {
+        date_range: "dateRange" required,
+        distance_func: "distance_func" required,
+        document_types: "document_types" required,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        model: "model" required,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "order_by" required,
+        order_direction: "order_direction" required,
+        origin: "origin" required,
+        products: "products" required,
+        renderings: "renderings" required,
+        response: "response" optional,
+        tags: "tags" optional,
+        threshold: "threshold" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -859,73 +1038,84 @@ string_enum! {
 /// DocumentSimilarityQueryResponse
 ///
 /// The `DocumentSimilarityQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocumentSimilarityQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<EmbeddingDistance>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    DocumentSimilarityQueryResponse {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// ElementType
 ///
 /// The `ElementType` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ElementType {
     /// Attr Class
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attr_class: Option<Vec<String>>,
     /// Attr Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attr_id: Option<String>,
     /// Attributes
     pub attributes: ::std::collections::BTreeMap<String, String>,
     /// Href
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Nth Child
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nth_child: Option<f64>,
     /// Nth Of Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nth_of_type: Option<f64>,
     /// Order
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<f64>,
     /// Tag Name
     pub tag_name: String,
     /// Text
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+json_object! {
+    ElementType {
+        attr_class: "attr_class" optional,
+        attr_id: "attr_id" optional,
+        attributes: "attributes" required,
+        href: "href" optional,
+        nth_child: "nth_child" optional,
+        nth_of_type: "nth_of_type" optional,
+        order: "order" optional,
+        tag_name: "tag_name" required,
+        text: "text" optional,
+    }
 }
 /// EmbeddedDocument
 ///
 /// The `EmbeddedDocument` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EmbeddedDocument {
     /// Document Id
     pub document_id: String,
@@ -936,16 +1126,30 @@ pub struct EmbeddedDocument {
     /// Timestamp
     pub timestamp: String,
 }
+json_object! {
+    EmbeddedDocument {
+        document_id: "document_id" required,
+        document_type: "document_type" required,
+        product: "product" required,
+        timestamp: "timestamp" required,
+    }
+}
 /// EmbeddingDistance
 ///
 /// The `EmbeddingDistance` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EmbeddingDistance {
     /// Distance
     pub distance: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<EmbeddingRecord>,
     pub result: EmbeddingRecord,
+}
+json_object! {
+    EmbeddingDistance {
+        distance: "distance" required,
+        origin: "origin" optional,
+        result: "result" required,
+    }
 }
 string_enum! {
     #[doc = " EmbeddingModelName"]
@@ -959,7 +1163,7 @@ string_enum! {
 /// EmbeddingRecord
 ///
 /// The `EmbeddingRecord` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EmbeddingRecord {
     /// Document Id
     pub document_id: String,
@@ -973,25 +1177,36 @@ pub struct EmbeddingRecord {
     /// Timestamp
     pub timestamp: String,
 }
+json_object! {
+    EmbeddingRecord {
+        document_id: "document_id" required,
+        document_type: "document_type" required,
+        model_name: "model_name" required,
+        product: "product" required,
+        rendering: "rendering" required,
+        timestamp: "timestamp" required,
+    }
+}
 /// EndpointsUsageOverviewItem
 ///
 /// The `EndpointsUsageOverviewItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointsUsageOverviewItem {
     /// Changefrompreviouspct
-    #[serde(
-        rename = "changeFromPreviousPct",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub change_from_previous_pct: Option<f64>,
     pub key: EndpointsUsageOverviewItemKey,
     /// Previous
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<f64>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+}
+json_object! {
+    EndpointsUsageOverviewItem {
+        change_from_previous_pct: "changeFromPreviousPct" optional,
+        key: "key" required,
+        previous: "previous" optional,
+        value: "value" optional,
+    }
 }
 string_enum! {
     #[doc = " EndpointsUsageOverviewItemKey"]
@@ -1011,36 +1226,36 @@ string_enum! {
 /// EndpointsUsageOverviewQuery
 ///
 /// The `EndpointsUsageOverviewQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EndpointsUsageOverviewQuery {
     /// Compare to previous period
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Filter to specific endpoints by name
-    #[serde(rename = "endpointNames", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_names: Option<Vec<String>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<EndpointsUsageOverviewQueryKind>,
     /// Filter by materialization type
-    #[serde(
-        rename = "materializationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub materialization_type: Option<MaterializationType>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<EndpointsUsageOverviewQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    EndpointsUsageOverviewQuery {
+        compare_filter: "compareFilter" optional,
+        date_range: "dateRange" optional,
+        endpoint_names: "endpointNames" optional,
+        kind: "kind" optional,
+        materialization_type: "materializationType" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -1051,70 +1266,76 @@ string_enum! {
 /// EndpointsUsageOverviewQueryResponse
 ///
 /// The `EndpointsUsageOverviewQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointsUsageOverviewQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<EndpointsUsageOverviewItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    EndpointsUsageOverviewQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// EndpointsUsageTrendsQuery
 ///
 /// The `EndpointsUsageTrendsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointsUsageTrendsQuery {
     /// Optional breakdown for stacked charts
-    #[serde(rename = "breakdownBy", default, skip_serializing_if = "Option::is_none")]
     pub breakdown_by: Option<EndpointsUsageBreakdown>,
     /// Compare to previous period
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Filter to specific endpoints by name
-    #[serde(rename = "endpointNames", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_names: Option<Vec<String>>,
     /// Time interval
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<EndpointsUsageTrendsQueryKind>,
     /// Filter by materialization type
-    #[serde(
-        rename = "materializationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub materialization_type: Option<MaterializationType>,
     /// Metric to trend
     pub metric: Metric,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<EndpointsUsageTrendsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    EndpointsUsageTrendsQuery {
+        breakdown_by: "breakdownBy" optional,
+        compare_filter: "compareFilter" optional,
+        date_range: "dateRange" optional,
+        endpoint_names: "endpointNames" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        materialization_type: "materializationType" optional,
+        metric: "metric" required,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -1125,69 +1346,70 @@ string_enum! {
 /// EndpointsUsageTrendsQueryResponse
 ///
 /// The `EndpointsUsageTrendsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointsUsageTrendsQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    EndpointsUsageTrendsQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// ErrorTrackingBreakdownsQuery
 ///
 /// The `ErrorTrackingBreakdownsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingBreakdownsQuery {
     /// Breakdownproperties
-    #[serde(rename = "breakdownProperties")]
     pub breakdown_properties: Vec<String>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Issueid
-    #[serde(rename = "issueId")]
     pub issue_id: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ErrorTrackingBreakdownsQueryKind>,
     /// Maxvaluesperproperty
-    #[serde(
-        rename = "maxValuesPerProperty",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub max_values_per_property: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ErrorTrackingBreakdownsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    ErrorTrackingBreakdownsQuery {
+        breakdown_properties: "breakdownProperties" required,
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        issue_id: "issueId" required,
+        kind: "kind" optional,
+        max_values_per_property: "maxValuesPerProperty" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -1198,66 +1420,75 @@ string_enum! {
 /// ErrorTrackingBreakdownsQueryResponse
 ///
 /// The `ErrorTrackingBreakdownsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingBreakdownsQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::std::collections::BTreeMap<String, Results>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    ErrorTrackingBreakdownsQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// ErrorTrackingSimilarIssuesQuery
 ///
 /// The `ErrorTrackingSimilarIssuesQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingSimilarIssuesQuery {
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Issueid
-    #[serde(rename = "issueId")]
     pub issue_id: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ErrorTrackingSimilarIssuesQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Maxdistance
-    #[serde(rename = "maxDistance", default, skip_serializing_if = "Option::is_none")]
     pub max_distance: Option<f64>,
-    #[serde(rename = "modelName", default, skip_serializing_if = "Option::is_none")]
     pub model_name: Option<EmbeddingModelName>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Rendering
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendering: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ErrorTrackingSimilarIssuesQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    ErrorTrackingSimilarIssuesQuery {
+        date_range: "dateRange" optional,
+        issue_id: "issueId" required,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        max_distance: "maxDistance" optional,
+        model_name: "modelName" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        rendering: "rendering" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -1268,42 +1499,47 @@ string_enum! {
 /// ErrorTrackingSimilarIssuesQueryResponse
 ///
 /// The `ErrorTrackingSimilarIssuesQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingSimilarIssuesQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<SimilarIssue>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    ErrorTrackingSimilarIssuesQueryResponse {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// EventTaxonomyItem
 ///
 /// The `EventTaxonomyItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventTaxonomyItem {
     /// Property
     pub property: String,
@@ -1312,46 +1548,53 @@ pub struct EventTaxonomyItem {
     /// Sample Values
     pub sample_values: Vec<String>,
 }
+json_object! {
+    EventTaxonomyItem {
+        property: "property" required,
+        sample_count: "sample_count" required,
+        sample_values: "sample_values" required,
+    }
+}
 /// EventTaxonomyQuery
 ///
 /// The `EventTaxonomyQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EventTaxonomyQuery {
     /// Actionid
-    #[serde(rename = "actionId", default, skip_serializing_if = "Option::is_none")]
     pub action_id: Option<i64>,
     /// Event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<EventTaxonomyQueryKind>,
     /// Number of rows to return
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Maxpropertyvalues
-    #[serde(
-        rename = "maxPropertyValues",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub max_property_values: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Number of rows to skip before returning rows
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<EventTaxonomyQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    EventTaxonomyQuery {
+        action_id: "actionId" optional,
+        event: "event" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        max_property_values: "maxPropertyValues" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -1362,84 +1605,105 @@ string_enum! {
 /// EventTaxonomyQueryResponse
 ///
 /// The `EventTaxonomyQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventTaxonomyQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<EventTaxonomyItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    EventTaxonomyQueryResponse {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// EventType
 ///
 /// The `EventType` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventType {
     /// Distinct Id
     pub distinct_id: String,
     /// Elements
     pub elements: Vec<ElementType>,
     /// Elements Chain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements_chain: Option<String>,
     /// Event
     pub event: String,
     /// Id
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<Person>,
     /// Person Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
     /// Person Mode
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_mode: Option<String>,
     /// Properties
     pub properties: ::serde_json::Map<String, ::serde_json::Value>,
     /// Timestamp
     pub timestamp: String,
     /// Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
+}
+json_object! {
+    EventType {
+        distinct_id: "distinct_id" required,
+        elements: "elements" required,
+        elements_chain: "elements_chain" optional,
+        event: "event" required,
+        id: "id" required,
+        person: "person" optional,
+        person_id: "person_id" optional,
+        person_mode: "person_mode" optional,
+        properties: "properties" required,
+        timestamp: "timestamp" required,
+        uuid: "uuid" optional,
+    }
 }
 /// EventsHeatMapColumnAggregationResult
 ///
 /// The `EventsHeatMapColumnAggregationResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventsHeatMapColumnAggregationResult {
     /// Column
     pub column: i64,
     /// Value
     pub value: i64,
 }
+json_object! {
+    EventsHeatMapColumnAggregationResult {
+        column: "column" required,
+        value: "value" required,
+    }
+}
 /// EventsHeatMapDataResult
 ///
 /// The `EventsHeatMapDataResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventsHeatMapDataResult {
     /// Column
     pub column: i64,
@@ -1448,50 +1712,68 @@ pub struct EventsHeatMapDataResult {
     /// Value
     pub value: i64,
 }
+json_object! {
+    EventsHeatMapDataResult {
+        column: "column" required,
+        row: "row" required,
+        value: "value" required,
+    }
+}
 /// EventsHeatMapRowAggregationResult
 ///
 /// The `EventsHeatMapRowAggregationResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventsHeatMapRowAggregationResult {
     /// Row
     pub row: i64,
     /// Value
     pub value: i64,
 }
+json_object! {
+    EventsHeatMapRowAggregationResult {
+        row: "row" required,
+        value: "value" required,
+    }
+}
 /// EventsHeatMapStructuredResult
 ///
 /// The `EventsHeatMapStructuredResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventsHeatMapStructuredResult {
     /// Allaggregations
-    #[serde(rename = "allAggregations")]
     pub all_aggregations: i64,
     /// Columnaggregations
-    #[serde(rename = "columnAggregations")]
     pub column_aggregations: Vec<EventsHeatMapColumnAggregationResult>,
     /// Data
     pub data: Vec<EventsHeatMapDataResult>,
     /// Rowaggregations
-    #[serde(rename = "rowAggregations")]
     pub row_aggregations: Vec<EventsHeatMapRowAggregationResult>,
+}
+json_object! {
+    EventsHeatMapStructuredResult {
+        all_aggregations: "allAggregations" required,
+        column_aggregations: "columnAggregations" required,
+        data: "data" required,
+        row_aggregations: "rowAggregations" required,
+    }
 }
 /// ExperimentExposureCriteria
 ///
 /// The `ExperimentExposureCriteria` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExperimentExposureCriteria {
     /// Exposure Config
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_config: Option<ExperimentExposureCriteriaExposureConfig>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiple_variant_handling: Option<MultipleVariantHandling>,
+}
+json_object! {
+    ExperimentExposureCriteria {
+        exposure_config: "exposure_config" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        multiple_variant_handling: "multiple_variant_handling" optional,
+    }
 }
 /// Exposure Config
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1505,38 +1787,44 @@ pub enum ExperimentExposureCriteriaExposureConfig {
 /// ExperimentExposureQuery
 ///
 /// The `ExperimentExposureQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentExposureQuery {
     /// End Date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Experiment Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment_id: Option<i64>,
     /// Experiment Name
     pub experiment_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_criteria: Option<ExperimentExposureCriteria>,
     /// Feature Flag
     pub feature_flag: ::serde_json::Map<String, ::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdout: Option<ExperimentHoldoutType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentExposureQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ExperimentExposureQueryResponse>,
     /// Start Date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    ExperimentExposureQuery {
+        end_date: "end_date" optional,
+        experiment_id: "experiment_id" optional,
+        experiment_name: "experiment_name" required,
+        exposure_criteria: "exposure_criteria" optional,
+        feature_flag: "feature_flag" required,
+        holdout: "holdout" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        start_date: "start_date" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -1547,20 +1835,27 @@ string_enum! {
 /// ExperimentExposureQueryResponse
 ///
 /// The `ExperimentExposureQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentExposureQueryResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bias_risk: Option<BiasRisk>,
     pub date_range: DateRange,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentExposureQueryResponseKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_ratio_mismatch: Option<SampleRatioMismatch>,
     /// Timeseries
     pub timeseries: Vec<ExperimentExposureTimeSeries>,
     /// Total Exposures
     pub total_exposures: ::std::collections::BTreeMap<String, f64>,
+}
+json_object! {
+    ExperimentExposureQueryResponse {
+        bias_risk: "bias_risk" optional,
+        date_range: "date_range" required,
+        kind: "kind" optional,
+        sample_ratio_mismatch: "sample_ratio_mismatch" optional,
+        timeseries: "timeseries" required,
+        total_exposures: "total_exposures" required,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -1571,7 +1866,7 @@ string_enum! {
 /// ExperimentExposureTimeSeries
 ///
 /// The `ExperimentExposureTimeSeries` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentExposureTimeSeries {
     /// Days
     pub days: Vec<String>,
@@ -1580,38 +1875,57 @@ pub struct ExperimentExposureTimeSeries {
     /// Variant
     pub variant: String,
 }
+json_object! {
+    ExperimentExposureTimeSeries {
+        days: "days" required,
+        exposure_counts: "exposure_counts" required,
+        variant: "variant" required,
+    }
+}
 /// ExperimentHoldoutType
 ///
 /// The `ExperimentHoldoutType` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentHoldoutType {
     /// Created At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasicType>,
     /// Description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Filters
     pub filters: Vec<FeatureFlagGroupType>,
     /// Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<f64>,
     /// Name
     pub name: String,
     /// Updated At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    ExperimentHoldoutType {
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        description: "description" optional,
+        filters: "filters" required,
+        id: "id" optional,
+        name: "name" required,
+        updated_at: "updated_at" optional,
+    }
 }
 /// ExternalQueryError
 ///
 /// The `ExternalQueryError` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExternalQueryError {
     pub code: ExternalQueryErrorCode,
     /// Detail
     pub detail: String,
+}
+json_object! {
+    ExternalQueryError {
+        code: "code" required,
+        detail: "detail" required,
+    }
 }
 string_enum! {
     #[doc = " ExternalQueryErrorCode"]
@@ -1634,29 +1948,33 @@ string_enum! {
 /// FeatureFlagGroupType
 ///
 /// The `FeatureFlagGroupType` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct FeatureFlagGroupType {
     /// Aggregation Group Type Index
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
     /// Description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<FeatureFlagGroupTypePropertiesItem>>,
     /// Rollout Percentage
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout_percentage: Option<f64>,
     /// Sort Key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_key: Option<String>,
     /// Users Affected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users_affected: Option<f64>,
     /// Variant
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+}
+json_object! {
+    FeatureFlagGroupType {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        description: "description" optional,
+        properties: "properties" optional,
+        rollout_percentage: "rollout_percentage" optional,
+        sort_key: "sort_key" optional,
+        users_affected: "users_affected" optional,
+        variant: "variant" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1752,43 +2070,49 @@ string_enum! {
 /// HogQLAutocomplete
 ///
 /// The `HogQLAutocomplete` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogQlAutocomplete {
     /// Optional direct external data source id for running against a specific source
-    #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// End position of the editor word
-    #[serde(rename = "endPosition")]
     pub end_position: i64,
     /// Table to validate the expression against
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<HogQlFilters>,
     /// Global values in scope
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub globals: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<HogQlAutocompleteKind>,
     /// Language to validate
     pub language: HogLanguage,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query to validate
     pub query: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<HogQlAutocompleteResponse>,
     /// Query in whose context to validate.
-    #[serde(rename = "sourceQuery", default, skip_serializing_if = "Option::is_none")]
     pub source_query: Option<Box<HogQlAutocompleteSourceQuery>>,
     /// Start position of the editor word
-    #[serde(rename = "startPosition")]
     pub start_position: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    HogQlAutocomplete {
+        connection_id: "connectionId" optional,
+        end_position: "endPosition" required,
+        filters: "filters" optional,
+        globals: "globals" optional,
+        kind: "kind" optional,
+        language: "language" required,
+        modifiers: "modifiers" optional,
+        query: "query" required,
+        response: "response" optional,
+        source_query: "sourceQuery" optional,
+        start_position: "startPosition" required,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -1799,15 +2123,21 @@ string_enum! {
 /// HogQLAutocompleteResponse
 ///
 /// The `HogQLAutocompleteResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogQlAutocompleteResponse {
     /// Whether or not the suggestions returned are complete
     pub incomplete_list: bool,
     /// Suggestions
     pub suggestions: Vec<AutocompleteCompletionItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    HogQlAutocompleteResponse {
+        incomplete_list: "incomplete_list" required,
+        suggestions: "suggestions" required,
+        timings: "timings" optional,
+    }
 }
 /// Query in whose context to validate.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1876,43 +2206,49 @@ pub enum HogQlAutocompleteSourceQuery {
 /// HogQLMetadata
 ///
 /// The `HogQLMetadata` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogQlMetadata {
     /// Optional direct external data source id for running against a specific source
-    #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Enable more verbose output, usually run from the /debug page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debug: Option<bool>,
     /// Extra filters applied to query via {filters}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<HogQlFilters>,
     /// Extra globals for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub globals: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<HogQlMetadataKind>,
     /// Language to validate
     pub language: HogLanguage,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query to validate
     pub query: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<HogQlMetadataResponse>,
     /// Query within which "expr" and "template" are validated. Defaults to "select * from events"
-    #[serde(rename = "sourceQuery", default, skip_serializing_if = "Option::is_none")]
     pub source_query: Option<Box<HogQlMetadataSourceQuery>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Variables to be subsituted into the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<::std::collections::BTreeMap<String, HogQlVariable>>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    HogQlMetadata {
+        connection_id: "connectionId" optional,
+        debug: "debug" optional,
+        filters: "filters" optional,
+        globals: "globals" optional,
+        kind: "kind" optional,
+        language: "language" required,
+        modifiers: "modifiers" optional,
+        query: "query" required,
+        response: "response" optional,
+        source_query: "sourceQuery" optional,
+        tags: "tags" optional,
+        variables: "variables" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -1987,18 +2323,23 @@ pub enum HogQlMetadataSourceQuery {
 /// InsightActorsQueryOptions
 ///
 /// The `InsightActorsQueryOptions` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InsightActorsQueryOptions {
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<InsightActorsQueryOptionsKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<InsightActorsQueryOptionsResponse>,
     /// Source
     pub source: InsightActorsQueryOptionsSource,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    InsightActorsQueryOptions {
+        kind: "kind" optional,
+        response: "response" optional,
+        source: "source" required,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -2009,29 +2350,33 @@ string_enum! {
 /// InsightActorsQueryOptionsResponse
 ///
 /// The `InsightActorsQueryOptionsResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct InsightActorsQueryOptionsResponse {
     /// Breakdown
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Vec<BreakdownItem>>,
     /// Breakdowns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdowns: Option<Vec<MultipleBreakdownOptions>>,
     /// Compare
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Vec<CompareItem>>,
     /// Day
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<Vec<DayItem>>,
     /// Interval
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<Vec<IntervalItem>>,
     /// Series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Vec<Series>>,
     /// Status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<StatusItem>>,
+}
+json_object! {
+    InsightActorsQueryOptionsResponse {
+        breakdown: "breakdown" optional,
+        breakdowns: "breakdowns" optional,
+        compare: "compare" optional,
+        day: "day" optional,
+        interval: "interval" optional,
+        series: "series" optional,
+        status: "status" optional,
+    }
 }
 /// Source
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2048,7 +2393,7 @@ pub enum InsightActorsQueryOptionsSource {
 /// Integration
 ///
 /// The `Integration` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Integration {
     /// Display Name
     pub display_name: String,
@@ -2056,15 +2401,28 @@ pub struct Integration {
     pub id: f64,
     pub kind: IntegrationKind,
 }
+json_object! {
+    Integration {
+        display_name: "display_name" required,
+        id: "id" required,
+        kind: "kind" required,
+    }
+}
 /// IntervalItem
 ///
 /// The `IntervalItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IntervalItem {
     /// Label
     pub label: String,
     /// An interval selected out of available intervals in source query
     pub value: i64,
+}
+json_object! {
+    IntervalItem {
+        label: "label" required,
+        value: "value" required,
+    }
 }
 string_enum! {
     #[doc = " LimitContext"]
@@ -2077,63 +2435,72 @@ string_enum! {
 /// LogAttributeResult
 ///
 /// The `LogAttributeResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogAttributeResult {
     /// Whether this row matched the search by attribute key or by attribute value.
-    #[serde(rename = "matchedOn")]
     pub matched_on: MatchedOn,
     /// Sample value that matched the search — only set when matchedOn is 'value'.
-    #[serde(rename = "matchedValue", default, skip_serializing_if = "Option::is_none")]
     pub matched_value: Option<String>,
     /// Name
     pub name: String,
     /// Either 'log_attribute' or 'log_resource_attribute'.
-    #[serde(rename = "propertyFilterType")]
     pub property_filter_type: String,
+}
+json_object! {
+    LogAttributeResult {
+        matched_on: "matchedOn" required,
+        matched_value: "matchedValue" optional,
+        name: "name" required,
+        property_filter_type: "propertyFilterType" required,
+    }
 }
 /// LogAttributesQuery
 ///
 /// The `LogAttributesQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogAttributesQuery {
     /// Attributetype
-    #[serde(rename = "attributeType")]
     pub attribute_type: String,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<PropertyGroupFilter>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<LogAttributesQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<LogAttributesQueryResponse>,
     /// Search
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     /// When true, the search query also matches attribute values (not just keys).
-    #[serde(rename = "searchValues", default, skip_serializing_if = "Option::is_none")]
     pub search_values: Option<bool>,
     /// Servicenames
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Severitylevels
-    #[serde(rename = "severityLevels", default, skip_serializing_if = "Option::is_none")]
     pub severity_levels: Option<Vec<LogSeverityLevel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    LogAttributesQuery {
+        attribute_type: "attributeType" required,
+        date_range: "dateRange" optional,
+        filter_group: "filterGroup" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        response: "response" optional,
+        search: "search" optional,
+        search_values: "searchValues" optional,
+        service_names: "serviceNames" optional,
+        severity_levels: "severityLevels" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -2144,30 +2511,36 @@ string_enum! {
 /// LogAttributesQueryResponse
 ///
 /// The `LogAttributesQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogAttributesQueryResponse {
     /// Count
     pub count: f64,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<LogAttributeResult>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    LogAttributesQueryResponse {
+        count: "count" required,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 string_enum! {
     #[doc = " LogSeverityLevel"]
@@ -2185,56 +2558,66 @@ string_enum! {
 /// LogValueResult
 ///
 /// The `LogValueResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogValueResult {
     /// Id
     pub id: String,
     /// Name
     pub name: String,
 }
+json_object! {
+    LogValueResult {
+        id: "id" required,
+        name: "name" required,
+    }
+}
 /// LogValuesQuery
 ///
 /// The `LogValuesQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogValuesQuery {
     /// Attributekey
-    #[serde(rename = "attributeKey")]
     pub attribute_key: String,
     /// Attributetype
-    #[serde(rename = "attributeType")]
     pub attribute_type: String,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<PropertyGroupFilter>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<LogValuesQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<LogValuesQueryResponse>,
     /// Search
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     /// Servicenames
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Severitylevels
-    #[serde(rename = "severityLevels", default, skip_serializing_if = "Option::is_none")]
     pub severity_levels: Option<Vec<LogSeverityLevel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    LogValuesQuery {
+        attribute_key: "attributeKey" required,
+        attribute_type: "attributeType" required,
+        date_range: "dateRange" optional,
+        filter_group: "filterGroup" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        response: "response" optional,
+        search: "search" optional,
+        service_names: "serviceNames" optional,
+        severity_levels: "severityLevels" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -2245,28 +2628,33 @@ string_enum! {
 /// LogValuesQueryResponse
 ///
 /// The `LogValuesQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogValuesQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<LogValueResult>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    LogValuesQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 string_enum! {
     #[doc = " LogsOrderBy"]
@@ -2280,66 +2668,58 @@ string_enum! {
 /// LogsQuery
 ///
 /// The `LogsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogsQuery {
     /// Cursor for fetching the next page of results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
-    #[serde(rename = "dateRange")]
     pub date_range: DateRange,
-    #[serde(rename = "filterGroup")]
     pub filter_group: PropertyGroupFilter,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<LogsQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Livelogscheckpoint
-    #[serde(
-        rename = "liveLogsCheckpoint",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub live_logs_checkpoint: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<LogsOrderBy>,
     /// Resourcefingerprint
-    #[serde(
-        rename = "resourceFingerprint",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub resource_fingerprint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<LogsQueryResponse>,
     /// Searchterm
-    #[serde(rename = "searchTerm", default, skip_serializing_if = "Option::is_none")]
     pub search_term: Option<String>,
     /// Servicenames
-    #[serde(rename = "serviceNames")]
     pub service_names: Vec<String>,
     /// Severitylevels
-    #[serde(rename = "severityLevels")]
     pub severity_levels: Vec<LogSeverityLevel>,
     /// Field to break down sparkline data by (used only by sparkline endpoint)
-    #[serde(
-        rename = "sparklineBreakdownBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub sparkline_breakdown_by: Option<LogsSparklineBreakdownBy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    LogsQuery {
+        after: "after" optional,
+        date_range: "dateRange" required,
+        filter_group: "filterGroup" required,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        live_logs_checkpoint: "liveLogsCheckpoint" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        resource_fingerprint: "resourceFingerprint" optional,
+        response: "response" optional,
+        search_term: "searchTerm" optional,
+        service_names: "serviceNames" required,
+        severity_levels: "severityLevels" required,
+        sparkline_breakdown_by: "sparklineBreakdownBy" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -2350,43 +2730,48 @@ string_enum! {
 /// LogsQueryResponse
 ///
 /// The `LogsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LogsQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Cursor for fetching the next page of results
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    LogsQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        next_cursor: "nextCursor" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 string_enum! {
     #[doc = " LogsSparklineBreakdownBy"]
@@ -2409,23 +2794,34 @@ string_enum! {
 /// MatchedRecording
 ///
 /// The `MatchedRecording` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MatchedRecording {
     /// Events
     pub events: Vec<MatchedRecordingEvent>,
     /// Session Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+}
+json_object! {
+    MatchedRecording {
+        events: "events" required,
+        session_id: "session_id" optional,
+    }
 }
 /// MatchedRecordingEvent
 ///
 /// The `MatchedRecordingEvent` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MatchedRecordingEvent {
     /// Timestamp
     pub timestamp: String,
     /// Uuid
     pub uuid: String,
+}
+json_object! {
+    MatchedRecordingEvent {
+        timestamp: "timestamp" required,
+        uuid: "uuid" required,
+    }
 }
 string_enum! {
     #[doc = " Metric"]
@@ -2442,53 +2838,63 @@ string_enum! {
 /// Metrics
 ///
 /// The `Metrics` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Metrics {
     /// Bounces
-    #[serde(rename = "Bounces", default, skip_serializing_if = "Option::is_none")]
     pub bounces: Option<f64>,
     /// Pageviews
-    #[serde(rename = "PageViews", default, skip_serializing_if = "Option::is_none")]
     pub page_views: Option<f64>,
     /// Sessionduration
-    #[serde(
-        rename = "SessionDuration",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub session_duration: Option<f64>,
     /// Sessions
-    #[serde(rename = "Sessions", default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<f64>,
     /// Totalsessions
-    #[serde(rename = "TotalSessions", default, skip_serializing_if = "Option::is_none")]
     pub total_sessions: Option<f64>,
     /// Uniqueusers
-    #[serde(rename = "UniqueUsers", default, skip_serializing_if = "Option::is_none")]
     pub unique_users: Option<f64>,
+}
+json_object! {
+    Metrics {
+        bounces: "Bounces" optional,
+        page_views: "PageViews" optional,
+        session_duration: "SessionDuration" optional,
+        sessions: "Sessions" optional,
+        total_sessions: "TotalSessions" optional,
+        unique_users: "UniqueUsers" optional,
+    }
 }
 /// MinimalHedgehogConfig
 ///
 /// The `MinimalHedgehogConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MinimalHedgehogConfig {
     /// Accessories
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accessories: Option<Vec<HedgehogActorAccessoryOption>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<HedgehogActorColorOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skin: Option<HedgehogActorSkinOption>,
     /// Use As Profile
     pub use_as_profile: bool,
 }
+json_object! {
+    MinimalHedgehogConfig {
+        accessories: "accessories" optional,
+        color: "color" optional,
+        skin: "skin" optional,
+        use_as_profile: "use_as_profile" required,
+    }
+}
 /// MultipleBreakdownOptions
 ///
 /// The `MultipleBreakdownOptions` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MultipleBreakdownOptions {
     /// Values
     pub values: Vec<BreakdownItem>,
+}
+json_object! {
+    MultipleBreakdownOptions {
+        values: "values" required,
+    }
 }
 string_enum! {
     #[doc = " OrderBy"]
@@ -2511,51 +2917,68 @@ string_enum! {
 /// PageURL
 ///
 /// The `PageURL` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PageUrl {
     /// Url
     pub url: String,
 }
+json_object! {
+    PageUrl {
+        url: "url" required,
+    }
+}
 /// Person
 ///
 /// The `Person` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Person {
     /// Distinct Ids
     pub distinct_ids: Vec<String>,
     /// Is Identified
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_identified: Option<bool>,
     /// Properties
     pub properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+json_object! {
+    Person {
+        distinct_ids: "distinct_ids" required,
+        is_identified: "is_identified" optional,
+        properties: "properties" required,
+    }
+}
 /// PersonType
 ///
 /// The `PersonType` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PersonType {
     /// Created At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Distinct Ids
     pub distinct_ids: Vec<String>,
     /// Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Is Identified
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_identified: Option<bool>,
     /// Last Seen At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties
     pub properties: ::serde_json::Map<String, ::serde_json::Value>,
     /// Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
+}
+json_object! {
+    PersonType {
+        created_at: "created_at" optional,
+        distinct_ids: "distinct_ids" required,
+        id: "id" optional,
+        is_identified: "is_identified" optional,
+        last_seen_at: "last_seen_at" optional,
+        name: "name" optional,
+        properties: "properties" required,
+        uuid: "uuid" optional,
+    }
 }
 string_enum! {
     #[doc = " PropertyType"]
@@ -2569,14 +2992,18 @@ string_enum! {
 /// PropertyValueItem
 ///
 /// The `PropertyValueItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PropertyValueItem {
     /// Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<PropertyValueItemName>,
+}
+json_object! {
+    PropertyValueItem {
+        count: "count" optional,
+        name: "name" optional,
+    }
 }
 /// Name
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2591,33 +3018,39 @@ pub enum PropertyValueItemName {
 /// PropertyValuesQuery
 ///
 /// The `PropertyValuesQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PropertyValuesQuery {
     /// Event Names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_names: Option<Vec<String>>,
     /// Is Column
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_column: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<PropertyValuesQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Property Key
     pub property_key: String,
     pub property_type: PropertyType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<PropertyValuesQueryResponse>,
     /// Search Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    PropertyValuesQuery {
+        event_names: "event_names" optional,
+        is_column: "is_column" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        property_key: "property_key" required,
+        property_type: "property_type" required,
+        response: "response" optional,
+        search_value: "search_value" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -2628,47 +3061,47 @@ string_enum! {
 /// PropertyValuesQueryResponse
 ///
 /// The `PropertyValuesQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PropertyValuesQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<PropertyValueItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    PropertyValuesQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryRequest
 ///
 /// The `QueryRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryRequest {
     /// Async
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#async: Option<bool>,
     /// Client provided query ID. Can be used to retrieve the status or cancel the query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_query_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters_override: Option<DashboardFilter>,
     /// Limit context for the query. Only 'posthog_ai' is allowed as a client-provided value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit_context: Option<LimitContext>,
     /// Name given to a query. It's used to identify the query in the UI. Up to 128 characters for a name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Submit a JSON string representing a query for PostHog data analysis, for example a HogQL query.
     ///
@@ -2689,16 +3122,26 @@ pub struct QueryRequest {
     /// - `'force_blocking'` - calculate synchronously, even if fresh results are already cached
     /// - `'force_async'` - kick off background calculation, even if fresh results are already cached
     /// - `'force_cache'` - return cached data or a cache miss; always completes immediately as it never calculates Background calculation can be tracked using the `query_status` response field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh: Option<RefreshType>,
     /// Variables Override
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables_override: Option<
         ::std::collections::BTreeMap<
             String,
             ::serde_json::Map<String, ::serde_json::Value>,
         >,
     >,
+}
+json_object! {
+    QueryRequest {
+        r#async: "async" optional,
+        client_query_id: "client_query_id" optional,
+        filters_override: "filters_override" optional,
+        limit_context: "limit_context" optional,
+        name: "name" optional,
+        query: "query" required,
+        refresh: "refresh" optional,
+        variables_override: "variables_override" optional,
+    }
 }
 tagged_enum! {
     #[doc = " Submit a JSON string representing a query for PostHog data analysis, for example a HogQL query."]
@@ -2890,250 +3333,287 @@ pub enum QueryResponseAlternative {
 /// QueryResponseAlternative1
 ///
 /// The `QueryResponseAlternative1` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative1 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Cursor for fetching the next page of results
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
 }
+json_object! {
+    QueryResponseAlternative1 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        next_cursor: "nextCursor" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
+}
 /// QueryResponseAlternative10
 ///
 /// The `QueryResponseAlternative10` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative10 {
     /// Whether or not the suggestions returned are complete
     pub incomplete_list: bool,
     /// Suggestions
     pub suggestions: Vec<AutocompleteCompletionItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative10 {
+        incomplete_list: "incomplete_list" required,
+        suggestions: "suggestions" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative11
 ///
 /// The `QueryResponseAlternative11` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative11 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative11 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative14
 ///
 /// The `QueryResponseAlternative14` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative14 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<ErrorTrackingIssue>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative14 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative15
 ///
 /// The `QueryResponseAlternative15` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative15 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<SimilarIssue>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative15 {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative16
 ///
 /// The `QueryResponseAlternative16` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative16 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::std::collections::BTreeMap<String, Results>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative16 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative17
 ///
 /// The `QueryResponseAlternative17` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative17 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<ErrorTrackingCorrelatedIssue>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative17 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative18
 ///
 /// The `QueryResponseAlternative18` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative18 {
     /// Credible Intervals
     pub credible_intervals: ::std::collections::BTreeMap<String, Vec<f64>>,
     /// Expected Loss
     pub expected_loss: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funnels_query: Option<FunnelsQuery>,
     /// Insight
     pub insight: Vec<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<QueryResponseAlternative18Kind>,
     /// Probability
     pub probability: ::std::collections::BTreeMap<String, f64>,
@@ -3141,10 +3621,23 @@ pub struct QueryResponseAlternative18 {
     /// Significant
     pub significant: bool,
     /// Stats Version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_version: Option<i64>,
     /// Variants
     pub variants: Vec<ExperimentVariantFunnelsBaseStats>,
+}
+json_object! {
+    QueryResponseAlternative18 {
+        credible_intervals: "credible_intervals" required,
+        expected_loss: "expected_loss" required,
+        funnels_query: "funnels_query" optional,
+        insight: "insight" required,
+        kind: "kind" optional,
+        probability: "probability" required,
+        significance_code: "significance_code" required,
+        significant: "significant" required,
+        stats_version: "stats_version" optional,
+        variants: "variants" required,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -3155,18 +3648,15 @@ string_enum! {
 /// QueryResponseAlternative19
 ///
 /// The `QueryResponseAlternative19` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative19 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_query: Option<TrendsQuery>,
     /// Credible Intervals
     pub credible_intervals: ::std::collections::BTreeMap<String, Vec<f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_query: Option<TrendsQuery>,
     /// Insight
     pub insight: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<QueryResponseAlternative19Kind>,
     /// P Value
     pub p_value: f64,
@@ -3176,10 +3666,24 @@ pub struct QueryResponseAlternative19 {
     /// Significant
     pub significant: bool,
     /// Stats Version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_version: Option<i64>,
     /// Variants
     pub variants: Vec<ExperimentVariantTrendsBaseStats>,
+}
+json_object! {
+    QueryResponseAlternative19 {
+        count_query: "count_query" optional,
+        credible_intervals: "credible_intervals" required,
+        exposure_query: "exposure_query" optional,
+        insight: "insight" required,
+        kind: "kind" optional,
+        p_value: "p_value" required,
+        probability: "probability" required,
+        significance_code: "significance_code" required,
+        significant: "significant" required,
+        stats_version: "stats_version" optional,
+        variants: "variants" required,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -3190,92 +3694,104 @@ string_enum! {
 /// QueryResponseAlternative2
 ///
 /// The `QueryResponseAlternative2` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative2 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
 }
+json_object! {
+    QueryResponseAlternative2 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
+}
 /// QueryResponseAlternative20
 ///
 /// The `QueryResponseAlternative20` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative20 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<ExperimentStatsBaseValidated>,
     /// Results grouped by breakdown value. When present, baseline and variant_results contain aggregated data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_results: Option<Vec<ExperimentBreakdownResult>>,
     /// Clickhouse Sql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clickhouse_sql: Option<String>,
     /// Credible Intervals
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credible_intervals: Option<::std::collections::BTreeMap<String, Vec<f64>>>,
     /// Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Insight
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Whether exposures were served from the precomputation system
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_precomputed: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<QueryResponseAlternative20Kind>,
     /// Metric
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<QueryResponseAlternative20Metric>,
     /// P Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p_value: Option<f64>,
     /// Probability
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probability: Option<::std::collections::BTreeMap<String, f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub significance_code: Option<ExperimentSignificanceCode>,
     /// Significant
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub significant: Option<bool>,
     /// Stats Version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_version: Option<i64>,
     /// Variant Results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant_results: Option<QueryResponseAlternative20VariantResults>,
     /// Variants
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variants: Option<QueryResponseAlternative20Variants>,
+}
+json_object! {
+    QueryResponseAlternative20 {
+        baseline: "baseline" optional,
+        breakdown_results: "breakdown_results" optional,
+        clickhouse_sql: "clickhouse_sql" optional,
+        credible_intervals: "credible_intervals" optional,
+        hogql: "hogql" optional,
+        insight: "insight" optional,
+        is_precomputed: "is_precomputed" optional,
+        kind: "kind" optional,
+        metric: "metric" optional,
+        p_value: "p_value" optional,
+        probability: "probability" optional,
+        significance_code: "significance_code" optional,
+        significant: "significant" optional,
+        stats_version: "stats_version" optional,
+        variant_results: "variant_results" optional,
+        variants: "variants" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -3312,20 +3828,27 @@ pub enum QueryResponseAlternative20Variants {
 /// QueryResponseAlternative21
 ///
 /// The `QueryResponseAlternative21` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative21 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bias_risk: Option<BiasRisk>,
     pub date_range: DateRange,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<QueryResponseAlternative21Kind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_ratio_mismatch: Option<SampleRatioMismatch>,
     /// Timeseries
     pub timeseries: Vec<ExperimentExposureTimeSeries>,
     /// Total Exposures
     pub total_exposures: ::std::collections::BTreeMap<String, f64>,
+}
+json_object! {
+    QueryResponseAlternative21 {
+        bias_risk: "bias_risk" optional,
+        date_range: "date_range" required,
+        kind: "kind" optional,
+        sample_ratio_mismatch: "sample_ratio_mismatch" optional,
+        timeseries: "timeseries" required,
+        total_exposures: "total_exposures" required,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -3336,730 +3859,845 @@ string_enum! {
 /// QueryResponseAlternative22
 ///
 /// The `QueryResponseAlternative22` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative22 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<EmbeddingDistance>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative22 {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative23
 ///
 /// The `QueryResponseAlternative23` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative23 {
     /// Datefrom
-    #[serde(rename = "dateFrom", default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Dateto
-    #[serde(rename = "dateTo", default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebOverviewItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+json_object! {
+    QueryResponseAlternative23 {
+        date_from: "dateFrom" optional,
+        date_to: "dateTo" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }
 /// QueryResponseAlternative24
 ///
 /// The `QueryResponseAlternative24` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative24 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+json_object! {
+    QueryResponseAlternative24 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }
 /// QueryResponseAlternative25
 ///
 /// The `QueryResponseAlternative25` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative25 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative25 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative27
 ///
 /// The `QueryResponseAlternative27` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative27 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebVitalsPathBreakdownResult>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative27 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative28
 ///
 /// The `QueryResponseAlternative28` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative28 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<PageUrl>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative28 {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative29
 ///
 /// The `QueryResponseAlternative29` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative29 {
     /// Data
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ExternalQueryError>,
     pub status: ExternalQueryStatus,
+}
+json_object! {
+    QueryResponseAlternative29 {
+        data: "data" required,
+        error: "error" optional,
+        status: "status" required,
+    }
 }
 /// QueryResponseAlternative3
 ///
 /// The `QueryResponseAlternative3` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative3 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
     pub limit: i64,
     /// Missing Actors Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_actors_count: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
     pub offset: i64,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
+}
+json_object! {
+    QueryResponseAlternative3 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" required,
+        missing_actors_count: "missing_actors_count" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" required,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative30
 ///
 /// The `QueryResponseAlternative30` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative30 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebNotableChangeItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+json_object! {
+    QueryResponseAlternative30 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }
 /// QueryResponseAlternative31
 ///
 /// The `QueryResponseAlternative31` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative31 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative31 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative32
 ///
 /// The `QueryResponseAlternative32` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative32 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative32 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative33
 ///
 /// The `QueryResponseAlternative33` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative33 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<RevenueAnalyticsMrrQueryResultItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative33 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative34
 ///
 /// The `QueryResponseAlternative34` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative34 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<RevenueAnalyticsOverviewItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative34 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative35
 ///
 /// The `QueryResponseAlternative35` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative35 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative35 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative36
 ///
 /// The `QueryResponseAlternative36` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative36 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<MarketingAnalyticsItem>>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative36 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative37
 ///
 /// The `QueryResponseAlternative37` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative37 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::std::collections::BTreeMap<String, MarketingAnalyticsItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative37 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative38
 ///
 /// The `QueryResponseAlternative38` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative38 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<MarketingAnalyticsItem>>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative38 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative39
 ///
 /// The `QueryResponseAlternative39` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative39 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Cursor for fetching the next page of results
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
+}
+json_object! {
+    QueryResponseAlternative39 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        next_cursor: "nextCursor" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
 }
 /// QueryResponseAlternative4
 ///
 /// The `QueryResponseAlternative4` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative4 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<QueryResponseAlternative4Kind>,
     /// Limit
     pub limit: i64,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
     pub offset: i64,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
 }
+json_object! {
+    QueryResponseAlternative4 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        kind: "kind" optional,
+        limit: "limit" required,
+        modifiers: "modifiers" optional,
+        offset: "offset" required,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
+}
 /// QueryResponseAlternative40
 ///
 /// The `QueryResponseAlternative40` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative40 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
     pub limit: i64,
     /// Missing Actors Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_actors_count: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
     pub offset: i64,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
+}
+json_object! {
+    QueryResponseAlternative40 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" required,
+        missing_actors_count: "missing_actors_count" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" required,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative41
 ///
 /// The `QueryResponseAlternative41` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative41 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<QueryResponseAlternative41Kind>,
     /// Limit
     pub limit: i64,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
     pub offset: i64,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
+}
+json_object! {
+    QueryResponseAlternative41 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        kind: "kind" optional,
+        limit: "limit" required,
+        modifiers: "modifiers" optional,
+        offset: "offset" required,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -4070,294 +4708,324 @@ string_enum! {
 /// QueryResponseAlternative42
 ///
 /// The `QueryResponseAlternative42` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative42 {
     /// Executed ClickHouse query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clickhouse: Option<String>,
     /// Returned columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Query explanation output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<String>>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Query metadata output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HogQlMetadataResponse>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Input query string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types of returned columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative42 {
+        clickhouse: "clickhouse" optional,
+        columns: "columns" optional,
+        error: "error" optional,
+        explain: "explain" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        metadata: "metadata" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query: "query" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative43
 ///
 /// The `QueryResponseAlternative43` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative43 {
     /// Datefrom
-    #[serde(rename = "dateFrom", default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Dateto
-    #[serde(rename = "dateTo", default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebOverviewItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+json_object! {
+    QueryResponseAlternative43 {
+        date_from: "dateFrom" optional,
+        date_to: "dateTo" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }
 /// QueryResponseAlternative44
 ///
 /// The `QueryResponseAlternative44` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative44 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+json_object! {
+    QueryResponseAlternative44 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }
 /// QueryResponseAlternative45
 ///
 /// The `QueryResponseAlternative45` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative45 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative45 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative47
 ///
 /// The `QueryResponseAlternative47` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative47 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebVitalsPathBreakdownResult>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative47 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative48
 ///
 /// The `QueryResponseAlternative48` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative48 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative48 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative49
 ///
 /// The `QueryResponseAlternative49` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative49 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
+}
+json_object! {
+    QueryResponseAlternative49 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -4368,409 +5036,466 @@ string_enum! {
 /// QueryResponseAlternative5
 ///
 /// The `QueryResponseAlternative5` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative5 {
     /// Breakdown
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Vec<BreakdownItem>>,
     /// Breakdowns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdowns: Option<Vec<MultipleBreakdownOptions>>,
     /// Compare
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Vec<CompareItem>>,
     /// Day
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<Vec<DayItem>>,
     /// Interval
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<Vec<IntervalItem>>,
     /// Series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Vec<Series>>,
     /// Status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<StatusItem>>,
+}
+json_object! {
+    QueryResponseAlternative5 {
+        breakdown: "breakdown" optional,
+        breakdowns: "breakdowns" optional,
+        compare: "compare" optional,
+        day: "day" optional,
+        interval: "interval" optional,
+        series: "series" optional,
+        status: "status" optional,
+    }
 }
 /// QueryResponseAlternative50
 ///
 /// The `QueryResponseAlternative50` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative50 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative50 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative51
 ///
 /// The `QueryResponseAlternative51` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative51 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative51 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative52
 ///
 /// The `QueryResponseAlternative52` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative52 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<RevenueAnalyticsMrrQueryResultItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative52 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative53
 ///
 /// The `QueryResponseAlternative53` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative53 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<RevenueAnalyticsOverviewItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative53 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative54
 ///
 /// The `QueryResponseAlternative54` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative54 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative54 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative55
 ///
 /// The `QueryResponseAlternative55` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative55 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative55 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative57
 ///
 /// The `QueryResponseAlternative57` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative57 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<MarketingAnalyticsItem>>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative57 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative58
 ///
 /// The `QueryResponseAlternative58` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative58 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::std::collections::BTreeMap<String, MarketingAnalyticsItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative58 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative59
 ///
 /// The `QueryResponseAlternative59` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative59 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<MarketingAnalyticsItem>>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative59 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative6
 ///
 /// The `QueryResponseAlternative6` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative6 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<TimelineEntry>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative6 {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative60
 ///
 /// The `QueryResponseAlternative60` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative60 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<ErrorTrackingIssue>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative60 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative62
 ///
 /// The `QueryResponseAlternative62` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative62 {
     /// Credible Intervals
     pub credible_intervals: ::std::collections::BTreeMap<String, Vec<f64>>,
     /// Expected Loss
     pub expected_loss: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funnels_query: Option<FunnelsQuery>,
     /// Insight
     pub insight: Vec<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<QueryResponseAlternative62Kind>,
     /// Probability
     pub probability: ::std::collections::BTreeMap<String, f64>,
@@ -4778,10 +5503,23 @@ pub struct QueryResponseAlternative62 {
     /// Significant
     pub significant: bool,
     /// Stats Version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_version: Option<i64>,
     /// Variants
     pub variants: Vec<ExperimentVariantFunnelsBaseStats>,
+}
+json_object! {
+    QueryResponseAlternative62 {
+        credible_intervals: "credible_intervals" required,
+        expected_loss: "expected_loss" required,
+        funnels_query: "funnels_query" optional,
+        insight: "insight" required,
+        kind: "kind" optional,
+        probability: "probability" required,
+        significance_code: "significance_code" required,
+        significant: "significant" required,
+        stats_version: "stats_version" optional,
+        variants: "variants" required,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -4792,18 +5530,15 @@ string_enum! {
 /// QueryResponseAlternative63
 ///
 /// The `QueryResponseAlternative63` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative63 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_query: Option<TrendsQuery>,
     /// Credible Intervals
     pub credible_intervals: ::std::collections::BTreeMap<String, Vec<f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_query: Option<TrendsQuery>,
     /// Insight
     pub insight: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<QueryResponseAlternative63Kind>,
     /// P Value
     pub p_value: f64,
@@ -4813,10 +5548,24 @@ pub struct QueryResponseAlternative63 {
     /// Significant
     pub significant: bool,
     /// Stats Version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_version: Option<i64>,
     /// Variants
     pub variants: Vec<ExperimentVariantTrendsBaseStats>,
+}
+json_object! {
+    QueryResponseAlternative63 {
+        count_query: "count_query" optional,
+        credible_intervals: "credible_intervals" required,
+        exposure_query: "exposure_query" optional,
+        insight: "insight" required,
+        kind: "kind" optional,
+        p_value: "p_value" required,
+        probability: "probability" required,
+        significance_code: "significance_code" required,
+        significant: "significant" required,
+        stats_version: "stats_version" optional,
+        variants: "variants" required,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -4827,283 +5576,324 @@ string_enum! {
 /// QueryResponseAlternative64
 ///
 /// The `QueryResponseAlternative64` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative64 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<LlmTrace>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative64 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative65
 ///
 /// The `QueryResponseAlternative65` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative65 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative65 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative66
 ///
 /// The `QueryResponseAlternative66` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative66 {
     /// Boxplot Data
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boxplot_data: Option<Vec<BoxPlotDatum>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Wether more breakdown values are available.
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative66 {
+        boxplot_data: "boxplot_data" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative67
 ///
 /// The `QueryResponseAlternative67` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative67 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative67 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative68
 ///
 /// The `QueryResponseAlternative68` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative68 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<RetentionResult>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative68 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative69
 ///
 /// The `QueryResponseAlternative69` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative69 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<PathsLink>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative69 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative7
 ///
 /// The `QueryResponseAlternative7` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative7 {
     /// Bytecode
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<Vec<::serde_json::Value>>,
     /// Coloredbytecode
-    #[serde(
-        rename = "coloredBytecode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub colored_bytecode: Option<Vec<::serde_json::Value>>,
     /// Results
     pub results: ::serde_json::Value,
     /// Stdout
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdout: Option<String>,
+}
+json_object! {
+    QueryResponseAlternative7 {
+        bytecode: "bytecode" optional,
+        colored_bytecode: "coloredBytecode" optional,
+        results: "results" required,
+        stdout: "stdout" optional,
+    }
 }
 /// QueryResponseAlternative70
 ///
 /// The `QueryResponseAlternative70` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative70 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative70 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative72
 ///
 /// The `QueryResponseAlternative72` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative72 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     pub results: FunnelCorrelationResult,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative72 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative73
 ///
 /// The `QueryResponseAlternative73` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative73 {
     /// Joins
     pub joins: Vec<DataWarehouseViewLink>,
@@ -5112,6 +5902,12 @@ pub struct QueryResponseAlternative73 {
         String,
         QueryResponseAlternative73TablesValue,
     >,
+}
+json_object! {
+    QueryResponseAlternative73 {
+        joins: "joins" required,
+        tables: "tables" required,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -5130,381 +5926,443 @@ pub enum QueryResponseAlternative73TablesValue {
 /// QueryResponseAlternative74
 ///
 /// The `QueryResponseAlternative74` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative74 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Has Next
     pub has_next: bool,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Cursor for the next page. Contains the ordering value and session_id from the last record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<SessionRecordingType>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative74 {
+        error: "error" optional,
+        has_next: "has_next" required,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        next_cursor: "next_cursor" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative75
 ///
 /// The `QueryResponseAlternative75` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative75 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Cursor for fetching the next page of results
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative75 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        next_cursor: "nextCursor" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative76
 ///
 /// The `QueryResponseAlternative76` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative76 {
     /// Count
     pub count: f64,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<LogAttributeResult>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative76 {
+        count: "count" required,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative77
 ///
 /// The `QueryResponseAlternative77` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative77 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<LogValueResult>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative77 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative78
 ///
 /// The `QueryResponseAlternative78` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative78 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Cursor for fetching the next page of results
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative78 {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        next_cursor: "nextCursor" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative79
 ///
 /// The `QueryResponseAlternative79` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative79 {
     /// Result rows for the comparison period when `compareFilter.compare` is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Vec<AggregatedSpanRow>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<AggregatedSpanRow>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative79 {
+        compare: "compare" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative8
 ///
 /// The `QueryResponseAlternative8` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative8 {
     /// Executed ClickHouse query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clickhouse: Option<String>,
     /// Returned columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Query explanation output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<String>>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Query metadata output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HogQlMetadataResponse>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Input query string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types of returned columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative8 {
+        clickhouse: "clickhouse" optional,
+        columns: "columns" optional,
+        error: "error" optional,
+        explain: "explain" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        metadata: "metadata" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query: "query" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative80
 ///
 /// The `QueryResponseAlternative80` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative80 {
     /// Result rows for the comparison period when `compareFilter.compare` is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Vec<SpanTreeNode>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<SpanTreeNode>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative80 {
+        compare: "compare" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative81
 ///
 /// The `QueryResponseAlternative81` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative81 {
     /// Questions
     pub questions: Vec<String>,
 }
+json_object! {
+    QueryResponseAlternative81 {
+        questions: "questions" required,
+    }
+}
 /// QueryResponseAlternative82
 ///
 /// The `QueryResponseAlternative82` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative82 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<TeamTaxonomyItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative82 {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative83
 ///
 /// The `QueryResponseAlternative83` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative83 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<EventTaxonomyItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative83 {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative84
 ///
 /// The `QueryResponseAlternative84` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative84 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: QueryResponseAlternative84Results,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative84 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// Results
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5518,266 +6376,317 @@ pub enum QueryResponseAlternative84Results {
 /// QueryResponseAlternative85
 ///
 /// The `QueryResponseAlternative85` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative85 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<LlmTrace>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative85 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative87
 ///
 /// The `QueryResponseAlternative87` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryResponseAlternative87 {
     /// Timestamp of the newer trace
-    #[serde(rename = "newerTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub newer_timestamp: Option<String>,
     /// ID of the newer trace (chronologically after current)
-    #[serde(rename = "newerTraceId", default, skip_serializing_if = "Option::is_none")]
     pub newer_trace_id: Option<String>,
     /// Timestamp of the older trace
-    #[serde(rename = "olderTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub older_timestamp: Option<String>,
     /// ID of the older trace (chronologically before current)
-    #[serde(rename = "olderTraceId", default, skip_serializing_if = "Option::is_none")]
     pub older_trace_id: Option<String>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative87 {
+        newer_timestamp: "newerTimestamp" optional,
+        newer_trace_id: "newerTraceId" optional,
+        older_timestamp: "olderTimestamp" optional,
+        older_trace_id: "olderTraceId" optional,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative88
 ///
 /// The `QueryResponseAlternative88` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative88 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<VectorSearchResponseItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative88 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative89
 ///
 /// The `QueryResponseAlternative89` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative89 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<UsageMetric>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative89 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative9
 ///
 /// The `QueryResponseAlternative9` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative9 {
     /// Ch Table Names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ch_table_names: Option<Vec<String>>,
     /// Errors
     pub errors: Vec<HogQlNotice>,
-    #[serde(rename = "isUsingIndices", default, skip_serializing_if = "Option::is_none")]
     pub is_using_indices: Option<QueryIndexUsage>,
     /// Isvalid
-    #[serde(rename = "isValid", default, skip_serializing_if = "Option::is_none")]
     pub is_valid: Option<bool>,
     /// Notices
     pub notices: Vec<HogQlNotice>,
     /// Query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Table Names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_names: Option<Vec<String>>,
     /// Warnings
     pub warnings: Vec<HogQlNotice>,
 }
+json_object! {
+    QueryResponseAlternative9 {
+        ch_table_names: "ch_table_names" optional,
+        errors: "errors" required,
+        is_using_indices: "isUsingIndices" optional,
+        is_valid: "isValid" optional,
+        notices: "notices" required,
+        query: "query" optional,
+        table_names: "table_names" optional,
+        warnings: "warnings" required,
+    }
+}
 /// QueryResponseAlternative90
 ///
 /// The `QueryResponseAlternative90` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative90 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<EndpointsUsageOverviewItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative90 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative91
 ///
 /// The `QueryResponseAlternative91` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative91 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+json_object! {
+    QueryResponseAlternative91 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 /// QueryResponseAlternative92
 ///
 /// The `QueryResponseAlternative92` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative92 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative92 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryResponseAlternative93
 ///
 /// The `QueryResponseAlternative93` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryResponseAlternative93 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<PropertyValueItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    QueryResponseAlternative93 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// QueryUpgradeRequest
 ///
 /// The `QueryUpgradeRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryUpgradeRequest {
     /// Query
     pub query: QueryUpgradeRequestQuery,
+}
+json_object! {
+    QueryUpgradeRequest {
+        query: "query" required,
+    }
 }
 tagged_enum! {
     #[doc = " Query"]
@@ -5865,10 +6774,15 @@ tagged_enum! {
 /// QueryUpgradeResponse
 ///
 /// The `QueryUpgradeResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryUpgradeResponse {
     /// Query
     pub query: QueryUpgradeResponseQuery,
+}
+json_object! {
+    QueryUpgradeResponse {
+        query: "query" required,
+    }
 }
 tagged_enum! {
     #[doc = " Query"]
@@ -5983,78 +6897,82 @@ string_enum! {
 /// RecordingsQuery
 ///
 /// The `RecordingsQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RecordingsQuery {
     /// Actions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Cursor for pagination. Contains the ordering value and session_id from the last record of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_text: Option<RecordingPropertyFilter>,
     /// Console Log Filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_log_filters: Option<Vec<LogEntryPropertyFilter>>,
     /// Date From
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Date To
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Distinct Ids
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_ids: Option<Vec<String>>,
     /// Events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Filter Test Accounts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_test_accounts: Option<bool>,
     /// Having Predicates
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub having_predicates: Option<Vec<RecordingsQueryHavingPredicatesItem>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RecordingsQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operand: Option<FilterLogicalOperator>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<RecordingOrder>,
     /// Replay originally had all ordering as descending by specifying the field name, this runs counter to Django behavior where the field name specifies ascending sorting (e.g. the_field_name) and -the_field_name would indicate descending order to avoid invalidating or migrating all existing filters we keep DESC as the default or allow specification of an explicit order direction here
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<RecordingOrderDirection>,
     /// Person Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_uuid: Option<String>,
     /// Properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<RecordingsQueryPropertiesItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RecordingsQueryResponse>,
     /// Session Ids
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_ids: Option<Vec<String>>,
     /// If provided, this recording will be fetched and prepended to the results, even if it doesn't match the filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_recording_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// User Modified Filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_modified_filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    RecordingsQuery {
+        actions: "actions" optional,
+        after: "after" optional,
+        comment_text: "comment_text" optional,
+        console_log_filters: "console_log_filters" optional,
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+        distinct_ids: "distinct_ids" optional,
+        events: "events" optional,
+        filter_test_accounts: "filter_test_accounts" optional,
+        having_predicates: "having_predicates" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        operand: "operand" optional,
+        order: "order" optional,
+        order_direction: "order_direction" optional,
+        person_uuid: "person_uuid" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        session_ids: "session_ids" optional,
+        session_recording_id: "session_recording_id" optional,
+        tags: "tags" optional,
+        user_modified_filters: "user_modified_filters" optional,
+        version: "version" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -6117,33 +7035,39 @@ pub enum RecordingsQueryPropertiesItem {
 /// RecordingsQueryResponse
 ///
 /// The `RecordingsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecordingsQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Has Next
     pub has_next: bool,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Cursor for the next page. Contains the ordering value and session_id from the last record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<SessionRecordingType>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    RecordingsQueryResponse {
+        error: "error" optional,
+        has_next: "has_next" required,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        next_cursor: "next_cursor" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 string_enum! {
     #[doc = " RefreshType"]
@@ -6162,254 +7086,178 @@ string_enum! {
 /// Results
 ///
 /// The `Results` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Results {
     /// Total Count
     pub total_count: f64,
     /// Values
     pub values: Vec<BreakdownValue>,
 }
+json_object! {
+    Results {
+        total_count: "total_count" required,
+        values: "values" required,
+    }
+}
 /// SampleRatioMismatch
 ///
 /// The `SampleRatioMismatch` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SampleRatioMismatch {
     /// Expected
     pub expected: ::std::collections::BTreeMap<String, f64>,
     /// P Value
     pub p_value: f64,
 }
+json_object! {
+    SampleRatioMismatch {
+        expected: "expected" required,
+        p_value: "p_value" required,
+    }
+}
 /// SavedInsightNode
 ///
 /// The `SavedInsightNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SavedInsightNode {
     /// Can the user click on column headers to sort the table? (default: true)
-    #[serde(rename = "allowSorting", default, skip_serializing_if = "Option::is_none")]
     pub allow_sorting: Option<bool>,
     /// Context for the table, used by components like ColumnConfigurator
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<DataTableNodeViewPropsContext>,
     /// Context key for universal column configuration (e.g., "survey:123")
-    #[serde(rename = "contextKey", default, skip_serializing_if = "Option::is_none")]
     pub context_key: Option<String>,
     /// Default columns to use when resetting column configuration
-    #[serde(rename = "defaultColumns", default, skip_serializing_if = "Option::is_none")]
     pub default_columns: Option<Vec<String>>,
     /// Query is embedded inside another bordered component
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embedded: Option<bool>,
     /// Can expand row to show raw event data (default: true)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expandable: Option<bool>,
     /// Show with most visual options enabled. Used in insight scene.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full: Option<bool>,
     /// Hidepersonsmodal
-    #[serde(
-        rename = "hidePersonsModal",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub hide_persons_modal: Option<bool>,
     /// Hidetooltiponscroll
-    #[serde(
-        rename = "hideTooltipOnScroll",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub hide_tooltip_on_scroll: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<SavedInsightNodeKind>,
     /// Link properties via the URL (default: false)
-    #[serde(
-        rename = "propertiesViaUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub properties_via_url: Option<bool>,
     /// Shortid
-    #[serde(rename = "shortId")]
     pub short_id: String,
     /// Render date-time columns (timestamp, created_at, last_seen, last_seen_at, session_start, session_end) as absolute date+time instead of relative ("X ago"). The toggle is exposed in the column header menu only on EventsQuery / ActorsQuery sources.
-    #[serde(
-        rename = "showAbsoluteTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_absolute_time: Option<bool>,
     /// Show the kebab menu at the end of the row
-    #[serde(rename = "showActions", default, skip_serializing_if = "Option::is_none")]
     pub show_actions: Option<bool>,
     /// Show a button to configure the table's columns if possible
-    #[serde(
-        rename = "showColumnConfigurator",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_column_configurator: Option<bool>,
     /// Showcorrelationtable
-    #[serde(
-        rename = "showCorrelationTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_correlation_table: Option<bool>,
     /// Show count of total and filtered results
-    #[serde(rename = "showCount", default, skip_serializing_if = "Option::is_none")]
     pub show_count: Option<bool>,
     /// Show date range selector
-    #[serde(rename = "showDateRange", default, skip_serializing_if = "Option::is_none")]
     pub show_date_range: Option<bool>,
     /// Show the time it takes to run a query
-    #[serde(
-        rename = "showElapsedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_elapsed_time: Option<bool>,
     /// Include an event filter above the table (EventsNode only)
-    #[serde(
-        rename = "showEventFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_event_filter: Option<bool>,
     /// Include an events filter above the table to filter by multiple events (EventsQuery only)
-    #[serde(
-        rename = "showEventsFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_events_filter: Option<bool>,
     /// Show the export button
-    #[serde(rename = "showExport", default, skip_serializing_if = "Option::is_none")]
     pub show_export: Option<bool>,
     /// Showfilters
-    #[serde(rename = "showFilters", default, skip_serializing_if = "Option::is_none")]
     pub show_filters: Option<bool>,
     /// Showheader
-    #[serde(rename = "showHeader", default, skip_serializing_if = "Option::is_none")]
     pub show_header: Option<bool>,
     /// Include a HogQL query editor above HogQL tables
-    #[serde(
-        rename = "showHogQLEditor",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_hog_ql_editor: Option<bool>,
     /// Showlastcomputation
-    #[serde(
-        rename = "showLastComputation",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_last_computation: Option<bool>,
     /// Showlastcomputationrefresh
-    #[serde(
-        rename = "showLastComputationRefresh",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_last_computation_refresh: Option<bool>,
     /// Show a button to open the current query as a new insight. (default: true)
-    #[serde(
-        rename = "showOpenEditorButton",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_open_editor_button: Option<bool>,
     /// Show a button to configure and persist the table's default columns if possible
-    #[serde(
-        rename = "showPersistentColumnConfigurator",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_persistent_column_configurator: Option<bool>,
     /// Include a property filter above the table
-    #[serde(
-        rename = "showPropertyFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_property_filter: Option<SavedInsightNodeShowPropertyFilter>,
     /// Show a recording column for events with session recordings
-    #[serde(
-        rename = "showRecordingColumn",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_recording_column: Option<bool>,
     /// Show a reload button
-    #[serde(rename = "showReload", default, skip_serializing_if = "Option::is_none")]
     pub show_reload: Option<bool>,
     /// Showresults
-    #[serde(rename = "showResults", default, skip_serializing_if = "Option::is_none")]
     pub show_results: Option<bool>,
     /// Show a results table
-    #[serde(
-        rename = "showResultsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_results_table: Option<bool>,
     /// Show saved filters feature for this table (requires uniqueKey)
-    #[serde(
-        rename = "showSavedFilters",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_saved_filters: Option<bool>,
     /// Shows a list of saved queries
-    #[serde(
-        rename = "showSavedQueries",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_saved_queries: Option<bool>,
     /// Include a free text search field (PersonsNode only)
-    #[serde(rename = "showSearch", default, skip_serializing_if = "Option::is_none")]
     pub show_search: Option<bool>,
     /// Show actors query options and back to source
-    #[serde(
-        rename = "showSourceQueryOptions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_source_query_options: Option<bool>,
     /// Showtable
-    #[serde(rename = "showTable", default, skip_serializing_if = "Option::is_none")]
     pub show_table: Option<bool>,
     /// Show table views feature for this table (requires uniqueKey)
-    #[serde(rename = "showTableViews", default, skip_serializing_if = "Option::is_none")]
     pub show_table_views: Option<bool>,
     /// Show filter to exclude test accounts
-    #[serde(
-        rename = "showTestAccountFilters",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_test_account_filters: Option<bool>,
     /// Show a detailed query timing breakdown
-    #[serde(rename = "showTimings", default, skip_serializing_if = "Option::is_none")]
     pub show_timings: Option<bool>,
     /// Suppresssessionanalysiswarning
-    #[serde(
-        rename = "suppressSessionAnalysisWarning",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub suppress_session_analysis_warning: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
-    #[serde(
-        rename = "vizSpecificOptions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub viz_specific_options: Option<VizSpecificOptions>,
+}
+json_object! {
+    SavedInsightNode {
+        allow_sorting: "allowSorting" optional,
+        context: "context" optional,
+        context_key: "contextKey" optional,
+        default_columns: "defaultColumns" optional,
+        embedded: "embedded" optional,
+        expandable: "expandable" optional,
+        full: "full" optional,
+        hide_persons_modal: "hidePersonsModal" optional,
+        hide_tooltip_on_scroll: "hideTooltipOnScroll" optional,
+        kind: "kind" optional,
+        properties_via_url: "propertiesViaUrl" optional,
+        short_id: "shortId" required,
+        show_absolute_time: "showAbsoluteTime" optional,
+        show_actions: "showActions" optional,
+        show_column_configurator: "showColumnConfigurator" optional,
+        show_correlation_table: "showCorrelationTable" optional,
+        show_count: "showCount" optional,
+        show_date_range: "showDateRange" optional,
+        show_elapsed_time: "showElapsedTime" optional,
+        show_event_filter: "showEventFilter" optional,
+        show_events_filter: "showEventsFilter" optional,
+        show_export: "showExport" optional,
+        show_filters: "showFilters" optional,
+        show_header: "showHeader" optional,
+        show_hog_ql_editor: "showHogQLEditor" optional,
+        show_last_computation: "showLastComputation" optional,
+        show_last_computation_refresh: "showLastComputationRefresh" optional,
+        show_open_editor_button: "showOpenEditorButton" optional,
+        show_persistent_column_configurator: "showPersistentColumnConfigurator" optional,
+        show_property_filter: "showPropertyFilter" optional,
+        show_recording_column: "showRecordingColumn" optional,
+        show_reload: "showReload" optional,
+        show_results: "showResults" optional,
+        show_results_table: "showResultsTable" optional,
+        show_saved_filters: "showSavedFilters" optional,
+        show_saved_queries: "showSavedQueries" optional,
+        show_search: "showSearch" optional,
+        show_source_query_options: "showSourceQueryOptions" optional,
+        show_table: "showTable" optional,
+        show_table_views: "showTableViews" optional,
+        show_test_account_filters: "showTestAccountFilters" optional,
+        show_timings: "showTimings" optional,
+        suppress_session_analysis_warning: "suppressSessionAnalysisWarning" optional,
+        version: "version" optional,
+        viz_specific_options: "vizSpecificOptions" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -6429,17 +7277,23 @@ pub enum SavedInsightNodeShowPropertyFilter {
 /// Series
 ///
 /// The `Series` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     /// Label
     pub label: String,
     /// Value
     pub value: i64,
 }
+json_object! {
+    Series {
+        label: "label" required,
+        value: "value" required,
+    }
+}
 /// SessionRecordingExternalReference
 ///
 /// The `SessionRecordingExternalReference` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionRecordingExternalReference {
     /// External Url
     pub external_url: String,
@@ -6449,125 +7303,149 @@ pub struct SessionRecordingExternalReference {
     /// Issue Id
     pub issue_id: String,
     /// Metadata
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// Title
     pub title: String,
 }
+json_object! {
+    SessionRecordingExternalReference {
+        external_url: "external_url" required,
+        id: "id" required,
+        integration: "integration" required,
+        issue_id: "issue_id" required,
+        metadata: "metadata" optional,
+        title: "title" required,
+    }
+}
 /// SessionRecordingType
 ///
 /// The `SessionRecordingType` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionRecordingType {
     /// Active Seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_seconds: Option<f64>,
     /// calculated on the backend so that we can sort by it, definition may change over time
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_score: Option<f64>,
     /// Click Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub click_count: Option<f64>,
     /// Console Error Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_error_count: Option<f64>,
     /// Console Log Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_log_count: Option<f64>,
     /// Console Warn Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_warn_count: Option<f64>,
     /// Distinct Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
     /// Email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// When the recording ends in ISO format.
     pub end_time: String,
     /// When the recording expires, in ISO format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_time: Option<String>,
     /// External references to third party issues.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_references: Option<Vec<SessionRecordingExternalReference>>,
     /// Has Summary
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_summary: Option<bool>,
     /// Id
     pub id: String,
     /// Inactive Seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive_seconds: Option<f64>,
     /// Keypress Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keypress_count: Option<f64>,
     /// List of matching events. *
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matching_events: Option<Vec<MatchedRecording>>,
     /// count of all mouse activity in the recording, not just clicks
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mouse_activity_count: Option<f64>,
     /// whether we have received data for this recording in the last 5 minutes (assumes the recording was loaded from ClickHouse)
     /// *
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ongoing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<PersonType>,
     /// Length of recording in seconds.
     pub recording_duration: f64,
     /// Number of whole days left until the recording expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_ttl: Option<f64>,
     /// retention period for this recording
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_period_days: Option<f64>,
     /// Snapshot Library
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_library: Option<String>,
     pub snapshot_source: SnapshotSource,
     /// When the recording starts in ISO format.
     pub start_time: String,
     /// Start Url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_url: Option<String>,
     /// Summary
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_outcome: Option<SummaryOutcome>,
     /// Whether this recording has been viewed by you already.
     pub viewed: bool,
     /// user ids of other users who have viewed this recording
     pub viewers: Vec<String>,
 }
+json_object! {
+    SessionRecordingType {
+        active_seconds: "active_seconds" optional,
+        activity_score: "activity_score" optional,
+        click_count: "click_count" optional,
+        console_error_count: "console_error_count" optional,
+        console_log_count: "console_log_count" optional,
+        console_warn_count: "console_warn_count" optional,
+        distinct_id: "distinct_id" optional,
+        email: "email" optional,
+        end_time: "end_time" required,
+        expiry_time: "expiry_time" optional,
+        external_references: "external_references" optional,
+        has_summary: "has_summary" optional,
+        id: "id" required,
+        inactive_seconds: "inactive_seconds" optional,
+        keypress_count: "keypress_count" optional,
+        matching_events: "matching_events" optional,
+        mouse_activity_count: "mouse_activity_count" optional,
+        ongoing: "ongoing" optional,
+        person: "person" optional,
+        recording_duration: "recording_duration" required,
+        recording_ttl: "recording_ttl" optional,
+        retention_period_days: "retention_period_days" optional,
+        snapshot_library: "snapshot_library" optional,
+        snapshot_source: "snapshot_source" required,
+        start_time: "start_time" required,
+        start_url: "start_url" optional,
+        summary: "summary" optional,
+        summary_outcome: "summary_outcome" optional,
+        viewed: "viewed" required,
+        viewers: "viewers" required,
+    }
+}
 /// SessionsTimelineQuery
 ///
 /// The `SessionsTimelineQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SessionsTimelineQuery {
     /// Only fetch sessions that started after this timestamp (default: '-24h')
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Only fetch sessions that started before this timestamp (default: '+5s')
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<SessionsTimelineQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Fetch sessions only for a given person
-    #[serde(rename = "personId", default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<SessionsTimelineQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    SessionsTimelineQuery {
+        after: "after" optional,
+        before: "before" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        person_id: "personId" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -6578,36 +7456,41 @@ string_enum! {
 /// SessionsTimelineQueryResponse
 ///
 /// The `SessionsTimelineQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionsTimelineQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<TimelineEntry>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    SessionsTimelineQueryResponse {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// SimilarIssue
 ///
 /// The `SimilarIssue` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SimilarIssue {
     /// Description
     pub description: String,
@@ -6618,12 +7501,22 @@ pub struct SimilarIssue {
     /// Id
     pub id: String,
     /// Library
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library: Option<String>,
     /// Name
     pub name: String,
     /// Status
     pub status: String,
+}
+json_object! {
+    SimilarIssue {
+        description: "description" required,
+        distance: "distance" required,
+        first_seen: "first_seen" required,
+        id: "id" required,
+        library: "library" optional,
+        name: "name" required,
+        status: "status" required,
+    }
 }
 string_enum! {
     #[doc = " SnapshotSource"]
@@ -6638,7 +7531,7 @@ string_enum! {
 /// SpanTreeNode
 ///
 /// The `SpanTreeNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SpanTreeNode {
     /// Avg Duration Nano
     pub avg_duration_nano: f64,
@@ -6663,34 +7556,59 @@ pub struct SpanTreeNode {
     /// Total Duration Nano
     pub total_duration_nano: f64,
 }
+json_object! {
+    SpanTreeNode {
+        avg_duration_nano: "avg_duration_nano" required,
+        avg_start_offset_nano: "avg_start_offset_nano" required,
+        count: "count" required,
+        error_count: "error_count" required,
+        name: "name" required,
+        p50_duration_nano: "p50_duration_nano" required,
+        p95_duration_nano: "p95_duration_nano" required,
+        parent_name: "parent_name" required,
+        parent_service: "parent_service" required,
+        service_name: "service_name" required,
+        total_duration_nano: "total_duration_nano" required,
+    }
+}
 /// StatusItem
 ///
 /// The `StatusItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StatusItem {
     /// Label
     pub label: String,
     /// Value
     pub value: String,
 }
+json_object! {
+    StatusItem {
+        label: "label" required,
+        value: "value" required,
+    }
+}
 /// SuggestedQuestionsQuery
 ///
 /// The `SuggestedQuestionsQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SuggestedQuestionsQuery {
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<SuggestedQuestionsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<SuggestedQuestionsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    SuggestedQuestionsQuery {
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -6701,57 +7619,76 @@ string_enum! {
 /// SuggestedQuestionsQueryResponse
 ///
 /// The `SuggestedQuestionsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SuggestedQuestionsQueryResponse {
     /// Questions
     pub questions: Vec<String>,
 }
+json_object! {
+    SuggestedQuestionsQueryResponse {
+        questions: "questions" required,
+    }
+}
 /// SummaryOutcome
 ///
 /// The `SummaryOutcome` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SummaryOutcome {
     /// Description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Success
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+}
+json_object! {
+    SummaryOutcome {
+        description: "description" optional,
+        success: "success" optional,
+    }
 }
 /// TeamTaxonomyItem
 ///
 /// The `TeamTaxonomyItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TeamTaxonomyItem {
     /// Count
     pub count: i64,
     /// Event
     pub event: String,
 }
+json_object! {
+    TeamTaxonomyItem {
+        count: "count" required,
+        event: "event" required,
+    }
+}
 /// TeamTaxonomyQuery
 ///
 /// The `TeamTaxonomyQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TeamTaxonomyQuery {
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TeamTaxonomyQueryKind>,
     /// Number of rows to return
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Number of rows to skip before returning rows
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<TeamTaxonomyQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    TeamTaxonomyQuery {
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -6762,94 +7699,101 @@ string_enum! {
 /// TeamTaxonomyQueryResponse
 ///
 /// The `TeamTaxonomyQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TeamTaxonomyQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<TeamTaxonomyItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    TeamTaxonomyQueryResponse {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// TimelineEntry
 ///
 /// The `TimelineEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TimelineEntry {
     /// Events
     pub events: Vec<EventType>,
     /// Duration of the recording in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_duration_s: Option<f64>,
     /// Session ID. None means out-of-session events
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+}
+json_object! {
+    TimelineEntry {
+        events: "events" required,
+        recording_duration_s: "recording_duration_s" optional,
+        session_id: "sessionId" optional,
+    }
 }
 /// TraceNeighborsQuery
 ///
 /// The `TraceNeighborsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceNeighborsQuery {
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Filtersupporttraces
-    #[serde(
-        rename = "filterSupportTraces",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_support_traces: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TraceNeighborsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<TraceNeighborsQueryPropertiesItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<TraceNeighborsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Timestamp of the current trace to find neighbors for
     pub timestamp: String,
     /// ID of the current trace to find neighbors for
-    #[serde(rename = "traceId")]
     pub trace_id: String,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    TraceNeighborsQuery {
+        date_range: "dateRange" optional,
+        filter_support_traces: "filterSupportTraces" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        timestamp: "timestamp" required,
+        trace_id: "traceId" required,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -6886,52 +7830,60 @@ pub enum TraceNeighborsQueryPropertiesItem {
 /// TraceNeighborsQueryResponse
 ///
 /// The `TraceNeighborsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TraceNeighborsQueryResponse {
     /// Timestamp of the newer trace
-    #[serde(rename = "newerTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub newer_timestamp: Option<String>,
     /// ID of the newer trace (chronologically after current)
-    #[serde(rename = "newerTraceId", default, skip_serializing_if = "Option::is_none")]
     pub newer_trace_id: Option<String>,
     /// Timestamp of the older trace
-    #[serde(rename = "olderTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub older_timestamp: Option<String>,
     /// ID of the older trace (chronologically before current)
-    #[serde(rename = "olderTraceId", default, skip_serializing_if = "Option::is_none")]
     pub older_trace_id: Option<String>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    TraceNeighborsQueryResponse {
+        newer_timestamp: "newerTimestamp" optional,
+        newer_trace_id: "newerTraceId" optional,
+        older_timestamp: "olderTimestamp" optional,
+        older_trace_id: "olderTraceId" optional,
+        timings: "timings" optional,
+    }
 }
 /// TraceSpansAggregationQuery
 ///
 /// The `TraceSpansAggregationQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceSpansAggregationQuery {
     /// Optional comparison window — when `compare` is true, the runner returns an extra `compare` result set.
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
-    #[serde(rename = "dateRange")]
     pub date_range: DateRange,
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<PropertyGroupFilter>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TraceSpansAggregationQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<TraceSpansAggregationQueryResponse>,
     /// Servicenames
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    TraceSpansAggregationQuery {
+        compare_filter: "compareFilter" optional,
+        date_range: "dateRange" required,
+        filter_group: "filterGroup" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        service_names: "serviceNames" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -6942,80 +7894,89 @@ string_enum! {
 /// TraceSpansAggregationQueryResponse
 ///
 /// The `TraceSpansAggregationQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceSpansAggregationQueryResponse {
     /// Result rows for the comparison period when `compareFilter.compare` is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Vec<AggregatedSpanRow>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<AggregatedSpanRow>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    TraceSpansAggregationQueryResponse {
+        compare: "compare" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// TraceSpansQuery
 ///
 /// The `TraceSpansQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceSpansQuery {
     /// Cursor for fetching the next page of results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
-    #[serde(rename = "dateRange")]
     pub date_range: DateRange,
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<PropertyGroupFilter>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TraceSpansQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<LogsOrderBy>,
     /// Prefetch up to this many spans per trace and include them in results
-    #[serde(rename = "prefetchSpans", default, skip_serializing_if = "Option::is_none")]
     pub prefetch_spans: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<TraceSpansQueryResponse>,
     /// Rootspans
-    #[serde(rename = "rootSpans", default, skip_serializing_if = "Option::is_none")]
     pub root_spans: Option<bool>,
     /// Servicenames
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Statuscodes
-    #[serde(rename = "statusCodes", default, skip_serializing_if = "Option::is_none")]
     pub status_codes: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Traceid
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    TraceSpansQuery {
+        after: "after" optional,
+        date_range: "dateRange" required,
+        filter_group: "filterGroup" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        prefetch_spans: "prefetchSpans" optional,
+        response: "response" optional,
+        root_spans: "rootSpans" optional,
+        service_names: "serviceNames" optional,
+        status_codes: "statusCodes" optional,
+        tags: "tags" optional,
+        trace_id: "traceId" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -7026,72 +7987,81 @@ string_enum! {
 /// TraceSpansQueryResponse
 ///
 /// The `TraceSpansQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TraceSpansQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Cursor for fetching the next page of results
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    TraceSpansQueryResponse {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        next_cursor: "nextCursor" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// TraceSpansTreeQuery
 ///
 /// The `TraceSpansTreeQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceSpansTreeQuery {
     /// Optional comparison window — when `compare` is true, the runner returns an extra `compare` result set.
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
-    #[serde(rename = "dateRange")]
     pub date_range: DateRange,
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<PropertyGroupFilter>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TraceSpansTreeQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<TraceSpansTreeQueryResponse>,
     /// Servicenames
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Span name to scope the matched trace set. Required because the `(trace_id, parent_span_id)` self-join is prohibitive without bounding the matched traces — at high name cardinality the query becomes unsafe to run.
-    #[serde(rename = "spanName")]
     pub span_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    TraceSpansTreeQuery {
+        compare_filter: "compareFilter" optional,
+        date_range: "dateRange" required,
+        filter_group: "filterGroup" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        service_names: "serviceNames" optional,
+        span_name: "spanName" required,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -7102,39 +8072,43 @@ string_enum! {
 /// TraceSpansTreeQueryResponse
 ///
 /// The `TraceSpansTreeQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceSpansTreeQueryResponse {
     /// Result rows for the comparison period when `compareFilter.compare` is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Vec<SpanTreeNode>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<SpanTreeNode>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    TraceSpansTreeQueryResponse {
+        compare: "compare" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// UsageMetric
 ///
 /// The `UsageMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UsageMetric {
     /// Change From Previous Pct
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_from_previous_pct: Option<f64>,
     pub display: UsageMetricDisplay,
     pub format: UsageMetricFormat,
@@ -7147,13 +8121,25 @@ pub struct UsageMetric {
     /// Previous
     pub previous: f64,
     /// Daily values over the current interval period. Only populated when display is 'sparkline'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeseries: Option<Vec<f64>>,
     /// ISO date strings for sparkline tooltip labels. Only populated when display is 'sparkline'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeseries_labels: Option<Vec<String>>,
     /// Value
     pub value: f64,
+}
+json_object! {
+    UsageMetric {
+        change_from_previous_pct: "change_from_previous_pct" optional,
+        display: "display" required,
+        format: "format" required,
+        id: "id" required,
+        interval: "interval" required,
+        name: "name" required,
+        previous: "previous" required,
+        timeseries: "timeseries" optional,
+        timeseries_labels: "timeseries_labels" optional,
+        value: "value" required,
+    }
 }
 string_enum! {
     #[doc = " UsageMetricDisplay"]
@@ -7176,30 +8162,34 @@ string_enum! {
 /// UsageMetricsQuery
 ///
 /// The `UsageMetricsQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UsageMetricsQuery {
     /// Group key. Required with group_type_index for group queries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_key: Option<String>,
     /// Group type index. Required with group_key for group queries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<UsageMetricsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Person ID to fetch metrics for. Mutually exclusive with group parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<UsageMetricsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    UsageMetricsQuery {
+        group_key: "group_key" optional,
+        group_type_index: "group_type_index" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        person_id: "person_id" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -7210,33 +8200,38 @@ string_enum! {
 /// UsageMetricsQueryResponse
 ///
 /// The `UsageMetricsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UsageMetricsQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<UsageMetric>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    UsageMetricsQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// UserBasicType
 ///
 /// The `UserBasicType` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserBasicType {
     /// Distinct Id
     pub distinct_id: String,
@@ -7244,49 +8239,59 @@ pub struct UserBasicType {
     pub email: String,
     /// First Name
     pub first_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<MinimalHedgehogConfig>,
     /// Id
     pub id: f64,
     /// Is Email Verified
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_email_verified: Option<::serde_json::Value>,
     /// Last Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Role At Organization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_at_organization: Option<String>,
     /// Uuid
     pub uuid: String,
 }
+json_object! {
+    UserBasicType {
+        distinct_id: "distinct_id" required,
+        email: "email" required,
+        first_name: "first_name" required,
+        hedgehog_config: "hedgehog_config" optional,
+        id: "id" required,
+        is_email_verified: "is_email_verified" optional,
+        last_name: "last_name" optional,
+        role_at_organization: "role_at_organization" optional,
+        uuid: "uuid" required,
+    }
+}
 /// VectorSearchQuery
 ///
 /// The `VectorSearchQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VectorSearchQuery {
     /// Embedding
     pub embedding: Vec<f64>,
     /// Embeddingversion
-    #[serde(
-        rename = "embeddingVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub embedding_version: Option<f64>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<VectorSearchQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<VectorSearchQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    VectorSearchQuery {
+        embedding: "embedding" required,
+        embedding_version: "embeddingVersion" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -7297,56 +8302,72 @@ string_enum! {
 /// VectorSearchQueryResponse
 ///
 /// The `VectorSearchQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VectorSearchQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<VectorSearchResponseItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    VectorSearchQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// VectorSearchResponseItem
 ///
 /// The `VectorSearchResponseItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VectorSearchResponseItem {
     /// Distance
     pub distance: f64,
     /// Id
     pub id: String,
 }
+json_object! {
+    VectorSearchResponseItem {
+        distance: "distance" required,
+        id: "id" required,
+    }
+}
 /// WebAnalyticsExternalSummaryQuery
 ///
 /// The `WebAnalyticsExternalSummaryQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebAnalyticsExternalSummaryQuery {
-    #[serde(rename = "dateRange")]
     pub date_range: DateRange,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WebAnalyticsExternalSummaryQueryKind>,
     /// Properties
     pub properties: Vec<WebAnalyticsExternalSummaryQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<WebAnalyticsExternalSummaryQueryResponse>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    WebAnalyticsExternalSummaryQuery {
+        date_range: "dateRange" required,
+        kind: "kind" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        version: "version" optional,
+    }
 }
 string_enum! {
     #[doc = " Kind"]
@@ -7367,18 +8388,24 @@ pub enum WebAnalyticsExternalSummaryQueryPropertiesItem {
 /// WebAnalyticsExternalSummaryQueryResponse
 ///
 /// The `WebAnalyticsExternalSummaryQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebAnalyticsExternalSummaryQueryResponse {
     /// Data
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ExternalQueryError>,
     pub status: ExternalQueryStatus,
+}
+json_object! {
+    WebAnalyticsExternalSummaryQueryResponse {
+        data: "data" required,
+        error: "error" optional,
+        status: "status" required,
+    }
 }
 /// WebNotableChangeItem
 ///
 /// The `WebNotableChangeItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebNotableChangeItem {
     /// Current Value
     pub current_value: f64,
@@ -7395,73 +8422,81 @@ pub struct WebNotableChangeItem {
     /// Previous Value
     pub previous_value: f64,
 }
+json_object! {
+    WebNotableChangeItem {
+        current_value: "current_value" required,
+        dimension_type: "dimension_type" required,
+        dimension_value: "dimension_value" required,
+        impact_score: "impact_score" required,
+        metric: "metric" required,
+        percent_change: "percent_change" required,
+        previous_value: "previous_value" required,
+    }
+}
 /// WebNotableChangesQuery
 ///
 /// The `WebNotableChangesQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebNotableChangesQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<WebNotableChangesQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WebNotableChangesQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<WebNotableChangesQueryOrderByItem>>,
     /// Properties
     pub properties: Vec<WebNotableChangesQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<WebNotableChangesQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    WebNotableChangesQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 /// Conversiongoal
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7499,115 +8534,109 @@ pub enum WebNotableChangesQueryPropertiesItem {
 /// WebNotableChangesQueryResponse
 ///
 /// The `WebNotableChangesQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebNotableChangesQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebNotableChangeItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+json_object! {
+    WebNotableChangesQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }
 /// WebPageURLSearchQuery
 ///
 /// The `WebPageURLSearchQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebPageUrlSearchQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<WebPageUrlSearchQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WebPageUrlSearchQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<WebPageUrlSearchQueryOrderByItem>>,
     /// Properties
     pub properties: Vec<WebPageUrlSearchQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<WebPageUrlSearchQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Searchterm
-    #[serde(rename = "searchTerm", default, skip_serializing_if = "Option::is_none")]
     pub search_term: Option<String>,
     /// Stripqueryparams
-    #[serde(
-        rename = "stripQueryParams",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub strip_query_params: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    WebPageUrlSearchQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        search_term: "searchTerm" optional,
+        strip_query_params: "stripQueryParams" optional,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 /// Conversiongoal
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7645,43 +8674,54 @@ pub enum WebPageUrlSearchQueryPropertiesItem {
 /// WebPageURLSearchQueryResponse
 ///
 /// The `WebPageURLSearchQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebPageUrlSearchQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<PageUrl>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+json_object! {
+    WebPageUrlSearchQueryResponse {
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 /// WebTrendsItem
 ///
 /// The `WebTrendsItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebTrendsItem {
     /// Bucket
     pub bucket: String,
     pub metrics: Metrics,
+}
+json_object! {
+    WebTrendsItem {
+        bucket: "bucket" required,
+        metrics: "metrics" required,
+    }
 }
 string_enum! {
     #[doc = " WebTrendsMetric"]
@@ -7699,74 +8739,73 @@ string_enum! {
 /// WebTrendsQuery
 ///
 /// The `WebTrendsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebTrendsQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<WebTrendsQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
     pub interval: IntervalType,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WebTrendsQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Metrics
     pub metrics: Vec<WebTrendsMetric>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<WebTrendsQueryOrderByItem>>,
     /// Properties
     pub properties: Vec<WebTrendsQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<WebTrendsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+json_object! {
+    WebTrendsQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        interval: "interval" required,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        metrics: "metrics" required,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 /// Conversiongoal
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7804,62 +8843,63 @@ pub enum WebTrendsQueryPropertiesItem {
 /// WebTrendsQueryResponse
 ///
 /// The `WebTrendsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebTrendsQueryResponse {
     /// Executed ClickHouse query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clickhouse: Option<String>,
     /// Returned columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Query explanation output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<String>>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Query metadata output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HogQlMetadataResponse>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Input query string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebTrendsItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types of returned columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+json_object! {
+    WebTrendsQueryResponse {
+        clickhouse: "clickhouse" optional,
+        columns: "columns" optional,
+        error: "error" optional,
+        explain: "explain" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        metadata: "metadata" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query: "query" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }

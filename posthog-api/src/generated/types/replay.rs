@@ -2,151 +2,162 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `MinimalPerson` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MinimalPerson {
     /// Numeric person ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Display name derived from person properties (email, name, or username).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_ids: Option<Vec<String>>,
     /// Key-value map of person properties set via $set and $set_once operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<::serde_json::Value>,
     /// When this person was first seen (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Unique identifier (UUID) for this person.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Timestamp of the last event from this person, or null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<String>,
+}
+json_object! {
+    MinimalPerson {
+        id: "id" optional,
+        name: "name" optional,
+        distinct_ids: "distinct_ids" optional,
+        properties: "properties" optional,
+        created_at: "created_at" optional,
+        uuid: "uuid" optional,
+        last_seen_at: "last_seen_at" optional,
+    }
 }
 /// Initial goal and session outcome coming from LLM.
 ///
 /// The `Outcome` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Outcome {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+json_object! {
+    Outcome {
+        description: "description" optional,
+        success: "success" optional,
+    }
+}
 /// The `PaginatedSessionRecordingList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSessionRecordingList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<SessionRecording>,
 }
+json_object! {
+    PaginatedSessionRecordingList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedSessionRecordingPlaylistList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSessionRecordingPlaylistList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<SessionRecordingPlaylist>,
 }
+json_object! {
+    PaginatedSessionRecordingPlaylistList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedSessionRecording` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedSessionRecording {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewers: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_duration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub click_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keypress_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mouse_activity_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_log_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_warn_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_error_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<MinimalPerson>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_ttl: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_library: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ongoing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_summary: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_outcome: Option<Outcome>,
     /// Load external references (linked issues) for this recording
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_references: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
+json_object! {
+    PatchedSessionRecording {
+        id: "id" optional,
+        distinct_id: "distinct_id" optional,
+        viewed: "viewed" optional,
+        viewers: "viewers" optional,
+        recording_duration: "recording_duration" optional,
+        active_seconds: "active_seconds" optional,
+        inactive_seconds: "inactive_seconds" optional,
+        start_time: "start_time" optional,
+        end_time: "end_time" optional,
+        click_count: "click_count" optional,
+        keypress_count: "keypress_count" optional,
+        mouse_activity_count: "mouse_activity_count" optional,
+        console_log_count: "console_log_count" optional,
+        console_warn_count: "console_warn_count" optional,
+        console_error_count: "console_error_count" optional,
+        start_url: "start_url" optional,
+        person: "person" optional,
+        retention_period_days: "retention_period_days" optional,
+        expiry_time: "expiry_time" optional,
+        recording_ttl: "recording_ttl" optional,
+        snapshot_source: "snapshot_source" optional,
+        snapshot_library: "snapshot_library" optional,
+        ongoing: "ongoing" optional,
+        activity_score: "activity_score" optional,
+        has_summary: "has_summary" optional,
+        summary_outcome: "summary_outcome" optional,
+        external_references: "external_references" optional,
+    }
+}
 /// The `PatchedSessionRecordingPlaylist` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedSessionRecordingPlaylist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     /// Human-readable name for the playlist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_name: Option<String>,
     /// Optional description of the playlist's purpose or contents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether this playlist is pinned to the top of the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Set to true to soft-delete the playlist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// JSON object with recording filter criteria. Only used when type is 'filters'. Defines which recordings match this saved filter view. When updating a filters-type playlist, you must include the existing filters alongside any other changes — omitting filters will be treated as removing them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recordings_counts: Option<
         ::std::collections::BTreeMap<
             String,
@@ -160,18 +171,31 @@ pub struct PatchedSessionRecordingPlaylist {
     ///
     /// * `collection` - Collection
     /// * `filters` - Filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SessionRecordingPlaylistTypeEnum>,
     /// Return whether this is a synthetic playlist
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_synthetic: Option<bool>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
+}
+json_object! {
+    PatchedSessionRecordingPlaylist {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" optional,
+        derived_name: "derived_name" optional,
+        description: "description" optional,
+        pinned: "pinned" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+        filters: "filters" optional,
+        last_modified_at: "last_modified_at" optional,
+        last_modified_by: "last_modified_by" optional,
+        recordings_counts: "recordings_counts" optional,
+        r#type: "type" optional,
+        is_synthetic: "is_synthetic" optional,
+        create_in_folder: "_create_in_folder" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -182,97 +206,88 @@ pub enum PatchedSessionRecordingPlaylistRecordingsCountsValueValue {
     Unknown(::serde_json::Value),
 }
 /// The `SessionRecording` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SessionRecording {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewers: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_duration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub click_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keypress_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mouse_activity_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_log_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_warn_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_error_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<MinimalPerson>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_period_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_ttl: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_library: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ongoing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_summary: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_outcome: Option<Outcome>,
     /// Load external references (linked issues) for this recording
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_references: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
+json_object! {
+    SessionRecording {
+        id: "id" optional,
+        distinct_id: "distinct_id" optional,
+        viewed: "viewed" optional,
+        viewers: "viewers" optional,
+        recording_duration: "recording_duration" optional,
+        active_seconds: "active_seconds" optional,
+        inactive_seconds: "inactive_seconds" optional,
+        start_time: "start_time" optional,
+        end_time: "end_time" optional,
+        click_count: "click_count" optional,
+        keypress_count: "keypress_count" optional,
+        mouse_activity_count: "mouse_activity_count" optional,
+        console_log_count: "console_log_count" optional,
+        console_warn_count: "console_warn_count" optional,
+        console_error_count: "console_error_count" optional,
+        start_url: "start_url" optional,
+        person: "person" optional,
+        retention_period_days: "retention_period_days" optional,
+        expiry_time: "expiry_time" optional,
+        recording_ttl: "recording_ttl" optional,
+        snapshot_source: "snapshot_source" optional,
+        snapshot_library: "snapshot_library" optional,
+        ongoing: "ongoing" optional,
+        activity_score: "activity_score" optional,
+        has_summary: "has_summary" optional,
+        summary_outcome: "summary_outcome" optional,
+        external_references: "external_references" optional,
+    }
+}
 /// The `SessionRecordingPlaylist` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SessionRecordingPlaylist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     /// Human-readable name for the playlist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_name: Option<String>,
     /// Optional description of the playlist's purpose or contents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether this playlist is pinned to the top of the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Set to true to soft-delete the playlist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// JSON object with recording filter criteria. Only used when type is 'filters'. Defines which recordings match this saved filter view. When updating a filters-type playlist, you must include the existing filters alongside any other changes — omitting filters will be treated as removing them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recordings_counts: Option<
         ::std::collections::BTreeMap<
             String,
@@ -286,18 +301,31 @@ pub struct SessionRecordingPlaylist {
     ///
     /// * `collection` - Collection
     /// * `filters` - Filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SessionRecordingPlaylistTypeEnum>,
     /// Return whether this is a synthetic playlist
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_synthetic: Option<bool>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
+}
+json_object! {
+    SessionRecordingPlaylist {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" optional,
+        derived_name: "derived_name" optional,
+        description: "description" optional,
+        pinned: "pinned" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+        filters: "filters" optional,
+        last_modified_at: "last_modified_at" optional,
+        last_modified_by: "last_modified_by" optional,
+        recordings_counts: "recordings_counts" optional,
+        r#type: "type" optional,
+        is_synthetic: "is_synthetic" optional,
+        create_in_folder: "_create_in_folder" optional,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]

@@ -62,49 +62,68 @@ string_enum! {
 /// Body of POST /vision/lenses/{id}/observe/.
 ///
 /// The `ObserveRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ObserveRequest {
     /// ID of the session recording to apply the lens to.
     pub session_id: String,
 }
+json_object! {
+    ObserveRequest {
+        session_id: "session_id" required,
+    }
+}
 /// Async-accepted response for POST /vision/lenses/{id}/observe/.
 ///
 /// The `ObserveResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ObserveResponse {
     /// Temporal workflow id for this lens application. Look up the resulting ReplayObservation via GET /vision/lenses/{id}/observations/?session_id=\<session_id>.
     pub workflow_id: String,
 }
+json_object! {
+    ObserveResponse {
+        workflow_id: "workflow_id" required,
+    }
+}
 /// The `PaginatedReplayLensList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedReplayLensList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ReplayLens>,
 }
+json_object! {
+    PaginatedReplayLensList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedReplayObservationList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedReplayObservationList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ReplayObservation>,
 }
+json_object! {
+    PaginatedReplayObservationList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedReplayLens` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedReplayLens {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Human-readable lens name. Unique within the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-form description shown in the lens management UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// What the lens does: monitor, classifier, scorer, summarizer, or indexer.
     ///
@@ -113,57 +132,62 @@ pub struct PatchedReplayLens {
     /// * `scorer` - Scorer
     /// * `summarizer` - Summarizer
     /// * `indexer` - Indexer
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lens_type: Option<LensTypeEnum>,
     /// Type-specific configuration. Always includes `prompt`; classifiers add `tags`, scorers add `scale`, etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lens_config: Option<::serde_json::Value>,
     /// Persisted `RecordingsQuery` shape used to pick candidate sessions. `date_from`/`date_to` are stripped on save — the schedule controls time, not the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
     /// 0..1 random downsample applied after the query matches. Defaults to 1.0 (no downsampling).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<f64>,
     /// LLM provider. v1 is Google-only.
     ///
     /// * `google` - Google
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<LensProviderEnum>,
     /// Concrete model to use for this lens.
     ///
     /// * `gemini-3-flash` - Gemini 3 Flash
     /// * `gemini-3-flash-lite` - Gemini 3 Flash Lite
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<LensModelEnum>,
     /// When false, the reconciler removes the lens's Temporal schedule. On-demand triggers still work.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// When true, the prompt is augmented with the Signal side mission and the lens emits PostHog Signals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emits_signals: Option<bool>,
     /// Increments on every config-changing save. Observations snapshot this value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lens_version: Option<i64>,
     /// Watermark for the lens's last scheduled fire. Mirrors Temporal schedule state for recovery.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_swept_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// User who created the lens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    PatchedReplayLens {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        lens_type: "lens_type" optional,
+        lens_config: "lens_config" optional,
+        query: "query" optional,
+        sampling_rate: "sampling_rate" optional,
+        provider: "provider" optional,
+        model: "model" optional,
+        enabled: "enabled" optional,
+        emits_signals: "emits_signals" optional,
+        lens_version: "lens_version" optional,
+        last_swept_at: "last_swept_at" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `ReplayLens` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReplayLens {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Human-readable lens name. Unique within the team.
     pub name: String,
     /// Free-form description shown in the lens management UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// What the lens does: monitor, classifier, scorer, summarizer, or indexer.
     ///
@@ -176,15 +200,12 @@ pub struct ReplayLens {
     /// Type-specific configuration. Always includes `prompt`; classifiers add `tags`, scorers add `scale`, etc.
     pub lens_config: ::serde_json::Value,
     /// Persisted `RecordingsQuery` shape used to pick candidate sessions. `date_from`/`date_to` are stripped on save — the schedule controls time, not the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<::serde_json::Value>,
     /// 0..1 random downsample applied after the query matches. Defaults to 1.0 (no downsampling).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<f64>,
     /// LLM provider. v1 is Google-only.
     ///
     /// * `google` - Google
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<LensProviderEnum>,
     /// Concrete model to use for this lens.
     ///
@@ -192,35 +213,45 @@ pub struct ReplayLens {
     /// * `gemini-3-flash-lite` - Gemini 3 Flash Lite
     pub model: LensModelEnum,
     /// When false, the reconciler removes the lens's Temporal schedule. On-demand triggers still work.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// When true, the prompt is augmented with the Signal side mission and the lens emits PostHog Signals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emits_signals: Option<bool>,
     /// Increments on every config-changing save. Observations snapshot this value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lens_version: Option<i64>,
     /// Watermark for the lens's last scheduled fire. Mirrors Temporal schedule state for recovery.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_swept_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// User who created the lens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    ReplayLens {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        lens_type: "lens_type" required,
+        lens_config: "lens_config" required,
+        query: "query" optional,
+        sampling_rate: "sampling_rate" optional,
+        provider: "provider" optional,
+        model: "model" required,
+        enabled: "enabled" optional,
+        emits_signals: "emits_signals" optional,
+        lens_version: "lens_version" optional,
+        last_swept_at: "last_swept_at" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `ReplayObservation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ReplayObservation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The lens that produced this observation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lens_id: Option<String>,
     /// Session recording id this lens was applied to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Observation status (pending, running, succeeded, failed).
     ///
@@ -228,41 +259,48 @@ pub struct ReplayObservation {
     /// * `running` - Running
     /// * `succeeded` - Succeeded
     /// * `failed` - Failed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ObservationStatusEnum>,
     /// Populated on failure. Includes the malformed model response when validation fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
     /// Temporal workflow id for progress queries and debugging. Empty until the workflow starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
     /// The `ReplayLens.lens_version` value at the moment the workflow ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lens_version: Option<i64>,
     /// Snapshot of `ReplayLens.lens_config` at run time. Lens edits do not retroactively mutate observations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lens_config_snapshot: Option<::serde_json::Value>,
     /// Concrete model that ran the observation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_used: Option<String>,
     /// Concrete provider that ran the observation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_used: Option<String>,
     /// Whether this observation came from the schedule or an on-demand request.
     ///
     /// * `schedule` - Schedule
     /// * `on_demand` - On demand
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_by: Option<ObservationTriggerEnum>,
     /// User who triggered an on-demand observation. Null for scheduled observations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_by_user: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+json_object! {
+    ReplayObservation {
+        id: "id" optional,
+        lens_id: "lens_id" optional,
+        session_id: "session_id" optional,
+        status: "status" optional,
+        error_reason: "error_reason" optional,
+        workflow_id: "workflow_id" optional,
+        lens_version: "lens_version" optional,
+        lens_config_snapshot: "lens_config_snapshot" optional,
+        model_used: "model_used" optional,
+        provider_used: "provider_used" optional,
+        triggered_by: "triggered_by" optional,
+        triggered_by_user: "triggered_by_user" optional,
+        started_at: "started_at" optional,
+        completed_at: "completed_at" optional,
+        created_at: "created_at" optional,
+    }
 }
 string_enum! {
     VisionLensesListLensType {

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `DiagnosticCheckResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiagnosticCheckResult {
     /// Stable identifier for the check (e.g. cname, cloudflare, caa, http_challenge, live_event, cert_expiry).
     pub id: String,
@@ -18,8 +18,16 @@ pub struct DiagnosticCheckResult {
     /// Customer-facing explanation of the check's outcome.
     pub detail: String,
     /// Concrete remediation steps when the check failed; null when there's nothing actionable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<DiagnosticRemediation>,
+}
+json_object! {
+    DiagnosticCheckResult {
+        id: "id" required,
+        name: "name" required,
+        status: "status" required,
+        detail: "detail" required,
+        remediation: "remediation" optional,
+    }
 }
 string_enum! {
     #[doc = " * `passed` - passed"]
@@ -36,7 +44,7 @@ string_enum! {
     }
 }
 /// The `DiagnosticDnsRecord` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiagnosticDnsRecord {
     /// DNS record name (the hostname the record is set on).
     pub name: String,
@@ -45,8 +53,15 @@ pub struct DiagnosticDnsRecord {
     /// DNS record value to set.
     pub value: String,
 }
+json_object! {
+    DiagnosticDnsRecord {
+        name: "name" required,
+        r#type: "type" required,
+        value: "value" required,
+    }
+}
 /// The `DiagnosticRemediation` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiagnosticRemediation {
     /// Category of fix. dns: customer must change DNS records. config: customer must adjust their server config (e.g. allow port 80). wait: no action — the system will resolve on its own. retry: hit Retry.
     ///
@@ -59,6 +74,13 @@ pub struct DiagnosticRemediation {
     pub summary: String,
     /// DNS records the customer should add (empty when remediation is not DNS-based).
     pub records: Vec<DiagnosticDnsRecord>,
+}
+json_object! {
+    DiagnosticRemediation {
+        r#type: "type" required,
+        summary: "summary" required,
+        records: "records" required,
+    }
 }
 string_enum! {
     #[doc = " * `dns` - dns"]
@@ -75,7 +97,7 @@ string_enum! {
     }
 }
 /// The `DiagnosticReport` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiagnosticReport {
     /// When this diagnostic report was generated (UTC).
     pub ran_at: String,
@@ -84,8 +106,15 @@ pub struct DiagnosticReport {
     /// Per-check results in execution order.
     pub checks: Vec<DiagnosticCheckResult>,
 }
+json_object! {
+    DiagnosticReport {
+        ran_at: "ran_at" required,
+        summary: "summary" required,
+        checks: "checks" required,
+    }
+}
 /// The `DiagnosticReportSummary` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiagnosticReportSummary {
     /// Overall outcome: healthy if the proxy is serving requests, warn for non-blocking issues, fail otherwise.
     ///
@@ -97,6 +126,13 @@ pub struct DiagnosticReportSummary {
     pub primary_issue: Option<String>,
     /// One-sentence next action the customer should take. Null when nothing's wrong.
     pub next_action: Option<String>,
+}
+json_object! {
+    DiagnosticReportSummary {
+        status: "status" required,
+        primary_issue: "primary_issue" required,
+        next_action: "next_action" required,
+    }
 }
 string_enum! {
     #[doc = " * `healthy` - healthy"]
@@ -111,15 +147,13 @@ string_enum! {
     }
 }
 /// The `ProxyRecord` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProxyRecord {
     /// Unique identifier for the proxy record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The custom domain to proxy through, e.g. 'e.example.com'. Must be a valid subdomain you control.
     pub domain: String,
     /// The CNAME target to add as a DNS record for your domain. Point your domain's CNAME to this value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_cname: Option<String>,
     /// Current provisioning status. Values: waiting (DNS verification pending), issuing (SSL certificate being issued), valid (proxy is live and working), warning (proxy has issues but is operational), erroring (proxy setup failed), deleting (removal in progress), timed_out (DNS verification timed out).
     ///
@@ -130,27 +164,40 @@ pub struct ProxyRecord {
     /// * `erroring` - Erroring
     /// * `deleting` - Deleting
     /// * `timed_out` - Timed Out
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ProxyRecordStatusEnum>,
     /// Human-readable status message with details about errors or warnings, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// When this proxy record was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When this proxy record was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// ID of the user who created this proxy record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
 }
+json_object! {
+    ProxyRecord {
+        id: "id" optional,
+        domain: "domain" required,
+        target_cname: "target_cname" optional,
+        status: "status" optional,
+        message: "message" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+    }
+}
 /// The `ProxyRecordListResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProxyRecordListResponse {
     pub results: Vec<ProxyRecord>,
     /// Maximum number of proxy records allowed for this organization's current plan.
     pub max_proxy_records: i64,
+}
+json_object! {
+    ProxyRecordListResponse {
+        results: "results" required,
+        max_proxy_records: "max_proxy_records" required,
+    }
 }
 string_enum! {
     #[doc = " * `waiting` - Waiting"]

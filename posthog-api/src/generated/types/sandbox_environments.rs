@@ -14,118 +14,138 @@ string_enum! {
     }
 }
 /// The `PaginatedSandboxEnvironmentListList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSandboxEnvironmentListList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<SandboxEnvironmentList>,
 }
+json_object! {
+    PaginatedSandboxEnvironmentListList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedSandboxEnvironment` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedSandboxEnvironment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_access_level: Option<NetworkAccessLevelEnum>,
     /// List of allowed domains for custom network access
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
     /// Whether to include default trusted domains (GitHub, npm, PyPI)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_default_domains: Option<bool>,
     /// List of repositories this environment applies to (format: org/repo)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<String>>,
     /// Encrypted environment variables (write-only, never returned in responses)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment_variables: Option<::serde_json::Value>,
     /// Whether this environment has any environment variables set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_environment_variables: Option<bool>,
     /// If true, only the creator can see this environment. Otherwise visible to whole team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// If true, this environment is for internal use (e.g. signals pipeline) and should not be exposed to end users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal: Option<bool>,
     /// Computed domain allowlist based on network_access_level and allowed_domains
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_domains: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    PatchedSandboxEnvironment {
+        id: "id" optional,
+        name: "name" optional,
+        network_access_level: "network_access_level" optional,
+        allowed_domains: "allowed_domains" optional,
+        include_default_domains: "include_default_domains" optional,
+        repositories: "repositories" optional,
+        environment_variables: "environment_variables" optional,
+        has_environment_variables: "has_environment_variables" optional,
+        private: "private" optional,
+        internal: "internal" optional,
+        effective_domains: "effective_domains" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 /// The `SandboxEnvironment` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SandboxEnvironment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_access_level: Option<NetworkAccessLevelEnum>,
     /// List of allowed domains for custom network access
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
     /// Whether to include default trusted domains (GitHub, npm, PyPI)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_default_domains: Option<bool>,
     /// List of repositories this environment applies to (format: org/repo)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<String>>,
     /// Encrypted environment variables (write-only, never returned in responses)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment_variables: Option<::serde_json::Value>,
     /// Whether this environment has any environment variables set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_environment_variables: Option<bool>,
     /// If true, only the creator can see this environment. Otherwise visible to whole team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// If true, this environment is for internal use (e.g. signals pipeline) and should not be exposed to end users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal: Option<bool>,
     /// Computed domain allowlist based on network_access_level and allowed_domains
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_domains: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    SandboxEnvironment {
+        id: "id" optional,
+        name: "name" required,
+        network_access_level: "network_access_level" optional,
+        allowed_domains: "allowed_domains" optional,
+        include_default_domains: "include_default_domains" optional,
+        repositories: "repositories" optional,
+        environment_variables: "environment_variables" optional,
+        has_environment_variables: "has_environment_variables" optional,
+        private: "private" optional,
+        internal: "internal" optional,
+        effective_domains: "effective_domains" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `SandboxEnvironmentList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SandboxEnvironmentList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_access_level: Option<NetworkAccessLevelEnum>,
     /// List of allowed domains for custom network access
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
     /// List of repositories this environment applies to (format: org/repo)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<String>>,
     /// If true, only the creator can see this environment. Otherwise visible to whole team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// If true, this environment is for internal use (e.g. signals pipeline) and should not be exposed to end users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    SandboxEnvironmentList {
+        id: "id" optional,
+        name: "name" required,
+        network_access_level: "network_access_level" optional,
+        allowed_domains: "allowed_domains" optional,
+        repositories: "repositories" optional,
+        private: "private" optional,
+        internal: "internal" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }

@@ -2,38 +2,43 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `HeatmapScreenshotResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HeatmapScreenshotResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub url: String,
     /// URL for fetching heatmap data
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_widths: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<HeatmapScreenshotResponseTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HeatmapScreenshotResponseStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_content: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshots: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exception: Option<String>,
+}
+json_object! {
+    HeatmapScreenshotResponse {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" optional,
+        url: "url" required,
+        data_url: "data_url" optional,
+        target_widths: "target_widths" optional,
+        r#type: "type" optional,
+        status: "status" optional,
+        has_content: "has_content" optional,
+        snapshots: "snapshots" optional,
+        deleted: "deleted" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        exception: "exception" optional,
+    }
 }
 string_enum! {
     #[doc = " * `processing` - Processing"]
@@ -60,47 +65,57 @@ string_enum! {
     }
 }
 /// The `PaginatedHeatmapScreenshotResponseList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedHeatmapScreenshotResponseList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<HeatmapScreenshotResponse>,
 }
+json_object! {
+    PaginatedHeatmapScreenshotResponseList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedHeatmapScreenshotResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedHeatmapScreenshotResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// URL for fetching heatmap data
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_widths: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<HeatmapScreenshotResponseTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HeatmapScreenshotResponseStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_content: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshots: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exception: Option<String>,
+}
+json_object! {
+    PatchedHeatmapScreenshotResponse {
+        id: "id" optional,
+        short_id: "short_id" optional,
+        name: "name" optional,
+        url: "url" optional,
+        data_url: "data_url" optional,
+        target_widths: "target_widths" optional,
+        r#type: "type" optional,
+        status: "status" optional,
+        has_content: "has_content" optional,
+        snapshots: "snapshots" optional,
+        deleted: "deleted" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        exception: "exception" optional,
+    }
 }

@@ -2,32 +2,42 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PaginatedSchemaPropertyGroupList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSchemaPropertyGroupList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<SchemaPropertyGroup>,
 }
+json_object! {
+    PaginatedSchemaPropertyGroupList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedSchemaPropertyGroup` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedSchemaPropertyGroup {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<SchemaPropertyGroupProperty>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventDefinitionBasic>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
+}
+json_object! {
+    PatchedSchemaPropertyGroup {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        properties: "properties" optional,
+        events: "events" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+    }
 }

@@ -14,12 +14,18 @@ string_enum! {
     }
 }
 /// The `OutdatedTrafficAlert` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OutdatedTrafficAlert {
     /// Outdated version handling significant traffic.
     pub version: String,
     /// Traffic-percentage threshold that triggered the alert (10% for most SDKs, 20% for web).
     pub threshold_percent: f64,
+}
+json_object! {
+    OutdatedTrafficAlert {
+        version: "version" required,
+        threshold_percent: "threshold_percent" required,
+    }
 }
 string_enum! {
     #[doc = " * `healthy` - healthy"]
@@ -32,7 +38,7 @@ string_enum! {
     }
 }
 /// The `SdkAssessment` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SdkAssessment {
     /// SDK identifier, e.g. 'web', 'posthog-python', 'posthog-node', 'posthog-ios'.
     pub lib: String,
@@ -61,6 +67,21 @@ pub struct SdkAssessment {
     /// Outdated versions that handle a significant share of traffic (above the threshold). Not populated for mobile SDKs.
     pub outdated_traffic_alerts: Vec<OutdatedTrafficAlert>,
 }
+json_object! {
+    SdkAssessment {
+        lib: "lib" required,
+        readable_name: "readable_name" required,
+        latest_version: "latest_version" required,
+        needs_updating: "needs_updating" required,
+        is_outdated: "is_outdated" required,
+        is_old: "is_old" required,
+        severity: "severity" required,
+        reason: "reason" required,
+        banners: "banners" required,
+        releases: "releases" required,
+        outdated_traffic_alerts: "outdated_traffic_alerts" required,
+    }
+}
 string_enum! {
     #[doc = " * `none` - none"]
     #[doc = " * `warning` - warning"]
@@ -74,7 +95,7 @@ string_enum! {
     }
 }
 /// The `SdkHealthReport` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SdkHealthReport {
     /// 'healthy' when no SDKs need updating, 'needs_attention' otherwise.
     ///
@@ -94,8 +115,17 @@ pub struct SdkHealthReport {
     /// Per-SDK health assessments.
     pub sdks: Vec<SdkAssessment>,
 }
+json_object! {
+    SdkHealthReport {
+        overall_health: "overall_health" required,
+        health: "health" required,
+        needs_updating_count: "needs_updating_count" required,
+        team_sdk_count: "team_sdk_count" required,
+        sdks: "sdks" required,
+    }
+}
 /// The `SdkReleaseAssessment` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SdkReleaseAssessment {
     /// In-use SDK version string, e.g. '1.298.0'.
     pub version: String,
@@ -123,4 +153,21 @@ pub struct SdkReleaseAssessment {
     pub sql_query: String,
     /// Relative URL path (starting with /project/{id}/) for the Activity > Explore page pre-filtered to events captured with this lib and lib_version over the last 7 days. Combine with the user's PostHog host (e.g. us.posthog.com) for a clickable link.
     pub activity_page_url: String,
+}
+json_object! {
+    SdkReleaseAssessment {
+        version: "version" required,
+        count: "count" required,
+        max_timestamp: "max_timestamp" required,
+        release_date: "release_date" required,
+        days_since_release: "days_since_release" required,
+        released_ago: "released_ago" required,
+        is_outdated: "is_outdated" required,
+        is_old: "is_old" required,
+        needs_updating: "needs_updating" required,
+        is_current_or_newer: "is_current_or_newer" required,
+        status_reason: "status_reason" required,
+        sql_query: "sql_query" required,
+        activity_page_url: "activity_page_url" required,
+    }
 }

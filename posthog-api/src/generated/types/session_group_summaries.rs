@@ -2,81 +2,99 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PaginatedSessionGroupSummaryMinimalList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSessionGroupSummaryMinimalList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<SessionGroupSummaryMinimal>,
 }
+json_object! {
+    PaginatedSessionGroupSummaryMinimalList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedSessionGroupSummary` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedSessionGroupSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Title of the group session summary
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// List of session replay IDs included in this group summary
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_ids: Option<Vec<String>>,
     /// Group summary in JSON format (EnrichedSessionGroupSummaryPatternsList schema)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<::serde_json::Value>,
     /// Additional context passed to the summary (ExtraSummaryContext schema)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_summary_context: Option<::serde_json::Value>,
     /// Summary run metadata (SessionSummaryRunMeta schema)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
+}
+json_object! {
+    PatchedSessionGroupSummary {
+        id: "id" optional,
+        title: "title" optional,
+        session_ids: "session_ids" optional,
+        summary: "summary" optional,
+        extra_summary_context: "extra_summary_context" optional,
+        run_metadata: "run_metadata" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        team: "team" optional,
+    }
 }
 /// The `SessionGroupSummary` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SessionGroupSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Title of the group session summary
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// List of session replay IDs included in this group summary
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_ids: Option<Vec<String>>,
     /// Group summary in JSON format (EnrichedSessionGroupSummaryPatternsList schema)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<::serde_json::Value>,
     /// Additional context passed to the summary (ExtraSummaryContext schema)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_summary_context: Option<::serde_json::Value>,
     /// Summary run metadata (SessionSummaryRunMeta schema)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<i64>,
 }
+json_object! {
+    SessionGroupSummary {
+        id: "id" optional,
+        title: "title" optional,
+        session_ids: "session_ids" optional,
+        summary: "summary" optional,
+        extra_summary_context: "extra_summary_context" optional,
+        run_metadata: "run_metadata" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        team: "team" optional,
+    }
+}
 /// The `SessionGroupSummaryMinimal` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SessionGroupSummaryMinimal {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Title of the group session summary
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
+}
+json_object! {
+    SessionGroupSummaryMinimal {
+        id: "id" optional,
+        title: "title" optional,
+        session_count: "session_count" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+    }
 }

@@ -2,22 +2,30 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PatchedSessionSummariesConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedSessionSummariesConfig {
     /// Free-form description of the team's product, used to tailor AI-generated single-session replay summaries. Injected into the system prompt of every summary generated for this team via the replay page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_context: Option<String>,
     /// Team-defined tags layered on top of the fixed taxonomy, as a {name: description} map. Names must be lowercase snake_case (max 60 chars), descriptions max 200 chars, max 15 entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_tags: Option<::std::collections::BTreeMap<String, String>>,
 }
+json_object! {
+    PatchedSessionSummariesConfig {
+        product_context: "product_context" optional,
+        custom_tags: "custom_tags" optional,
+    }
+}
 /// The `SessionSummariesConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SessionSummariesConfig {
     /// Free-form description of the team's product, used to tailor AI-generated single-session replay summaries. Injected into the system prompt of every summary generated for this team via the replay page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_context: Option<String>,
     /// Team-defined tags layered on top of the fixed taxonomy, as a {name: description} map. Names must be lowercase snake_case (max 60 chars), descriptions max 200 chars, max 15 entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_tags: Option<::std::collections::BTreeMap<String, String>>,
+}
+json_object! {
+    SessionSummariesConfig {
+        product_context: "product_context" optional,
+        custom_tags: "custom_tags" optional,
+    }
 }

@@ -5,11 +5,16 @@ use super::*;
 /// ActionConversionGoal
 ///
 /// The `ActionConversionGoal` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActionConversionGoal {
     /// Actionid
-    #[serde(rename = "actionId")]
     pub action_id: i64,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ActionConversionGoal {
+        action_id: "actionId" required,
+    }
 }
 #[cfg(
     any(
@@ -36,61 +41,59 @@ string_enum! {
 /// ActionsNode
 ///
 /// The `ActionsNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActionsNode {
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<ActionsNodeFixedPropertiesItem>>,
     /// Id
     pub id: i64,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ActionsNodeKind>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<ActionsNodeMath>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<ActionsNodePropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ActionsNode {
+        custom_name: "custom_name" optional,
+        fixed_properties: "fixedProperties" optional,
+        id: "id" required,
+        kind: "kind" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -185,129 +188,149 @@ pub enum ActionsNodePropertiesItem {
 /// ActionsPie
 ///
 /// The `ActionsPie` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ActionsPie {
     /// Disablehoveroffset
-    #[serde(
-        rename = "disableHoverOffset",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub disable_hover_offset: Option<bool>,
     /// Hideaggregation
-    #[serde(
-        rename = "hideAggregation",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub hide_aggregation: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ActionsPie {
+        disable_hover_offset: "disableHoverOffset" optional,
+        hide_aggregation: "hideAggregation" optional,
+    }
 }
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
 /// The `ActivityLog` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActivityLog {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub user: UserBasic,
     /// is the date of this log item newer than the user's bookmark
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub was_impersonated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_system: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     pub activity: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     pub scope: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+#[cfg(any(feature = "activity_logs", feature = "platform_features"))]
+json_object! {
+    ActivityLog {
+        id: "id" optional,
+        user: "user" required,
+        unread: "unread" optional,
+        team_id: "team_id" optional,
+        organization_id: "organization_id" optional,
+        was_impersonated: "was_impersonated" optional,
+        is_system: "is_system" optional,
+        client: "client" optional,
+        activity: "activity" required,
+        item_id: "item_id" optional,
+        scope: "scope" required,
+        detail: "detail" optional,
+        created_at: "created_at" optional,
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 /// The `ActivityLogEntry` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ActivityLogEntry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Detail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+#[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
+json_object! {
+    ActivityLogEntry {
+        id: "id" optional,
+        user: "user" optional,
+        activity: "activity" optional,
+        scope: "scope" optional,
+        item_id: "item_id" optional,
+        detail: "detail" optional,
+        created_at: "created_at" optional,
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 /// Response shape for paginated activity log endpoints.
 ///
 /// The `ActivityLogPaginatedResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActivityLogPaginatedResponse {
     pub results: Vec<ActivityLogEntry>,
     pub next: Option<String>,
     pub previous: Option<String>,
     pub total_count: i64,
 }
+#[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
+json_object! {
+    ActivityLogPaginatedResponse {
+        results: "results" required,
+        next: "next" required,
+        previous: "previous" required,
+        total_count: "total_count" required,
+    }
+}
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ActorsQuery
 ///
 /// The `ActorsQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ActorsQuery {
     /// Currently only person filters supported. No filters for querying groups. See `filter_conditions()` in actor_strategies.py.
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<ActorsQueryFixedPropertiesItem>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ActorsQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<String>>,
     /// Currently only person filters supported. No filters for querying groups. See `filter_conditions()` in actor_strategies.py.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<ActorsQueryProperties>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ActorsQueryResponse>,
     /// Search
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     /// Select
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
     /// Source
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ActorsQuerySource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ActorsQuery {
+        fixed_properties: "fixedProperties" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        search: "search" optional,
+        select: "select" optional,
+        source: "source" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -352,42 +375,52 @@ pub enum ActorsQueryPropertiesVariant0Item {
 /// ActorsQueryResponse
 ///
 /// The `ActorsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActorsQueryResponse {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
     pub limit: i64,
     /// Missing Actors Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_actors_count: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
     pub offset: i64,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ActorsQueryResponse {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" required,
+        missing_actors_count: "missing_actors_count" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" required,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Source
@@ -462,48 +495,34 @@ string_enum! {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// The `Alert` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Alert {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Insight ID monitored by this alert. Note: Response returns full InsightBasicSerializer object.
     pub insight: i64,
     /// Human-readable name for the alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// User IDs to subscribe to this alert. Note: Response returns full UserBasicSerializer object.
     pub subscribed_users: Vec<i64>,
     /// Threshold configuration with bounds and type for evaluating the alert.
     pub threshold: Threshold,
     /// Alert condition type. Determines how the value is evaluated: absolute_value, relative_increase, or relative_decrease.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<AlertCondition>,
     /// Current alert state: Firing, Not firing, Errored, or Snoozed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Whether the alert is actively being evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_notified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_checked_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_check_at: Option<String>,
     /// Alert check results. By default returns the last 5. Use checks_date_from and checks_date_to (e.g. '-24h', '-7d') to get checks within a time window, checks_limit to cap how many are returned (default 5, max 500), and checks_offset to skip the newest N checks for pagination (0-based). Newest checks first. Only populated on retrieve.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Vec<AlertCheck>>,
     /// Total alert checks matching the retrieve filters (date window). Only set on alert retrieve; omitted otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks_total: Option<i64>,
     /// Trends-specific alert configuration. Includes series_index (which series to monitor) and check_ongoing_interval (whether to check the current incomplete interval).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<TrendsAlertConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detector_config: Option<DetectorConfig>,
     /// How often the alert is checked: hourly, daily, weekly, or monthly.
     ///
@@ -511,70 +530,97 @@ pub struct Alert {
     /// * `daily` - daily
     /// * `weekly` - weekly
     /// * `monthly` - monthly
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculation_interval: Option<CalculationIntervalEnum>,
     /// Snooze the alert until this time. Pass a relative date string (e.g. '2h', '1d') or null to unsnooze.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<String>,
     /// Skip alert evaluation on weekends (Saturday and Sunday, local to project timezone).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_weekend: Option<bool>,
     /// Blocked local time windows (HH:MM in the project timezone). Interval is half-open \[start, end): start inclusive, end exclusive. Use blocked_windows array of {start, end}. Null disables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_restriction: Option<AlertScheduleRestriction>,
     /// The last calculated value from the most recent alert check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_value: Option<f64>,
     /// When enabled, an investigation agent runs on the state transition to firing and writes findings to a Notebook linked from the alert check. Only effective for detector-based (anomaly) alerts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_agent_enabled: Option<bool>,
     /// When enabled (and investigation_agent_enabled is on), notification dispatch is held until the investigation agent produces a verdict. Notifications are suppressed when the verdict is false_positive (and optionally when inconclusive). A safety-net task force-fires after a few minutes if the investigation stalls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_gates_notifications: Option<bool>,
     /// How to handle an 'inconclusive' verdict when notifications are gated. 'notify' is the safe default — an agent that can't be sure is itself useful signal.
     ///
     /// * `notify` - Notify
     /// * `suppress` - Suppress
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_inconclusive_action: Option<InvestigationInconclusiveActionEnum>,
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    Alert {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        insight: "insight" required,
+        name: "name" optional,
+        subscribed_users: "subscribed_users" required,
+        threshold: "threshold" required,
+        condition: "condition" optional,
+        state: "state" optional,
+        enabled: "enabled" optional,
+        last_notified_at: "last_notified_at" optional,
+        last_checked_at: "last_checked_at" optional,
+        next_check_at: "next_check_at" optional,
+        checks: "checks" optional,
+        checks_total: "checks_total" optional,
+        config: "config" optional,
+        detector_config: "detector_config" optional,
+        calculation_interval: "calculation_interval" optional,
+        snoozed_until: "snoozed_until" optional,
+        skip_weekend: "skip_weekend" optional,
+        schedule_restriction: "schedule_restriction" optional,
+        last_value: "last_value" optional,
+        investigation_agent_enabled: "investigation_agent_enabled" optional,
+        investigation_gates_notifications: "investigation_gates_notifications" optional,
+        investigation_inconclusive_action: "investigation_inconclusive_action" optional,
+    }
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
 /// The `AlertCheck` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AlertCheck {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculated_value: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<AlertCheckStateEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets_notified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anomaly_scores: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_points: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_dates: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_metadata: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_status: Option<InvestigationStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_verdict: Option<InvestigationVerdictEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_summary: Option<String>,
     /// Short ID of the Notebook produced by the investigation agent, when the agent ran for this check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation_notebook_short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_sent_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_suppressed_by_agent: Option<bool>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    AlertCheck {
+        id: "id" optional,
+        created_at: "created_at" optional,
+        calculated_value: "calculated_value" optional,
+        state: "state" optional,
+        targets_notified: "targets_notified" optional,
+        anomaly_scores: "anomaly_scores" optional,
+        triggered_points: "triggered_points" optional,
+        triggered_dates: "triggered_dates" optional,
+        interval: "interval" optional,
+        triggered_metadata: "triggered_metadata" optional,
+        investigation_status: "investigation_status" optional,
+        investigation_verdict: "investigation_verdict" optional,
+        investigation_summary: "investigation_summary" optional,
+        investigation_notebook_short_id: "investigation_notebook_short_id" optional,
+        notification_sent_at: "notification_sent_at" optional,
+        notification_suppressed_by_agent: "notification_suppressed_by_agent" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -595,9 +641,15 @@ string_enum! {
 /// AlertCondition
 ///
 /// The `AlertCondition` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AlertCondition {
     pub r#type: AlertConditionType,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    AlertCondition {
+        r#type: "type" required,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -614,50 +666,90 @@ string_enum! {
 /// AlertScheduleRestriction
 ///
 /// The `AlertScheduleRestriction` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AlertScheduleRestriction {
     /// Blocked local time windows when the alert must not run. Overlapping or identical windows are merged when saved. At most five windows before normalization; empty array clears quiet hours.
     pub blocked_windows: Vec<AlertScheduleRestrictionWindow>,
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    AlertScheduleRestriction {
+        blocked_windows: "blocked_windows" required,
+    }
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
 /// AlertScheduleRestrictionWindow
 ///
 /// The `AlertScheduleRestrictionWindow` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AlertScheduleRestrictionWindow {
     /// Start time HH:MM (24-hour, project timezone). Inclusive. Each window must span ≥ 30 minutes on the local daily timeline (half-open \[start, end)).
     pub start: String,
     /// End time HH:MM (24-hour). Exclusive (half-open interval). Each window must span ≥ 30 minutes locally.
     pub end: String,
 }
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    AlertScheduleRestrictionWindow {
+        start: "start" required,
+        end: "end" required,
+    }
+}
 #[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
 /// The `AppMetricSeries` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppMetricSeries {
     pub name: String,
     pub values: Vec<i64>,
 }
 #[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
+json_object! {
+    AppMetricSeries {
+        name: "name" required,
+        values: "values" required,
+    }
+}
+#[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
 /// The `AppMetricsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppMetricsResponse {
     pub labels: Vec<String>,
     pub series: Vec<AppMetricSeries>,
 }
 #[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
+json_object! {
+    AppMetricsResponse {
+        labels: "labels" required,
+        series: "series" required,
+    }
+}
+#[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
 /// The `AppMetricsTotalsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppMetricsTotalsResponse {
     pub totals: ::std::collections::BTreeMap<String, i64>,
 }
+#[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
+json_object! {
+    AppMetricsTotalsResponse {
+        totals: "totals" required,
+    }
+}
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
 /// The `AvailableFiltersResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AvailableFiltersResponse {
     /// Pre-computed filter options for scopes, activities, and users.
     pub static_filters: StaticFilters,
     /// Discovered detail fields and their value distributions.
     pub detail_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "activity_logs", feature = "platform_features"))]
+json_object! {
+    AvailableFiltersResponse {
+        static_filters: "static_filters" required,
+        detail_fields: "detail_fields" required,
+    }
 }
 #[cfg(any(feature = "core", feature = "environments"))]
 string_enum! {
@@ -826,7 +918,7 @@ string_enum! {
 /// BoxPlotDatum
 ///
 /// The `BoxPlotDatum` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BoxPlotDatum {
     /// Day
     pub day: String,
@@ -845,31 +937,50 @@ pub struct BoxPlotDatum {
     /// P75
     pub p75: f64,
     /// Series Index
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series_index: Option<i64>,
     /// Series Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series_label: Option<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    BoxPlotDatum {
+        day: "day" required,
+        label: "label" required,
+        max: "max" required,
+        mean: "mean" required,
+        median: "median" required,
+        min: "min" required,
+        p25: "p25" required,
+        p75: "p75" required,
+        series_index: "series_index" optional,
+        series_label: "series_label" optional,
+    }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 /// Breakdown
 ///
 /// The `Breakdown` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Breakdown {
     /// Group Type Index
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Histogram Bin Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub histogram_bin_count: Option<i64>,
     /// Normalize Url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normalize_url: Option<bool>,
     /// Property
     pub property: BreakdownProperty,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<MultipleBreakdownType>,
+}
+#[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
+json_object! {
+    Breakdown {
+        group_type_index: "group_type_index" optional,
+        histogram_bin_count: "histogram_bin_count" optional,
+        normalize_url: "normalize_url" optional,
+        property: "property" required,
+        r#type: "type" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -887,34 +998,39 @@ string_enum! {
 /// BreakdownFilter
 ///
 /// The `BreakdownFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct BreakdownFilter {
     /// Breakdown
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<BreakdownFilterBreakdown>,
     /// Breakdown Group Type Index
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_group_type_index: Option<i64>,
     /// Breakdown Hide Other Aggregation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_hide_other_aggregation: Option<bool>,
     /// Breakdown Histogram Bin Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_histogram_bin_count: Option<i64>,
     /// Breakdown Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_limit: Option<i64>,
     /// Breakdown Normalize Url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_normalize_url: Option<bool>,
     /// Breakdown Path Cleaning
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_path_cleaning: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_type: Option<BreakdownType>,
     /// Breakdowns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdowns: Option<Vec<Breakdown>>,
+}
+#[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
+json_object! {
+    BreakdownFilter {
+        breakdown: "breakdown" optional,
+        breakdown_group_type_index: "breakdown_group_type_index" optional,
+        breakdown_hide_other_aggregation: "breakdown_hide_other_aggregation" optional,
+        breakdown_histogram_bin_count: "breakdown_histogram_bin_count" optional,
+        breakdown_limit: "breakdown_limit" optional,
+        breakdown_normalize_url: "breakdown_normalize_url" optional,
+        breakdown_path_cleaning: "breakdown_path_cleaning" optional,
+        breakdown_type: "breakdown_type" optional,
+        breakdowns: "breakdowns" optional,
+    }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 /// Breakdown
@@ -992,7 +1108,7 @@ string_enum! {
     )
 )]
 /// The `BulkUpdateTagsError` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BulkUpdateTagsError {
     pub id: i64,
     pub reason: String,
@@ -1006,8 +1122,23 @@ pub struct BulkUpdateTagsError {
         feature = "product_analytics"
     )
 )]
+json_object! {
+    BulkUpdateTagsError {
+        id: "id" required,
+        reason: "reason" required,
+    }
+}
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "conversations",
+        feature = "core",
+        feature = "feature_flags",
+        feature = "product_analytics"
+    )
+)]
 /// The `BulkUpdateTagsItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BulkUpdateTagsItem {
     pub id: i64,
     pub tags: Vec<String>,
@@ -1021,8 +1152,23 @@ pub struct BulkUpdateTagsItem {
         feature = "product_analytics"
     )
 )]
+json_object! {
+    BulkUpdateTagsItem {
+        id: "id" required,
+        tags: "tags" required,
+    }
+}
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "conversations",
+        feature = "core",
+        feature = "feature_flags",
+        feature = "product_analytics"
+    )
+)]
 /// The `BulkUpdateTagsRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BulkUpdateTagsRequest {
     /// List of object IDs to update tags on.
     pub ids: Vec<i64>,
@@ -1044,11 +1190,42 @@ pub struct BulkUpdateTagsRequest {
         feature = "product_analytics"
     )
 )]
+json_object! {
+    BulkUpdateTagsRequest {
+        ids: "ids" required,
+        action: "action" required,
+        tags: "tags" required,
+    }
+}
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "conversations",
+        feature = "core",
+        feature = "feature_flags",
+        feature = "product_analytics"
+    )
+)]
 /// The `BulkUpdateTagsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BulkUpdateTagsResponse {
     pub updated: Vec<BulkUpdateTagsItem>,
     pub skipped: Vec<BulkUpdateTagsError>,
+}
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "conversations",
+        feature = "core",
+        feature = "feature_flags",
+        feature = "product_analytics"
+    )
+)]
+json_object! {
+    BulkUpdateTagsResponse {
+        updated: "updated" required,
+        skipped: "skipped" required,
+    }
 }
 #[cfg(any(feature = "core", feature = "environments"))]
 string_enum! {
@@ -1090,29 +1267,40 @@ string_enum! {
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 /// The `Change` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Change {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<::serde_json::Value>,
+}
+#[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
+json_object! {
+    Change {
+        r#type: "type" optional,
+        action: "action" optional,
+        field: "field" optional,
+        before: "before" optional,
+        after: "after" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ChartAxis
 ///
 /// The `ChartAxis` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChartAxis {
     /// Column
     pub column: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Settings>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ChartAxis {
+        column: "column" required,
+        settings: "settings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -1141,130 +1329,117 @@ string_enum! {
 /// ChartSettings
 ///
 /// The `ChartSettings` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ChartSettings {
     /// Goallines
-    #[serde(rename = "goalLines", default, skip_serializing_if = "Option::is_none")]
     pub goal_lines: Option<Vec<GoalLine>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heatmap: Option<HeatmapSettings>,
-    #[serde(
-        rename = "leftYAxisSettings",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub left_y_axis_settings: Option<YAxisSettings>,
-    #[serde(
-        rename = "rightYAxisSettings",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub right_y_axis_settings: Option<YAxisSettings>,
     /// Seriesbreakdowncolumn
-    #[serde(
-        rename = "seriesBreakdownColumn",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub series_breakdown_column: Option<String>,
     /// Showlegend
-    #[serde(rename = "showLegend", default, skip_serializing_if = "Option::is_none")]
     pub show_legend: Option<bool>,
     /// Shownullsaszero
-    #[serde(
-        rename = "showNullsAsZero",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_nulls_as_zero: Option<bool>,
     /// Showpietotal
-    #[serde(rename = "showPieTotal", default, skip_serializing_if = "Option::is_none")]
     pub show_pie_total: Option<bool>,
     /// Showtotalrow
-    #[serde(rename = "showTotalRow", default, skip_serializing_if = "Option::is_none")]
     pub show_total_row: Option<bool>,
     /// Showvaluesonseries
-    #[serde(
-        rename = "showValuesOnSeries",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_values_on_series: Option<bool>,
     /// Showxaxisborder
-    #[serde(
-        rename = "showXAxisBorder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_x_axis_border: Option<bool>,
     /// Showxaxisticks
-    #[serde(rename = "showXAxisTicks", default, skip_serializing_if = "Option::is_none")]
     pub show_x_axis_ticks: Option<bool>,
     /// Showyaxisborder
-    #[serde(
-        rename = "showYAxisBorder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_y_axis_border: Option<bool>,
     /// Whether we fill the bars to 100% in stacked mode
-    #[serde(rename = "stackBars100", default, skip_serializing_if = "Option::is_none")]
     pub stack_bars100: Option<bool>,
-    #[serde(rename = "xAxis", default, skip_serializing_if = "Option::is_none")]
     pub x_axis: Option<ChartAxis>,
     /// Xaxislabel
-    #[serde(rename = "xAxisLabel", default, skip_serializing_if = "Option::is_none")]
     pub x_axis_label: Option<String>,
     /// Yaxis
-    #[serde(rename = "yAxis", default, skip_serializing_if = "Option::is_none")]
     pub y_axis: Option<Vec<ChartAxis>>,
     /// Deprecated: use `[left|right]YAxisSettings`. Whether the Y axis should start at zero
-    #[serde(rename = "yAxisAtZero", default, skip_serializing_if = "Option::is_none")]
     pub y_axis_at_zero: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ChartSettings {
+        goal_lines: "goalLines" optional,
+        heatmap: "heatmap" optional,
+        left_y_axis_settings: "leftYAxisSettings" optional,
+        right_y_axis_settings: "rightYAxisSettings" optional,
+        series_breakdown_column: "seriesBreakdownColumn" optional,
+        show_legend: "showLegend" optional,
+        show_nulls_as_zero: "showNullsAsZero" optional,
+        show_pie_total: "showPieTotal" optional,
+        show_total_row: "showTotalRow" optional,
+        show_values_on_series: "showValuesOnSeries" optional,
+        show_x_axis_border: "showXAxisBorder" optional,
+        show_x_axis_ticks: "showXAxisTicks" optional,
+        show_y_axis_border: "showYAxisBorder" optional,
+        stack_bars100: "stackBars100" optional,
+        x_axis: "xAxis" optional,
+        x_axis_label: "xAxisLabel" optional,
+        y_axis: "yAxis" optional,
+        y_axis_at_zero: "yAxisAtZero" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ChartSettingsDisplay
 ///
 /// The `ChartSettingsDisplay` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ChartSettingsDisplay {
     /// Color
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    #[serde(rename = "displayType", default, skip_serializing_if = "Option::is_none")]
     pub display_type: Option<DisplayType>,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Trendline
-    #[serde(rename = "trendLine", default, skip_serializing_if = "Option::is_none")]
     pub trend_line: Option<bool>,
-    #[serde(rename = "yAxisPosition", default, skip_serializing_if = "Option::is_none")]
     pub y_axis_position: Option<YAxisPosition>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ChartSettingsDisplay {
+        color: "color" optional,
+        display_type: "displayType" optional,
+        label: "label" optional,
+        trend_line: "trendLine" optional,
+        y_axis_position: "yAxisPosition" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ChartSettingsFormatting
 ///
 /// The `ChartSettingsFormatting` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ChartSettingsFormatting {
     /// Decimalplaces
-    #[serde(rename = "decimalPlaces", default, skip_serializing_if = "Option::is_none")]
     pub decimal_places: Option<f64>,
     /// Prefix
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<Style>,
     /// Suffix
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ChartSettingsFormatting {
+        decimal_places: "decimalPlaces" optional,
+        prefix: "prefix" optional,
+        style: "style" optional,
+        suffix: "suffix" optional,
+    }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 /// ClickhouseQueryProgress
 ///
 /// The `ClickhouseQueryProgress` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClickhouseQueryProgress {
     /// Active Cpu Time
     pub active_cpu_time: i64,
@@ -1277,6 +1452,16 @@ pub struct ClickhouseQueryProgress {
     /// Time Elapsed
     pub time_elapsed: i64,
 }
+#[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
+json_object! {
+    ClickhouseQueryProgress {
+        active_cpu_time: "active_cpu_time" required,
+        bytes_read: "bytes_read" required,
+        estimated_rows_total: "estimated_rows_total" required,
+        rows_read: "rows_read" required,
+        time_elapsed: "time_elapsed" required,
+    }
+}
 #[cfg(
     any(
         feature = "endpoints",
@@ -1288,24 +1473,37 @@ pub struct ClickhouseQueryProgress {
 /// CohortPropertyFilter
 ///
 /// The `CohortPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CohortPropertyFilter {
     /// Cohort Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort_name: Option<String>,
     /// Key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<CohortPropertyFilterKey>,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<PropertyOperator>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CohortPropertyFilterType>,
     /// Value
     pub value: i64,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    CohortPropertyFilter {
+        cohort_name: "cohort_name" optional,
+        key: "key" optional,
+        label: "label" optional,
+        operator: "operator" optional,
+        r#type: "type" optional,
+        value: "value" required,
+    }
 }
 #[cfg(
     any(
@@ -1359,104 +1557,93 @@ string_enum! {
 /// CompareFilter
 ///
 /// The `CompareFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompareFilter {
     /// Whether to compare the current date range to a previous date range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<bool>,
     /// The date range to compare to. The value is a relative date. Examples of relative dates are: `-1y` for 1 year ago, `-14m` for 14 months ago, `-100w` for 100 weeks ago, `-14d` for 14 days ago, `-30h` for 30 hours ago.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare_to: Option<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    CompareFilter {
+        compare: "compare" optional,
+        compare_to: "compare_to" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ConditionalFormattingRule
 ///
 /// The `ConditionalFormattingRule` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConditionalFormattingRule {
     /// Bytecode
     pub bytecode: Vec<::serde_json::Value>,
     /// Color
     pub color: String,
-    #[serde(rename = "colorMode", default, skip_serializing_if = "Option::is_none")]
     pub color_mode: Option<ColorMode>,
     /// Columnname
-    #[serde(rename = "columnName")]
     pub column_name: String,
     /// Id
     pub id: String,
     /// Input
     pub input: String,
     /// Templateid
-    #[serde(rename = "templateId")]
     pub template_id: String,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ConditionalFormattingRule {
+        bytecode: "bytecode" required,
+        color: "color" required,
+        color_mode: "colorMode" optional,
+        column_name: "columnName" required,
+        id: "id" required,
+        input: "input" required,
+        template_id: "templateId" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ConversionGoalFilter1
 ///
 /// The `ConversionGoalFilter1` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConversionGoalFilter1 {
     /// Conversion Goal Id
     pub conversion_goal_id: String,
     /// Conversion Goal Name
     pub conversion_goal_name: String,
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// The event or `null` for all events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<ConversionGoalFilter1FixedPropertiesItem>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ConversionGoalFilter1Kind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<ConversionGoalFilter1Math>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Columns to order by
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<String>>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<ConversionGoalFilter1PropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Schema Map
     pub schema_map: ::std::collections::BTreeMap<
@@ -1464,8 +1651,33 @@ pub struct ConversionGoalFilter1 {
         ConversionGoalFilter1SchemaMapValue,
     >,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ConversionGoalFilter1 {
+        conversion_goal_id: "conversion_goal_id" required,
+        conversion_goal_name: "conversion_goal_name" required,
+        custom_name: "custom_name" optional,
+        event: "event" optional,
+        fixed_properties: "fixedProperties" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        schema_map: "schema_map" required,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1567,61 +1779,39 @@ pub enum ConversionGoalFilter1SchemaMapValue {
 /// ConversionGoalFilter2
 ///
 /// The `ConversionGoalFilter2` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConversionGoalFilter2 {
     /// Conversion Goal Id
     pub conversion_goal_id: String,
     /// Conversion Goal Name
     pub conversion_goal_name: String,
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<ConversionGoalFilter2FixedPropertiesItem>>,
     /// Id
     pub id: i64,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ConversionGoalFilter2Kind>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<ConversionGoalFilter2Math>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<ConversionGoalFilter2PropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Schema Map
     pub schema_map: ::std::collections::BTreeMap<
@@ -1629,8 +1819,31 @@ pub struct ConversionGoalFilter2 {
         ConversionGoalFilter2SchemaMapValue,
     >,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ConversionGoalFilter2 {
+        conversion_goal_id: "conversion_goal_id" required,
+        conversion_goal_name: "conversion_goal_name" required,
+        custom_name: "custom_name" optional,
+        fixed_properties: "fixedProperties" optional,
+        id: "id" required,
+        kind: "kind" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        schema_map: "schema_map" required,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1732,68 +1945,45 @@ pub enum ConversionGoalFilter2SchemaMapValue {
 /// ConversionGoalFilter3
 ///
 /// The `ConversionGoalFilter3` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConversionGoalFilter3 {
     /// Conversion Goal Id
     pub conversion_goal_id: String,
     /// Conversion Goal Name
     pub conversion_goal_name: String,
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Distinct Id Field
     pub distinct_id_field: String,
     /// Dw Source Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dw_source_type: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<ConversionGoalFilter3FixedPropertiesItem>>,
     /// Id
     pub id: String,
     /// Id Field
     pub id_field: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ConversionGoalFilter3Kind>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<ConversionGoalFilter3Math>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<ConversionGoalFilter3PropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Schema Map
     pub schema_map: ::std::collections::BTreeMap<
@@ -1805,8 +1995,36 @@ pub struct ConversionGoalFilter3 {
     /// Timestamp Field
     pub timestamp_field: String,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ConversionGoalFilter3 {
+        conversion_goal_id: "conversion_goal_id" required,
+        conversion_goal_name: "conversion_goal_name" required,
+        custom_name: "custom_name" optional,
+        distinct_id_field: "distinct_id_field" required,
+        dw_source_type: "dw_source_type" optional,
+        fixed_properties: "fixedProperties" optional,
+        id: "id" required,
+        id_field: "id_field" required,
+        kind: "kind" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        schema_map: "schema_map" required,
+        table_name: "table_name" required,
+        timestamp_field: "timestamp_field" required,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1908,20 +2126,25 @@ pub enum ConversionGoalFilter3SchemaMapValue {
 /// COPODDetectorConfig
 ///
 /// The `COPODDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CopodDetectorConfig {
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Anomaly probability threshold (default: 0.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CopodDetectorConfigType>,
     /// Rolling window size — how many historical data points to train on (default: based on calculation interval)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    CopodDetectorConfig {
+        preprocessing: "preprocessing" optional,
+        threshold: "threshold" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -1958,16 +2181,23 @@ string_enum! {
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 /// The `Credential` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Credential {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     pub access_key: String,
     pub access_secret: String,
+}
+#[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
+json_object! {
+    Credential {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        access_key: "access_key" required,
+        access_secret: "access_secret" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -2133,15 +2363,23 @@ string_enum! {
 /// CustomChannelCondition
 ///
 /// The `CustomChannelCondition` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomChannelCondition {
     /// Id
     pub id: String,
     pub key: CustomChannelField,
     pub op: CustomChannelOperator,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<CustomChannelConditionValue>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    CustomChannelCondition {
+        id: "id" required,
+        key: "key" required,
+        op: "op" required,
+        value: "value" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Value
@@ -2188,7 +2426,7 @@ string_enum! {
 /// CustomChannelRule
 ///
 /// The `CustomChannelRule` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomChannelRule {
     /// Channel Type
     pub channel_type: String,
@@ -2199,47 +2437,74 @@ pub struct CustomChannelRule {
     pub items: Vec<CustomChannelCondition>,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    CustomChannelRule {
+        channel_type: "channel_type" required,
+        combiner: "combiner" required,
+        id: "id" required,
+        items: "items" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// CustomEventConversionGoal
 ///
 /// The `CustomEventConversionGoal` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomEventConversionGoal {
     /// Customeventname
-    #[serde(rename = "customEventName")]
     pub custom_event_name: String,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    CustomEventConversionGoal {
+        custom_event_name: "customEventName" required,
+    }
 }
 #[cfg(any(feature = "customer_analytics", feature = "customer_journeys"))]
 /// The `CustomerJourney` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerJourney {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub insight: i64,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+#[cfg(any(feature = "customer_analytics", feature = "customer_journeys"))]
+json_object! {
+    CustomerJourney {
+        id: "id" optional,
+        insight: "insight" required,
+        name: "name" required,
+        description: "description" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 #[cfg(any(feature = "customer_analytics", feature = "customer_profile_configs"))]
 /// The `CustomerProfileConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerProfileConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub scope: CustomerProfileConfigScopeEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sidebar: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+#[cfg(any(feature = "customer_analytics", feature = "customer_profile_configs"))]
+json_object! {
+    CustomerProfileConfig {
+        id: "id" optional,
+        scope: "scope" required,
+        content: "content" optional,
+        sidebar: "sidebar" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 #[cfg(any(feature = "customer_analytics", feature = "customer_profile_configs"))]
 string_enum! {
@@ -2264,22 +2529,27 @@ string_enum! {
 /// DashboardFilter
 ///
 /// The `DashboardFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DashboardFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_filter: Option<BreakdownFilter>,
     /// Date From
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Date To
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Explicitdate
-    #[serde(rename = "explicitDate", default, skip_serializing_if = "Option::is_none")]
     pub explicit_date: Option<bool>,
     /// Properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<DashboardFilterPropertiesItem>>,
+}
+#[cfg(any(feature = "endpoints", feature = "query"))]
+json_object! {
+    DashboardFilter {
+        breakdown_filter: "breakdown_filter" optional,
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+        explicit_date: "explicitDate" optional,
+        properties: "properties" optional,
+    }
 }
 #[cfg(any(feature = "endpoints", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2335,187 +2605,129 @@ string_enum! {
 /// DataTableNode
 ///
 /// The `DataTableNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataTableNode {
     /// Can the user click on column headers to sort the table? (default: true)
-    #[serde(rename = "allowSorting", default, skip_serializing_if = "Option::is_none")]
     pub allow_sorting: Option<bool>,
     /// Columns shown in the table, unless the `source` provides them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Context for the table, used by components like ColumnConfigurator
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<DataTableNodeViewPropsContext>,
     /// Context key for universal column configuration (e.g., "survey:123")
-    #[serde(rename = "contextKey", default, skip_serializing_if = "Option::is_none")]
     pub context_key: Option<String>,
     /// Default columns to use when resetting column configuration
-    #[serde(rename = "defaultColumns", default, skip_serializing_if = "Option::is_none")]
     pub default_columns: Option<Vec<String>>,
     /// Uses the embedded version of LemonTable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embedded: Option<bool>,
     /// Can expand row to show raw event data (default: true)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expandable: Option<bool>,
     /// Show with most visual options enabled. Used in scenes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full: Option<bool>,
     /// Columns that aren't shown in the table, even if in columns or returned data
-    #[serde(rename = "hiddenColumns", default, skip_serializing_if = "Option::is_none")]
     pub hidden_columns: Option<Vec<String>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<DataTableNodeKind>,
     /// Columns that are sticky when scrolling horizontally
-    #[serde(rename = "pinnedColumns", default, skip_serializing_if = "Option::is_none")]
     pub pinned_columns: Option<Vec<String>>,
     /// Link properties via the URL (default: false)
-    #[serde(
-        rename = "propertiesViaUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub properties_via_url: Option<bool>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<DataTableNodeResponse>,
     /// Render date-time columns (timestamp, created_at, last_seen, last_seen_at, session_start, session_end) as absolute date+time instead of relative ("X ago"). The toggle is exposed in the column header menu only on EventsQuery / ActorsQuery sources.
-    #[serde(
-        rename = "showAbsoluteTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_absolute_time: Option<bool>,
     /// Show the kebab menu at the end of the row
-    #[serde(rename = "showActions", default, skip_serializing_if = "Option::is_none")]
     pub show_actions: Option<bool>,
     /// Show a button to configure the table's columns if possible
-    #[serde(
-        rename = "showColumnConfigurator",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_column_configurator: Option<bool>,
     /// Show count of total and filtered results
-    #[serde(rename = "showCount", default, skip_serializing_if = "Option::is_none")]
     pub show_count: Option<bool>,
     /// Show date range selector
-    #[serde(rename = "showDateRange", default, skip_serializing_if = "Option::is_none")]
     pub show_date_range: Option<bool>,
     /// Show the time it takes to run a query
-    #[serde(
-        rename = "showElapsedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_elapsed_time: Option<bool>,
     /// Include an event filter above the table (EventsNode only)
-    #[serde(
-        rename = "showEventFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_event_filter: Option<bool>,
     /// Include an events filter above the table to filter by multiple events (EventsQuery only)
-    #[serde(
-        rename = "showEventsFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_events_filter: Option<bool>,
     /// Show the export button
-    #[serde(rename = "showExport", default, skip_serializing_if = "Option::is_none")]
     pub show_export: Option<bool>,
     /// Include a HogQL query editor above HogQL tables
-    #[serde(
-        rename = "showHogQLEditor",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_hog_ql_editor: Option<bool>,
     /// Show a button to open the current query as a new insight. (default: true)
-    #[serde(
-        rename = "showOpenEditorButton",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_open_editor_button: Option<bool>,
     /// Show a button to configure and persist the table's default columns if possible
-    #[serde(
-        rename = "showPersistentColumnConfigurator",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_persistent_column_configurator: Option<bool>,
     /// Include a property filter above the table
-    #[serde(
-        rename = "showPropertyFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_property_filter: Option<DataTableNodeShowPropertyFilter>,
     /// Show a recording column for events with session recordings
-    #[serde(
-        rename = "showRecordingColumn",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_recording_column: Option<bool>,
     /// Show a reload button
-    #[serde(rename = "showReload", default, skip_serializing_if = "Option::is_none")]
     pub show_reload: Option<bool>,
     /// Show a results table
-    #[serde(
-        rename = "showResultsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_results_table: Option<bool>,
     /// Show saved filters feature for this table (requires uniqueKey)
-    #[serde(
-        rename = "showSavedFilters",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_saved_filters: Option<bool>,
     /// Shows a list of saved queries
-    #[serde(
-        rename = "showSavedQueries",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_saved_queries: Option<bool>,
     /// Include a free text search field (PersonsNode only)
-    #[serde(rename = "showSearch", default, skip_serializing_if = "Option::is_none")]
     pub show_search: Option<bool>,
     /// Show actors query options and back to source
-    #[serde(
-        rename = "showSourceQueryOptions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_source_query_options: Option<bool>,
     /// Show table views feature for this table (requires uniqueKey)
-    #[serde(rename = "showTableViews", default, skip_serializing_if = "Option::is_none")]
     pub show_table_views: Option<bool>,
     /// Show filter to exclude test accounts
-    #[serde(
-        rename = "showTestAccountFilters",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_test_account_filters: Option<bool>,
     /// Show a detailed query timing breakdown
-    #[serde(rename = "showTimings", default, skip_serializing_if = "Option::is_none")]
     pub show_timings: Option<bool>,
     /// Source of the events
     pub source: DataTableNodeSource,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    DataTableNode {
+        allow_sorting: "allowSorting" optional,
+        columns: "columns" optional,
+        context: "context" optional,
+        context_key: "contextKey" optional,
+        default_columns: "defaultColumns" optional,
+        embedded: "embedded" optional,
+        expandable: "expandable" optional,
+        full: "full" optional,
+        hidden_columns: "hiddenColumns" optional,
+        kind: "kind" optional,
+        pinned_columns: "pinnedColumns" optional,
+        properties_via_url: "propertiesViaUrl" optional,
+        response: "response" optional,
+        show_absolute_time: "showAbsoluteTime" optional,
+        show_actions: "showActions" optional,
+        show_column_configurator: "showColumnConfigurator" optional,
+        show_count: "showCount" optional,
+        show_date_range: "showDateRange" optional,
+        show_elapsed_time: "showElapsedTime" optional,
+        show_event_filter: "showEventFilter" optional,
+        show_events_filter: "showEventsFilter" optional,
+        show_export: "showExport" optional,
+        show_hog_ql_editor: "showHogQLEditor" optional,
+        show_open_editor_button: "showOpenEditorButton" optional,
+        show_persistent_column_configurator: "showPersistentColumnConfigurator" optional,
+        show_property_filter: "showPropertyFilter" optional,
+        show_recording_column: "showRecordingColumn" optional,
+        show_reload: "showReload" optional,
+        show_results_table: "showResultsTable" optional,
+        show_saved_filters: "showSavedFilters" optional,
+        show_saved_queries: "showSavedQueries" optional,
+        show_search: "showSearch" optional,
+        show_source_query_options: "showSourceQueryOptions" optional,
+        show_table_views: "showTableViews" optional,
+        show_test_account_filters: "showTestAccountFilters" optional,
+        show_timings: "showTimings" optional,
+        source: "source" required,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -2611,16 +2823,18 @@ pub enum DataTableNodeSource {
 /// DataTableNodeViewPropsContext
 ///
 /// The `DataTableNodeViewPropsContext` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataTableNodeViewPropsContext {
     /// Eventdefinitionid
-    #[serde(
-        rename = "eventDefinitionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub event_definition_id: Option<String>,
     pub r#type: DataTableNodeViewPropsContextType,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    DataTableNodeViewPropsContext {
+        event_definition_id: "eventDefinitionId" optional,
+        r#type: "type" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -2636,21 +2850,27 @@ string_enum! {
 /// DataVisualizationNode
 ///
 /// The `DataVisualizationNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataVisualizationNode {
-    #[serde(rename = "chartSettings", default, skip_serializing_if = "Option::is_none")]
     pub chart_settings: Option<ChartSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<ChartDisplayType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<DataVisualizationNodeKind>,
     pub source: HogQlQuery,
-    #[serde(rename = "tableSettings", default, skip_serializing_if = "Option::is_none")]
     pub table_settings: Option<TableSettings>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    DataVisualizationNode {
+        chart_settings: "chartSettings" optional,
+        display: "display" optional,
+        kind: "kind" optional,
+        source: "source" required,
+        table_settings: "tableSettings" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -2663,7 +2883,7 @@ string_enum! {
 /// DataWarehouseEventsModifier
 ///
 /// The `DataWarehouseEventsModifier` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataWarehouseEventsModifier {
     /// Distinct Id Field
     pub distinct_id_field: String,
@@ -2674,96 +2894,113 @@ pub struct DataWarehouseEventsModifier {
     /// Timestamp Field
     pub timestamp_field: String,
 }
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    DataWarehouseEventsModifier {
+        distinct_id_field: "distinct_id_field" required,
+        id_field: "id_field" required,
+        table_name: "table_name" required,
+        timestamp_field: "timestamp_field" required,
+    }
+}
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_model_paths"))]
 /// The `DataWarehouseModelPath` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataWarehouseModelPath {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<String>>,
     pub team: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_query: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+#[cfg(any(feature = "data_warehouse", feature = "warehouse_model_paths"))]
+json_object! {
+    DataWarehouseModelPath {
+        id: "id" optional,
+        path: "path" optional,
+        team: "team" required,
+        table: "table" optional,
+        saved_query: "saved_query" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// DataWarehouseNode
 ///
 /// The `DataWarehouseNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataWarehouseNode {
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Distinct Id Field
     pub distinct_id_field: String,
     /// Dw Source Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dw_source_type: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<DataWarehouseNodeFixedPropertiesItem>>,
     /// Id
     pub id: String,
     /// Id Field
     pub id_field: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<DataWarehouseNodeKind>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<DataWarehouseNodeMath>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<DataWarehouseNodePropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Table Name
     pub table_name: String,
     /// Timestamp Field
     pub timestamp_field: String,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    DataWarehouseNode {
+        custom_name: "custom_name" optional,
+        distinct_id_field: "distinct_id_field" required,
+        dw_source_type: "dw_source_type" optional,
+        fixed_properties: "fixedProperties" optional,
+        id: "id" required,
+        id_field: "id_field" required,
+        kind: "kind" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        table_name: "table_name" required,
+        timestamp_field: "timestamp_field" required,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2865,20 +3102,34 @@ pub enum DataWarehouseNodePropertiesItem {
 /// DataWarehousePersonPropertyFilter
 ///
 /// The `DataWarehousePersonPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataWarehousePersonPropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DataWarehousePersonPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<DataWarehousePersonPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    DataWarehousePersonPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -2941,20 +3192,34 @@ pub enum DataWarehousePersonPropertyFilterValueVariant0Item {
 /// DataWarehousePropertyFilter
 ///
 /// The `DataWarehousePropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataWarehousePropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DataWarehousePropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<DataWarehousePropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    DataWarehousePropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -3023,18 +3288,23 @@ string_enum! {
 /// DateRange
 ///
 /// The `DateRange` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DateRange {
     /// Start of the date range. Accepts ISO 8601 timestamps (e.g., 2024-01-15T00:00:00Z) or relative formats: -7d (7 days ago), -2w (2 weeks ago), -1m (1 month ago),
     /// -1h (1 hour ago), -1mStart (start of last month), -1yStart (start of last year).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// End of the date range. Same format as date_from. Omit or null for "now".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Whether the date_from and date_to should be used verbatim. Disables rounding to the start and end of period.
-    #[serde(rename = "explicitDate", default, skip_serializing_if = "Option::is_none")]
     pub explicit_date: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    DateRange {
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+        explicit_date: "explicitDate" optional,
+    }
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
 string_enum! {
@@ -3049,22 +3319,27 @@ string_enum! {
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 /// The `Detail` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Detail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<Change>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge: Option<Merge>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<Trigger>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+#[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
+json_object! {
+    Detail {
+        id: "id" optional,
+        changes: "changes" optional,
+        merge: "merge" optional,
+        trigger: "trigger" optional,
+        name: "name" optional,
+        short_id: "short_id" optional,
+        r#type: "type" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -3134,20 +3409,25 @@ string_enum! {
 /// ECODDetectorConfig
 ///
 /// The `ECODDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EcodDetectorConfig {
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Anomaly probability threshold (default: 0.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<EcodDetectorConfigType>,
     /// Rolling window size — how many historical data points to train on (default: based on calculation interval)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    EcodDetectorConfig {
+        preprocessing: "preprocessing" optional,
+        threshold: "threshold" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -3173,19 +3453,33 @@ pub type EffectivePrivilegeLevelEnum = i64;
 /// ElementPropertyFilter
 ///
 /// The `ElementPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ElementPropertyFilter {
     pub key: Key10,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ElementPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<ElementPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    ElementPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -3248,11 +3542,23 @@ pub enum ElementPropertyFilterValueVariant0Item {
 /// EmptyPropertyFilter
 ///
 /// The `EmptyPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EmptyPropertyFilter {
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<EmptyPropertyFilterType>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    EmptyPropertyFilter {
+        r#type: "type" optional,
+    }
 }
 #[cfg(
     any(
@@ -3307,44 +3613,45 @@ string_enum! {
 /// EndpointsUsageTableQuery
 ///
 /// The `EndpointsUsageTableQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointsUsageTableQuery {
-    #[serde(rename = "breakdownBy")]
     pub breakdown_by: EndpointsUsageBreakdown,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Filter to specific endpoints by name
-    #[serde(rename = "endpointNames", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_names: Option<Vec<String>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<EndpointsUsageTableQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Filter by materialization type
-    #[serde(
-        rename = "materializationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub materialization_type: Option<MaterializationType>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<EndpointsUsageTableQueryOrderByItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<EndpointsUsageTableQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    EndpointsUsageTableQuery {
+        breakdown_by: "breakdownBy" required,
+        date_range: "dateRange" optional,
+        endpoint_names: "endpointNames" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        materialization_type: "materializationType" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -3366,57 +3673,70 @@ pub enum EndpointsUsageTableQueryOrderByItem {
 /// EndpointsUsageTableQueryResponse
 ///
 /// The `EndpointsUsageTableQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointsUsageTableQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    EndpointsUsageTableQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// EnsembleDetectorConfig
 ///
 /// The `EnsembleDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EnsembleDetectorConfig {
     /// Sub-detector configurations (minimum 2)
     pub detectors: Vec<EnsembleDetectorConfigDetectorsItem>,
     /// How to combine sub-detector results
     pub operator: EnsembleOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<EnsembleDetectorConfigType>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    EnsembleDetectorConfig {
+        detectors: "detectors" required,
+        operator: "operator" required,
+        r#type: "type" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3471,19 +3791,15 @@ string_enum! {
 /// ErrorTrackingCorrelatedIssue
 ///
 /// The `ErrorTrackingCorrelatedIssue` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingCorrelatedIssue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingIssueAssignee>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort: Option<ErrorTrackingIssueCohort>,
     /// Description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Event
     pub event: String,
     /// External Issues
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_issues: Option<Vec<ErrorTrackingExternalReference>>,
     /// First Seen
     pub first_seen: String,
@@ -3492,10 +3808,8 @@ pub struct ErrorTrackingCorrelatedIssue {
     /// Last Seen
     pub last_seen: String,
     /// Library
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Odds Ratio
     pub odds_ratio: f64,
@@ -3503,10 +3817,28 @@ pub struct ErrorTrackingCorrelatedIssue {
     pub status: ErrorTrackingIssueStatus,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingCorrelatedIssue {
+        assignee: "assignee" optional,
+        cohort: "cohort" optional,
+        description: "description" optional,
+        event: "event" required,
+        external_issues: "external_issues" optional,
+        first_seen: "first_seen" required,
+        id: "id" required,
+        last_seen: "last_seen" required,
+        library: "library" optional,
+        name: "name" optional,
+        odds_ratio: "odds_ratio" required,
+        population: "population" required,
+        status: "status" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingExternalReference
 ///
 /// The `ErrorTrackingExternalReference` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingExternalReference {
     /// External Url
     pub external_url: String,
@@ -3515,10 +3847,18 @@ pub struct ErrorTrackingExternalReference {
     pub integration: ErrorTrackingExternalReferenceIntegration,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingExternalReference {
+        external_url: "external_url" required,
+        id: "id" required,
+        integration: "integration" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingExternalReferenceIntegration
 ///
 /// The `ErrorTrackingExternalReferenceIntegration` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingExternalReferenceIntegration {
     /// Display Name
     pub display_name: String,
@@ -3527,52 +3867,69 @@ pub struct ErrorTrackingExternalReferenceIntegration {
     pub kind: IntegrationKind,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingExternalReferenceIntegration {
+        display_name: "display_name" required,
+        id: "id" required,
+        kind: "kind" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingIssue
 ///
 /// The `ErrorTrackingIssue` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregations: Option<ErrorTrackingIssueAggregations>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingIssueAssignee>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort: Option<ErrorTrackingIssueCohort>,
     /// Description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// External Issues
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_issues: Option<Vec<ErrorTrackingExternalReference>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_event: Option<FirstEvent>,
     /// First Seen
     pub first_seen: String,
     /// Function
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
     /// Id
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_event: Option<LastEvent>,
     /// Last Seen
     pub last_seen: String,
     /// Library
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Source
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     pub status: ErrorTrackingIssueStatus,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingIssue {
+        aggregations: "aggregations" optional,
+        assignee: "assignee" optional,
+        cohort: "cohort" optional,
+        description: "description" optional,
+        external_issues: "external_issues" optional,
+        first_event: "first_event" optional,
+        first_seen: "first_seen" required,
+        function: "function" optional,
+        id: "id" required,
+        last_event: "last_event" optional,
+        last_seen: "last_seen" required,
+        library: "library" optional,
+        name: "name" optional,
+        source: "source" optional,
+        status: "status" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingIssueAggregations
 ///
 /// The `ErrorTrackingIssueAggregations` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueAggregations {
     /// Occurrences
     pub occurrences: f64,
@@ -3581,20 +3938,36 @@ pub struct ErrorTrackingIssueAggregations {
     /// Users
     pub users: f64,
     /// Volumerange
-    #[serde(rename = "volumeRange", default, skip_serializing_if = "Option::is_none")]
     pub volume_range: Option<Vec<f64>>,
     /// Volume Buckets
     pub volume_buckets: Vec<VolumeBucket>,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingIssueAggregations {
+        occurrences: "occurrences" required,
+        sessions: "sessions" required,
+        users: "users" required,
+        volume_range: "volumeRange" optional,
+        volume_buckets: "volume_buckets" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingIssueAssignee
 ///
 /// The `ErrorTrackingIssueAssignee` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueAssignee {
     /// Id
     pub id: ErrorTrackingIssueAssigneeId,
     pub r#type: ErrorTrackingIssueAssigneeType,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingIssueAssignee {
+        id: "id" required,
+        r#type: "type" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Id
@@ -3620,7 +3993,7 @@ string_enum! {
 /// ErrorTrackingIssueCohort
 ///
 /// The `ErrorTrackingIssueCohort` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueCohort {
     /// Id
     pub id: f64,
@@ -3628,26 +4001,39 @@ pub struct ErrorTrackingIssueCohort {
     pub name: String,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingIssueCohort {
+        id: "id" required,
+        name: "name" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingIssueCorrelationQuery
 ///
 /// The `ErrorTrackingIssueCorrelationQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueCorrelationQuery {
     /// Events
     pub events: Vec<String>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ErrorTrackingIssueCorrelationQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ErrorTrackingIssueCorrelationQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingIssueCorrelationQuery {
+        events: "events" required,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -3660,40 +4046,46 @@ string_enum! {
 /// ErrorTrackingIssueCorrelationQueryResponse
 ///
 /// The `ErrorTrackingIssueCorrelationQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueCorrelationQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<ErrorTrackingCorrelatedIssue>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingIssueCorrelationQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(
     any(
@@ -3706,20 +4098,34 @@ pub struct ErrorTrackingIssueCorrelationQueryResponse {
 /// ErrorTrackingIssueFilter
 ///
 /// The `ErrorTrackingIssueFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingIssueFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ErrorTrackingIssueFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<ErrorTrackingIssueFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    ErrorTrackingIssueFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -3801,13 +4207,11 @@ string_enum! {
 /// ErrorTrackingPendingFingerprintIssueStateUpdate
 ///
 /// The `ErrorTrackingPendingFingerprintIssueStateUpdate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingPendingFingerprintIssueStateUpdate {
     /// Assigned Role Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_role_id: Option<String>,
     /// Assigned User Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_user_id: Option<i64>,
     /// Fingerprint
     pub fingerprint: String,
@@ -3816,12 +4220,10 @@ pub struct ErrorTrackingPendingFingerprintIssueStateUpdate {
     /// Is Deleted
     pub is_deleted: i64,
     /// Issue Description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_description: Option<String>,
     /// Issue Id
     pub issue_id: String,
     /// Issue Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_name: Option<String>,
     /// Issue Status
     pub issue_status: String,
@@ -3829,99 +4231,107 @@ pub struct ErrorTrackingPendingFingerprintIssueStateUpdate {
     pub version: i64,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingPendingFingerprintIssueStateUpdate {
+        assigned_role_id: "assigned_role_id" optional,
+        assigned_user_id: "assigned_user_id" optional,
+        fingerprint: "fingerprint" required,
+        first_seen: "first_seen" required,
+        is_deleted: "is_deleted" required,
+        issue_description: "issue_description" optional,
+        issue_id: "issue_id" required,
+        issue_name: "issue_name" optional,
+        issue_status: "issue_status" required,
+        version: "version" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ErrorTrackingQuery
 ///
 /// The `ErrorTrackingQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ErrorTrackingIssueAssignee>,
     /// Date range to filter results.
-    #[serde(rename = "dateRange")]
     pub date_range: DateRange,
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<PropertyGroupFilter>,
     /// Whether to filter out test accounts.
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Groupkey
-    #[serde(rename = "groupKey", default, skip_serializing_if = "Option::is_none")]
     pub group_key: Option<String>,
     /// Grouptypeindex
-    #[serde(rename = "groupTypeIndex", default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Filter to a specific error tracking issue by ID.
-    #[serde(rename = "issueId", default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ErrorTrackingQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Field to sort results by.
-    #[serde(rename = "orderBy")]
     pub order_by: ErrorTrackingOrderBy,
     /// Sort direction.
-    #[serde(rename = "orderDirection", default, skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<OrderDirection2>,
     /// Pending fingerprint issue state updates UNIONed into the fingerprint issue state subquery (V3 only). The backend caps the list at 50 entries; extras are dropped silently.
-    #[serde(
-        rename = "pendingFingerprintIssueStateUpdates",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub pending_fingerprint_issue_state_updates: Option<
         Vec<ErrorTrackingPendingFingerprintIssueStateUpdate>,
     >,
     /// Personid
-    #[serde(rename = "personId", default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ErrorTrackingQueryResponse>,
     /// Free-text search across exception type, message, and stack frames.
-    #[serde(rename = "searchQuery", default, skip_serializing_if = "Option::is_none")]
     pub search_query: Option<String>,
     /// Filter by issue status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ErrorTrackingQueryStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Use V2 query path (ClickHouse postgres connector join instead of separate Postgres queries)
-    #[serde(rename = "useQueryV2", default, skip_serializing_if = "Option::is_none")]
     pub use_query_v2: Option<bool>,
     /// Use V3 query path (denormalized ClickHouse table, no Postgres joins)
-    #[serde(rename = "useQueryV3", default, skip_serializing_if = "Option::is_none")]
     pub use_query_v3: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
     /// Volumeresolution
-    #[serde(rename = "volumeResolution")]
     pub volume_resolution: i64,
     /// Withaggregations
-    #[serde(
-        rename = "withAggregations",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub with_aggregations: Option<bool>,
     /// Withfirstevent
-    #[serde(rename = "withFirstEvent", default, skip_serializing_if = "Option::is_none")]
     pub with_first_event: Option<bool>,
     /// Withlastevent
-    #[serde(rename = "withLastEvent", default, skip_serializing_if = "Option::is_none")]
     pub with_last_event: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingQuery {
+        assignee: "assignee" optional,
+        date_range: "dateRange" required,
+        filter_group: "filterGroup" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        group_key: "groupKey" optional,
+        group_type_index: "groupTypeIndex" optional,
+        issue_id: "issueId" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" required,
+        order_direction: "orderDirection" optional,
+        pending_fingerprint_issue_state_updates: "pendingFingerprintIssueStateUpdates" optional,
+        person_id: "personId" optional,
+        response: "response" optional,
+        search_query: "searchQuery" optional,
+        status: "status" optional,
+        tags: "tags" optional,
+        use_query_v2: "useQueryV2" optional,
+        use_query_v3: "useQueryV3" optional,
+        version: "version" optional,
+        volume_resolution: "volumeResolution" required,
+        with_aggregations: "withAggregations" optional,
+        with_first_event: "withFirstEvent" optional,
+        with_last_event: "withLastEvent" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -3934,40 +4344,46 @@ string_enum! {
 /// ErrorTrackingQueryResponse
 ///
 /// The `ErrorTrackingQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorTrackingQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<ErrorTrackingIssue>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ErrorTrackingQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Filter by issue status.
@@ -4003,7 +4419,7 @@ string_enum! {
 /// EventDefinition
 ///
 /// The `EventDefinition` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventDefinition {
     /// Elements
     pub elements: Vec<::serde_json::Value>,
@@ -4012,12 +4428,27 @@ pub struct EventDefinition {
     /// Properties
     pub properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    EventDefinition {
+        elements: "elements" required,
+        event: "event" required,
+        properties: "properties" required,
+    }
+}
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
 /// The `EventDefinitionBasic` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventDefinitionBasic {
     pub id: String,
     pub name: String,
+}
+#[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
+json_object! {
+    EventDefinitionBasic {
+        id: "id" required,
+        name: "name" required,
+    }
 }
 #[cfg(
     any(
@@ -4030,20 +4461,34 @@ pub struct EventDefinitionBasic {
 /// EventMetadataPropertyFilter
 ///
 /// The `EventMetadataPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventMetadataPropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<EventMetadataPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<EventMetadataPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    EventMetadataPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -4099,7 +4544,7 @@ pub enum EventMetadataPropertyFilterValueVariant0Item {
 /// EventOddsRatioSerialized
 ///
 /// The `EventOddsRatioSerialized` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventOddsRatioSerialized {
     pub correlation_type: CorrelationType,
     pub event: EventDefinition,
@@ -4109,6 +4554,16 @@ pub struct EventOddsRatioSerialized {
     pub odds_ratio: f64,
     /// Success Count
     pub success_count: i64,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    EventOddsRatioSerialized {
+        correlation_type: "correlation_type" required,
+        event: "event" required,
+        failure_count: "failure_count" required,
+        odds_ratio: "odds_ratio" required,
+        success_count: "success_count" required,
+    }
 }
 #[cfg(
     any(
@@ -4122,21 +4577,35 @@ pub struct EventOddsRatioSerialized {
 /// EventPropertyFilter
 ///
 /// The `EventPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventPropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<PropertyOperator>,
     /// Event properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<EventPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<EventPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "experiments",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    EventPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" optional,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -4195,68 +4664,65 @@ pub enum EventPropertyFilterValueVariant0Item {
 /// EventsNode
 ///
 /// The `EventsNode` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EventsNode {
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// The event or `null` for all events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<EventsNodeFixedPropertiesItem>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<EventsNodeKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<EventsNodeMath>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Columns to order by
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<String>>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<EventsNodePropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    EventsNode {
+        custom_name: "custom_name" optional,
+        event: "event" optional,
+        fixed_properties: "fixedProperties" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4351,110 +4817,113 @@ pub enum EventsNodePropertiesItem {
 /// EventsQuery
 ///
 /// The `EventsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventsQuery {
     /// Show events matching a given action
-    #[serde(rename = "actionId", default, skip_serializing_if = "Option::is_none")]
     pub action_id: Option<i64>,
     /// Show events matching action steps directly, used when no actionId is provided (e.g. previewing unsaved actions). Ignored if actionId is set.
-    #[serde(rename = "actionSteps", default, skip_serializing_if = "Option::is_none")]
     pub action_steps: Option<Vec<EventsQueryActionStep>>,
     /// Only fetch events that happened after this timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Only fetch events that happened before this timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
     /// Limit to events matching this string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Filter to events matching any of these event names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
     /// Filter test accounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<EventsQueryFixedPropertiesItem>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<EventsQueryKind>,
     /// Number of rows to return
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Number of rows to skip before returning rows
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Columns to order by
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<String>>,
     /// Show events for a given person
-    #[serde(rename = "personId", default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<EventsQueryPropertiesItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<EventsQueryResponse>,
     /// Return a limited set of data. Required.
     pub select: Vec<String>,
     /// source for querying events for insights
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<InsightActorsQuery>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
     /// HogQL filters to apply on returned data
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#where: Option<Vec<String>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    EventsQuery {
+        action_id: "actionId" optional,
+        action_steps: "actionSteps" optional,
+        after: "after" optional,
+        before: "before" optional,
+        event: "event" optional,
+        events: "events" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        fixed_properties: "fixedProperties" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        person_id: "personId" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        select: "select" required,
+        source: "source" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+        r#where: "where" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// EventsQueryActionStep
 ///
 /// The `EventsQueryActionStep` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EventsQueryActionStep {
     /// Event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Href
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href_matching: Option<HrefMatching>,
     /// Properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<EventsQueryActionStepPropertiesItem>>,
     /// Selector
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
     /// Tag Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_name: Option<String>,
     /// Text
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_matching: Option<TextMatching>,
     /// Url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_matching: Option<UrlMatching>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    EventsQueryActionStep {
+        event: "event" optional,
+        href: "href" optional,
+        href_matching: "href_matching" optional,
+        properties: "properties" optional,
+        selector: "selector" optional,
+        tag_name: "tag_name" optional,
+        text: "text" optional,
+        text_matching: "text_matching" optional,
+        url: "url" optional,
+        url_matching: "url_matching" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4550,43 +5019,52 @@ pub enum EventsQueryPropertiesItem {
 /// EventsQueryResponse
 ///
 /// The `EventsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventsQueryResponse {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Cursor for fetching the next page of results
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    EventsQueryResponse {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        next_cursor: "nextCursor" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
 }
 #[cfg(any(feature = "actions", feature = "feature_flags", feature = "surveys"))]
 string_enum! {
@@ -4603,52 +5081,46 @@ string_enum! {
 /// ExperimentActorsQuery
 ///
 /// The `ExperimentActorsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentActorsQuery {
     /// Exposure configuration for filtering events. Defines when users were first exposed to the experiment.
-    #[serde(rename = "exposureConfig", default, skip_serializing_if = "Option::is_none")]
     pub exposure_config: Option<ExperimentActorsQueryExposureConfig>,
     /// Feature flag key for breakdown filtering.
-    #[serde(rename = "featureFlagKey", default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_key: Option<String>,
     /// Index of the step for which we want to get actors for, per experiment variant. Positive for converted persons, negative for dropped off persons.
-    #[serde(rename = "funnelStep", default, skip_serializing_if = "Option::is_none")]
     pub funnel_step: Option<i64>,
     /// The variant key for filtering actors. For experiments, this filters by feature flag variant (e.g., 'control', 'test').
-    #[serde(
-        rename = "funnelStepBreakdown",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_step_breakdown: Option<ExperimentActorsQueryFunnelStepBreakdown>,
     /// Includerecordings
-    #[serde(
-        rename = "includeRecordings",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub include_recordings: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentActorsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// How to handle users with multiple variant exposures.
-    #[serde(
-        rename = "multipleVariantHandling",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub multiple_variant_handling: Option<MultipleVariantHandling>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ActorsQueryResponse>,
     pub source: ExperimentQuery,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentActorsQuery {
+        exposure_config: "exposureConfig" optional,
+        feature_flag_key: "featureFlagKey" optional,
+        funnel_step: "funnelStep" optional,
+        funnel_step_breakdown: "funnelStepBreakdown" optional,
+        include_recordings: "includeRecordings" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        multiple_variant_handling: "multipleVariantHandling" optional,
+        response: "response" optional,
+        source: "source" required,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Exposure configuration for filtering events. Defines when users were first exposed to the experiment.
@@ -4693,7 +5165,7 @@ string_enum! {
 /// ExperimentBreakdownResult
 ///
 /// The `ExperimentBreakdownResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentBreakdownResult {
     /// Control variant stats for this breakdown
     pub baseline: ExperimentStatsBaseValidated,
@@ -4701,6 +5173,14 @@ pub struct ExperimentBreakdownResult {
     pub breakdown_value: Vec<ExperimentBreakdownResultBreakdownValueItem>,
     /// Test variant results with statistical comparisons for this breakdown
     pub variants: ExperimentBreakdownResultVariants,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentBreakdownResult {
+        baseline: "baseline" required,
+        breakdown_value: "breakdown_value" required,
+        variants: "variants" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4726,67 +5206,68 @@ pub enum ExperimentBreakdownResultVariants {
 /// ExperimentDataWarehouseNode
 ///
 /// The `ExperimentDataWarehouseNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentDataWarehouseNode {
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Data Warehouse Join Key
     pub data_warehouse_join_key: String,
     /// Events Join Key
     pub events_join_key: String,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<ExperimentDataWarehouseNodeFixedPropertiesItem>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentDataWarehouseNodeKind>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<ExperimentDataWarehouseNodeMath>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<ExperimentDataWarehouseNodePropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Table Name
     pub table_name: String,
     /// Timestamp Field
     pub timestamp_field: String,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentDataWarehouseNode {
+        custom_name: "custom_name" optional,
+        data_warehouse_join_key: "data_warehouse_join_key" required,
+        events_join_key: "events_join_key" required,
+        fixed_properties: "fixedProperties" optional,
+        kind: "kind" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        table_name: "table_name" required,
+        timestamp_field: "timestamp_field" required,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4881,21 +5362,28 @@ pub enum ExperimentDataWarehouseNodePropertiesItem {
 /// ExperimentEventExposureConfig
 ///
 /// The `ExperimentEventExposureConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentEventExposureConfig {
     /// Event
     pub event: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentEventExposureConfigKind>,
     /// Properties
     pub properties: Vec<ExperimentEventExposureConfigPropertiesItem>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentEventExposureConfig {
+        event: "event" required,
+        kind: "kind" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -4935,52 +5423,54 @@ pub enum ExperimentEventExposureConfigPropertiesItem {
 /// ExperimentFunnelMetric
 ///
 /// The `ExperimentFunnelMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentFunnelMetric {
-    #[serde(
-        rename = "breakdownFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub breakdown_filter: Option<BreakdownFilter>,
     /// Conversion Window
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_window: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_window_unit: Option<FunnelConversionWindowTimeUnit>,
     /// Fingerprint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funnel_order_type: Option<StepOrderValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<ExperimentMetricGoal>,
     /// Issharedmetric
-    #[serde(rename = "isSharedMetric", default, skip_serializing_if = "Option::is_none")]
     pub is_shared_metric: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentFunnelMetricKind>,
     /// Metric Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_type: Option<ExperimentFunnelMetricMetricType>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Series
     pub series: Vec<ExperimentFunnelMetricSeriesItem>,
     /// Sharedmetricid
-    #[serde(rename = "sharedMetricId", default, skip_serializing_if = "Option::is_none")]
     pub shared_metric_id: Option<f64>,
     /// Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentFunnelMetric {
+        breakdown_filter: "breakdownFilter" optional,
+        conversion_window: "conversion_window" optional,
+        conversion_window_unit: "conversion_window_unit" optional,
+        fingerprint: "fingerprint" optional,
+        funnel_order_type: "funnel_order_type" optional,
+        goal: "goal" optional,
+        is_shared_metric: "isSharedMetric" optional,
+        kind: "kind" optional,
+        metric_type: "metric_type" optional,
+        name: "name" optional,
+        response: "response" optional,
+        series: "series" required,
+        shared_metric_id: "sharedMetricId" optional,
+        uuid: "uuid" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5010,34 +5500,40 @@ pub enum ExperimentFunnelMetricSeriesItem {
 /// ExperimentFunnelsQuery
 ///
 /// The `ExperimentFunnelsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentFunnelsQuery {
     /// Experiment Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment_id: Option<i64>,
     /// Fingerprint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
     pub funnels_query: FunnelsQuery,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentFunnelsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ExperimentFunnelsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentFunnelsQuery {
+        experiment_id: "experiment_id" optional,
+        fingerprint: "fingerprint" optional,
+        funnels_query: "funnels_query" required,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        name: "name" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        uuid: "uuid" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5050,18 +5546,16 @@ string_enum! {
 /// ExperimentFunnelsQueryResponse
 ///
 /// The `ExperimentFunnelsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentFunnelsQueryResponse {
     /// Credible Intervals
     pub credible_intervals: ::std::collections::BTreeMap<String, Vec<f64>>,
     /// Expected Loss
     pub expected_loss: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funnels_query: Option<FunnelsQuery>,
     /// Insight
     pub insight: Vec<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentFunnelsQueryResponseKind>,
     /// Probability
     pub probability: ::std::collections::BTreeMap<String, f64>,
@@ -5069,10 +5563,24 @@ pub struct ExperimentFunnelsQueryResponse {
     /// Significant
     pub significant: bool,
     /// Stats Version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_version: Option<i64>,
     /// Variants
     pub variants: Vec<ExperimentVariantFunnelsBaseStats>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentFunnelsQueryResponse {
+        credible_intervals: "credible_intervals" required,
+        expected_loss: "expected_loss" required,
+        funnels_query: "funnels_query" optional,
+        insight: "insight" required,
+        kind: "kind" optional,
+        probability: "probability" required,
+        significance_code: "significance_code" required,
+        significant: "significant" required,
+        stats_version: "stats_version" optional,
+        variants: "variants" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5085,59 +5593,61 @@ string_enum! {
 /// ExperimentMeanMetric
 ///
 /// The `ExperimentMeanMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentMeanMetric {
-    #[serde(
-        rename = "breakdownFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub breakdown_filter: Option<BreakdownFilter>,
     /// Conversion Window
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_window: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_window_unit: Option<FunnelConversionWindowTimeUnit>,
     /// Fingerprint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<ExperimentMetricGoal>,
     /// Ignore Zeros
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_zeros: Option<bool>,
     /// Issharedmetric
-    #[serde(rename = "isSharedMetric", default, skip_serializing_if = "Option::is_none")]
     pub is_shared_metric: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentMeanMetricKind>,
     /// Lower Bound Percentile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lower_bound_percentile: Option<f64>,
     /// Metric Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_type: Option<ExperimentMeanMetricMetricType>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Sharedmetricid
-    #[serde(rename = "sharedMetricId", default, skip_serializing_if = "Option::is_none")]
     pub shared_metric_id: Option<f64>,
     /// Source
     pub source: ExperimentMeanMetricSource,
     /// Upper Bound Percentile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upper_bound_percentile: Option<f64>,
     /// Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentMeanMetric {
+        breakdown_filter: "breakdownFilter" optional,
+        conversion_window: "conversion_window" optional,
+        conversion_window_unit: "conversion_window_unit" optional,
+        fingerprint: "fingerprint" optional,
+        goal: "goal" optional,
+        ignore_zeros: "ignore_zeros" optional,
+        is_shared_metric: "isSharedMetric" optional,
+        kind: "kind" optional,
+        lower_bound_percentile: "lower_bound_percentile" optional,
+        metric_type: "metric_type" optional,
+        name: "name" optional,
+        response: "response" optional,
+        shared_metric_id: "sharedMetricId" optional,
+        source: "source" required,
+        upper_bound_percentile: "upper_bound_percentile" optional,
+        uuid: "uuid" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5195,31 +5705,37 @@ string_enum! {
 /// ExperimentQuery
 ///
 /// The `ExperimentQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentQuery {
     /// Experiment Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment_id: Option<i64>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentQueryKind>,
     /// Metric
     pub metric: ExperimentQueryMetric,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precomputation_mode: Option<PrecomputationMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ExperimentQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentQuery {
+        experiment_id: "experiment_id" optional,
+        kind: "kind" optional,
+        metric: "metric" required,
+        modifiers: "modifiers" optional,
+        name: "name" optional,
+        precomputation_mode: "precomputation_mode" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5242,54 +5758,59 @@ tagged_enum! {
 /// ExperimentQueryResponse
 ///
 /// The `ExperimentQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExperimentQueryResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<ExperimentStatsBaseValidated>,
     /// Results grouped by breakdown value. When present, baseline and variant_results contain aggregated data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_results: Option<Vec<ExperimentBreakdownResult>>,
     /// Clickhouse Sql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clickhouse_sql: Option<String>,
     /// Credible Intervals
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credible_intervals: Option<::std::collections::BTreeMap<String, Vec<f64>>>,
     /// Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Insight
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Whether exposures were served from the precomputation system
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_precomputed: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentQueryResponseKind>,
     /// Metric
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<ExperimentQueryResponseMetric>,
     /// P Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p_value: Option<f64>,
     /// Probability
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probability: Option<::std::collections::BTreeMap<String, f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub significance_code: Option<ExperimentSignificanceCode>,
     /// Significant
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub significant: Option<bool>,
     /// Stats Version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_version: Option<i64>,
     /// Variant Results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant_results: Option<ExperimentQueryResponseVariantResults>,
     /// Variants
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variants: Option<ExperimentQueryResponseVariants>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentQueryResponse {
+        baseline: "baseline" optional,
+        breakdown_results: "breakdown_results" optional,
+        clickhouse_sql: "clickhouse_sql" optional,
+        credible_intervals: "credible_intervals" optional,
+        hogql: "hogql" optional,
+        insight: "insight" optional,
+        is_precomputed: "is_precomputed" optional,
+        kind: "kind" optional,
+        metric: "metric" optional,
+        p_value: "p_value" optional,
+        probability: "probability" optional,
+        significance_code: "significance_code" optional,
+        significant: "significant" optional,
+        stats_version: "stats_version" optional,
+        variant_results: "variant_results" optional,
+        variants: "variants" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5331,52 +5852,55 @@ pub enum ExperimentQueryResponseVariants {
 /// ExperimentRatioMetric
 ///
 /// The `ExperimentRatioMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentRatioMetric {
-    #[serde(
-        rename = "breakdownFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub breakdown_filter: Option<BreakdownFilter>,
     /// Conversion Window
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_window: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_window_unit: Option<FunnelConversionWindowTimeUnit>,
     /// Denominator
     pub denominator: ExperimentRatioMetricDenominator,
     /// Fingerprint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<ExperimentMetricGoal>,
     /// Issharedmetric
-    #[serde(rename = "isSharedMetric", default, skip_serializing_if = "Option::is_none")]
     pub is_shared_metric: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentRatioMetricKind>,
     /// Metric Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_type: Option<ExperimentRatioMetricMetricType>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Numerator
     pub numerator: ExperimentRatioMetricNumerator,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Sharedmetricid
-    #[serde(rename = "sharedMetricId", default, skip_serializing_if = "Option::is_none")]
     pub shared_metric_id: Option<f64>,
     /// Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentRatioMetric {
+        breakdown_filter: "breakdownFilter" optional,
+        conversion_window: "conversion_window" optional,
+        conversion_window_unit: "conversion_window_unit" optional,
+        denominator: "denominator" required,
+        fingerprint: "fingerprint" optional,
+        goal: "goal" optional,
+        is_shared_metric: "isSharedMetric" optional,
+        kind: "kind" optional,
+        metric_type: "metric_type" optional,
+        name: "name" optional,
+        numerator: "numerator" required,
+        response: "response" optional,
+        shared_metric_id: "sharedMetricId" optional,
+        uuid: "uuid" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Denominator
@@ -5418,40 +5942,26 @@ pub enum ExperimentRatioMetricNumerator {
 /// ExperimentRetentionMetric
 ///
 /// The `ExperimentRetentionMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentRetentionMetric {
-    #[serde(
-        rename = "breakdownFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub breakdown_filter: Option<BreakdownFilter>,
     /// Completion Event
     pub completion_event: ExperimentRetentionMetricCompletionEvent,
     /// Conversion Window
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_window: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_window_unit: Option<FunnelConversionWindowTimeUnit>,
     /// Fingerprint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<ExperimentMetricGoal>,
     /// Issharedmetric
-    #[serde(rename = "isSharedMetric", default, skip_serializing_if = "Option::is_none")]
     pub is_shared_metric: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentRetentionMetricKind>,
     /// Metric Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_type: Option<ExperimentRetentionMetricMetricType>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Retention Window End
     pub retention_window_end: i64,
@@ -5459,17 +5969,38 @@ pub struct ExperimentRetentionMetric {
     pub retention_window_start: i64,
     pub retention_window_unit: FunnelConversionWindowTimeUnit,
     /// Sharedmetricid
-    #[serde(rename = "sharedMetricId", default, skip_serializing_if = "Option::is_none")]
     pub shared_metric_id: Option<f64>,
     /// Start Event
     pub start_event: ExperimentRetentionMetricStartEvent,
     pub start_handling: StartHandling,
     /// Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentRetentionMetric {
+        breakdown_filter: "breakdownFilter" optional,
+        completion_event: "completion_event" required,
+        conversion_window: "conversion_window" optional,
+        conversion_window_unit: "conversion_window_unit" optional,
+        fingerprint: "fingerprint" optional,
+        goal: "goal" optional,
+        is_shared_metric: "isSharedMetric" optional,
+        kind: "kind" optional,
+        metric_type: "metric_type" optional,
+        name: "name" optional,
+        response: "response" optional,
+        retention_window_end: "retention_window_end" required,
+        retention_window_start: "retention_window_start" required,
+        retention_window_unit: "retention_window_unit" required,
+        shared_metric_id: "sharedMetricId" optional,
+        start_event: "start_event" required,
+        start_handling: "start_handling" required,
+        uuid: "uuid" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Completion Event
@@ -5524,43 +6055,52 @@ string_enum! {
 /// ExperimentStatsBaseValidated
 ///
 /// The `ExperimentStatsBaseValidated` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentStatsBaseValidated {
     /// Covariate Sum
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covariate_sum: Option<f64>,
     /// Covariate Sum Product
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covariate_sum_product: Option<f64>,
     /// Covariate Sum Squares
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covariate_sum_squares: Option<f64>,
     /// Denominator Sum
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator_sum: Option<f64>,
     /// Denominator Sum Squares
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator_sum_squares: Option<f64>,
     /// Key
     pub key: String,
     /// Number Of Samples
     pub number_of_samples: i64,
     /// Numerator Denominator Sum Product
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numerator_denominator_sum_product: Option<f64>,
     /// Step Counts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_counts: Option<Vec<i64>>,
     /// Step Sessions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_sessions: Option<Vec<Vec<SessionData>>>,
     /// Sum
     pub sum: f64,
     /// Sum Squares
     pub sum_squares: f64,
     /// Validation Failures
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_failures: Option<Vec<ExperimentStatsValidationFailure>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentStatsBaseValidated {
+        covariate_sum: "covariate_sum" optional,
+        covariate_sum_product: "covariate_sum_product" optional,
+        covariate_sum_squares: "covariate_sum_squares" optional,
+        denominator_sum: "denominator_sum" optional,
+        denominator_sum_squares: "denominator_sum_squares" optional,
+        key: "key" required,
+        number_of_samples: "number_of_samples" required,
+        numerator_denominator_sum_product: "numerator_denominator_sum_product" optional,
+        step_counts: "step_counts" optional,
+        step_sessions: "step_sessions" optional,
+        sum: "sum" required,
+        sum_squares: "sum_squares" required,
+        validation_failures: "validation_failures" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5577,36 +6117,42 @@ string_enum! {
 /// ExperimentTrendsQuery
 ///
 /// The `ExperimentTrendsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentTrendsQuery {
     pub count_query: TrendsQuery,
     /// Experiment Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_query: Option<TrendsQuery>,
     /// Fingerprint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentTrendsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ExperimentTrendsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentTrendsQuery {
+        count_query: "count_query" required,
+        experiment_id: "experiment_id" optional,
+        exposure_query: "exposure_query" optional,
+        fingerprint: "fingerprint" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        name: "name" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        uuid: "uuid" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5619,18 +6165,15 @@ string_enum! {
 /// ExperimentTrendsQueryResponse
 ///
 /// The `ExperimentTrendsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentTrendsQueryResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_query: Option<TrendsQuery>,
     /// Credible Intervals
     pub credible_intervals: ::std::collections::BTreeMap<String, Vec<f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_query: Option<TrendsQuery>,
     /// Insight
     pub insight: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ExperimentTrendsQueryResponseKind>,
     /// P Value
     pub p_value: f64,
@@ -5640,10 +6183,25 @@ pub struct ExperimentTrendsQueryResponse {
     /// Significant
     pub significant: bool,
     /// Stats Version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_version: Option<i64>,
     /// Variants
     pub variants: Vec<ExperimentVariantTrendsBaseStats>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentTrendsQueryResponse {
+        count_query: "count_query" optional,
+        credible_intervals: "credible_intervals" required,
+        exposure_query: "exposure_query" optional,
+        insight: "insight" required,
+        kind: "kind" optional,
+        p_value: "p_value" required,
+        probability: "probability" required,
+        significance_code: "significance_code" required,
+        significant: "significant" required,
+        stats_version: "stats_version" optional,
+        variants: "variants" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5656,7 +6214,7 @@ string_enum! {
 /// ExperimentVariantFunnelsBaseStats
 ///
 /// The `ExperimentVariantFunnelsBaseStats` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentVariantFunnelsBaseStats {
     /// Failure Count
     pub failure_count: f64,
@@ -5666,58 +6224,75 @@ pub struct ExperimentVariantFunnelsBaseStats {
     pub success_count: f64,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentVariantFunnelsBaseStats {
+        failure_count: "failure_count" required,
+        key: "key" required,
+        success_count: "success_count" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// ExperimentVariantResultBayesian
 ///
 /// The `ExperimentVariantResultBayesian` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentVariantResultBayesian {
     /// Chance To Win
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chance_to_win: Option<f64>,
     /// Covariate Sum
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covariate_sum: Option<f64>,
     /// Covariate Sum Product
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covariate_sum_product: Option<f64>,
     /// Covariate Sum Squares
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covariate_sum_squares: Option<f64>,
     /// Credible Interval
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credible_interval: Option<Vec<f64>>,
     /// Denominator Sum
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator_sum: Option<f64>,
     /// Denominator Sum Squares
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator_sum_squares: Option<f64>,
     /// Key
     pub key: String,
     /// Method
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<ExperimentVariantResultBayesianMethod>,
     /// Number Of Samples
     pub number_of_samples: i64,
     /// Numerator Denominator Sum Product
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numerator_denominator_sum_product: Option<f64>,
     /// Significant
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub significant: Option<bool>,
     /// Step Counts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_counts: Option<Vec<i64>>,
     /// Step Sessions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_sessions: Option<Vec<Vec<SessionData>>>,
     /// Sum
     pub sum: f64,
     /// Sum Squares
     pub sum_squares: f64,
     /// Validation Failures
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_failures: Option<Vec<ExperimentStatsValidationFailure>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentVariantResultBayesian {
+        chance_to_win: "chance_to_win" optional,
+        covariate_sum: "covariate_sum" optional,
+        covariate_sum_product: "covariate_sum_product" optional,
+        covariate_sum_squares: "covariate_sum_squares" optional,
+        credible_interval: "credible_interval" optional,
+        denominator_sum: "denominator_sum" optional,
+        denominator_sum_squares: "denominator_sum_squares" optional,
+        key: "key" required,
+        method: "method" optional,
+        number_of_samples: "number_of_samples" required,
+        numerator_denominator_sum_product: "numerator_denominator_sum_product" optional,
+        significant: "significant" optional,
+        step_counts: "step_counts" optional,
+        step_sessions: "step_sessions" optional,
+        sum: "sum" required,
+        sum_squares: "sum_squares" required,
+        validation_failures: "validation_failures" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5730,55 +6305,64 @@ string_enum! {
 /// ExperimentVariantResultFrequentist
 ///
 /// The `ExperimentVariantResultFrequentist` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentVariantResultFrequentist {
     /// Confidence Interval
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence_interval: Option<Vec<f64>>,
     /// Covariate Sum
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covariate_sum: Option<f64>,
     /// Covariate Sum Product
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covariate_sum_product: Option<f64>,
     /// Covariate Sum Squares
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covariate_sum_squares: Option<f64>,
     /// Denominator Sum
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator_sum: Option<f64>,
     /// Denominator Sum Squares
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator_sum_squares: Option<f64>,
     /// Key
     pub key: String,
     /// Method
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<ExperimentVariantResultFrequentistMethod>,
     /// Number Of Samples
     pub number_of_samples: i64,
     /// Numerator Denominator Sum Product
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numerator_denominator_sum_product: Option<f64>,
     /// P Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p_value: Option<f64>,
     /// Significant
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub significant: Option<bool>,
     /// Step Counts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_counts: Option<Vec<i64>>,
     /// Step Sessions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_sessions: Option<Vec<Vec<SessionData>>>,
     /// Sum
     pub sum: f64,
     /// Sum Squares
     pub sum_squares: f64,
     /// Validation Failures
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_failures: Option<Vec<ExperimentStatsValidationFailure>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentVariantResultFrequentist {
+        confidence_interval: "confidence_interval" optional,
+        covariate_sum: "covariate_sum" optional,
+        covariate_sum_product: "covariate_sum_product" optional,
+        covariate_sum_squares: "covariate_sum_squares" optional,
+        denominator_sum: "denominator_sum" optional,
+        denominator_sum_squares: "denominator_sum_squares" optional,
+        key: "key" required,
+        method: "method" optional,
+        number_of_samples: "number_of_samples" required,
+        numerator_denominator_sum_product: "numerator_denominator_sum_product" optional,
+        p_value: "p_value" optional,
+        significant: "significant" optional,
+        step_counts: "step_counts" optional,
+        step_sessions: "step_sessions" optional,
+        sum: "sum" required,
+        sum_squares: "sum_squares" required,
+        validation_failures: "validation_failures" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -5791,7 +6375,7 @@ string_enum! {
 /// ExperimentVariantTrendsBaseStats
 ///
 /// The `ExperimentVariantTrendsBaseStats` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentVariantTrendsBaseStats {
     /// Absolute Exposure
     pub absolute_exposure: f64,
@@ -5801,6 +6385,15 @@ pub struct ExperimentVariantTrendsBaseStats {
     pub exposure: f64,
     /// Key
     pub key: String,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ExperimentVariantTrendsBaseStats {
+        absolute_exposure: "absolute_exposure" required,
+        count: "count" required,
+        exposure: "exposure" required,
+        key: "key" required,
+    }
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 string_enum! {
@@ -6099,24 +6692,29 @@ string_enum! {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagConditionGroupSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct FeatureFlagConditionGroupSchema {
     /// Property conditions for this release condition group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<FeatureFlagFilterPropertySchema>>,
     /// Rollout percentage for this release condition group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout_percentage: Option<f64>,
     /// Variant key override for multivariate flags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
     /// Group type index for this condition set. None means person-level aggregation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagConditionGroupSchema {
+        properties: "properties" optional,
+        rollout_percentage: "rollout_percentage" optional,
+        variant: "variant" optional,
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+    }
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertyCohortInSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagFilterPropertyCohortInSchema {
     /// Property key used in this feature flag condition.
     pub key: String,
@@ -6125,10 +6723,8 @@ pub struct FeatureFlagFilterPropertyCohortInSchema {
     /// * `cohort` - cohort
     pub r#type: FeatureFlagFilterPropertyCohortInSchemaTypeEnum,
     /// Resolved cohort name for cohort-type filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort_name: Option<String>,
     /// Group type index when using group-based filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Membership operator for cohort properties.
     ///
@@ -6137,6 +6733,17 @@ pub struct FeatureFlagFilterPropertyCohortInSchema {
     pub operator: FeatureFlagFilterPropertyCohortInSchemaOperatorEnum,
     /// Cohort comparison value (single or list, depending on usage).
     pub value: ::serde_json::Value,
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagFilterPropertyCohortInSchema {
+        key: "key" required,
+        r#type: "type" required,
+        cohort_name: "cohort_name" optional,
+        group_type_index: "group_type_index" optional,
+        operator: "operator" required,
+        value: "value" required,
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
@@ -6160,7 +6767,7 @@ string_enum! {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertyDateSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagFilterPropertyDateSchema {
     /// Property key used in this feature flag condition.
     pub key: String,
@@ -6169,13 +6776,10 @@ pub struct FeatureFlagFilterPropertyDateSchema {
     /// * `cohort` - cohort
     /// * `person` - person
     /// * `group` - group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyGroupTypeEnum>,
     /// Resolved cohort name for cohort-type filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort_name: Option<String>,
     /// Group type index when using group-based filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Date comparison operator.
     ///
@@ -6187,8 +6791,19 @@ pub struct FeatureFlagFilterPropertyDateSchema {
     pub value: String,
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagFilterPropertyDateSchema {
+        key: "key" required,
+        r#type: "type" optional,
+        cohort_name: "cohort_name" optional,
+        group_type_index: "group_type_index" optional,
+        operator: "operator" required,
+        value: "value" required,
+    }
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertyExistsSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagFilterPropertyExistsSchema {
     /// Property key used in this feature flag condition.
     pub key: String,
@@ -6197,13 +6812,10 @@ pub struct FeatureFlagFilterPropertyExistsSchema {
     /// * `cohort` - cohort
     /// * `person` - person
     /// * `group` - group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyGroupTypeEnum>,
     /// Resolved cohort name for cohort-type filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort_name: Option<String>,
     /// Group type index when using group-based filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Existence operator.
     ///
@@ -6211,12 +6823,22 @@ pub struct FeatureFlagFilterPropertyExistsSchema {
     /// * `is_not_set` - is_not_set
     pub operator: ExistenceOperatorEnum,
     /// Optional value. Runtime behavior determines whether this is ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagFilterPropertyExistsSchema {
+        key: "key" required,
+        r#type: "type" optional,
+        cohort_name: "cohort_name" optional,
+        group_type_index: "group_type_index" optional,
+        operator: "operator" required,
+        value: "value" optional,
+    }
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertyFlagEvaluatesSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagFilterPropertyFlagEvaluatesSchema {
     /// Property key used in this feature flag condition.
     pub key: String,
@@ -6225,10 +6847,8 @@ pub struct FeatureFlagFilterPropertyFlagEvaluatesSchema {
     /// * `flag` - flag
     pub r#type: FeatureFlagFilterPropertyFlagEvaluatesSchemaTypeEnum,
     /// Resolved cohort name for cohort-type filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort_name: Option<String>,
     /// Group type index when using group-based filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Operator for feature flag dependency evaluation.
     ///
@@ -6236,6 +6856,17 @@ pub struct FeatureFlagFilterPropertyFlagEvaluatesSchema {
     pub operator: FeatureFlagFilterPropertyFlagEvaluatesSchemaOperatorEnum,
     /// Value to compare flag evaluation against.
     pub value: ::serde_json::Value,
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagFilterPropertyFlagEvaluatesSchema {
+        key: "key" required,
+        r#type: "type" required,
+        cohort_name: "cohort_name" optional,
+        group_type_index: "group_type_index" optional,
+        operator: "operator" required,
+        value: "value" required,
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
@@ -6257,7 +6888,7 @@ string_enum! {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertyGenericSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagFilterPropertyGenericSchema {
     /// Property key used in this feature flag condition.
     pub key: String,
@@ -6266,13 +6897,10 @@ pub struct FeatureFlagFilterPropertyGenericSchema {
     /// * `cohort` - cohort
     /// * `person` - person
     /// * `group` - group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyGroupTypeEnum>,
     /// Resolved cohort name for cohort-type filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort_name: Option<String>,
     /// Group type index when using group-based filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Comparison value for the property filter. Supports strings, numbers, booleans, and arrays.
     pub value: ::serde_json::Value,
@@ -6289,6 +6917,17 @@ pub struct FeatureFlagFilterPropertyGenericSchema {
     /// * `lt` - lt
     /// * `lte` - lte
     pub operator: FeatureFlagFilterPropertyGenericSchemaOperatorEnum,
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagFilterPropertyGenericSchema {
+        key: "key" required,
+        r#type: "type" optional,
+        cohort_name: "cohort_name" optional,
+        group_type_index: "group_type_index" optional,
+        value: "value" required,
+        operator: "operator" required,
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
@@ -6319,7 +6958,7 @@ string_enum! {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertyMultiContainsSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagFilterPropertyMultiContainsSchema {
     /// Property key used in this feature flag condition.
     pub key: String,
@@ -6328,13 +6967,10 @@ pub struct FeatureFlagFilterPropertyMultiContainsSchema {
     /// * `cohort` - cohort
     /// * `person` - person
     /// * `group` - group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyGroupTypeEnum>,
     /// Resolved cohort name for cohort-type filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort_name: Option<String>,
     /// Group type index when using group-based filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Multi-contains operator.
     ///
@@ -6343,6 +6979,17 @@ pub struct FeatureFlagFilterPropertyMultiContainsSchema {
     pub operator: FeatureFlagFilterPropertyMultiContainsSchemaOperatorEnum,
     /// List of strings to evaluate against.
     pub value: Vec<String>,
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagFilterPropertyMultiContainsSchema {
+        key: "key" required,
+        r#type: "type" optional,
+        cohort_name: "cohort_name" optional,
+        group_type_index: "group_type_index" optional,
+        operator: "operator" required,
+        value: "value" required,
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
@@ -6376,7 +7023,7 @@ pub enum FeatureFlagFilterPropertySchema {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFilterPropertySemverSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagFilterPropertySemverSchema {
     /// Property key used in this feature flag condition.
     pub key: String,
@@ -6385,13 +7032,10 @@ pub struct FeatureFlagFilterPropertySemverSchema {
     /// * `cohort` - cohort
     /// * `person` - person
     /// * `group` - group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyGroupTypeEnum>,
     /// Resolved cohort name for cohort-type filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort_name: Option<String>,
     /// Group type index when using group-based filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Semantic version comparison operator.
     ///
@@ -6407,6 +7051,17 @@ pub struct FeatureFlagFilterPropertySemverSchema {
     pub operator: FeatureFlagFilterPropertySemverSchemaOperatorEnum,
     /// Semantic version string.
     pub value: String,
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagFilterPropertySemverSchema {
+        key: "key" required,
+        r#type: "type" optional,
+        cohort_name: "cohort_name" optional,
+        group_type_index: "group_type_index" optional,
+        operator: "operator" required,
+        value: "value" required,
+    }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 string_enum! {
@@ -6435,45 +7090,63 @@ string_enum! {
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagFiltersSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct FeatureFlagFiltersSchema {
     /// Release condition groups for the feature flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<FeatureFlagConditionGroupSchema>>,
     /// Multivariate configuration for variant-based rollouts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multivariate: Option<FeatureFlagMultivariateSchema>,
     /// Group type index for group-based feature flags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
     /// Optional payload values keyed by variant key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payloads: Option<::std::collections::BTreeMap<String, String>>,
     /// Additional super condition groups used by experiments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub super_groups: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Whether this flag has early access feature enrollment enabled. When true, the flag is evaluated against the person property $feature_enrollment/{flag_key}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_enrollment: Option<bool>,
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagFiltersSchema {
+        groups: "groups" optional,
+        multivariate: "multivariate" optional,
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        payloads: "payloads" optional,
+        super_groups: "super_groups" optional,
+        feature_enrollment: "feature_enrollment" optional,
+    }
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagMultivariateSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagMultivariateSchema {
     /// Variant definitions for multivariate feature flags.
     pub variants: Vec<FeatureFlagMultivariateVariantSchema>,
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagMultivariateSchema {
+        variants: "variants" required,
+    }
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
 /// The `FeatureFlagMultivariateVariantSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeatureFlagMultivariateVariantSchema {
     /// Unique key for this variant.
     pub key: String,
     /// Human-readable name for this variant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Variant rollout percentage.
     pub rollout_percentage: f64,
+}
+#[cfg(any(feature = "feature_flags", feature = "surveys"))]
+json_object! {
+    FeatureFlagMultivariateVariantSchema {
+        key: "key" required,
+        name: "name" optional,
+        rollout_percentage: "rollout_percentage" required,
+    }
 }
 #[cfg(
     any(
@@ -6486,20 +7159,34 @@ pub struct FeatureFlagMultivariateVariantSchema {
 /// FeaturePropertyFilter
 ///
 /// The `FeaturePropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FeaturePropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Event property with "$feature/" prepended
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FeaturePropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<FeaturePropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    FeaturePropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -6565,19 +7252,24 @@ string_enum! {
 /// Filters
 ///
 /// The `Filters` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Filters {
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<SessionPropertyFilter>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Filters {
+        date_range: "dateRange" optional,
+        properties: "properties" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// FirstEvent
 ///
 /// The `FirstEvent` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FirstEvent {
     /// Distinct Id
     pub distinct_id: String,
@@ -6587,6 +7279,15 @@ pub struct FirstEvent {
     pub timestamp: String,
     /// Uuid
     pub uuid: String,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FirstEvent {
+        distinct_id: "distinct_id" required,
+        properties: "properties" required,
+        timestamp: "timestamp" required,
+        uuid: "uuid" required,
+    }
 }
 #[cfg(
     any(
@@ -6599,21 +7300,35 @@ pub struct FirstEvent {
 /// FlagPropertyFilter
 ///
 /// The `FlagPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FlagPropertyFilter {
     /// The key should be the flag ID
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Only flag_evaluates_to operator is allowed for flag dependencies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<FlagPropertyFilterOperator>,
     /// Feature flag dependency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FlagPropertyFilterType>,
     /// The value can be true, false, or a variant name
     pub value: FlagPropertyFilterValue,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    FlagPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" optional,
+        r#type: "type" optional,
+        value: "value" required,
+    }
 }
 #[cfg(
     any(
@@ -6678,54 +7393,44 @@ string_enum! {
 /// FunnelCorrelationActorsQuery
 ///
 /// The `FunnelCorrelationActorsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FunnelCorrelationActorsQuery {
     /// Funnelcorrelationpersonconverted
-    #[serde(
-        rename = "funnelCorrelationPersonConverted",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_correlation_person_converted: Option<bool>,
     /// Funnelcorrelationpersonentity
-    #[serde(
-        rename = "funnelCorrelationPersonEntity",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_correlation_person_entity: Option<
         FunnelCorrelationActorsQueryFunnelCorrelationPersonEntity,
     >,
     /// Funnelcorrelationpropertyvalues
-    #[serde(
-        rename = "funnelCorrelationPropertyValues",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_correlation_property_values: Option<
         Vec<FunnelCorrelationActorsQueryFunnelCorrelationPropertyValuesItem>,
     >,
     /// Includerecordings
-    #[serde(
-        rename = "includeRecordings",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub include_recordings: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<FunnelCorrelationActorsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ActorsQueryResponse>,
     pub source: FunnelCorrelationQuery,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelCorrelationActorsQuery {
+        funnel_correlation_person_converted: "funnelCorrelationPersonConverted" optional,
+        funnel_correlation_person_entity: "funnelCorrelationPersonEntity" optional,
+        funnel_correlation_property_values: "funnelCorrelationPropertyValues" optional,
+        include_recordings: "includeRecordings" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        source: "source" required,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Funnelcorrelationpersonentity
@@ -6776,54 +7481,40 @@ string_enum! {
 /// FunnelCorrelationQuery
 ///
 /// The `FunnelCorrelationQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FunnelCorrelationQuery {
     /// Funnelcorrelationeventexcludepropertynames
-    #[serde(
-        rename = "funnelCorrelationEventExcludePropertyNames",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_correlation_event_exclude_property_names: Option<Vec<String>>,
     /// Funnelcorrelationeventnames
-    #[serde(
-        rename = "funnelCorrelationEventNames",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_correlation_event_names: Option<Vec<String>>,
     /// Funnelcorrelationexcludeeventnames
-    #[serde(
-        rename = "funnelCorrelationExcludeEventNames",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_correlation_exclude_event_names: Option<Vec<String>>,
     /// Funnelcorrelationexcludenames
-    #[serde(
-        rename = "funnelCorrelationExcludeNames",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_correlation_exclude_names: Option<Vec<String>>,
     /// Funnelcorrelationnames
-    #[serde(
-        rename = "funnelCorrelationNames",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_correlation_names: Option<Vec<String>>,
-    #[serde(rename = "funnelCorrelationType")]
     pub funnel_correlation_type: FunnelCorrelationResultsType,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<FunnelCorrelationQueryKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<FunnelCorrelationResponse>,
     pub source: FunnelsActorsQuery,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelCorrelationQuery {
+        funnel_correlation_event_exclude_property_names: "funnelCorrelationEventExcludePropertyNames" optional,
+        funnel_correlation_event_names: "funnelCorrelationEventNames" optional,
+        funnel_correlation_exclude_event_names: "funnelCorrelationExcludeEventNames" optional,
+        funnel_correlation_exclude_names: "funnelCorrelationExcludeNames" optional,
+        funnel_correlation_names: "funnelCorrelationNames" optional,
+        funnel_correlation_type: "funnelCorrelationType" required,
+        kind: "kind" optional,
+        response: "response" optional,
+        source: "source" required,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -6836,53 +7527,66 @@ string_enum! {
 /// FunnelCorrelationResponse
 ///
 /// The `FunnelCorrelationResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FunnelCorrelationResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     pub results: FunnelCorrelationResult,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelCorrelationResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// FunnelCorrelationResult
 ///
 /// The `FunnelCorrelationResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FunnelCorrelationResult {
     /// Events
     pub events: Vec<EventOddsRatioSerialized>,
     /// Skewed
     pub skewed: bool,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelCorrelationResult {
+        events: "events" required,
+        skewed: "skewed" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -6899,67 +7603,65 @@ string_enum! {
 /// FunnelExclusionActionsNode
 ///
 /// The `FunnelExclusionActionsNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FunnelExclusionActionsNode {
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<FunnelExclusionActionsNodeFixedPropertiesItem>>,
     /// Funnelfromstep
-    #[serde(rename = "funnelFromStep")]
     pub funnel_from_step: i64,
     /// Funneltostep
-    #[serde(rename = "funnelToStep")]
     pub funnel_to_step: i64,
     /// Id
     pub id: i64,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<FunnelExclusionActionsNodeKind>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<FunnelExclusionActionsNodeMath>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<FunnelExclusionActionsNodePropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelExclusionActionsNode {
+        custom_name: "custom_name" optional,
+        fixed_properties: "fixedProperties" optional,
+        funnel_from_step: "funnelFromStep" required,
+        funnel_to_step: "funnelToStep" required,
+        id: "id" required,
+        kind: "kind" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7054,74 +7756,71 @@ pub enum FunnelExclusionActionsNodePropertiesItem {
 /// FunnelExclusionEventsNode
 ///
 /// The `FunnelExclusionEventsNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FunnelExclusionEventsNode {
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// The event or `null` for all events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<FunnelExclusionEventsNodeFixedPropertiesItem>>,
     /// Funnelfromstep
-    #[serde(rename = "funnelFromStep")]
     pub funnel_from_step: i64,
     /// Funneltostep
-    #[serde(rename = "funnelToStep")]
     pub funnel_to_step: i64,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<FunnelExclusionEventsNodeKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<FunnelExclusionEventsNodeMath>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Columns to order by
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<String>>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<FunnelExclusionEventsNodePropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelExclusionEventsNode {
+        custom_name: "custom_name" optional,
+        event: "event" optional,
+        fixed_properties: "fixedProperties" optional,
+        funnel_from_step: "funnelFromStep" required,
+        funnel_to_step: "funnelToStep" required,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7248,15 +7947,20 @@ string_enum! {
 /// FunnelPathsFilter
 ///
 /// The `FunnelPathsFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FunnelPathsFilter {
-    #[serde(rename = "funnelPathType", default, skip_serializing_if = "Option::is_none")]
     pub funnel_path_type: Option<FunnelPathType>,
-    #[serde(rename = "funnelSource")]
     pub funnel_source: FunnelsQuery,
     /// Funnelstep
-    #[serde(rename = "funnelStep", default, skip_serializing_if = "Option::is_none")]
     pub funnel_step: Option<i64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelPathsFilter {
+        funnel_path_type: "funnelPathType" optional,
+        funnel_source: "funnelSource" required,
+        funnel_step: "funnelStep" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -7284,53 +7988,43 @@ string_enum! {
 /// FunnelsActorsQuery
 ///
 /// The `FunnelsActorsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FunnelsActorsQuery {
     /// Index of the step for which we want to get the timestamp for, per person. Positive for converted persons, negative for dropped of persons.
-    #[serde(rename = "funnelStep", default, skip_serializing_if = "Option::is_none")]
     pub funnel_step: Option<i64>,
     /// The breakdown value for which to get persons for. This is an array for person and event properties, a string for groups and an integer for cohorts.
-    #[serde(
-        rename = "funnelStepBreakdown",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_step_breakdown: Option<FunnelsActorsQueryFunnelStepBreakdown>,
     /// Funneltrendsdropoff
-    #[serde(
-        rename = "funnelTrendsDropOff",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_trends_drop_off: Option<bool>,
     /// Used together with `funnelTrendsDropOff` for funnels time conversion date for the persons modal.
-    #[serde(
-        rename = "funnelTrendsEntrancePeriodStart",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_trends_entrance_period_start: Option<String>,
     /// Includerecordings
-    #[serde(
-        rename = "includeRecordings",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub include_recordings: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<FunnelsActorsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ActorsQueryResponse>,
     pub source: FunnelsQuery,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelsActorsQuery {
+        funnel_step: "funnelStep" optional,
+        funnel_step_breakdown: "funnelStepBreakdown" optional,
+        funnel_trends_drop_off: "funnelTrendsDropOff" optional,
+        funnel_trends_entrance_period_start: "funnelTrendsEntrancePeriodStart" optional,
+        include_recordings: "includeRecordings" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        source: "source" required,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// The breakdown value for which to get persons for. This is an array for person and event properties, a string for groups and an integer for cohorts.
@@ -7365,72 +8059,74 @@ string_enum! {
 /// FunnelsDataWarehouseNode
 ///
 /// The `FunnelsDataWarehouseNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FunnelsDataWarehouseNode {
     /// Aggregation Target Field
     pub aggregation_target_field: String,
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Dw Source Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dw_source_type: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<FunnelsDataWarehouseNodeFixedPropertiesItem>>,
     /// Id
     pub id: String,
     /// Id Field
     pub id_field: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<FunnelsDataWarehouseNodeKind>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<FunnelsDataWarehouseNodeMath>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<FunnelsDataWarehouseNodePropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Table Name
     pub table_name: String,
     /// Timestamp Field
     pub timestamp_field: String,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelsDataWarehouseNode {
+        aggregation_target_field: "aggregation_target_field" required,
+        custom_name: "custom_name" optional,
+        dw_source_type: "dw_source_type" optional,
+        fixed_properties: "fixedProperties" optional,
+        id: "id" required,
+        id_field: "id_field" required,
+        kind: "kind" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        table_name: "table_name" required,
+        timestamp_field: "timestamp_field" required,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7525,115 +8221,72 @@ pub enum FunnelsDataWarehouseNodePropertiesItem {
 /// FunnelsFilter
 ///
 /// The `FunnelsFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct FunnelsFilter {
     /// Bincount
-    #[serde(rename = "binCount", default, skip_serializing_if = "Option::is_none")]
     pub bin_count: Option<i64>,
-    #[serde(
-        rename = "breakdownAttributionType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub breakdown_attribution_type: Option<BreakdownAttributionType>,
     /// Breakdownattributionvalue
-    #[serde(
-        rename = "breakdownAttributionValue",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub breakdown_attribution_value: Option<i64>,
     /// Breakdown table sorting. Format: 'column_key' or '-column_key' (descending)
-    #[serde(
-        rename = "breakdownSorting",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub breakdown_sorting: Option<String>,
     /// For data warehouse based funnel insights when the aggregation target can't be mapped to persons or groups.
-    #[serde(
-        rename = "customAggregationTarget",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub custom_aggregation_target: Option<bool>,
     /// Exclusions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclusions: Option<Vec<FunnelsFilterExclusionsItem>>,
     /// Funnelaggregatebyhogql
-    #[serde(
-        rename = "funnelAggregateByHogQL",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_aggregate_by_hog_ql: Option<String>,
     /// Funnelfromstep
-    #[serde(rename = "funnelFromStep", default, skip_serializing_if = "Option::is_none")]
     pub funnel_from_step: Option<i64>,
-    #[serde(
-        rename = "funnelOrderType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_order_type: Option<StepOrderValue>,
-    #[serde(
-        rename = "funnelStepReference",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_step_reference: Option<FunnelStepReference>,
     /// To select the range of steps for trends & time to convert funnels, 0-indexed
-    #[serde(rename = "funnelToStep", default, skip_serializing_if = "Option::is_none")]
     pub funnel_to_step: Option<i64>,
-    #[serde(rename = "funnelVizType", default, skip_serializing_if = "Option::is_none")]
     pub funnel_viz_type: Option<FunnelVizType>,
     /// Funnelwindowinterval
-    #[serde(
-        rename = "funnelWindowInterval",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_window_interval: Option<i64>,
-    #[serde(
-        rename = "funnelWindowIntervalUnit",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_window_interval_unit: Option<FunnelConversionWindowTimeUnit>,
     /// Goal Lines
-    #[serde(rename = "goalLines", default, skip_serializing_if = "Option::is_none")]
     pub goal_lines: Option<Vec<GoalLine>>,
     /// Hiddenlegendbreakdowns
-    #[serde(
-        rename = "hiddenLegendBreakdowns",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub hidden_legend_breakdowns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<FunnelLayout>,
     /// Customizations for the appearance of result datasets.
-    #[serde(
-        rename = "resultCustomizations",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub result_customizations: Option<
         ::std::collections::BTreeMap<String, ResultCustomizationByValue>,
     >,
     /// Display linear regression trend lines on the chart (only for historical trends viz)
-    #[serde(rename = "showTrendLines", default, skip_serializing_if = "Option::is_none")]
     pub show_trend_lines: Option<bool>,
     /// Showvaluesonseries
-    #[serde(
-        rename = "showValuesOnSeries",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_values_on_series: Option<bool>,
     /// Useudf
-    #[serde(rename = "useUdf", default, skip_serializing_if = "Option::is_none")]
     pub use_udf: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelsFilter {
+        bin_count: "binCount" optional,
+        breakdown_attribution_type: "breakdownAttributionType" optional,
+        breakdown_attribution_value: "breakdownAttributionValue" optional,
+        breakdown_sorting: "breakdownSorting" optional,
+        custom_aggregation_target: "customAggregationTarget" optional,
+        exclusions: "exclusions" optional,
+        funnel_aggregate_by_hog_ql: "funnelAggregateByHogQL" optional,
+        funnel_from_step: "funnelFromStep" optional,
+        funnel_order_type: "funnelOrderType" optional,
+        funnel_step_reference: "funnelStepReference" optional,
+        funnel_to_step: "funnelToStep" optional,
+        funnel_viz_type: "funnelVizType" optional,
+        funnel_window_interval: "funnelWindowInterval" optional,
+        funnel_window_interval_unit: "funnelWindowIntervalUnit" optional,
+        goal_lines: "goalLines" optional,
+        hidden_legend_breakdowns: "hiddenLegendBreakdowns" optional,
+        layout: "layout" optional,
+        result_customizations: "resultCustomizations" optional,
+        show_trend_lines: "showTrendLines" optional,
+        show_values_on_series: "showValuesOnSeries" optional,
+        use_udf: "useUdf" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7648,59 +8301,57 @@ pub enum FunnelsFilterExclusionsItem {
 /// FunnelsQuery
 ///
 /// The `FunnelsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FunnelsQuery {
     /// Groups aggregation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
     /// Breakdown of the events and actions
-    #[serde(
-        rename = "breakdownFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub breakdown_filter: Option<BreakdownFilter>,
     /// Colors used in the insight's visualization
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
     /// Date range for the query
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Exclude internal and test users by applying the respective filters
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Properties specific to the funnels insight
-    #[serde(rename = "funnelsFilter", default, skip_serializing_if = "Option::is_none")]
     pub funnels_filter: Option<FunnelsFilter>,
     /// Granularity of the response. Can be one of `hour`, `day`, `week` or `month`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<FunnelsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Property filters for all series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<FunnelsQueryProperties>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<FunnelsQueryResponse>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Events and actions to include
     pub series: Vec<FunnelsQuerySeriesItem>,
     /// Tags that will be added to the Query log comment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelsQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        breakdown_filter: "breakdownFilter" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        funnels_filter: "funnelsFilter" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        sampling_factor: "samplingFactor" optional,
+        series: "series" required,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -7750,28 +8401,34 @@ pub enum FunnelsQueryPropertiesVariant0Item {
 /// FunnelsQueryResponse
 ///
 /// The `FunnelsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct FunnelsQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    FunnelsQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7786,64 +8443,95 @@ pub enum FunnelsQuerySeriesItem {
 }
 #[cfg(any(feature = "core", feature = "integrations"))]
 /// The `GitHubBranchesResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GitHubBranchesResponse {
     /// List of branch names
     pub branches: Vec<String>,
     /// The default branch of the repository
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Whether more branches exist beyond the returned page
     pub has_more: bool,
 }
 #[cfg(any(feature = "core", feature = "integrations"))]
+json_object! {
+    GitHubBranchesResponse {
+        branches: "branches" required,
+        default_branch: "default_branch" optional,
+        has_more: "has_more" required,
+    }
+}
+#[cfg(any(feature = "core", feature = "integrations"))]
 /// The `GitHubRepo` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GitHubRepo {
     pub id: i64,
     pub name: String,
     pub full_name: String,
 }
 #[cfg(any(feature = "core", feature = "integrations"))]
+json_object! {
+    GitHubRepo {
+        id: "id" required,
+        name: "name" required,
+        full_name: "full_name" required,
+    }
+}
+#[cfg(any(feature = "core", feature = "integrations"))]
 /// The `GitHubReposRefreshResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GitHubReposRefreshResponse {
     /// The refreshed repository cache.
     pub repositories: Vec<GitHubRepo>,
 }
 #[cfg(any(feature = "core", feature = "integrations"))]
+json_object! {
+    GitHubReposRefreshResponse {
+        repositories: "repositories" required,
+    }
+}
+#[cfg(any(feature = "core", feature = "integrations"))]
 /// The `GitHubReposResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GitHubReposResponse {
     pub repositories: Vec<GitHubRepo>,
     /// Whether more repositories are available beyond this page.
     pub has_more: bool,
 }
+#[cfg(any(feature = "core", feature = "integrations"))]
+json_object! {
+    GitHubReposResponse {
+        repositories: "repositories" required,
+        has_more: "has_more" required,
+    }
+}
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// GoalLine
 ///
 /// The `GoalLine` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GoalLine {
     /// Bordercolor
-    #[serde(rename = "borderColor", default, skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Displayifcrossed
-    #[serde(
-        rename = "displayIfCrossed",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub display_if_crossed: Option<bool>,
     /// Displaylabel
-    #[serde(rename = "displayLabel", default, skip_serializing_if = "Option::is_none")]
     pub display_label: Option<bool>,
     /// Label
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<Position>,
     /// Value
     pub value: f64,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    GoalLine {
+        border_color: "borderColor" optional,
+        display_if_crossed: "displayIfCrossed" optional,
+        display_label: "displayLabel" optional,
+        label: "label" required,
+        position: "position" optional,
+        value: "value" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -7859,69 +8547,68 @@ string_enum! {
 /// GroupNode
 ///
 /// The `GroupNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GroupNode {
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<GroupNodeFixedPropertiesItem>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<GroupNodeKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<GroupNodeMath>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Entities to combine in this group
     pub nodes: Vec<GroupNodeNodesItem>,
     /// Group of entities combined with AND/OR operator
     pub operator: FilterLogicalOperator,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Columns to order by
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<String>>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<GroupNodePropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    GroupNode {
+        custom_name: "custom_name" optional,
+        fixed_properties: "fixedProperties" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        nodes: "nodes" required,
+        operator: "operator" required,
+        optional_in_funnel: "optionalInFunnel" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8033,26 +8720,40 @@ pub enum GroupNodePropertiesItem {
 /// GroupPropertyFilter
 ///
 /// The `GroupPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GroupPropertyFilter {
     /// Group Key Names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_key_names: Option<::std::collections::BTreeMap<String, String>>,
     /// Group Type Index
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GroupPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<GroupPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    GroupPropertyFilter {
+        group_key_names: "group_key_names" optional,
+        group_type_index: "group_type_index" optional,
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -8108,41 +8809,47 @@ pub enum GroupPropertyFilterValueVariant0Item {
 /// GroupsQuery
 ///
 /// The `GroupsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GroupsQuery {
     /// Group Type Index
     pub group_type_index: i64,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<GroupsQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<String>>,
     /// Properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<GroupsQueryPropertiesItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<GroupsQueryResponse>,
     /// Search
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     /// Select
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    GroupsQuery {
+        group_type_index: "group_type_index" required,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        search: "search" optional,
+        select: "select" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -8164,41 +8871,52 @@ pub enum GroupsQueryPropertiesItem {
 /// GroupsQueryResponse
 ///
 /// The `GroupsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GroupsQueryResponse {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<GroupsQueryResponseKind>,
     /// Limit
     pub limit: i64,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
     pub offset: i64,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    GroupsQueryResponse {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        kind: "kind" optional,
+        limit: "limit" required,
+        modifiers: "modifiers" optional,
+        offset: "offset" required,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -8211,23 +8929,28 @@ string_enum! {
 /// HBOSDetectorConfig
 ///
 /// The `HBOSDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HbosDetectorConfig {
     /// Number of histogram bins (default: 10)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n_bins: Option<i64>,
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Anomaly probability threshold (default: 0.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<HbosDetectorConfigType>,
     /// Rolling window size — how many historical data points to train on (default: based on calculation interval)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    HbosDetectorConfig {
+        n_bins: "n_bins" optional,
+        preprocessing: "preprocessing" optional,
+        threshold: "threshold" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -8240,7 +8963,7 @@ string_enum! {
 /// HeatmapGradientStop
 ///
 /// The `HeatmapGradientStop` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HeatmapGradientStop {
     /// Color
     pub color: String,
@@ -8248,49 +8971,57 @@ pub struct HeatmapGradientStop {
     pub value: f64,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HeatmapGradientStop {
+        color: "color" required,
+        value: "value" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// HeatmapSettings
 ///
 /// The `HeatmapSettings` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HeatmapSettings {
     /// Gradient
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gradient: Option<Vec<HeatmapGradientStop>>,
     /// Gradientpreset
-    #[serde(rename = "gradientPreset", default, skip_serializing_if = "Option::is_none")]
     pub gradient_preset: Option<String>,
-    #[serde(
-        rename = "gradientScaleMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub gradient_scale_mode: Option<GradientScaleMode>,
     /// Nulllabel
-    #[serde(rename = "nullLabel", default, skip_serializing_if = "Option::is_none")]
     pub null_label: Option<String>,
     /// Nullvalue
-    #[serde(rename = "nullValue", default, skip_serializing_if = "Option::is_none")]
     pub null_value: Option<String>,
     /// Sortcolumn
-    #[serde(rename = "sortColumn", default, skip_serializing_if = "Option::is_none")]
     pub sort_column: Option<String>,
-    #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<HeatmapSortOrder>,
     /// Valuecolumn
-    #[serde(rename = "valueColumn", default, skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// Xaxiscolumn
-    #[serde(rename = "xAxisColumn", default, skip_serializing_if = "Option::is_none")]
     pub x_axis_column: Option<String>,
     /// Xaxislabel
-    #[serde(rename = "xAxisLabel", default, skip_serializing_if = "Option::is_none")]
     pub x_axis_label: Option<String>,
     /// Yaxiscolumn
-    #[serde(rename = "yAxisColumn", default, skip_serializing_if = "Option::is_none")]
     pub y_axis_column: Option<String>,
     /// Yaxislabel
-    #[serde(rename = "yAxisLabel", default, skip_serializing_if = "Option::is_none")]
     pub y_axis_label: Option<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HeatmapSettings {
+        gradient: "gradient" optional,
+        gradient_preset: "gradientPreset" optional,
+        gradient_scale_mode: "gradientScaleMode" optional,
+        null_label: "nullLabel" optional,
+        null_value: "nullValue" optional,
+        sort_column: "sortColumn" optional,
+        sort_order: "sortOrder" optional,
+        value_column: "valueColumn" optional,
+        x_axis_column: "xAxisColumn" optional,
+        x_axis_label: "xAxisLabel" optional,
+        y_axis_column: "yAxisColumn" optional,
+        y_axis_label: "yAxisLabel" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -8304,26 +9035,31 @@ string_enum! {
 }
 #[cfg(any(feature = "hog_functions", feature = "workflows"))]
 /// The `HogFunctionFilters` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HogFunctionFilters {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<HogFunctionFiltersSourceEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_warehouse: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transpiled: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_test_accounts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode_error: Option<String>,
+}
+#[cfg(any(feature = "hog_functions", feature = "workflows"))]
+json_object! {
+    HogFunctionFilters {
+        source: "source" optional,
+        actions: "actions" optional,
+        events: "events" optional,
+        data_warehouse: "data_warehouse" optional,
+        properties: "properties" optional,
+        bytecode: "bytecode" optional,
+        transpiled: "transpiled" optional,
+        filter_test_accounts: "filter_test_accounts" optional,
+        bytecode_error: "bytecode_error" optional,
+    }
 }
 #[cfg(any(feature = "hog_functions", feature = "workflows"))]
 string_enum! {
@@ -8340,86 +9076,103 @@ string_enum! {
 }
 #[cfg(any(feature = "hog_function_templates", feature = "hog_functions"))]
 /// The `HogFunctionMappingTemplate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogFunctionMappingTemplate {
     /// Name of this mapping template.
     pub name: String,
     /// Whether this mapping is enabled by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_by_default: Option<bool>,
     /// Whether this mapping should match all events by default, hiding the event filter UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_all_events_by_default: Option<bool>,
     /// Event filters specific to this mapping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
     /// Input values specific to this mapping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs: Option<::serde_json::Value>,
     /// Additional input schema fields specific to this mapping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs_schema: Option<::serde_json::Value>,
 }
 #[cfg(any(feature = "hog_function_templates", feature = "hog_functions"))]
+json_object! {
+    HogFunctionMappingTemplate {
+        name: "name" required,
+        include_by_default: "include_by_default" optional,
+        use_all_events_by_default: "use_all_events_by_default" optional,
+        filters: "filters" optional,
+        inputs: "inputs" optional,
+        inputs_schema: "inputs_schema" optional,
+    }
+}
+#[cfg(any(feature = "hog_function_templates", feature = "hog_functions"))]
 /// The `HogFunctionTemplate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogFunctionTemplate {
     /// Unique template identifier (e.g. 'template-slack').
     pub id: String,
     /// Display name of the template.
     pub name: String,
     /// What this template does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Source code of the template.
     pub code: String,
     /// Programming language: 'hog' or 'javascript'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_language: Option<String>,
     /// Schema defining configurable inputs for functions created from this template.
     pub inputs_schema: ::serde_json::Value,
     /// Function type this template creates.
     pub r#type: String,
     /// Lifecycle status: alpha, beta, stable, deprecated, or hidden.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Category tags for organizing templates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<::serde_json::Value>,
     /// Whether available on free plans.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free: Option<bool>,
     /// URL for the template's icon.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
     /// Default event filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Value>,
     /// Default PII masking configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masking: Option<::serde_json::Value>,
     /// Pre-defined mapping configurations for destination templates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping_templates: Option<Vec<HogFunctionMappingTemplate>>,
+}
+#[cfg(any(feature = "hog_function_templates", feature = "hog_functions"))]
+json_object! {
+    HogFunctionTemplate {
+        id: "id" required,
+        name: "name" required,
+        description: "description" optional,
+        code: "code" required,
+        code_language: "code_language" optional,
+        inputs_schema: "inputs_schema" required,
+        r#type: "type" required,
+        status: "status" optional,
+        category: "category" optional,
+        free: "free" optional,
+        icon_url: "icon_url" optional,
+        filters: "filters" optional,
+        masking: "masking" optional,
+        mapping_templates: "mapping_templates" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// HogQLFilters
 ///
 /// The `HogQLFilters` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HogQlFilters {
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<HogQlFiltersPropertiesItem>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HogQlFilters {
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        properties: "properties" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8452,46 +9205,60 @@ pub enum HogQlFiltersPropertiesItem {
 /// HogQLMetadataResponse
 ///
 /// The `HogQLMetadataResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogQlMetadataResponse {
     /// Ch Table Names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ch_table_names: Option<Vec<String>>,
     /// Errors
     pub errors: Vec<HogQlNotice>,
-    #[serde(rename = "isUsingIndices", default, skip_serializing_if = "Option::is_none")]
     pub is_using_indices: Option<QueryIndexUsage>,
     /// Isvalid
-    #[serde(rename = "isValid", default, skip_serializing_if = "Option::is_none")]
     pub is_valid: Option<bool>,
     /// Notices
     pub notices: Vec<HogQlNotice>,
     /// Query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Table Names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_names: Option<Vec<String>>,
     /// Warnings
     pub warnings: Vec<HogQlNotice>,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HogQlMetadataResponse {
+        ch_table_names: "ch_table_names" optional,
+        errors: "errors" required,
+        is_using_indices: "isUsingIndices" optional,
+        is_valid: "isValid" optional,
+        notices: "notices" required,
+        query: "query" optional,
+        table_names: "table_names" optional,
+        warnings: "warnings" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// HogQLNotice
 ///
 /// The `HogQLNotice` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogQlNotice {
     /// End
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Fix
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
     /// Message
     pub message: String,
     /// Start
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HogQlNotice {
+        end: "end" optional,
+        fix: "fix" optional,
+        message: "message" required,
+        start: "start" optional,
+    }
 }
 #[cfg(
     any(
@@ -8504,19 +9271,32 @@ pub struct HogQlNotice {
 /// HogQLPropertyFilter
 ///
 /// The `HogQLPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogQlPropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<HogQlPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<HogQlPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    HogQlPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -8572,43 +9352,49 @@ pub enum HogQlPropertyFilterValueVariant0Item {
 /// HogQLQuery
 ///
 /// The `HogQLQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogQlQuery {
     /// Optional direct external data source id for running against a specific source
-    #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Explain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<HogQlFilters>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<HogQlQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Client provided name of the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Query
     pub query: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<HogQlQueryResponse>,
     /// Run the selected connection query directly without translating it through HogQL first
-    #[serde(rename = "sendRawQuery", default, skip_serializing_if = "Option::is_none")]
     pub send_raw_query: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Constant values that can be referenced with the {placeholder} syntax in the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Variables to be substituted into the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<::std::collections::BTreeMap<String, HogQlVariable>>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HogQlQuery {
+        connection_id: "connectionId" optional,
+        explain: "explain" optional,
+        filters: "filters" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        name: "name" optional,
+        query: "query" required,
+        response: "response" optional,
+        send_raw_query: "sendRawQuery" optional,
+        tags: "tags" optional,
+        values: "values" optional,
+        variables: "variables" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -8621,278 +9407,200 @@ string_enum! {
 /// HogQLQueryModifiers
 ///
 /// The `HogQLQueryModifiers` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HogQlQueryModifiers {
     /// Bounceratedurationseconds
-    #[serde(
-        rename = "bounceRateDurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub bounce_rate_duration_seconds: Option<f64>,
-    #[serde(
-        rename = "bounceRatePageViewMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub bounce_rate_page_view_mode: Option<BounceRatePageViewMode>,
     /// Converttoprojecttimezone
-    #[serde(
-        rename = "convertToProjectTimezone",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub convert_to_project_timezone: Option<bool>,
     /// Customchanneltyperules
-    #[serde(
-        rename = "customChannelTypeRules",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub custom_channel_type_rules: Option<Vec<CustomChannelRule>>,
     /// Datawarehouseeventsmodifiers
-    #[serde(
-        rename = "dataWarehouseEventsModifiers",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub data_warehouse_events_modifiers: Option<Vec<DataWarehouseEventsModifier>>,
     /// Debug
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debug: Option<bool>,
     /// If these are provided, the query will fail if these skip indexes are not used
-    #[serde(
-        rename = "forceClickhouseDataSkippingIndexes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub force_clickhouse_data_skipping_indexes: Option<Vec<String>>,
     /// Formatcsvallowdoublequotes
-    #[serde(
-        rename = "formatCsvAllowDoubleQuotes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub format_csv_allow_double_quotes: Option<bool>,
-    #[serde(rename = "inCohortVia", default, skip_serializing_if = "Option::is_none")]
     pub in_cohort_via: Option<InCohortVia>,
-    #[serde(
-        rename = "inlineCohortCalculation",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub inline_cohort_calculation: Option<InlineCohortCalculation>,
-    #[serde(
-        rename = "materializationMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub materialization_mode: Option<MaterializationMode>,
-    #[serde(
-        rename = "materializedColumnsOptimizationMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub materialized_columns_optimization_mode: Option<
         MaterializedColumnsOptimizationMode,
     >,
     /// Optimizejoinedfilters
-    #[serde(
-        rename = "optimizeJoinedFilters",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optimize_joined_filters: Option<bool>,
     /// Optimizeprojections
-    #[serde(
-        rename = "optimizeProjections",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optimize_projections: Option<bool>,
-    #[serde(
-        rename = "personsArgMaxVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub persons_arg_max_version: Option<PersonsArgMaxVersion>,
-    #[serde(
-        rename = "personsJoinMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub persons_join_mode: Option<PersonsJoinMode>,
-    #[serde(
-        rename = "personsOnEventsMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub persons_on_events_mode: Option<PersonsOnEventsMode>,
-    #[serde(
-        rename = "propertyGroupsMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub property_groups_mode: Option<PropertyGroupsMode>,
     /// S3Tableuseinvalidcolumns
-    #[serde(
-        rename = "s3TableUseInvalidColumns",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub s3_table_use_invalid_columns: Option<bool>,
     /// Push a `session_id_v7 IN (SELECT … FROM events WHERE …)` predicate into the raw_sessions subquery to limit aggregation to sessions that participate in the outer events filter.
-    #[serde(
-        rename = "sessionIdPushdown",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub session_id_pushdown: Option<bool>,
     /// Pre-filter raw_sessions aggregation by `session_id_v7 IN (cheap pre-aggregation that only materializes the columns referenced by the outer-WHERE session predicate)`. Useful when the breakdown/SELECT pulls in many session columns (e.g. `$channel_type`) but the filter only references one (e.g. `$entry_current_url`).
-    #[serde(
-        rename = "sessionPropertyPreAggregation",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub session_property_pre_aggregation: Option<bool>,
-    #[serde(
-        rename = "sessionTableVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub session_table_version: Option<SessionTableVersion>,
-    #[serde(
-        rename = "sessionsV2JoinMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub sessions_v2_join_mode: Option<SessionsV2JoinMode>,
     /// Timings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<bool>,
     /// Usematerializedviews
-    #[serde(
-        rename = "useMaterializedViews",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_materialized_views: Option<bool>,
     /// Usepreaggregatedintermediateresults
-    #[serde(
-        rename = "usePreaggregatedIntermediateResults",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_preaggregated_intermediate_results: Option<bool>,
     /// Try to automatically convert HogQL queries to use preaggregated tables at the AST level *
-    #[serde(
-        rename = "usePreaggregatedTableTransforms",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_preaggregated_table_transforms: Option<bool>,
     /// Usewebanalyticspreaggregatedtables
-    #[serde(
-        rename = "useWebAnalyticsPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_web_analytics_pre_aggregated_tables: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HogQlQueryModifiers {
+        bounce_rate_duration_seconds: "bounceRateDurationSeconds" optional,
+        bounce_rate_page_view_mode: "bounceRatePageViewMode" optional,
+        convert_to_project_timezone: "convertToProjectTimezone" optional,
+        custom_channel_type_rules: "customChannelTypeRules" optional,
+        data_warehouse_events_modifiers: "dataWarehouseEventsModifiers" optional,
+        debug: "debug" optional,
+        force_clickhouse_data_skipping_indexes: "forceClickhouseDataSkippingIndexes" optional,
+        format_csv_allow_double_quotes: "formatCsvAllowDoubleQuotes" optional,
+        in_cohort_via: "inCohortVia" optional,
+        inline_cohort_calculation: "inlineCohortCalculation" optional,
+        materialization_mode: "materializationMode" optional,
+        materialized_columns_optimization_mode: "materializedColumnsOptimizationMode" optional,
+        optimize_joined_filters: "optimizeJoinedFilters" optional,
+        optimize_projections: "optimizeProjections" optional,
+        persons_arg_max_version: "personsArgMaxVersion" optional,
+        persons_join_mode: "personsJoinMode" optional,
+        persons_on_events_mode: "personsOnEventsMode" optional,
+        property_groups_mode: "propertyGroupsMode" optional,
+        s3_table_use_invalid_columns: "s3TableUseInvalidColumns" optional,
+        session_id_pushdown: "sessionIdPushdown" optional,
+        session_property_pre_aggregation: "sessionPropertyPreAggregation" optional,
+        session_table_version: "sessionTableVersion" optional,
+        sessions_v2_join_mode: "sessionsV2JoinMode" optional,
+        timings: "timings" optional,
+        use_materialized_views: "useMaterializedViews" optional,
+        use_preaggregated_intermediate_results: "usePreaggregatedIntermediateResults" optional,
+        use_preaggregated_table_transforms: "usePreaggregatedTableTransforms" optional,
+        use_web_analytics_pre_aggregated_tables: "useWebAnalyticsPreAggregatedTables" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// HogQLQueryResponse
 ///
 /// The `HogQLQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogQlQueryResponse {
     /// Executed ClickHouse query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clickhouse: Option<String>,
     /// Returned columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Query explanation output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<String>>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Query metadata output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HogQlMetadataResponse>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Input query string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types of returned columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HogQlQueryResponse {
+        clickhouse: "clickhouse" optional,
+        columns: "columns" optional,
+        error: "error" optional,
+        explain: "explain" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        metadata: "metadata" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query: "query" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// HogQLVariable
 ///
 /// The `HogQLVariable` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogQlVariable {
     /// Code Name
     pub code_name: String,
     /// Isnull
-    #[serde(rename = "isNull", default, skip_serializing_if = "Option::is_none")]
     pub is_null: Option<bool>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
     /// Variableid
-    #[serde(rename = "variableId")]
     pub variable_id: String,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HogQlVariable {
+        code_name: "code_name" required,
+        is_null: "isNull" optional,
+        value: "value" optional,
+        variable_id: "variableId" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// HogQuery
 ///
 /// The `HogQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HogQuery {
     /// Code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<HogQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<HogQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HogQuery {
+        code: "code" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -8905,33 +9613,41 @@ string_enum! {
 /// HogQueryResponse
 ///
 /// The `HogQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HogQueryResponse {
     /// Bytecode
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<Vec<::serde_json::Value>>,
     /// Coloredbytecode
-    #[serde(
-        rename = "coloredBytecode",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub colored_bytecode: Option<Vec<::serde_json::Value>>,
     /// Results
     pub results: ::serde_json::Value,
     /// Stdout
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdout: Option<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    HogQueryResponse {
+        bytecode: "bytecode" optional,
+        colored_bytecode: "coloredBytecode" optional,
+        results: "results" required,
+        stdout: "stdout" optional,
+    }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 /// The `HogTaggerConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogTaggerConfig {
     /// Hog source code to classify a generation into tags.
     pub source: String,
     /// Optional tag whitelist. Leave empty to allow any tag returned by the Hog code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagDefinition>>,
+}
+#[cfg(any(feature = "llm_analytics", feature = "taggers"))]
+json_object! {
+    HogTaggerConfig {
+        source: "source" required,
+        tags: "tags" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -8971,47 +9687,49 @@ string_enum! {
 /// InsightActorsQuery
 ///
 /// The `InsightActorsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InsightActorsQuery {
     /// Breakdown
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<InsightActorsQueryBreakdown>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Compare>,
     /// Day
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<InsightActorsQueryDay>,
     /// Includerecordings
-    #[serde(
-        rename = "includeRecordings",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub include_recordings: Option<bool>,
     /// An interval selected out of available intervals in source query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<InsightActorsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ActorsQueryResponse>,
     /// Series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<i64>,
     /// Source
     pub source: InsightActorsQuerySource,
     /// Status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    InsightActorsQuery {
+        breakdown: "breakdown" optional,
+        compare: "compare" optional,
+        day: "day" optional,
+        include_recordings: "includeRecordings" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        response: "response" optional,
+        series: "series" optional,
+        source: "source" required,
+        status: "status" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Breakdown
@@ -9059,12 +9777,18 @@ tagged_enum! {
 /// InsightThreshold
 ///
 /// The `InsightThreshold` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InsightThreshold {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bounds: Option<InsightsThresholdBounds>,
     /// Whether bounds are compared as absolute values or as percentage change from the previous interval.
     pub r#type: InsightThresholdType,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    InsightThreshold {
+        bounds: "bounds" optional,
+        r#type: "type" required,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -9080,82 +9804,60 @@ string_enum! {
 /// InsightVizNode
 ///
 /// The `InsightVizNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InsightVizNode {
     /// Query is embedded inside another bordered component
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embedded: Option<bool>,
     /// Show with most visual options enabled. Used in insight scene.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full: Option<bool>,
     /// Hidepersonsmodal
-    #[serde(
-        rename = "hidePersonsModal",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub hide_persons_modal: Option<bool>,
     /// Hidetooltiponscroll
-    #[serde(
-        rename = "hideTooltipOnScroll",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub hide_tooltip_on_scroll: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<InsightVizNodeKind>,
     /// Showcorrelationtable
-    #[serde(
-        rename = "showCorrelationTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_correlation_table: Option<bool>,
     /// Showfilters
-    #[serde(rename = "showFilters", default, skip_serializing_if = "Option::is_none")]
     pub show_filters: Option<bool>,
     /// Showheader
-    #[serde(rename = "showHeader", default, skip_serializing_if = "Option::is_none")]
     pub show_header: Option<bool>,
     /// Showlastcomputation
-    #[serde(
-        rename = "showLastComputation",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_last_computation: Option<bool>,
     /// Showlastcomputationrefresh
-    #[serde(
-        rename = "showLastComputationRefresh",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_last_computation_refresh: Option<bool>,
     /// Showresults
-    #[serde(rename = "showResults", default, skip_serializing_if = "Option::is_none")]
     pub show_results: Option<bool>,
     /// Showtable
-    #[serde(rename = "showTable", default, skip_serializing_if = "Option::is_none")]
     pub show_table: Option<bool>,
     /// Source
     pub source: InsightVizNodeSource,
     /// Suppresssessionanalysiswarning
-    #[serde(
-        rename = "suppressSessionAnalysisWarning",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub suppress_session_analysis_warning: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
-    #[serde(
-        rename = "vizSpecificOptions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub viz_specific_options: Option<VizSpecificOptions>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    InsightVizNode {
+        embedded: "embedded" optional,
+        full: "full" optional,
+        hide_persons_modal: "hidePersonsModal" optional,
+        hide_tooltip_on_scroll: "hideTooltipOnScroll" optional,
+        kind: "kind" optional,
+        show_correlation_table: "showCorrelationTable" optional,
+        show_filters: "showFilters" optional,
+        show_header: "showHeader" optional,
+        show_last_computation: "showLastComputation" optional,
+        show_last_computation_refresh: "showLastComputationRefresh" optional,
+        show_results: "showResults" optional,
+        show_table: "showTable" optional,
+        source: "source" required,
+        suppress_session_analysis_warning: "suppressSessionAnalysisWarning" optional,
+        version: "version" optional,
+        viz_specific_options: "vizSpecificOptions" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -9182,28 +9884,34 @@ tagged_enum! {
 /// InsightsThresholdBounds
 ///
 /// The `InsightsThresholdBounds` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct InsightsThresholdBounds {
     /// Alert fires when the value drops below this number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lower: Option<f64>,
     /// Alert fires when the value exceeds this number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upper: Option<f64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    InsightsThresholdBounds {
+        lower: "lower" optional,
+        upper: "upper" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// IntegrationFilter
 ///
 /// The `IntegrationFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct IntegrationFilter {
     /// Selected integration source IDs to filter by (e.g., table IDs or source map IDs)
-    #[serde(
-        rename = "integrationSourceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub integration_source_ids: Option<Vec<String>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    IntegrationFilter {
+        integration_source_ids: "integrationSourceIds" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -9304,20 +10012,25 @@ string_enum! {
 /// IQRDetectorConfig
 ///
 /// The `IQRDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct IqrDetectorConfig {
     /// IQR multiplier for fence calculation (default: 1.5, use 3.0 for far outliers)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiplier: Option<f64>,
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<IqrDetectorConfigType>,
     /// Rolling window size for calculating quartiles (default: 30)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    IqrDetectorConfig {
+        multiplier: "multiplier" optional,
+        preprocessing: "preprocessing" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -9330,23 +10043,28 @@ string_enum! {
 /// IsolationForestDetectorConfig
 ///
 /// The `IsolationForestDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct IsolationForestDetectorConfig {
     /// Number of trees in the forest (default: 100)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n_estimators: Option<i64>,
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Anomaly probability threshold (default: 0.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<IsolationForestDetectorConfigType>,
     /// Rolling window size — how many historical data points to train on (default: based on calculation interval)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    IsolationForestDetectorConfig {
+        n_estimators: "n_estimators" optional,
+        preprocessing: "preprocessing" optional,
+        threshold: "threshold" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -9378,26 +10096,31 @@ string_enum! {
 /// KNNDetectorConfig
 ///
 /// The `KNNDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct KnnDetectorConfig {
     /// Distance method: 'largest', 'mean', 'median' (default: 'largest')
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<Method>,
     /// Number of neighbors to consider (default: 5)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n_neighbors: Option<i64>,
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Anomaly probability threshold (default: 0.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<KnnDetectorConfigType>,
     /// Rolling window size — how many historical data points to train on (default: based on calculation interval)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    KnnDetectorConfig {
+        method: "method" optional,
+        n_neighbors: "n_neighbors" optional,
+        preprocessing: "preprocessing" optional,
+        threshold: "threshold" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -9410,7 +10133,7 @@ string_enum! {
 /// LastEvent
 ///
 /// The `LastEvent` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LastEvent {
     /// Distinct Id
     pub distinct_id: String,
@@ -9422,72 +10145,83 @@ pub struct LastEvent {
     pub uuid: String,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    LastEvent {
+        distinct_id: "distinct_id" required,
+        properties: "properties" required,
+        timestamp: "timestamp" required,
+        uuid: "uuid" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// LifecycleDataWarehouseNode
 ///
 /// The `LifecycleDataWarehouseNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LifecycleDataWarehouseNode {
     /// Aggregation Target Field
     pub aggregation_target_field: String,
     /// Created At Field
     pub created_at_field: String,
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<LifecycleDataWarehouseNodeFixedPropertiesItem>>,
     /// Id
     pub id: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<LifecycleDataWarehouseNodeKind>,
     /// Math
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math: Option<LifecycleDataWarehouseNodeMath>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_group_type_index: Option<MathGroupTypeIndex>,
     /// Math Hogql
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_hogql: Option<String>,
     /// Math Multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_multiplier: Option<f64>,
     /// Math Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_revenue_currency: Option<RevenueCurrencyPropertyConfig>,
     /// Math Property Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub math_property_type: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optionalinfunnel
-    #[serde(
-        rename = "optionalInFunnel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub optional_in_funnel: Option<bool>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<LifecycleDataWarehouseNodePropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Table Name
     pub table_name: String,
     /// Timestamp Field
     pub timestamp_field: String,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    LifecycleDataWarehouseNode {
+        aggregation_target_field: "aggregation_target_field" required,
+        created_at_field: "created_at_field" required,
+        custom_name: "custom_name" optional,
+        fixed_properties: "fixedProperties" optional,
+        id: "id" required,
+        kind: "kind" optional,
+        math: "math" optional,
+        math_group_type_index: "math_group_type_index" optional,
+        math_hogql: "math_hogql" optional,
+        math_multiplier: "math_multiplier" optional,
+        math_property: "math_property" optional,
+        math_property_revenue_currency: "math_property_revenue_currency" optional,
+        math_property_type: "math_property_type" optional,
+        name: "name" optional,
+        optional_in_funnel: "optionalInFunnel" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        table_name: "table_name" required,
+        timestamp_field: "timestamp_field" required,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9582,90 +10316,81 @@ pub enum LifecycleDataWarehouseNodePropertiesItem {
 /// LifecycleFilter
 ///
 /// The `LifecycleFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LifecycleFilter {
     /// Showlegend
-    #[serde(rename = "showLegend", default, skip_serializing_if = "Option::is_none")]
     pub show_legend: Option<bool>,
     /// Showvaluesonseries
-    #[serde(
-        rename = "showValuesOnSeries",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_values_on_series: Option<bool>,
     /// Stacked
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stacked: Option<bool>,
     /// Toggledlifecycles
-    #[serde(
-        rename = "toggledLifecycles",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub toggled_lifecycles: Option<Vec<LifecycleToggle>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    LifecycleFilter {
+        show_legend: "showLegend" optional,
+        show_values_on_series: "showValuesOnSeries" optional,
+        stacked: "stacked" optional,
+        toggled_lifecycles: "toggledLifecycles" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// LifecycleQuery
 ///
 /// The `LifecycleQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LifecycleQuery {
     /// Groups aggregation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
     /// For data warehouse based lifecycle insights when the aggregation target can't be mapped to persons or groups.
-    #[serde(
-        rename = "customAggregationTarget",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub custom_aggregation_target: Option<bool>,
     /// Colors used in the insight's visualization
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
     /// Date range for the query
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Exclude internal and test users by applying the respective filters
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Granularity of the response. Can be one of `hour`, `day`, `week` or `month`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<LifecycleQueryKind>,
     /// Properties specific to the lifecycle insight
-    #[serde(
-        rename = "lifecycleFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub lifecycle_filter: Option<LifecycleFilter>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Property filters for all series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<LifecycleQueryProperties>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<LifecycleQueryResponse>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Events and actions to include
     pub series: Vec<LifecycleQuerySeriesItem>,
     /// Tags that will be added to the Query log comment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    LifecycleQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        custom_aggregation_target: "customAggregationTarget" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        lifecycle_filter: "lifecycleFilter" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        sampling_factor: "samplingFactor" optional,
+        series: "series" required,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -9715,28 +10440,34 @@ pub enum LifecycleQueryPropertiesVariant0Item {
 /// LifecycleQueryResponse
 ///
 /// The `LifecycleQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LifecycleQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    LifecycleQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9762,22 +10493,29 @@ string_enum! {
 }
 #[cfg(any(feature = "live_debugger", feature = "live_debugger_breakpoints"))]
 /// The `LiveDebuggerBreakpoint` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LiveDebuggerBreakpoint {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     pub filename: String,
     pub line_number: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+#[cfg(any(feature = "live_debugger", feature = "live_debugger_breakpoints"))]
+json_object! {
+    LiveDebuggerBreakpoint {
+        id: "id" optional,
+        repository: "repository" optional,
+        filename: "filename" required,
+        line_number: "line_number" required,
+        enabled: "enabled" optional,
+        condition: "condition" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 string_enum! {
@@ -9802,91 +10540,104 @@ string_enum! {
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 /// The `LLMTaggerConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmTaggerConfig {
     /// Prompt instructing the LLM how to tag generations
     pub prompt: String,
     /// Available tags the LLM can assign
     pub tags: Vec<TagDefinition>,
     /// Minimum number of tags to apply
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_tags: Option<i64>,
     /// Maximum number of tags to apply (null = no limit)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tags: Option<i64>,
+}
+#[cfg(any(feature = "llm_analytics", feature = "taggers"))]
+json_object! {
+    LlmTaggerConfig {
+        prompt: "prompt" required,
+        tags: "tags" required,
+        min_tags: "min_tags" optional,
+        max_tags: "max_tags" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// LLMTrace
 ///
 /// The `LLMTrace` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmTrace {
     /// Aisessionid
-    #[serde(rename = "aiSessionId", default, skip_serializing_if = "Option::is_none")]
     pub ai_session_id: Option<String>,
     /// Createdat
-    #[serde(rename = "createdAt")]
     pub created_at: String,
     /// Distinctid
-    #[serde(rename = "distinctId")]
     pub distinct_id: String,
     /// Errorcount
-    #[serde(rename = "errorCount", default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
     /// Events
     pub events: Vec<LlmTraceEvent>,
     /// Id
     pub id: String,
     /// Inputcost
-    #[serde(rename = "inputCost", default, skip_serializing_if = "Option::is_none")]
     pub input_cost: Option<f64>,
     /// Inputstate
-    #[serde(rename = "inputState", default, skip_serializing_if = "Option::is_none")]
     pub input_state: Option<::serde_json::Value>,
     /// Inputtokens
-    #[serde(rename = "inputTokens", default, skip_serializing_if = "Option::is_none")]
     pub input_tokens: Option<f64>,
     /// Issupporttrace
-    #[serde(rename = "isSupportTrace", default, skip_serializing_if = "Option::is_none")]
     pub is_support_trace: Option<bool>,
     /// Outputcost
-    #[serde(rename = "outputCost", default, skip_serializing_if = "Option::is_none")]
     pub output_cost: Option<f64>,
     /// Outputstate
-    #[serde(rename = "outputState", default, skip_serializing_if = "Option::is_none")]
     pub output_state: Option<::serde_json::Value>,
     /// Outputtokens
-    #[serde(rename = "outputTokens", default, skip_serializing_if = "Option::is_none")]
     pub output_tokens: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<LlmTracePerson>,
     /// Requestcost
-    #[serde(rename = "requestCost", default, skip_serializing_if = "Option::is_none")]
     pub request_cost: Option<f64>,
     /// Tools
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<String>>,
     /// Totalcost
-    #[serde(rename = "totalCost", default, skip_serializing_if = "Option::is_none")]
     pub total_cost: Option<f64>,
     /// Totallatency
-    #[serde(rename = "totalLatency", default, skip_serializing_if = "Option::is_none")]
     pub total_latency: Option<f64>,
     /// Tracename
-    #[serde(rename = "traceName", default, skip_serializing_if = "Option::is_none")]
     pub trace_name: Option<String>,
     /// Websearchcost
-    #[serde(rename = "webSearchCost", default, skip_serializing_if = "Option::is_none")]
     pub web_search_cost: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    LlmTrace {
+        ai_session_id: "aiSessionId" optional,
+        created_at: "createdAt" required,
+        distinct_id: "distinctId" required,
+        error_count: "errorCount" optional,
+        events: "events" required,
+        id: "id" required,
+        input_cost: "inputCost" optional,
+        input_state: "inputState" optional,
+        input_tokens: "inputTokens" optional,
+        is_support_trace: "isSupportTrace" optional,
+        output_cost: "outputCost" optional,
+        output_state: "outputState" optional,
+        output_tokens: "outputTokens" optional,
+        person: "person" optional,
+        request_cost: "requestCost" optional,
+        tools: "tools" optional,
+        total_cost: "totalCost" optional,
+        total_latency: "totalLatency" optional,
+        trace_name: "traceName" optional,
+        web_search_cost: "webSearchCost" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// LLMTraceEvent
 ///
 /// The `LLMTraceEvent` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmTraceEvent {
     /// Createdat
-    #[serde(rename = "createdAt")]
     pub created_at: String,
     /// Event
     pub event: LlmTraceEventEvent,
@@ -9894,6 +10645,15 @@ pub struct LlmTraceEvent {
     pub id: String,
     /// Properties
     pub properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    LlmTraceEvent {
+        created_at: "createdAt" required,
+        event: "event" required,
+        id: "id" required,
+        properties: "properties" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Event
@@ -9909,7 +10669,7 @@ pub enum LlmTraceEventEvent {
 /// LLMTracePerson
 ///
 /// The `LLMTracePerson` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmTracePerson {
     /// Created At
     pub created_at: String,
@@ -9920,27 +10680,41 @@ pub struct LlmTracePerson {
     /// Uuid
     pub uuid: String,
 }
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    LlmTracePerson {
+        created_at: "created_at" required,
+        distinct_id: "distinct_id" required,
+        properties: "properties" required,
+        uuid: "uuid" required,
+    }
+}
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// LOFDetectorConfig
 ///
 /// The `LOFDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LofDetectorConfig {
     /// Number of neighbors for LOF (default: 20)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n_neighbors: Option<i64>,
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Anomaly probability threshold (default: 0.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LofDetectorConfigType>,
     /// Rolling window size — how many historical data points to train on (default: based on calculation interval)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    LofDetectorConfig {
+        n_neighbors: "n_neighbors" optional,
+        preprocessing: "preprocessing" optional,
+        threshold: "threshold" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -9960,20 +10734,34 @@ string_enum! {
 /// LogEntryPropertyFilter
 ///
 /// The `LogEntryPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogEntryPropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LogEntryPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<LogEntryPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    LogEntryPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -10036,18 +10824,33 @@ pub enum LogEntryPropertyFilterValueVariant0Item {
 /// LogPropertyFilter
 ///
 /// The `LogPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogPropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     pub r#type: LogPropertyFilterType,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<LogPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    LogPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" required,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -10107,20 +10910,25 @@ pub enum LogPropertyFilterValueVariant0Item {
 /// MADDetectorConfig
 ///
 /// The `MADDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MadDetectorConfig {
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Anomaly probability threshold \[0-1\]. Points above this probability are flagged (default: 0.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<MadDetectorConfigType>,
     /// Rolling window size for calculating median/MAD (default: 30)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    MadDetectorConfig {
+        preprocessing: "preprocessing" optional,
+        threshold: "threshold" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -10133,86 +10941,76 @@ string_enum! {
 /// MarketingAnalyticsAggregatedQuery
 ///
 /// The `MarketingAnalyticsAggregatedQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MarketingAnalyticsAggregatedQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<MarketingAnalyticsAggregatedQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Draft conversion goal that can be set in the UI without saving
-    #[serde(
-        rename = "draftConversionGoal",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub draft_conversion_goal: Option<
         MarketingAnalyticsAggregatedQueryDraftConversionGoal,
     >,
     /// Drill-down hierarchy level: channel, source, or campaign (default)
-    #[serde(rename = "drillDownLevel", default, skip_serializing_if = "Option::is_none")]
     pub drill_down_level: Option<MarketingAnalyticsDrillDownLevel>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Filter by integration IDs
-    #[serde(
-        rename = "integrationFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub integration_filter: Option<IntegrationFilter>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<MarketingAnalyticsAggregatedQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Properties
     pub properties: Vec<MarketingAnalyticsAggregatedQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<MarketingAnalyticsAggregatedQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Return a limited set of data. Will use default columns if empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    MarketingAnalyticsAggregatedQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        draft_conversion_goal: "draftConversionGoal" optional,
+        drill_down_level: "drillDownLevel" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        integration_filter: "integrationFilter" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        select: "select" optional,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Conversiongoal
@@ -10257,30 +11055,36 @@ pub enum MarketingAnalyticsAggregatedQueryPropertiesItem {
 /// MarketingAnalyticsAggregatedQueryResponse
 ///
 /// The `MarketingAnalyticsAggregatedQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MarketingAnalyticsAggregatedQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::std::collections::BTreeMap<String, MarketingAnalyticsItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    MarketingAnalyticsAggregatedQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -10302,30 +11106,33 @@ string_enum! {
 /// MarketingAnalyticsItem
 ///
 /// The `MarketingAnalyticsItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MarketingAnalyticsItem {
     /// Changefrompreviouspct
-    #[serde(
-        rename = "changeFromPreviousPct",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub change_from_previous_pct: Option<f64>,
     /// Hascomparison
-    #[serde(rename = "hasComparison", default, skip_serializing_if = "Option::is_none")]
     pub has_comparison: Option<bool>,
     /// Isincreasebad
-    #[serde(rename = "isIncreaseBad", default, skip_serializing_if = "Option::is_none")]
     pub is_increase_bad: Option<bool>,
     /// Key
     pub key: String,
     pub kind: WebAnalyticsItemKind,
     /// Previous
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<MarketingAnalyticsItemPrevious>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<MarketingAnalyticsItemValue>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    MarketingAnalyticsItem {
+        change_from_previous_pct: "changeFromPreviousPct" optional,
+        has_comparison: "hasComparison" optional,
+        is_increase_bad: "isIncreaseBad" optional,
+        key: "key" required,
+        kind: "kind" required,
+        previous: "previous" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Previous
@@ -10361,94 +11168,84 @@ string_enum! {
 /// MarketingAnalyticsTableQuery
 ///
 /// The `MarketingAnalyticsTableQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MarketingAnalyticsTableQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
     /// Compare to date range
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<MarketingAnalyticsTableQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Draft conversion goal that can be set in the UI without saving
-    #[serde(
-        rename = "draftConversionGoal",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub draft_conversion_goal: Option<MarketingAnalyticsTableQueryDraftConversionGoal>,
     /// Drill-down hierarchy level: channel, source, or campaign (default)
-    #[serde(rename = "drillDownLevel", default, skip_serializing_if = "Option::is_none")]
     pub drill_down_level: Option<MarketingAnalyticsDrillDownLevel>,
     /// Filter test accounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Filter by integration type
-    #[serde(
-        rename = "integrationFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub integration_filter: Option<IntegrationFilter>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<MarketingAnalyticsTableQueryKind>,
     /// Number of rows to return
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Number of rows to skip before returning rows
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Columns to order by - similar to EventsQuery format
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<Vec<MarketingAnalyticsTableQueryOrderByItemItem>>>,
     /// Properties
     pub properties: Vec<MarketingAnalyticsTableQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<MarketingAnalyticsTableQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Return a limited set of data. Will use default columns if empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    MarketingAnalyticsTableQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        draft_conversion_goal: "draftConversionGoal" optional,
+        drill_down_level: "drillDownLevel" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        integration_filter: "integrationFilter" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        select: "select" optional,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Conversiongoal
@@ -10502,45 +11299,51 @@ pub enum MarketingAnalyticsTableQueryPropertiesItem {
 /// MarketingAnalyticsTableQueryResponse
 ///
 /// The `MarketingAnalyticsTableQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MarketingAnalyticsTableQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<MarketingAnalyticsItem>>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    MarketingAnalyticsTableQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -10592,14 +11395,19 @@ string_enum! {
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 /// The `Merge` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Merge {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<::serde_json::Value>,
+}
+#[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
+json_object! {
+    Merge {
+        r#type: "type" optional,
+        source: "source" optional,
+        target: "target" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -10621,40 +11429,53 @@ string_enum! {
     )
 )]
 /// The `MinimalFeatureFlag` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MinimalFeatureFlag {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensure_experience_continuity: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Specifies where this feature flag should be evaluated
     ///
     /// * `server` - Server
     /// * `client` - Client
     /// * `all` - All
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_runtime: Option<EvaluationRuntimeEnum>,
     /// Identifier used for bucketing users into rollout and variants
     ///
     /// * `distinct_id` - User ID (default)
     /// * `device_id` - Device ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucketing_identifier: Option<BucketingIdentifierEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_contexts: Option<Vec<String>>,
+}
+#[cfg(
+    any(
+        feature = "early_access_features",
+        feature = "feature_flags",
+        feature = "product_tours",
+        feature = "surveys"
+    )
+)]
+json_object! {
+    MinimalFeatureFlag {
+        id: "id" optional,
+        team_id: "team_id" optional,
+        name: "name" optional,
+        key: "key" required,
+        filters: "filters" optional,
+        deleted: "deleted" optional,
+        active: "active" optional,
+        ensure_experience_continuity: "ensure_experience_continuity" optional,
+        version: "version" optional,
+        evaluation_runtime: "evaluation_runtime" optional,
+        bucketing_identifier: "bucketing_identifier" optional,
+        evaluation_contexts: "evaluation_contexts" optional,
+    }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -10688,86 +11509,80 @@ string_enum! {
 /// NonIntegratedConversionsTableQuery
 ///
 /// The `NonIntegratedConversionsTableQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NonIntegratedConversionsTableQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
     /// Compare to date range
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<NonIntegratedConversionsTableQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Draft conversion goal that can be set in the UI without saving
-    #[serde(
-        rename = "draftConversionGoal",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub draft_conversion_goal: Option<
         NonIntegratedConversionsTableQueryDraftConversionGoal,
     >,
     /// Filter test accounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<NonIntegratedConversionsTableQueryKind>,
     /// Number of rows to return
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Number of rows to skip before returning rows
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Columns to order by
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<Vec<NonIntegratedConversionsTableQueryOrderByItemItem>>>,
     /// Properties
     pub properties: Vec<NonIntegratedConversionsTableQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<NonIntegratedConversionsTableQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Return a limited set of data. Will use default columns if empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    NonIntegratedConversionsTableQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        draft_conversion_goal: "draftConversionGoal" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        select: "select" optional,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Conversiongoal
@@ -10821,70 +11636,81 @@ pub enum NonIntegratedConversionsTableQueryPropertiesItem {
 /// NonIntegratedConversionsTableQueryResponse
 ///
 /// The `NonIntegratedConversionsTableQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NonIntegratedConversionsTableQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<MarketingAnalyticsItem>>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    NonIntegratedConversionsTableQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// OCSVMDetectorConfig
 ///
 /// The `OCSVMDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct OcsvmDetectorConfig {
     /// SVM kernel type (default: "rbf")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel: Option<String>,
     /// Upper bound on training errors fraction (default: 0.1)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nu: Option<f64>,
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Anomaly probability threshold (default: 0.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<OcsvmDetectorConfigType>,
     /// Rolling window size — how many historical data points to train on (default: based on calculation interval)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    OcsvmDetectorConfig {
+        kernel: "kernel" optional,
+        nu: "nu" optional,
+        preprocessing: "preprocessing" optional,
+        threshold: "threshold" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -10916,90 +11742,101 @@ string_enum! {
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
 /// The `Organization` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Organization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_media_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership_level: Option<EffectiveMembershipLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugins_access_level: Option<PluginsAccessLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_product_features: Option<Vec<::serde_json::Value>>,
     /// Legacy field; member-join emails are controlled per user in account notification settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_member_join_email_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_2fa: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_can_invite: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_can_use_personal_api_keys: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_publicly_shared_resources: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ai_data_processing_approved: Option<bool>,
     /// Default statistical method for new experiments in this organization.
     ///
     /// * `bayesian` - Bayesian
     /// * `frequentist` - Frequentist
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_experiment_stats_method: Option<DefaultExperimentStatsMethodEnum>,
     /// Default setting for 'Discard client IP data' for new projects in this organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_anonymize_ips: Option<bool>,
     /// ID of the role to automatically assign to new members joining the organization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_role_id: Option<String>,
     /// Set this to 'No' to temporarily disable an organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// (optional) reason for why the organization has been de-activated. This will be displayed to users on the web app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_not_active_reason: Option<String>,
     /// Set to True when org deletion has been initiated. Blocks all UI access until the async task completes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pending_deletion: Option<bool>,
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
+json_object! {
+    Organization {
+        id: "id" optional,
+        name: "name" required,
+        slug: "slug" optional,
+        logo_media_id: "logo_media_id" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        membership_level: "membership_level" optional,
+        plugins_access_level: "plugins_access_level" optional,
+        teams: "teams" optional,
+        projects: "projects" optional,
+        available_product_features: "available_product_features" optional,
+        is_member_join_email_enabled: "is_member_join_email_enabled" optional,
+        metadata: "metadata" optional,
+        customer_id: "customer_id" optional,
+        enforce_2fa: "enforce_2fa" optional,
+        members_can_invite: "members_can_invite" optional,
+        members_can_use_personal_api_keys: "members_can_use_personal_api_keys" optional,
+        allow_publicly_shared_resources: "allow_publicly_shared_resources" optional,
+        member_count: "member_count" optional,
+        is_ai_data_processing_approved: "is_ai_data_processing_approved" optional,
+        default_experiment_stats_method: "default_experiment_stats_method" optional,
+        default_anonymize_ips: "default_anonymize_ips" optional,
+        default_role_id: "default_role_id" optional,
+        is_active: "is_active" optional,
+        is_not_active_reason: "is_not_active_reason" optional,
+        is_pending_deletion: "is_pending_deletion" optional,
+    }
+}
+#[cfg(any(feature = "core", feature = "platform_features"))]
 /// The `OrganizationMember` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct OrganizationMember {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<OrganizationMembershipLevelEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_2fa_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_social_auth: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login: Option<String>,
+}
+#[cfg(any(feature = "core", feature = "platform_features"))]
+json_object! {
+    OrganizationMember {
+        id: "id" optional,
+        user: "user" optional,
+        level: "level" optional,
+        joined_at: "joined_at" optional,
+        updated_at: "updated_at" optional,
+        is_2fa_enabled: "is_2fa_enabled" optional,
+        has_social_auth: "has_social_auth" optional,
+        last_login: "last_login" optional,
+    }
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
 /// * `1` - member
@@ -11033,55 +11870,72 @@ string_enum! {
 }
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
 /// The `PaginatedActivityLogList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedActivityLogList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ActivityLog>,
 }
+#[cfg(any(feature = "activity_logs", feature = "platform_features"))]
+json_object! {
+    PaginatedActivityLogList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 #[cfg(any(feature = "warehouse_view_link", feature = "warehouse_view_links"))]
 /// The `PatchedViewLink` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedViewLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_table_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_table_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joining_table_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joining_table_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<::serde_json::Value>,
+}
+#[cfg(any(feature = "warehouse_view_link", feature = "warehouse_view_links"))]
+json_object! {
+    PatchedViewLink {
+        id: "id" optional,
+        deleted: "deleted" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        source_table_name: "source_table_name" optional,
+        source_table_key: "source_table_key" optional,
+        joining_table_name: "joining_table_name" optional,
+        joining_table_key: "joining_table_key" optional,
+        field_name: "field_name" optional,
+        configuration: "configuration" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// PathCleaningFilter
 ///
 /// The `PathCleaningFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PathCleaningFilter {
     /// Alias
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// Order
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<f64>,
     /// Regex
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regex: Option<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    PathCleaningFilter {
+        alias: "alias" optional,
+        order: "order" optional,
+        regex: "regex" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -11099,78 +11953,67 @@ string_enum! {
 /// PathsFilter
 ///
 /// The `PathsFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PathsFilter {
     /// Edgelimit
-    #[serde(rename = "edgeLimit", default, skip_serializing_if = "Option::is_none")]
     pub edge_limit: Option<i64>,
     /// Endpoint
-    #[serde(rename = "endPoint", default, skip_serializing_if = "Option::is_none")]
     pub end_point: Option<String>,
     /// Excludeevents
-    #[serde(rename = "excludeEvents", default, skip_serializing_if = "Option::is_none")]
     pub exclude_events: Option<Vec<String>>,
     /// Includeeventtypes
-    #[serde(
-        rename = "includeEventTypes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub include_event_types: Option<Vec<PathType>>,
     /// Localpathcleaningfilters
-    #[serde(
-        rename = "localPathCleaningFilters",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub local_path_cleaning_filters: Option<Vec<PathCleaningFilter>>,
     /// Maxedgeweight
-    #[serde(rename = "maxEdgeWeight", default, skip_serializing_if = "Option::is_none")]
     pub max_edge_weight: Option<i64>,
     /// Minedgeweight
-    #[serde(rename = "minEdgeWeight", default, skip_serializing_if = "Option::is_none")]
     pub min_edge_weight: Option<i64>,
     /// Relevant only within actors query
-    #[serde(rename = "pathDropoffKey", default, skip_serializing_if = "Option::is_none")]
     pub path_dropoff_key: Option<String>,
     /// Relevant only within actors query
-    #[serde(rename = "pathEndKey", default, skip_serializing_if = "Option::is_none")]
     pub path_end_key: Option<String>,
     /// Pathgroupings
-    #[serde(rename = "pathGroupings", default, skip_serializing_if = "Option::is_none")]
     pub path_groupings: Option<Vec<String>>,
     /// Pathreplacements
-    #[serde(
-        rename = "pathReplacements",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub path_replacements: Option<bool>,
     /// Relevant only within actors query
-    #[serde(rename = "pathStartKey", default, skip_serializing_if = "Option::is_none")]
     pub path_start_key: Option<String>,
     /// Pathshogqlexpression
-    #[serde(
-        rename = "pathsHogQLExpression",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub paths_hog_ql_expression: Option<String>,
     /// Showfullurls
-    #[serde(rename = "showFullUrls", default, skip_serializing_if = "Option::is_none")]
     pub show_full_urls: Option<bool>,
     /// Startpoint
-    #[serde(rename = "startPoint", default, skip_serializing_if = "Option::is_none")]
     pub start_point: Option<String>,
     /// Steplimit
-    #[serde(rename = "stepLimit", default, skip_serializing_if = "Option::is_none")]
     pub step_limit: Option<i64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    PathsFilter {
+        edge_limit: "edgeLimit" optional,
+        end_point: "endPoint" optional,
+        exclude_events: "excludeEvents" optional,
+        include_event_types: "includeEventTypes" optional,
+        local_path_cleaning_filters: "localPathCleaningFilters" optional,
+        max_edge_weight: "maxEdgeWeight" optional,
+        min_edge_weight: "minEdgeWeight" optional,
+        path_dropoff_key: "pathDropoffKey" optional,
+        path_end_key: "pathEndKey" optional,
+        path_groupings: "pathGroupings" optional,
+        path_replacements: "pathReplacements" optional,
+        path_start_key: "pathStartKey" optional,
+        paths_hog_ql_expression: "pathsHogQLExpression" optional,
+        show_full_urls: "showFullUrls" optional,
+        start_point: "startPoint" optional,
+        step_limit: "stepLimit" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// PathsLink
 ///
 /// The `PathsLink` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PathsLink {
     /// Average Conversion Time
     pub average_conversion_time: f64,
@@ -11182,57 +12025,63 @@ pub struct PathsLink {
     pub value: f64,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    PathsLink {
+        average_conversion_time: "average_conversion_time" required,
+        source: "source" required,
+        target: "target" required,
+        value: "value" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// PathsQuery
 ///
 /// The `PathsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PathsQuery {
     /// Groups aggregation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
     /// Colors used in the insight's visualization
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
     /// Date range for the query
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Exclude internal and test users by applying the respective filters
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Used for displaying paths in relation to funnel steps.
-    #[serde(
-        rename = "funnelPathsFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub funnel_paths_filter: Option<FunnelPathsFilter>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<PathsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Properties specific to the paths insight
-    #[serde(rename = "pathsFilter")]
     pub paths_filter: PathsFilter,
     /// Property filters for all series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<PathsQueryProperties>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<PathsQueryResponse>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Tags that will be added to the Query log comment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    PathsQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        funnel_paths_filter: "funnelPathsFilter" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        paths_filter: "pathsFilter" required,
+        properties: "properties" optional,
+        response: "response" optional,
+        sampling_factor: "samplingFactor" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -11282,47 +12131,58 @@ pub enum PathsQueryPropertiesVariant0Item {
 /// PathsQueryResponse
 ///
 /// The `PathsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PathsQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<PathsLink>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    PathsQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// PCADetectorConfig
 ///
 /// The `PCADetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PcaDetectorConfig {
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Anomaly probability threshold (default: 0.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PcaDetectorConfigType>,
     /// Rolling window size — how many historical data points to train on (default: based on calculation interval)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    PcaDetectorConfig {
+        preprocessing: "preprocessing" optional,
+        threshold: "threshold" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -11342,20 +12202,34 @@ string_enum! {
 /// PersonPropertyFilter
 ///
 /// The `PersonPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PersonPropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Person properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PersonPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PersonPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    PersonPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -11432,47 +12306,48 @@ string_enum! {
 /// PersonsNode
 ///
 /// The `PersonsNode` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PersonsNode {
     /// Cohort
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cohort: Option<i64>,
     /// Distinctid
-    #[serde(rename = "distinctId", default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<PersonsNodeFixedPropertiesItem>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<PersonsNodeKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<PersonsNodePropertiesItem>>,
     /// Response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Search
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    PersonsNode {
+        cohort: "cohort" optional,
+        distinct_id: "distinctId" optional,
+        fixed_properties: "fixedProperties" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        search: "search" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -11559,7 +12434,7 @@ pub type PluginsAccessLevelEnum = i64;
 /// Population
 ///
 /// The `Population` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Population {
     /// Both
     pub both: f64,
@@ -11569,6 +12444,15 @@ pub struct Population {
     pub neither: f64,
     /// Success Only
     pub success_only: f64,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Population {
+        both: "both" required,
+        exception_only: "exception_only" required,
+        neither: "neither" required,
+        success_only: "success_only" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -11605,21 +12489,26 @@ string_enum! {
 /// PreprocessingConfig
 ///
 /// The `PreprocessingConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PreprocessingConfig {
     /// Order of differencing. 0 = raw values, 1 = first-order diffs (default: 0)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diffs_n: Option<i64>,
     /// Number of lag features. 0 = none, >0 = include n lagged values (default: 0)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lags_n: Option<i64>,
     /// Moving average window size. 0 = no smoothing, >1 = smooth over n points (default: 0)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smooth_n: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    PreprocessingConfig {
+        diffs_n: "diffs_n" optional,
+        lags_n: "lags_n" optional,
+        smooth_n: "smooth_n" optional,
+    }
 }
 #[cfg(any(feature = "events", feature = "persons"))]
 /// The `Property` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Property {
     /// You can use a simplified version:
     /// ```json
@@ -11663,9 +12552,15 @@ pub struct Property {
     ///
     /// * `AND` - AND
     /// * `OR` - OR
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyGroupOperator>,
     pub values: Vec<PropertyItem>,
+}
+#[cfg(any(feature = "events", feature = "persons"))]
+json_object! {
+    Property {
+        r#type: "type" optional,
+        values: "values" required,
+    }
 }
 #[cfg(
     any(
@@ -11739,21 +12634,35 @@ string_enum! {
 /// PropertyGroupFilter
 ///
 /// The `PropertyGroupFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PropertyGroupFilter {
     pub r#type: FilterLogicalOperator,
     /// Values
     pub values: Vec<PropertyGroupFilterValue>,
 }
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    PropertyGroupFilter {
+        r#type: "type" required,
+        values: "values" required,
+    }
+}
 #[cfg(any(feature = "error_tracking", feature = "product_analytics", feature = "query"))]
 /// PropertyGroupFilterValue
 ///
 /// The `PropertyGroupFilterValue` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PropertyGroupFilterValue {
     pub r#type: FilterLogicalOperator,
     /// Values
     pub values: Vec<PropertyGroupFilterValueValuesItem>,
+}
+#[cfg(any(feature = "error_tracking", feature = "product_analytics", feature = "query"))]
+json_object! {
+    PropertyGroupFilterValue {
+        r#type: "type" required,
+        values: "values" required,
+    }
 }
 #[cfg(any(feature = "error_tracking", feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -11817,16 +12726,23 @@ string_enum! {
 }
 #[cfg(any(feature = "error_tracking", feature = "events", feature = "persons"))]
 /// The `PropertyItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PropertyItem {
     /// Key of the property you're filtering on. For example `email` or `$current_url`
     pub key: String,
     /// Value of your filter. For example `test@example.com` or `https://example.com/test/`. Can be an array for an OR query, like `["test@example.com","ok@example.com"]`
     pub value: PropertyItemValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<PropertyItemOperatorEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PropertyFilterTypeEnum>,
+}
+#[cfg(any(feature = "error_tracking", feature = "events", feature = "persons"))]
+json_object! {
+    PropertyItem {
+        key: "key" required,
+        value: "value" required,
+        operator: "operator" optional,
+        r#type: "type" optional,
+    }
 }
 #[cfg(any(feature = "error_tracking", feature = "events", feature = "persons"))]
 string_enum! {
@@ -11973,88 +12889,113 @@ string_enum! {
 /// QueryLogTags
 ///
 /// The `QueryLogTags` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryLogTags {
     /// Name of the query, preferably unique. For example web_analytics_vitals
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Product responsible for this query. Use string, there's no need to churn the Schema when we add a new product *
-    #[serde(rename = "productKey", default, skip_serializing_if = "Option::is_none")]
     pub product_key: Option<String>,
     /// Scene where this query is shown in the UI. Use string, there's no need to churn the Schema when we add a new Scene *
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scene: Option<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    QueryLogTags {
+        name: "name" optional,
+        product_key: "productKey" optional,
+        scene: "scene" optional,
+    }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 /// QueryStatus
 ///
 /// The `QueryStatus` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryStatus {
     /// Whether the query is still running. Will be true if the query is complete, even if it errored. Either result or error will be set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,
     /// Dashboard Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_id: Option<i64>,
     /// When did the query execution task finish (whether successfully or not).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// If the query failed, this will be set to true. More information can be found in the error_message field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<bool>,
     /// Error Message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Expiration Time
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_time: Option<String>,
     /// Id
     pub id: String,
     /// Insight Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_id: Option<i64>,
     /// Labels
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// When was the query execution task picked up by a worker.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pickup_time: Option<String>,
     /// ONLY async queries use QueryStatus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_async: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_progress: Option<ClickhouseQueryProgress>,
     /// Results
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<::serde_json::Value>,
     /// When was query execution task enqueued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Team Id
     pub team_id: i64,
+}
+#[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
+json_object! {
+    QueryStatus {
+        complete: "complete" optional,
+        dashboard_id: "dashboard_id" optional,
+        end_time: "end_time" optional,
+        error: "error" optional,
+        error_message: "error_message" optional,
+        expiration_time: "expiration_time" optional,
+        id: "id" required,
+        insight_id: "insight_id" optional,
+        labels: "labels" optional,
+        pickup_time: "pickup_time" optional,
+        query_async: "query_async" optional,
+        query_progress: "query_progress" optional,
+        results: "results" optional,
+        start_time: "start_time" optional,
+        task_id: "task_id" optional,
+        team_id: "team_id" required,
+    }
 }
 #[cfg(any(feature = "endpoints", feature = "query"))]
 /// QueryStatusResponse
 ///
 /// The `QueryStatusResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryStatusResponse {
     pub query_status: QueryStatus,
+}
+#[cfg(any(feature = "endpoints", feature = "query"))]
+json_object! {
+    QueryStatusResponse {
+        query_status: "query_status" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// QueryTiming
 ///
 /// The `QueryTiming` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryTiming {
     /// Key. Shortened to 'k' to save on data.
     pub k: String,
     /// Time in seconds. Shortened to 't' to save on data.
     pub t: f64,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    QueryTiming {
+        k: "k" required,
+        t: "t" required,
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
@@ -12084,20 +13025,34 @@ string_enum! {
 /// RecordingPropertyFilter
 ///
 /// The `RecordingPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecordingPropertyFilter {
     /// Key
     pub key: RecordingPropertyFilterKey,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RecordingPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<RecordingPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    RecordingPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -12170,7 +13125,7 @@ pub enum RecordingPropertyFilterValueVariant0Item {
 /// ResolvedDateRangeResponse
 ///
 /// The `ResolvedDateRangeResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ResolvedDateRangeResponse {
     /// Date From
     pub date_from: String,
@@ -12178,567 +13133,677 @@ pub struct ResolvedDateRangeResponse {
     pub date_to: String,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ResolvedDateRangeResponse {
+        date_from: "date_from" required,
+        date_to: "date_to" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response
 ///
 /// The `Response` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Cursor for fetching the next page of results
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        next_cursor: "nextCursor" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response1
 ///
 /// The `Response1` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response1 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
     pub limit: i64,
     /// Missing Actors Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_actors_count: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
     pub offset: i64,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response1 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" required,
+        missing_actors_count: "missing_actors_count" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" required,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response10
 ///
 /// The `Response10` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response10 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response10 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response11
 ///
 /// The `Response11` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response11 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response11 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response12
 ///
 /// The `Response12` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Response12 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response12 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response13
 ///
 /// The `Response13` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response13 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<RevenueAnalyticsMrrQueryResultItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response13 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response14
 ///
 /// The `Response14` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response14 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<RevenueAnalyticsOverviewItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response14 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response15
 ///
 /// The `Response15` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Response15 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response15 {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response16
 ///
 /// The `Response16` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Response16 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response16 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response18
 ///
 /// The `Response18` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response18 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<MarketingAnalyticsItem>>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response18 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response19
 ///
 /// The `Response19` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response19 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::std::collections::BTreeMap<String, MarketingAnalyticsItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response19 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response2
 ///
 /// The `Response2` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response2 {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<Response2Kind>,
     /// Limit
     pub limit: i64,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
     pub offset: i64,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response2 {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        kind: "kind" optional,
+        limit: "limit" required,
+        modifiers: "modifiers" optional,
+        offset: "offset" required,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response20
 ///
 /// The `Response20` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response20 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<MarketingAnalyticsItem>>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response20 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response21
 ///
 /// The `Response21` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response21 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<ErrorTrackingIssue>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response21 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response22
 ///
 /// The `Response22` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response22 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<ErrorTrackingCorrelatedIssue>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response22 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response23
 ///
 /// The `Response23` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response23 {
     /// Credible Intervals
     pub credible_intervals: ::std::collections::BTreeMap<String, Vec<f64>>,
     /// Expected Loss
     pub expected_loss: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funnels_query: Option<FunnelsQuery>,
     /// Insight
     pub insight: Vec<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<Response23Kind>,
     /// Probability
     pub probability: ::std::collections::BTreeMap<String, f64>,
@@ -12746,10 +13811,24 @@ pub struct Response23 {
     /// Significant
     pub significant: bool,
     /// Stats Version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_version: Option<i64>,
     /// Variants
     pub variants: Vec<ExperimentVariantFunnelsBaseStats>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response23 {
+        credible_intervals: "credible_intervals" required,
+        expected_loss: "expected_loss" required,
+        funnels_query: "funnels_query" optional,
+        insight: "insight" required,
+        kind: "kind" optional,
+        probability: "probability" required,
+        significance_code: "significance_code" required,
+        significant: "significant" required,
+        stats_version: "stats_version" optional,
+        variants: "variants" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -12762,18 +13841,15 @@ string_enum! {
 /// Response24
 ///
 /// The `Response24` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response24 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_query: Option<TrendsQuery>,
     /// Credible Intervals
     pub credible_intervals: ::std::collections::BTreeMap<String, Vec<f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure_query: Option<TrendsQuery>,
     /// Insight
     pub insight: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<Response24Kind>,
     /// P Value
     pub p_value: f64,
@@ -12783,10 +13859,25 @@ pub struct Response24 {
     /// Significant
     pub significant: bool,
     /// Stats Version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats_version: Option<i64>,
     /// Variants
     pub variants: Vec<ExperimentVariantTrendsBaseStats>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response24 {
+        count_query: "count_query" optional,
+        credible_intervals: "credible_intervals" required,
+        exposure_query: "exposure_query" optional,
+        insight: "insight" required,
+        kind: "kind" optional,
+        p_value: "p_value" required,
+        probability: "probability" required,
+        significance_code: "significance_code" required,
+        significant: "significant" required,
+        stats_version: "stats_version" optional,
+        variants: "variants" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -12799,82 +13890,94 @@ string_enum! {
 /// Response25
 ///
 /// The `Response25` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response25 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<LlmTrace>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response25 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response26
 ///
 /// The `Response26` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response26 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response26 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -12887,261 +13990,289 @@ string_enum! {
 /// Response3
 ///
 /// The `Response3` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response3 {
     /// Executed ClickHouse query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clickhouse: Option<String>,
     /// Returned columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Query explanation output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<String>>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Query metadata output
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HogQlMetadataResponse>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Input query string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types of returned columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response3 {
+        clickhouse: "clickhouse" optional,
+        columns: "columns" optional,
+        error: "error" optional,
+        explain: "explain" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        metadata: "metadata" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query: "query" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response4
 ///
 /// The `Response4` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response4 {
     /// Datefrom
-    #[serde(rename = "dateFrom", default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Dateto
-    #[serde(rename = "dateTo", default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebOverviewItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response4 {
+        date_from: "dateFrom" optional,
+        date_to: "dateTo" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response5
 ///
 /// The `Response5` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response5 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response5 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response6
 ///
 /// The `Response6` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response6 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response6 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response8
 ///
 /// The `Response8` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response8 {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebVitalsPathBreakdownResult>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response8 {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Response9
 ///
 /// The `Response9` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Response9 {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Response9 {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "core", feature = "dashboards"))]
 /// * `21` - Everyone in the project can edit
@@ -13163,16 +14294,21 @@ string_enum! {
 /// ResultCustomizationByPosition
 ///
 /// The `ResultCustomizationByPosition` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ResultCustomizationByPosition {
     /// Assignmentby
-    #[serde(rename = "assignmentBy", default, skip_serializing_if = "Option::is_none")]
     pub assignment_by: Option<ResultCustomizationByPositionAssignmentBy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<DataColorToken>,
     /// Hidden
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ResultCustomizationByPosition {
+        assignment_by: "assignmentBy" optional,
+        color: "color" optional,
+        hidden: "hidden" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13185,16 +14321,21 @@ string_enum! {
 /// ResultCustomizationByValue
 ///
 /// The `ResultCustomizationByValue` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ResultCustomizationByValue {
     /// Assignmentby
-    #[serde(rename = "assignmentBy", default, skip_serializing_if = "Option::is_none")]
     pub assignment_by: Option<ResultCustomizationByValueAssignmentBy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<DataColorToken>,
     /// Hidden
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    ResultCustomizationByValue {
+        assignment_by: "assignmentBy" optional,
+        color: "color" optional,
+        hidden: "hidden" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13207,17 +14348,22 @@ string_enum! {
 /// RETENTION
 ///
 /// The `RETENTION` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Retention {
     /// Hidelinegraph
-    #[serde(rename = "hideLineGraph", default, skip_serializing_if = "Option::is_none")]
     pub hide_line_graph: Option<bool>,
     /// Hidesizecolumn
-    #[serde(rename = "hideSizeColumn", default, skip_serializing_if = "Option::is_none")]
     pub hide_size_column: Option<bool>,
     /// Usesmalllayout
-    #[serde(rename = "useSmallLayout", default, skip_serializing_if = "Option::is_none")]
     pub use_small_layout: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Retention {
+        hide_line_graph: "hideLineGraph" optional,
+        hide_size_column: "hideSizeColumn" optional,
+        use_small_layout: "useSmallLayout" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13234,39 +14380,44 @@ string_enum! {
 /// RetentionEntity
 ///
 /// The `RetentionEntity` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RetentionEntity {
     /// Data warehouse field used as the actor identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_target_field: Option<String>,
     /// Custom Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<RetentionEntityId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RetentionEntityKind>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Order
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// filters on the event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<RetentionEntityPropertiesItem>>,
     /// Data warehouse table name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// Data warehouse timestamp field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp_field: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<EntityType>,
     /// Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RetentionEntity {
+        aggregation_target_field: "aggregation_target_field" optional,
+        custom_name: "custom_name" optional,
+        id: "id" optional,
+        kind: "kind" optional,
+        name: "name" optional,
+        order: "order" optional,
+        properties: "properties" optional,
+        table_name: "table_name" optional,
+        timestamp_field: "timestamp_field" optional,
+        r#type: "type" optional,
+        uuid: "uuid" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Id
@@ -13319,106 +14470,67 @@ pub enum RetentionEntityPropertiesItem {
 /// RetentionFilter
 ///
 /// The `RetentionFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RetentionFilter {
     /// The property to aggregate when aggregationType is sum or avg
-    #[serde(
-        rename = "aggregationProperty",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub aggregation_property: Option<String>,
     /// The type of property to aggregate on (event, person or data_warehouse). Defaults to event.
-    #[serde(
-        rename = "aggregationPropertyType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub aggregation_property_type: Option<AggregationPropertyType1>,
     /// The aggregation type to use for retention
-    #[serde(
-        rename = "aggregationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub aggregation_type: Option<AggregationType>,
     /// Cumulative
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cumulative: Option<bool>,
     /// For data warehouse based retention insights when the aggregation target can't be mapped to persons or groups.
-    #[serde(
-        rename = "customAggregationTarget",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub custom_aggregation_target: Option<bool>,
-    #[serde(
-        rename = "dashboardDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub dashboard_display: Option<RetentionDashboardDisplayType>,
     /// controls the display of the retention graph
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<ChartDisplayType>,
     /// Goallines
-    #[serde(rename = "goalLines", default, skip_serializing_if = "Option::is_none")]
     pub goal_lines: Option<Vec<GoalLine>>,
-    #[serde(
-        rename = "meanRetentionCalculation",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub mean_retention_calculation: Option<MeanRetentionCalculation>,
     /// Minimumoccurrences
-    #[serde(
-        rename = "minimumOccurrences",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub minimum_occurrences: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<RetentionPeriod>,
     /// Custom brackets for retention calculations
-    #[serde(
-        rename = "retentionCustomBrackets",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub retention_custom_brackets: Option<Vec<f64>>,
     /// Whether retention is with regard to initial cohort size, or that of the previous period.
-    #[serde(
-        rename = "retentionReference",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub retention_reference: Option<RetentionReference>,
-    #[serde(rename = "retentionType", default, skip_serializing_if = "Option::is_none")]
     pub retention_type: Option<RetentionType>,
-    #[serde(
-        rename = "returningEntity",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub returning_entity: Option<RetentionEntity>,
     /// The selected interval to display across all cohorts (null = show all intervals for each cohort)
-    #[serde(
-        rename = "selectedInterval",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub selected_interval: Option<i64>,
     /// Showtrendlines
-    #[serde(rename = "showTrendLines", default, skip_serializing_if = "Option::is_none")]
     pub show_trend_lines: Option<bool>,
-    #[serde(rename = "targetEntity", default, skip_serializing_if = "Option::is_none")]
     pub target_entity: Option<RetentionEntity>,
     /// The time window mode to use for retention calculations
-    #[serde(rename = "timeWindowMode", default, skip_serializing_if = "Option::is_none")]
     pub time_window_mode: Option<TimeWindowMode>,
     /// Totalintervals
-    #[serde(rename = "totalIntervals", default, skip_serializing_if = "Option::is_none")]
     pub total_intervals: Option<i64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RetentionFilter {
+        aggregation_property: "aggregationProperty" optional,
+        aggregation_property_type: "aggregationPropertyType" optional,
+        aggregation_type: "aggregationType" optional,
+        cumulative: "cumulative" optional,
+        custom_aggregation_target: "customAggregationTarget" optional,
+        dashboard_display: "dashboardDisplay" optional,
+        display: "display" optional,
+        goal_lines: "goalLines" optional,
+        mean_retention_calculation: "meanRetentionCalculation" optional,
+        minimum_occurrences: "minimumOccurrences" optional,
+        period: "period" optional,
+        retention_custom_brackets: "retentionCustomBrackets" optional,
+        retention_reference: "retentionReference" optional,
+        retention_type: "retentionType" optional,
+        returning_entity: "returningEntity" optional,
+        selected_interval: "selectedInterval" optional,
+        show_trend_lines: "showTrendLines" optional,
+        target_entity: "targetEntity" optional,
+        time_window_mode: "timeWindowMode" optional,
+        total_intervals: "totalIntervals" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13436,54 +14548,51 @@ string_enum! {
 /// RetentionQuery
 ///
 /// The `RetentionQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RetentionQuery {
     /// Groups aggregation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
     /// Breakdown of the events and actions
-    #[serde(
-        rename = "breakdownFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub breakdown_filter: Option<BreakdownFilter>,
     /// Colors used in the insight's visualization
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
     /// Date range for the query
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Exclude internal and test users by applying the respective filters
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RetentionQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Property filters for all series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<RetentionQueryProperties>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RetentionQueryResponse>,
     /// Properties specific to the retention insight
-    #[serde(rename = "retentionFilter")]
     pub retention_filter: RetentionFilter,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Tags that will be added to the Query log comment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RetentionQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        breakdown_filter: "breakdownFilter" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        retention_filter: "retentionFilter" required,
+        sampling_factor: "samplingFactor" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13533,28 +14642,34 @@ pub enum RetentionQueryPropertiesVariant0Item {
 /// RetentionQueryResponse
 ///
 /// The `RetentionQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RetentionQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<RetentionResult>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RetentionQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13570,10 +14685,9 @@ string_enum! {
 /// RetentionResult
 ///
 /// The `RetentionResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RetentionResult {
     /// Optional breakdown value for retention cohorts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_value: Option<RetentionResultBreakdownValue>,
     /// Date
     pub date: String,
@@ -13581,6 +14695,15 @@ pub struct RetentionResult {
     pub label: String,
     /// Values
     pub values: Vec<RetentionValue>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RetentionResult {
+        breakdown_value: "breakdown_value" optional,
+        date: "date" required,
+        label: "label" required,
+        values: "values" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Optional breakdown value for retention cohorts
@@ -13607,28 +14730,40 @@ string_enum! {
 /// RetentionValue
 ///
 /// The `RetentionValue` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RetentionValue {
     /// Aggregation Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_value: Option<f64>,
     /// Count
     pub count: f64,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RetentionValue {
+        aggregation_value: "aggregation_value" optional,
+        count: "count" required,
+        label: "label" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsBreakdown
 ///
 /// The `RevenueAnalyticsBreakdown` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsBreakdown {
     /// Property
     pub property: String,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RevenueAnalyticsBreakdownType>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsBreakdown {
+        property: "property" required,
+        r#type: "type" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13641,28 +14776,36 @@ string_enum! {
 /// RevenueAnalyticsGrossRevenueQuery
 ///
 /// The `RevenueAnalyticsGrossRevenueQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsGrossRevenueQuery {
     /// Breakdown
     pub breakdown: Vec<RevenueAnalyticsBreakdown>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     pub interval: SimpleIntervalType,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RevenueAnalyticsGrossRevenueQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Properties
     pub properties: Vec<RevenueAnalyticsPropertyFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RevenueAnalyticsGrossRevenueQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsGrossRevenueQuery {
+        breakdown: "breakdown" required,
+        date_range: "dateRange" optional,
+        interval: "interval" required,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13675,58 +14818,72 @@ string_enum! {
 /// RevenueAnalyticsGrossRevenueQueryResponse
 ///
 /// The `RevenueAnalyticsGrossRevenueQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsGrossRevenueQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsGrossRevenueQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsMetricsQuery
 ///
 /// The `RevenueAnalyticsMetricsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsMetricsQuery {
     /// Breakdown
     pub breakdown: Vec<RevenueAnalyticsBreakdown>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     pub interval: SimpleIntervalType,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RevenueAnalyticsMetricsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Properties
     pub properties: Vec<RevenueAnalyticsPropertyFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RevenueAnalyticsMetricsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsMetricsQuery {
+        breakdown: "breakdown" required,
+        date_range: "dateRange" optional,
+        interval: "interval" required,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13739,58 +14896,72 @@ string_enum! {
 /// RevenueAnalyticsMetricsQueryResponse
 ///
 /// The `RevenueAnalyticsMetricsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevenueAnalyticsMetricsQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsMetricsQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsMRRQuery
 ///
 /// The `RevenueAnalyticsMRRQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsMrrQuery {
     /// Breakdown
     pub breakdown: Vec<RevenueAnalyticsBreakdown>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     pub interval: SimpleIntervalType,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RevenueAnalyticsMrrQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Properties
     pub properties: Vec<RevenueAnalyticsPropertyFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RevenueAnalyticsMrrQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsMrrQuery {
+        breakdown: "breakdown" required,
+        date_range: "dateRange" optional,
+        interval: "interval" required,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13803,37 +14974,43 @@ string_enum! {
 /// RevenueAnalyticsMRRQueryResponse
 ///
 /// The `RevenueAnalyticsMRRQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsMrrQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<RevenueAnalyticsMrrQueryResultItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsMrrQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsMRRQueryResultItem
 ///
 /// The `RevenueAnalyticsMRRQueryResultItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevenueAnalyticsMrrQueryResultItem {
     /// Churn
     pub churn: ::serde_json::Value,
@@ -13847,14 +15024,31 @@ pub struct RevenueAnalyticsMrrQueryResultItem {
     pub total: ::serde_json::Value,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsMrrQueryResultItem {
+        churn: "churn" required,
+        contraction: "contraction" required,
+        expansion: "expansion" required,
+        new: "new" required,
+        total: "total" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueAnalyticsOverviewItem
 ///
 /// The `RevenueAnalyticsOverviewItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsOverviewItem {
     pub key: RevenueAnalyticsOverviewItemKey,
     /// Value
     pub value: f64,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsOverviewItem {
+        key: "key" required,
+        value: "value" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13871,25 +15065,31 @@ string_enum! {
 /// RevenueAnalyticsOverviewQuery
 ///
 /// The `RevenueAnalyticsOverviewQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsOverviewQuery {
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RevenueAnalyticsOverviewQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Properties
     pub properties: Vec<RevenueAnalyticsPropertyFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RevenueAnalyticsOverviewQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsOverviewQuery {
+        date_range: "dateRange" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -13902,28 +15102,34 @@ string_enum! {
 /// RevenueAnalyticsOverviewQueryResponse
 ///
 /// The `RevenueAnalyticsOverviewQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsOverviewQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<RevenueAnalyticsOverviewItem>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsOverviewQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(
     any(
@@ -13936,20 +15142,34 @@ pub struct RevenueAnalyticsOverviewQueryResponse {
 /// RevenueAnalyticsPropertyFilter
 ///
 /// The `RevenueAnalyticsPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsPropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RevenueAnalyticsPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<RevenueAnalyticsPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    RevenueAnalyticsPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -14015,27 +15235,33 @@ string_enum! {
 /// RevenueAnalyticsTopCustomersQuery
 ///
 /// The `RevenueAnalyticsTopCustomersQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevenueAnalyticsTopCustomersQuery {
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
-    #[serde(rename = "groupBy")]
     pub group_by: RevenueAnalyticsTopCustomersGroupBy,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RevenueAnalyticsTopCustomersQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Properties
     pub properties: Vec<RevenueAnalyticsPropertyFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RevenueAnalyticsTopCustomersQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsTopCustomersQuery {
+        date_range: "dateRange" optional,
+        group_by: "groupBy" required,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -14048,69 +15274,85 @@ string_enum! {
 /// RevenueAnalyticsTopCustomersQueryResponse
 ///
 /// The `RevenueAnalyticsTopCustomersQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevenueAnalyticsTopCustomersQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueAnalyticsTopCustomersQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueCurrencyPropertyConfig
 ///
 /// The `RevenueCurrencyPropertyConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevenueCurrencyPropertyConfig {
     /// Property
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#static: Option<CurrencyCode>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueCurrencyPropertyConfig {
+        property: "property" optional,
+        r#static: "static" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueExampleDataWarehouseTablesQuery
 ///
 /// The `RevenueExampleDataWarehouseTablesQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevenueExampleDataWarehouseTablesQuery {
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RevenueExampleDataWarehouseTablesQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RevenueExampleDataWarehouseTablesQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueExampleDataWarehouseTablesQuery {
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -14123,69 +15365,80 @@ string_enum! {
 /// RevenueExampleDataWarehouseTablesQueryResponse
 ///
 /// The `RevenueExampleDataWarehouseTablesQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevenueExampleDataWarehouseTablesQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueExampleDataWarehouseTablesQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// RevenueExampleEventsQuery
 ///
 /// The `RevenueExampleEventsQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevenueExampleEventsQuery {
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RevenueExampleEventsQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RevenueExampleEventsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueExampleEventsQuery {
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -14198,43 +15451,49 @@ string_enum! {
 /// RevenueExampleEventsQueryResponse
 ///
 /// The `RevenueExampleEventsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevenueExampleEventsQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    RevenueExampleEventsQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(
     any(
@@ -14313,24 +15572,37 @@ string_enum! {
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 /// The `S3PresignedPost` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct S3PresignedPost {
     /// Presigned S3 POST URL
     pub url: String,
     /// Form fields that must be submitted verbatim with the file upload
     pub fields: ::std::collections::BTreeMap<String, String>,
 }
+#[cfg(any(feature = "task_runs", feature = "tasks"))]
+json_object! {
+    S3PresignedPost {
+        url: "url" required,
+        fields: "fields" required,
+    }
+}
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// SamplingRate
 ///
 /// The `SamplingRate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SamplingRate {
     /// Denominator
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator: Option<f64>,
     /// Numerator
     pub numerator: f64,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    SamplingRate {
+        denominator: "denominator" optional,
+        numerator: "numerator" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -14344,42 +15616,55 @@ string_enum! {
 }
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
 /// The `SchemaPropertyGroup` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SchemaPropertyGroup {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<SchemaPropertyGroupProperty>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventDefinitionBasic>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
 }
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
+json_object! {
+    SchemaPropertyGroup {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        properties: "properties" optional,
+        events: "events" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+    }
+}
+#[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
 /// The `SchemaPropertyGroupProperty` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SchemaPropertyGroupProperty {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
     pub property_type: SchemaPropertyGroupPropertyPropertyTypeEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_required: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_optional_in_types: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+#[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
+json_object! {
+    SchemaPropertyGroupProperty {
+        id: "id" optional,
+        name: "name" required,
+        property_type: "property_type" required,
+        is_required: "is_required" optional,
+        is_optional_in_types: "is_optional_in_types" optional,
+        description: "description" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
 string_enum! {
@@ -14402,32 +15687,37 @@ string_enum! {
 /// SessionAttributionExplorerQuery
 ///
 /// The `SessionAttributionExplorerQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionAttributionExplorerQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Filters>,
     /// Groupby
-    #[serde(rename = "groupBy")]
     pub group_by: Vec<SessionAttributionGroupBy>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<SessionAttributionExplorerQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<SessionAttributionExplorerQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    SessionAttributionExplorerQuery {
+        filters: "filters" optional,
+        group_by: "groupBy" required,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -14440,43 +15730,49 @@ string_enum! {
 /// SessionAttributionExplorerQueryResponse
 ///
 /// The `SessionAttributionExplorerQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SessionAttributionExplorerQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: ::serde_json::Value,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    SessionAttributionExplorerQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -14497,7 +15793,7 @@ string_enum! {
 /// SessionData
 ///
 /// The `SessionData` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionData {
     /// Event Uuid
     pub event_uuid: String,
@@ -14507,6 +15803,15 @@ pub struct SessionData {
     pub session_id: String,
     /// Timestamp
     pub timestamp: String,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    SessionData {
+        event_uuid: "event_uuid" required,
+        person_id: "person_id" required,
+        session_id: "session_id" required,
+        timestamp: "timestamp" required,
+    }
 }
 #[cfg(
     any(
@@ -14519,20 +15824,34 @@ pub struct SessionData {
 /// SessionPropertyFilter
 ///
 /// The `SessionPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionPropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SessionPropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<SessionPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    SessionPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -14601,13 +15920,19 @@ string_enum! {
 }
 #[cfg(any(feature = "replay", feature = "session_summaries"))]
 /// The `SessionSummaries` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionSummaries {
     /// List of session IDs to summarize (max 300)
     pub session_ids: Vec<String>,
     /// Optional focus area for the summarization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub focus_area: Option<String>,
+}
+#[cfg(any(feature = "replay", feature = "session_summaries"))]
+json_object! {
+    SessionSummaries {
+        session_ids: "session_ids" required,
+        focus_area: "focus_area" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -14625,74 +15950,68 @@ string_enum! {
 /// SessionsQuery
 ///
 /// The `SessionsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionsQuery {
     /// Filter sessions by action - sessions that contain events matching this action
-    #[serde(rename = "actionId", default, skip_serializing_if = "Option::is_none")]
     pub action_id: Option<i64>,
     /// Only fetch sessions that started after this timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Only fetch sessions that started before this timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
     /// Filter sessions by event name - sessions that contain this event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Event property filters - filters sessions that contain events matching these properties
-    #[serde(
-        rename = "eventProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub event_properties: Option<Vec<SessionsQueryEventPropertiesItem>>,
     /// Filter test accounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Fixed properties in the query, can't be edited in the interface (e.g. scoping down by person)
-    #[serde(
-        rename = "fixedProperties",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub fixed_properties: Option<Vec<SessionsQueryFixedPropertiesItem>>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<SessionsQueryKind>,
     /// Number of rows to return
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Number of rows to skip before returning rows
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Columns to order by
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<String>>,
     /// Show sessions for a given person
-    #[serde(rename = "personId", default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<SessionsQueryPropertiesItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<SessionsQueryResponse>,
     /// Return a limited set of data. Required.
     pub select: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
     /// HogQL filters to apply on returned data
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#where: Option<Vec<String>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    SessionsQuery {
+        action_id: "actionId" optional,
+        after: "after" optional,
+        before: "before" optional,
+        event: "event" optional,
+        event_properties: "eventProperties" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        fixed_properties: "fixedProperties" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        person_id: "personId" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        select: "select" required,
+        tags: "tags" optional,
+        version: "version" optional,
+        r#where: "where" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14788,40 +16107,49 @@ pub enum SessionsQueryPropertiesItem {
 /// SessionsQueryResponse
 ///
 /// The `SessionsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionsQueryResponse {
     /// Columns
     pub columns: Vec<::serde_json::Value>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
     pub hogql: String,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<Vec<::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
     pub types: Vec<String>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    SessionsQueryResponse {
+        columns: "columns" required,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" required,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+        types: "types" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -14837,12 +16165,17 @@ string_enum! {
 /// Settings
 ///
 /// The `Settings` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Settings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<ChartSettingsDisplay>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatting: Option<ChartSettingsFormatting>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    Settings {
+        display: "display" optional,
+        formatting: "formatting" optional,
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
@@ -14855,18 +16188,23 @@ string_enum! {
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 /// The `SimpleExternalDataSourceSerializers` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SimpleExternalDataSourceSerializers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<ExternalDataSourceTypeEnum>,
+}
+#[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
+json_object! {
+    SimpleExternalDataSourceSerializers {
+        id: "id" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        status: "status" optional,
+        source_type: "source_type" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -14889,18 +16227,33 @@ string_enum! {
 /// SpanPropertyFilter
 ///
 /// The `SpanPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SpanPropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     pub r#type: SpanPropertyFilterType,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<SpanPropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    SpanPropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" required,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -14968,7 +16321,7 @@ string_enum! {
 }
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
 /// The `StaticFilters` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StaticFilters {
     /// Users who have logged activity.
     pub users: Vec<::serde_json::Map<String, ::serde_json::Value>>,
@@ -14978,6 +16331,15 @@ pub struct StaticFilters {
     pub activities: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// API clients that have generated activity (from x-posthog-client header).
     pub clients: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+}
+#[cfg(any(feature = "activity_logs", feature = "platform_features"))]
+json_object! {
+    StaticFilters {
+        users: "users" required,
+        scopes: "scopes" required,
+        activities: "activities" required,
+        clients: "clients" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -14994,39 +16356,41 @@ string_enum! {
 /// StickinessActorsQuery
 ///
 /// The `StickinessActorsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StickinessActorsQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Compare>,
     /// Day
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<StickinessActorsQueryDay>,
     /// Includerecordings
-    #[serde(
-        rename = "includeRecordings",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub include_recordings: Option<bool>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<StickinessActorsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<StickinessOperator>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ActorsQueryResponse>,
     /// Series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<i64>,
     pub source: StickinessQuery,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    StickinessActorsQuery {
+        compare: "compare" optional,
+        day: "day" optional,
+        include_recordings: "includeRecordings" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        operator: "operator" optional,
+        response: "response" optional,
+        series: "series" optional,
+        source: "source" required,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Day
@@ -15059,66 +16423,54 @@ string_enum! {
 /// StickinessCriteria
 ///
 /// The `StickinessCriteria` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StickinessCriteria {
     pub operator: StickinessOperator,
     /// Value
     pub value: i64,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    StickinessCriteria {
+        operator: "operator" required,
+        value: "value" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// StickinessFilter
 ///
 /// The `StickinessFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct StickinessFilter {
-    #[serde(rename = "computedAs", default, skip_serializing_if = "Option::is_none")]
     pub computed_as: Option<StickinessComputationMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<ChartDisplayType>,
     /// Hiddenlegendindexes
-    #[serde(
-        rename = "hiddenLegendIndexes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub hidden_legend_indexes: Option<Vec<i64>>,
     /// Whether result datasets are associated by their values or by their order.
-    #[serde(
-        rename = "resultCustomizationBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub result_customization_by: Option<ResultCustomizationBy>,
     /// Customizations for the appearance of result datasets.
-    #[serde(
-        rename = "resultCustomizations",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub result_customizations: Option<StickinessFilterResultCustomizations>,
     /// Showlegend
-    #[serde(rename = "showLegend", default, skip_serializing_if = "Option::is_none")]
     pub show_legend: Option<bool>,
     /// Showmultipleyaxes
-    #[serde(
-        rename = "showMultipleYAxes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_multiple_y_axes: Option<bool>,
     /// Showvaluesonseries
-    #[serde(
-        rename = "showValuesOnSeries",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_values_on_series: Option<bool>,
-    #[serde(
-        rename = "stickinessCriteria",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub stickiness_criteria: Option<StickinessCriteria>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    StickinessFilter {
+        computed_as: "computedAs" optional,
+        display: "display" optional,
+        hidden_legend_indexes: "hiddenLegendIndexes" optional,
+        result_customization_by: "resultCustomizationBy" optional,
+        result_customizations: "resultCustomizations" optional,
+        show_legend: "showLegend" optional,
+        show_multiple_y_axes: "showMultipleYAxes" optional,
+        show_values_on_series: "showValuesOnSeries" optional,
+        stickiness_criteria: "stickinessCriteria" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Customizations for the appearance of result datasets.
@@ -15145,59 +16497,57 @@ string_enum! {
 /// StickinessQuery
 ///
 /// The `StickinessQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StickinessQuery {
     /// Compare to date range
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Colors used in the insight's visualization
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
     /// Date range for the query
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Exclude internal and test users by applying the respective filters
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Granularity of the response. Can be one of `hour`, `day`, `week` or `month`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// How many intervals comprise a period. Only used for cohorts, otherwise default 1.
-    #[serde(rename = "intervalCount", default, skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<StickinessQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Property filters for all series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<StickinessQueryProperties>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<StickinessQueryResponse>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Events and actions to include
     pub series: Vec<StickinessQuerySeriesItem>,
     /// Properties specific to the stickiness insight
-    #[serde(
-        rename = "stickinessFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub stickiness_filter: Option<StickinessFilter>,
     /// Tags that will be added to the Query log comment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    StickinessQuery {
+        compare_filter: "compareFilter" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        interval: "interval" optional,
+        interval_count: "intervalCount" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        sampling_factor: "samplingFactor" optional,
+        series: "series" required,
+        stickiness_filter: "stickinessFilter" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -15247,28 +16597,34 @@ pub enum StickinessQueryPropertiesVariant0Item {
 /// StickinessQueryResponse
 ///
 /// The `StickinessQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StickinessQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    StickinessQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15315,31 +16671,40 @@ string_enum! {
 /// Mixin for serializers to add user access control fields
 ///
 /// The `Table` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Table {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     pub name: String,
     pub format: TableFormatEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     pub url_pattern: String,
     pub credential: Credential,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_data_source: Option<SimpleExternalDataSourceSerializers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_schema: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
+}
+#[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
+json_object! {
+    Table {
+        id: "id" optional,
+        deleted: "deleted" optional,
+        name: "name" required,
+        format: "format" required,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        url_pattern: "url_pattern" required,
+        credential: "credential" required,
+        columns: "columns" optional,
+        external_data_source: "external_data_source" optional,
+        external_schema: "external_schema" optional,
+        options: "options" optional,
+        user_access_level: "user_access_level" optional,
+    }
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 string_enum! {
@@ -15364,76 +16729,96 @@ string_enum! {
 /// TableSettings
 ///
 /// The `TableSettings` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TableSettings {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<ChartAxis>>,
     /// Conditionalformatting
-    #[serde(
-        rename = "conditionalFormatting",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub conditional_formatting: Option<Vec<ConditionalFormattingRule>>,
     /// Pinnedcolumns
-    #[serde(rename = "pinnedColumns", default, skip_serializing_if = "Option::is_none")]
     pub pinned_columns: Option<Vec<String>>,
     /// Transpose
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transpose: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    TableSettings {
+        columns: "columns" optional,
+        conditional_formatting: "conditionalFormatting" optional,
+        pinned_columns: "pinnedColumns" optional,
+        transpose: "transpose" optional,
+    }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 /// The `TagDefinition` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TagDefinition {
     /// Tag identifier
     pub name: String,
     /// Description to help the LLM classify
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
+json_object! {
+    TagDefinition {
+        name: "name" required,
+        description: "description" optional,
+    }
+}
+#[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 /// The `Tagger` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Tagger {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tagger_type: Option<TaggerTypeEnum>,
     /// Tagger configuration. For tagger_type 'llm': {prompt, tags, min_tags?, max_tags?}. For tagger_type 'hog': {source, tags?}.
     pub tagger_config: TaggerConfig,
     /// Conditions that scope when the tagger runs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<TaggerCondition>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_configuration: Option<TaggerModelConfiguration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
+json_object! {
+    Tagger {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        enabled: "enabled" optional,
+        tagger_type: "tagger_type" optional,
+        tagger_config: "tagger_config" required,
+        conditions: "conditions" optional,
+        model_configuration: "model_configuration" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        deleted: "deleted" optional,
+    }
+}
+#[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 /// The `TaggerCondition` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaggerCondition {
     /// Stable identifier for this condition
     pub id: String,
     /// Percentage of matching events to apply this condition to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout_percentage: Option<i64>,
     /// Property filters that scope when this condition fires
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+}
+#[cfg(any(feature = "llm_analytics", feature = "taggers"))]
+json_object! {
+    TaggerCondition {
+        id: "id" required,
+        rollout_percentage: "rollout_percentage" optional,
+        properties: "properties" optional,
+    }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 /// The `TaggerConfig` schema.
@@ -15449,7 +16834,7 @@ pub enum TaggerConfig {
 /// Nested serializer for model configuration.
 ///
 /// The `TaggerModelConfiguration` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaggerModelConfiguration {
     /// LLM provider to use for this tagger.
     ///
@@ -15464,14 +16849,21 @@ pub struct TaggerModelConfiguration {
     /// Provider model identifier to use for this tagger.
     pub model: String,
     /// Existing LLM provider key UUID for the current project. Do not invent this value; use a real provider key ID returned by PostHog, or omit/null when no provider key should be pinned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_key_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_key_name: Option<String>,
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
+json_object! {
+    TaggerModelConfiguration {
+        provider: "provider" required,
+        model: "model" required,
+        provider_key_id: "provider_key_id" optional,
+        provider_key_name: "provider_key_name" optional,
+    }
+}
+#[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 /// The `TaggerModelConfigurationWrite` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaggerModelConfigurationWrite {
     /// LLM provider to use for this tagger.
     ///
@@ -15486,8 +16878,15 @@ pub struct TaggerModelConfigurationWrite {
     /// Provider model identifier to use for this tagger.
     pub model: String,
     /// Existing LLM provider key UUID for the current project. Do not invent this value; use a real provider key ID returned by PostHog, or omit/null when no provider key should be pinned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_key_id: Option<String>,
+}
+#[cfg(any(feature = "llm_analytics", feature = "taggers"))]
+json_object! {
+    TaggerModelConfigurationWrite {
+        provider: "provider" required,
+        model: "model" required,
+        provider_key_id: "provider_key_id" optional,
+    }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 string_enum! {
@@ -15502,52 +16901,57 @@ string_enum! {
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 /// The `Task` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Task {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_manually_set: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_product: Option<OriginProductEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// GitHub integration for this task
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_integration: Option<i64>,
     /// User-scoped GitHub integration to use for user-authored cloud runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_user_integration: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal_report: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal_report_task_relationship: Option<SignalReportTaskRelationshipEnum>,
     /// JSON schema for the task. This is used to validate the output of the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_schema: Option<::serde_json::Value>,
     /// If true, this task is for internal use and should not be exposed to end users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal: Option<bool>,
     /// Latest run details for this task
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_run: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Custom prompt for CI fixes. If blank, a default prompt will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ci_prompt: Option<String>,
+}
+#[cfg(any(feature = "task_runs", feature = "tasks"))]
+json_object! {
+    Task {
+        id: "id" optional,
+        task_number: "task_number" optional,
+        slug: "slug" optional,
+        title: "title" optional,
+        title_manually_set: "title_manually_set" optional,
+        description: "description" optional,
+        origin_product: "origin_product" optional,
+        repository: "repository" optional,
+        github_integration: "github_integration" optional,
+        github_user_integration: "github_user_integration" optional,
+        signal_report: "signal_report" optional,
+        signal_report_task_relationship: "signal_report_task_relationship" optional,
+        json_schema: "json_schema" optional,
+        internal: "internal" optional,
+        latest_run: "latest_run" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        ci_prompt: "ci_prompt" optional,
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
@@ -15562,28 +16966,37 @@ string_enum! {
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 /// The `TaskRunArtifactResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactResponse {
     /// Stable identifier for the artifact within this run
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Artifact file name
     pub name: String,
     /// Artifact classification (plan, context, etc.)
     pub r#type: String,
     /// Source of the artifact, such as agent_output or user_attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Artifact size in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Optional MIME type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// S3 object key for the artifact
     pub storage_path: String,
     /// Timestamp when the artifact was uploaded
     pub uploaded_at: String,
+}
+#[cfg(any(feature = "task_runs", feature = "tasks"))]
+json_object! {
+    TaskRunArtifactResponse {
+        id: "id" optional,
+        name: "name" required,
+        r#type: "type" required,
+        source: "source" optional,
+        size: "size" optional,
+        content_type: "content_type" optional,
+        storage_path: "storage_path" required,
+        uploaded_at: "uploaded_at" required,
+    }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 string_enum! {
@@ -15704,32 +17117,37 @@ string_enum! {
 /// Also used for nested serializers.
 ///
 /// The `TeamBasic` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TeamBasic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_snippet_onboarding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_completed_onboarding_for: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingested_event: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_demo: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<TimezoneEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_control: Option<bool>,
+}
+#[cfg(any(feature = "core", feature = "environments"))]
+json_object! {
+    TeamBasic {
+        id: "id" optional,
+        uuid: "uuid" optional,
+        organization: "organization" optional,
+        project_id: "project_id" optional,
+        api_token: "api_token" optional,
+        name: "name" optional,
+        completed_snippet_onboarding: "completed_snippet_onboarding" optional,
+        has_completed_onboarding_for: "has_completed_onboarding_for" optional,
+        ingested_event: "ingested_event" optional,
+        is_demo: "is_demo" optional,
+        timezone: "timezone" optional,
+        access_control: "access_control" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -15744,36 +17162,47 @@ string_enum! {
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// The `Threshold` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Threshold {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Optional name for the threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Threshold bounds and type. Includes bounds (lower/upper floats) and type (absolute or percentage).
     pub configuration: InsightThreshold,
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    Threshold {
+        id: "id" optional,
+        created_at: "created_at" optional,
+        name: "name" optional,
+        configuration: "configuration" required,
+    }
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
 /// ThresholdDetectorConfig
 ///
 /// The `ThresholdDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ThresholdDetectorConfig {
     /// Lower bound - values below this are anomalies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lower_bound: Option<f64>,
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ThresholdDetectorConfigType>,
     /// Upper bound - values above this are anomalies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upper_bound: Option<f64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    ThresholdDetectorConfig {
+        lower_bound: "lower_bound" optional,
+        preprocessing: "preprocessing" optional,
+        r#type: "type" optional,
+        upper_bound: "upper_bound" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -16995,29 +18424,34 @@ string_enum! {
 /// TraceQuery
 ///
 /// The `TraceQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceQuery {
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TraceQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<TraceQueryPropertiesItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<TraceQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Traceid
-    #[serde(rename = "traceId")]
     pub trace_id: String,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    TraceQuery {
+        date_range: "dateRange" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        tags: "tags" optional,
+        trace_id: "traceId" required,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -17057,104 +18491,103 @@ pub enum TraceQueryPropertiesItem {
 /// TraceQueryResponse
 ///
 /// The `TraceQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraceQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<LlmTrace>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    TraceQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// TracesQuery
 ///
 /// The `TracesQuery` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TracesQuery {
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Filtersupporttraces
-    #[serde(
-        rename = "filterSupportTraces",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_support_traces: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Groupkey
-    #[serde(rename = "groupKey", default, skip_serializing_if = "Option::is_none")]
     pub group_key: Option<String>,
     /// Grouptypeindex
-    #[serde(rename = "groupTypeIndex", default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TracesQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Person who performed the event
-    #[serde(rename = "personId", default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
     /// Properties configurable in the interface
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<TracesQueryPropertiesItem>>,
     /// Use random ordering instead of timestamp DESC. Useful for representative sampling to avoid recency bias.
-    #[serde(rename = "randomOrder", default, skip_serializing_if = "Option::is_none")]
     pub random_order: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<TracesQueryResponse>,
     /// Showcolumnconfigurator
-    #[serde(
-        rename = "showColumnConfigurator",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_column_configurator: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    TracesQuery {
+        date_range: "dateRange" optional,
+        filter_support_traces: "filterSupportTraces" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        group_key: "groupKey" optional,
+        group_type_index: "groupTypeIndex" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        person_id: "personId" optional,
+        properties: "properties" optional,
+        random_order: "randomOrder" optional,
+        response: "response" optional,
+        show_column_configurator: "showColumnConfigurator" optional,
+        tags: "tags" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -17194,55 +18627,67 @@ pub enum TracesQueryPropertiesItem {
 /// TracesQueryResponse
 ///
 /// The `TracesQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TracesQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<LlmTrace>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    TracesQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// TrendsAlertConfig
 ///
 /// The `TrendsAlertConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TrendsAlertConfig {
     /// When true, evaluate the current (still incomplete) time interval in addition to completed ones.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_ongoing_interval: Option<bool>,
     /// Zero-based index of the series in the insight's query to monitor.
     pub series_index: i64,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TrendsAlertConfigType>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    TrendsAlertConfig {
+        check_ongoing_interval: "check_ongoing_interval" optional,
+        series_index: "series_index" required,
+        r#type: "type" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {
@@ -17255,7 +18700,7 @@ string_enum! {
 /// TrendsFilter
 ///
 /// The `TrendsFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TrendsFilter {
     /// Y-axis value formatter. Picks a human-friendly unit per value at render time without changing the underlying series values.
     ///
@@ -17266,169 +18711,98 @@ pub struct TrendsFilter {
     /// - `percentage_scaled`: values are a 0-1 ratio; multiplied and rendered as `%`.
     /// - `currency`: values are in the project's base currency (set in project settings, defaults to USD); rendered with that currency symbol. For values pinned to a specific currency regardless of project base (e.g. `$ai_total_cost_usd` is always USD), use `aggregationAxisPrefix` instead.
     /// - `short`: compact notation for large counts (`1.2K`, `3.4M`).
-    #[serde(
-        rename = "aggregationAxisFormat",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub aggregation_axis_format: Option<AggregationAxisFormat>,
     /// Literal suffix applied to every value (e.g. ` req`). Reserve for units that `aggregationAxisFormat` cannot express. Do not use ` mins`, ` s`, ` ms`, `%` etc. — pick the matching `aggregationAxisFormat` instead so the underlying values stay numerically correct for breakdowns, formulas, and alerts. Include any leading space yourself.
-    #[serde(
-        rename = "aggregationAxisPostfix",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub aggregation_axis_postfix: Option<String>,
     /// Literal prefix applied to every value (e.g. `$`). Use to pin a unit or currency symbol that does not depend on `aggregationAxisFormat` — for example, when values are denominated in a fixed currency regardless of the project's base currency. Include any trailing space yourself.
-    #[serde(
-        rename = "aggregationAxisPrefix",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub aggregation_axis_prefix: Option<String>,
     /// Breakdown Histogram Bin Count
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown_histogram_bin_count: Option<f64>,
     /// Confidencelevel
-    #[serde(
-        rename = "confidenceLevel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub confidence_level: Option<f64>,
     /// Maximum number of decimal places shown. 1 or 2 is usually right for percentages and currency.
-    #[serde(rename = "decimalPlaces", default, skip_serializing_if = "Option::is_none")]
     pub decimal_places: Option<f64>,
     /// detailed results table
-    #[serde(
-        rename = "detailedResultsAggregationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub detailed_results_aggregation_type: Option<DetailedResultsAggregationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<ChartDisplayType>,
     /// Excludeboxplotoutliers
-    #[serde(
-        rename = "excludeBoxPlotOutliers",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub exclude_box_plot_outliers: Option<bool>,
     /// Formula
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formula: Option<String>,
     /// List of formulas with optional custom names. Takes precedence over formula/formulas if set.
-    #[serde(rename = "formulaNodes", default, skip_serializing_if = "Option::is_none")]
     pub formula_nodes: Option<Vec<TrendsFormulaNode>>,
     /// Formulas
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formulas: Option<Vec<String>>,
     /// Goal Lines
-    #[serde(rename = "goalLines", default, skip_serializing_if = "Option::is_none")]
     pub goal_lines: Option<Vec<GoalLine>>,
     /// Hiddenlegendindexes
-    #[serde(
-        rename = "hiddenLegendIndexes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub hidden_legend_indexes: Option<Vec<i64>>,
     /// Hideweekends
-    #[serde(rename = "hideWeekends", default, skip_serializing_if = "Option::is_none")]
     pub hide_weekends: Option<bool>,
     /// Mindecimalplaces
-    #[serde(
-        rename = "minDecimalPlaces",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub min_decimal_places: Option<f64>,
     /// Movingaverageintervals
-    #[serde(
-        rename = "movingAverageIntervals",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub moving_average_intervals: Option<f64>,
     /// Wether result datasets are associated by their values or by their order.
-    #[serde(
-        rename = "resultCustomizationBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub result_customization_by: Option<ResultCustomizationBy>,
     /// Customizations for the appearance of result datasets.
-    #[serde(
-        rename = "resultCustomizations",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub result_customizations: Option<TrendsFilterResultCustomizations>,
     /// Showalertthresholdlines
-    #[serde(
-        rename = "showAlertThresholdLines",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_alert_threshold_lines: Option<bool>,
     /// Showconfidenceintervals
-    #[serde(
-        rename = "showConfidenceIntervals",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_confidence_intervals: Option<bool>,
     /// Showlabelsonseries
-    #[serde(
-        rename = "showLabelsOnSeries",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_labels_on_series: Option<bool>,
     /// Showlegend
-    #[serde(rename = "showLegend", default, skip_serializing_if = "Option::is_none")]
     pub show_legend: Option<bool>,
     /// Showmovingaverage
-    #[serde(
-        rename = "showMovingAverage",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_moving_average: Option<bool>,
     /// Showmultipleyaxes
-    #[serde(
-        rename = "showMultipleYAxes",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_multiple_y_axes: Option<bool>,
     /// Showpercentstackview
-    #[serde(
-        rename = "showPercentStackView",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_percent_stack_view: Option<bool>,
     /// Showtrendlines
-    #[serde(rename = "showTrendLines", default, skip_serializing_if = "Option::is_none")]
     pub show_trend_lines: Option<bool>,
     /// Showvaluesonseries
-    #[serde(
-        rename = "showValuesOnSeries",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub show_values_on_series: Option<bool>,
     /// Smoothingintervals
-    #[serde(
-        rename = "smoothingIntervals",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub smoothing_intervals: Option<i64>,
-    #[serde(rename = "yAxisScaleType", default, skip_serializing_if = "Option::is_none")]
     pub y_axis_scale_type: Option<YAxisScaleType>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    TrendsFilter {
+        aggregation_axis_format: "aggregationAxisFormat" optional,
+        aggregation_axis_postfix: "aggregationAxisPostfix" optional,
+        aggregation_axis_prefix: "aggregationAxisPrefix" optional,
+        breakdown_histogram_bin_count: "breakdown_histogram_bin_count" optional,
+        confidence_level: "confidenceLevel" optional,
+        decimal_places: "decimalPlaces" optional,
+        detailed_results_aggregation_type: "detailedResultsAggregationType" optional,
+        display: "display" optional,
+        exclude_box_plot_outliers: "excludeBoxPlotOutliers" optional,
+        formula: "formula" optional,
+        formula_nodes: "formulaNodes" optional,
+        formulas: "formulas" optional,
+        goal_lines: "goalLines" optional,
+        hidden_legend_indexes: "hiddenLegendIndexes" optional,
+        hide_weekends: "hideWeekends" optional,
+        min_decimal_places: "minDecimalPlaces" optional,
+        moving_average_intervals: "movingAverageIntervals" optional,
+        result_customization_by: "resultCustomizationBy" optional,
+        result_customizations: "resultCustomizations" optional,
+        show_alert_threshold_lines: "showAlertThresholdLines" optional,
+        show_confidence_intervals: "showConfidenceIntervals" optional,
+        show_labels_on_series: "showLabelsOnSeries" optional,
+        show_legend: "showLegend" optional,
+        show_moving_average: "showMovingAverage" optional,
+        show_multiple_y_axes: "showMultipleYAxes" optional,
+        show_percent_stack_view: "showPercentStackView" optional,
+        show_trend_lines: "showTrendLines" optional,
+        show_values_on_series: "showValuesOnSeries" optional,
+        smoothing_intervals: "smoothingIntervals" optional,
+        y_axis_scale_type: "yAxisScaleType" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Customizations for the appearance of result datasets.
@@ -17444,77 +18818,81 @@ pub enum TrendsFilterResultCustomizations {
 /// TrendsFormulaNode
 ///
 /// The `TrendsFormulaNode` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TrendsFormulaNode {
     /// Optional user-defined name for the formula
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_name: Option<String>,
     /// Formula
     pub formula: String,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    TrendsFormulaNode {
+        custom_name: "custom_name" optional,
+        formula: "formula" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// TrendsQuery
 ///
 /// The `TrendsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TrendsQuery {
     /// Groups aggregation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
     /// Breakdown of the events and actions
-    #[serde(
-        rename = "breakdownFilter",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub breakdown_filter: Option<BreakdownFilter>,
     /// Compare to date range
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Whether we should be comparing against a specific conversion goal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<TrendsQueryConversionGoal>,
     /// Colors used in the insight's visualization
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
     /// Date range for the query
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Exclude internal and test users by applying the respective filters
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Granularity of the response. Can be one of `hour`, `day`, `week` or `month`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TrendsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Property filters for all series
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<TrendsQueryProperties>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<TrendsQueryResponse>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Events and actions to include
     pub series: Vec<TrendsQuerySeriesItem>,
     /// Tags that will be added to the Query log comment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Properties specific to the trends insight
-    #[serde(rename = "trendsFilter", default, skip_serializing_if = "Option::is_none")]
     pub trends_filter: Option<TrendsFilter>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    TrendsQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        breakdown_filter: "breakdownFilter" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        properties: "properties" optional,
+        response: "response" optional,
+        sampling_factor: "samplingFactor" optional,
+        series: "series" required,
+        tags: "tags" optional,
+        trends_filter: "trendsFilter" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Whether we should be comparing against a specific conversion goal
@@ -17574,34 +18952,40 @@ pub enum TrendsQueryPropertiesVariant0Item {
 /// TrendsQueryResponse
 ///
 /// The `TrendsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TrendsQueryResponse {
     /// Boxplot Data
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boxplot_data: Option<Vec<BoxPlotDatum>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Wether more breakdown values are available.
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Map<String, ::serde_json::Value>>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    TrendsQueryResponse {
+        boxplot_data: "boxplot_data" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17616,14 +19000,19 @@ pub enum TrendsQuerySeriesItem {
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 /// The `Trigger` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Trigger {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<::serde_json::Value>,
+}
+#[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
+json_object! {
+    Trigger {
+        job_type: "job_type" optional,
+        job_id: "job_id" optional,
+        payload: "payload" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -17679,26 +19068,73 @@ string_enum! {
     )
 )]
 /// The `UserBasic` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserBasic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Email address
     pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_email_verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_at_organization: Option<RoleAtOrganizationEnum>,
+}
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "activity_logs",
+        feature = "alerts",
+        feature = "conversations",
+        feature = "core",
+        feature = "dashboards",
+        feature = "data_warehouse",
+        feature = "endpoints",
+        feature = "event_schemas",
+        feature = "experiments",
+        feature = "feature_flags",
+        feature = "hog_functions",
+        feature = "insights",
+        feature = "integrations",
+        feature = "llm_analytics",
+        feature = "logs",
+        feature = "max",
+        feature = "notebooks",
+        feature = "organizations",
+        feature = "platform_features",
+        feature = "product_analytics",
+        feature = "product_tours",
+        feature = "replay",
+        feature = "replay_vision",
+        feature = "sandbox_environments",
+        feature = "saved",
+        feature = "schema_property_groups",
+        feature = "session_group_summaries",
+        feature = "surveys",
+        feature = "taggers",
+        feature = "task_runs",
+        feature = "tasks",
+        feature = "user_interviews",
+        feature = "warehouse_model_paths",
+        feature = "warehouse_tables",
+        feature = "warehouse_view_link",
+        feature = "warehouse_view_links",
+        feature = "workflows"
+    )
+)]
+json_object! {
+    UserBasic {
+        id: "id" optional,
+        uuid: "uuid" optional,
+        distinct_id: "distinct_id" optional,
+        first_name: "first_name" optional,
+        last_name: "last_name" optional,
+        email: "email" required,
+        is_email_verified: "is_email_verified" optional,
+        hedgehog_config: "hedgehog_config" optional,
+        role_at_organization: "role_at_organization" optional,
+    }
 }
 #[cfg(
     any(
@@ -17708,45 +19144,73 @@ pub struct UserBasic {
     )
 )]
 /// The `ViewLink` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ViewLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     pub source_table_name: String,
     pub source_table_key: String,
     pub joining_table_name: String,
     pub joining_table_key: String,
     pub field_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "data_warehouse",
+        feature = "warehouse_view_link",
+        feature = "warehouse_view_links"
+    )
+)]
+json_object! {
+    ViewLink {
+        id: "id" optional,
+        deleted: "deleted" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        source_table_name: "source_table_name" required,
+        source_table_key: "source_table_key" required,
+        joining_table_name: "joining_table_name" required,
+        joining_table_key: "joining_table_key" required,
+        field_name: "field_name" required,
+        configuration: "configuration" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// VizSpecificOptions
 ///
 /// The `VizSpecificOptions` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct VizSpecificOptions {
-    #[serde(rename = "ActionsPie", default, skip_serializing_if = "Option::is_none")]
     pub actions_pie: Option<ActionsPie>,
-    #[serde(rename = "RETENTION", default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<Retention>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    VizSpecificOptions {
+        actions_pie: "ActionsPie" optional,
+        retention: "RETENTION" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// VolumeBucket
 ///
 /// The `VolumeBucket` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VolumeBucket {
     /// Label
     pub label: String,
     /// Value
     pub value: f64,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    VolumeBucket {
+        label: "label" required,
+        value: "value" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -17796,93 +19260,88 @@ string_enum! {
 /// WebAnalyticsSampling
 ///
 /// The `WebAnalyticsSampling` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct WebAnalyticsSampling {
     /// Enabled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(
-        rename = "forceSamplingRate",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub force_sampling_rate: Option<SamplingRate>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebAnalyticsSampling {
+        enabled: "enabled" optional,
+        force_sampling_rate: "forceSamplingRate" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// WebExternalClicksTableQuery
 ///
 /// The `WebExternalClicksTableQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebExternalClicksTableQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<WebExternalClicksTableQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WebExternalClicksTableQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<WebExternalClicksTableQueryOrderByItem>>,
     /// Properties
     pub properties: Vec<WebExternalClicksTableQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<WebExternalClicksTableQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Stripqueryparams
-    #[serde(
-        rename = "stripQueryParams",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub strip_query_params: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebExternalClicksTableQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        strip_query_params: "stripQueryParams" optional,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Conversiongoal
@@ -17925,114 +19384,118 @@ pub enum WebExternalClicksTableQueryPropertiesItem {
 /// WebExternalClicksTableQueryResponse
 ///
 /// The `WebExternalClicksTableQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebExternalClicksTableQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebExternalClicksTableQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// WebGoalsQuery
 ///
 /// The `WebGoalsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebGoalsQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<WebGoalsQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WebGoalsQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<WebGoalsQueryOrderByItem>>,
     /// Properties
     pub properties: Vec<WebGoalsQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<WebGoalsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebGoalsQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Conversiongoal
@@ -18075,144 +19538,147 @@ pub enum WebGoalsQueryPropertiesItem {
 /// WebGoalsQueryResponse
 ///
 /// The `WebGoalsQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebGoalsQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebGoalsQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// WebOverviewItem
 ///
 /// The `WebOverviewItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebOverviewItem {
     /// Changefrompreviouspct
-    #[serde(
-        rename = "changeFromPreviousPct",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub change_from_previous_pct: Option<f64>,
     /// Isincreasebad
-    #[serde(rename = "isIncreaseBad", default, skip_serializing_if = "Option::is_none")]
     pub is_increase_bad: Option<bool>,
     /// Key
     pub key: String,
     pub kind: WebAnalyticsItemKind,
     /// Previous
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<f64>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebOverviewItem {
+        change_from_previous_pct: "changeFromPreviousPct" optional,
+        is_increase_bad: "isIncreaseBad" optional,
+        key: "key" required,
+        kind: "kind" required,
+        previous: "previous" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// WebOverviewQuery
 ///
 /// The `WebOverviewQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebOverviewQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<WebOverviewQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WebOverviewQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<WebOverviewQueryOrderByItem>>,
     /// Properties
     pub properties: Vec<WebOverviewQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<WebOverviewQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebOverviewQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Conversiongoal
@@ -18255,43 +19721,45 @@ pub enum WebOverviewQueryPropertiesItem {
 /// WebOverviewQueryResponse
 ///
 /// The `WebOverviewQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebOverviewQueryResponse {
     /// Datefrom
-    #[serde(rename = "dateFrom", default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Dateto
-    #[serde(rename = "dateTo", default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebOverviewItem>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebOverviewQueryResponse {
+        date_from: "dateFrom" optional,
+        date_to: "dateTo" optional,
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -18330,99 +19798,85 @@ string_enum! {
 /// WebStatsTableQuery
 ///
 /// The `WebStatsTableQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebStatsTableQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
-    #[serde(rename = "breakdownBy")]
     pub breakdown_by: WebStatsBreakdown,
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<WebStatsTableQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includeavgtimeonpage
-    #[serde(
-        rename = "includeAvgTimeOnPage",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub include_avg_time_on_page: Option<bool>,
     /// Includebouncerate
-    #[serde(
-        rename = "includeBounceRate",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub include_bounce_rate: Option<bool>,
     /// Includehost
-    #[serde(rename = "includeHost", default, skip_serializing_if = "Option::is_none")]
     pub include_host: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Includescrolldepth
-    #[serde(
-        rename = "includeScrollDepth",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub include_scroll_depth: Option<bool>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WebStatsTableQueryKind>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<WebStatsTableQueryOrderByItem>>,
     /// Properties
     pub properties: Vec<WebStatsTableQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<WebStatsTableQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebStatsTableQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        breakdown_by: "breakdownBy" required,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_avg_time_on_page: "includeAvgTimeOnPage" optional,
+        include_bounce_rate: "includeBounceRate" optional,
+        include_host: "includeHost" optional,
+        include_revenue: "includeRevenue" optional,
+        include_scroll_depth: "includeScrollDepth" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Conversiongoal
@@ -18465,52 +19919,54 @@ pub enum WebStatsTableQueryPropertiesItem {
 /// WebStatsTableQueryResponse
 ///
 /// The `WebStatsTableQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebStatsTableQueryResponse {
     /// Columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Value>>,
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Hasmore
-    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Offset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<::serde_json::Value>,
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<SamplingRate>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
     /// Types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<::serde_json::Value>>,
     /// Usedpreaggregatedtables
-    #[serde(
-        rename = "usedPreAggregatedTables",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub used_pre_aggregated_tables: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebStatsTableQueryResponse {
+        columns: "columns" optional,
+        error: "error" optional,
+        has_more: "hasMore" optional,
+        hogql: "hogql" optional,
+        limit: "limit" optional,
+        modifiers: "modifiers" optional,
+        offset: "offset" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        sampling_rate: "samplingRate" optional,
+        timings: "timings" optional,
+        types: "types" optional,
+        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -18528,71 +19984,72 @@ string_enum! {
 /// WebVitalsPathBreakdownQuery
 ///
 /// The `WebVitalsPathBreakdownQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebVitalsPathBreakdownQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<WebVitalsPathBreakdownQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WebVitalsPathBreakdownQueryKind>,
     pub metric: WebVitalsMetric,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<WebVitalsPathBreakdownQueryOrderByItem>>,
     pub percentile: WebVitalsPercentile,
     /// Properties
     pub properties: Vec<WebVitalsPathBreakdownQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<WebVitalsPathBreakdownQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Thresholds
     pub thresholds: Vec<f64>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebVitalsPathBreakdownQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        metric: "metric" required,
+        modifiers: "modifiers" optional,
+        order_by: "orderBy" optional,
+        percentile: "percentile" required,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        tags: "tags" optional,
+        thresholds: "thresholds" required,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Conversiongoal
@@ -18635,34 +20092,40 @@ pub enum WebVitalsPathBreakdownQueryPropertiesItem {
 /// WebVitalsPathBreakdownQueryResponse
 ///
 /// The `WebVitalsPathBreakdownQueryResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebVitalsPathBreakdownQueryResponse {
     /// Query error. Returned only if 'explain' or `modifiers.debug` is true. Throws an error otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Generated HogQL query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hogql: Option<String>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Query status indicates whether next to the provided data, a query is still running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<QueryStatus>,
     /// The date range used for the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_date_range: Option<ResolvedDateRangeResponse>,
     /// Results
     pub results: Vec<WebVitalsPathBreakdownResult>,
     /// Measured timings for different parts of the query generation process
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<Vec<QueryTiming>>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebVitalsPathBreakdownQueryResponse {
+        error: "error" optional,
+        hogql: "hogql" optional,
+        modifiers: "modifiers" optional,
+        query_status: "query_status" optional,
+        resolved_date_range: "resolved_date_range" optional,
+        results: "results" required,
+        timings: "timings" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// WebVitalsPathBreakdownResult
 ///
 /// The `WebVitalsPathBreakdownResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebVitalsPathBreakdownResult {
     /// Good
     pub good: Vec<WebVitalsPathBreakdownResultItem>,
@@ -18672,15 +20135,30 @@ pub struct WebVitalsPathBreakdownResult {
     pub poor: Vec<WebVitalsPathBreakdownResultItem>,
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebVitalsPathBreakdownResult {
+        good: "good" required,
+        needs_improvements: "needs_improvements" required,
+        poor: "poor" required,
+    }
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
 /// WebVitalsPathBreakdownResultItem
 ///
 /// The `WebVitalsPathBreakdownResultItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebVitalsPathBreakdownResultItem {
     /// Path
     pub path: String,
     /// Value
     pub value: f64,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebVitalsPathBreakdownResultItem {
+        path: "path" required,
+        value: "value" required,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 string_enum! {
@@ -18697,69 +20175,68 @@ string_enum! {
 /// WebVitalsQuery
 ///
 /// The `WebVitalsQuery` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebVitalsQuery {
     /// Groups aggregation - not used in Web Analytics but required for type compatibility
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_group_type_index: Option<i64>,
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter>,
     /// Conversiongoal
-    #[serde(rename = "conversionGoal", default, skip_serializing_if = "Option::is_none")]
     pub conversion_goal: Option<WebVitalsQueryConversionGoal>,
     /// Colors used in the insight's visualization - not used in Web Analytics but required for type compatibility
-    #[serde(rename = "dataColorTheme", default, skip_serializing_if = "Option::is_none")]
     pub data_color_theme: Option<f64>,
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
     /// Dopathcleaning
-    #[serde(rename = "doPathCleaning", default, skip_serializing_if = "Option::is_none")]
     pub do_path_cleaning: Option<bool>,
     /// Filtertestaccounts
-    #[serde(
-        rename = "filterTestAccounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub filter_test_accounts: Option<bool>,
     /// Includerevenue
-    #[serde(rename = "includeRevenue", default, skip_serializing_if = "Option::is_none")]
     pub include_revenue: Option<bool>,
     /// Interval for date range calculation (affects date_to rounding for hour vs day ranges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalType>,
     /// Kind
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<WebVitalsQueryKind>,
     /// Modifiers used when performing the query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<HogQlQueryModifiers>,
     /// Orderby
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<Vec<WebVitalsQueryOrderByItem>>,
     /// Properties
     pub properties: Vec<WebVitalsQueryPropertiesItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<WebGoalsQueryResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<WebAnalyticsSampling>,
     /// Sampling rate
-    #[serde(rename = "samplingFactor", default, skip_serializing_if = "Option::is_none")]
     pub sampling_factor: Option<f64>,
     /// Source
     pub source: WebVitalsQuerySource,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<QueryLogTags>,
     /// Usesessionstable
-    #[serde(
-        rename = "useSessionsTable",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub use_sessions_table: Option<bool>,
     /// version of the node, used for schema migrations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    WebVitalsQuery {
+        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        compare_filter: "compareFilter" optional,
+        conversion_goal: "conversionGoal" optional,
+        data_color_theme: "dataColorTheme" optional,
+        date_range: "dateRange" optional,
+        do_path_cleaning: "doPathCleaning" optional,
+        filter_test_accounts: "filterTestAccounts" optional,
+        include_revenue: "includeRevenue" optional,
+        interval: "interval" optional,
+        kind: "kind" optional,
+        modifiers: "modifiers" optional,
+        order_by: "orderBy" optional,
+        properties: "properties" required,
+        response: "response" optional,
+        sampling: "sampling" optional,
+        sampling_factor: "samplingFactor" optional,
+        source: "source" required,
+        tags: "tags" optional,
+        use_sessions_table: "useSessionsTable" optional,
+        version: "version" optional,
+    }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 /// Conversiongoal
@@ -18829,20 +20306,34 @@ pub type WeekStartDayEnum = i64;
 /// WorkflowVariablePropertyFilter
 ///
 /// The `WorkflowVariablePropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WorkflowVariablePropertyFilter {
     /// Key
     pub key: String,
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub operator: PropertyOperator,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<WorkflowVariablePropertyFilterType>,
     /// Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<WorkflowVariablePropertyFilterValue>,
+}
+#[cfg(
+    any(
+        feature = "endpoints",
+        feature = "error_tracking",
+        feature = "product_analytics",
+        feature = "query"
+    )
+)]
+json_object! {
+    WorkflowVariablePropertyFilter {
+        key: "key" required,
+        label: "label" optional,
+        operator: "operator" required,
+        r#type: "type" optional,
+        value: "value" optional,
+    }
 }
 #[cfg(
     any(
@@ -18918,41 +20409,51 @@ string_enum! {
 /// YAxisSettings
 ///
 /// The `YAxisSettings` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct YAxisSettings {
     /// Label
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Scale>,
     /// Showgridlines
-    #[serde(rename = "showGridLines", default, skip_serializing_if = "Option::is_none")]
     pub show_grid_lines: Option<bool>,
     /// Showticks
-    #[serde(rename = "showTicks", default, skip_serializing_if = "Option::is_none")]
     pub show_ticks: Option<bool>,
     /// Whether the Y axis should start at zero
-    #[serde(rename = "startAtZero", default, skip_serializing_if = "Option::is_none")]
     pub start_at_zero: Option<bool>,
+}
+#[cfg(any(feature = "product_analytics", feature = "query"))]
+json_object! {
+    YAxisSettings {
+        label: "label" optional,
+        scale: "scale" optional,
+        show_grid_lines: "showGridLines" optional,
+        show_ticks: "showTicks" optional,
+        start_at_zero: "startAtZero" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 /// ZScoreDetectorConfig
 ///
 /// The `ZScoreDetectorConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ZScoreDetectorConfig {
     /// Preprocessing transforms applied before detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preprocessing: Option<PreprocessingConfig>,
     /// Anomaly probability threshold \[0-1\]. Points above this probability are flagged (default: 0.9)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ZScoreDetectorConfigType>,
     /// Rolling window size for calculating mean/std (default: 30)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
+}
+#[cfg(any(feature = "alerts", feature = "insights"))]
+json_object! {
+    ZScoreDetectorConfig {
+        preprocessing: "preprocessing" optional,
+        threshold: "threshold" optional,
+        r#type: "type" optional,
+        window: "window" optional,
+    }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
 string_enum! {

@@ -2,115 +2,157 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PaginatedPauseStateResponseList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedPauseStateResponseList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<PauseStateResponse>,
 }
+json_object! {
+    PaginatedPauseStateResponseList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedSignalReportList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSignalReportList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<SignalReport>,
 }
+json_object! {
+    PaginatedSignalReportList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedSignalSourceConfigList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSignalSourceConfigList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<SignalSourceConfig>,
 }
+json_object! {
+    PaginatedSignalSourceConfigList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedSignalSourceConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedSignalSourceConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_product: Option<SourceProductEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<SignalSourceConfigSourceTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+json_object! {
+    PatchedSignalSourceConfig {
+        id: "id" optional,
+        source_product: "source_product" optional,
+        source_type: "source_type" optional,
+        enabled: "enabled" optional,
+        config: "config" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        status: "status" optional,
+    }
+}
 /// The `PauseResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PauseResponse {
     /// Always 'paused'.
     pub status: String,
     /// The timestamp the pipeline is paused until.
     pub paused_until: String,
 }
+json_object! {
+    PauseResponse {
+        status: "status" required,
+        paused_until: "paused_until" required,
+    }
+}
 /// The `PauseStateResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PauseStateResponse {
     /// The timestamp the pipeline is paused until, or null if not paused/not running.
     pub paused_until: Option<String>,
 }
+json_object! {
+    PauseStateResponse {
+        paused_until: "paused_until" required,
+    }
+}
 /// The `PauseUntilRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PauseUntilRequest {
     /// Pause the grouping pipeline until this timestamp (ISO 8601).
     pub timestamp: String,
 }
+json_object! {
+    PauseUntilRequest {
+        timestamp: "timestamp" required,
+    }
+}
 /// The `SignalReport` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SignalReport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SignalReportStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_weight: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signals_at_run: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artefact_count: Option<i64>,
     /// P0–P4 from the latest priority judgment artefact (when present).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// Actionability choice from the latest actionability judgment artefact (when present).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actionability: Option<String>,
     /// Whether the issue appears already fixed, from the actionability judgment artefact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub already_addressed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_suggested_reviewer: Option<bool>,
     /// Distinct source products contributing signals to this report (from ClickHouse).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_products: Option<Vec<String>>,
     /// PR URL from the latest implementation task run, if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub implementation_pr_url: Option<String>,
+}
+json_object! {
+    SignalReport {
+        id: "id" optional,
+        title: "title" optional,
+        summary: "summary" optional,
+        status: "status" optional,
+        total_weight: "total_weight" optional,
+        signal_count: "signal_count" optional,
+        signals_at_run: "signals_at_run" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        artefact_count: "artefact_count" optional,
+        priority: "priority" optional,
+        actionability: "actionability" optional,
+        already_addressed: "already_addressed" optional,
+        is_suggested_reviewer: "is_suggested_reviewer" optional,
+        source_products: "source_products" optional,
+        implementation_pr_url: "implementation_pr_url" optional,
+    }
 }
 string_enum! {
     #[doc = " * `potential` - Potential"]
@@ -137,22 +179,28 @@ string_enum! {
     }
 }
 /// The `SignalSourceConfig` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SignalSourceConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub source_product: SourceProductEnum,
     pub source_type: SignalSourceConfigSourceTypeEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+json_object! {
+    SignalSourceConfig {
+        id: "id" optional,
+        source_product: "source_product" required,
+        source_type: "source_type" required,
+        enabled: "enabled" optional,
+        config: "config" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        status: "status" optional,
+    }
 }
 string_enum! {
     #[doc = " * `session_analysis_cluster` - Session analysis cluster"]

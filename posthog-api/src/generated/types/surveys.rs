@@ -24,22 +24,27 @@ string_enum! {
     }
 }
 /// The `GenerateSurveyTranslationsRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GenerateSurveyTranslationsRequest {
     /// Language code to generate translations for, for example pt-BR.
     pub target_language: String,
     /// Source language code for the existing survey copy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_language: Option<String>,
     /// Whether to overwrite existing translations for this language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overwrite: Option<bool>,
     /// Optional translation-only draft survey payload to translate instead of the last saved survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+json_object! {
+    GenerateSurveyTranslationsRequest {
+        target_language: "target_language" required,
+        source_language: "source_language" optional,
+        overwrite: "overwrite" optional,
+        survey: "survey" optional,
+    }
+}
 /// The `GenerateSurveyTranslationsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GenerateSurveyTranslationsResponse {
     /// Survey-level translation patch keyed by language.
     pub translations: ::std::collections::BTreeMap<
@@ -53,41 +58,45 @@ pub struct GenerateSurveyTranslationsResponse {
     /// LLM trace id for debugging and feedback.
     pub trace_id: String,
 }
+json_object! {
+    GenerateSurveyTranslationsResponse {
+        translations: "translations" required,
+        questions: "questions" required,
+        generated_field_paths: "generated_field_paths" required,
+        trace_id: "trace_id" required,
+    }
+}
 /// The `GeneratedSurveyQuestionTranslation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct GeneratedSurveyQuestionTranslation {
     /// Translated question text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
     /// Translated question description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Translated submit button text.
-    #[serde(rename = "buttonText", default, skip_serializing_if = "Option::is_none")]
     pub button_text: Option<String>,
     /// Translated choices in the same order as the source choices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<String>>,
     /// Translated lower rating bound label.
-    #[serde(
-        rename = "lowerBoundLabel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub lower_bound_label: Option<String>,
     /// Translated upper rating bound label.
-    #[serde(
-        rename = "upperBoundLabel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub upper_bound_label: Option<String>,
     /// Translated link text or localized URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
 }
+json_object! {
+    GeneratedSurveyQuestionTranslation {
+        question: "question" optional,
+        description: "description" optional,
+        button_text: "buttonText" optional,
+        choices: "choices" optional,
+        lower_bound_label: "lowerBoundLabel" optional,
+        upper_bound_label: "upperBoundLabel" optional,
+        link: "link" optional,
+    }
+}
 /// The `GeneratedSurveyQuestionTranslationPatch` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GeneratedSurveyQuestionTranslationPatch {
     /// Survey question id this patch applies to.
     pub id: String,
@@ -97,54 +106,55 @@ pub struct GeneratedSurveyQuestionTranslationPatch {
         GeneratedSurveyQuestionTranslation,
     >,
 }
+json_object! {
+    GeneratedSurveyQuestionTranslationPatch {
+        id: "id" required,
+        translations: "translations" required,
+    }
+}
 /// The `GeneratedSurveyRootTranslation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct GeneratedSurveyRootTranslation {
     /// Translated survey name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Translated thank-you header.
-    #[serde(
-        rename = "thankYouMessageHeader",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub thank_you_message_header: Option<String>,
     /// Translated thank-you description.
-    #[serde(
-        rename = "thankYouMessageDescription",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub thank_you_message_description: Option<String>,
     /// Translated thank-you close button text.
-    #[serde(
-        rename = "thankYouMessageCloseButtonText",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub thank_you_message_close_button_text: Option<String>,
 }
+json_object! {
+    GeneratedSurveyRootTranslation {
+        name: "name" optional,
+        thank_you_message_header: "thankYouMessageHeader" optional,
+        thank_you_message_description: "thankYouMessageDescription" optional,
+        thank_you_message_close_button_text: "thankYouMessageCloseButtonText" optional,
+    }
+}
 /// The `PaginatedSurveyList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSurveyList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Survey>,
 }
+json_object! {
+    PaginatedSurveyList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedSurveySerializerCreateUpdateOnlySchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedSurveySerializerCreateUpdateOnlySchema {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Survey name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Survey description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Survey type.
     ///
@@ -152,34 +162,24 @@ pub struct PatchedSurveySerializerCreateUpdateOnlySchema {
     /// * `widget` - widget
     /// * `external_survey` - external survey
     /// * `api` - api
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SurveyType>,
     /// Survey scheduling behavior: 'once' = show once per user (default), 'recurring' = repeat based on iteration_count and iteration_frequency_days settings, 'always' = show every time conditions are met (mainly for widget surveys)
     ///
     /// * `once` - once
     /// * `recurring` - recurring
     /// * `always` - always
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag: Option<MinimalFeatureFlag>,
     /// The feature flag linked to this survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_insight_id: Option<i64>,
     /// An existing targeting flag to use for this survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_targeting_flag: Option<MinimalFeatureFlag>,
     /// Target specific users based on their properties. Example: {groups: \[{properties: \[{key: 'email', value: \['@company.com'\], operator: 'icontains'}\], rollout_percentage: 100}\]}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_filters: Option<FeatureFlagFiltersSchema>,
     /// Set to true to completely remove all targeting filters from the survey, making it visible to all users (subject to other display conditions like URL matching).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_targeting_flag: Option<bool>,
     /// The `array` of questions included in the survey. Each question must conform to one of the defined question types: Basic, Link, Rating, or Multiple Choice.
     ///
@@ -291,68 +291,81 @@ pub struct PatchedSurveySerializerCreateUpdateOnlySchema {
     /// }
     /// }
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questions: Option<Vec<SurveyQuestionInputSchema>>,
     /// Display and targeting conditions for the survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<SurveyConditionsSchema>,
     /// Survey appearance customization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appearance: Option<SurveyAppearanceSchema>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Setting this will launch the survey immediately. Don't add a start_date unless explicitly requested to do so.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// When the survey stopped being shown to users. Setting this will complete the survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Archive state for the survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The maximum number of responses before automatically stopping the survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responses_limit: Option<i64>,
     /// For a recurring schedule, this field specifies the number of times the survey should be shown to the user. Use 1 for 'once every X days', higher numbers for multiple repetitions. Works together with iteration_frequency_days to determine the overall survey schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_count: Option<i64>,
     /// For a recurring schedule, this field specifies the interval in days between each survey instance shown to the user, used alongside iteration_count for precise scheduling.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_frequency_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_start_dates: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_iteration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_iteration_start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval_type: Option<ResponseSamplingIntervalTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_daily_limits: Option<::serde_json::Value>,
     /// When at least one question is answered, the response is stored (true). The response is stored when all questions are answered (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_partial_responses: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_iframe_embedding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<::serde_json::Value>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_content: Option<::serde_json::Value>,
+}
+json_object! {
+    PatchedSurveySerializerCreateUpdateOnlySchema {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        r#type: "type" optional,
+        schedule: "schedule" optional,
+        linked_flag: "linked_flag" optional,
+        linked_flag_id: "linked_flag_id" optional,
+        linked_insight_id: "linked_insight_id" optional,
+        targeting_flag_id: "targeting_flag_id" optional,
+        targeting_flag: "targeting_flag" optional,
+        internal_targeting_flag: "internal_targeting_flag" optional,
+        targeting_flag_filters: "targeting_flag_filters" optional,
+        remove_targeting_flag: "remove_targeting_flag" optional,
+        questions: "questions" optional,
+        conditions: "conditions" optional,
+        appearance: "appearance" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        start_date: "start_date" optional,
+        end_date: "end_date" optional,
+        archived: "archived" optional,
+        responses_limit: "responses_limit" optional,
+        iteration_count: "iteration_count" optional,
+        iteration_frequency_days: "iteration_frequency_days" optional,
+        iteration_start_dates: "iteration_start_dates" optional,
+        current_iteration: "current_iteration" optional,
+        current_iteration_start_date: "current_iteration_start_date" optional,
+        response_sampling_start_date: "response_sampling_start_date" optional,
+        response_sampling_interval_type: "response_sampling_interval_type" optional,
+        response_sampling_interval: "response_sampling_interval" optional,
+        response_sampling_limit: "response_sampling_limit" optional,
+        response_sampling_daily_limits: "response_sampling_daily_limits" optional,
+        enable_partial_responses: "enable_partial_responses" optional,
+        enable_iframe_embedding: "enable_iframe_embedding" optional,
+        translations: "translations" optional,
+        create_in_folder: "_create_in_folder" optional,
+        form_content: "form_content" optional,
+    }
 }
 string_enum! {
     #[doc = " * `day` - day"]
@@ -381,25 +394,17 @@ string_enum! {
 /// Mixin for serializers to add user access control fields
 ///
 /// The `Survey` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Survey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub r#type: SurveyType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_insight_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_targeting_flag: Option<MinimalFeatureFlag>,
     /// The `array` of questions included in the survey. Each question must conform to one of the defined question types: Basic, Link, Rating, or Multiple Choice.
     ///
@@ -511,185 +516,139 @@ pub struct Survey {
     /// }
     /// }
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questions: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appearance: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responses_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_keys: Option<
         Vec<::std::collections::BTreeMap<String, Option<String>>>,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_frequency_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_start_dates: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_iteration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_iteration_start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval_type: Option<ResponseSamplingIntervalTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_daily_limits: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_partial_responses: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_iframe_embedding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<::serde_json::Value>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_content: Option<::serde_json::Value>,
 }
+json_object! {
+    Survey {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        r#type: "type" required,
+        schedule: "schedule" optional,
+        linked_flag: "linked_flag" optional,
+        linked_flag_id: "linked_flag_id" optional,
+        linked_insight_id: "linked_insight_id" optional,
+        targeting_flag: "targeting_flag" optional,
+        internal_targeting_flag: "internal_targeting_flag" optional,
+        questions: "questions" optional,
+        conditions: "conditions" optional,
+        appearance: "appearance" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        start_date: "start_date" optional,
+        end_date: "end_date" optional,
+        archived: "archived" optional,
+        responses_limit: "responses_limit" optional,
+        feature_flag_keys: "feature_flag_keys" optional,
+        iteration_count: "iteration_count" optional,
+        iteration_frequency_days: "iteration_frequency_days" optional,
+        iteration_start_dates: "iteration_start_dates" optional,
+        current_iteration: "current_iteration" optional,
+        current_iteration_start_date: "current_iteration_start_date" optional,
+        response_sampling_start_date: "response_sampling_start_date" optional,
+        response_sampling_interval_type: "response_sampling_interval_type" optional,
+        response_sampling_interval: "response_sampling_interval" optional,
+        response_sampling_limit: "response_sampling_limit" optional,
+        response_sampling_daily_limits: "response_sampling_daily_limits" optional,
+        enable_partial_responses: "enable_partial_responses" optional,
+        enable_iframe_embedding: "enable_iframe_embedding" optional,
+        translations: "translations" optional,
+        user_access_level: "user_access_level" optional,
+        form_content: "form_content" optional,
+    }
+}
 /// The `SurveyAppearanceSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SurveyAppearanceSchema {
-    #[serde(
-        rename = "backgroundColor",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub background_color: Option<String>,
-    #[serde(
-        rename = "submitButtonColor",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub submit_button_color: Option<String>,
-    #[serde(rename = "textColor", default, skip_serializing_if = "Option::is_none")]
     pub text_color: Option<String>,
-    #[serde(
-        rename = "submitButtonText",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub submit_button_text: Option<String>,
-    #[serde(
-        rename = "submitButtonTextColor",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub submit_button_text_color: Option<String>,
-    #[serde(
-        rename = "descriptionTextColor",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub description_text_color: Option<String>,
-    #[serde(
-        rename = "ratingButtonColor",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub rating_button_color: Option<String>,
-    #[serde(
-        rename = "ratingButtonActiveColor",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub rating_button_active_color: Option<String>,
-    #[serde(
-        rename = "ratingButtonHoverColor",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub rating_button_hover_color: Option<String>,
-    #[serde(rename = "whiteLabel", default, skip_serializing_if = "Option::is_none")]
     pub white_label: Option<bool>,
-    #[serde(rename = "autoDisappear", default, skip_serializing_if = "Option::is_none")]
     pub auto_disappear: Option<bool>,
-    #[serde(
-        rename = "displayThankYouMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub display_thank_you_message: Option<bool>,
-    #[serde(
-        rename = "thankYouMessageHeader",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub thank_you_message_header: Option<String>,
-    #[serde(
-        rename = "thankYouMessageDescription",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub thank_you_message_description: Option<String>,
-    #[serde(
-        rename = "thankYouMessageDescriptionContentType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub thank_you_message_description_content_type: Option<DescriptionContentTypeEnum>,
-    #[serde(
-        rename = "thankYouMessageCloseButtonText",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub thank_you_message_close_button_text: Option<String>,
-    #[serde(rename = "borderColor", default, skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
-    #[serde(
-        rename = "shuffleQuestions",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub shuffle_questions: Option<bool>,
-    #[serde(
-        rename = "surveyPopupDelaySeconds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub survey_popup_delay_seconds: Option<i64>,
-    #[serde(rename = "widgetType", default, skip_serializing_if = "Option::is_none")]
     pub widget_type: Option<WidgetTypeEnum>,
-    #[serde(rename = "widgetSelector", default, skip_serializing_if = "Option::is_none")]
     pub widget_selector: Option<String>,
-    #[serde(rename = "widgetLabel", default, skip_serializing_if = "Option::is_none")]
     pub widget_label: Option<String>,
-    #[serde(rename = "widgetColor", default, skip_serializing_if = "Option::is_none")]
     pub widget_color: Option<String>,
-    #[serde(rename = "fontFamily", default, skip_serializing_if = "Option::is_none")]
     pub font_family: Option<String>,
-    #[serde(rename = "maxWidth", default, skip_serializing_if = "Option::is_none")]
     pub max_width: Option<String>,
-    #[serde(rename = "zIndex", default, skip_serializing_if = "Option::is_none")]
     pub z_index: Option<String>,
-    #[serde(
-        rename = "disabledButtonOpacity",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub disabled_button_opacity: Option<String>,
-    #[serde(rename = "boxPadding", default, skip_serializing_if = "Option::is_none")]
     pub box_padding: Option<String>,
+}
+json_object! {
+    SurveyAppearanceSchema {
+        background_color: "backgroundColor" optional,
+        submit_button_color: "submitButtonColor" optional,
+        text_color: "textColor" optional,
+        submit_button_text: "submitButtonText" optional,
+        submit_button_text_color: "submitButtonTextColor" optional,
+        description_text_color: "descriptionTextColor" optional,
+        rating_button_color: "ratingButtonColor" optional,
+        rating_button_active_color: "ratingButtonActiveColor" optional,
+        rating_button_hover_color: "ratingButtonHoverColor" optional,
+        white_label: "whiteLabel" optional,
+        auto_disappear: "autoDisappear" optional,
+        display_thank_you_message: "displayThankYouMessage" optional,
+        thank_you_message_header: "thankYouMessageHeader" optional,
+        thank_you_message_description: "thankYouMessageDescription" optional,
+        thank_you_message_description_content_type: "thankYouMessageDescriptionContentType" optional,
+        thank_you_message_close_button_text: "thankYouMessageCloseButtonText" optional,
+        border_color: "borderColor" optional,
+        placeholder: "placeholder" optional,
+        shuffle_questions: "shuffleQuestions" optional,
+        survey_popup_delay_seconds: "surveyPopupDelaySeconds" optional,
+        widget_type: "widgetType" optional,
+        widget_selector: "widgetSelector" optional,
+        widget_label: "widgetLabel" optional,
+        widget_color: "widgetColor" optional,
+        font_family: "fontFamily" optional,
+        max_width: "maxWidth" optional,
+        z_index: "zIndex" optional,
+        disabled_button_opacity: "disabledButtonOpacity" optional,
+        box_padding: "boxPadding" optional,
+    }
 }
 /// The `SurveyBranchingSchema` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -703,24 +662,22 @@ pub enum SurveyBranchingSchema {
     Unknown(::serde_json::Value),
 }
 /// The `SurveyConditionEventValueSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveyConditionEventValueSchema {
     /// Event name that triggers the survey.
     pub name: String,
 }
+json_object! {
+    SurveyConditionEventValueSchema {
+        name: "name" required,
+    }
+}
 /// The `SurveyConditionsSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SurveyConditionsSchema {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
     /// Don't show this survey to users who saw any survey in the last x days.
-    #[serde(
-        rename = "seenSurveyWaitPeriodInDays",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub seen_survey_wait_period_in_days: Option<i64>,
     /// URL/device matching types: 'regex' (matches regex pattern), 'not_regex' (does not match regex pattern), 'exact' (exact string match), 'is_not' (not exact match), 'icontains' (case-insensitive contains), 'not_icontains' (case-insensitive does not contain).
     ///
@@ -730,12 +687,9 @@ pub struct SurveyConditionsSchema {
     /// * `is_not` - is_not
     /// * `icontains` - icontains
     /// * `not_icontains` - not_icontains
-    #[serde(rename = "urlMatchType", default, skip_serializing_if = "Option::is_none")]
     pub url_match_type: Option<StringMatchOperatorEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<SurveyEventsConditionSchema>,
     /// Device types that should match for this survey to be shown.
-    #[serde(rename = "deviceTypes", default, skip_serializing_if = "Option::is_none")]
     pub device_types: Option<Vec<DeviceTypesEnum>>,
     /// URL/device matching types: 'regex' (matches regex pattern), 'not_regex' (does not match regex pattern), 'exact' (exact string match), 'is_not' (not exact match), 'icontains' (case-insensitive contains), 'not_icontains' (case-insensitive does not contain).
     ///
@@ -745,27 +699,34 @@ pub struct SurveyConditionsSchema {
     /// * `is_not` - is_not
     /// * `icontains` - icontains
     /// * `not_icontains` - not_icontains
-    #[serde(
-        rename = "deviceTypesMatchType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub device_types_match_type: Option<StringMatchOperatorEnum>,
     /// The variant of the feature flag linked to this survey.
-    #[serde(
-        rename = "linkedFlagVariant",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub linked_flag_variant: Option<String>,
 }
+json_object! {
+    SurveyConditionsSchema {
+        url: "url" optional,
+        selector: "selector" optional,
+        seen_survey_wait_period_in_days: "seenSurveyWaitPeriodInDays" optional,
+        url_match_type: "urlMatchType" optional,
+        events: "events" optional,
+        device_types: "deviceTypes" optional,
+        device_types_match_type: "deviceTypesMatchType" optional,
+        linked_flag_variant: "linkedFlagVariant" optional,
+    }
+}
 /// The `SurveyEndBranching` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveyEndBranching {
     /// End the survey.
     ///
     /// * `end` - end
     pub r#type: SurveyEndBranchingTypeEnum,
+}
+json_object! {
+    SurveyEndBranching {
+        r#type: "type" required,
+    }
 }
 string_enum! {
     #[doc = " * `end` - end"]
@@ -776,54 +737,63 @@ string_enum! {
     }
 }
 /// The `SurveyEventsConditionSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SurveyEventsConditionSchema {
     /// Whether to show the survey every time one of the events is triggered (true), or just once (false).
-    #[serde(
-        rename = "repeatedActivation",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub repeated_activation: Option<bool>,
     /// Array of event names that trigger the survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<SurveyConditionEventValueSchema>>,
 }
+json_object! {
+    SurveyEventsConditionSchema {
+        repeated_activation: "repeatedActivation" optional,
+        values: "values" optional,
+    }
+}
 /// The `SurveyGlobalStatsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveyGlobalStatsResponse {
     /// Event counts keyed by event name (survey shown, survey dismissed, survey sent).
     pub stats: ::serde_json::Map<String, ::serde_json::Value>,
     /// Calculated response and dismissal rates.
     pub rates: ::serde_json::Map<String, ::serde_json::Value>,
 }
+json_object! {
+    SurveyGlobalStatsResponse {
+        stats: "stats" required,
+        rates: "rates" required,
+    }
+}
 /// The `SurveyLinkQuestionSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveyLinkQuestionSchema {
     pub r#type: SurveyLinkQuestionSchemaTypeEnum,
     /// Question text shown to respondents.
     pub question: String,
     /// Optional helper text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Format for the description field.
     ///
     /// * `text` - text
     /// * `html` - html
-    #[serde(
-        rename = "descriptionContentType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub description_content_type: Option<DescriptionContentTypeEnum>,
     /// Whether respondents may skip this question.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
     /// Custom button label.
-    #[serde(rename = "buttonText", default, skip_serializing_if = "Option::is_none")]
     pub button_text: Option<String>,
     /// HTTPS or mailto URL for link questions.
     pub link: String,
+}
+json_object! {
+    SurveyLinkQuestionSchema {
+        r#type: "type" required,
+        question: "question" required,
+        description: "description" optional,
+        description_content_type: "descriptionContentType" optional,
+        optional: "optional" optional,
+        button_text: "buttonText" optional,
+        link: "link" required,
+    }
 }
 string_enum! {
     #[doc = " * `link` - link"]
@@ -834,38 +804,41 @@ string_enum! {
     }
 }
 /// The `SurveyMultipleChoiceQuestionSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveyMultipleChoiceQuestionSchema {
     pub r#type: SurveyMultipleChoiceQuestionSchemaTypeEnum,
     /// Question text shown to respondents.
     pub question: String,
     /// Optional helper text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Format for the description field.
     ///
     /// * `text` - text
     /// * `html` - html
-    #[serde(
-        rename = "descriptionContentType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub description_content_type: Option<DescriptionContentTypeEnum>,
     /// Whether respondents may skip this question.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
     /// Custom button label.
-    #[serde(rename = "buttonText", default, skip_serializing_if = "Option::is_none")]
     pub button_text: Option<String>,
     /// Array of choice options. Multiple selections allowed. No branching logic supported.
     pub choices: Vec<String>,
     /// Whether to randomize the order of choices for each respondent.
-    #[serde(rename = "shuffleOptions", default, skip_serializing_if = "Option::is_none")]
     pub shuffle_options: Option<bool>,
     /// Whether the final option should be an open-text choice (for example, 'Other').
-    #[serde(rename = "hasOpenChoice", default, skip_serializing_if = "Option::is_none")]
     pub has_open_choice: Option<bool>,
+}
+json_object! {
+    SurveyMultipleChoiceQuestionSchema {
+        r#type: "type" required,
+        question: "question" required,
+        description: "description" optional,
+        description_content_type: "descriptionContentType" optional,
+        optional: "optional" optional,
+        button_text: "buttonText" optional,
+        choices: "choices" required,
+        shuffle_options: "shuffleOptions" optional,
+        has_open_choice: "hasOpenChoice" optional,
+    }
 }
 string_enum! {
     #[doc = " * `multiple_choice` - multiple_choice"]
@@ -876,12 +849,17 @@ string_enum! {
     }
 }
 /// The `SurveyNextQuestionBranching` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveyNextQuestionBranching {
     /// Continue to the next question in sequence.
     ///
     /// * `next_question` - next_question
     pub r#type: SurveyNextQuestionBranchingTypeEnum,
+}
+json_object! {
+    SurveyNextQuestionBranching {
+        r#type: "type" required,
+    }
 }
 string_enum! {
     #[doc = " * `next_question` - next_question"]
@@ -892,30 +870,32 @@ string_enum! {
     }
 }
 /// The `SurveyOpenQuestionSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveyOpenQuestionSchema {
     pub r#type: SurveyOpenQuestionSchemaTypeEnum,
     /// Question text shown to respondents.
     pub question: String,
     /// Optional helper text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Format for the description field.
     ///
     /// * `text` - text
     /// * `html` - html
-    #[serde(
-        rename = "descriptionContentType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub description_content_type: Option<DescriptionContentTypeEnum>,
     /// Whether respondents may skip this question.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
     /// Custom button label.
-    #[serde(rename = "buttonText", default, skip_serializing_if = "Option::is_none")]
     pub button_text: Option<String>,
+}
+json_object! {
+    SurveyOpenQuestionSchema {
+        r#type: "type" required,
+        question: "question" required,
+        description: "description" optional,
+        description_content_type: "descriptionContentType" optional,
+        optional: "optional" optional,
+        button_text: "buttonText" optional,
+    }
 }
 string_enum! {
     #[doc = " * `open` - open"]
@@ -938,55 +918,49 @@ pub enum SurveyQuestionInputSchema {
     Unknown(::serde_json::Value),
 }
 /// The `SurveyRatingQuestionSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveyRatingQuestionSchema {
     pub r#type: SurveyRatingQuestionSchemaTypeEnum,
     /// Question text shown to respondents.
     pub question: String,
     /// Optional helper text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Format for the description field.
     ///
     /// * `text` - text
     /// * `html` - html
-    #[serde(
-        rename = "descriptionContentType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub description_content_type: Option<DescriptionContentTypeEnum>,
     /// Whether respondents may skip this question.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
     /// Custom button label.
-    #[serde(rename = "buttonText", default, skip_serializing_if = "Option::is_none")]
     pub button_text: Option<String>,
     /// Display format: 'number' shows numeric scale, 'emoji' shows emoji scale.
     ///
     /// * `number` - number
     /// * `emoji` - emoji
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<SurveyRatingQuestionSchemaDisplayEnum>,
     /// Rating scale can be one of 3, 5, or 7
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<i64>,
     /// Label for the lowest rating (e.g., 'Very Poor')
-    #[serde(
-        rename = "lowerBoundLabel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub lower_bound_label: Option<String>,
     /// Label for the highest rating (e.g., 'Excellent')
-    #[serde(
-        rename = "upperBoundLabel",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub upper_bound_label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branching: Option<SurveyBranchingSchema>,
+}
+json_object! {
+    SurveyRatingQuestionSchema {
+        r#type: "type" required,
+        question: "question" required,
+        description: "description" optional,
+        description_content_type: "descriptionContentType" optional,
+        optional: "optional" optional,
+        button_text: "buttonText" optional,
+        display: "display" optional,
+        scale: "scale" optional,
+        lower_bound_label: "lowerBoundLabel" optional,
+        upper_bound_label: "upperBoundLabel" optional,
+        branching: "branching" optional,
+    }
 }
 string_enum! {
     #[doc = " * `number` - number"]
@@ -1007,18 +981,23 @@ string_enum! {
     }
 }
 /// The `SurveyResponseBasedBranching` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveyResponseBasedBranching {
     /// Branch based on the selected or entered response.
     ///
     /// * `response_based` - response_based
     pub r#type: SurveyResponseBasedBranchingTypeEnum,
     /// Response-based branching map. Values can be a question index or 'end'.
-    #[serde(rename = "responseValues")]
     pub response_values: ::std::collections::BTreeMap<
         String,
         SurveyResponseBasedBranchingResponseValuesValue,
     >,
+}
+json_object! {
+    SurveyResponseBasedBranching {
+        r#type: "type" required,
+        response_values: "responseValues" required,
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1042,31 +1021,20 @@ string_enum! {
     }
 }
 /// The `SurveySerializerCreateUpdateOnly` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveySerializerCreateUpdateOnly {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub r#type: SurveyType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_insight_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_targeting_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_filters: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_targeting_flag: Option<bool>,
     /// The `array` of questions included in the survey. Each question must conform to one of the defined question types: Basic, Link, Rating, or Multiple Choice.
     ///
@@ -1178,69 +1146,80 @@ pub struct SurveySerializerCreateUpdateOnly {
     /// }
     /// }
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questions: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appearance: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responses_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_frequency_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_start_dates: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_iteration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_iteration_start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval_type: Option<ResponseSamplingIntervalTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_daily_limits: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_partial_responses: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_iframe_embedding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<::serde_json::Value>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_content: Option<::serde_json::Value>,
 }
+json_object! {
+    SurveySerializerCreateUpdateOnly {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        r#type: "type" required,
+        schedule: "schedule" optional,
+        linked_flag: "linked_flag" optional,
+        linked_flag_id: "linked_flag_id" optional,
+        linked_insight_id: "linked_insight_id" optional,
+        targeting_flag_id: "targeting_flag_id" optional,
+        targeting_flag: "targeting_flag" optional,
+        internal_targeting_flag: "internal_targeting_flag" optional,
+        targeting_flag_filters: "targeting_flag_filters" optional,
+        remove_targeting_flag: "remove_targeting_flag" optional,
+        questions: "questions" optional,
+        conditions: "conditions" optional,
+        appearance: "appearance" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        start_date: "start_date" optional,
+        end_date: "end_date" optional,
+        archived: "archived" optional,
+        responses_limit: "responses_limit" optional,
+        iteration_count: "iteration_count" optional,
+        iteration_frequency_days: "iteration_frequency_days" optional,
+        iteration_start_dates: "iteration_start_dates" optional,
+        current_iteration: "current_iteration" optional,
+        current_iteration_start_date: "current_iteration_start_date" optional,
+        response_sampling_start_date: "response_sampling_start_date" optional,
+        response_sampling_interval_type: "response_sampling_interval_type" optional,
+        response_sampling_interval: "response_sampling_interval" optional,
+        response_sampling_limit: "response_sampling_limit" optional,
+        response_sampling_daily_limits: "response_sampling_daily_limits" optional,
+        enable_partial_responses: "enable_partial_responses" optional,
+        enable_iframe_embedding: "enable_iframe_embedding" optional,
+        translations: "translations" optional,
+        create_in_folder: "_create_in_folder" optional,
+        form_content: "form_content" optional,
+    }
+}
 /// The `SurveySerializerCreateUpdateOnlySchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveySerializerCreateUpdateOnlySchema {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Survey name.
     pub name: String,
     /// Survey description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Survey type.
     ///
@@ -1254,27 +1233,18 @@ pub struct SurveySerializerCreateUpdateOnlySchema {
     /// * `once` - once
     /// * `recurring` - recurring
     /// * `always` - always
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag: Option<MinimalFeatureFlag>,
     /// The feature flag linked to this survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_flag_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_insight_id: Option<i64>,
     /// An existing targeting flag to use for this survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag: Option<MinimalFeatureFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_targeting_flag: Option<MinimalFeatureFlag>,
     /// Target specific users based on their properties. Example: {groups: \[{properties: \[{key: 'email', value: \['@company.com'\], operator: 'icontains'}\], rollout_percentage: 100}\]}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting_flag_filters: Option<FeatureFlagFiltersSchema>,
     /// Set to true to completely remove all targeting filters from the survey, making it visible to all users (subject to other display conditions like URL matching).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_targeting_flag: Option<bool>,
     /// The `array` of questions included in the survey. Each question must conform to one of the defined question types: Basic, Link, Rating, or Multiple Choice.
     ///
@@ -1386,104 +1356,120 @@ pub struct SurveySerializerCreateUpdateOnlySchema {
     /// }
     /// }
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questions: Option<Vec<SurveyQuestionInputSchema>>,
     /// Display and targeting conditions for the survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<SurveyConditionsSchema>,
     /// Survey appearance customization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appearance: Option<SurveyAppearanceSchema>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Setting this will launch the survey immediately. Don't add a start_date unless explicitly requested to do so.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// When the survey stopped being shown to users. Setting this will complete the survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Archive state for the survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The maximum number of responses before automatically stopping the survey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responses_limit: Option<i64>,
     /// For a recurring schedule, this field specifies the number of times the survey should be shown to the user. Use 1 for 'once every X days', higher numbers for multiple repetitions. Works together with iteration_frequency_days to determine the overall survey schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_count: Option<i64>,
     /// For a recurring schedule, this field specifies the interval in days between each survey instance shown to the user, used alongside iteration_count for precise scheduling.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_frequency_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_start_dates: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_iteration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_iteration_start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval_type: Option<ResponseSamplingIntervalTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_interval: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_sampling_daily_limits: Option<::serde_json::Value>,
     /// When at least one question is answered, the response is stored (true). The response is stored when all questions are answered (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_partial_responses: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_iframe_embedding: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<::serde_json::Value>,
     /// create in folder
-    #[serde(
-        rename = "_create_in_folder",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub create_in_folder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_content: Option<::serde_json::Value>,
 }
+json_object! {
+    SurveySerializerCreateUpdateOnlySchema {
+        id: "id" optional,
+        name: "name" required,
+        description: "description" optional,
+        r#type: "type" required,
+        schedule: "schedule" optional,
+        linked_flag: "linked_flag" optional,
+        linked_flag_id: "linked_flag_id" optional,
+        linked_insight_id: "linked_insight_id" optional,
+        targeting_flag_id: "targeting_flag_id" optional,
+        targeting_flag: "targeting_flag" optional,
+        internal_targeting_flag: "internal_targeting_flag" optional,
+        targeting_flag_filters: "targeting_flag_filters" optional,
+        remove_targeting_flag: "remove_targeting_flag" optional,
+        questions: "questions" optional,
+        conditions: "conditions" optional,
+        appearance: "appearance" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        start_date: "start_date" optional,
+        end_date: "end_date" optional,
+        archived: "archived" optional,
+        responses_limit: "responses_limit" optional,
+        iteration_count: "iteration_count" optional,
+        iteration_frequency_days: "iteration_frequency_days" optional,
+        iteration_start_dates: "iteration_start_dates" optional,
+        current_iteration: "current_iteration" optional,
+        current_iteration_start_date: "current_iteration_start_date" optional,
+        response_sampling_start_date: "response_sampling_start_date" optional,
+        response_sampling_interval_type: "response_sampling_interval_type" optional,
+        response_sampling_interval: "response_sampling_interval" optional,
+        response_sampling_limit: "response_sampling_limit" optional,
+        response_sampling_daily_limits: "response_sampling_daily_limits" optional,
+        enable_partial_responses: "enable_partial_responses" optional,
+        enable_iframe_embedding: "enable_iframe_embedding" optional,
+        translations: "translations" optional,
+        create_in_folder: "_create_in_folder" optional,
+        form_content: "form_content" optional,
+    }
+}
 /// The `SurveySingleChoiceQuestionSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveySingleChoiceQuestionSchema {
     pub r#type: SurveySingleChoiceQuestionSchemaTypeEnum,
     /// Question text shown to respondents.
     pub question: String,
     /// Optional helper text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Format for the description field.
     ///
     /// * `text` - text
     /// * `html` - html
-    #[serde(
-        rename = "descriptionContentType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub description_content_type: Option<DescriptionContentTypeEnum>,
     /// Whether respondents may skip this question.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
     /// Custom button label.
-    #[serde(rename = "buttonText", default, skip_serializing_if = "Option::is_none")]
     pub button_text: Option<String>,
     /// Array of choice options. Choice indices (0, 1, 2, ...) are used for branching logic.
     pub choices: Vec<String>,
     /// Whether to randomize the order of choices for each respondent.
-    #[serde(rename = "shuffleOptions", default, skip_serializing_if = "Option::is_none")]
     pub shuffle_options: Option<bool>,
     /// Whether the final option should be an open-text choice (for example, 'Other').
-    #[serde(rename = "hasOpenChoice", default, skip_serializing_if = "Option::is_none")]
     pub has_open_choice: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branching: Option<SurveyBranchingSchema>,
+}
+json_object! {
+    SurveySingleChoiceQuestionSchema {
+        r#type: "type" required,
+        question: "question" required,
+        description: "description" optional,
+        description_content_type: "descriptionContentType" optional,
+        optional: "optional" optional,
+        button_text: "buttonText" optional,
+        choices: "choices" required,
+        shuffle_options: "shuffleOptions" optional,
+        has_open_choice: "hasOpenChoice" optional,
+        branching: "branching" optional,
+    }
 }
 string_enum! {
     #[doc = " * `single_choice` - single_choice"]
@@ -1494,7 +1480,7 @@ string_enum! {
     }
 }
 /// The `SurveySpecificQuestionBranching` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveySpecificQuestionBranching {
     /// Jump to a specific question index.
     ///
@@ -1502,6 +1488,12 @@ pub struct SurveySpecificQuestionBranching {
     pub r#type: SurveySpecificQuestionBranchingTypeEnum,
     /// 0-based index of the next question.
     pub index: i64,
+}
+json_object! {
+    SurveySpecificQuestionBranching {
+        r#type: "type" required,
+        index: "index" required,
+    }
 }
 string_enum! {
     #[doc = " * `specific_question` - specific_question"]
@@ -1512,7 +1504,7 @@ string_enum! {
     }
 }
 /// The `SurveyStatsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SurveyStatsResponse {
     /// The survey ID these stats belong to.
     pub survey_id: String,
@@ -1524,6 +1516,15 @@ pub struct SurveyStatsResponse {
     pub stats: ::serde_json::Map<String, ::serde_json::Value>,
     /// Calculated response and dismissal rates.
     pub rates: ::serde_json::Map<String, ::serde_json::Value>,
+}
+json_object! {
+    SurveyStatsResponse {
+        survey_id: "survey_id" required,
+        start_date: "start_date" required,
+        end_date: "end_date" required,
+        stats: "stats" required,
+        rates: "rates" required,
+    }
 }
 string_enum! {
     #[doc = " * `popover` - popover"]

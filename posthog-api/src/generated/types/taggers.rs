@@ -2,44 +2,54 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PatchedTaggerUpdate` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedTaggerUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tagger_type: Option<TaggerTypeEnum>,
     /// Tagger configuration. For tagger_type 'llm': {prompt, tags, min_tags?, max_tags?}. For tagger_type 'hog': {source, tags?}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tagger_config: Option<TaggerConfig>,
     /// Conditions that scope when the tagger runs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<TaggerCondition>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_configuration: Option<TaggerModelConfigurationWrite>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+json_object! {
+    PatchedTaggerUpdate {
+        name: "name" optional,
+        description: "description" optional,
+        enabled: "enabled" optional,
+        tagger_type: "tagger_type" optional,
+        tagger_config: "tagger_config" optional,
+        conditions: "conditions" optional,
+        model_configuration: "model_configuration" optional,
+        deleted: "deleted" optional,
+    }
+}
 /// The `TaggerUpdate` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaggerUpdate {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tagger_type: Option<TaggerTypeEnum>,
     /// Tagger configuration. For tagger_type 'llm': {prompt, tags, min_tags?, max_tags?}. For tagger_type 'hog': {source, tags?}.
     pub tagger_config: TaggerConfig,
     /// Conditions that scope when the tagger runs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<TaggerCondition>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_configuration: Option<TaggerModelConfigurationWrite>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+}
+json_object! {
+    TaggerUpdate {
+        name: "name" required,
+        description: "description" optional,
+        enabled: "enabled" optional,
+        tagger_type: "tagger_type" optional,
+        tagger_config: "tagger_config" required,
+        conditions: "conditions" optional,
+        model_configuration: "model_configuration" optional,
+        deleted: "deleted" optional,
+    }
 }

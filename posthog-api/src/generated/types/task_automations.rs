@@ -2,80 +2,98 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PaginatedTaskAutomationList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTaskAutomationList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<TaskAutomation>,
 }
+json_object! {
+    PaginatedTaskAutomationList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedTaskAutomation` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedTaskAutomation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_integration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cron_expression: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_task_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_task_run_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    PatchedTaskAutomation {
+        id: "id" optional,
+        name: "name" optional,
+        prompt: "prompt" optional,
+        repository: "repository" optional,
+        github_integration: "github_integration" optional,
+        cron_expression: "cron_expression" optional,
+        timezone: "timezone" optional,
+        template_id: "template_id" optional,
+        enabled: "enabled" optional,
+        last_run_at: "last_run_at" optional,
+        last_run_status: "last_run_status" optional,
+        last_task_id: "last_task_id" optional,
+        last_task_run_id: "last_task_run_id" optional,
+        last_error: "last_error" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `TaskAutomation` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskAutomation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
     pub prompt: String,
     pub repository: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_integration: Option<i64>,
     pub cron_expression: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run_status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_task_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_task_run_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    TaskAutomation {
+        id: "id" optional,
+        name: "name" required,
+        prompt: "prompt" required,
+        repository: "repository" required,
+        github_integration: "github_integration" optional,
+        cron_expression: "cron_expression" required,
+        timezone: "timezone" optional,
+        template_id: "template_id" optional,
+        enabled: "enabled" optional,
+        last_run_at: "last_run_at" optional,
+        last_run_status: "last_run_status" optional,
+        last_task_id: "last_task_id" optional,
+        last_task_run_id: "last_task_run_id" optional,
+        last_error: "last_error" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }

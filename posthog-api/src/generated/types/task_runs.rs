@@ -4,10 +4,15 @@ use super::*;
 /// Response containing a JWT token for direct sandbox connection
 ///
 /// The `ConnectionTokenResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConnectionTokenResponse {
     /// JWT token for authenticating with the sandbox
     pub token: String,
+}
+json_object! {
+    ConnectionTokenResponse {
+        token: "token" required,
+    }
 }
 string_enum! {
     #[doc = " * `utf-8` - utf-8"]
@@ -44,24 +49,34 @@ string_enum! {
     }
 }
 /// The `PaginatedTaskRunDetailList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTaskRunDetailList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<TaskRunDetail>,
 }
+json_object! {
+    PaginatedTaskRunDetailList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedTaskRunSetOutputRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedTaskRunSetOutputRequest {
     /// Output data from the run. Validated against the task's json_schema if one is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<::serde_json::Value>,
 }
+json_object! {
+    PatchedTaskRunSetOutputRequest {
+        output: "output" optional,
+    }
+}
 /// The `PatchedTaskRunUpdate` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedTaskRunUpdate {
     /// Current execution status
     ///
@@ -71,31 +86,35 @@ pub struct PatchedTaskRunUpdate {
     /// * `completed` - completed
     /// * `failed` - failed
     /// * `cancelled` - cancelled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskRunUpdateStatusEnum>,
     /// Git branch name to associate with the task
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// Current stage of the run (e.g. research, plan, build)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     /// Output from the run
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<::serde_json::Value>,
     /// State of the run
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<::serde_json::Value>,
     /// State keys to remove atomically before applying any state updates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_remove_keys: Option<Vec<String>>,
     /// Error message if execution failed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Transition a cloud run to local. Use the resume_in_cloud action to move a run into cloud.
     ///
     /// * `local` - local
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<TaskRunUpdateEnvironmentEnum>,
+}
+json_object! {
+    PatchedTaskRunUpdate {
+        status: "status" optional,
+        branch: "branch" optional,
+        stage: "stage" optional,
+        output: "output" optional,
+        state: "state" optional,
+        state_remove_keys: "state_remove_keys" optional,
+        error_message: "error_message" optional,
+        environment: "environment" optional,
+    }
 }
 string_enum! {
     #[doc = " * `claude` - claude"]
@@ -108,13 +127,18 @@ string_enum! {
     }
 }
 /// The `TaskRunAppendLogRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunAppendLogRequest {
     /// Array of log entry dictionaries to append
     pub entries: Vec<::serde_json::Map<String, ::serde_json::Value>>,
 }
+json_object! {
+    TaskRunAppendLogRequest {
+        entries: "entries" required,
+    }
+}
 /// The `TaskRunArtifactFinalizeUpload` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactFinalizeUpload {
     /// Stable identifier returned by the prepare upload endpoint
     pub id: String,
@@ -131,16 +155,24 @@ pub struct TaskRunArtifactFinalizeUpload {
     /// * `user_attachment` - user_attachment
     pub r#type: TaskRunArtifactTypeEnum,
     /// Optional source label for the artifact, such as agent_output or user_attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// S3 object key returned by the prepare step
     pub storage_path: String,
     /// Optional MIME type recorded for the artifact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
+json_object! {
+    TaskRunArtifactFinalizeUpload {
+        id: "id" required,
+        name: "name" required,
+        r#type: "type" required,
+        source: "source" optional,
+        storage_path: "storage_path" required,
+        content_type: "content_type" optional,
+    }
+}
 /// The `TaskRunArtifactPrepareUpload` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactPrepareUpload {
     /// File name to associate with the artifact
     pub name: String,
@@ -155,16 +187,23 @@ pub struct TaskRunArtifactPrepareUpload {
     /// * `user_attachment` - user_attachment
     pub r#type: TaskRunArtifactTypeEnum,
     /// Optional source label for the artifact, such as agent_output or user_attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Expected upload size in bytes (max 31457280 bytes)
     pub size: i64,
     /// Optional MIME type for the artifact upload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
+json_object! {
+    TaskRunArtifactPrepareUpload {
+        name: "name" required,
+        r#type: "type" required,
+        source: "source" optional,
+        size: "size" required,
+        content_type: "content_type" optional,
+    }
+}
 /// The `TaskRunArtifactPrepareUploadResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactPrepareUploadResponse {
     /// Stable identifier for the prepared artifact within this run
     pub id: String,
@@ -173,12 +212,10 @@ pub struct TaskRunArtifactPrepareUploadResponse {
     /// Artifact classification (plan, context, etc.)
     pub r#type: String,
     /// Source of the artifact, such as agent_output or user_attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Expected upload size in bytes
     pub size: i64,
     /// Optional MIME type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// S3 object key reserved for the artifact
     pub storage_path: String,
@@ -187,22 +224,46 @@ pub struct TaskRunArtifactPrepareUploadResponse {
     /// Presigned S3 POST configuration for uploading the file
     pub presigned_post: S3PresignedPost,
 }
+json_object! {
+    TaskRunArtifactPrepareUploadResponse {
+        id: "id" required,
+        name: "name" required,
+        r#type: "type" required,
+        source: "source" optional,
+        size: "size" required,
+        content_type: "content_type" optional,
+        storage_path: "storage_path" required,
+        expires_in: "expires_in" required,
+        presigned_post: "presigned_post" required,
+    }
+}
 /// The `TaskRunArtifactPresignRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactPresignRequest {
     /// S3 storage path returned in the artifact manifest
     pub storage_path: String,
 }
+json_object! {
+    TaskRunArtifactPresignRequest {
+        storage_path: "storage_path" required,
+    }
+}
 /// The `TaskRunArtifactPresignResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactPresignResponse {
     /// Presigned URL for downloading the artifact
     pub url: String,
     /// URL expiry in seconds
     pub expires_in: i64,
 }
+json_object! {
+    TaskRunArtifactPresignResponse {
+        url: "url" required,
+        expires_in: "expires_in" required,
+    }
+}
 /// The `TaskRunArtifactUpload` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactUpload {
     /// File name to associate with the artifact
     pub name: String,
@@ -217,7 +278,6 @@ pub struct TaskRunArtifactUpload {
     /// * `user_attachment` - user_attachment
     pub r#type: TaskRunArtifactTypeEnum,
     /// Optional source label for the artifact, such as agent_output or user_attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Artifact contents encoded according to content_encoding
     pub content: String,
@@ -225,94 +285,123 @@ pub struct TaskRunArtifactUpload {
     ///
     /// * `utf-8` - utf-8
     /// * `base64` - base64
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_encoding: Option<ContentEncodingEnum>,
     /// Optional MIME type for the artifact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
+json_object! {
+    TaskRunArtifactUpload {
+        name: "name" required,
+        r#type: "type" required,
+        source: "source" optional,
+        content: "content" required,
+        content_encoding: "content_encoding" optional,
+        content_type: "content_type" optional,
+    }
+}
 /// The `TaskRunArtifactsFinalizeUploadRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactsFinalizeUploadRequest {
     /// Array of uploaded artifacts to finalize
     pub artifacts: Vec<TaskRunArtifactFinalizeUpload>,
 }
+json_object! {
+    TaskRunArtifactsFinalizeUploadRequest {
+        artifacts: "artifacts" required,
+    }
+}
 /// The `TaskRunArtifactsFinalizeUploadResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactsFinalizeUploadResponse {
     /// Updated list of artifacts on the run
     pub artifacts: Vec<TaskRunArtifactResponse>,
 }
+json_object! {
+    TaskRunArtifactsFinalizeUploadResponse {
+        artifacts: "artifacts" required,
+    }
+}
 /// The `TaskRunArtifactsPrepareUploadRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactsPrepareUploadRequest {
     /// Array of artifacts to prepare
     pub artifacts: Vec<TaskRunArtifactPrepareUpload>,
 }
+json_object! {
+    TaskRunArtifactsPrepareUploadRequest {
+        artifacts: "artifacts" required,
+    }
+}
 /// The `TaskRunArtifactsPrepareUploadResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactsPrepareUploadResponse {
     /// Prepared uploads for the requested artifacts
     pub artifacts: Vec<TaskRunArtifactPrepareUploadResponse>,
 }
+json_object! {
+    TaskRunArtifactsPrepareUploadResponse {
+        artifacts: "artifacts" required,
+    }
+}
 /// The `TaskRunArtifactsUploadRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactsUploadRequest {
     /// Array of artifacts to upload
     pub artifacts: Vec<TaskRunArtifactUpload>,
 }
+json_object! {
+    TaskRunArtifactsUploadRequest {
+        artifacts: "artifacts" required,
+    }
+}
 /// The `TaskRunArtifactsUploadResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunArtifactsUploadResponse {
     /// Updated list of artifacts on the run
     pub artifacts: Vec<TaskRunArtifactResponse>,
 }
+json_object! {
+    TaskRunArtifactsUploadResponse {
+        artifacts: "artifacts" required,
+    }
+}
 /// Request body for creating a task run without starting execution yet.
 ///
 /// The `TaskRunBootstrapCreateRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TaskRunBootstrapCreateRequest {
     /// Execution environment for the new run. Use 'cloud' for remote sandbox runs and 'local' for desktop sessions.
     ///
     /// * `local` - local
     /// * `cloud` - cloud
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<TaskRunBootstrapCreateRequestEnvironmentEnum>,
     /// Execution mode: 'interactive' for user-connected runs, 'background' for autonomous runs
     ///
     /// * `interactive` - interactive
     /// * `background` - background
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<TaskExecutionModeEnum>,
     /// Git branch to checkout in the sandbox
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// Optional sandbox environment to apply for this cloud run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox_environment_id: Option<String>,
     /// Whether pull requests for this run should be authored by the user or the bot.
     ///
     /// * `user` - user
     /// * `bot` - bot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pr_authorship_mode: Option<PrAuthorshipModeEnum>,
     /// High-level source that triggered this run, used to distinguish manual and signal-based cloud runs.
     ///
     /// * `manual` - manual
     /// * `signal_report` - signal_report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_source: Option<RunSourceEnum>,
     /// Optional signal report identifier when this run was started from Inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal_report_id: Option<String>,
     /// Agent runtime adapter to launch for this run. Use 'claude' for the Claude runtime or 'codex' for the Codex runtime.
     ///
     /// * `claude` - claude
     /// * `codex` - codex
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_adapter: Option<RuntimeAdapterEnum>,
     /// LLM model identifier to run in the selected runtime.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Reasoning effort to request for models that expose an effort control.
     ///
@@ -321,10 +410,8 @@ pub struct TaskRunBootstrapCreateRequest {
     /// * `high` - high
     /// * `xhigh` - xhigh
     /// * `max` - max
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_effort: Option<ReasoningEffortEnum>,
     /// Ephemeral GitHub user token from PostHog Code for user-authored cloud pull requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_user_token: Option<String>,
     /// Initial permission mode for the agent session. Claude runtimes accept PostHog permission presets like 'plan'. Codex runtimes accept native Codex modes like 'auto' and 'read-only'.
     ///
@@ -335,10 +422,25 @@ pub struct TaskRunBootstrapCreateRequest {
     /// * `auto` - auto
     /// * `read-only` - read-only
     /// * `full-access` - full-access
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_permission_mode: Option<
         TaskRunBootstrapCreateRequestInitialPermissionModeEnum,
     >,
+}
+json_object! {
+    TaskRunBootstrapCreateRequest {
+        environment: "environment" optional,
+        mode: "mode" optional,
+        branch: "branch" optional,
+        sandbox_environment_id: "sandbox_environment_id" optional,
+        pr_authorship_mode: "pr_authorship_mode" optional,
+        run_source: "run_source" optional,
+        signal_report_id: "signal_report_id" optional,
+        runtime_adapter: "runtime_adapter" optional,
+        model: "model" optional,
+        reasoning_effort: "reasoning_effort" optional,
+        github_user_token: "github_user_token" optional,
+        initial_permission_mode: "initial_permission_mode" optional,
+    }
 }
 string_enum! {
     #[doc = " * `local` - local"]
@@ -373,7 +475,7 @@ string_enum! {
 /// JSON-RPC request to send a command to the agent server in the sandbox.
 ///
 /// The `TaskRunCommandRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunCommandRequest {
     /// JSON-RPC version, must be '2.0'
     ///
@@ -388,82 +490,97 @@ pub struct TaskRunCommandRequest {
     /// * `set_config_option` - set_config_option
     pub method: MethodEnum,
     /// Parameters for the command
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Optional JSON-RPC request ID (string or number)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<::serde_json::Value>,
+}
+json_object! {
+    TaskRunCommandRequest {
+        jsonrpc: "jsonrpc" required,
+        method: "method" required,
+        params: "params" optional,
+        id: "id" optional,
+    }
 }
 /// Response from the agent server command endpoint.
 ///
 /// The `TaskRunCommandResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunCommandResponse {
     /// JSON-RPC version
     pub jsonrpc: String,
     /// Request ID echoed back (string or number)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<::serde_json::Value>,
     /// Command result on success
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Error details on failure
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+json_object! {
+    TaskRunCommandResponse {
+        jsonrpc: "jsonrpc" required,
+        id: "id" optional,
+        result: "result" optional,
+        error: "error" optional,
+    }
+}
 /// The `TaskRunDetail` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TaskRunDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<String>,
     /// Current stage for this run (e.g., 'research', 'plan', 'build')
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     /// Branch name for the run
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskRunStatusEnum>,
     /// Execution environment
     ///
     /// * `local` - Local
     /// * `cloud` - Cloud
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<TaskRunEnvironmentEnum>,
     /// Configured runtime adapter for this run, such as 'claude' or 'codex'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_adapter: Option<RuntimeAdapterEnum>,
     /// Configured LLM provider for this run, such as 'anthropic' or 'openai'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<TaskRunDetailProviderEnum>,
     /// Configured LLM model identifier for this run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Configured reasoning effort for this run when the selected model supports it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_effort: Option<ReasoningEffortEnum>,
     /// Presigned S3 URL for log access (valid for 1 hour).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_url: Option<String>,
     /// Error message if execution failed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Run output data (e.g., PR URL, commit SHA, etc.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<::serde_json::Value>,
     /// Run state data for resuming or tracking execution state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifacts: Option<Vec<TaskRunArtifactResponse>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
+}
+json_object! {
+    TaskRunDetail {
+        id: "id" optional,
+        task: "task" optional,
+        stage: "stage" optional,
+        branch: "branch" optional,
+        status: "status" optional,
+        environment: "environment" optional,
+        runtime_adapter: "runtime_adapter" optional,
+        provider: "provider" optional,
+        model: "model" optional,
+        reasoning_effort: "reasoning_effort" optional,
+        log_url: "log_url" optional,
+        error_message: "error_message" optional,
+        output: "output" optional,
+        state: "state" optional,
+        artifacts: "artifacts" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        completed_at: "completed_at" optional,
+    }
 }
 string_enum! {
     #[doc = " The `TaskRunDetailProviderEnum` schema."]
@@ -473,28 +590,42 @@ string_enum! {
     }
 }
 /// The `TaskRunRelayMessageRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunRelayMessageRequest {
     pub text: String,
 }
+json_object! {
+    TaskRunRelayMessageRequest {
+        text: "text" required,
+    }
+}
 /// The `TaskRunRelayMessageResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRunRelayMessageResponse {
     /// Relay status: 'accepted' or 'skipped'
     pub status: String,
     /// Relay workflow ID when accepted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relay_id: Option<String>,
 }
+json_object! {
+    TaskRunRelayMessageResponse {
+        status: "status" required,
+        relay_id: "relay_id" optional,
+    }
+}
 /// The `TaskRunStartRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TaskRunStartRequest {
     /// Initial or follow-up user message to include in the run prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_user_message: Option<String>,
     /// Identifiers for run artifacts that should be attached to the next user message delivered to the sandbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_user_artifact_ids: Option<Vec<String>>,
+}
+json_object! {
+    TaskRunStartRequest {
+        pending_user_message: "pending_user_message" optional,
+        pending_user_artifact_ids: "pending_user_artifact_ids" optional,
+    }
 }
 string_enum! {
     #[doc = " * `local` - local"]

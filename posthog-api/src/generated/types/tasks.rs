@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `CapabilityState` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CapabilityState {
     /// Current state of the capability
     ///
@@ -18,8 +18,15 @@ pub struct CapabilityState {
     /// Human-readable explanation
     pub reason: String,
     /// Supporting evidence
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<::serde_json::Map<String, ::serde_json::Value>>,
+}
+json_object! {
+    CapabilityState {
+        state: "state" required,
+        estimated: "estimated" required,
+        reason: "reason" required,
+        evidence: "evidence" optional,
+    }
 }
 string_enum! {
     #[doc = " * `needs_setup` - needs_setup"]
@@ -50,43 +57,34 @@ string_enum! {
 /// Request body for creating a new task run
 ///
 /// The `ClaudeTaskRunCreateSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClaudeTaskRunCreateSchema {
     /// Execution mode: 'interactive' for user-connected runs, 'background' for autonomous runs
     ///
     /// * `interactive` - interactive
     /// * `background` - background
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<TaskExecutionModeEnum>,
     /// Git branch to checkout in the sandbox
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// ID of a previous run to resume from. Must belong to the same task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_from_run_id: Option<String>,
     /// Initial or follow-up user message to include in the run prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_user_message: Option<String>,
     /// Identifiers for staged task artifacts that should be attached to the initial run prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_user_artifact_ids: Option<Vec<String>>,
     /// Optional sandbox environment to apply for this cloud run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox_environment_id: Option<String>,
     /// Whether pull requests for this run should be authored by the user or the bot.
     ///
     /// * `user` - user
     /// * `bot` - bot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pr_authorship_mode: Option<PrAuthorshipModeEnum>,
     /// High-level source that triggered this run, used to distinguish manual and signal-based cloud runs.
     ///
     /// * `manual` - manual
     /// * `signal_report` - signal_report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_source: Option<RunSourceEnum>,
     /// Optional signal report identifier when this run was started from Inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal_report_id: Option<String>,
     /// Agent runtime adapter to launch for this run. Must be 'claude' for Claude runtimes.
     ///
@@ -101,10 +99,8 @@ pub struct ClaudeTaskRunCreateSchema {
     /// * `high` - high
     /// * `xhigh` - xhigh
     /// * `max` - max
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_effort: Option<ReasoningEffortEnum>,
     /// Optional GitHub user token from PostHog Code for user-authored cloud pull requests. Prefer linking GitHub from Settings → Linked accounts so the server can manage tokens; this field remains supported for callers that still manage their own tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_user_token: Option<String>,
     /// Initial permission mode for Claude runtimes.
     ///
@@ -113,10 +109,27 @@ pub struct ClaudeTaskRunCreateSchema {
     /// * `plan` - plan
     /// * `bypassPermissions` - bypassPermissions
     /// * `auto` - auto
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_permission_mode: Option<
         ClaudeTaskRunCreateSchemaInitialPermissionModeEnum,
     >,
+}
+json_object! {
+    ClaudeTaskRunCreateSchema {
+        mode: "mode" optional,
+        branch: "branch" optional,
+        resume_from_run_id: "resume_from_run_id" optional,
+        pending_user_message: "pending_user_message" optional,
+        pending_user_artifact_ids: "pending_user_artifact_ids" optional,
+        sandbox_environment_id: "sandbox_environment_id" optional,
+        pr_authorship_mode: "pr_authorship_mode" optional,
+        run_source: "run_source" optional,
+        signal_report_id: "signal_report_id" optional,
+        runtime_adapter: "runtime_adapter" required,
+        model: "model" required,
+        reasoning_effort: "reasoning_effort" optional,
+        github_user_token: "github_user_token" optional,
+        initial_permission_mode: "initial_permission_mode" optional,
+    }
 }
 string_enum! {
     #[doc = " * `default` - default"]
@@ -145,43 +158,34 @@ string_enum! {
 /// Request body for creating a new task run
 ///
 /// The `CodexTaskRunCreateSchema` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CodexTaskRunCreateSchema {
     /// Execution mode: 'interactive' for user-connected runs, 'background' for autonomous runs
     ///
     /// * `interactive` - interactive
     /// * `background` - background
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<TaskExecutionModeEnum>,
     /// Git branch to checkout in the sandbox
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// ID of a previous run to resume from. Must belong to the same task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_from_run_id: Option<String>,
     /// Initial or follow-up user message to include in the run prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_user_message: Option<String>,
     /// Identifiers for staged task artifacts that should be attached to the initial run prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_user_artifact_ids: Option<Vec<String>>,
     /// Optional sandbox environment to apply for this cloud run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox_environment_id: Option<String>,
     /// Whether pull requests for this run should be authored by the user or the bot.
     ///
     /// * `user` - user
     /// * `bot` - bot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pr_authorship_mode: Option<PrAuthorshipModeEnum>,
     /// High-level source that triggered this run, used to distinguish manual and signal-based cloud runs.
     ///
     /// * `manual` - manual
     /// * `signal_report` - signal_report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_source: Option<RunSourceEnum>,
     /// Optional signal report identifier when this run was started from Inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal_report_id: Option<String>,
     /// Agent runtime adapter to launch for this run. Must be 'codex' for Codex runtimes.
     ///
@@ -196,20 +200,35 @@ pub struct CodexTaskRunCreateSchema {
     /// * `high` - high
     /// * `xhigh` - xhigh
     /// * `max` - max
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_effort: Option<ReasoningEffortEnum>,
     /// Optional GitHub user token from PostHog Code for user-authored cloud pull requests. Prefer linking GitHub from Settings → Linked accounts so the server can manage tokens; this field remains supported for callers that still manage their own tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_user_token: Option<String>,
     /// Initial permission mode for Codex runtimes.
     ///
     /// * `auto` - auto
     /// * `read-only` - read-only
     /// * `full-access` - full-access
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_permission_mode: Option<
         CodexTaskRunCreateSchemaInitialPermissionModeEnum,
     >,
+}
+json_object! {
+    CodexTaskRunCreateSchema {
+        mode: "mode" optional,
+        branch: "branch" optional,
+        resume_from_run_id: "resume_from_run_id" optional,
+        pending_user_message: "pending_user_message" optional,
+        pending_user_artifact_ids: "pending_user_artifact_ids" optional,
+        sandbox_environment_id: "sandbox_environment_id" optional,
+        pr_authorship_mode: "pr_authorship_mode" optional,
+        run_source: "run_source" optional,
+        signal_report_id: "signal_report_id" optional,
+        runtime_adapter: "runtime_adapter" required,
+        model: "model" required,
+        reasoning_effort: "reasoning_effort" optional,
+        github_user_token: "github_user_token" optional,
+        initial_permission_mode: "initial_permission_mode" optional,
+    }
 }
 string_enum! {
     #[doc = " * `auto` - auto"]
@@ -224,75 +243,91 @@ string_enum! {
     }
 }
 /// The `PaginatedTaskList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTaskList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Task>,
 }
+json_object! {
+    PaginatedTaskList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedTaskSummaryList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedTaskSummaryList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<TaskSummary>,
 }
+json_object! {
+    PaginatedTaskSummaryList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedTask` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedTask {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_manually_set: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_product: Option<OriginProductEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// GitHub integration for this task
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_integration: Option<i64>,
     /// User-scoped GitHub integration to use for user-authored cloud runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_user_integration: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal_report: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal_report_task_relationship: Option<SignalReportTaskRelationshipEnum>,
     /// JSON schema for the task. This is used to validate the output of the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_schema: Option<::serde_json::Value>,
     /// If true, this task is for internal use and should not be exposed to end users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal: Option<bool>,
     /// Latest run details for this task
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_run: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
     /// Custom prompt for CI fixes. If blank, a default prompt will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ci_prompt: Option<String>,
 }
+json_object! {
+    PatchedTask {
+        id: "id" optional,
+        task_number: "task_number" optional,
+        slug: "slug" optional,
+        title: "title" optional,
+        title_manually_set: "title_manually_set" optional,
+        description: "description" optional,
+        origin_product: "origin_product" optional,
+        repository: "repository" optional,
+        github_integration: "github_integration" optional,
+        github_user_integration: "github_user_integration" optional,
+        signal_report: "signal_report" optional,
+        signal_report_task_relationship: "signal_report_task_relationship" optional,
+        json_schema: "json_schema" optional,
+        internal: "internal" optional,
+        latest_run: "latest_run" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        created_by: "created_by" optional,
+        ci_prompt: "ci_prompt" optional,
+    }
+}
 /// The `RepositoryReadinessResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RepositoryReadinessResponse {
     /// Normalized repository identifier
     pub repository: String,
@@ -301,59 +336,76 @@ pub struct RepositoryReadinessResponse {
     /// Whether the repository is excluded from readiness checks
     pub excluded: bool,
     /// Tracking capability state
-    #[serde(rename = "coreSuggestions")]
     pub core_suggestions: CapabilityState,
     /// Computer vision capability state
-    #[serde(rename = "replayInsights")]
     pub replay_insights: CapabilityState,
     /// Error tracking capability state
-    #[serde(rename = "errorInsights")]
     pub error_insights: CapabilityState,
     /// Overall readiness state
     pub overall: String,
     /// Count of replay-derived evidence tasks
-    #[serde(rename = "evidenceTaskCount")]
     pub evidence_task_count: i64,
     /// Lookback window in days
-    #[serde(rename = "windowDays")]
     pub window_days: i64,
     /// ISO timestamp when the response was generated
-    #[serde(rename = "generatedAt")]
     pub generated_at: String,
     /// Age of cached response in seconds
-    #[serde(rename = "cacheAgeSeconds")]
     pub cache_age_seconds: i64,
     /// Scan evidence details
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan: Option<ScanEvidence>,
 }
+json_object! {
+    RepositoryReadinessResponse {
+        repository: "repository" required,
+        classification: "classification" required,
+        excluded: "excluded" required,
+        core_suggestions: "coreSuggestions" required,
+        replay_insights: "replayInsights" required,
+        error_insights: "errorInsights" required,
+        overall: "overall" required,
+        evidence_task_count: "evidenceTaskCount" required,
+        window_days: "windowDays" required,
+        generated_at: "generatedAt" required,
+        cache_age_seconds: "cacheAgeSeconds" required,
+        scan: "scan" optional,
+    }
+}
 /// The `ScanEvidence` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScanEvidence {
     /// Number of files scanned
-    #[serde(rename = "filesScanned")]
     pub files_scanned: i64,
     /// Total candidate files detected
-    #[serde(rename = "detectedFilesCount")]
     pub detected_files_count: i64,
     /// Number of distinct event names found
-    #[serde(rename = "eventNameCount")]
     pub event_name_count: i64,
     /// Whether posthog.init() was found in scanned files
-    #[serde(rename = "foundPosthogInit")]
     pub found_posthog_init: bool,
     /// Whether posthog.capture() was found in scanned files
-    #[serde(rename = "foundPosthogCapture")]
     pub found_posthog_capture: bool,
     /// Whether error tracking signals were found in scanned files
-    #[serde(rename = "foundErrorSignal")]
     pub found_error_signal: bool,
 }
+json_object! {
+    ScanEvidence {
+        files_scanned: "filesScanned" required,
+        detected_files_count: "detectedFilesCount" required,
+        event_name_count: "eventNameCount" required,
+        found_posthog_init: "foundPosthogInit" required,
+        found_posthog_capture: "foundPosthogCapture" required,
+        found_error_signal: "foundErrorSignal" required,
+    }
+}
 /// The `TaskRepositoriesResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskRepositoriesResponse {
     /// Distinct repositories in use by non-deleted, non-internal tasks for the current team.
     pub repositories: Vec<String>,
+}
+json_object! {
+    TaskRepositoriesResponse {
+        repositories: "repositories" required,
+    }
 }
 /// The `TaskRunCreateRequestSchema` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -366,53 +418,63 @@ pub enum TaskRunCreateRequestSchema {
     Unknown(::serde_json::Value),
 }
 /// The `TaskRunResumeRequestSchema` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TaskRunResumeRequestSchema {
     /// Execution mode: 'interactive' for user-connected runs, 'background' for autonomous runs
     ///
     /// * `interactive` - interactive
     /// * `background` - background
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<TaskExecutionModeEnum>,
     /// Git branch to checkout in the sandbox
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// ID of a previous run to resume from. Must belong to the same task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_from_run_id: Option<String>,
     /// Initial or follow-up user message to include in the run prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_user_message: Option<String>,
     /// Optional sandbox environment to apply for this cloud run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox_environment_id: Option<String>,
     /// Whether pull requests for this run should be authored by the user or the bot.
     ///
     /// * `user` - user
     /// * `bot` - bot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pr_authorship_mode: Option<PrAuthorshipModeEnum>,
     /// High-level source that triggered this run, used to distinguish manual and signal-based cloud runs.
     ///
     /// * `manual` - manual
     /// * `signal_report` - signal_report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_source: Option<RunSourceEnum>,
     /// Optional signal report identifier when this run was started from Inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal_report_id: Option<String>,
     /// Optional GitHub user token from PostHog Code for user-authored cloud pull requests. Prefer linking GitHub from Settings → Linked accounts so the server can manage tokens; this field remains supported for callers that still manage their own tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_user_token: Option<String>,
 }
+json_object! {
+    TaskRunResumeRequestSchema {
+        mode: "mode" optional,
+        branch: "branch" optional,
+        resume_from_run_id: "resume_from_run_id" optional,
+        pending_user_message: "pending_user_message" optional,
+        sandbox_environment_id: "sandbox_environment_id" optional,
+        pr_authorship_mode: "pr_authorship_mode" optional,
+        run_source: "run_source" optional,
+        signal_report_id: "signal_report_id" optional,
+        github_user_token: "github_user_token" optional,
+    }
+}
 /// The `TaskRunSummary` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TaskRunSummary {
     pub status: Option<TaskRunStatusEnum>,
     pub environment: Option<TaskRunEnvironmentEnum>,
 }
+json_object! {
+    TaskRunSummary {
+        status: "status" required,
+        environment: "environment" required,
+    }
+}
 /// The `TaskStagedArtifactFinalizeUpload` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskStagedArtifactFinalizeUpload {
     /// Stable identifier returned by the staged prepare upload endpoint
     pub id: String,
@@ -429,16 +491,24 @@ pub struct TaskStagedArtifactFinalizeUpload {
     /// * `user_attachment` - user_attachment
     pub r#type: TaskRunArtifactTypeEnum,
     /// Optional source label for the artifact, such as agent_output or user_attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// S3 object key returned by the prepare step
     pub storage_path: String,
     /// Optional MIME type recorded for the artifact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
+json_object! {
+    TaskStagedArtifactFinalizeUpload {
+        id: "id" required,
+        name: "name" required,
+        r#type: "type" required,
+        source: "source" optional,
+        storage_path: "storage_path" required,
+        content_type: "content_type" optional,
+    }
+}
 /// The `TaskStagedArtifactPrepareUpload` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskStagedArtifactPrepareUpload {
     /// File name to associate with the staged artifact
     pub name: String,
@@ -453,16 +523,23 @@ pub struct TaskStagedArtifactPrepareUpload {
     /// * `user_attachment` - user_attachment
     pub r#type: TaskRunArtifactTypeEnum,
     /// Optional source label for the artifact, such as agent_output or user_attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Expected upload size in bytes (max 31457280 bytes)
     pub size: i64,
     /// Optional MIME type for the artifact upload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
+json_object! {
+    TaskStagedArtifactPrepareUpload {
+        name: "name" required,
+        r#type: "type" required,
+        source: "source" optional,
+        size: "size" required,
+        content_type: "content_type" optional,
+    }
+}
 /// The `TaskStagedArtifactPrepareUploadResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskStagedArtifactPrepareUploadResponse {
     /// Stable identifier for the prepared staged artifact within this task
     pub id: String,
@@ -471,12 +548,10 @@ pub struct TaskStagedArtifactPrepareUploadResponse {
     /// Artifact classification (plan, context, etc.)
     pub r#type: String,
     /// Source of the artifact, such as agent_output or user_attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Expected upload size in bytes
     pub size: i64,
     /// Optional MIME type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// S3 object key reserved for the staged artifact
     pub storage_path: String,
@@ -485,51 +560,93 @@ pub struct TaskStagedArtifactPrepareUploadResponse {
     /// Presigned S3 POST configuration for uploading the file
     pub presigned_post: S3PresignedPost,
 }
+json_object! {
+    TaskStagedArtifactPrepareUploadResponse {
+        id: "id" required,
+        name: "name" required,
+        r#type: "type" required,
+        source: "source" optional,
+        size: "size" required,
+        content_type: "content_type" optional,
+        storage_path: "storage_path" required,
+        expires_in: "expires_in" required,
+        presigned_post: "presigned_post" required,
+    }
+}
 /// The `TaskStagedArtifactsFinalizeUploadRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskStagedArtifactsFinalizeUploadRequest {
     /// Array of staged artifacts to finalize after upload
     pub artifacts: Vec<TaskStagedArtifactFinalizeUpload>,
 }
+json_object! {
+    TaskStagedArtifactsFinalizeUploadRequest {
+        artifacts: "artifacts" required,
+    }
+}
 /// The `TaskStagedArtifactsFinalizeUploadResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskStagedArtifactsFinalizeUploadResponse {
     /// Finalized staged artifacts available for attachment to a new run
     pub artifacts: Vec<TaskRunArtifactResponse>,
 }
+json_object! {
+    TaskStagedArtifactsFinalizeUploadResponse {
+        artifacts: "artifacts" required,
+    }
+}
 /// The `TaskStagedArtifactsPrepareUploadRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskStagedArtifactsPrepareUploadRequest {
     /// Array of staged artifacts to prepare before creating a run
     pub artifacts: Vec<TaskStagedArtifactPrepareUpload>,
 }
+json_object! {
+    TaskStagedArtifactsPrepareUploadRequest {
+        artifacts: "artifacts" required,
+    }
+}
 /// The `TaskStagedArtifactsPrepareUploadResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskStagedArtifactsPrepareUploadResponse {
     /// Prepared staged uploads for the requested artifacts
     pub artifacts: Vec<TaskStagedArtifactPrepareUploadResponse>,
 }
+json_object! {
+    TaskStagedArtifactsPrepareUploadResponse {
+        artifacts: "artifacts" required,
+    }
+}
 /// The `TaskSummariesRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskSummariesRequest {
     /// Task IDs to fetch summaries for (max 5000). Response is paginated; follow the `next` cursor to retrieve all results.
     pub ids: Vec<String>,
 }
+json_object! {
+    TaskSummariesRequest {
+        ids: "ids" required,
+    }
+}
 /// The `TaskSummary` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TaskSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_run: Option<TaskRunSummary>,
+}
+json_object! {
+    TaskSummary {
+        id: "id" optional,
+        title: "title" optional,
+        repository: "repository" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        latest_run: "latest_run" optional,
+    }
 }
 string_enum! {
     TasksListStatus {

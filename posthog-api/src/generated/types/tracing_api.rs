@@ -2,17 +2,21 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `_CompareFilter` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompareFilter2 {
     /// When true, also fetch results for a comparison window and return them under `compare`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<bool>,
     /// Relative date offset for the comparison window (e.g. '-1h', '-1d', '-7d'). Defaults to the immediately previous period of equal length.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare_to: Option<String>,
 }
+json_object! {
+    CompareFilter2 {
+        compare: "compare" optional,
+        compare_to: "compare_to" optional,
+    }
+}
 /// The `_SpanPropertyFilter` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SpanPropertyFilter2 {
     /// Attribute key. For type "span", use built-in fields (trace_id, span_id, duration, name, kind, status_code). For "span_attribute"/"span_resource_attribute", use the attribute key (e.g. "http.method").
     pub key: String,
@@ -36,8 +40,15 @@ pub struct SpanPropertyFilter2 {
     /// * `is_not_set` - is_not_set
     pub operator: SpanPropertyFilterOperatorEnum,
     /// Value to compare against. String, number, or array of strings. Omit for is_set/is_not_set operators.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
+}
+json_object! {
+    SpanPropertyFilter2 {
+        key: "key" required,
+        r#type: "type" required,
+        operator: "operator" required,
+        value: "value" optional,
+    }
 }
 string_enum! {
     #[doc = " * `exact` - exact"]
@@ -78,79 +89,101 @@ string_enum! {
     }
 }
 /// The `_TracingAggregationQueryBody` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TracingAggregationQueryBody {
     /// Date range for the primary window. Defaults to last hour.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<TracingDateRange>,
     /// Optional comparison-window configuration. When omitted, only the primary window is returned.
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter2>,
     /// Filter by service names.
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Property filters applied to spans in both windows.
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<Vec<SpanPropertyFilter2>>,
 }
+json_object! {
+    TracingAggregationQueryBody {
+        date_range: "dateRange" optional,
+        compare_filter: "compareFilter" optional,
+        service_names: "serviceNames" optional,
+        filter_group: "filterGroup" optional,
+    }
+}
 /// The `_TracingAggregationRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TracingAggregationRequest {
     /// The span aggregation query to execute.
     pub query: TracingAggregationQueryBody,
 }
+json_object! {
+    TracingAggregationRequest {
+        query: "query" required,
+    }
+}
 /// The `_TracingDateRange` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TracingDateRange {
     /// Start of the date range. Accepts ISO 8601 timestamps or relative formats: -1h, -6h, -1d, -7d, etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// End of the date range. Same format as date_from. Omit or null for "now".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
 }
+json_object! {
+    TracingDateRange {
+        date_from: "date_from" optional,
+        date_to: "date_to" optional,
+    }
+}
 /// The `_TracingQueryBody` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TracingQueryBody {
     /// Date range for the query. Defaults to last hour.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<TracingDateRange>,
     /// Filter by service names.
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Filter by HTTP status codes.
-    #[serde(rename = "statusCodes", default, skip_serializing_if = "Option::is_none")]
     pub status_codes: Option<Vec<i64>>,
     /// Order results by timestamp. Defaults to latest.
     ///
     /// * `latest` - latest
     /// * `earliest` - earliest
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<OrderByEnum>,
     /// Property filters for the query.
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<Vec<SpanPropertyFilter2>>,
     /// Filter to a specific trace ID (hex string).
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     /// Max results (1-1000). Defaults to 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Pagination cursor from previous response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Filter to root spans only. Defaults to true.
-    #[serde(rename = "rootSpans", default, skip_serializing_if = "Option::is_none")]
     pub root_spans: Option<bool>,
     /// Number of child spans to prefetch per trace (1-100).
-    #[serde(rename = "prefetchSpans", default, skip_serializing_if = "Option::is_none")]
     pub prefetch_spans: Option<i64>,
 }
+json_object! {
+    TracingQueryBody {
+        date_range: "dateRange" optional,
+        service_names: "serviceNames" optional,
+        status_codes: "statusCodes" optional,
+        order_by: "orderBy" optional,
+        filter_group: "filterGroup" optional,
+        trace_id: "traceId" optional,
+        limit: "limit" optional,
+        after: "after" optional,
+        root_spans: "rootSpans" optional,
+        prefetch_spans: "prefetchSpans" optional,
+    }
+}
 /// The `_TracingQueryRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TracingQueryRequest {
     /// The tracing spans query to execute.
     pub query: TracingQueryBody,
+}
+json_object! {
+    TracingQueryRequest {
+        query: "query" required,
+    }
 }
 string_enum! {
     TracingSpansAttributesRetrieveAttributeType {
@@ -166,34 +199,47 @@ string_enum! {
     }
 }
 /// The `_TracingTraceRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TracingTraceRequest {
     /// Date range for the query. Defaults to last 24 hours.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<TracingDateRange>,
+}
+json_object! {
+    TracingTraceRequest {
+        date_range: "dateRange" optional,
+    }
 }
 /// The `_TracingTreeQueryBody` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TracingTreeQueryBody {
     /// Span name to scope the matched trace set. Required because the (trace_id, parent_span_id) self-join is unsafe without bounding the matched traces.
-    #[serde(rename = "spanName")]
     pub span_name: String,
     /// Date range for the primary window. Defaults to last hour.
-    #[serde(rename = "dateRange", default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<TracingDateRange>,
     /// Optional comparison-window configuration. When omitted, only the primary window is returned.
-    #[serde(rename = "compareFilter", default, skip_serializing_if = "Option::is_none")]
     pub compare_filter: Option<CompareFilter2>,
     /// Filter by service names.
-    #[serde(rename = "serviceNames", default, skip_serializing_if = "Option::is_none")]
     pub service_names: Option<Vec<String>>,
     /// Additional property filters applied to spans in both windows.
-    #[serde(rename = "filterGroup", default, skip_serializing_if = "Option::is_none")]
     pub filter_group: Option<Vec<SpanPropertyFilter2>>,
 }
+json_object! {
+    TracingTreeQueryBody {
+        span_name: "spanName" required,
+        date_range: "dateRange" optional,
+        compare_filter: "compareFilter" optional,
+        service_names: "serviceNames" optional,
+        filter_group: "filterGroup" optional,
+    }
+}
 /// The `_TracingTreeRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TracingTreeRequest {
     /// The span call-tree aggregation query to execute.
     pub query: TracingTreeQueryBody,
+}
+json_object! {
+    TracingTreeRequest {
+        query: "query" required,
+    }
 }

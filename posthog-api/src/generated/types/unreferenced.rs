@@ -10,47 +10,67 @@ string_enum! {
 /// Response shape returned with HTTP 409 when an active deploy exists.
 ///
 /// The `DeploymentConflictResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentConflictResponse {
     /// Reason for the conflict.
     pub detail: String,
     /// The deployment currently in-flight for the project. Frontend can poll this id.
     pub active_deployment_id: String,
 }
+json_object! {
+    DeploymentConflictResponse {
+        detail: "detail" required,
+        active_deployment_id: "active_deployment_id" required,
+    }
+}
 /// The `ErrorResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorResponse {
     /// Error message
     pub error: String,
 }
+json_object! {
+    ErrorResponse {
+        error: "error" required,
+    }
+}
 /// The `NullEnum` schema.
 pub type NullEnum = Option<::serde_json::Value>;
 /// The `SuggestReplyError` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SuggestReplyError {
     pub detail: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<String>,
 }
+json_object! {
+    SuggestReplyError {
+        detail: "detail" required,
+        error_type: "error_type" optional,
+    }
+}
 /// The `TaskRunErrorResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TaskRunErrorResponse {
     /// Human-readable validation error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Human-readable error message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Machine-readable error type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Machine-readable error code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Request field associated with the error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attr: Option<String>,
     /// Artifact ids that could not be resolved for the run
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_artifact_ids: Option<Vec<String>>,
+}
+json_object! {
+    TaskRunErrorResponse {
+        detail: "detail" optional,
+        error: "error" optional,
+        r#type: "type" optional,
+        code: "code" optional,
+        attr: "attr" optional,
+        missing_artifact_ids: "missing_artifact_ids" optional,
+    }
 }

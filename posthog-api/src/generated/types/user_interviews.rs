@@ -2,23 +2,30 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `InterviewInviteResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InterviewInviteResult {
     /// The original identifier (email or distinct ID) from the topic targeting.
     pub interviewee_identifier: String,
     /// Email used for delivery. Null when the identifier was not an email (e.g., a distinct ID).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The personalized public interview URL embedded in the email body.
     pub interview_url: String,
     /// True if an email was queued for delivery. False when the recipient was skipped — see `reason`.
     pub sent: bool,
     /// Why the email was skipped (e.g., `not_an_email`, `already_sent`). Empty when sent=true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+json_object! {
+    InterviewInviteResult {
+        interviewee_identifier: "interviewee_identifier" required,
+        email: "email" optional,
+        interview_url: "interview_url" required,
+        sent: "sent" required,
+        reason: "reason" optional,
+    }
+}
 /// The `InterviewLink` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InterviewLink {
     /// The original identifier (email or distinct ID) from the topic targeting.
     pub interviewee_identifier: String,
@@ -29,172 +36,242 @@ pub struct InterviewLink {
     /// The merged topic + per-interviewee context the voice agent will see during the call.
     pub agent_context: String,
 }
+json_object! {
+    InterviewLink {
+        interviewee_identifier: "interviewee_identifier" required,
+        user_name: "user_name" required,
+        interview_url: "interview_url" required,
+        agent_context: "agent_context" required,
+    }
+}
 /// The `IntervieweeContext` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IntervieweeContext {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Identifier for the interviewee — typically an email address or PostHog distinct ID. Must match a value in the parent topic's interviewee_emails or interviewee_distinct_ids.
     pub interviewee_identifier: String,
     /// Extra context the voice agent should know about this specific interviewee — e.g. 'uses the replay product but has never used summarization'.
     pub agent_context: String,
 }
+json_object! {
+    IntervieweeContext {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        interviewee_identifier: "interviewee_identifier" required,
+        agent_context: "agent_context" required,
+    }
+}
 /// The `IntervieweeIdentifierRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IntervieweeIdentifierRequest {
     /// Email address or PostHog distinct ID for the interviewee. Email-shaped values (including the `Display Name <email@host>` form) are routed to `interviewee_emails`; everything else lands in `interviewee_distinct_ids`.
     pub identifier: String,
 }
+json_object! {
+    IntervieweeIdentifierRequest {
+        identifier: "identifier" required,
+    }
+}
 /// The `PaginatedInterviewInviteResultList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedInterviewInviteResultList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<InterviewInviteResult>,
 }
+json_object! {
+    PaginatedInterviewInviteResultList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedInterviewLinkList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedInterviewLinkList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<InterviewLink>,
 }
+json_object! {
+    PaginatedInterviewLinkList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedIntervieweeContextList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedIntervieweeContextList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<IntervieweeContext>,
 }
+json_object! {
+    PaginatedIntervieweeContextList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedUserInterviewList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedUserInterviewList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<UserInterview>,
 }
+json_object! {
+    PaginatedUserInterviewList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedUserInterviewTopicList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedUserInterviewTopicList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<UserInterviewTopic>,
 }
+json_object! {
+    PaginatedUserInterviewTopicList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedIntervieweeContext` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedIntervieweeContext {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Identifier for the interviewee — typically an email address or PostHog distinct ID. Must match a value in the parent topic's interviewee_emails or interviewee_distinct_ids.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interviewee_identifier: Option<String>,
     /// Extra context the voice agent should know about this specific interviewee — e.g. 'uses the replay product but has never used summarization'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_context: Option<String>,
+}
+json_object! {
+    PatchedIntervieweeContext {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        interviewee_identifier: "interviewee_identifier" optional,
+        agent_context: "agent_context" optional,
+    }
 }
 /// The `PatchedUserInterview` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedUserInterview {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interviewee_emails: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interviewee_identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<String>,
 }
+json_object! {
+    PatchedUserInterview {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        interviewee_emails: "interviewee_emails" optional,
+        interviewee_identifier: "interviewee_identifier" optional,
+        topic: "topic" optional,
+        transcript: "transcript" optional,
+        summary: "summary" optional,
+        audio: "audio" optional,
+    }
+}
 /// The `PatchedUserInterviewTopic` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedUserInterviewTopic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Email addresses of people to interview. May be combined with interviewee_distinct_ids.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interviewee_emails: Option<Vec<String>>,
     /// PostHog distinct IDs of people to interview. May be combined with interviewee_emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interviewee_distinct_ids: Option<Vec<String>>,
     /// The product, feature, or idea you want to ask interviewees about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// Optional additional system prompt for the voice agent — extra background, tone, or constraints.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_context: Option<String>,
     /// Ordered list of questions the voice agent should work through during the interview.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questions: Option<Vec<String>>,
 }
+json_object! {
+    PatchedUserInterviewTopic {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        interviewee_emails: "interviewee_emails" optional,
+        interviewee_distinct_ids: "interviewee_distinct_ids" optional,
+        topic: "topic" optional,
+        agent_context: "agent_context" optional,
+        questions: "questions" optional,
+    }
+}
 /// The `SendInvitesRequest` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SendInvitesRequest {
     /// Override the default email subject line. Defaults to a friendly prompt referencing the topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Email address replies should go to. Defaults to the topic creator's email if blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
     /// If true (default), queue delivery via Celery. If false, send synchronously and surface errors immediately.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_async: Option<bool>,
 }
+json_object! {
+    SendInvitesRequest {
+        subject: "subject" optional,
+        reply_to: "reply_to" optional,
+        send_async: "send_async" optional,
+    }
+}
 /// The `UserInterview` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserInterview {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interviewee_emails: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interviewee_identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     pub audio: String,
+}
+json_object! {
+    UserInterview {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        interviewee_emails: "interviewee_emails" optional,
+        interviewee_identifier: "interviewee_identifier" optional,
+        topic: "topic" optional,
+        transcript: "transcript" optional,
+        summary: "summary" optional,
+        audio: "audio" required,
+    }
 }
 string_enum! {
     #[doc = " * `transcript` - transcript"]
@@ -207,22 +284,27 @@ string_enum! {
     }
 }
 /// The `UserInterviewSearchRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserInterviewSearchRequest {
     /// Natural-language query to match semantically against interview transcripts and summaries.
     pub query: String,
     /// Which document types to search across. Omit to default to both `transcript` and `summary`. Pass a non-empty subset to restrict the search.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_types: Option<Vec<UserInterviewSearchDocumentTypeEnum>>,
     /// Optional. Restrict results to interviews belonging to a specific UserInterviewTopic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     /// Maximum number of matches to return (1-50). Defaults to 10. Two matches per interview are possible — one for the transcript, one for the summary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
+json_object! {
+    UserInterviewSearchRequest {
+        query: "query" required,
+        document_types: "document_types" optional,
+        topic_id: "topic_id" optional,
+        limit: "limit" optional,
+    }
+}
 /// The `UserInterviewSearchResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserInterviewSearchResult {
     /// ID of the matched UserInterview.
     pub interview_id: String,
@@ -242,27 +324,43 @@ pub struct UserInterviewSearchResult {
     /// When the interview row was created.
     pub created_at: String,
 }
+json_object! {
+    UserInterviewSearchResult {
+        interview_id: "interview_id" required,
+        document_type: "document_type" required,
+        similarity: "similarity" required,
+        content_snippet: "content_snippet" required,
+        interviewee_identifier: "interviewee_identifier" required,
+        topic_id: "topic_id" required,
+        created_at: "created_at" required,
+    }
+}
 /// The `UserInterviewTopic` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserInterviewTopic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Email addresses of people to interview. May be combined with interviewee_distinct_ids.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interviewee_emails: Option<Vec<String>>,
     /// PostHog distinct IDs of people to interview. May be combined with interviewee_emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interviewee_distinct_ids: Option<Vec<String>>,
     /// The product, feature, or idea you want to ask interviewees about.
     pub topic: String,
     /// Optional additional system prompt for the voice agent — extra background, tone, or constraints.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_context: Option<String>,
     /// Ordered list of questions the voice agent should work through during the interview.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questions: Option<Vec<String>>,
+}
+json_object! {
+    UserInterviewTopic {
+        id: "id" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        interviewee_emails: "interviewee_emails" optional,
+        interviewee_distinct_ids: "interviewee_distinct_ids" optional,
+        topic: "topic" required,
+        agent_context: "agent_context" optional,
+        questions: "questions" optional,
+    }
 }

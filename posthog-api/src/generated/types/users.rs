@@ -18,31 +18,39 @@ string_enum! {
     }
 }
 /// The `SignalUserAutonomyConfig` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SignalUserAutonomyConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User2>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autostart_priority: Option<AutostartPriorityEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+json_object! {
+    SignalUserAutonomyConfig {
+        id: "id" optional,
+        user: "user" optional,
+        autostart_priority: "autostart_priority" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
+}
 /// The `_User` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct User2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+json_object! {
+    User2 {
+        id: "id" optional,
+        uuid: "uuid" optional,
+        first_name: "first_name" optional,
+        last_name: "last_name" optional,
+        email: "email" optional,
+    }
 }

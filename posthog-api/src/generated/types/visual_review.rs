@@ -2,36 +2,57 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `AddSnapshotsInput` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddSnapshotsInput {
     pub snapshots: Vec<SnapshotManifestItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_hashes: Option<::std::collections::BTreeMap<String, String>>,
 }
+json_object! {
+    AddSnapshotsInput {
+        snapshots: "snapshots" required,
+        baseline_hashes: "baseline_hashes" optional,
+    }
+}
 /// The `AddSnapshotsResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddSnapshotsResult {
     pub added: i64,
     pub uploads: Vec<UploadTarget>,
 }
+json_object! {
+    AddSnapshotsResult {
+        added: "added" required,
+        uploads: "uploads" required,
+    }
+}
 /// The `ApproveRunRequestInput` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ApproveRunRequestInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshots: Option<Vec<ApproveSnapshotInput>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approve_all: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_to_github: Option<bool>,
 }
+json_object! {
+    ApproveRunRequestInput {
+        snapshots: "snapshots" optional,
+        approve_all: "approve_all" optional,
+        commit_to_github: "commit_to_github" optional,
+    }
+}
 /// The `ApproveSnapshotInput` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApproveSnapshotInput {
     pub identifier: String,
     pub new_hash: String,
 }
+json_object! {
+    ApproveSnapshotInput {
+        identifier: "identifier" required,
+        new_hash: "new_hash" required,
+    }
+}
 /// The `Artifact` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Artifact {
     pub id: String,
     pub content_hash: String,
@@ -39,14 +60,29 @@ pub struct Artifact {
     pub height: Option<i64>,
     pub download_url: Option<String>,
 }
+json_object! {
+    Artifact {
+        id: "id" required,
+        content_hash: "content_hash" required,
+        width: "width" required,
+        height: "height" required,
+        download_url: "download_url" required,
+    }
+}
 /// The `AutoApproveResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AutoApproveResult {
     pub run: Run,
     pub baseline_content: String,
 }
+json_object! {
+    AutoApproveResult {
+        run: "run" required,
+        baseline_content: "baseline_content" required,
+    }
+}
 /// The `BaselineEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BaselineEntry {
     pub identifier: String,
     pub run_type: String,
@@ -61,16 +97,40 @@ pub struct BaselineEntry {
     pub baseline_change_count: i64,
     pub recent_drift_avg: Option<f64>,
 }
+json_object! {
+    BaselineEntry {
+        identifier: "identifier" required,
+        run_type: "run_type" required,
+        browser: "browser" required,
+        thumbnail_hash: "thumbnail_hash" required,
+        width: "width" required,
+        height: "height" required,
+        tolerate_count_30d: "tolerate_count_30d" required,
+        tolerate_count_90d: "tolerate_count_90d" required,
+        is_quarantined: "is_quarantined" required,
+        last_run_at: "last_run_at" required,
+        baseline_change_count: "baseline_change_count" required,
+        recent_drift_avg: "recent_drift_avg" required,
+    }
+}
 /// The `BaselineOverview` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BaselineOverview {
     pub entries: Vec<BaselineEntry>,
     pub totals: BaselineTotals,
     pub truncated: bool,
     pub generated_at: String,
 }
+json_object! {
+    BaselineOverview {
+        entries: "entries" required,
+        totals: "totals" required,
+        truncated: "truncated" required,
+        generated_at: "generated_at" required,
+    }
+}
 /// The `BaselineTotals` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BaselineTotals {
     pub by_run_type: ::std::collections::BTreeMap<String, i64>,
     pub all_snapshots: i64,
@@ -78,49 +138,85 @@ pub struct BaselineTotals {
     pub frequently_tolerated: i64,
     pub currently_quarantined: i64,
 }
+json_object! {
+    BaselineTotals {
+        by_run_type: "by_run_type" required,
+        all_snapshots: "all_snapshots" required,
+        recently_tolerated: "recently_tolerated" required,
+        frequently_tolerated: "frequently_tolerated" required,
+        currently_quarantined: "currently_quarantined" required,
+    }
+}
 /// The `ClusterSummary` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClusterSummary {
     pub items: Vec<DiffCluster>,
     pub total: i64,
     pub truncated: bool,
 }
+json_object! {
+    ClusterSummary {
+        items: "items" required,
+        total: "total" required,
+        truncated: "truncated" required,
+    }
+}
 /// The `CreateRepoInput` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateRepoInput {
     pub repo_full_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_external_id: Option<i64>,
 }
+json_object! {
+    CreateRepoInput {
+        repo_full_name: "repo_full_name" required,
+        repo_external_id: "repo_external_id" optional,
+    }
+}
 /// The `CreateRunInput` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateRunInput {
     pub repo_id: String,
     pub run_type: String,
     pub commit_sha: String,
     pub branch: String,
     pub snapshots: Vec<SnapshotManifestItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pr_number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_hashes: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unchanged_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_identifiers: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+json_object! {
+    CreateRunInput {
+        repo_id: "repo_id" required,
+        run_type: "run_type" required,
+        commit_sha: "commit_sha" required,
+        branch: "branch" required,
+        snapshots: "snapshots" required,
+        pr_number: "pr_number" optional,
+        baseline_hashes: "baseline_hashes" optional,
+        unchanged_count: "unchanged_count" optional,
+        removed_identifiers: "removed_identifiers" optional,
+        purpose: "purpose" optional,
+        metadata: "metadata" optional,
+    }
+}
 /// The `CreateRunResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateRunResult {
     pub run_id: String,
     pub uploads: Vec<UploadTarget>,
 }
+json_object! {
+    CreateRunResult {
+        run_id: "run_id" required,
+        uploads: "uploads" required,
+    }
+}
 /// The `DiffCluster` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiffCluster {
     pub x: i64,
     pub y: i64,
@@ -130,91 +226,152 @@ pub struct DiffCluster {
     pub centroid_x: f64,
     pub centroid_y: f64,
 }
+json_object! {
+    DiffCluster {
+        x: "x" required,
+        y: "y" required,
+        width: "width" required,
+        height: "height" required,
+        pixel_count: "pixel_count" required,
+        centroid_x: "centroid_x" required,
+        centroid_y: "centroid_y" required,
+    }
+}
 /// The `MarkToleratedInput` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MarkToleratedInput {
     pub snapshot_id: String,
 }
+json_object! {
+    MarkToleratedInput {
+        snapshot_id: "snapshot_id" required,
+    }
+}
 /// The `PaginatedQuarantinedIdentifierEntryList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedQuarantinedIdentifierEntryList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<QuarantinedIdentifierEntry>,
 }
+json_object! {
+    PaginatedQuarantinedIdentifierEntryList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedRepoList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedRepoList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Repo>,
 }
+json_object! {
+    PaginatedRepoList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedRunList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedRunList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Run>,
 }
+json_object! {
+    PaginatedRunList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedSnapshotHistoryEntryList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSnapshotHistoryEntryList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<SnapshotHistoryEntry>,
 }
+json_object! {
+    PaginatedSnapshotHistoryEntryList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedSnapshotList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedSnapshotList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<Snapshot>,
 }
+json_object! {
+    PaginatedSnapshotList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedToleratedHashEntryList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedToleratedHashEntryList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<ToleratedHashEntry>,
 }
+json_object! {
+    PaginatedToleratedHashEntryList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedUpdateRepoRequestInput` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedUpdateRepoRequestInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_file_paths: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_pr_comments: Option<bool>,
 }
+json_object! {
+    PatchedUpdateRepoRequestInput {
+        baseline_file_paths: "baseline_file_paths" optional,
+        enable_pr_comments: "enable_pr_comments" optional,
+    }
+}
 /// The `QuarantineInput` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QuarantineInput {
     pub identifier: String,
     pub reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
 }
+json_object! {
+    QuarantineInput {
+        identifier: "identifier" required,
+        reason: "reason" required,
+        expires_at: "expires_at" optional,
+    }
+}
 /// The `QuarantinedIdentifierEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QuarantinedIdentifierEntry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasicInfo>,
     pub id: String,
     pub identifier: String,
@@ -224,18 +381,38 @@ pub struct QuarantinedIdentifierEntry {
     pub created_at: String,
     pub updated_at: String,
 }
+json_object! {
+    QuarantinedIdentifierEntry {
+        created_by: "created_by" optional,
+        id: "id" required,
+        identifier: "identifier" required,
+        run_type: "run_type" required,
+        reason: "reason" required,
+        expires_at: "expires_at" required,
+        created_at: "created_at" required,
+        updated_at: "updated_at" required,
+    }
+}
 /// The `RecomputeResult` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecomputeResult {
     pub run: Run,
     pub counts_changed: bool,
     pub unresolved: i64,
     pub ci_rerun_triggered: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ci_rerun_error: Option<String>,
 }
+json_object! {
+    RecomputeResult {
+        run: "run" required,
+        counts_changed: "counts_changed" required,
+        unresolved: "unresolved" required,
+        ci_rerun_triggered: "ci_rerun_triggered" required,
+        ci_rerun_error: "ci_rerun_error" optional,
+    }
+}
 /// The `Repo` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Repo {
     pub id: String,
     pub team_id: i64,
@@ -245,18 +422,36 @@ pub struct Repo {
     pub enable_pr_comments: bool,
     pub created_at: String,
 }
+json_object! {
+    Repo {
+        id: "id" required,
+        team_id: "team_id" required,
+        repo_external_id: "repo_external_id" required,
+        repo_full_name: "repo_full_name" required,
+        baseline_file_paths: "baseline_file_paths" required,
+        enable_pr_comments: "enable_pr_comments" required,
+        created_at: "created_at" required,
+    }
+}
 /// The `ReviewStateCounts` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReviewStateCounts {
     pub needs_review: i64,
     pub clean: i64,
     pub processing: i64,
     pub stale: i64,
 }
+json_object! {
+    ReviewStateCounts {
+        needs_review: "needs_review" required,
+        clean: "clean" required,
+        processing: "processing" required,
+        stale: "stale" required,
+    }
+}
 /// The `Run` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Run {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<UserBasicInfo>,
     pub id: String,
     pub repo_id: String,
@@ -271,38 +466,60 @@ pub struct Run {
     pub error_message: Option<String>,
     pub created_at: String,
     pub completed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_stale: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub superseded_by_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+json_object! {
+    Run {
+        approved_by: "approved_by" optional,
+        id: "id" required,
+        repo_id: "repo_id" required,
+        status: "status" required,
+        run_type: "run_type" required,
+        commit_sha: "commit_sha" required,
+        branch: "branch" required,
+        pr_number: "pr_number" required,
+        approved: "approved" required,
+        approved_at: "approved_at" required,
+        summary: "summary" required,
+        error_message: "error_message" required,
+        created_at: "created_at" required,
+        completed_at: "completed_at" required,
+        is_stale: "is_stale" optional,
+        superseded_by_id: "superseded_by_id" optional,
+        metadata: "metadata" optional,
+    }
+}
 /// The `RunSummary` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunSummary {
     pub total: i64,
     pub changed: i64,
     pub new: i64,
     pub removed: i64,
     pub unchanged: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unresolved: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerated_matched: Option<i64>,
 }
+json_object! {
+    RunSummary {
+        total: "total" required,
+        changed: "changed" required,
+        new: "new" required,
+        removed: "removed" required,
+        unchanged: "unchanged" required,
+        unresolved: "unresolved" optional,
+        tolerated_matched: "tolerated_matched" optional,
+    }
+}
 /// The `Snapshot` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_artifact: Option<Artifact>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_artifact: Option<Artifact>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff_artifact: Option<Artifact>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewed_by: Option<UserBasicInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_summary: Option<ClusterSummary>,
     pub id: String,
     pub identifier: String,
@@ -313,23 +530,40 @@ pub struct Snapshot {
     pub review_state: String,
     pub reviewed_at: Option<String>,
     pub approved_hash: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerated_hash_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_quarantined: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssim_score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_mismatch: Option<bool>,
 }
+json_object! {
+    Snapshot {
+        current_artifact: "current_artifact" optional,
+        baseline_artifact: "baseline_artifact" optional,
+        diff_artifact: "diff_artifact" optional,
+        reviewed_by: "reviewed_by" optional,
+        cluster_summary: "cluster_summary" optional,
+        id: "id" required,
+        identifier: "identifier" required,
+        result: "result" required,
+        classification_reason: "classification_reason" required,
+        diff_percentage: "diff_percentage" required,
+        diff_pixel_count: "diff_pixel_count" required,
+        review_state: "review_state" required,
+        reviewed_at: "reviewed_at" required,
+        approved_hash: "approved_hash" required,
+        tolerated_hash_id: "tolerated_hash_id" optional,
+        is_quarantined: "is_quarantined" optional,
+        metadata: "metadata" optional,
+        ssim_score: "ssim_score" optional,
+        change_kind: "change_kind" optional,
+        size_mismatch: "size_mismatch" optional,
+    }
+}
 /// The `SnapshotHistoryEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SnapshotHistoryEntry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_artifact: Option<Artifact>,
     pub run_id: String,
     pub snapshot_id: String,
@@ -337,33 +571,50 @@ pub struct SnapshotHistoryEntry {
     pub branch: String,
     pub commit_sha: String,
     pub created_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pr_number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff_percentage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssim_score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_mismatch: Option<bool>,
 }
+json_object! {
+    SnapshotHistoryEntry {
+        current_artifact: "current_artifact" optional,
+        run_id: "run_id" required,
+        snapshot_id: "snapshot_id" required,
+        result: "result" required,
+        branch: "branch" required,
+        commit_sha: "commit_sha" required,
+        created_at: "created_at" required,
+        pr_number: "pr_number" optional,
+        diff_percentage: "diff_percentage" optional,
+        review_state: "review_state" optional,
+        ssim_score: "ssim_score" optional,
+        change_kind: "change_kind" optional,
+        size_mismatch: "size_mismatch" optional,
+    }
+}
 /// The `SnapshotManifestItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SnapshotManifestItem {
     pub identifier: String,
     pub content_hash: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+json_object! {
+    SnapshotManifestItem {
+        identifier: "identifier" required,
+        content_hash: "content_hash" required,
+        width: "width" optional,
+        height: "height" optional,
+        metadata: "metadata" optional,
+    }
+}
 /// The `ToleratedHashEntry` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ToleratedHashEntry {
     pub id: String,
     pub alternate_hash: String,
@@ -373,17 +624,42 @@ pub struct ToleratedHashEntry {
     pub created_at: String,
     pub source_run_id: Option<String>,
 }
+json_object! {
+    ToleratedHashEntry {
+        id: "id" required,
+        alternate_hash: "alternate_hash" required,
+        baseline_hash: "baseline_hash" required,
+        reason: "reason" required,
+        diff_percentage: "diff_percentage" required,
+        created_at: "created_at" required,
+        source_run_id: "source_run_id" required,
+    }
+}
 /// The `UploadTarget` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UploadTarget {
     pub content_hash: String,
     pub url: String,
     pub fields: ::std::collections::BTreeMap<String, String>,
 }
+json_object! {
+    UploadTarget {
+        content_hash: "content_hash" required,
+        url: "url" required,
+        fields: "fields" required,
+    }
+}
 /// The `UserBasicInfo` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserBasicInfo {
     pub id: i64,
     pub first_name: String,
     pub email: String,
+}
+json_object! {
+    UserBasicInfo {
+        id: "id" required,
+        first_name: "first_name" required,
+        email: "email" required,
+    }
 }

@@ -4,33 +4,37 @@ use super::*;
 /// Mixin for serializers to add user access control fields
 ///
 /// The `PatchedTable` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedTable {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<TableFormatEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_pattern: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential: Option<Credential>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_data_source: Option<SimpleExternalDataSourceSerializers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_schema: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The effective access level the user has for this object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_access_level: Option<String>,
+}
+json_object! {
+    PatchedTable {
+        id: "id" optional,
+        deleted: "deleted" optional,
+        name: "name" optional,
+        format: "format" optional,
+        created_by: "created_by" optional,
+        created_at: "created_at" optional,
+        url_pattern: "url_pattern" optional,
+        credential: "credential" optional,
+        columns: "columns" optional,
+        external_data_source: "external_data_source" optional,
+        external_schema: "external_schema" optional,
+        options: "options" optional,
+        user_access_level: "user_access_level" optional,
+    }
 }

@@ -12,7 +12,7 @@ string_enum! {
     }
 }
 /// The `DurationMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DurationMetric {
     /// Human-readable duration, e.g. '2m 34s'.
     pub current: String,
@@ -21,8 +21,15 @@ pub struct DurationMetric {
     /// Period-over-period change, null when not meaningful.
     pub change: Option<WoWChange>,
 }
+json_object! {
+    DurationMetric {
+        current: "current" required,
+        previous: "previous" required,
+        change: "change" required,
+    }
+}
 /// The `Goal` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Goal {
     /// Goal name (action name).
     pub name: String,
@@ -31,8 +38,15 @@ pub struct Goal {
     /// Period-over-period change in conversions, null when not meaningful.
     pub change: Option<WoWChange>,
 }
+json_object! {
+    Goal {
+        name: "name" required,
+        conversions: "conversions" required,
+        change: "change" required,
+    }
+}
 /// The `NumericMetric` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NumericMetric {
     /// Value for the most recent period.
     pub current: f64,
@@ -41,8 +55,15 @@ pub struct NumericMetric {
     /// Period-over-period change, null when not meaningful.
     pub change: Option<WoWChange>,
 }
+json_object! {
+    NumericMetric {
+        current: "current" required,
+        previous: "previous" required,
+        change: "change" required,
+    }
+}
 /// The `TopPage` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TopPage {
     /// Host for the page, if recorded.
     pub host: String,
@@ -53,8 +74,16 @@ pub struct TopPage {
     /// Period-over-period change in visitors, null when not meaningful.
     pub change: Option<WoWChange>,
 }
+json_object! {
+    TopPage {
+        host: "host" required,
+        path: "path" required,
+        visitors: "visitors" required,
+        change: "change" required,
+    }
+}
 /// The `TopSource` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TopSource {
     /// Initial referring domain.
     pub name: String,
@@ -63,8 +92,15 @@ pub struct TopSource {
     /// Period-over-period change in visitors, null when not meaningful.
     pub change: Option<WoWChange>,
 }
+json_object! {
+    TopSource {
+        name: "name" required,
+        visitors: "visitors" required,
+        change: "change" required,
+    }
+}
 /// The `WeeklyDigestResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WeeklyDigestResponse {
     /// Unique visitors.
     pub visitors: NumericMetric,
@@ -85,8 +121,21 @@ pub struct WeeklyDigestResponse {
     /// Link to the Web analytics dashboard for this project.
     pub dashboard_url: String,
 }
+json_object! {
+    WeeklyDigestResponse {
+        visitors: "visitors" required,
+        pageviews: "pageviews" required,
+        sessions: "sessions" required,
+        bounce_rate: "bounce_rate" required,
+        avg_session_duration: "avg_session_duration" required,
+        top_pages: "top_pages" required,
+        top_sources: "top_sources" required,
+        goals: "goals" required,
+        dashboard_url: "dashboard_url" required,
+    }
+}
 /// The `WoWChange` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WoWChange {
     /// Absolute percentage change, rounded to nearest integer.
     pub percent: i64,
@@ -101,4 +150,13 @@ pub struct WoWChange {
     pub text: String,
     /// Verbose label, e.g. 'Up 12% from prior period'.
     pub long_text: String,
+}
+json_object! {
+    WoWChange {
+        percent: "percent" required,
+        direction: "direction" required,
+        color: "color" required,
+        text: "text" required,
+        long_text: "long_text" required,
+    }
 }

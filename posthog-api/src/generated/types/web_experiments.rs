@@ -2,27 +2,29 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `PaginatedWebExperimentsAPIList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedWebExperimentsApiList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<WebExperimentsApi>,
+}
+json_object! {
+    PaginatedWebExperimentsApiList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
 }
 /// Serializer for the exposed /api/web_experiments endpoint, to be used in posthog-js and for headless APIs.
 ///
 /// The `PatchedWebExperimentsAPI` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedWebExperimentsApi {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_key: Option<String>,
     /// Variants for the web experiment. Example:
     ///
@@ -39,20 +41,25 @@ pub struct PatchedWebExperimentsApi {
     /// "rollout_percentage": 50
     /// },
     /// }
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variants: Option<::serde_json::Value>,
+}
+json_object! {
+    PatchedWebExperimentsApi {
+        id: "id" optional,
+        name: "name" optional,
+        created_at: "created_at" optional,
+        feature_flag_key: "feature_flag_key" optional,
+        variants: "variants" optional,
+    }
 }
 /// Serializer for the exposed /api/web_experiments endpoint, to be used in posthog-js and for headless APIs.
 ///
 /// The `WebExperimentsAPI` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebExperimentsApi {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_flag_key: Option<String>,
     /// Variants for the web experiment. Example:
     ///
@@ -70,4 +77,13 @@ pub struct WebExperimentsApi {
     /// },
     /// }
     pub variants: ::serde_json::Value,
+}
+json_object! {
+    WebExperimentsApi {
+        id: "id" optional,
+        name: "name" required,
+        created_at: "created_at" optional,
+        feature_flag_key: "feature_flag_key" optional,
+        variants: "variants" required,
+    }
 }

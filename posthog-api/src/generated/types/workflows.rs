@@ -2,21 +2,32 @@
 #[allow(unused_imports)]
 use super::*;
 /// The `BlastRadius` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BlastRadius {
     /// Number of users matching the filters
     pub affected: i64,
     /// Total number of users
     pub total: i64,
 }
+json_object! {
+    BlastRadius {
+        affected: "affected" required,
+        total: "total" required,
+    }
+}
 /// The `BlastRadiusRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BlastRadiusRequest {
     /// Property filters to apply
     pub filters: ::serde_json::Map<String, ::serde_json::Value>,
     /// Group type index for group-based targeting
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type_index: Option<i64>,
+}
+json_object! {
+    BlastRadiusRequest {
+        filters: "filters" required,
+        group_type_index: "group_type_index" optional,
+    }
 }
 string_enum! {
     EnvironmentsHogFlowsMetricsRetrieveBreakdownBy default = Kind {
@@ -59,130 +70,158 @@ string_enum! {
     }
 }
 /// The `HogFlow` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogFlow {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HogFlowStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_masking: Option<HogFlowMasking>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_condition: Option<ExitConditionEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<::serde_json::Value>,
     pub actions: Vec<HogFlowAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abort_action: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<::std::collections::BTreeMap<String, String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billable_action_types: Option<::serde_json::Value>,
 }
+json_object! {
+    HogFlow {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        version: "version" optional,
+        status: "status" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+        trigger: "trigger" optional,
+        trigger_masking: "trigger_masking" optional,
+        conversion: "conversion" optional,
+        exit_condition: "exit_condition" optional,
+        edges: "edges" optional,
+        actions: "actions" required,
+        abort_action: "abort_action" optional,
+        variables: "variables" optional,
+        billable_action_types: "billable_action_types" optional,
+    }
+}
 /// The `HogFlowAction` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogFlowAction {
     pub id: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_error: Option<OnErrorEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<HogFunctionFilters>,
     pub r#type: String,
     pub config: ::serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_variable: Option<::serde_json::Value>,
 }
+json_object! {
+    HogFlowAction {
+        id: "id" required,
+        name: "name" required,
+        description: "description" optional,
+        on_error: "on_error" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+        filters: "filters" optional,
+        r#type: "type" required,
+        config: "config" required,
+        output_variable: "output_variable" optional,
+    }
+}
 /// The `HogFlowMasking` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogFlowMasking {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i64>,
     pub hash: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytecode: Option<::serde_json::Value>,
 }
+json_object! {
+    HogFlowMasking {
+        ttl: "ttl" optional,
+        threshold: "threshold" optional,
+        hash: "hash" required,
+        bytecode: "bytecode" optional,
+    }
+}
 /// The `HogFlowMinimal` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HogFlowMinimal {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HogFlowStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_masking: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_condition: Option<ExitConditionEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abort_action: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billable_action_types: Option<::serde_json::Value>,
 }
+json_object! {
+    HogFlowMinimal {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        version: "version" optional,
+        status: "status" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+        trigger: "trigger" optional,
+        trigger_masking: "trigger_masking" optional,
+        conversion: "conversion" optional,
+        exit_condition: "exit_condition" optional,
+        edges: "edges" optional,
+        actions: "actions" optional,
+        abort_action: "abort_action" optional,
+        variables: "variables" optional,
+        billable_action_types: "billable_action_types" optional,
+    }
+}
 /// The `HogFlowSchedule` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HogFlowSchedule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub rrule: String,
     pub starts_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HogFlowScheduleStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_run_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+json_object! {
+    HogFlowSchedule {
+        id: "id" optional,
+        rrule: "rrule" required,
+        starts_at: "starts_at" required,
+        timezone: "timezone" optional,
+        variables: "variables" optional,
+        status: "status" optional,
+        next_run_at: "next_run_at" optional,
+        created_at: "created_at" optional,
+        updated_at: "updated_at" optional,
+    }
 }
 string_enum! {
     #[doc = " * `active` - Active"]
@@ -249,60 +288,76 @@ string_enum! {
     }
 }
 /// The `PaginatedHogFlowMinimalList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedHogFlowMinimalList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<HogFlowMinimal>,
 }
+json_object! {
+    PaginatedHogFlowMinimalList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PaginatedHogFlowScheduleList` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedHogFlowScheduleList {
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub results: Vec<HogFlowSchedule>,
 }
+json_object! {
+    PaginatedHogFlowScheduleList {
+        count: "count" required,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" required,
+    }
+}
 /// The `PatchedHogFlow` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PatchedHogFlow {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HogFlowStatusEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserBasic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_masking: Option<HogFlowMasking>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_condition: Option<ExitConditionEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<HogFlowAction>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abort_action: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<::std::collections::BTreeMap<String, String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billable_action_types: Option<::serde_json::Value>,
+}
+json_object! {
+    PatchedHogFlow {
+        id: "id" optional,
+        name: "name" optional,
+        description: "description" optional,
+        version: "version" optional,
+        status: "status" optional,
+        created_at: "created_at" optional,
+        created_by: "created_by" optional,
+        updated_at: "updated_at" optional,
+        trigger: "trigger" optional,
+        trigger_masking: "trigger_masking" optional,
+        conversion: "conversion" optional,
+        exit_condition: "exit_condition" optional,
+        edges: "edges" optional,
+        actions: "actions" optional,
+        abort_action: "abort_action" optional,
+        variables: "variables" optional,
+        billable_action_types: "billable_action_types" optional,
+    }
 }
