@@ -189,13 +189,15 @@ pub fn doc_text(raw: &str) -> String {
 
 /// Escapes what rustdoc would read as HTML tags or intra-doc links (`<id>`, `[L45]`) outside
 /// code spans, so schema prose renders as written and without rustdoc warnings. Markdown links
-/// (`[text](url)`) and autolinks (`<https://...>`) are kept.
+/// (`[text](url)`) and autolinks (`<https://...>`) are kept; a bare URL becomes an autolink.
 fn escape_markdown(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
     let mut in_code = false;
     let mut keep_close = Vec::new();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
         match c {
             '`' => {
                 in_code = !in_code;
@@ -219,10 +221,41 @@ fn escape_markdown(line: &str) -> String {
                 }
             }
             ']' if !in_code && !keep_close.contains(&i) => out.push_str("\\]"),
+            'h' if !in_code
+                && is_autolink(&chars[i..])
+                && !matches!(i.checked_sub(1).map(|p| chars[p]), Some('<' | '(' | '"' | '\'')) =>
+            {
+                let len = bare_url_len(&chars[i..]);
+                out.push('<');
+                out.extend(&chars[i..i + len]);
+                out.push('>');
+                i += len;
+                continue;
+            }
             _ => out.push(c),
         }
+        i += 1;
     }
     out
+}
+
+/// The length of the bare URL at the start of `rest`: up to whitespace or a character that
+/// cannot end an autolink, without trailing sentence punctuation.
+fn bare_url_len(rest: &[char]) -> usize {
+    let mut len = rest
+        .iter()
+        .position(|c| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+        .unwrap_or(rest.len());
+    loop {
+        let unbalanced = |url: &[char]| {
+            url.iter().filter(|&&c| c == ')').count() > url.iter().filter(|&&c| c == '(').count()
+        };
+        match rest[..len].last() {
+            Some('.' | ',' | ';' | ':' | '!' | '?' | '\'') => len -= 1,
+            Some(')') if unbalanced(&rest[..len]) => len -= 1,
+            _ => return len,
+        }
+    }
 }
 
 /// Whether the text after a `<` starts an autolink (`<https://...>`).
@@ -231,4 +264,35 @@ fn is_autolink(rest: &[char]) -> bool {
     ["http://", "https://", "mailto:"]
         .iter()
         .any(|scheme| head.starts_with(scheme))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_text;
+
+    #[test]
+    fn bare_urls_become_autolinks_without_trailing_punctuation() {
+        assert_eq!(
+            doc_text("See https://posthog.com/docs. Or https://posthog.com/docs/api, later."),
+            "See <https://posthog.com/docs>. Or <https://posthog.com/docs/api>, later."
+        );
+        assert_eq!(
+            doc_text("(see https://en.wikipedia.org/wiki/Cron_(Unix))"),
+            "(see <https://en.wikipedia.org/wiki/Cron_(Unix)>)"
+        );
+    }
+
+    #[test]
+    fn links_code_and_autolinks_are_kept() {
+        let kept = "[docs](https://posthog.com/docs), <https://posthog.com>, `https://x.test/a`";
+        assert_eq!(doc_text(kept), kept);
+    }
+
+    #[test]
+    fn html_tags_and_intra_doc_links_are_escaped() {
+        assert_eq!(
+            doc_text("GET /api/<id>/ returns [L45] and `<raw>`"),
+            "GET /api/\\<id>/ returns \\[L45\\] and `<raw>`"
+        );
+    }
 }

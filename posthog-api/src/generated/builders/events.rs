@@ -154,7 +154,7 @@ impl<'a> EnvironmentsEventsListRequest<'a> {
         self.limit = Some(value);
         self
     }
-    /// Allows to skip first offset rows. Will fail for value larger than 100000. Read about proper way of paginating: https://posthog.com/docs/api/queries#5-use-timestamp-based-pagination-instead-of-offset
+    /// Allows to skip first offset rows. Will fail for value larger than 100000. Read about proper way of paginating: <https://posthog.com/docs/api/queries#5-use-timestamp-based-pagination-instead-of-offset>
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -420,7 +420,7 @@ impl<'a> EventsListRequest<'a> {
         self.limit = Some(value);
         self
     }
-    /// Allows to skip first offset rows. Will fail for value larger than 100000. Read about proper way of paginating: https://posthog.com/docs/api/queries#5-use-timestamp-based-pagination-instead-of-offset
+    /// Allows to skip first offset rows. Will fail for value larger than 100000. Read about proper way of paginating: <https://posthog.com/docs/api/queries#5-use-timestamp-based-pagination-instead-of-offset>
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self

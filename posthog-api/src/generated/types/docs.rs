@@ -15,7 +15,7 @@ json_object! {
 /// The `DocsSearchResponse` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DocsSearchResponse {
-    /// Markdown-formatted documentation results. Each block has a title, URL and excerpt; an empty result set returns guidance to navigate to https://posthog.com/docs.
+    /// Markdown-formatted documentation results. Each block has a title, URL and excerpt; an empty result set returns guidance to navigate to <https://posthog.com/docs>.
     pub content: String,
 }
 json_object! {
