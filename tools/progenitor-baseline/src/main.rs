@@ -3,10 +3,16 @@
 //! document `codegen::normalize` makes of it; (3) that document after the blunt rewrites in
 //! `rewrite.rs`. The first step progenitor accepts is written out as a crate to check.
 //!
+//!
+//! With `--hybrid` it runs instead the hybrid of `hybrid.rs`: progenitor generates the
+//! operations over the types `codegen` generates, and the crate goes to
+//! `target/progenitor-baseline/hybrid`.
+//!
 //! ```sh
-//! cargo run --release --manifest-path tools/progenitor-baseline/Cargo.toml -- [SCHEMA] [--out DIR]
+//! cargo run --release --manifest-path tools/progenitor-baseline/Cargo.toml -- [SCHEMA] [--out DIR] [--hybrid]
 //! ```
 
+mod hybrid;
 mod rewrite;
 
 use std::fmt::Write as _;
@@ -44,19 +50,23 @@ fn main() {
     let repo_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let repo_root = repo_root.canonicalize().unwrap_or(repo_root);
     let mut schema = repo_root.join("schema/openapi.json");
-    let mut out = repo_root.join("target/progenitor-baseline/out");
+    let mut out = None;
+    let mut hybrid = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--out" => match args.next() {
-                Some(dir) => out = PathBuf::from(dir),
+                Some(dir) => out = Some(PathBuf::from(dir)),
                 None => fail("--out needs a directory"),
             },
+            "--hybrid" => hybrid = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: progenitor-baseline [SCHEMA] [--out DIR]\n\
+                    "usage: progenitor-baseline [SCHEMA] [--out DIR] [--hybrid]\n\
                      SCHEMA defaults to schema/openapi.json, DIR (where the crate from the \
-                     first run progenitor accepts is written) to target/progenitor-baseline/out"
+                     first run progenitor accepts is written) to target/progenitor-baseline/out \
+                     (with --hybrid: progenitor's operations over codegen's types, written to \
+                     target/progenitor-baseline/hybrid)"
                 );
                 return;
             }
@@ -81,6 +91,13 @@ fn main() {
         *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) =
             Some(format!("{message}{location}"));
     }));
+
+    if hybrid {
+        let out = out.unwrap_or_else(|| repo_root.join("target/progenitor-baseline/hybrid"));
+        hybrid::run(&repo_root, &text, &out);
+        return;
+    }
+    let out = out.unwrap_or_else(|| repo_root.join("target/progenitor-baseline/out"));
 
     let mut runs = Vec::new();
     let mut timed = |label, f: &mut dyn FnMut() -> Outcome| {

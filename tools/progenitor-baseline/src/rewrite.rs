@@ -31,6 +31,33 @@ pub fn apply(doc: &mut Value) -> Vec<(&'static str, usize)> {
     ]
 }
 
+/// One rewrite: changes the document, returns how many places it changed.
+pub type Rewrite = fn(&mut Value) -> usize;
+
+/// The rewrites one by one, in the order `apply` runs them, for the hybrid run, which applies
+/// only those generation needs.
+pub const EACH: [(&str, Rewrite); 6] = [
+    (
+        "string enums whose variant names collide in typify made plain strings",
+        colliding_enums,
+    ),
+    ("request bodies without JSON removed", non_json_bodies),
+    ("object query parameters made strings", object_query_params),
+    (
+        "responses after an operation's first 2xx and first error response dropped",
+        extra_responses,
+    ),
+    (
+        "query parameters named like a path parameter removed",
+        shadowing_params,
+    ),
+    ("schema `default`s removed", remove_defaults),
+];
+
+fn remove_defaults(doc: &mut Value) -> usize {
+    remove_keyword(doc, "default", false)
+}
+
 /// Removes `keyword` from every object except maps of names (`properties`, `responses`, ...),
 /// where a key of that name is a property or status, not the keyword. Used for `default`:
 /// typify rejects the whole document when one default does not fit its schema (`value does not
