@@ -175,7 +175,13 @@ fn every_generated_crate_compiles() {
 
 fn cargo_doc(dir: &Path, target: &Path) {
     let status = Command::new(env!("CARGO"))
-        .args(["doc", "--quiet", "--no-deps", "--all-features", "--manifest-path"])
+        .args([
+            "doc",
+            "--quiet",
+            "--no-deps",
+            "--all-features",
+            "--manifest-path",
+        ])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
         .env("RUSTFLAGS", "-D warnings")

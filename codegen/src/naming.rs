@@ -223,7 +223,10 @@ fn escape_markdown(line: &str) -> String {
             ']' if !in_code && !keep_close.contains(&i) => out.push_str("\\]"),
             'h' if !in_code
                 && is_autolink(&chars[i..])
-                && !matches!(i.checked_sub(1).map(|p| chars[p]), Some('<' | '(' | '"' | '\'')) =>
+                && !matches!(
+                    i.checked_sub(1).map(|p| chars[p]),
+                    Some('<' | '(' | '"' | '\'')
+                ) =>
             {
                 let len = bare_url_len(&chars[i..]);
                 out.push('<');

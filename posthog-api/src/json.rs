@@ -38,7 +38,10 @@ pub fn finish<'de, T: Deserialize<'de>, E: de::Error>(
 ) -> Result<T, E> {
     match value {
         Some(value) => Ok(value),
-        None => T::deserialize(Missing { key, error: PhantomData }),
+        None => T::deserialize(Missing {
+            key,
+            error: PhantomData,
+        }),
     }
 }
 
@@ -142,44 +145,70 @@ mod tests {
     fn reads_wire_names_and_ignores_unknown_properties() {
         let text = r#"{"id": 7, "future": {"x": [1, 2]}, "deleted_at": null,
                        "filters": {"a": 1}, "_type": "trend"}"#;
-        assert_eq!(serde_json::from_str::<Insight>(text).expect("succeeds"), sample());
+        assert_eq!(
+            serde_json::from_str::<Insight>(text).expect("succeeds"),
+            sample()
+        );
         // Through a `Value` and through a reader, where names are not borrowed from the input.
         let value: Value = serde_json::from_str(text).expect("succeeds");
-        assert_eq!(serde_json::from_value::<Insight>(value).expect("succeeds"), sample());
-        assert_eq!(serde_json::from_reader::<_, Insight>(text.as_bytes()).expect("succeeds"), sample());
+        assert_eq!(
+            serde_json::from_value::<Insight>(value).expect("succeeds"),
+            sample()
+        );
+        assert_eq!(
+            serde_json::from_reader::<_, Insight>(text.as_bytes()).expect("succeeds"),
+            sample()
+        );
     }
 
     #[test]
     fn escaped_names_and_repeated_properties() {
         let text = r#"{"i\u0064": 1, "id": 7, "deleted_at": null, "filters": {"a": 1},
                        "_type": "trend", "name": null}"#;
-        assert_eq!(serde_json::from_str::<Insight>(text).expect("succeeds"), sample());
+        assert_eq!(
+            serde_json::from_str::<Insight>(text).expect("succeeds"),
+            sample()
+        );
     }
 
     #[test]
     fn absent_option_is_none_and_absent_value_is_an_error() {
         let got: Insight =
-            serde_json::from_str(r#"{"id": 7, "filters": {"a": 1}, "_type": "trend"}"#).expect("succeeds");
+            serde_json::from_str(r#"{"id": 7, "filters": {"a": 1}, "_type": "trend"}"#)
+                .expect("succeeds");
         assert_eq!(got, sample());
-        let err = serde_json::from_str::<Insight>(r#"{"deleted_at": null, "filters": 1, "_type": ""}"#)
-            .expect_err("fails");
+        let err =
+            serde_json::from_str::<Insight>(r#"{"deleted_at": null, "filters": 1, "_type": ""}"#)
+                .expect_err("fails");
         assert_eq!(err.to_string(), "missing field `id` at line 1 column 47");
         let err = serde_json::from_str::<Insight>(r#"{"id": 1, "_type": ""}"#).expect_err("fails");
-        assert!(err.to_string().starts_with("missing field `filters`"), "{err}");
+        assert!(
+            err.to_string().starts_with("missing field `filters`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn wrong_types_name_the_struct_and_the_value() {
         let err = serde_json::from_str::<Insight>("[1, 2]").expect_err("fails");
-        assert!(err.to_string().contains("expected an object (Insight)"), "{err}");
-        let err = serde_json::from_str::<Insight>(
-            r#"{"id": "seven", "filters": 1, "_type": ""}"#,
-        )
-        .expect_err("fails");
-        assert!(err.to_string().starts_with("invalid type: string \"seven\", expected i64"), "{err}");
+        assert!(
+            err.to_string().contains("expected an object (Insight)"),
+            "{err}"
+        );
+        let err = serde_json::from_str::<Insight>(r#"{"id": "seven", "filters": 1, "_type": ""}"#)
+            .expect_err("fails");
+        assert!(
+            err.to_string()
+                .starts_with("invalid type: string \"seven\", expected i64"),
+            "{err}"
+        );
         let err = serde_json::from_str::<Insight>(r#"{"id": null, "filters": 1, "_type": ""}"#)
             .expect_err("fails");
-        assert!(err.to_string().starts_with("invalid type: null, expected i64"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("invalid type: null, expected i64"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -195,6 +224,9 @@ mod tests {
             text,
             r#"{"id":7,"name":"Signups","deleted_at":null,"filters":{"a":1},"_type":"trend"}"#
         );
-        assert_eq!(serde_json::from_str::<Insight>(&text).expect("succeeds"), insight);
+        assert_eq!(
+            serde_json::from_str::<Insight>(&text).expect("succeeds"),
+            insight
+        );
     }
 }

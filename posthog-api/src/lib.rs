@@ -62,12 +62,12 @@ mod sse;
 #[allow(missing_docs, deprecated, clippy::all, clippy::pedantic, unused_imports, non_camel_case_types)]
 mod generated;
 
+pub use __rt::{EventStream, JsonResponse, ResponseFuture, ResultStream};
 pub use client::{Client, ClientBuilder, Host, USER_AGENT};
 pub use error::{ApiError, ApiErrorCode, ApiErrorType, Error, RateLimitedBy, Result};
 pub use generated::types;
 pub use ratelimit::RateLimitBucket;
 pub use retry::RetryPolicy;
-pub use __rt::{EventStream, JsonResponse, ResponseFuture, ResultStream};
 pub use sse::ServerSentEvent;
 
 /// Request builders, one per operation, grouped by product.

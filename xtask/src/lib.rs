@@ -251,13 +251,21 @@ fn ensure_prism(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Runs every test of the workspace, including the slow ones `cargo test` skips (compiling the
-/// crate generated from every real schema and fixture, and the contract tests against Prism,
-/// which it installs first). Extra arguments go to `cargo test`.
+/// Checks formatting, then runs every test of the workspace, including the slow ones
+/// `cargo test` skips (compiling the crate generated from every real schema and fixture, and
+/// the contract tests against Prism, which it installs first). Extra arguments go to
+/// `cargo test`. Unformatted code fails the run after the tests have run.
 fn test(args: &[String]) -> Result<ExitCode> {
     let root = workspace_root();
-    ensure_prism(&root)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    println!("running: cargo fmt --all -- --check");
+    let formatted = std::process::Command::new(&cargo)
+        .current_dir(&root)
+        .args(["fmt", "--all", "--", "--check"])
+        .status()
+        .context("cannot run cargo fmt (install it with `rustup component add rustfmt`)")?
+        .success();
+    ensure_prism(&root)?;
     let mut command = std::process::Command::new(cargo);
     command
         .current_dir(&root)
@@ -269,7 +277,10 @@ fn test(args: &[String]) -> Result<ExitCode> {
         args.join(" ")
     );
     let status = command.status().context("cannot run cargo test")?;
-    Ok(if status.success() {
+    if !formatted {
+        eprintln!("error: the code is not formatted: run `cargo fmt --all`");
+    }
+    Ok(if status.success() && formatted {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
