@@ -229,4 +229,40 @@ mod tests {
             insight
         );
     }
+
+    /// Fields named like the locals of the macro's expansion.
+    #[derive(Debug, PartialEq)]
+    struct Shadowing {
+        map: i64,
+        key: Option<String>,
+        serializer: bool,
+        deserializer: Vec<i64>,
+    }
+    json_object! {
+        Shadowing {
+            map: "map" required,
+            key: "key" optional,
+            serializer: "serializer" required,
+            deserializer: "deserializer" required,
+        }
+    }
+
+    #[test]
+    fn field_names_do_not_clash_with_the_expansion() {
+        let value = Shadowing {
+            map: 1,
+            key: Some("k".into()),
+            serializer: true,
+            deserializer: vec![2],
+        };
+        let text = serde_json::to_string(&value).expect("serializes");
+        assert_eq!(
+            text,
+            r#"{"map":1,"key":"k","serializer":true,"deserializer":[2]}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<Shadowing>(&text).expect("deserializes"),
+            value
+        );
+    }
 }
