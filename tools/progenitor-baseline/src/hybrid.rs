@@ -14,7 +14,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::time::Instant;
 
@@ -22,7 +21,7 @@ use heck::ToPascalCase;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
-use crate::{LAST_PANIC, dependencies, fail, rewrite};
+use crate::{Failure, dependencies, fail, generate, rewrite, write_crate};
 
 const PREFIX: &str = "#/components/schemas/";
 
@@ -180,32 +179,14 @@ fn attempt(settings: &GenerationSettings, doc: &Value, set: &[usize]) -> Attempt
         *slot = schemas;
     }
     let start = Instant::now();
-    let api: openapiv3::OpenAPI = match serde_path_to_error::deserialize(doc) {
-        Ok(api) => api,
-        Err(e) => {
-            return Attempt {
-                result: Err(format!("does not parse: at `{}`: {}", e.path(), e.inner())),
-                seconds: 0.0,
-            };
-        }
+    let result = generate(doc, settings);
+    let seconds = match result {
+        Err(Failure::Parse(_)) => 0.0,
+        _ => start.elapsed().as_secs_f64(),
     };
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = Generator::new(settings);
-        let tokens = generator.generate_tokens(&api);
-        (generator, tokens)
-    }));
-    let seconds = start.elapsed().as_secs_f64();
-    let result = match result {
-        Ok((generator, Ok(tokens))) => Ok((generator, tokens, counts)),
-        Ok((_, Err(e))) => Err(format!("progenitor error: {e}")),
-        Err(_) => {
-            let message = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
-            Err(format!(
-                "progenitor panicked: {}",
-                message.unwrap_or_else(|| "(no message)".into())
-            ))
-        }
-    };
+    let result = result
+        .map(|(generator, tokens)| (generator, tokens, counts))
+        .map_err(|e| e.to_string());
     Attempt { result, seconds }
 }
 
@@ -316,7 +297,9 @@ pub fn run(repo_root: &Path, text: &str, out: &Path) {
     let mut deps = dependencies(&generator);
     deps.push(r#"posthog-api = { path = "../../../posthog-api" }"#.into());
     deps.sort();
-    if let Err(e) = write_crate(out, &code, &deps) {
+    let header = "# Written by tools/progenitor-baseline --hybrid: progenitor 0.15.1 operations over\n\
+                  # posthog-api's generated types.";
+    if let Err(e) = write_crate(out, "posthog-progenitor-hybrid", header, &code, &deps) {
         fail(&format!("cannot write {}: {e}", out.display()));
     }
     let _ = writeln!(
@@ -347,26 +330,4 @@ pub fn run(repo_root: &Path, text: &str, out: &Path) {
         out.display(),
     );
     print!("{md}");
-}
-
-fn write_crate(dir: &Path, code: &str, deps: &[String]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir.join("src"))?;
-    let manifest = format!(
-        "# Written by tools/progenitor-baseline --hybrid: progenitor 0.15.1 operations over\n\
-         # posthog-api's generated types.\n\
-         [package]\n\
-         name = \"posthog-progenitor-hybrid\"\n\
-         version = \"0.0.0\"\n\
-         edition = \"2021\"\n\
-         publish = false\n\
-         \n\
-         # Standalone: not part of any enclosing workspace.\n\
-         [workspace]\n\
-         \n\
-         [dependencies]\n\
-         {}\n",
-        deps.join("\n")
-    );
-    std::fs::write(dir.join("Cargo.toml"), manifest)?;
-    std::fs::write(dir.join("src/lib.rs"), code)
 }

@@ -142,7 +142,13 @@ fn main() {
 
     let written = runs.iter().find_map(|run| match &run.outcome {
         Outcome::Generated { code, deps } => {
-            if let Err(e) = write_crate(&out, code, deps) {
+            if let Err(e) = write_crate(
+                &out,
+                "posthog-progenitor-baseline",
+                "# Written by tools/progenitor-baseline: progenitor 0.15.1 output for the PostHog schema.",
+                code,
+                deps,
+            ) {
                 fail(&format!("cannot write {}: {e}", out.display()));
             }
             Some(run.label)
@@ -179,28 +185,61 @@ fn fail(message: &str) -> ! {
     std::process::exit(2)
 }
 
-/// Deserializes the document and generates in builder style with merged tags, catching panics.
-fn run_progenitor(document: serde_json::Value) -> Outcome {
-    let api: openapiv3::OpenAPI = match serde_path_to_error::deserialize(document) {
-        Ok(api) => api,
-        Err(e) => return Outcome::Parse(format!("at `{}`: {}", e.path(), e.inner())),
-    };
+/// Why a progenitor run produced no tokens.
+enum Failure {
+    /// The document did not deserialize into `openapiv3::OpenAPI`.
+    Parse(String),
+    /// `generate_tokens` returned an error.
+    Generate(String),
+    /// `generate_tokens` panicked.
+    Panic(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Parse(e) => write!(f, "does not parse: {e}"),
+            Failure::Generate(e) => write!(f, "progenitor error: {e}"),
+            Failure::Panic(e) => write!(f, "progenitor panicked: {e}"),
+        }
+    }
+}
+
+/// Deserializes the document and runs progenitor with `settings`, catching panics.
+fn generate(
+    document: serde_json::Value,
+    settings: &GenerationSettings,
+) -> Result<(Generator, proc_macro2::TokenStream), Failure> {
+    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(document)
+        .map_err(|e| Failure::Parse(format!("at `{}`: {}", e.path(), e.inner())))?;
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = Generator::new(
-            GenerationSettings::default()
-                .with_interface(InterfaceStyle::Builder)
-                .with_tag(TagStyle::Merged),
-        );
+        let mut generator = Generator::new(settings);
         let tokens = generator.generate_tokens(&api);
         (generator, tokens)
     }));
-    let (generator, tokens) = match result {
-        Ok((generator, Ok(tokens))) => (generator, tokens),
-        Ok((_, Err(e))) => return Outcome::Generate(e.to_string()),
+    match result {
+        Ok((generator, Ok(tokens))) => Ok((generator, tokens)),
+        Ok((_, Err(e))) => Err(Failure::Generate(e.to_string())),
         Err(_) => {
             let message = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
-            return Outcome::Panic(message.unwrap_or_else(|| "(no message)".into()));
+            Err(Failure::Panic(
+                message.unwrap_or_else(|| "(no message)".into()),
+            ))
         }
+    }
+}
+
+/// Generates in builder style with merged tags and formats the output.
+fn run_progenitor(document: serde_json::Value) -> Outcome {
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged);
+    let (generator, tokens) = match generate(document, &settings) {
+        Ok(generated) => generated,
+        Err(Failure::Parse(e)) => return Outcome::Parse(e),
+        Err(Failure::Generate(e)) => return Outcome::Generate(e),
+        Err(Failure::Panic(e)) => return Outcome::Panic(e),
     };
     match syn::parse2::<syn::File>(tokens) {
         Ok(file) => Outcome::Generated {
@@ -247,12 +286,20 @@ fn dependencies(generator: &Generator) -> Vec<String> {
     deps
 }
 
-fn write_crate(dir: &Path, code: &str, deps: &[String]) -> std::io::Result<()> {
+/// Writes a standalone crate (its own `[workspace]`) named `name`, whose manifest starts with
+/// the comment `header`.
+fn write_crate(
+    dir: &Path,
+    name: &str,
+    header: &str,
+    code: &str,
+    deps: &[String],
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("src"))?;
     let manifest = format!(
-        "# Written by tools/progenitor-baseline: progenitor 0.15.1 output for the PostHog schema.\n\
+        "{header}\n\
          [package]\n\
-         name = \"posthog-progenitor-baseline\"\n\
+         name = \"{name}\"\n\
          version = \"0.0.0\"\n\
          edition = \"2021\"\n\
          publish = false\n\
