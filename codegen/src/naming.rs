@@ -249,10 +249,10 @@ fn bare_url_len(rest: &[char]) -> usize {
         .iter()
         .position(|c| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
         .unwrap_or(rest.len());
+    let unbalanced = |url: &[char]| {
+        url.iter().filter(|&&c| c == ')').count() > url.iter().filter(|&&c| c == '(').count()
+    };
     loop {
-        let unbalanced = |url: &[char]| {
-            url.iter().filter(|&&c| c == ')').count() > url.iter().filter(|&&c| c == '(').count()
-        };
         match rest[..len].last() {
             Some('.' | ',' | ';' | ':' | '!' | '?' | '\'') => len -= 1,
             Some(')') if unbalanced(&rest[..len]) => len -= 1,

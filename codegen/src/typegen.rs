@@ -404,25 +404,12 @@ impl<'a> TypeSpace<'a> {
         doc: Option<String>,
         reuse: Option<TypeId>,
     ) -> Ty {
-        if !any.one_of.is_empty() {
-            return self.union(
-                &any.one_of,
-                data.discriminator.as_ref(),
-                hint,
-                &child(pointer, "oneOf"),
-                doc,
-                reuse,
-            );
-        }
-        if !any.any_of.is_empty() {
-            return self.union(
-                &any.any_of,
-                data.discriminator.as_ref(),
-                hint,
-                &child(pointer, "anyOf"),
-                doc,
-                reuse,
-            );
+        for (members, keyword) in [(&any.one_of, "oneOf"), (&any.any_of, "anyOf")] {
+            if !members.is_empty() {
+                let pointer = child(pointer, keyword);
+                let discriminator = data.discriminator.as_ref();
+                return self.union(members, discriminator, hint, &pointer, doc, reuse);
+            }
         }
         if !any.all_of.is_empty() {
             return self.all_of(&any.all_of, hint, pointer, doc, reuse);

@@ -413,15 +413,16 @@ fn compare(differ: &mut Differ<'_, '_>, old: &Operation<'_>, new: &Operation<'_>
                 differ.emit(&context, ChangeKind::ParameterRemoved, &removed.pointer)
             }
             (Some(before), Some(after)) => {
-                match (before.required, after.required) {
-                    (false, true) => {
-                        differ.emit(&context, ChangeKind::ParameterMadeRequired, &after.pointer)
-                    }
-                    (true, false) => {
-                        differ.emit(&context, ChangeKind::ParameterMadeOptional, &after.pointer)
-                    }
-                    _ => {}
-                }
+                requiredness(
+                    differ,
+                    &context,
+                    (before.required, after.required),
+                    [
+                        ChangeKind::ParameterMadeRequired,
+                        ChangeKind::ParameterMadeOptional,
+                    ],
+                    &after.pointer,
+                );
                 let null = Value::Null;
                 differ.values(
                     before.schema.unwrap_or(&null),
@@ -454,19 +455,16 @@ fn compare(differ: &mut Differ<'_, '_>, old: &Operation<'_>, new: &Operation<'_>
             differ.emit(&request, ChangeKind::RequestBodyRemoved, &removed.pointer)
         }
         (Some(before), Some(after)) => {
-            match (before.required, after.required) {
-                (false, true) => differ.emit(
-                    &request,
+            requiredness(
+                differ,
+                &request,
+                (before.required, after.required),
+                [
                     ChangeKind::RequestBodyMadeRequired,
-                    &after.pointer,
-                ),
-                (true, false) => differ.emit(
-                    &request,
                     ChangeKind::RequestBodyMadeOptional,
-                    &after.pointer,
-                ),
-                _ => {}
-            }
+                ],
+                &after.pointer,
+            );
             bodies(differ, before, after, &request);
         }
         (None, None) => {}
@@ -488,6 +486,21 @@ fn compare(differ: &mut Differ<'_, '_>, old: &Operation<'_>, new: &Operation<'_>
         }
         (Some(before), Some(after)) => bodies(differ, before, after, &response),
         (None, None) => {}
+    }
+}
+
+/// Reports a parameter or body made required (`kinds[0]`) or optional (`kinds[1]`).
+fn requiredness(
+    differ: &mut Differ<'_, '_>,
+    context: &Context,
+    (before, after): (bool, bool),
+    [made_required, made_optional]: [ChangeKind; 2],
+    pointer: &str,
+) {
+    match (before, after) {
+        (false, true) => differ.emit(context, made_required, pointer),
+        (true, false) => differ.emit(context, made_optional, pointer),
+        _ => {}
     }
 }
 
