@@ -225,7 +225,7 @@ impl TypeWriter<'_> {
                     } else {
                         quote!(required)
                     };
-                    quote!(#fname: #json #kind,)
+                    quote!(#fname = #json #kind,)
                 });
                 let fields = fields.iter().map(|f| {
                     let fname = ident(&f.name);
@@ -732,15 +732,7 @@ fn break_macro_line(line: &str, indent: &str) -> String {
             for _ in 0..depth.max(0) {
                 out.push_str("    ");
             }
-            // A `json_object!` field, `name : "wire" kind,`, printed as Rust spells fields.
-            match piece.split_once(" : \"") {
-                Some((name, rest)) if !name.contains([' ', '"']) => {
-                    out.push_str(name);
-                    out.push_str(": \"");
-                    out.push_str(rest);
-                }
-                _ => out.push_str(piece),
-            }
+            out.push_str(piece);
             out.push('\n');
         }
         current.clear();

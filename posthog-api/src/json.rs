@@ -123,11 +123,11 @@ mod tests {
     }
     json_object! {
         Insight {
-            id: "id" required,
-            name: "name" optional,
-            deleted_at: "deleted_at" required,
-            filters: "filters" required,
-            r#type: "_type" required,
+            id = "id" required,
+            name = "name" optional,
+            deleted_at = "deleted_at" required,
+            filters = "filters" required,
+            r#type = "_type" required,
         }
     }
 
@@ -240,10 +240,10 @@ mod tests {
     }
     json_object! {
         Shadowing {
-            map: "map" required,
-            key: "key" optional,
-            serializer: "serializer" required,
-            deserializer: "deserializer" required,
+            map = "map" required,
+            key = "key" optional,
+            serializer = "serializer" required,
+            deserializer = "deserializer" required,
         }
     }
 

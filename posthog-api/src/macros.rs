@@ -132,7 +132,7 @@ macro_rules! tagged_enum {
 
 /// `Serialize` and `Deserialize` for a generated struct, from its wire names.
 ///
-/// Each field is `rust_name: "wire_name" required` or `... optional`. An `optional` field is an
+/// Each field is `rust_name = "wire_name" required` or `... optional`. An `optional` field is an
 /// `Option` left out of the JSON when `None`; a `required` field is always written. Reading
 /// ignores unknown properties (a newer PostHog may add some), reads `null` or a missing property
 /// as `None` for `Option` fields, and fails with serde's "missing field" error for any other
@@ -142,7 +142,7 @@ macro_rules! tagged_enum {
 /// field-identifier enum with its own visitor per struct, which JSON does not need; for this
 /// crate's ~1,400 structs the derives took over a third of the time to type-check the crate.
 macro_rules! json_object {
-    ($name:ident { $( $field:ident : $json:literal $kind:ident, )* }) => {
+    ($name:ident { $( $field:ident = $json:literal $kind:ident, )* }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]

@@ -36,25 +36,25 @@ pub struct Action {
 }
 json_object! {
     Action {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        tags: "tags" optional,
-        post_to_slack: "post_to_slack" optional,
-        slack_message_format: "slack_message_format" optional,
-        steps: "steps" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
-        is_calculating: "is_calculating" optional,
-        last_calculated_at: "last_calculated_at" optional,
-        team_id: "team_id" optional,
-        is_action: "is_action" optional,
-        bytecode_error: "bytecode_error" optional,
-        pinned_at: "pinned_at" optional,
-        creation_context: "creation_context" optional,
-        create_in_folder: "_create_in_folder" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        tags = "tags" optional,
+        post_to_slack = "post_to_slack" optional,
+        slack_message_format = "slack_message_format" optional,
+        steps = "steps" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
+        is_calculating = "is_calculating" optional,
+        last_calculated_at = "last_calculated_at" optional,
+        team_id = "team_id" optional,
+        is_action = "is_action" optional,
+        bytecode_error = "bytecode_error" optional,
+        pinned_at = "pinned_at" optional,
+        creation_context = "creation_context" optional,
+        create_in_folder = "_create_in_folder" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 /// The `ActionReference` schema.
@@ -75,12 +75,12 @@ pub struct ActionReference {
 }
 json_object! {
     ActionReference {
-        r#type: "type" required,
-        id: "id" required,
-        name: "name" required,
-        url: "url" required,
-        created_at: "created_at" required,
-        created_by: "created_by" required,
+        r#type = "type" required,
+        id = "id" required,
+        name = "name" required,
+        url = "url" required,
+        created_at = "created_at" required,
+        created_by = "created_by" required,
     }
 }
 /// The `ActionStepJSON` schema.
@@ -122,17 +122,17 @@ pub struct ActionStepJson {
 }
 json_object! {
     ActionStepJson {
-        event: "event" optional,
-        properties: "properties" optional,
-        selector: "selector" optional,
-        selector_regex: "selector_regex" optional,
-        tag_name: "tag_name" optional,
-        text: "text" optional,
-        text_matching: "text_matching" optional,
-        href: "href" optional,
-        href_matching: "href_matching" optional,
-        url: "url" optional,
-        url_matching: "url_matching" optional,
+        event = "event" optional,
+        properties = "properties" optional,
+        selector = "selector" optional,
+        selector_regex = "selector_regex" optional,
+        tag_name = "tag_name" optional,
+        text = "text" optional,
+        text_matching = "text_matching" optional,
+        href = "href" optional,
+        href_matching = "href_matching" optional,
+        url = "url" optional,
+        url_matching = "url_matching" optional,
     }
 }
 string_enum! {
@@ -256,10 +256,10 @@ pub struct ArrayPropertyFilter {
 }
 json_object! {
     ArrayPropertyFilter {
-        key: "key" required,
-        r#type: "type" optional,
-        value: "value" required,
-        operator: "operator" optional,
+        key = "key" required,
+        r#type = "type" optional,
+        value = "value" required,
+        operator = "operator" optional,
     }
 }
 string_enum! {
@@ -324,10 +324,10 @@ pub struct DatePropertyFilter {
 }
 json_object! {
     DatePropertyFilter {
-        key: "key" required,
-        r#type: "type" optional,
-        value: "value" required,
-        operator: "operator" optional,
+        key = "key" required,
+        r#type = "type" optional,
+        value = "value" required,
+        operator = "operator" optional,
     }
 }
 /// Checks whether a property is set or not, without comparing values.
@@ -375,9 +375,9 @@ pub struct ExistencePropertyFilter {
 }
 json_object! {
     ExistencePropertyFilter {
-        key: "key" required,
-        r#type: "type" optional,
-        operator: "operator" required,
+        key = "key" required,
+        r#type = "type" optional,
+        operator = "operator" required,
     }
 }
 /// Matches numeric values with comparison operators.
@@ -431,10 +431,10 @@ pub struct NumericPropertyFilter {
 }
 json_object! {
     NumericPropertyFilter {
-        key: "key" required,
-        r#type: "type" optional,
-        value: "value" required,
-        operator: "operator" optional,
+        key = "key" required,
+        r#type = "type" optional,
+        value = "value" required,
+        operator = "operator" optional,
     }
 }
 string_enum! {
@@ -465,10 +465,10 @@ pub struct PaginatedActionList {
 }
 json_object! {
     PaginatedActionList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// Serializer mixin that handles tags for objects.
@@ -506,25 +506,25 @@ pub struct PatchedAction {
 }
 json_object! {
     PatchedAction {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        tags: "tags" optional,
-        post_to_slack: "post_to_slack" optional,
-        slack_message_format: "slack_message_format" optional,
-        steps: "steps" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
-        is_calculating: "is_calculating" optional,
-        last_calculated_at: "last_calculated_at" optional,
-        team_id: "team_id" optional,
-        is_action: "is_action" optional,
-        bytecode_error: "bytecode_error" optional,
-        pinned_at: "pinned_at" optional,
-        creation_context: "creation_context" optional,
-        create_in_folder: "_create_in_folder" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        tags = "tags" optional,
+        post_to_slack = "post_to_slack" optional,
+        slack_message_format = "slack_message_format" optional,
+        steps = "steps" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
+        is_calculating = "is_calculating" optional,
+        last_calculated_at = "last_calculated_at" optional,
+        team_id = "team_id" optional,
+        is_action = "is_action" optional,
+        bytecode_error = "bytecode_error" optional,
+        pinned_at = "pinned_at" optional,
+        creation_context = "creation_context" optional,
+        create_in_folder = "_create_in_folder" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 /// Matches string values with text-oriented operators.
@@ -578,9 +578,9 @@ pub struct StringPropertyFilter {
 }
 json_object! {
     StringPropertyFilter {
-        key: "key" required,
-        r#type: "type" optional,
-        value: "value" required,
-        operator: "operator" optional,
+        key = "key" required,
+        r#type = "type" optional,
+        value = "value" required,
+        operator = "operator" optional,
     }
 }

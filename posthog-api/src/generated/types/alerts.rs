@@ -15,10 +15,10 @@ pub struct AlertSimulate {
 }
 json_object! {
     AlertSimulate {
-        insight: "insight" required,
-        detector_config: "detector_config" required,
-        series_index: "series_index" optional,
-        date_from: "date_from" optional,
+        insight = "insight" required,
+        detector_config = "detector_config" required,
+        series_index = "series_index" optional,
+        date_from = "date_from" optional,
     }
 }
 /// The `AlertSimulateResponse` schema.
@@ -47,16 +47,16 @@ pub struct AlertSimulateResponse {
 }
 json_object! {
     AlertSimulateResponse {
-        data: "data" required,
-        dates: "dates" required,
-        scores: "scores" required,
-        triggered_indices: "triggered_indices" required,
-        triggered_dates: "triggered_dates" required,
-        interval: "interval" required,
-        total_points: "total_points" required,
-        anomaly_count: "anomaly_count" required,
-        sub_detector_scores: "sub_detector_scores" optional,
-        breakdown_results: "breakdown_results" optional,
+        data = "data" required,
+        dates = "dates" required,
+        scores = "scores" required,
+        triggered_indices = "triggered_indices" required,
+        triggered_dates = "triggered_dates" required,
+        interval = "interval" required,
+        total_points = "total_points" required,
+        anomaly_count = "anomaly_count" required,
+        sub_detector_scores = "sub_detector_scores" optional,
+        breakdown_results = "breakdown_results" optional,
     }
 }
 /// The `BreakdownSimulationResult` schema.
@@ -83,15 +83,15 @@ pub struct BreakdownSimulationResult {
 }
 json_object! {
     BreakdownSimulationResult {
-        label: "label" required,
-        data: "data" required,
-        dates: "dates" required,
-        scores: "scores" required,
-        triggered_indices: "triggered_indices" required,
-        triggered_dates: "triggered_dates" required,
-        total_points: "total_points" required,
-        anomaly_count: "anomaly_count" required,
-        sub_detector_scores: "sub_detector_scores" optional,
+        label = "label" required,
+        data = "data" required,
+        dates = "dates" required,
+        scores = "scores" required,
+        triggered_indices = "triggered_indices" required,
+        triggered_dates = "triggered_dates" required,
+        total_points = "total_points" required,
+        anomaly_count = "anomaly_count" required,
+        sub_detector_scores = "sub_detector_scores" optional,
     }
 }
 /// The `PaginatedAlertList` schema.
@@ -104,10 +104,10 @@ pub struct PaginatedAlertList {
 }
 json_object! {
     PaginatedAlertList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedAlert` schema.
@@ -167,30 +167,30 @@ pub struct PatchedAlert {
 }
 json_object! {
     PatchedAlert {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        insight: "insight" optional,
-        name: "name" optional,
-        subscribed_users: "subscribed_users" optional,
-        threshold: "threshold" optional,
-        condition: "condition" optional,
-        state: "state" optional,
-        enabled: "enabled" optional,
-        last_notified_at: "last_notified_at" optional,
-        last_checked_at: "last_checked_at" optional,
-        next_check_at: "next_check_at" optional,
-        checks: "checks" optional,
-        checks_total: "checks_total" optional,
-        config: "config" optional,
-        detector_config: "detector_config" optional,
-        calculation_interval: "calculation_interval" optional,
-        snoozed_until: "snoozed_until" optional,
-        skip_weekend: "skip_weekend" optional,
-        schedule_restriction: "schedule_restriction" optional,
-        last_value: "last_value" optional,
-        investigation_agent_enabled: "investigation_agent_enabled" optional,
-        investigation_gates_notifications: "investigation_gates_notifications" optional,
-        investigation_inconclusive_action: "investigation_inconclusive_action" optional,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        insight = "insight" optional,
+        name = "name" optional,
+        subscribed_users = "subscribed_users" optional,
+        threshold = "threshold" optional,
+        condition = "condition" optional,
+        state = "state" optional,
+        enabled = "enabled" optional,
+        last_notified_at = "last_notified_at" optional,
+        last_checked_at = "last_checked_at" optional,
+        next_check_at = "next_check_at" optional,
+        checks = "checks" optional,
+        checks_total = "checks_total" optional,
+        config = "config" optional,
+        detector_config = "detector_config" optional,
+        calculation_interval = "calculation_interval" optional,
+        snoozed_until = "snoozed_until" optional,
+        skip_weekend = "skip_weekend" optional,
+        schedule_restriction = "schedule_restriction" optional,
+        last_value = "last_value" optional,
+        investigation_agent_enabled = "investigation_agent_enabled" optional,
+        investigation_gates_notifications = "investigation_gates_notifications" optional,
+        investigation_inconclusive_action = "investigation_inconclusive_action" optional,
     }
 }

@@ -31,11 +31,11 @@ pub struct AzureBlobDestinationConfig {
 }
 json_object! {
     AzureBlobDestinationConfig {
-        container_name: "container_name" required,
-        prefix: "prefix" optional,
-        compression: "compression" optional,
-        file_format: "file_format" optional,
-        max_file_size_mb: "max_file_size_mb" optional,
+        container_name = "container_name" required,
+        prefix = "prefix" optional,
+        compression = "compression" optional,
+        file_format = "file_format" optional,
+        max_file_size_mb = "max_file_size_mb" optional,
     }
 }
 /// Request shape for creating or updating an Azure Blob Storage batch-export destination.
@@ -50,9 +50,9 @@ pub struct AzureBlobDestinationRequest {
 }
 json_object! {
     AzureBlobDestinationRequest {
-        r#type: "type" required,
-        integration_id: "integration_id" required,
-        config: "config" required,
+        r#type = "type" required,
+        integration_id = "integration_id" required,
+        config = "config" required,
     }
 }
 string_enum! {
@@ -714,25 +714,25 @@ pub struct BatchExport {
 }
 json_object! {
     BatchExport {
-        id: "id" optional,
-        team_id: "team_id" optional,
-        name: "name" required,
-        model: "model" optional,
-        destination: "destination" required,
-        interval: "interval" required,
-        paused: "paused" optional,
-        created_at: "created_at" optional,
-        last_updated_at: "last_updated_at" optional,
-        last_paused_at: "last_paused_at" optional,
-        start_at: "start_at" optional,
-        end_at: "end_at" optional,
-        latest_runs: "latest_runs" optional,
-        hogql_query: "hogql_query" optional,
-        schema: "schema" optional,
-        filters: "filters" optional,
-        timezone: "timezone" optional,
-        offset_day: "offset_day" optional,
-        offset_hour: "offset_hour" optional,
+        id = "id" optional,
+        team_id = "team_id" optional,
+        name = "name" required,
+        model = "model" optional,
+        destination = "destination" required,
+        interval = "interval" required,
+        paused = "paused" optional,
+        created_at = "created_at" optional,
+        last_updated_at = "last_updated_at" optional,
+        last_paused_at = "last_paused_at" optional,
+        start_at = "start_at" optional,
+        end_at = "end_at" optional,
+        latest_runs = "latest_runs" optional,
+        hogql_query = "hogql_query" optional,
+        schema = "schema" optional,
+        filters = "filters" optional,
+        timezone = "timezone" optional,
+        offset_day = "offset_day" optional,
+        offset_hour = "offset_hour" optional,
     }
 }
 /// The `BatchExportBackfill` schema.
@@ -773,18 +773,18 @@ pub struct BatchExportBackfill {
 }
 json_object! {
     BatchExportBackfill {
-        id: "id" optional,
-        progress: "progress" optional,
-        start_at: "start_at" optional,
-        end_at: "end_at" optional,
-        status: "status" required,
-        created_at: "created_at" optional,
-        finished_at: "finished_at" optional,
-        last_updated_at: "last_updated_at" optional,
-        total_records_count: "total_records_count" optional,
-        adjusted_start_at: "adjusted_start_at" optional,
-        team: "team" required,
-        batch_export: "batch_export" required,
+        id = "id" optional,
+        progress = "progress" optional,
+        start_at = "start_at" optional,
+        end_at = "end_at" optional,
+        status = "status" required,
+        created_at = "created_at" optional,
+        finished_at = "finished_at" optional,
+        last_updated_at = "last_updated_at" optional,
+        total_records_count = "total_records_count" optional,
+        adjusted_start_at = "adjusted_start_at" optional,
+        team = "team" required,
+        batch_export = "batch_export" required,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -795,9 +795,9 @@ pub struct BatchExportBackfillProgress {
 }
 json_object! {
     BatchExportBackfillProgress {
-        total_runs: "total_runs" optional,
-        finished_runs: "finished_runs" optional,
-        progress: "progress" optional,
+        total_runs = "total_runs" optional,
+        finished_runs = "finished_runs" optional,
+        progress = "progress" optional,
     }
 }
 string_enum! {
@@ -857,10 +857,10 @@ pub struct BatchExportDestination {
 }
 json_object! {
     BatchExportDestination {
-        r#type: "type" required,
-        config: "config" required,
-        integration: "integration" optional,
-        integration_id: "integration_id" optional,
+        r#type = "type" required,
+        config = "config" required,
+        integration = "integration" optional,
+        integration_id = "integration_id" optional,
     }
 }
 tagged_enum! {
@@ -948,16 +948,16 @@ pub struct BatchExportRequest {
 }
 json_object! {
     BatchExportRequest {
-        name: "name" required,
-        model: "model" optional,
-        destination: "destination" required,
-        interval: "interval" required,
-        paused: "paused" optional,
-        hogql_query: "hogql_query" optional,
-        filters: "filters" optional,
-        timezone: "timezone" optional,
-        offset_day: "offset_day" optional,
-        offset_hour: "offset_hour" optional,
+        name = "name" required,
+        model = "model" optional,
+        destination = "destination" required,
+        interval = "interval" required,
+        paused = "paused" optional,
+        hogql_query = "hogql_query" optional,
+        filters = "filters" optional,
+        timezone = "timezone" optional,
+        offset_day = "offset_day" optional,
+        offset_hour = "offset_hour" optional,
     }
 }
 /// Serializer for a BatchExportRun model.
@@ -1008,21 +1008,21 @@ pub struct BatchExportRun {
 }
 json_object! {
     BatchExportRun {
-        id: "id" optional,
-        status: "status" required,
-        records_completed: "records_completed" optional,
-        records_failed: "records_failed" optional,
-        latest_error: "latest_error" optional,
-        data_interval_start: "data_interval_start" optional,
-        data_interval_end: "data_interval_end" required,
-        cursor: "cursor" optional,
-        created_at: "created_at" optional,
-        finished_at: "finished_at" optional,
-        last_updated_at: "last_updated_at" optional,
-        records_total_count: "records_total_count" optional,
-        bytes_exported: "bytes_exported" optional,
-        batch_export: "batch_export" optional,
-        backfill: "backfill" optional,
+        id = "id" optional,
+        status = "status" required,
+        records_completed = "records_completed" optional,
+        records_failed = "records_failed" optional,
+        latest_error = "latest_error" optional,
+        data_interval_start = "data_interval_start" optional,
+        data_interval_end = "data_interval_end" required,
+        cursor = "cursor" optional,
+        created_at = "created_at" optional,
+        finished_at = "finished_at" optional,
+        last_updated_at = "last_updated_at" optional,
+        records_total_count = "records_total_count" optional,
+        bytes_exported = "bytes_exported" optional,
+        batch_export = "batch_export" optional,
+        backfill = "backfill" optional,
     }
 }
 string_enum! {
@@ -1069,9 +1069,9 @@ pub struct BigQueryDestinationConfig {
 }
 json_object! {
     BigQueryDestinationConfig {
-        dataset_id: "dataset_id" required,
-        table_id: "table_id" optional,
-        use_json_type: "use_json_type" optional,
+        dataset_id = "dataset_id" required,
+        table_id = "table_id" optional,
+        use_json_type = "use_json_type" optional,
     }
 }
 /// Request shape for creating or updating a BigQuery batch-export destination.
@@ -1086,9 +1086,9 @@ pub struct BigQueryDestinationRequest {
 }
 json_object! {
     BigQueryDestinationRequest {
-        r#type: "type" required,
-        integration_id: "integration_id" required,
-        config: "config" required,
+        r#type = "type" required,
+        integration_id = "integration_id" required,
+        config = "config" required,
     }
 }
 string_enum! {
@@ -1138,12 +1138,12 @@ pub struct DatabricksDestinationConfig {
 }
 json_object! {
     DatabricksDestinationConfig {
-        http_path: "http_path" required,
-        catalog: "catalog" required,
-        schema: "schema" required,
-        table_name: "table_name" required,
-        use_variant_type: "use_variant_type" optional,
-        use_automatic_schema_evolution: "use_automatic_schema_evolution" optional,
+        http_path = "http_path" required,
+        catalog = "catalog" required,
+        schema = "schema" required,
+        table_name = "table_name" required,
+        use_variant_type = "use_variant_type" optional,
+        use_automatic_schema_evolution = "use_automatic_schema_evolution" optional,
     }
 }
 /// Request shape for creating or updating a Databricks batch-export destination.
@@ -1158,9 +1158,9 @@ pub struct DatabricksDestinationRequest {
 }
 json_object! {
     DatabricksDestinationRequest {
-        r#type: "type" required,
-        integration_id: "integration_id" required,
-        config: "config" required,
+        r#type = "type" required,
+        integration_id = "integration_id" required,
+        config = "config" required,
     }
 }
 string_enum! {
@@ -1218,9 +1218,9 @@ pub struct PaginatedBatchExportBackfillList {
 }
 json_object! {
     PaginatedBatchExportBackfillList {
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedBatchExportList` schema.
@@ -1233,10 +1233,10 @@ pub struct PaginatedBatchExportList {
 }
 json_object! {
     PaginatedBatchExportList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedBatchExportRunList` schema.
@@ -1248,9 +1248,9 @@ pub struct PaginatedBatchExportRunList {
 }
 json_object! {
     PaginatedBatchExportRunList {
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// Request body for create/partial_update on BatchExportViewSet.
@@ -1294,15 +1294,15 @@ pub struct PatchedBatchExportRequest {
 }
 json_object! {
     PatchedBatchExportRequest {
-        name: "name" optional,
-        model: "model" optional,
-        destination: "destination" optional,
-        interval: "interval" optional,
-        paused: "paused" optional,
-        hogql_query: "hogql_query" optional,
-        filters: "filters" optional,
-        timezone: "timezone" optional,
-        offset_day: "offset_day" optional,
-        offset_hour: "offset_hour" optional,
+        name = "name" optional,
+        model = "model" optional,
+        destination = "destination" optional,
+        interval = "interval" optional,
+        paused = "paused" optional,
+        hogql_query = "hogql_query" optional,
+        filters = "filters" optional,
+        timezone = "timezone" optional,
+        offset_day = "offset_day" optional,
+        offset_hour = "offset_hour" optional,
     }
 }

@@ -7,7 +7,7 @@ pub struct BusinessKnowledgeSourcesTextRetrieveResponse {
 }
 json_object! {
     BusinessKnowledgeSourcesTextRetrieveResponse {
-        text: "text" optional,
+        text = "text" optional,
     }
 }
 string_enum! {
@@ -34,8 +34,8 @@ pub struct CreateTextSource {
 }
 json_object! {
     CreateTextSource {
-        name: "name" required,
-        text: "text" required,
+        name = "name" required,
+        text = "text" required,
     }
 }
 /// The `KnowledgeSource` schema.
@@ -65,25 +65,25 @@ pub struct KnowledgeSource {
 }
 json_object! {
     KnowledgeSource {
-        id: "id" optional,
-        team_id: "team_id" optional,
-        name: "name" optional,
-        source_type: "source_type" optional,
-        status: "status" optional,
-        error_message: "error_message" optional,
-        document_count: "document_count" optional,
-        chunk_count: "chunk_count" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        source_url: "source_url" optional,
-        last_refresh_at: "last_refresh_at" optional,
-        last_refresh_status: "last_refresh_status" optional,
-        last_refresh_error: "last_refresh_error" optional,
-        crawl_mode: "crawl_mode" optional,
-        crawl_config: "crawl_config" optional,
-        original_filename: "original_filename" optional,
-        file_content_type: "file_content_type" optional,
-        file_size_bytes: "file_size_bytes" optional,
+        id = "id" optional,
+        team_id = "team_id" optional,
+        name = "name" optional,
+        source_type = "source_type" optional,
+        status = "status" optional,
+        error_message = "error_message" optional,
+        document_count = "document_count" optional,
+        chunk_count = "chunk_count" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        source_url = "source_url" optional,
+        last_refresh_at = "last_refresh_at" optional,
+        last_refresh_status = "last_refresh_status" optional,
+        last_refresh_error = "last_refresh_error" optional,
+        crawl_mode = "crawl_mode" optional,
+        crawl_config = "crawl_config" optional,
+        original_filename = "original_filename" optional,
+        file_content_type = "file_content_type" optional,
+        file_size_bytes = "file_size_bytes" optional,
     }
 }
 string_enum! {
@@ -134,10 +134,10 @@ pub struct PaginatedKnowledgeSourceList {
 }
 json_object! {
     PaginatedKnowledgeSourceList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// PATCH payload for text sources. Both fields optional, at least one
@@ -153,7 +153,7 @@ pub struct PatchedUpdateTextSource {
 }
 json_object! {
     PatchedUpdateTextSource {
-        name: "name" optional,
-        text: "text" optional,
+        name = "name" optional,
+        text = "text" optional,
     }
 }

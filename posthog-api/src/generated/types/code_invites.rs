@@ -8,6 +8,6 @@ pub struct CodeInviteRedeemRequest {
 }
 json_object! {
     CodeInviteRedeemRequest {
-        code: "code" required,
+        code = "code" required,
     }
 }

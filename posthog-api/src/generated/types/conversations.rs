@@ -57,12 +57,12 @@ pub struct ComposeTicket {
 }
 json_object! {
     ComposeTicket {
-        recipient_email: "recipient_email" required,
-        recipient_distinct_id: "recipient_distinct_id" optional,
-        email_subject: "email_subject" optional,
-        email_config_id: "email_config_id" required,
-        message: "message" required,
-        rich_content: "rich_content" optional,
+        recipient_email = "recipient_email" required,
+        recipient_distinct_id = "recipient_distinct_id" optional,
+        email_subject = "email_subject" optional,
+        email_config_id = "email_config_id" required,
+        message = "message" required,
+        rich_content = "rich_content" optional,
     }
 }
 /// The `ComposeTicketResponse` schema.
@@ -75,8 +75,8 @@ pub struct ComposeTicketResponse {
 }
 json_object! {
     ComposeTicketResponse {
-        id: "id" required,
-        ticket_number: "ticket_number" required,
+        id = "id" required,
+        ticket_number = "ticket_number" required,
     }
 }
 string_enum! {
@@ -129,10 +129,10 @@ pub struct PaginatedTicketList {
 }
 json_object! {
     PaginatedTicketList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedTicketViewList` schema.
@@ -145,10 +145,10 @@ pub struct PaginatedTicketViewList {
 }
 json_object! {
     PaginatedTicketViewList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// Serializer mixin that handles tags for objects.
@@ -206,39 +206,39 @@ pub struct PatchedTicket {
 }
 json_object! {
     PatchedTicket {
-        id: "id" optional,
-        ticket_number: "ticket_number" optional,
-        channel_source: "channel_source" optional,
-        channel_detail: "channel_detail" optional,
-        distinct_id: "distinct_id" optional,
-        status: "status" optional,
-        priority: "priority" optional,
-        assignee: "assignee" optional,
-        anonymous_traits: "anonymous_traits" optional,
-        ai_resolved: "ai_resolved" optional,
-        escalation_reason: "escalation_reason" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        message_count: "message_count" optional,
-        last_message_at: "last_message_at" optional,
-        last_message_text: "last_message_text" optional,
-        unread_team_count: "unread_team_count" optional,
-        unread_customer_count: "unread_customer_count" optional,
-        session_id: "session_id" optional,
-        session_context: "session_context" optional,
-        sla_due_at: "sla_due_at" optional,
-        snoozed_until: "snoozed_until" optional,
-        slack_channel_id: "slack_channel_id" optional,
-        slack_thread_ts: "slack_thread_ts" optional,
-        slack_team_id: "slack_team_id" optional,
-        email_subject: "email_subject" optional,
-        email_from: "email_from" optional,
-        email_to: "email_to" optional,
-        cc_participants: "cc_participants" optional,
-        github_repo: "github_repo" optional,
-        github_issue_number: "github_issue_number" optional,
-        person: "person" optional,
-        tags: "tags" optional,
+        id = "id" optional,
+        ticket_number = "ticket_number" optional,
+        channel_source = "channel_source" optional,
+        channel_detail = "channel_detail" optional,
+        distinct_id = "distinct_id" optional,
+        status = "status" optional,
+        priority = "priority" optional,
+        assignee = "assignee" optional,
+        anonymous_traits = "anonymous_traits" optional,
+        ai_resolved = "ai_resolved" optional,
+        escalation_reason = "escalation_reason" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        message_count = "message_count" optional,
+        last_message_at = "last_message_at" optional,
+        last_message_text = "last_message_text" optional,
+        unread_team_count = "unread_team_count" optional,
+        unread_customer_count = "unread_customer_count" optional,
+        session_id = "session_id" optional,
+        session_context = "session_context" optional,
+        sla_due_at = "sla_due_at" optional,
+        snoozed_until = "snoozed_until" optional,
+        slack_channel_id = "slack_channel_id" optional,
+        slack_thread_ts = "slack_thread_ts" optional,
+        slack_team_id = "slack_team_id" optional,
+        email_subject = "email_subject" optional,
+        email_from = "email_from" optional,
+        email_to = "email_to" optional,
+        cc_participants = "cc_participants" optional,
+        github_repo = "github_repo" optional,
+        github_issue_number = "github_issue_number" optional,
+        person = "person" optional,
+        tags = "tags" optional,
     }
 }
 string_enum! {
@@ -260,7 +260,7 @@ pub struct SuggestReplyResponse {
 }
 json_object! {
     SuggestReplyResponse {
-        suggestion: "suggestion" required,
+        suggestion = "suggestion" required,
     }
 }
 /// Serializer mixin that handles tags for objects.
@@ -318,39 +318,39 @@ pub struct Ticket {
 }
 json_object! {
     Ticket {
-        id: "id" optional,
-        ticket_number: "ticket_number" optional,
-        channel_source: "channel_source" optional,
-        channel_detail: "channel_detail" optional,
-        distinct_id: "distinct_id" optional,
-        status: "status" optional,
-        priority: "priority" optional,
-        assignee: "assignee" optional,
-        anonymous_traits: "anonymous_traits" optional,
-        ai_resolved: "ai_resolved" optional,
-        escalation_reason: "escalation_reason" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        message_count: "message_count" optional,
-        last_message_at: "last_message_at" optional,
-        last_message_text: "last_message_text" optional,
-        unread_team_count: "unread_team_count" optional,
-        unread_customer_count: "unread_customer_count" optional,
-        session_id: "session_id" optional,
-        session_context: "session_context" optional,
-        sla_due_at: "sla_due_at" optional,
-        snoozed_until: "snoozed_until" optional,
-        slack_channel_id: "slack_channel_id" optional,
-        slack_thread_ts: "slack_thread_ts" optional,
-        slack_team_id: "slack_team_id" optional,
-        email_subject: "email_subject" optional,
-        email_from: "email_from" optional,
-        email_to: "email_to" optional,
-        cc_participants: "cc_participants" optional,
-        github_repo: "github_repo" optional,
-        github_issue_number: "github_issue_number" optional,
-        person: "person" optional,
-        tags: "tags" optional,
+        id = "id" optional,
+        ticket_number = "ticket_number" optional,
+        channel_source = "channel_source" optional,
+        channel_detail = "channel_detail" optional,
+        distinct_id = "distinct_id" optional,
+        status = "status" optional,
+        priority = "priority" optional,
+        assignee = "assignee" optional,
+        anonymous_traits = "anonymous_traits" optional,
+        ai_resolved = "ai_resolved" optional,
+        escalation_reason = "escalation_reason" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        message_count = "message_count" optional,
+        last_message_at = "last_message_at" optional,
+        last_message_text = "last_message_text" optional,
+        unread_team_count = "unread_team_count" optional,
+        unread_customer_count = "unread_customer_count" optional,
+        session_id = "session_id" optional,
+        session_context = "session_context" optional,
+        sla_due_at = "sla_due_at" optional,
+        snoozed_until = "snoozed_until" optional,
+        slack_channel_id = "slack_channel_id" optional,
+        slack_thread_ts = "slack_thread_ts" optional,
+        slack_team_id = "slack_team_id" optional,
+        email_subject = "email_subject" optional,
+        email_from = "email_from" optional,
+        email_to = "email_to" optional,
+        cc_participants = "cc_participants" optional,
+        github_repo = "github_repo" optional,
+        github_issue_number = "github_issue_number" optional,
+        person = "person" optional,
+        tags = "tags" optional,
     }
 }
 /// Serializer for ticket assignment (user or role).
@@ -365,10 +365,10 @@ pub struct TicketAssignment {
 }
 json_object! {
     TicketAssignment {
-        id: "id" optional,
-        r#type: "type" optional,
-        user: "user" optional,
-        role: "role" optional,
+        id = "id" optional,
+        r#type = "type" optional,
+        user = "user" optional,
+        role = "role" optional,
     }
 }
 /// Minimal person serializer for embedding in ticket responses.
@@ -385,12 +385,12 @@ pub struct TicketPerson {
 }
 json_object! {
     TicketPerson {
-        id: "id" optional,
-        name: "name" optional,
-        distinct_ids: "distinct_ids" optional,
-        properties: "properties" optional,
-        created_at: "created_at" optional,
-        is_identified: "is_identified" optional,
+        id = "id" optional,
+        name = "name" optional,
+        distinct_ids = "distinct_ids" optional,
+        properties = "properties" optional,
+        created_at = "created_at" optional,
+        is_identified = "is_identified" optional,
     }
 }
 string_enum! {
@@ -422,11 +422,11 @@ pub struct TicketView {
 }
 json_object! {
     TicketView {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" required,
-        filters: "filters" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" required,
+        filters = "filters" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
     }
 }

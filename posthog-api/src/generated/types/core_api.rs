@@ -36,21 +36,21 @@ pub struct Annotation {
 }
 json_object! {
     Annotation {
-        id: "id" optional,
-        content: "content" optional,
-        date_marker: "date_marker" optional,
-        creation_type: "creation_type" optional,
-        dashboard_item: "dashboard_item" optional,
-        dashboard_id: "dashboard_id" optional,
-        dashboard_name: "dashboard_name" optional,
-        insight_short_id: "insight_short_id" optional,
-        insight_name: "insight_name" optional,
-        insight_derived_name: "insight_derived_name" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        deleted: "deleted" optional,
-        scope: "scope" optional,
+        id = "id" optional,
+        content = "content" optional,
+        date_marker = "date_marker" optional,
+        creation_type = "creation_type" optional,
+        dashboard_item = "dashboard_item" optional,
+        dashboard_id = "dashboard_id" optional,
+        dashboard_name = "dashboard_name" optional,
+        insight_short_id = "insight_short_id" optional,
+        insight_name = "insight_name" optional,
+        insight_derived_name = "insight_derived_name" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        deleted = "deleted" optional,
+        scope = "scope" optional,
     }
 }
 string_enum! {
@@ -119,27 +119,27 @@ pub struct BehavioralFilter {
 }
 json_object! {
     BehavioralFilter {
-        bytecode: "bytecode" optional,
-        bytecode_error: "bytecode_error" optional,
-        condition_hash: "conditionHash" optional,
-        r#type: "type" required,
-        key: "key" required,
-        value: "value" required,
-        event_type: "event_type" required,
-        time_value: "time_value" optional,
-        time_interval: "time_interval" optional,
-        negation: "negation" optional,
-        operator: "operator" optional,
-        operator_value: "operator_value" optional,
-        seq_time_interval: "seq_time_interval" optional,
-        seq_time_value: "seq_time_value" optional,
-        seq_event: "seq_event" optional,
-        seq_event_type: "seq_event_type" optional,
-        total_periods: "total_periods" optional,
-        min_periods: "min_periods" optional,
-        event_filters: "event_filters" optional,
-        explicit_datetime: "explicit_datetime" optional,
-        explicit_datetime_to: "explicit_datetime_to" optional,
+        bytecode = "bytecode" optional,
+        bytecode_error = "bytecode_error" optional,
+        condition_hash = "conditionHash" optional,
+        r#type = "type" required,
+        key = "key" required,
+        value = "value" required,
+        event_type = "event_type" required,
+        time_value = "time_value" optional,
+        time_interval = "time_interval" optional,
+        negation = "negation" optional,
+        operator = "operator" optional,
+        operator_value = "operator_value" optional,
+        seq_time_interval = "seq_time_interval" optional,
+        seq_time_value = "seq_time_value" optional,
+        seq_event = "seq_event" optional,
+        seq_event_type = "seq_event_type" optional,
+        total_periods = "total_periods" optional,
+        min_periods = "min_periods" optional,
+        event_filters = "event_filters" optional,
+        explicit_datetime = "explicit_datetime" optional,
+        explicit_datetime_to = "explicit_datetime_to" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -186,12 +186,12 @@ pub struct CimdVerificationToken {
 }
 json_object! {
     CimdVerificationToken {
-        id: "id" optional,
-        label: "label" required,
-        mask_value: "mask_value" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        last_used_at: "last_used_at" optional,
+        id = "id" optional,
+        label = "label" required,
+        mask_value = "mask_value" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        last_used_at = "last_used_at" optional,
     }
 }
 /// Create-response variant that includes the plaintext token.
@@ -213,13 +213,13 @@ pub struct CimdVerificationTokenWithValue {
 }
 json_object! {
     CimdVerificationTokenWithValue {
-        id: "id" optional,
-        label: "label" required,
-        mask_value: "mask_value" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        last_used_at: "last_used_at" optional,
-        value: "value" optional,
+        id = "id" optional,
+        label = "label" required,
+        mask_value = "mask_value" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        last_used_at = "last_used_at" optional,
+        value = "value" optional,
     }
 }
 /// The `Cohort` schema.
@@ -259,28 +259,28 @@ pub struct Cohort {
 }
 json_object! {
     Cohort {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        groups: "groups" optional,
-        deleted: "deleted" optional,
-        filters: "filters" optional,
-        query: "query" optional,
-        version: "version" optional,
-        pending_version: "pending_version" optional,
-        is_calculating: "is_calculating" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        last_calculation: "last_calculation" optional,
-        last_backfill_person_properties_at: "last_backfill_person_properties_at" optional,
-        errors_calculating: "errors_calculating" optional,
-        last_error_message: "last_error_message" optional,
-        count: "count" optional,
-        is_static: "is_static" optional,
-        cohort_type: "cohort_type" optional,
-        experiment_set: "experiment_set" optional,
-        create_in_folder: "_create_in_folder" optional,
-        create_static_person_ids: "_create_static_person_ids" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        groups = "groups" optional,
+        deleted = "deleted" optional,
+        filters = "filters" optional,
+        query = "query" optional,
+        version = "version" optional,
+        pending_version = "pending_version" optional,
+        is_calculating = "is_calculating" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        last_calculation = "last_calculation" optional,
+        last_backfill_person_properties_at = "last_backfill_person_properties_at" optional,
+        errors_calculating = "errors_calculating" optional,
+        last_error_message = "last_error_message" optional,
+        count = "count" optional,
+        is_static = "is_static" optional,
+        cohort_type = "cohort_type" optional,
+        experiment_set = "experiment_set" optional,
+        create_in_folder = "_create_in_folder" optional,
+        create_static_person_ids = "_create_static_person_ids" optional,
     }
 }
 /// CohortFilter
@@ -305,13 +305,13 @@ pub struct CohortFilter {
 }
 json_object! {
     CohortFilter {
-        bytecode: "bytecode" optional,
-        bytecode_error: "bytecode_error" optional,
-        condition_hash: "conditionHash" optional,
-        r#type: "type" required,
-        key: "key" required,
-        value: "value" required,
-        negation: "negation" optional,
+        bytecode = "bytecode" optional,
+        bytecode_error = "bytecode_error" optional,
+        condition_hash = "conditionHash" optional,
+        r#type = "type" required,
+        key = "key" required,
+        value = "value" required,
+        negation = "negation" optional,
     }
 }
 /// AND/OR group containing cohort filters. Named to avoid collision with analytics Group model.
@@ -326,8 +326,8 @@ pub struct CohortFilterGroup {
 }
 json_object! {
     CohortFilterGroup {
-        r#type: "type" required,
-        values: "values" required,
+        r#type = "type" required,
+        values = "values" required,
     }
 }
 tagged_enum! {
@@ -360,7 +360,7 @@ pub struct CohortFilters {
 }
 json_object! {
     CohortFilters {
-        properties: "properties" required,
+        properties = "properties" required,
     }
 }
 /// The `CohortPersonResult` schema.
@@ -380,17 +380,17 @@ pub struct CohortPersonResult {
 }
 json_object! {
     CohortPersonResult {
-        id: "id" required,
-        uuid: "uuid" required,
-        r#type: "type" required,
-        name: "name" required,
-        distinct_ids: "distinct_ids" required,
-        properties: "properties" required,
-        created_at: "created_at" required,
-        last_seen_at: "last_seen_at" required,
-        is_identified: "is_identified" required,
-        matched_recordings: "matched_recordings" required,
-        value_at_data_point: "value_at_data_point" required,
+        id = "id" required,
+        uuid = "uuid" required,
+        r#type = "type" required,
+        name = "name" required,
+        distinct_ids = "distinct_ids" required,
+        properties = "properties" required,
+        created_at = "created_at" required,
+        last_seen_at = "last_seen_at" required,
+        is_identified = "is_identified" required,
+        matched_recordings = "matched_recordings" required,
+        value_at_data_point = "value_at_data_point" required,
     }
 }
 string_enum! {
@@ -410,9 +410,9 @@ pub struct CohortPersonsResponse {
 }
 json_object! {
     CohortPersonsResponse {
-        results: "results" required,
-        next: "next" required,
-        previous: "previous" required,
+        results = "results" required,
+        next = "next" required,
+        previous = "previous" required,
     }
 }
 string_enum! {
@@ -462,22 +462,22 @@ pub struct Comment {
 }
 json_object! {
     Comment {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
-        mentions: "mentions" optional,
-        slug: "slug" optional,
-        is_task: "is_task" optional,
-        completed_by: "completed_by" optional,
-        content: "content" optional,
-        rich_content: "rich_content" optional,
-        version: "version" optional,
-        created_at: "created_at" optional,
-        item_id: "item_id" optional,
-        item_context: "item_context" optional,
-        scope: "scope" required,
-        completed_at: "completed_at" optional,
-        source_comment: "source_comment" optional,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
+        mentions = "mentions" optional,
+        slug = "slug" optional,
+        is_task = "is_task" optional,
+        completed_by = "completed_by" optional,
+        content = "content" optional,
+        rich_content = "rich_content" optional,
+        version = "version" optional,
+        created_at = "created_at" optional,
+        item_id = "item_id" optional,
+        item_context = "item_context" optional,
+        scope = "scope" required,
+        completed_at = "completed_at" optional,
+        source_comment = "source_comment" optional,
     }
 }
 string_enum! {
@@ -502,7 +502,7 @@ pub struct CopyDashboardTemplate {
 }
 json_object! {
     CopyDashboardTemplate {
-        source_template_id: "source_template_id" required,
+        source_template_id = "source_template_id" required,
     }
 }
 /// The `CopyDashboardTileRequest` schema.
@@ -515,8 +515,8 @@ pub struct CopyDashboardTileRequest {
 }
 json_object! {
     CopyDashboardTileRequest {
-        from_dashboard_id: "fromDashboardId" required,
-        tile_id: "tileId" required,
+        from_dashboard_id = "fromDashboardId" required,
+        tile_id = "tileId" required,
     }
 }
 /// The `CreateGroup` schema.
@@ -528,9 +528,9 @@ pub struct CreateGroup {
 }
 json_object! {
     CreateGroup {
-        group_type_index: "group_type_index" required,
-        group_key: "group_key" required,
-        group_properties: "group_properties" optional,
+        group_type_index = "group_type_index" required,
+        group_key = "group_key" required,
+        group_properties = "group_properties" optional,
     }
 }
 /// Input serializer for POST. Mirrors the submittable fields on the model plus
@@ -554,10 +554,10 @@ pub struct CreateLegalDocument {
 }
 json_object! {
     CreateLegalDocument {
-        document_type: "document_type" required,
-        company_name: "company_name" required,
-        company_address: "company_address" required,
-        representative_email: "representative_email" required,
+        document_type = "document_type" required,
+        company_name = "company_name" required,
+        company_address = "company_address" required,
+        representative_email = "representative_email" required,
     }
 }
 string_enum! {
@@ -641,37 +641,37 @@ pub struct Dashboard {
 }
 json_object! {
     Dashboard {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        pinned: "pinned" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        last_accessed_at: "last_accessed_at" optional,
-        last_viewed_at: "last_viewed_at" optional,
-        is_shared: "is_shared" optional,
-        deleted: "deleted" optional,
-        creation_mode: "creation_mode" optional,
-        filters: "filters" optional,
-        variables: "variables" optional,
-        breakdown_colors: "breakdown_colors" optional,
-        data_color_theme_id: "data_color_theme_id" optional,
-        tags: "tags" optional,
-        restriction_level: "restriction_level" optional,
-        effective_restriction_level: "effective_restriction_level" optional,
-        effective_privilege_level: "effective_privilege_level" optional,
-        user_access_level: "user_access_level" optional,
-        access_control_version: "access_control_version" optional,
-        last_refresh: "last_refresh" optional,
-        persisted_filters: "persisted_filters" optional,
-        persisted_variables: "persisted_variables" optional,
-        team_id: "team_id" optional,
-        quick_filter_ids: "quick_filter_ids" optional,
-        tiles: "tiles" optional,
-        use_template: "use_template" optional,
-        use_dashboard: "use_dashboard" optional,
-        delete_insights: "delete_insights" optional,
-        create_in_folder: "_create_in_folder" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        pinned = "pinned" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        last_accessed_at = "last_accessed_at" optional,
+        last_viewed_at = "last_viewed_at" optional,
+        is_shared = "is_shared" optional,
+        deleted = "deleted" optional,
+        creation_mode = "creation_mode" optional,
+        filters = "filters" optional,
+        variables = "variables" optional,
+        breakdown_colors = "breakdown_colors" optional,
+        data_color_theme_id = "data_color_theme_id" optional,
+        tags = "tags" optional,
+        restriction_level = "restriction_level" optional,
+        effective_restriction_level = "effective_restriction_level" optional,
+        effective_privilege_level = "effective_privilege_level" optional,
+        user_access_level = "user_access_level" optional,
+        access_control_version = "access_control_version" optional,
+        last_refresh = "last_refresh" optional,
+        persisted_filters = "persisted_filters" optional,
+        persisted_variables = "persisted_variables" optional,
+        team_id = "team_id" optional,
+        quick_filter_ids = "quick_filter_ids" optional,
+        tiles = "tiles" optional,
+        use_template = "use_template" optional,
+        use_dashboard = "use_dashboard" optional,
+        delete_insights = "delete_insights" optional,
+        create_in_folder = "_create_in_folder" optional,
     }
 }
 /// Serializer mixin that handles tags for objects.
@@ -709,25 +709,25 @@ pub struct DashboardBasic {
 }
 json_object! {
     DashboardBasic {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        pinned: "pinned" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        last_accessed_at: "last_accessed_at" optional,
-        last_viewed_at: "last_viewed_at" optional,
-        is_shared: "is_shared" optional,
-        deleted: "deleted" optional,
-        creation_mode: "creation_mode" optional,
-        tags: "tags" optional,
-        restriction_level: "restriction_level" optional,
-        effective_restriction_level: "effective_restriction_level" optional,
-        effective_privilege_level: "effective_privilege_level" optional,
-        user_access_level: "user_access_level" optional,
-        access_control_version: "access_control_version" optional,
-        last_refresh: "last_refresh" optional,
-        team_id: "team_id" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        pinned = "pinned" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        last_accessed_at = "last_accessed_at" optional,
+        last_viewed_at = "last_viewed_at" optional,
+        is_shared = "is_shared" optional,
+        deleted = "deleted" optional,
+        creation_mode = "creation_mode" optional,
+        tags = "tags" optional,
+        restriction_level = "restriction_level" optional,
+        effective_restriction_level = "effective_restriction_level" optional,
+        effective_privilege_level = "effective_privilege_level" optional,
+        user_access_level = "user_access_level" optional,
+        access_control_version = "access_control_version" optional,
+        last_refresh = "last_refresh" optional,
+        team_id = "team_id" optional,
     }
 }
 /// The `DashboardTemplate` schema.
@@ -752,21 +752,21 @@ pub struct DashboardTemplate {
 }
 json_object! {
     DashboardTemplate {
-        id: "id" optional,
-        template_name: "template_name" optional,
-        dashboard_description: "dashboard_description" optional,
-        dashboard_filters: "dashboard_filters" optional,
-        tags: "tags" optional,
-        tiles: "tiles" optional,
-        variables: "variables" optional,
-        deleted: "deleted" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        image_url: "image_url" optional,
-        team_id: "team_id" optional,
-        scope: "scope" optional,
-        availability_contexts: "availability_contexts" optional,
-        is_featured: "is_featured" optional,
+        id = "id" optional,
+        template_name = "template_name" optional,
+        dashboard_description = "dashboard_description" optional,
+        dashboard_filters = "dashboard_filters" optional,
+        tags = "tags" optional,
+        tiles = "tiles" optional,
+        variables = "variables" optional,
+        deleted = "deleted" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        image_url = "image_url" optional,
+        team_id = "team_id" optional,
+        scope = "scope" optional,
+        availability_contexts = "availability_contexts" optional,
+        is_featured = "is_featured" optional,
     }
 }
 string_enum! {
@@ -806,8 +806,8 @@ pub struct DashboardTileResult {
 }
 json_object! {
     DashboardTileResult {
-        id: "id" optional,
-        insight: "insight" required,
+        id = "id" optional,
+        insight = "insight" required,
     }
 }
 string_enum! {
@@ -968,30 +968,30 @@ pub struct EnterpriseEventDefinition {
 }
 json_object! {
     EnterpriseEventDefinition {
-        id: "id" optional,
-        name: "name" required,
-        owner: "owner" optional,
-        description: "description" optional,
-        tags: "tags" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        updated_by: "updated_by" optional,
-        last_seen_at: "last_seen_at" optional,
-        last_updated_at: "last_updated_at" optional,
-        verified: "verified" optional,
-        verified_at: "verified_at" optional,
-        verified_by: "verified_by" optional,
-        hidden: "hidden" optional,
-        enforcement_mode: "enforcement_mode" optional,
-        primary_property: "primary_property" optional,
-        is_action: "is_action" optional,
-        action_id: "action_id" optional,
-        is_calculating: "is_calculating" optional,
-        last_calculated_at: "last_calculated_at" optional,
-        created_by: "created_by" optional,
-        post_to_slack: "post_to_slack" optional,
-        default_columns: "default_columns" optional,
-        media_preview_urls: "media_preview_urls" optional,
+        id = "id" optional,
+        name = "name" required,
+        owner = "owner" optional,
+        description = "description" optional,
+        tags = "tags" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        updated_by = "updated_by" optional,
+        last_seen_at = "last_seen_at" optional,
+        last_updated_at = "last_updated_at" optional,
+        verified = "verified" optional,
+        verified_at = "verified_at" optional,
+        verified_by = "verified_by" optional,
+        hidden = "hidden" optional,
+        enforcement_mode = "enforcement_mode" optional,
+        primary_property = "primary_property" optional,
+        is_action = "is_action" optional,
+        action_id = "action_id" optional,
+        is_calculating = "is_calculating" optional,
+        last_calculated_at = "last_calculated_at" optional,
+        created_by = "created_by" optional,
+        post_to_slack = "post_to_slack" optional,
+        default_columns = "default_columns" optional,
+        media_preview_urls = "media_preview_urls" optional,
     }
 }
 /// Serializer mixin that handles tags for objects.
@@ -1015,19 +1015,19 @@ pub struct EnterprisePropertyDefinition {
 }
 json_object! {
     EnterprisePropertyDefinition {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        tags: "tags" optional,
-        is_numerical: "is_numerical" optional,
-        updated_at: "updated_at" optional,
-        updated_by: "updated_by" optional,
-        is_seen_on_filtered_events: "is_seen_on_filtered_events" optional,
-        property_type: "property_type" optional,
-        verified: "verified" optional,
-        verified_at: "verified_at" optional,
-        verified_by: "verified_by" optional,
-        hidden: "hidden" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        tags = "tags" optional,
+        is_numerical = "is_numerical" optional,
+        updated_at = "updated_at" optional,
+        updated_by = "updated_by" optional,
+        is_seen_on_filtered_events = "is_seen_on_filtered_events" optional,
+        property_type = "property_type" optional,
+        verified = "verified" optional,
+        verified_at = "verified_at" optional,
+        verified_by = "verified_by" optional,
+        hidden = "hidden" optional,
     }
 }
 string_enum! {
@@ -1166,9 +1166,9 @@ pub struct EnvironmentsSubscriptionsSummaryQuotaRetrieveResponse {
 }
 json_object! {
     EnvironmentsSubscriptionsSummaryQuotaRetrieveResponse {
-        active_count: "active_count" required,
-        limit: "limit" required,
-        at_limit: "at_limit" required,
+        active_count = "active_count" required,
+        limit = "limit" required,
+        at_limit = "at_limit" required,
     }
 }
 /// Serializer mixin that handles tags for objects.
@@ -1194,20 +1194,20 @@ pub struct EventDefinitionRecord {
 }
 json_object! {
     EventDefinitionRecord {
-        id: "id" optional,
-        name: "name" required,
-        created_at: "created_at" optional,
-        last_seen_at: "last_seen_at" optional,
-        last_updated_at: "last_updated_at" optional,
-        tags: "tags" optional,
-        enforcement_mode: "enforcement_mode" optional,
-        primary_property: "primary_property" optional,
-        is_action: "is_action" optional,
-        action_id: "action_id" optional,
-        is_calculating: "is_calculating" optional,
-        last_calculated_at: "last_calculated_at" optional,
-        created_by: "created_by" optional,
-        post_to_slack: "post_to_slack" optional,
+        id = "id" optional,
+        name = "name" required,
+        created_at = "created_at" optional,
+        last_seen_at = "last_seen_at" optional,
+        last_updated_at = "last_updated_at" optional,
+        tags = "tags" optional,
+        enforcement_mode = "enforcement_mode" optional,
+        primary_property = "primary_property" optional,
+        is_action = "is_action" optional,
+        action_id = "action_id" optional,
+        is_calculating = "is_calculating" optional,
+        last_calculated_at = "last_calculated_at" optional,
+        created_by = "created_by" optional,
+        post_to_slack = "post_to_slack" optional,
     }
 }
 /// EventPropFilter
@@ -1226,10 +1226,10 @@ pub struct EventPropFilter {
 }
 json_object! {
     EventPropFilter {
-        r#type: "type" required,
-        key: "key" required,
-        value: "value" required,
-        operator: "operator" optional,
+        r#type = "type" required,
+        key = "key" required,
+        value = "value" required,
+        operator = "operator" optional,
     }
 }
 string_enum! {
@@ -1279,16 +1279,16 @@ pub struct ExportedAsset {
 }
 json_object! {
     ExportedAsset {
-        id: "id" optional,
-        dashboard: "dashboard" optional,
-        insight: "insight" optional,
-        export_format: "export_format" required,
-        created_at: "created_at" optional,
-        has_content: "has_content" optional,
-        export_context: "export_context" optional,
-        filename: "filename" optional,
-        expires_after: "expires_after" optional,
-        exception: "exception" optional,
+        id = "id" optional,
+        dashboard = "dashboard" optional,
+        insight = "insight" optional,
+        export_format = "export_format" required,
+        created_at = "created_at" optional,
+        has_content = "has_content" optional,
+        export_context = "export_context" optional,
+        filename = "filename" optional,
+        expires_after = "expires_after" optional,
+        exception = "exception" optional,
     }
 }
 /// The `FileSystem` schema.
@@ -1307,16 +1307,16 @@ pub struct FileSystem {
 }
 json_object! {
     FileSystem {
-        id: "id" optional,
-        path: "path" required,
-        depth: "depth" optional,
-        r#type: "type" optional,
-        r#ref: "ref" optional,
-        href: "href" optional,
-        meta: "meta" optional,
-        shortcut: "shortcut" optional,
-        created_at: "created_at" optional,
-        last_viewed_at: "last_viewed_at" optional,
+        id = "id" optional,
+        path = "path" required,
+        depth = "depth" optional,
+        r#type = "type" optional,
+        r#ref = "ref" optional,
+        href = "href" optional,
+        meta = "meta" optional,
+        shortcut = "shortcut" optional,
+        created_at = "created_at" optional,
+        last_viewed_at = "last_viewed_at" optional,
     }
 }
 /// The `Group` schema.
@@ -1329,10 +1329,10 @@ pub struct Group {
 }
 json_object! {
     Group {
-        group_type_index: "group_type_index" required,
-        group_key: "group_key" required,
-        group_properties: "group_properties" optional,
-        created_at: "created_at" optional,
+        group_type_index = "group_type_index" required,
+        group_key = "group_key" required,
+        group_properties = "group_properties" optional,
+        created_at = "created_at" optional,
     }
 }
 /// HogQLFilter
@@ -1349,9 +1349,9 @@ pub struct HogQlFilter {
 }
 json_object! {
     HogQlFilter {
-        r#type: "type" required,
-        key: "key" required,
-        value: "value" optional,
+        r#type = "type" required,
+        key = "key" required,
+        value = "value" optional,
     }
 }
 string_enum! {
@@ -1373,11 +1373,11 @@ pub struct InsightResult {
 }
 json_object! {
     InsightResult {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" optional,
-        derived_name: "derived_name" optional,
-        result: "result" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" optional,
+        derived_name = "derived_name" optional,
+        result = "result" optional,
     }
 }
 /// The `LegalDocumentCreator` schema.
@@ -1388,8 +1388,8 @@ pub struct LegalDocumentCreator {
 }
 json_object! {
     LegalDocumentCreator {
-        first_name: "first_name" required,
-        email: "email" required,
+        first_name = "first_name" required,
+        email = "email" required,
     }
 }
 /// Output serializer — what the API returns for every row.
@@ -1407,13 +1407,13 @@ pub struct LegalDocumentDto {
 }
 json_object! {
     LegalDocumentDto {
-        id: "id" required,
-        document_type: "document_type" required,
-        company_name: "company_name" required,
-        representative_email: "representative_email" required,
-        status: "status" required,
-        created_by: "created_by" required,
-        created_at: "created_at" required,
+        id = "id" required,
+        document_type = "document_type" required,
+        company_name = "company_name" required,
+        representative_email = "representative_email" required,
+        status = "status" required,
+        created_by = "created_by" required,
+        created_at = "created_at" required,
     }
 }
 string_enum! {
@@ -1441,8 +1441,8 @@ pub struct OnboardingSkipRequest {
 }
 json_object! {
     OnboardingSkipRequest {
-        reason: "reason" required,
-        step_at_skip: "step_at_skip" optional,
+        reason = "reason" required,
+        step_at_skip = "step_at_skip" optional,
     }
 }
 string_enum! {
@@ -1478,15 +1478,15 @@ pub struct OrganizationBasic {
 }
 json_object! {
     OrganizationBasic {
-        id: "id" optional,
-        name: "name" required,
-        slug: "slug" required,
-        logo_media_id: "logo_media_id" optional,
-        membership_level: "membership_level" optional,
-        members_can_use_personal_api_keys: "members_can_use_personal_api_keys" optional,
-        is_active: "is_active" optional,
-        is_not_active_reason: "is_not_active_reason" optional,
-        is_pending_deletion: "is_pending_deletion" optional,
+        id = "id" optional,
+        name = "name" required,
+        slug = "slug" required,
+        logo_media_id = "logo_media_id" optional,
+        membership_level = "membership_level" optional,
+        members_can_use_personal_api_keys = "members_can_use_personal_api_keys" optional,
+        is_active = "is_active" optional,
+        is_not_active_reason = "is_not_active_reason" optional,
+        is_pending_deletion = "is_pending_deletion" optional,
     }
 }
 /// The `OrganizationDomain` schema.
@@ -1513,21 +1513,21 @@ pub struct OrganizationDomain {
 }
 json_object! {
     OrganizationDomain {
-        id: "id" optional,
-        domain: "domain" required,
-        is_verified: "is_verified" optional,
-        verified_at: "verified_at" optional,
-        verification_challenge: "verification_challenge" optional,
-        jit_provisioning_enabled: "jit_provisioning_enabled" optional,
-        sso_enforcement: "sso_enforcement" optional,
-        has_saml: "has_saml" optional,
-        saml_entity_id: "saml_entity_id" optional,
-        saml_acs_url: "saml_acs_url" optional,
-        saml_x509_cert: "saml_x509_cert" optional,
-        has_scim: "has_scim" optional,
-        scim_enabled: "scim_enabled" optional,
-        scim_base_url: "scim_base_url" optional,
-        scim_bearer_token: "scim_bearer_token" optional,
+        id = "id" optional,
+        domain = "domain" required,
+        is_verified = "is_verified" optional,
+        verified_at = "verified_at" optional,
+        verification_challenge = "verification_challenge" optional,
+        jit_provisioning_enabled = "jit_provisioning_enabled" optional,
+        sso_enforcement = "sso_enforcement" optional,
+        has_saml = "has_saml" optional,
+        saml_entity_id = "saml_entity_id" optional,
+        saml_acs_url = "saml_acs_url" optional,
+        saml_x509_cert = "saml_x509_cert" optional,
+        has_scim = "has_scim" optional,
+        scim_enabled = "scim_enabled" optional,
+        scim_base_url = "scim_base_url" optional,
+        scim_bearer_token = "scim_bearer_token" optional,
     }
 }
 /// The `OrganizationInvite` schema.
@@ -1551,19 +1551,19 @@ pub struct OrganizationInvite {
 }
 json_object! {
     OrganizationInvite {
-        id: "id" optional,
-        target_email: "target_email" required,
-        first_name: "first_name" optional,
-        emailing_attempt_made: "emailing_attempt_made" optional,
-        level: "level" optional,
-        is_expired: "is_expired" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        message: "message" optional,
-        private_project_access: "private_project_access" optional,
-        send_email: "send_email" optional,
-        combine_pending_invites: "combine_pending_invites" optional,
+        id = "id" optional,
+        target_email = "target_email" required,
+        first_name = "first_name" optional,
+        emailing_attempt_made = "emailing_attempt_made" optional,
+        level = "level" optional,
+        is_expired = "is_expired" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        message = "message" optional,
+        private_project_access = "private_project_access" optional,
+        send_email = "send_email" optional,
+        combine_pending_invites = "combine_pending_invites" optional,
     }
 }
 /// The `OrganizationInviteDelegate` schema.
@@ -1578,9 +1578,9 @@ pub struct OrganizationInviteDelegate {
 }
 json_object! {
     OrganizationInviteDelegate {
-        target_email: "target_email" required,
-        message: "message" optional,
-        step_at_delegation: "step_at_delegation" optional,
+        target_email = "target_email" required,
+        message = "message" optional,
+        step_at_delegation = "step_at_delegation" optional,
     }
 }
 /// Serializer for organization-scoped OAuth applications (read-only).
@@ -1599,13 +1599,13 @@ pub struct OrganizationOAuthApplication {
 }
 json_object! {
     OrganizationOAuthApplication {
-        id: "id" optional,
-        name: "name" optional,
-        client_id: "client_id" optional,
-        redirect_uris_list: "redirect_uris_list" optional,
-        is_verified: "is_verified" optional,
-        created: "created" optional,
-        updated: "updated" optional,
+        id = "id" optional,
+        name = "name" optional,
+        client_id = "client_id" optional,
+        redirect_uris_list = "redirect_uris_list" optional,
+        is_verified = "is_verified" optional,
+        created = "created" optional,
+        updated = "updated" optional,
     }
 }
 /// The `PaginatedAnnotationList` schema.
@@ -1618,10 +1618,10 @@ pub struct PaginatedAnnotationList {
 }
 json_object! {
     PaginatedAnnotationList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedCIMDVerificationTokenList` schema.
@@ -1634,10 +1634,10 @@ pub struct PaginatedCimdVerificationTokenList {
 }
 json_object! {
     PaginatedCimdVerificationTokenList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedCohortList` schema.
@@ -1650,10 +1650,10 @@ pub struct PaginatedCohortList {
 }
 json_object! {
     PaginatedCohortList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedCommentList` schema.
@@ -1665,9 +1665,9 @@ pub struct PaginatedCommentList {
 }
 json_object! {
     PaginatedCommentList {
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedDashboardBasicList` schema.
@@ -1680,10 +1680,10 @@ pub struct PaginatedDashboardBasicList {
 }
 json_object! {
     PaginatedDashboardBasicList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedDashboardTemplateList` schema.
@@ -1696,10 +1696,10 @@ pub struct PaginatedDashboardTemplateList {
 }
 json_object! {
     PaginatedDashboardTemplateList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedEnterpriseEventDefinitionList` schema.
@@ -1712,10 +1712,10 @@ pub struct PaginatedEnterpriseEventDefinitionList {
 }
 json_object! {
     PaginatedEnterpriseEventDefinitionList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedEnterprisePropertyDefinitionList` schema.
@@ -1728,10 +1728,10 @@ pub struct PaginatedEnterprisePropertyDefinitionList {
 }
 json_object! {
     PaginatedEnterprisePropertyDefinitionList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedExportedAssetList` schema.
@@ -1744,10 +1744,10 @@ pub struct PaginatedExportedAssetList {
 }
 json_object! {
     PaginatedExportedAssetList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedFileSystemList` schema.
@@ -1760,10 +1760,10 @@ pub struct PaginatedFileSystemList {
 }
 json_object! {
     PaginatedFileSystemList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedLegalDocumentDTOList` schema.
@@ -1776,10 +1776,10 @@ pub struct PaginatedLegalDocumentDtoList {
 }
 json_object! {
     PaginatedLegalDocumentDtoList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedOrganizationDomainList` schema.
@@ -1792,10 +1792,10 @@ pub struct PaginatedOrganizationDomainList {
 }
 json_object! {
     PaginatedOrganizationDomainList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedOrganizationInviteList` schema.
@@ -1808,10 +1808,10 @@ pub struct PaginatedOrganizationInviteList {
 }
 json_object! {
     PaginatedOrganizationInviteList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedOrganizationMemberList` schema.
@@ -1824,10 +1824,10 @@ pub struct PaginatedOrganizationMemberList {
 }
 json_object! {
     PaginatedOrganizationMemberList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedOrganizationOAuthApplicationList` schema.
@@ -1840,10 +1840,10 @@ pub struct PaginatedOrganizationOAuthApplicationList {
 }
 json_object! {
     PaginatedOrganizationOAuthApplicationList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedProjectBackwardCompatBasicList` schema.
@@ -1856,10 +1856,10 @@ pub struct PaginatedProjectBackwardCompatBasicList {
 }
 json_object! {
     PaginatedProjectBackwardCompatBasicList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedProjectSecretAPIKeyList` schema.
@@ -1872,10 +1872,10 @@ pub struct PaginatedProjectSecretApiKeyList {
 }
 json_object! {
     PaginatedProjectSecretApiKeyList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedRoleList` schema.
@@ -1888,10 +1888,10 @@ pub struct PaginatedRoleList {
 }
 json_object! {
     PaginatedRoleList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedSubscriptionDeliveryList` schema.
@@ -1903,9 +1903,9 @@ pub struct PaginatedSubscriptionDeliveryList {
 }
 json_object! {
     PaginatedSubscriptionDeliveryList {
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedSubscriptionList` schema.
@@ -1918,10 +1918,10 @@ pub struct PaginatedSubscriptionList {
 }
 json_object! {
     PaginatedSubscriptionList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedUserGitHubIntegrationListResponseList` schema.
@@ -1934,10 +1934,10 @@ pub struct PaginatedUserGitHubIntegrationListResponseList {
 }
 json_object! {
     PaginatedUserGitHubIntegrationListResponseList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedUserList` schema.
@@ -1950,10 +1950,10 @@ pub struct PaginatedUserList {
 }
 json_object! {
     PaginatedUserList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedAddPersonsToStaticCohortRequest` schema.
@@ -1964,7 +1964,7 @@ pub struct PatchedAddPersonsToStaticCohortRequest {
 }
 json_object! {
     PatchedAddPersonsToStaticCohortRequest {
-        person_ids: "person_ids" optional,
+        person_ids = "person_ids" optional,
     }
 }
 /// The `PatchedAnnotation` schema.
@@ -2002,21 +2002,21 @@ pub struct PatchedAnnotation {
 }
 json_object! {
     PatchedAnnotation {
-        id: "id" optional,
-        content: "content" optional,
-        date_marker: "date_marker" optional,
-        creation_type: "creation_type" optional,
-        dashboard_item: "dashboard_item" optional,
-        dashboard_id: "dashboard_id" optional,
-        dashboard_name: "dashboard_name" optional,
-        insight_short_id: "insight_short_id" optional,
-        insight_name: "insight_name" optional,
-        insight_derived_name: "insight_derived_name" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        deleted: "deleted" optional,
-        scope: "scope" optional,
+        id = "id" optional,
+        content = "content" optional,
+        date_marker = "date_marker" optional,
+        creation_type = "creation_type" optional,
+        dashboard_item = "dashboard_item" optional,
+        dashboard_id = "dashboard_id" optional,
+        dashboard_name = "dashboard_name" optional,
+        insight_short_id = "insight_short_id" optional,
+        insight_name = "insight_name" optional,
+        insight_derived_name = "insight_derived_name" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        deleted = "deleted" optional,
+        scope = "scope" optional,
     }
 }
 /// The `PatchedCohort` schema.
@@ -2056,28 +2056,28 @@ pub struct PatchedCohort {
 }
 json_object! {
     PatchedCohort {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        groups: "groups" optional,
-        deleted: "deleted" optional,
-        filters: "filters" optional,
-        query: "query" optional,
-        version: "version" optional,
-        pending_version: "pending_version" optional,
-        is_calculating: "is_calculating" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        last_calculation: "last_calculation" optional,
-        last_backfill_person_properties_at: "last_backfill_person_properties_at" optional,
-        errors_calculating: "errors_calculating" optional,
-        last_error_message: "last_error_message" optional,
-        count: "count" optional,
-        is_static: "is_static" optional,
-        cohort_type: "cohort_type" optional,
-        experiment_set: "experiment_set" optional,
-        create_in_folder: "_create_in_folder" optional,
-        create_static_person_ids: "_create_static_person_ids" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        groups = "groups" optional,
+        deleted = "deleted" optional,
+        filters = "filters" optional,
+        query = "query" optional,
+        version = "version" optional,
+        pending_version = "pending_version" optional,
+        is_calculating = "is_calculating" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        last_calculation = "last_calculation" optional,
+        last_backfill_person_properties_at = "last_backfill_person_properties_at" optional,
+        errors_calculating = "errors_calculating" optional,
+        last_error_message = "last_error_message" optional,
+        count = "count" optional,
+        is_static = "is_static" optional,
+        cohort_type = "cohort_type" optional,
+        experiment_set = "experiment_set" optional,
+        create_in_folder = "_create_in_folder" optional,
+        create_static_person_ids = "_create_static_person_ids" optional,
     }
 }
 /// The `PatchedComment` schema.
@@ -2105,22 +2105,22 @@ pub struct PatchedComment {
 }
 json_object! {
     PatchedComment {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
-        mentions: "mentions" optional,
-        slug: "slug" optional,
-        is_task: "is_task" optional,
-        completed_by: "completed_by" optional,
-        content: "content" optional,
-        rich_content: "rich_content" optional,
-        version: "version" optional,
-        created_at: "created_at" optional,
-        item_id: "item_id" optional,
-        item_context: "item_context" optional,
-        scope: "scope" optional,
-        completed_at: "completed_at" optional,
-        source_comment: "source_comment" optional,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
+        mentions = "mentions" optional,
+        slug = "slug" optional,
+        is_task = "is_task" optional,
+        completed_by = "completed_by" optional,
+        content = "content" optional,
+        rich_content = "rich_content" optional,
+        version = "version" optional,
+        created_at = "created_at" optional,
+        item_id = "item_id" optional,
+        item_context = "item_context" optional,
+        scope = "scope" optional,
+        completed_at = "completed_at" optional,
+        source_comment = "source_comment" optional,
     }
 }
 /// Serializer mixin that handles tags for objects.
@@ -2170,37 +2170,37 @@ pub struct PatchedDashboard {
 }
 json_object! {
     PatchedDashboard {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        pinned: "pinned" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        last_accessed_at: "last_accessed_at" optional,
-        last_viewed_at: "last_viewed_at" optional,
-        is_shared: "is_shared" optional,
-        deleted: "deleted" optional,
-        creation_mode: "creation_mode" optional,
-        filters: "filters" optional,
-        variables: "variables" optional,
-        breakdown_colors: "breakdown_colors" optional,
-        data_color_theme_id: "data_color_theme_id" optional,
-        tags: "tags" optional,
-        restriction_level: "restriction_level" optional,
-        effective_restriction_level: "effective_restriction_level" optional,
-        effective_privilege_level: "effective_privilege_level" optional,
-        user_access_level: "user_access_level" optional,
-        access_control_version: "access_control_version" optional,
-        last_refresh: "last_refresh" optional,
-        persisted_filters: "persisted_filters" optional,
-        persisted_variables: "persisted_variables" optional,
-        team_id: "team_id" optional,
-        quick_filter_ids: "quick_filter_ids" optional,
-        tiles: "tiles" optional,
-        use_template: "use_template" optional,
-        use_dashboard: "use_dashboard" optional,
-        delete_insights: "delete_insights" optional,
-        create_in_folder: "_create_in_folder" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        pinned = "pinned" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        last_accessed_at = "last_accessed_at" optional,
+        last_viewed_at = "last_viewed_at" optional,
+        is_shared = "is_shared" optional,
+        deleted = "deleted" optional,
+        creation_mode = "creation_mode" optional,
+        filters = "filters" optional,
+        variables = "variables" optional,
+        breakdown_colors = "breakdown_colors" optional,
+        data_color_theme_id = "data_color_theme_id" optional,
+        tags = "tags" optional,
+        restriction_level = "restriction_level" optional,
+        effective_restriction_level = "effective_restriction_level" optional,
+        effective_privilege_level = "effective_privilege_level" optional,
+        user_access_level = "user_access_level" optional,
+        access_control_version = "access_control_version" optional,
+        last_refresh = "last_refresh" optional,
+        persisted_filters = "persisted_filters" optional,
+        persisted_variables = "persisted_variables" optional,
+        team_id = "team_id" optional,
+        quick_filter_ids = "quick_filter_ids" optional,
+        tiles = "tiles" optional,
+        use_template = "use_template" optional,
+        use_dashboard = "use_dashboard" optional,
+        delete_insights = "delete_insights" optional,
+        create_in_folder = "_create_in_folder" optional,
     }
 }
 /// The `PatchedDashboardTemplate` schema.
@@ -2225,21 +2225,21 @@ pub struct PatchedDashboardTemplate {
 }
 json_object! {
     PatchedDashboardTemplate {
-        id: "id" optional,
-        template_name: "template_name" optional,
-        dashboard_description: "dashboard_description" optional,
-        dashboard_filters: "dashboard_filters" optional,
-        tags: "tags" optional,
-        tiles: "tiles" optional,
-        variables: "variables" optional,
-        deleted: "deleted" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        image_url: "image_url" optional,
-        team_id: "team_id" optional,
-        scope: "scope" optional,
-        availability_contexts: "availability_contexts" optional,
-        is_featured: "is_featured" optional,
+        id = "id" optional,
+        template_name = "template_name" optional,
+        dashboard_description = "dashboard_description" optional,
+        dashboard_filters = "dashboard_filters" optional,
+        tags = "tags" optional,
+        tiles = "tiles" optional,
+        variables = "variables" optional,
+        deleted = "deleted" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        image_url = "image_url" optional,
+        team_id = "team_id" optional,
+        scope = "scope" optional,
+        availability_contexts = "availability_contexts" optional,
+        is_featured = "is_featured" optional,
     }
 }
 /// Serializer mixin that handles tags for objects.
@@ -2275,30 +2275,30 @@ pub struct PatchedEnterpriseEventDefinition {
 }
 json_object! {
     PatchedEnterpriseEventDefinition {
-        id: "id" optional,
-        name: "name" optional,
-        owner: "owner" optional,
-        description: "description" optional,
-        tags: "tags" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        updated_by: "updated_by" optional,
-        last_seen_at: "last_seen_at" optional,
-        last_updated_at: "last_updated_at" optional,
-        verified: "verified" optional,
-        verified_at: "verified_at" optional,
-        verified_by: "verified_by" optional,
-        hidden: "hidden" optional,
-        enforcement_mode: "enforcement_mode" optional,
-        primary_property: "primary_property" optional,
-        is_action: "is_action" optional,
-        action_id: "action_id" optional,
-        is_calculating: "is_calculating" optional,
-        last_calculated_at: "last_calculated_at" optional,
-        created_by: "created_by" optional,
-        post_to_slack: "post_to_slack" optional,
-        default_columns: "default_columns" optional,
-        media_preview_urls: "media_preview_urls" optional,
+        id = "id" optional,
+        name = "name" optional,
+        owner = "owner" optional,
+        description = "description" optional,
+        tags = "tags" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        updated_by = "updated_by" optional,
+        last_seen_at = "last_seen_at" optional,
+        last_updated_at = "last_updated_at" optional,
+        verified = "verified" optional,
+        verified_at = "verified_at" optional,
+        verified_by = "verified_by" optional,
+        hidden = "hidden" optional,
+        enforcement_mode = "enforcement_mode" optional,
+        primary_property = "primary_property" optional,
+        is_action = "is_action" optional,
+        action_id = "action_id" optional,
+        is_calculating = "is_calculating" optional,
+        last_calculated_at = "last_calculated_at" optional,
+        created_by = "created_by" optional,
+        post_to_slack = "post_to_slack" optional,
+        default_columns = "default_columns" optional,
+        media_preview_urls = "media_preview_urls" optional,
     }
 }
 /// Serializer mixin that handles tags for objects.
@@ -2322,19 +2322,19 @@ pub struct PatchedEnterprisePropertyDefinition {
 }
 json_object! {
     PatchedEnterprisePropertyDefinition {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        tags: "tags" optional,
-        is_numerical: "is_numerical" optional,
-        updated_at: "updated_at" optional,
-        updated_by: "updated_by" optional,
-        is_seen_on_filtered_events: "is_seen_on_filtered_events" optional,
-        property_type: "property_type" optional,
-        verified: "verified" optional,
-        verified_at: "verified_at" optional,
-        verified_by: "verified_by" optional,
-        hidden: "hidden" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        tags = "tags" optional,
+        is_numerical = "is_numerical" optional,
+        updated_at = "updated_at" optional,
+        updated_by = "updated_by" optional,
+        is_seen_on_filtered_events = "is_seen_on_filtered_events" optional,
+        property_type = "property_type" optional,
+        verified = "verified" optional,
+        verified_at = "verified_at" optional,
+        verified_by = "verified_by" optional,
+        hidden = "hidden" optional,
     }
 }
 /// The `PatchedFileSystem` schema.
@@ -2353,16 +2353,16 @@ pub struct PatchedFileSystem {
 }
 json_object! {
     PatchedFileSystem {
-        id: "id" optional,
-        path: "path" optional,
-        depth: "depth" optional,
-        r#type: "type" optional,
-        r#ref: "ref" optional,
-        href: "href" optional,
-        meta: "meta" optional,
-        shortcut: "shortcut" optional,
-        created_at: "created_at" optional,
-        last_viewed_at: "last_viewed_at" optional,
+        id = "id" optional,
+        path = "path" optional,
+        depth = "depth" optional,
+        r#type = "type" optional,
+        r#ref = "ref" optional,
+        href = "href" optional,
+        meta = "meta" optional,
+        shortcut = "shortcut" optional,
+        created_at = "created_at" optional,
+        last_viewed_at = "last_viewed_at" optional,
     }
 }
 /// The `PatchedOrganizationDomain` schema.
@@ -2389,21 +2389,21 @@ pub struct PatchedOrganizationDomain {
 }
 json_object! {
     PatchedOrganizationDomain {
-        id: "id" optional,
-        domain: "domain" optional,
-        is_verified: "is_verified" optional,
-        verified_at: "verified_at" optional,
-        verification_challenge: "verification_challenge" optional,
-        jit_provisioning_enabled: "jit_provisioning_enabled" optional,
-        sso_enforcement: "sso_enforcement" optional,
-        has_saml: "has_saml" optional,
-        saml_entity_id: "saml_entity_id" optional,
-        saml_acs_url: "saml_acs_url" optional,
-        saml_x509_cert: "saml_x509_cert" optional,
-        has_scim: "has_scim" optional,
-        scim_enabled: "scim_enabled" optional,
-        scim_base_url: "scim_base_url" optional,
-        scim_bearer_token: "scim_bearer_token" optional,
+        id = "id" optional,
+        domain = "domain" optional,
+        is_verified = "is_verified" optional,
+        verified_at = "verified_at" optional,
+        verification_challenge = "verification_challenge" optional,
+        jit_provisioning_enabled = "jit_provisioning_enabled" optional,
+        sso_enforcement = "sso_enforcement" optional,
+        has_saml = "has_saml" optional,
+        saml_entity_id = "saml_entity_id" optional,
+        saml_acs_url = "saml_acs_url" optional,
+        saml_x509_cert = "saml_x509_cert" optional,
+        has_scim = "has_scim" optional,
+        scim_enabled = "scim_enabled" optional,
+        scim_base_url = "scim_base_url" optional,
+        scim_bearer_token = "scim_bearer_token" optional,
     }
 }
 /// The `PatchedOrganizationMember` schema.
@@ -2420,14 +2420,14 @@ pub struct PatchedOrganizationMember {
 }
 json_object! {
     PatchedOrganizationMember {
-        id: "id" optional,
-        user: "user" optional,
-        level: "level" optional,
-        joined_at: "joined_at" optional,
-        updated_at: "updated_at" optional,
-        is_2fa_enabled: "is_2fa_enabled" optional,
-        has_social_auth: "has_social_auth" optional,
-        last_login: "last_login" optional,
+        id = "id" optional,
+        user = "user" optional,
+        level = "level" optional,
+        joined_at = "joined_at" optional,
+        updated_at = "updated_at" optional,
+        is_2fa_enabled = "is_2fa_enabled" optional,
+        has_social_auth = "has_social_auth" optional,
+        last_login = "last_login" optional,
     }
 }
 /// Like `ProjectBasicSerializer`, but also works as a drop-in replacement for `TeamBasicSerializer` by way of
@@ -3146,75 +3146,75 @@ pub struct PatchedProjectBackwardCompat {
 }
 json_object! {
     PatchedProjectBackwardCompat {
-        id: "id" optional,
-        organization: "organization" optional,
-        name: "name" optional,
-        product_description: "product_description" optional,
-        created_at: "created_at" optional,
-        effective_membership_level: "effective_membership_level" optional,
-        has_group_types: "has_group_types" optional,
-        group_types: "group_types" optional,
-        live_events_token: "live_events_token" optional,
-        updated_at: "updated_at" optional,
-        uuid: "uuid" optional,
-        api_token: "api_token" optional,
-        app_urls: "app_urls" optional,
-        anonymize_ips: "anonymize_ips" optional,
-        completed_snippet_onboarding: "completed_snippet_onboarding" optional,
-        ingested_event: "ingested_event" optional,
-        test_account_filters: "test_account_filters" optional,
-        test_account_filters_default_checked: "test_account_filters_default_checked" optional,
-        path_cleaning_filters: "path_cleaning_filters" optional,
-        is_demo: "is_demo" optional,
-        timezone: "timezone" optional,
-        data_attributes: "data_attributes" optional,
-        person_display_name_properties: "person_display_name_properties" optional,
-        correlation_config: "correlation_config" optional,
-        autocapture_opt_out: "autocapture_opt_out" optional,
-        autocapture_exceptions_opt_in: "autocapture_exceptions_opt_in" optional,
-        autocapture_web_vitals_opt_in: "autocapture_web_vitals_opt_in" optional,
-        autocapture_web_vitals_allowed_metrics: "autocapture_web_vitals_allowed_metrics" optional,
-        autocapture_exceptions_errors_to_ignore: "autocapture_exceptions_errors_to_ignore" optional,
-        capture_console_log_opt_in: "capture_console_log_opt_in" optional,
-        capture_performance_opt_in: "capture_performance_opt_in" optional,
-        session_recording_opt_in: "session_recording_opt_in" optional,
-        session_recording_sample_rate: "session_recording_sample_rate" optional,
-        session_recording_minimum_duration_milliseconds: "session_recording_minimum_duration_milliseconds" optional,
-        session_recording_linked_flag: "session_recording_linked_flag" optional,
-        session_recording_network_payload_capture_config: "session_recording_network_payload_capture_config" optional,
-        session_recording_masking_config: "session_recording_masking_config" optional,
-        session_recording_url_trigger_config: "session_recording_url_trigger_config" optional,
-        session_recording_url_blocklist_config: "session_recording_url_blocklist_config" optional,
-        session_recording_event_trigger_config: "session_recording_event_trigger_config" optional,
-        session_recording_trigger_match_type_config: "session_recording_trigger_match_type_config" optional,
-        session_recording_trigger_groups: "session_recording_trigger_groups" optional,
-        session_recording_retention_period: "session_recording_retention_period" optional,
-        session_replay_config: "session_replay_config" optional,
-        survey_config: "survey_config" optional,
-        access_control: "access_control" optional,
-        week_start_day: "week_start_day" optional,
-        primary_dashboard: "primary_dashboard" optional,
-        live_events_columns: "live_events_columns" optional,
-        recording_domains: "recording_domains" optional,
-        person_on_events_querying_enabled: "person_on_events_querying_enabled" optional,
-        inject_web_apps: "inject_web_apps" optional,
-        extra_settings: "extra_settings" optional,
-        modifiers: "modifiers" optional,
-        default_modifiers: "default_modifiers" optional,
-        has_completed_onboarding_for: "has_completed_onboarding_for" optional,
-        surveys_opt_in: "surveys_opt_in" optional,
-        heatmaps_opt_in: "heatmaps_opt_in" optional,
-        product_intents: "product_intents" optional,
-        flags_persistence_default: "flags_persistence_default" optional,
-        secret_api_token: "secret_api_token" optional,
-        secret_api_token_backup: "secret_api_token_backup" optional,
-        receive_org_level_activity_logs: "receive_org_level_activity_logs" optional,
-        business_model: "business_model" optional,
-        conversations_enabled: "conversations_enabled" optional,
-        conversations_settings: "conversations_settings" optional,
-        logs_settings: "logs_settings" optional,
-        proactive_tasks_enabled: "proactive_tasks_enabled" optional,
-        available_setup_task_ids: "available_setup_task_ids" optional,
+        id = "id" optional,
+        organization = "organization" optional,
+        name = "name" optional,
+        product_description = "product_description" optional,
+        created_at = "created_at" optional,
+        effective_membership_level = "effective_membership_level" optional,
+        has_group_types = "has_group_types" optional,
+        group_types = "group_types" optional,
+        live_events_token = "live_events_token" optional,
+        updated_at = "updated_at" optional,
+        uuid = "uuid" optional,
+        api_token = "api_token" optional,
+        app_urls = "app_urls" optional,
+        anonymize_ips = "anonymize_ips" optional,
+        completed_snippet_onboarding = "completed_snippet_onboarding" optional,
+        ingested_event = "ingested_event" optional,
+        test_account_filters = "test_account_filters" optional,
+        test_account_filters_default_checked = "test_account_filters_default_checked" optional,
+        path_cleaning_filters = "path_cleaning_filters" optional,
+        is_demo = "is_demo" optional,
+        timezone = "timezone" optional,
+        data_attributes = "data_attributes" optional,
+        person_display_name_properties = "person_display_name_properties" optional,
+        correlation_config = "correlation_config" optional,
+        autocapture_opt_out = "autocapture_opt_out" optional,
+        autocapture_exceptions_opt_in = "autocapture_exceptions_opt_in" optional,
+        autocapture_web_vitals_opt_in = "autocapture_web_vitals_opt_in" optional,
+        autocapture_web_vitals_allowed_metrics = "autocapture_web_vitals_allowed_metrics" optional,
+        autocapture_exceptions_errors_to_ignore = "autocapture_exceptions_errors_to_ignore" optional,
+        capture_console_log_opt_in = "capture_console_log_opt_in" optional,
+        capture_performance_opt_in = "capture_performance_opt_in" optional,
+        session_recording_opt_in = "session_recording_opt_in" optional,
+        session_recording_sample_rate = "session_recording_sample_rate" optional,
+        session_recording_minimum_duration_milliseconds = "session_recording_minimum_duration_milliseconds" optional,
+        session_recording_linked_flag = "session_recording_linked_flag" optional,
+        session_recording_network_payload_capture_config = "session_recording_network_payload_capture_config" optional,
+        session_recording_masking_config = "session_recording_masking_config" optional,
+        session_recording_url_trigger_config = "session_recording_url_trigger_config" optional,
+        session_recording_url_blocklist_config = "session_recording_url_blocklist_config" optional,
+        session_recording_event_trigger_config = "session_recording_event_trigger_config" optional,
+        session_recording_trigger_match_type_config = "session_recording_trigger_match_type_config" optional,
+        session_recording_trigger_groups = "session_recording_trigger_groups" optional,
+        session_recording_retention_period = "session_recording_retention_period" optional,
+        session_replay_config = "session_replay_config" optional,
+        survey_config = "survey_config" optional,
+        access_control = "access_control" optional,
+        week_start_day = "week_start_day" optional,
+        primary_dashboard = "primary_dashboard" optional,
+        live_events_columns = "live_events_columns" optional,
+        recording_domains = "recording_domains" optional,
+        person_on_events_querying_enabled = "person_on_events_querying_enabled" optional,
+        inject_web_apps = "inject_web_apps" optional,
+        extra_settings = "extra_settings" optional,
+        modifiers = "modifiers" optional,
+        default_modifiers = "default_modifiers" optional,
+        has_completed_onboarding_for = "has_completed_onboarding_for" optional,
+        surveys_opt_in = "surveys_opt_in" optional,
+        heatmaps_opt_in = "heatmaps_opt_in" optional,
+        product_intents = "product_intents" optional,
+        flags_persistence_default = "flags_persistence_default" optional,
+        secret_api_token = "secret_api_token" optional,
+        secret_api_token_backup = "secret_api_token_backup" optional,
+        receive_org_level_activity_logs = "receive_org_level_activity_logs" optional,
+        business_model = "business_model" optional,
+        conversations_enabled = "conversations_enabled" optional,
+        conversations_settings = "conversations_settings" optional,
+        logs_settings = "logs_settings" optional,
+        proactive_tasks_enabled = "proactive_tasks_enabled" optional,
+        available_setup_task_ids = "available_setup_task_ids" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -3226,10 +3226,10 @@ pub struct PatchedProjectBackwardCompatProductIntentsItem {
 }
 json_object! {
     PatchedProjectBackwardCompatProductIntentsItem {
-        product_type: "product_type" optional,
-        created_at: "created_at" optional,
-        onboarding_completed_at: "onboarding_completed_at" optional,
-        updated_at: "updated_at" optional,
+        product_type = "product_type" optional,
+        created_at = "created_at" optional,
+        onboarding_completed_at = "onboarding_completed_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `PatchedProjectSecretAPIKey` schema.
@@ -3247,15 +3247,15 @@ pub struct PatchedProjectSecretApiKey {
 }
 json_object! {
     PatchedProjectSecretApiKey {
-        id: "id" optional,
-        label: "label" optional,
-        value: "value" optional,
-        mask_value: "mask_value" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        last_used_at: "last_used_at" optional,
-        last_rolled_at: "last_rolled_at" optional,
-        scopes: "scopes" optional,
+        id = "id" optional,
+        label = "label" optional,
+        value = "value" optional,
+        mask_value = "mask_value" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        last_used_at = "last_used_at" optional,
+        last_rolled_at = "last_rolled_at" optional,
+        scopes = "scopes" optional,
     }
 }
 /// The `PatchedRemovePersonRequest` schema.
@@ -3266,7 +3266,7 @@ pub struct PatchedRemovePersonRequest {
 }
 json_object! {
     PatchedRemovePersonRequest {
-        person_id: "person_id" optional,
+        person_id = "person_id" optional,
     }
 }
 /// The `PatchedRole` schema.
@@ -3282,12 +3282,12 @@ pub struct PatchedRole {
 }
 json_object! {
     PatchedRole {
-        id: "id" optional,
-        name: "name" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        members: "members" optional,
-        is_default: "is_default" optional,
+        id = "id" optional,
+        name = "name" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        members = "members" optional,
+        is_default = "is_default" optional,
     }
 }
 /// Standard Subscription serializer.
@@ -3352,32 +3352,32 @@ pub struct PatchedSubscription {
 }
 json_object! {
     PatchedSubscription {
-        id: "id" optional,
-        dashboard: "dashboard" optional,
-        insight: "insight" optional,
-        insight_short_id: "insight_short_id" optional,
-        resource_name: "resource_name" optional,
-        dashboard_export_insights: "dashboard_export_insights" optional,
-        target_type: "target_type" optional,
-        target_value: "target_value" optional,
-        frequency: "frequency" optional,
-        interval: "interval" optional,
-        byweekday: "byweekday" optional,
-        bysetpos: "bysetpos" optional,
-        count: "count" optional,
-        start_date: "start_date" optional,
-        until_date: "until_date" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
-        enabled: "enabled" optional,
-        title: "title" optional,
-        summary: "summary" optional,
-        next_delivery_date: "next_delivery_date" optional,
-        integration_id: "integration_id" optional,
-        invite_message: "invite_message" optional,
-        summary_enabled: "summary_enabled" optional,
-        summary_prompt_guide: "summary_prompt_guide" optional,
+        id = "id" optional,
+        dashboard = "dashboard" optional,
+        insight = "insight" optional,
+        insight_short_id = "insight_short_id" optional,
+        resource_name = "resource_name" optional,
+        dashboard_export_insights = "dashboard_export_insights" optional,
+        target_type = "target_type" optional,
+        target_value = "target_value" optional,
+        frequency = "frequency" optional,
+        interval = "interval" optional,
+        byweekday = "byweekday" optional,
+        bysetpos = "bysetpos" optional,
+        count = "count" optional,
+        start_date = "start_date" optional,
+        until_date = "until_date" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
+        enabled = "enabled" optional,
+        title = "title" optional,
+        summary = "summary" optional,
+        next_delivery_date = "next_delivery_date" optional,
+        integration_id = "integration_id" optional,
+        invite_message = "invite_message" optional,
+        summary_enabled = "summary_enabled" optional,
+        summary_prompt_guide = "summary_prompt_guide" optional,
     }
 }
 string_enum! {
@@ -3460,53 +3460,53 @@ pub struct PatchedUser {
 }
 json_object! {
     PatchedUser {
-        date_joined: "date_joined" optional,
-        uuid: "uuid" optional,
-        distinct_id: "distinct_id" optional,
-        first_name: "first_name" optional,
-        last_name: "last_name" optional,
-        email: "email" optional,
-        pending_email: "pending_email" optional,
-        is_email_verified: "is_email_verified" optional,
-        notification_settings: "notification_settings" optional,
-        anonymize_data: "anonymize_data" optional,
-        allow_impersonation: "allow_impersonation" optional,
-        toolbar_mode: "toolbar_mode" optional,
-        has_password: "has_password" optional,
-        id: "id" optional,
-        is_staff: "is_staff" optional,
-        is_impersonated: "is_impersonated" optional,
-        is_impersonated_until: "is_impersonated_until" optional,
-        is_impersonated_read_only: "is_impersonated_read_only" optional,
-        sensitive_session_expires_at: "sensitive_session_expires_at" optional,
-        team: "team" optional,
-        organization: "organization" optional,
-        organizations: "organizations" optional,
-        set_current_organization: "set_current_organization" optional,
-        set_current_team: "set_current_team" optional,
-        password: "password" optional,
-        current_password: "current_password" optional,
-        events_column_config: "events_column_config" optional,
-        is_2fa_enabled: "is_2fa_enabled" optional,
-        has_social_auth: "has_social_auth" optional,
-        has_sso_enforcement: "has_sso_enforcement" optional,
-        has_seen_product_intro_for: "has_seen_product_intro_for" optional,
-        scene_personalisation: "scene_personalisation" optional,
-        theme_mode: "theme_mode" optional,
-        hedgehog_config: "hedgehog_config" optional,
-        allow_sidebar_suggestions: "allow_sidebar_suggestions" optional,
-        shortcut_position: "shortcut_position" optional,
-        role_at_organization: "role_at_organization" optional,
-        passkeys_enabled_for_2fa: "passkeys_enabled_for_2fa" optional,
-        onboarding_skipped_at: "onboarding_skipped_at" optional,
-        onboarding_skipped_reason: "onboarding_skipped_reason" optional,
-        onboarding_skipped_organization_id: "onboarding_skipped_organization_id" optional,
-        onboarding_delegated_to_invite: "onboarding_delegated_to_invite" optional,
-        onboarding_delegated_to_organization_id: "onboarding_delegated_to_organization_id" optional,
-        onboarding_delegation_accepted_at: "onboarding_delegation_accepted_at" optional,
-        is_organization_first_user: "is_organization_first_user" optional,
-        active_realtime_notification_types: "active_realtime_notification_types" optional,
-        pending_invites: "pending_invites" optional,
+        date_joined = "date_joined" optional,
+        uuid = "uuid" optional,
+        distinct_id = "distinct_id" optional,
+        first_name = "first_name" optional,
+        last_name = "last_name" optional,
+        email = "email" optional,
+        pending_email = "pending_email" optional,
+        is_email_verified = "is_email_verified" optional,
+        notification_settings = "notification_settings" optional,
+        anonymize_data = "anonymize_data" optional,
+        allow_impersonation = "allow_impersonation" optional,
+        toolbar_mode = "toolbar_mode" optional,
+        has_password = "has_password" optional,
+        id = "id" optional,
+        is_staff = "is_staff" optional,
+        is_impersonated = "is_impersonated" optional,
+        is_impersonated_until = "is_impersonated_until" optional,
+        is_impersonated_read_only = "is_impersonated_read_only" optional,
+        sensitive_session_expires_at = "sensitive_session_expires_at" optional,
+        team = "team" optional,
+        organization = "organization" optional,
+        organizations = "organizations" optional,
+        set_current_organization = "set_current_organization" optional,
+        set_current_team = "set_current_team" optional,
+        password = "password" optional,
+        current_password = "current_password" optional,
+        events_column_config = "events_column_config" optional,
+        is_2fa_enabled = "is_2fa_enabled" optional,
+        has_social_auth = "has_social_auth" optional,
+        has_sso_enforcement = "has_sso_enforcement" optional,
+        has_seen_product_intro_for = "has_seen_product_intro_for" optional,
+        scene_personalisation = "scene_personalisation" optional,
+        theme_mode = "theme_mode" optional,
+        hedgehog_config = "hedgehog_config" optional,
+        allow_sidebar_suggestions = "allow_sidebar_suggestions" optional,
+        shortcut_position = "shortcut_position" optional,
+        role_at_organization = "role_at_organization" optional,
+        passkeys_enabled_for_2fa = "passkeys_enabled_for_2fa" optional,
+        onboarding_skipped_at = "onboarding_skipped_at" optional,
+        onboarding_skipped_reason = "onboarding_skipped_reason" optional,
+        onboarding_skipped_organization_id = "onboarding_skipped_organization_id" optional,
+        onboarding_delegated_to_invite = "onboarding_delegated_to_invite" optional,
+        onboarding_delegated_to_organization_id = "onboarding_delegated_to_organization_id" optional,
+        onboarding_delegation_accepted_at = "onboarding_delegation_accepted_at" optional,
+        is_organization_first_user = "is_organization_first_user" optional,
+        active_realtime_notification_types = "active_realtime_notification_types" optional,
+        pending_invites = "pending_invites" optional,
     }
 }
 /// Shape of each item in UserSerializer.pending_invites.
@@ -3522,11 +3522,11 @@ pub struct PendingInvite {
 }
 json_object! {
     PendingInvite {
-        id: "id" required,
-        target_email: "target_email" required,
-        organization_id: "organization_id" required,
-        organization_name: "organization_name" required,
-        created_at: "created_at" required,
+        id = "id" required,
+        target_email = "target_email" required,
+        organization_id = "organization_id" required,
+        organization_name = "organization_name" required,
+        created_at = "created_at" required,
     }
 }
 /// PersonFilter
@@ -3553,14 +3553,14 @@ pub struct PersonFilter {
 }
 json_object! {
     PersonFilter {
-        bytecode: "bytecode" optional,
-        bytecode_error: "bytecode_error" optional,
-        condition_hash: "conditionHash" optional,
-        r#type: "type" required,
-        key: "key" required,
-        operator: "operator" optional,
-        value: "value" optional,
-        negation: "negation" optional,
+        bytecode = "bytecode" optional,
+        bytecode_error = "bytecode_error" optional,
+        condition_hash = "conditionHash" optional,
+        r#type = "type" required,
+        key = "key" required,
+        operator = "operator" optional,
+        value = "value" optional,
+        negation = "negation" optional,
     }
 }
 string_enum! {
@@ -3577,7 +3577,7 @@ pub struct PrimaryPropertiesResponse {
 }
 json_object! {
     PrimaryPropertiesResponse {
-        primary_properties: "primary_properties" required,
+        primary_properties = "primary_properties" required,
     }
 }
 /// Like `ProjectBasicSerializer`, but also works as a drop-in replacement for `TeamBasicSerializer` by way of
@@ -4296,75 +4296,75 @@ pub struct ProjectBackwardCompat {
 }
 json_object! {
     ProjectBackwardCompat {
-        id: "id" optional,
-        organization: "organization" optional,
-        name: "name" optional,
-        product_description: "product_description" optional,
-        created_at: "created_at" optional,
-        effective_membership_level: "effective_membership_level" optional,
-        has_group_types: "has_group_types" optional,
-        group_types: "group_types" optional,
-        live_events_token: "live_events_token" optional,
-        updated_at: "updated_at" optional,
-        uuid: "uuid" optional,
-        api_token: "api_token" optional,
-        app_urls: "app_urls" optional,
-        anonymize_ips: "anonymize_ips" optional,
-        completed_snippet_onboarding: "completed_snippet_onboarding" optional,
-        ingested_event: "ingested_event" optional,
-        test_account_filters: "test_account_filters" optional,
-        test_account_filters_default_checked: "test_account_filters_default_checked" optional,
-        path_cleaning_filters: "path_cleaning_filters" optional,
-        is_demo: "is_demo" optional,
-        timezone: "timezone" optional,
-        data_attributes: "data_attributes" optional,
-        person_display_name_properties: "person_display_name_properties" optional,
-        correlation_config: "correlation_config" optional,
-        autocapture_opt_out: "autocapture_opt_out" optional,
-        autocapture_exceptions_opt_in: "autocapture_exceptions_opt_in" optional,
-        autocapture_web_vitals_opt_in: "autocapture_web_vitals_opt_in" optional,
-        autocapture_web_vitals_allowed_metrics: "autocapture_web_vitals_allowed_metrics" optional,
-        autocapture_exceptions_errors_to_ignore: "autocapture_exceptions_errors_to_ignore" optional,
-        capture_console_log_opt_in: "capture_console_log_opt_in" optional,
-        capture_performance_opt_in: "capture_performance_opt_in" optional,
-        session_recording_opt_in: "session_recording_opt_in" optional,
-        session_recording_sample_rate: "session_recording_sample_rate" optional,
-        session_recording_minimum_duration_milliseconds: "session_recording_minimum_duration_milliseconds" optional,
-        session_recording_linked_flag: "session_recording_linked_flag" optional,
-        session_recording_network_payload_capture_config: "session_recording_network_payload_capture_config" optional,
-        session_recording_masking_config: "session_recording_masking_config" optional,
-        session_recording_url_trigger_config: "session_recording_url_trigger_config" optional,
-        session_recording_url_blocklist_config: "session_recording_url_blocklist_config" optional,
-        session_recording_event_trigger_config: "session_recording_event_trigger_config" optional,
-        session_recording_trigger_match_type_config: "session_recording_trigger_match_type_config" optional,
-        session_recording_trigger_groups: "session_recording_trigger_groups" optional,
-        session_recording_retention_period: "session_recording_retention_period" optional,
-        session_replay_config: "session_replay_config" optional,
-        survey_config: "survey_config" optional,
-        access_control: "access_control" optional,
-        week_start_day: "week_start_day" optional,
-        primary_dashboard: "primary_dashboard" optional,
-        live_events_columns: "live_events_columns" optional,
-        recording_domains: "recording_domains" optional,
-        person_on_events_querying_enabled: "person_on_events_querying_enabled" optional,
-        inject_web_apps: "inject_web_apps" optional,
-        extra_settings: "extra_settings" optional,
-        modifiers: "modifiers" optional,
-        default_modifiers: "default_modifiers" optional,
-        has_completed_onboarding_for: "has_completed_onboarding_for" optional,
-        surveys_opt_in: "surveys_opt_in" optional,
-        heatmaps_opt_in: "heatmaps_opt_in" optional,
-        product_intents: "product_intents" optional,
-        flags_persistence_default: "flags_persistence_default" optional,
-        secret_api_token: "secret_api_token" optional,
-        secret_api_token_backup: "secret_api_token_backup" optional,
-        receive_org_level_activity_logs: "receive_org_level_activity_logs" optional,
-        business_model: "business_model" optional,
-        conversations_enabled: "conversations_enabled" optional,
-        conversations_settings: "conversations_settings" optional,
-        logs_settings: "logs_settings" optional,
-        proactive_tasks_enabled: "proactive_tasks_enabled" optional,
-        available_setup_task_ids: "available_setup_task_ids" optional,
+        id = "id" optional,
+        organization = "organization" optional,
+        name = "name" optional,
+        product_description = "product_description" optional,
+        created_at = "created_at" optional,
+        effective_membership_level = "effective_membership_level" optional,
+        has_group_types = "has_group_types" optional,
+        group_types = "group_types" optional,
+        live_events_token = "live_events_token" optional,
+        updated_at = "updated_at" optional,
+        uuid = "uuid" optional,
+        api_token = "api_token" optional,
+        app_urls = "app_urls" optional,
+        anonymize_ips = "anonymize_ips" optional,
+        completed_snippet_onboarding = "completed_snippet_onboarding" optional,
+        ingested_event = "ingested_event" optional,
+        test_account_filters = "test_account_filters" optional,
+        test_account_filters_default_checked = "test_account_filters_default_checked" optional,
+        path_cleaning_filters = "path_cleaning_filters" optional,
+        is_demo = "is_demo" optional,
+        timezone = "timezone" optional,
+        data_attributes = "data_attributes" optional,
+        person_display_name_properties = "person_display_name_properties" optional,
+        correlation_config = "correlation_config" optional,
+        autocapture_opt_out = "autocapture_opt_out" optional,
+        autocapture_exceptions_opt_in = "autocapture_exceptions_opt_in" optional,
+        autocapture_web_vitals_opt_in = "autocapture_web_vitals_opt_in" optional,
+        autocapture_web_vitals_allowed_metrics = "autocapture_web_vitals_allowed_metrics" optional,
+        autocapture_exceptions_errors_to_ignore = "autocapture_exceptions_errors_to_ignore" optional,
+        capture_console_log_opt_in = "capture_console_log_opt_in" optional,
+        capture_performance_opt_in = "capture_performance_opt_in" optional,
+        session_recording_opt_in = "session_recording_opt_in" optional,
+        session_recording_sample_rate = "session_recording_sample_rate" optional,
+        session_recording_minimum_duration_milliseconds = "session_recording_minimum_duration_milliseconds" optional,
+        session_recording_linked_flag = "session_recording_linked_flag" optional,
+        session_recording_network_payload_capture_config = "session_recording_network_payload_capture_config" optional,
+        session_recording_masking_config = "session_recording_masking_config" optional,
+        session_recording_url_trigger_config = "session_recording_url_trigger_config" optional,
+        session_recording_url_blocklist_config = "session_recording_url_blocklist_config" optional,
+        session_recording_event_trigger_config = "session_recording_event_trigger_config" optional,
+        session_recording_trigger_match_type_config = "session_recording_trigger_match_type_config" optional,
+        session_recording_trigger_groups = "session_recording_trigger_groups" optional,
+        session_recording_retention_period = "session_recording_retention_period" optional,
+        session_replay_config = "session_replay_config" optional,
+        survey_config = "survey_config" optional,
+        access_control = "access_control" optional,
+        week_start_day = "week_start_day" optional,
+        primary_dashboard = "primary_dashboard" optional,
+        live_events_columns = "live_events_columns" optional,
+        recording_domains = "recording_domains" optional,
+        person_on_events_querying_enabled = "person_on_events_querying_enabled" optional,
+        inject_web_apps = "inject_web_apps" optional,
+        extra_settings = "extra_settings" optional,
+        modifiers = "modifiers" optional,
+        default_modifiers = "default_modifiers" optional,
+        has_completed_onboarding_for = "has_completed_onboarding_for" optional,
+        surveys_opt_in = "surveys_opt_in" optional,
+        heatmaps_opt_in = "heatmaps_opt_in" optional,
+        product_intents = "product_intents" optional,
+        flags_persistence_default = "flags_persistence_default" optional,
+        secret_api_token = "secret_api_token" optional,
+        secret_api_token_backup = "secret_api_token_backup" optional,
+        receive_org_level_activity_logs = "receive_org_level_activity_logs" optional,
+        business_model = "business_model" optional,
+        conversations_enabled = "conversations_enabled" optional,
+        conversations_settings = "conversations_settings" optional,
+        logs_settings = "logs_settings" optional,
+        proactive_tasks_enabled = "proactive_tasks_enabled" optional,
+        available_setup_task_ids = "available_setup_task_ids" optional,
     }
 }
 /// Like `ProjectBasicSerializer`, but also works as a drop-in replacement for `TeamBasicSerializer` by way of
@@ -4389,17 +4389,17 @@ pub struct ProjectBackwardCompatBasic {
 }
 json_object! {
     ProjectBackwardCompatBasic {
-        id: "id" optional,
-        uuid: "uuid" optional,
-        organization: "organization" optional,
-        api_token: "api_token" optional,
-        name: "name" optional,
-        completed_snippet_onboarding: "completed_snippet_onboarding" optional,
-        has_completed_onboarding_for: "has_completed_onboarding_for" optional,
-        ingested_event: "ingested_event" optional,
-        is_demo: "is_demo" optional,
-        timezone: "timezone" optional,
-        access_control: "access_control" optional,
+        id = "id" optional,
+        uuid = "uuid" optional,
+        organization = "organization" optional,
+        api_token = "api_token" optional,
+        name = "name" optional,
+        completed_snippet_onboarding = "completed_snippet_onboarding" optional,
+        has_completed_onboarding_for = "has_completed_onboarding_for" optional,
+        ingested_event = "ingested_event" optional,
+        is_demo = "is_demo" optional,
+        timezone = "timezone" optional,
+        access_control = "access_control" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -4411,10 +4411,10 @@ pub struct ProjectBackwardCompatProductIntentsItem {
 }
 json_object! {
     ProjectBackwardCompatProductIntentsItem {
-        product_type: "product_type" optional,
-        created_at: "created_at" optional,
-        onboarding_completed_at: "onboarding_completed_at" optional,
-        updated_at: "updated_at" optional,
+        product_type = "product_type" optional,
+        created_at = "created_at" optional,
+        onboarding_completed_at = "onboarding_completed_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `ProjectSecretAPIKey` schema.
@@ -4432,15 +4432,15 @@ pub struct ProjectSecretApiKey {
 }
 json_object! {
     ProjectSecretApiKey {
-        id: "id" optional,
-        label: "label" required,
-        value: "value" optional,
-        mask_value: "mask_value" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        last_used_at: "last_used_at" optional,
-        last_rolled_at: "last_rolled_at" optional,
-        scopes: "scopes" required,
+        id = "id" optional,
+        label = "label" required,
+        value = "value" optional,
+        mask_value = "mask_value" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        last_used_at = "last_used_at" optional,
+        last_rolled_at = "last_rolled_at" optional,
+        scopes = "scopes" required,
     }
 }
 string_enum! {
@@ -4497,7 +4497,7 @@ pub struct ReorderTilesRequest {
 }
 json_object! {
     ReorderTilesRequest {
-        tile_order: "tile_order" required,
+        tile_order = "tile_order" required,
     }
 }
 /// The `Role` schema.
@@ -4513,12 +4513,12 @@ pub struct Role {
 }
 json_object! {
     Role {
-        id: "id" optional,
-        name: "name" required,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        members: "members" optional,
-        is_default: "is_default" optional,
+        id = "id" optional,
+        name = "name" required,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        members = "members" optional,
+        is_default = "is_default" optional,
     }
 }
 /// The `RunInsightsResponse` schema.
@@ -4529,7 +4529,7 @@ pub struct RunInsightsResponse {
 }
 json_object! {
     RunInsightsResponse {
-        results: "results" required,
+        results = "results" required,
     }
 }
 /// The `ScenePersonalisationBasic` schema.
@@ -4540,8 +4540,8 @@ pub struct ScenePersonalisationBasic {
 }
 json_object! {
     ScenePersonalisationBasic {
-        scene: "scene" required,
-        dashboard: "dashboard" optional,
+        scene = "scene" required,
+        dashboard = "dashboard" optional,
     }
 }
 /// The `SharePassword` schema.
@@ -4555,11 +4555,11 @@ pub struct SharePassword {
 }
 json_object! {
     SharePassword {
-        id: "id" optional,
-        created_at: "created_at" optional,
-        note: "note" optional,
-        created_by_email: "created_by_email" optional,
-        is_active: "is_active" optional,
+        id = "id" optional,
+        created_at = "created_at" optional,
+        note = "note" optional,
+        created_by_email = "created_by_email" optional,
+        is_active = "is_active" optional,
     }
 }
 /// The `SharingConfiguration` schema.
@@ -4574,12 +4574,12 @@ pub struct SharingConfiguration {
 }
 json_object! {
     SharingConfiguration {
-        created_at: "created_at" optional,
-        enabled: "enabled" optional,
-        access_token: "access_token" optional,
-        settings: "settings" optional,
-        password_required: "password_required" optional,
-        share_passwords: "share_passwords" optional,
+        created_at = "created_at" optional,
+        enabled = "enabled" optional,
+        access_token = "access_token" optional,
+        settings = "settings" optional,
+        password_required = "password_required" optional,
+        share_passwords = "share_passwords" optional,
     }
 }
 string_enum! {
@@ -4656,32 +4656,32 @@ pub struct Subscription {
 }
 json_object! {
     Subscription {
-        id: "id" optional,
-        dashboard: "dashboard" optional,
-        insight: "insight" optional,
-        insight_short_id: "insight_short_id" optional,
-        resource_name: "resource_name" optional,
-        dashboard_export_insights: "dashboard_export_insights" optional,
-        target_type: "target_type" required,
-        target_value: "target_value" required,
-        frequency: "frequency" required,
-        interval: "interval" optional,
-        byweekday: "byweekday" optional,
-        bysetpos: "bysetpos" optional,
-        count: "count" optional,
-        start_date: "start_date" required,
-        until_date: "until_date" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
-        enabled: "enabled" optional,
-        title: "title" optional,
-        summary: "summary" optional,
-        next_delivery_date: "next_delivery_date" optional,
-        integration_id: "integration_id" optional,
-        invite_message: "invite_message" optional,
-        summary_enabled: "summary_enabled" optional,
-        summary_prompt_guide: "summary_prompt_guide" optional,
+        id = "id" optional,
+        dashboard = "dashboard" optional,
+        insight = "insight" optional,
+        insight_short_id = "insight_short_id" optional,
+        resource_name = "resource_name" optional,
+        dashboard_export_insights = "dashboard_export_insights" optional,
+        target_type = "target_type" required,
+        target_value = "target_value" required,
+        frequency = "frequency" required,
+        interval = "interval" optional,
+        byweekday = "byweekday" optional,
+        bysetpos = "bysetpos" optional,
+        count = "count" optional,
+        start_date = "start_date" required,
+        until_date = "until_date" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
+        enabled = "enabled" optional,
+        title = "title" optional,
+        summary = "summary" optional,
+        next_delivery_date = "next_delivery_date" optional,
+        integration_id = "integration_id" optional,
+        invite_message = "invite_message" optional,
+        summary_enabled = "summary_enabled" optional,
+        summary_prompt_guide = "summary_prompt_guide" optional,
     }
 }
 string_enum! {
@@ -4747,23 +4747,23 @@ pub struct SubscriptionDelivery {
 }
 json_object! {
     SubscriptionDelivery {
-        id: "id" optional,
-        subscription: "subscription" optional,
-        temporal_workflow_id: "temporal_workflow_id" optional,
-        idempotency_key: "idempotency_key" optional,
-        trigger_type: "trigger_type" optional,
-        scheduled_at: "scheduled_at" optional,
-        target_type: "target_type" optional,
-        target_value: "target_value" optional,
-        exported_asset_ids: "exported_asset_ids" optional,
-        content_snapshot: "content_snapshot" optional,
-        recipient_results: "recipient_results" optional,
-        status: "status" optional,
-        error: "error" optional,
-        created_at: "created_at" optional,
-        last_updated_at: "last_updated_at" optional,
-        finished_at: "finished_at" optional,
-        change_summary: "change_summary" optional,
+        id = "id" optional,
+        subscription = "subscription" optional,
+        temporal_workflow_id = "temporal_workflow_id" optional,
+        idempotency_key = "idempotency_key" optional,
+        trigger_type = "trigger_type" optional,
+        scheduled_at = "scheduled_at" optional,
+        target_type = "target_type" optional,
+        target_value = "target_value" optional,
+        exported_asset_ids = "exported_asset_ids" optional,
+        content_snapshot = "content_snapshot" optional,
+        recipient_results = "recipient_results" optional,
+        status = "status" optional,
+        error = "error" optional,
+        created_at = "created_at" optional,
+        last_updated_at = "last_updated_at" optional,
+        finished_at = "finished_at" optional,
+        change_summary = "change_summary" optional,
     }
 }
 string_enum! {
@@ -4825,9 +4825,9 @@ pub struct SubscriptionsSummaryQuotaRetrieveResponse {
 }
 json_object! {
     SubscriptionsSummaryQuotaRetrieveResponse {
-        active_count: "active_count" required,
-        limit: "limit" required,
-        at_limit: "at_limit" required,
+        active_count = "active_count" required,
+        limit = "limit" required,
+        at_limit = "at_limit" required,
     }
 }
 string_enum! {
@@ -4926,53 +4926,53 @@ pub struct User {
 }
 json_object! {
     User {
-        date_joined: "date_joined" optional,
-        uuid: "uuid" optional,
-        distinct_id: "distinct_id" optional,
-        first_name: "first_name" optional,
-        last_name: "last_name" optional,
-        email: "email" required,
-        pending_email: "pending_email" optional,
-        is_email_verified: "is_email_verified" optional,
-        notification_settings: "notification_settings" optional,
-        anonymize_data: "anonymize_data" optional,
-        allow_impersonation: "allow_impersonation" optional,
-        toolbar_mode: "toolbar_mode" optional,
-        has_password: "has_password" optional,
-        id: "id" optional,
-        is_staff: "is_staff" optional,
-        is_impersonated: "is_impersonated" optional,
-        is_impersonated_until: "is_impersonated_until" optional,
-        is_impersonated_read_only: "is_impersonated_read_only" optional,
-        sensitive_session_expires_at: "sensitive_session_expires_at" optional,
-        team: "team" optional,
-        organization: "organization" optional,
-        organizations: "organizations" optional,
-        set_current_organization: "set_current_organization" optional,
-        set_current_team: "set_current_team" optional,
-        password: "password" required,
-        current_password: "current_password" optional,
-        events_column_config: "events_column_config" optional,
-        is_2fa_enabled: "is_2fa_enabled" optional,
-        has_social_auth: "has_social_auth" optional,
-        has_sso_enforcement: "has_sso_enforcement" optional,
-        has_seen_product_intro_for: "has_seen_product_intro_for" optional,
-        scene_personalisation: "scene_personalisation" optional,
-        theme_mode: "theme_mode" optional,
-        hedgehog_config: "hedgehog_config" optional,
-        allow_sidebar_suggestions: "allow_sidebar_suggestions" optional,
-        shortcut_position: "shortcut_position" optional,
-        role_at_organization: "role_at_organization" optional,
-        passkeys_enabled_for_2fa: "passkeys_enabled_for_2fa" optional,
-        onboarding_skipped_at: "onboarding_skipped_at" optional,
-        onboarding_skipped_reason: "onboarding_skipped_reason" optional,
-        onboarding_skipped_organization_id: "onboarding_skipped_organization_id" optional,
-        onboarding_delegated_to_invite: "onboarding_delegated_to_invite" optional,
-        onboarding_delegated_to_organization_id: "onboarding_delegated_to_organization_id" optional,
-        onboarding_delegation_accepted_at: "onboarding_delegation_accepted_at" optional,
-        is_organization_first_user: "is_organization_first_user" optional,
-        active_realtime_notification_types: "active_realtime_notification_types" optional,
-        pending_invites: "pending_invites" optional,
+        date_joined = "date_joined" optional,
+        uuid = "uuid" optional,
+        distinct_id = "distinct_id" optional,
+        first_name = "first_name" optional,
+        last_name = "last_name" optional,
+        email = "email" required,
+        pending_email = "pending_email" optional,
+        is_email_verified = "is_email_verified" optional,
+        notification_settings = "notification_settings" optional,
+        anonymize_data = "anonymize_data" optional,
+        allow_impersonation = "allow_impersonation" optional,
+        toolbar_mode = "toolbar_mode" optional,
+        has_password = "has_password" optional,
+        id = "id" optional,
+        is_staff = "is_staff" optional,
+        is_impersonated = "is_impersonated" optional,
+        is_impersonated_until = "is_impersonated_until" optional,
+        is_impersonated_read_only = "is_impersonated_read_only" optional,
+        sensitive_session_expires_at = "sensitive_session_expires_at" optional,
+        team = "team" optional,
+        organization = "organization" optional,
+        organizations = "organizations" optional,
+        set_current_organization = "set_current_organization" optional,
+        set_current_team = "set_current_team" optional,
+        password = "password" required,
+        current_password = "current_password" optional,
+        events_column_config = "events_column_config" optional,
+        is_2fa_enabled = "is_2fa_enabled" optional,
+        has_social_auth = "has_social_auth" optional,
+        has_sso_enforcement = "has_sso_enforcement" optional,
+        has_seen_product_intro_for = "has_seen_product_intro_for" optional,
+        scene_personalisation = "scene_personalisation" optional,
+        theme_mode = "theme_mode" optional,
+        hedgehog_config = "hedgehog_config" optional,
+        allow_sidebar_suggestions = "allow_sidebar_suggestions" optional,
+        shortcut_position = "shortcut_position" optional,
+        role_at_organization = "role_at_organization" optional,
+        passkeys_enabled_for_2fa = "passkeys_enabled_for_2fa" optional,
+        onboarding_skipped_at = "onboarding_skipped_at" optional,
+        onboarding_skipped_reason = "onboarding_skipped_reason" optional,
+        onboarding_skipped_organization_id = "onboarding_skipped_organization_id" optional,
+        onboarding_delegated_to_invite = "onboarding_delegated_to_invite" optional,
+        onboarding_delegated_to_organization_id = "onboarding_delegated_to_organization_id" optional,
+        onboarding_delegation_accepted_at = "onboarding_delegation_accepted_at" optional,
+        is_organization_first_user = "is_organization_first_user" optional,
+        active_realtime_notification_types = "active_realtime_notification_types" optional,
+        pending_invites = "pending_invites" optional,
     }
 }
 /// The `UserGitHubAccount` schema.
@@ -4985,8 +4985,8 @@ pub struct UserGitHubAccount {
 }
 json_object! {
     UserGitHubAccount {
-        r#type: "type" optional,
-        name: "name" optional,
+        r#type = "type" optional,
+        name = "name" optional,
     }
 }
 /// The `UserGitHubIntegrationItem` schema.
@@ -5009,13 +5009,13 @@ pub struct UserGitHubIntegrationItem {
 }
 json_object! {
     UserGitHubIntegrationItem {
-        id: "id" required,
-        kind: "kind" required,
-        installation_id: "installation_id" required,
-        repository_selection: "repository_selection" optional,
-        account: "account" optional,
-        uses_shared_installation: "uses_shared_installation" required,
-        created_at: "created_at" required,
+        id = "id" required,
+        kind = "kind" required,
+        installation_id = "installation_id" required,
+        repository_selection = "repository_selection" optional,
+        account = "account" optional,
+        uses_shared_installation = "uses_shared_installation" required,
+        created_at = "created_at" required,
     }
 }
 /// The `UserGitHubIntegrationListResponse` schema.
@@ -5026,7 +5026,7 @@ pub struct UserGitHubIntegrationListResponse {
 }
 json_object! {
     UserGitHubIntegrationListResponse {
-        results: "results" required,
+        results = "results" required,
     }
 }
 /// The `UserGitHubLinkStartRequest` schema.
@@ -5039,8 +5039,8 @@ pub struct UserGitHubLinkStartRequest {
 }
 json_object! {
     UserGitHubLinkStartRequest {
-        team_id: "team_id" optional,
-        connect_from: "connect_from" optional,
+        team_id = "team_id" optional,
+        connect_from = "connect_from" optional,
     }
 }
 /// The `UserGitHubLinkStartResponse` schema.
@@ -5053,8 +5053,8 @@ pub struct UserGitHubLinkStartResponse {
 }
 json_object! {
     UserGitHubLinkStartResponse {
-        install_url: "install_url" required,
-        connect_flow: "connect_flow" required,
+        install_url = "install_url" required,
+        connect_flow = "connect_flow" required,
     }
 }
 /// The `UserPushTokenItem` schema.
@@ -5075,10 +5075,10 @@ pub struct UserPushTokenItem {
 }
 json_object! {
     UserPushTokenItem {
-        id: "id" required,
-        platform: "platform" required,
-        created_at: "created_at" required,
-        last_seen_at: "last_seen_at" required,
+        id = "id" required,
+        platform = "platform" required,
+        created_at = "created_at" required,
+        last_seen_at = "last_seen_at" required,
     }
 }
 /// The `UserPushTokenRegisterRequest` schema.
@@ -5095,8 +5095,8 @@ pub struct UserPushTokenRegisterRequest {
 }
 json_object! {
     UserPushTokenRegisterRequest {
-        token: "token" required,
-        platform: "platform" required,
+        token = "token" required,
+        platform = "platform" required,
     }
 }
 /// The `UserPushTokenUnregisterRequest` schema.
@@ -5107,6 +5107,6 @@ pub struct UserPushTokenUnregisterRequest {
 }
 json_object! {
     UserPushTokenUnregisterRequest {
-        token: "token" required,
+        token = "token" required,
     }
 }

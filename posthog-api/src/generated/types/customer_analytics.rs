@@ -35,14 +35,14 @@ pub struct GroupUsageMetric {
 }
 json_object! {
     GroupUsageMetric {
-        id: "id" optional,
-        name: "name" required,
-        format: "format" optional,
-        interval: "interval" optional,
-        display: "display" optional,
-        filters: "filters" required,
-        math: "math" optional,
-        math_property: "math_property" optional,
+        id = "id" optional,
+        name = "name" required,
+        format = "format" optional,
+        interval = "interval" optional,
+        display = "display" optional,
+        filters = "filters" required,
+        math = "math" optional,
+        math_property = "math_property" optional,
     }
 }
 string_enum! {
@@ -85,10 +85,10 @@ pub struct PaginatedCustomerJourneyList {
 }
 json_object! {
     PaginatedCustomerJourneyList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedCustomerProfileConfigList` schema.
@@ -101,10 +101,10 @@ pub struct PaginatedCustomerProfileConfigList {
 }
 json_object! {
     PaginatedCustomerProfileConfigList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedGroupUsageMetricList` schema.
@@ -117,10 +117,10 @@ pub struct PaginatedGroupUsageMetricList {
 }
 json_object! {
     PaginatedGroupUsageMetricList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedGroupUsageMetric` schema.
@@ -157,13 +157,13 @@ pub struct PatchedGroupUsageMetric {
 }
 json_object! {
     PatchedGroupUsageMetric {
-        id: "id" optional,
-        name: "name" optional,
-        format: "format" optional,
-        interval: "interval" optional,
-        display: "display" optional,
-        filters: "filters" optional,
-        math: "math" optional,
-        math_property: "math_property" optional,
+        id = "id" optional,
+        name = "name" optional,
+        format = "format" optional,
+        interval = "interval" optional,
+        display = "display" optional,
+        filters = "filters" optional,
+        math = "math" optional,
+        math_property = "math_property" optional,
     }
 }

@@ -14,12 +14,12 @@ pub struct PatchedCustomerJourney {
 }
 json_object! {
     PatchedCustomerJourney {
-        id: "id" optional,
-        insight: "insight" optional,
-        name: "name" optional,
-        description: "description" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        insight = "insight" optional,
+        name = "name" optional,
+        description = "description" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
     }
 }

@@ -13,11 +13,11 @@ pub struct PatchedCustomerProfileConfig {
 }
 json_object! {
     PatchedCustomerProfileConfig {
-        id: "id" optional,
-        scope: "scope" optional,
-        content: "content" optional,
-        sidebar: "sidebar" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        scope = "scope" optional,
+        content = "content" optional,
+        sidebar = "sidebar" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }

@@ -14,13 +14,13 @@ pub struct DashboardCollaborator {
 }
 json_object! {
     DashboardCollaborator {
-        id: "id" optional,
-        dashboard_id: "dashboard_id" optional,
-        user: "user" optional,
-        level: "level" required,
-        added_at: "added_at" optional,
-        updated_at: "updated_at" optional,
-        user_uuid: "user_uuid" required,
+        id = "id" optional,
+        dashboard_id = "dashboard_id" optional,
+        user = "user" optional,
+        level = "level" required,
+        added_at = "added_at" optional,
+        updated_at = "updated_at" optional,
+        user_uuid = "user_uuid" required,
     }
 }
 /// The `DataColorTheme` schema.
@@ -35,12 +35,12 @@ pub struct DataColorTheme {
 }
 json_object! {
     DataColorTheme {
-        id: "id" optional,
-        name: "name" required,
-        colors: "colors" optional,
-        is_global: "is_global" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
+        id = "id" optional,
+        name = "name" required,
+        colors = "colors" optional,
+        is_global = "is_global" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
     }
 }
 /// The `PaginatedDataColorThemeList` schema.
@@ -53,10 +53,10 @@ pub struct PaginatedDataColorThemeList {
 }
 json_object! {
     PaginatedDataColorThemeList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedDataColorTheme` schema.
@@ -71,11 +71,11 @@ pub struct PatchedDataColorTheme {
 }
 json_object! {
     PatchedDataColorTheme {
-        id: "id" optional,
-        name: "name" optional,
-        colors: "colors" optional,
-        is_global: "is_global" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
+        id = "id" optional,
+        name = "name" optional,
+        colors = "colors" optional,
+        is_global = "is_global" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
     }
 }

@@ -31,8 +31,8 @@ pub struct CheckDatabaseNameResponse {
 }
 json_object! {
     CheckDatabaseNameResponse {
-        name: "name" required,
-        available: "available" required,
+        name = "name" required,
+        available = "available" required,
     }
 }
 string_enum! {
@@ -64,16 +64,16 @@ pub struct DataModelingJob {
 }
 json_object! {
     DataModelingJob {
-        id: "id" optional,
-        saved_query_id: "saved_query_id" optional,
-        status: "status" optional,
-        rows_materialized: "rows_materialized" optional,
-        error: "error" optional,
-        created_at: "created_at" optional,
-        last_run_at: "last_run_at" optional,
-        workflow_id: "workflow_id" optional,
-        workflow_run_id: "workflow_run_id" optional,
-        rows_expected: "rows_expected" optional,
+        id = "id" optional,
+        saved_query_id = "saved_query_id" optional,
+        status = "status" optional,
+        rows_materialized = "rows_materialized" optional,
+        error = "error" optional,
+        created_at = "created_at" optional,
+        last_run_at = "last_run_at" optional,
+        workflow_id = "workflow_id" optional,
+        workflow_run_id = "workflow_run_id" optional,
+        rows_expected = "rows_expected" optional,
     }
 }
 string_enum! {
@@ -145,29 +145,29 @@ pub struct DataWarehouseSavedQuery {
 }
 json_object! {
     DataWarehouseSavedQuery {
-        id: "id" optional,
-        deleted: "deleted" optional,
-        name: "name" required,
-        query: "query" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        sync_frequency: "sync_frequency" optional,
-        columns: "columns" optional,
-        status: "status" optional,
-        last_run_at: "last_run_at" optional,
-        managed_viewset_kind: "managed_viewset_kind" optional,
-        folder_id: "folder_id" optional,
-        folder_name: "folder_name" optional,
-        latest_error: "latest_error" optional,
-        edited_history_id: "edited_history_id" optional,
-        latest_history_id: "latest_history_id" optional,
-        soft_update: "soft_update" optional,
-        dag_id: "dag_id" optional,
-        is_materialized: "is_materialized" optional,
-        origin: "origin" optional,
-        is_test: "is_test" optional,
-        expires_at: "expires_at" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        deleted = "deleted" optional,
+        name = "name" required,
+        query = "query" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        sync_frequency = "sync_frequency" optional,
+        columns = "columns" optional,
+        status = "status" optional,
+        last_run_at = "last_run_at" optional,
+        managed_viewset_kind = "managed_viewset_kind" optional,
+        folder_id = "folder_id" optional,
+        folder_name = "folder_name" optional,
+        latest_error = "latest_error" optional,
+        edited_history_id = "edited_history_id" optional,
+        latest_history_id = "latest_history_id" optional,
+        soft_update = "soft_update" optional,
+        dag_id = "dag_id" optional,
+        is_materialized = "is_materialized" optional,
+        origin = "origin" optional,
+        is_test = "is_test" optional,
+        expires_at = "expires_at" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 /// Mixin for serializers to add user access control fields
@@ -186,12 +186,12 @@ pub struct DataWarehouseSavedQueryFolder {
 }
 json_object! {
     DataWarehouseSavedQueryFolder {
-        id: "id" optional,
-        name: "name" required,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        view_count: "view_count" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        name = "name" required,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        view_count = "view_count" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 /// Lightweight serializer for list views - excludes large query field to reduce memory usage.
@@ -235,24 +235,24 @@ pub struct DataWarehouseSavedQueryMinimal {
 }
 json_object! {
     DataWarehouseSavedQueryMinimal {
-        id: "id" optional,
-        deleted: "deleted" optional,
-        name: "name" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        sync_frequency: "sync_frequency" optional,
-        columns: "columns" optional,
-        status: "status" optional,
-        last_run_at: "last_run_at" optional,
-        managed_viewset_kind: "managed_viewset_kind" optional,
-        folder_id: "folder_id" optional,
-        folder_name: "folder_name" optional,
-        latest_error: "latest_error" optional,
-        is_materialized: "is_materialized" optional,
-        origin: "origin" optional,
-        is_test: "is_test" optional,
-        expires_at: "expires_at" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        deleted = "deleted" optional,
+        name = "name" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        sync_frequency = "sync_frequency" optional,
+        columns = "columns" optional,
+        status = "status" optional,
+        last_run_at = "last_run_at" optional,
+        managed_viewset_kind = "managed_viewset_kind" optional,
+        folder_id = "folder_id" optional,
+        folder_name = "folder_name" optional,
+        latest_error = "latest_error" optional,
+        is_materialized = "is_materialized" optional,
+        origin = "origin" optional,
+        is_test = "is_test" optional,
+        expires_at = "expires_at" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 /// Validate credentials and preview available tables from a remote database.
@@ -414,7 +414,7 @@ pub struct DatabaseSchemaRequest {
 }
 json_object! {
     DatabaseSchemaRequest {
-        source_type: "source_type" required,
+        source_type = "source_type" required,
     }
 }
 /// The `DeprovisionWarehouseResponse` schema.
@@ -425,8 +425,8 @@ pub struct DeprovisionWarehouseResponse {
 }
 json_object! {
     DeprovisionWarehouseResponse {
-        status: "status" required,
-        team: "team" required,
+        status = "status" required,
+        team = "team" required,
     }
 }
 string_enum! {
@@ -446,8 +446,8 @@ pub struct EnvironmentsExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
 }
 json_object! {
     EnvironmentsExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
-        valid: "valid" optional,
-        errors: "errors" optional,
+        valid = "valid" optional,
+        errors = "errors" optional,
     }
 }
 /// The `ExternalDataSchema` schema.
@@ -510,23 +510,23 @@ pub struct ExternalDataSchema {
 }
 json_object! {
     ExternalDataSchema {
-        id: "id" optional,
-        name: "name" optional,
-        label: "label" optional,
-        table: "table" optional,
-        should_sync: "should_sync" optional,
-        last_synced_at: "last_synced_at" optional,
-        latest_error: "latest_error" optional,
-        incremental: "incremental" optional,
-        status: "status" optional,
-        sync_type: "sync_type" optional,
-        incremental_field: "incremental_field" optional,
-        incremental_field_type: "incremental_field_type" optional,
-        sync_frequency: "sync_frequency" optional,
-        sync_time_of_day: "sync_time_of_day" optional,
-        description: "description" optional,
-        primary_key_columns: "primary_key_columns" optional,
-        cdc_table_mode: "cdc_table_mode" optional,
+        id = "id" optional,
+        name = "name" optional,
+        label = "label" optional,
+        table = "table" optional,
+        should_sync = "should_sync" optional,
+        last_synced_at = "last_synced_at" optional,
+        latest_error = "latest_error" optional,
+        incremental = "incremental" optional,
+        status = "status" optional,
+        sync_type = "sync_type" optional,
+        incremental_field = "incremental_field" optional,
+        incremental_field_type = "incremental_field_type" optional,
+        sync_frequency = "sync_frequency" optional,
+        sync_time_of_day = "sync_time_of_day" optional,
+        description = "description" optional,
+        primary_key_columns = "primary_key_columns" optional,
+        cdc_table_mode = "cdc_table_mode" optional,
     }
 }
 /// The `ExternalDataSourceBulkUpdateSchema` schema.
@@ -561,14 +561,14 @@ pub struct ExternalDataSourceBulkUpdateSchema {
 }
 json_object! {
     ExternalDataSourceBulkUpdateSchema {
-        id: "id" required,
-        should_sync: "should_sync" optional,
-        sync_type: "sync_type" optional,
-        incremental_field: "incremental_field" optional,
-        incremental_field_type: "incremental_field_type" optional,
-        sync_frequency: "sync_frequency" optional,
-        sync_time_of_day: "sync_time_of_day" optional,
-        cdc_table_mode: "cdc_table_mode" optional,
+        id = "id" required,
+        should_sync = "should_sync" optional,
+        sync_type = "sync_type" optional,
+        incremental_field = "incremental_field" optional,
+        incremental_field_type = "incremental_field_type" optional,
+        sync_frequency = "sync_frequency" optional,
+        sync_time_of_day = "sync_time_of_day" optional,
+        cdc_table_mode = "cdc_table_mode" optional,
     }
 }
 /// The `ExternalDataSourceConnectionOption` schema.
@@ -584,9 +584,9 @@ pub struct ExternalDataSourceConnectionOption {
 }
 json_object! {
     ExternalDataSourceConnectionOption {
-        id: "id" optional,
-        prefix: "prefix" optional,
-        engine: "engine" optional,
+        id = "id" optional,
+        prefix = "prefix" optional,
+        engine = "engine" optional,
     }
 }
 /// The `ExternalDataSourceCreate` schema.
@@ -759,12 +759,12 @@ pub struct ExternalDataSourceCreate {
 }
 json_object! {
     ExternalDataSourceCreate {
-        source_type: "source_type" required,
-        payload: "payload" required,
-        prefix: "prefix" optional,
-        description: "description" optional,
-        access_method: "access_method" optional,
-        created_via: "created_via" optional,
+        source_type = "source_type" required,
+        payload = "payload" required,
+        prefix = "prefix" optional,
+        description = "description" optional,
+        access_method = "access_method" optional,
+        created_via = "created_via" optional,
     }
 }
 /// The `ExternalDataSourceRevenueAnalyticsConfig` schema.
@@ -775,8 +775,8 @@ pub struct ExternalDataSourceRevenueAnalyticsConfig {
 }
 json_object! {
     ExternalDataSourceRevenueAnalyticsConfig {
-        enabled: "enabled" optional,
-        include_invoiceless_charges: "include_invoiceless_charges" optional,
+        enabled = "enabled" optional,
+        include_invoiceless_charges = "include_invoiceless_charges" optional,
     }
 }
 /// Mixin for serializers to add user access control fields
@@ -816,25 +816,25 @@ pub struct ExternalDataSourceSerializers {
 }
 json_object! {
     ExternalDataSourceSerializers {
-        id: "id" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        created_via: "created_via" optional,
-        status: "status" optional,
-        client_secret: "client_secret" required,
-        account_id: "account_id" required,
-        source_type: "source_type" optional,
-        latest_error: "latest_error" optional,
-        prefix: "prefix" optional,
-        description: "description" optional,
-        access_method: "access_method" optional,
-        engine: "engine" optional,
-        last_run_at: "last_run_at" optional,
-        schemas: "schemas" optional,
-        job_inputs: "job_inputs" optional,
-        revenue_analytics_config: "revenue_analytics_config" optional,
-        user_access_level: "user_access_level" optional,
-        supports_webhooks: "supports_webhooks" optional,
+        id = "id" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        created_via = "created_via" optional,
+        status = "status" optional,
+        client_secret = "client_secret" required,
+        account_id = "account_id" required,
+        source_type = "source_type" optional,
+        latest_error = "latest_error" optional,
+        prefix = "prefix" optional,
+        description = "description" optional,
+        access_method = "access_method" optional,
+        engine = "engine" optional,
+        last_run_at = "last_run_at" optional,
+        schemas = "schemas" optional,
+        job_inputs = "job_inputs" optional,
+        revenue_analytics_config = "revenue_analytics_config" optional,
+        user_access_level = "user_access_level" optional,
+        supports_webhooks = "supports_webhooks" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -844,8 +844,8 @@ pub struct ExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
 }
 json_object! {
     ExternalDataSourcesCheckCdcPrerequisitesCreateResponse {
-        valid: "valid" optional,
-        errors: "errors" optional,
+        valid = "valid" optional,
+        errors = "errors" optional,
     }
 }
 string_enum! {
@@ -894,14 +894,14 @@ pub struct InsightVariable {
 }
 json_object! {
     InsightVariable {
-        id: "id" optional,
-        name: "name" required,
-        r#type: "type" required,
-        default_value: "default_value" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        code_name: "code_name" optional,
-        values: "values" optional,
+        id = "id" optional,
+        name = "name" required,
+        r#type = "type" required,
+        default_value = "default_value" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        code_name = "code_name" optional,
+        values = "values" optional,
     }
 }
 string_enum! {
@@ -953,9 +953,9 @@ pub struct PaginatedDataModelingJobList {
 }
 json_object! {
     PaginatedDataModelingJobList {
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedDataWarehouseModelPathList` schema.
@@ -968,10 +968,10 @@ pub struct PaginatedDataWarehouseModelPathList {
 }
 json_object! {
     PaginatedDataWarehouseModelPathList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedDataWarehouseSavedQueryMinimalList` schema.
@@ -984,10 +984,10 @@ pub struct PaginatedDataWarehouseSavedQueryMinimalList {
 }
 json_object! {
     PaginatedDataWarehouseSavedQueryMinimalList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedExternalDataSchemaList` schema.
@@ -1000,10 +1000,10 @@ pub struct PaginatedExternalDataSchemaList {
 }
 json_object! {
     PaginatedExternalDataSchemaList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedExternalDataSourceConnectionOptionList` schema.
@@ -1016,10 +1016,10 @@ pub struct PaginatedExternalDataSourceConnectionOptionList {
 }
 json_object! {
     PaginatedExternalDataSourceConnectionOptionList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedExternalDataSourceSerializersList` schema.
@@ -1032,10 +1032,10 @@ pub struct PaginatedExternalDataSourceSerializersList {
 }
 json_object! {
     PaginatedExternalDataSourceSerializersList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedInsightVariableList` schema.
@@ -1048,10 +1048,10 @@ pub struct PaginatedInsightVariableList {
 }
 json_object! {
     PaginatedInsightVariableList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedTableList` schema.
@@ -1064,10 +1064,10 @@ pub struct PaginatedTableList {
 }
 json_object! {
     PaginatedTableList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedViewLinkList` schema.
@@ -1080,10 +1080,10 @@ pub struct PaginatedViewLinkList {
 }
 json_object! {
     PaginatedViewLinkList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// Shared methods for DataWarehouseSavedQuery serializers.
@@ -1141,29 +1141,29 @@ pub struct PatchedDataWarehouseSavedQuery {
 }
 json_object! {
     PatchedDataWarehouseSavedQuery {
-        id: "id" optional,
-        deleted: "deleted" optional,
-        name: "name" optional,
-        query: "query" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        sync_frequency: "sync_frequency" optional,
-        columns: "columns" optional,
-        status: "status" optional,
-        last_run_at: "last_run_at" optional,
-        managed_viewset_kind: "managed_viewset_kind" optional,
-        folder_id: "folder_id" optional,
-        folder_name: "folder_name" optional,
-        latest_error: "latest_error" optional,
-        edited_history_id: "edited_history_id" optional,
-        latest_history_id: "latest_history_id" optional,
-        soft_update: "soft_update" optional,
-        dag_id: "dag_id" optional,
-        is_materialized: "is_materialized" optional,
-        origin: "origin" optional,
-        is_test: "is_test" optional,
-        expires_at: "expires_at" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        deleted = "deleted" optional,
+        name = "name" optional,
+        query = "query" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        sync_frequency = "sync_frequency" optional,
+        columns = "columns" optional,
+        status = "status" optional,
+        last_run_at = "last_run_at" optional,
+        managed_viewset_kind = "managed_viewset_kind" optional,
+        folder_id = "folder_id" optional,
+        folder_name = "folder_name" optional,
+        latest_error = "latest_error" optional,
+        edited_history_id = "edited_history_id" optional,
+        latest_history_id = "latest_history_id" optional,
+        soft_update = "soft_update" optional,
+        dag_id = "dag_id" optional,
+        is_materialized = "is_materialized" optional,
+        origin = "origin" optional,
+        is_test = "is_test" optional,
+        expires_at = "expires_at" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 /// Mixin for serializers to add user access control fields
@@ -1182,12 +1182,12 @@ pub struct PatchedDataWarehouseSavedQueryFolder {
 }
 json_object! {
     PatchedDataWarehouseSavedQueryFolder {
-        id: "id" optional,
-        name: "name" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        view_count: "view_count" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        name = "name" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        view_count = "view_count" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 /// The `PatchedExternalDataSchema` schema.
@@ -1250,23 +1250,23 @@ pub struct PatchedExternalDataSchema {
 }
 json_object! {
     PatchedExternalDataSchema {
-        id: "id" optional,
-        name: "name" optional,
-        label: "label" optional,
-        table: "table" optional,
-        should_sync: "should_sync" optional,
-        last_synced_at: "last_synced_at" optional,
-        latest_error: "latest_error" optional,
-        incremental: "incremental" optional,
-        status: "status" optional,
-        sync_type: "sync_type" optional,
-        incremental_field: "incremental_field" optional,
-        incremental_field_type: "incremental_field_type" optional,
-        sync_frequency: "sync_frequency" optional,
-        sync_time_of_day: "sync_time_of_day" optional,
-        description: "description" optional,
-        primary_key_columns: "primary_key_columns" optional,
-        cdc_table_mode: "cdc_table_mode" optional,
+        id = "id" optional,
+        name = "name" optional,
+        label = "label" optional,
+        table = "table" optional,
+        should_sync = "should_sync" optional,
+        last_synced_at = "last_synced_at" optional,
+        latest_error = "latest_error" optional,
+        incremental = "incremental" optional,
+        status = "status" optional,
+        sync_type = "sync_type" optional,
+        incremental_field = "incremental_field" optional,
+        incremental_field_type = "incremental_field_type" optional,
+        sync_frequency = "sync_frequency" optional,
+        sync_time_of_day = "sync_time_of_day" optional,
+        description = "description" optional,
+        primary_key_columns = "primary_key_columns" optional,
+        cdc_table_mode = "cdc_table_mode" optional,
     }
 }
 /// The `PatchedExternalDataSourceBulkUpdateSchemas` schema.
@@ -1277,7 +1277,7 @@ pub struct PatchedExternalDataSourceBulkUpdateSchemas {
 }
 json_object! {
     PatchedExternalDataSourceBulkUpdateSchemas {
-        schemas: "schemas" optional,
+        schemas = "schemas" optional,
     }
 }
 /// Mixin for serializers to add user access control fields
@@ -1317,25 +1317,25 @@ pub struct PatchedExternalDataSourceSerializers {
 }
 json_object! {
     PatchedExternalDataSourceSerializers {
-        id: "id" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        created_via: "created_via" optional,
-        status: "status" optional,
-        client_secret: "client_secret" optional,
-        account_id: "account_id" optional,
-        source_type: "source_type" optional,
-        latest_error: "latest_error" optional,
-        prefix: "prefix" optional,
-        description: "description" optional,
-        access_method: "access_method" optional,
-        engine: "engine" optional,
-        last_run_at: "last_run_at" optional,
-        schemas: "schemas" optional,
-        job_inputs: "job_inputs" optional,
-        revenue_analytics_config: "revenue_analytics_config" optional,
-        user_access_level: "user_access_level" optional,
-        supports_webhooks: "supports_webhooks" optional,
+        id = "id" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        created_via = "created_via" optional,
+        status = "status" optional,
+        client_secret = "client_secret" optional,
+        account_id = "account_id" optional,
+        source_type = "source_type" optional,
+        latest_error = "latest_error" optional,
+        prefix = "prefix" optional,
+        description = "description" optional,
+        access_method = "access_method" optional,
+        engine = "engine" optional,
+        last_run_at = "last_run_at" optional,
+        schemas = "schemas" optional,
+        job_inputs = "job_inputs" optional,
+        revenue_analytics_config = "revenue_analytics_config" optional,
+        user_access_level = "user_access_level" optional,
+        supports_webhooks = "supports_webhooks" optional,
     }
 }
 /// The `PatchedInsightVariable` schema.
@@ -1366,14 +1366,14 @@ pub struct PatchedInsightVariable {
 }
 json_object! {
     PatchedInsightVariable {
-        id: "id" optional,
-        name: "name" optional,
-        r#type: "type" optional,
-        default_value: "default_value" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        code_name: "code_name" optional,
-        values: "values" optional,
+        id = "id" optional,
+        name = "name" optional,
+        r#type = "type" optional,
+        default_value = "default_value" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        code_name = "code_name" optional,
+        values = "values" optional,
     }
 }
 /// The `ProvisionWarehouseRequest` schema.
@@ -1384,7 +1384,7 @@ pub struct ProvisionWarehouseRequest {
 }
 json_object! {
     ProvisionWarehouseRequest {
-        database_name: "database_name" required,
+        database_name = "database_name" required,
     }
 }
 /// The `ProvisionWarehouseResponse` schema.
@@ -1395,8 +1395,8 @@ pub struct ProvisionWarehouseResponse {
 }
 json_object! {
     ProvisionWarehouseResponse {
-        status: "status" required,
-        team: "team" required,
+        status = "status" required,
+        team = "team" required,
     }
 }
 /// The `ResetPasswordResponse` schema.
@@ -1407,8 +1407,8 @@ pub struct ResetPasswordResponse {
 }
 json_object! {
     ResetPasswordResponse {
-        username: "username" required,
-        password: "password" required,
+        username = "username" required,
+        password = "password" required,
     }
 }
 string_enum! {
@@ -1481,10 +1481,10 @@ pub struct ViewLinkValidation {
 }
 json_object! {
     ViewLinkValidation {
-        joining_table_name: "joining_table_name" required,
-        joining_table_key: "joining_table_key" required,
-        source_table_name: "source_table_name" required,
-        source_table_key: "source_table_key" required,
+        joining_table_name = "joining_table_name" required,
+        joining_table_key = "joining_table_key" required,
+        source_table_name = "source_table_name" required,
+        source_table_key = "source_table_key" required,
     }
 }
 /// The `WarehouseStatusResponse` schema.
@@ -1498,11 +1498,11 @@ pub struct WarehouseStatusResponse {
 }
 json_object! {
     WarehouseStatusResponse {
-        team_name: "team_name" required,
-        state: "state" required,
-        status_message: "status_message" required,
-        ready_at: "ready_at" required,
-        failed_at: "failed_at" required,
+        team_name = "team_name" required,
+        state = "state" required,
+        status_message = "status_message" required,
+        ready_at = "ready_at" required,
+        failed_at = "failed_at" required,
     }
 }
 string_enum! {

@@ -72,29 +72,29 @@ pub struct Deployment {
 }
 json_object! {
     Deployment {
-        id: "id" optional,
-        project: "project" optional,
-        status: "status" required,
-        started_at: "started_at" optional,
-        finished_at: "finished_at" optional,
-        created_at: "created_at" optional,
-        commit_sha: "commit_sha" optional,
-        commit_message: "commit_message" optional,
-        commit_author_name: "commit_author_name" optional,
-        commit_author_email: "commit_author_email" optional,
-        repo_url: "repo_url" optional,
-        branch: "branch" optional,
-        deployment_url: "deployment_url" optional,
-        preview_image_url: "preview_image_url" optional,
-        triggered_by_deployment: "triggered_by_deployment" optional,
-        triggered_by_user_id: "triggered_by_user_id" optional,
-        trigger_kind: "trigger_kind" required,
-        error_message: "error_message" optional,
-        error_step: "error_step" optional,
-        cloudflare_deployment_id: "cloudflare_deployment_id" optional,
-        temporal_workflow_id: "temporal_workflow_id" optional,
-        is_current: "is_current" optional,
-        duration_seconds: "duration_seconds" optional,
+        id = "id" optional,
+        project = "project" optional,
+        status = "status" required,
+        started_at = "started_at" optional,
+        finished_at = "finished_at" optional,
+        created_at = "created_at" optional,
+        commit_sha = "commit_sha" optional,
+        commit_message = "commit_message" optional,
+        commit_author_name = "commit_author_name" optional,
+        commit_author_email = "commit_author_email" optional,
+        repo_url = "repo_url" optional,
+        branch = "branch" optional,
+        deployment_url = "deployment_url" optional,
+        preview_image_url = "preview_image_url" optional,
+        triggered_by_deployment = "triggered_by_deployment" optional,
+        triggered_by_user_id = "triggered_by_user_id" optional,
+        trigger_kind = "trigger_kind" required,
+        error_message = "error_message" optional,
+        error_step = "error_step" optional,
+        cloudflare_deployment_id = "cloudflare_deployment_id" optional,
+        temporal_workflow_id = "temporal_workflow_id" optional,
+        is_current = "is_current" optional,
+        duration_seconds = "duration_seconds" optional,
     }
 }
 /// Response shape for one-off action endpoints (cancel, refresh_preview).
@@ -107,7 +107,7 @@ pub struct DeploymentActionResponse {
 }
 json_object! {
     DeploymentActionResponse {
-        detail: "detail" required,
+        detail = "detail" required,
     }
 }
 /// Body of POST /api/projects/{}/deployment_projects/{}/deployments/.
@@ -122,8 +122,8 @@ pub struct DeploymentCreateInput {
 }
 json_object! {
     DeploymentCreateInput {
-        commit_sha: "commit_sha" optional,
-        branch: "branch" optional,
+        commit_sha = "commit_sha" optional,
+        branch = "branch" optional,
     }
 }
 /// The `DeploymentEvent` schema.
@@ -142,11 +142,11 @@ pub struct DeploymentEvent {
 }
 json_object! {
     DeploymentEvent {
-        id: "id" optional,
-        deployment: "deployment" optional,
-        event_type: "event_type" required,
-        payload: "payload" required,
-        occurred_at: "occurred_at" optional,
+        id = "id" optional,
+        deployment = "deployment" optional,
+        event_type = "event_type" required,
+        payload = "payload" required,
+        occurred_at = "occurred_at" optional,
     }
 }
 /// One line of build output emitted by the build worker as a `$log` event.
@@ -167,11 +167,11 @@ pub struct DeploymentLogEntry {
 }
 json_object! {
     DeploymentLogEntry {
-        timestamp: "timestamp" required,
-        level: "level" required,
-        step: "step" required,
-        line: "line" required,
-        exit_code: "exit_code" required,
+        timestamp = "timestamp" required,
+        level = "level" required,
+        step = "step" required,
+        line = "line" required,
+        exit_code = "exit_code" required,
     }
 }
 /// Response shape for GET /deployments/{id}/logs/.
@@ -188,9 +188,9 @@ pub struct DeploymentLogsResponse {
 }
 json_object! {
     DeploymentLogsResponse {
-        results: "results" required,
-        has_more: "has_more" required,
-        row_limit: "row_limit" required,
+        results = "results" required,
+        has_more = "has_more" required,
+        row_limit = "row_limit" required,
     }
 }
 /// The `DeploymentProject` schema.
@@ -235,24 +235,24 @@ pub struct DeploymentProject {
 }
 json_object! {
     DeploymentProject {
-        id: "id" optional,
-        name: "name" required,
-        slug: "slug" required,
-        repo_url: "repo_url" optional,
-        default_branch: "default_branch" optional,
-        github_integration_id: "github_integration_id" optional,
-        github_repo_id: "github_repo_id" optional,
-        build_command: "build_command" optional,
-        output_dir: "output_dir" optional,
-        framework: "framework" optional,
-        inject_posthog_snippet: "inject_posthog_snippet" optional,
-        cloudflare_project_name: "cloudflare_project_name" optional,
-        subdomain: "subdomain" optional,
-        cloudflare_ready_at: "cloudflare_ready_at" optional,
-        current_deployment: "current_deployment" optional,
-        is_ready_to_deploy: "is_ready_to_deploy" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        slug = "slug" required,
+        repo_url = "repo_url" optional,
+        default_branch = "default_branch" optional,
+        github_integration_id = "github_integration_id" optional,
+        github_repo_id = "github_repo_id" optional,
+        build_command = "build_command" optional,
+        output_dir = "output_dir" optional,
+        framework = "framework" optional,
+        inject_posthog_snippet = "inject_posthog_snippet" optional,
+        cloudflare_project_name = "cloudflare_project_name" optional,
+        subdomain = "subdomain" optional,
+        cloudflare_ready_at = "cloudflare_ready_at" optional,
+        current_deployment = "current_deployment" optional,
+        is_ready_to_deploy = "is_ready_to_deploy" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `DeploymentProjectCreate` schema.
@@ -279,15 +279,15 @@ pub struct DeploymentProjectCreate {
 }
 json_object! {
     DeploymentProjectCreate {
-        name: "name" required,
-        slug: "slug" required,
-        default_branch: "default_branch" optional,
-        github_integration_id: "github_integration_id" required,
-        github_repo_id: "github_repo_id" required,
-        build_command: "build_command" optional,
-        output_dir: "output_dir" optional,
-        framework: "framework" optional,
-        inject_posthog_snippet: "inject_posthog_snippet" optional,
+        name = "name" required,
+        slug = "slug" required,
+        default_branch = "default_branch" optional,
+        github_integration_id = "github_integration_id" required,
+        github_repo_id = "github_repo_id" required,
+        build_command = "build_command" optional,
+        output_dir = "output_dir" optional,
+        framework = "framework" optional,
+        inject_posthog_snippet = "inject_posthog_snippet" optional,
     }
 }
 /// Response shape for refreshing a deployment project's GitHub branch.
@@ -306,10 +306,10 @@ pub struct DeploymentProjectRefreshResponse {
 }
 json_object! {
     DeploymentProjectRefreshResponse {
-        detail: "detail" required,
-        repo_url: "repo_url" required,
-        default_branch: "default_branch" required,
-        commit_sha: "commit_sha" required,
+        detail = "detail" required,
+        repo_url = "repo_url" required,
+        default_branch = "default_branch" required,
+        commit_sha = "commit_sha" required,
     }
 }
 /// The `DeploymentProjectWrite` schema.
@@ -336,15 +336,15 @@ pub struct DeploymentProjectWrite {
 }
 json_object! {
     DeploymentProjectWrite {
-        name: "name" required,
-        slug: "slug" required,
-        default_branch: "default_branch" optional,
-        github_integration_id: "github_integration_id" optional,
-        github_repo_id: "github_repo_id" optional,
-        build_command: "build_command" optional,
-        output_dir: "output_dir" optional,
-        framework: "framework" optional,
-        inject_posthog_snippet: "inject_posthog_snippet" optional,
+        name = "name" required,
+        slug = "slug" required,
+        default_branch = "default_branch" optional,
+        github_integration_id = "github_integration_id" optional,
+        github_repo_id = "github_repo_id" optional,
+        build_command = "build_command" optional,
+        output_dir = "output_dir" optional,
+        framework = "framework" optional,
+        inject_posthog_snippet = "inject_posthog_snippet" optional,
     }
 }
 string_enum! {
@@ -382,8 +382,8 @@ pub struct DetectConfigRequest {
 }
 json_object! {
     DetectConfigRequest {
-        package_json: "package_json" optional,
-        lockfiles: "lockfiles" optional,
+        package_json = "package_json" optional,
+        lockfiles = "lockfiles" optional,
     }
 }
 /// Suggested project config. Every field is overridable in the connect-repo UI.
@@ -417,12 +417,12 @@ pub struct DetectConfigResponse {
 }
 json_object! {
     DetectConfigResponse {
-        package_manager: "package_manager" required,
-        install_command: "install_command" required,
-        build_command: "build_command" required,
-        output_dir: "output_dir" required,
-        node_version: "node_version" required,
-        framework: "framework" required,
+        package_manager = "package_manager" required,
+        install_command = "install_command" required,
+        build_command = "build_command" required,
+        output_dir = "output_dir" required,
+        node_version = "node_version" required,
+        framework = "framework" required,
     }
 }
 string_enum! {
@@ -465,10 +465,10 @@ pub struct PaginatedDeploymentEventList {
 }
 json_object! {
     PaginatedDeploymentEventList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedDeploymentList` schema.
@@ -481,10 +481,10 @@ pub struct PaginatedDeploymentList {
 }
 json_object! {
     PaginatedDeploymentList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedDeploymentProjectList` schema.
@@ -497,10 +497,10 @@ pub struct PaginatedDeploymentProjectList {
 }
 json_object! {
     PaginatedDeploymentProjectList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedDeploymentProjectWrite` schema.
@@ -527,15 +527,15 @@ pub struct PatchedDeploymentProjectWrite {
 }
 json_object! {
     PatchedDeploymentProjectWrite {
-        name: "name" optional,
-        slug: "slug" optional,
-        default_branch: "default_branch" optional,
-        github_integration_id: "github_integration_id" optional,
-        github_repo_id: "github_repo_id" optional,
-        build_command: "build_command" optional,
-        output_dir: "output_dir" optional,
-        framework: "framework" optional,
-        inject_posthog_snippet: "inject_posthog_snippet" optional,
+        name = "name" optional,
+        slug = "slug" optional,
+        default_branch = "default_branch" optional,
+        github_integration_id = "github_integration_id" optional,
+        github_repo_id = "github_repo_id" optional,
+        build_command = "build_command" optional,
+        output_dir = "output_dir" optional,
+        framework = "framework" optional,
+        inject_posthog_snippet = "inject_posthog_snippet" optional,
     }
 }
 string_enum! {

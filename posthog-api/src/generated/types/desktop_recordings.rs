@@ -10,7 +10,7 @@ pub struct AppendSegments {
 }
 json_object! {
     AppendSegments {
-        segments: "segments" required,
+        segments = "segments" required,
     }
 }
 /// Request body for creating a new recording
@@ -29,7 +29,7 @@ pub struct CreateRecordingRequest {
 }
 json_object! {
     CreateRecordingRequest {
-        platform: "platform" optional,
+        platform = "platform" optional,
     }
 }
 string_enum! {
@@ -86,32 +86,32 @@ pub struct CreateRecordingResponse {
 }
 json_object! {
     CreateRecordingResponse {
-        id: "id" optional,
-        team: "team" optional,
-        created_by: "created_by" optional,
-        sdk_upload_id: "sdk_upload_id" optional,
-        recall_recording_id: "recall_recording_id" optional,
-        platform: "platform" required,
-        meeting_title: "meeting_title" optional,
-        meeting_url: "meeting_url" optional,
-        duration_seconds: "duration_seconds" optional,
-        status: "status" optional,
-        notes: "notes" optional,
-        error_message: "error_message" optional,
-        video_url: "video_url" optional,
-        video_size_bytes: "video_size_bytes" optional,
-        participants: "participants" optional,
-        transcript_text: "transcript_text" optional,
-        transcript_segments: "transcript_segments" optional,
-        summary: "summary" optional,
-        extracted_tasks: "extracted_tasks" optional,
-        tasks_generated_at: "tasks_generated_at" optional,
-        summary_generated_at: "summary_generated_at" optional,
-        started_at: "started_at" optional,
-        completed_at: "completed_at" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        upload_token: "upload_token" required,
+        id = "id" optional,
+        team = "team" optional,
+        created_by = "created_by" optional,
+        sdk_upload_id = "sdk_upload_id" optional,
+        recall_recording_id = "recall_recording_id" optional,
+        platform = "platform" required,
+        meeting_title = "meeting_title" optional,
+        meeting_url = "meeting_url" optional,
+        duration_seconds = "duration_seconds" optional,
+        status = "status" optional,
+        notes = "notes" optional,
+        error_message = "error_message" optional,
+        video_url = "video_url" optional,
+        video_size_bytes = "video_size_bytes" optional,
+        participants = "participants" optional,
+        transcript_text = "transcript_text" optional,
+        transcript_segments = "transcript_segments" optional,
+        summary = "summary" optional,
+        extracted_tasks = "extracted_tasks" optional,
+        tasks_generated_at = "tasks_generated_at" optional,
+        summary_generated_at = "summary_generated_at" optional,
+        started_at = "started_at" optional,
+        completed_at = "completed_at" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        upload_token = "upload_token" required,
     }
 }
 /// The `DesktopRecording` schema.
@@ -148,31 +148,31 @@ pub struct DesktopRecording {
 }
 json_object! {
     DesktopRecording {
-        id: "id" optional,
-        team: "team" optional,
-        created_by: "created_by" optional,
-        sdk_upload_id: "sdk_upload_id" optional,
-        recall_recording_id: "recall_recording_id" optional,
-        platform: "platform" required,
-        meeting_title: "meeting_title" optional,
-        meeting_url: "meeting_url" optional,
-        duration_seconds: "duration_seconds" optional,
-        status: "status" optional,
-        notes: "notes" optional,
-        error_message: "error_message" optional,
-        video_url: "video_url" optional,
-        video_size_bytes: "video_size_bytes" optional,
-        participants: "participants" optional,
-        transcript_text: "transcript_text" optional,
-        transcript_segments: "transcript_segments" optional,
-        summary: "summary" optional,
-        extracted_tasks: "extracted_tasks" optional,
-        tasks_generated_at: "tasks_generated_at" optional,
-        summary_generated_at: "summary_generated_at" optional,
-        started_at: "started_at" optional,
-        completed_at: "completed_at" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        team = "team" optional,
+        created_by = "created_by" optional,
+        sdk_upload_id = "sdk_upload_id" optional,
+        recall_recording_id = "recall_recording_id" optional,
+        platform = "platform" required,
+        meeting_title = "meeting_title" optional,
+        meeting_url = "meeting_url" optional,
+        duration_seconds = "duration_seconds" optional,
+        status = "status" optional,
+        notes = "notes" optional,
+        error_message = "error_message" optional,
+        video_url = "video_url" optional,
+        video_size_bytes = "video_size_bytes" optional,
+        participants = "participants" optional,
+        transcript_text = "transcript_text" optional,
+        transcript_segments = "transcript_segments" optional,
+        summary = "summary" optional,
+        extracted_tasks = "extracted_tasks" optional,
+        tasks_generated_at = "tasks_generated_at" optional,
+        summary_generated_at = "summary_generated_at" optional,
+        started_at = "started_at" optional,
+        completed_at = "completed_at" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {
@@ -202,9 +202,9 @@ pub struct DesktopRecordingTask {
 }
 json_object! {
     DesktopRecordingTask {
-        title: "title" required,
-        description: "description" optional,
-        assignee: "assignee" optional,
+        title = "title" required,
+        description = "description" optional,
+        assignee = "assignee" optional,
     }
 }
 string_enum! {
@@ -233,10 +233,10 @@ pub struct PaginatedDesktopRecordingList {
 }
 json_object! {
     PaginatedDesktopRecordingList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedDesktopRecording` schema.
@@ -273,31 +273,31 @@ pub struct PatchedDesktopRecording {
 }
 json_object! {
     PatchedDesktopRecording {
-        id: "id" optional,
-        team: "team" optional,
-        created_by: "created_by" optional,
-        sdk_upload_id: "sdk_upload_id" optional,
-        recall_recording_id: "recall_recording_id" optional,
-        platform: "platform" optional,
-        meeting_title: "meeting_title" optional,
-        meeting_url: "meeting_url" optional,
-        duration_seconds: "duration_seconds" optional,
-        status: "status" optional,
-        notes: "notes" optional,
-        error_message: "error_message" optional,
-        video_url: "video_url" optional,
-        video_size_bytes: "video_size_bytes" optional,
-        participants: "participants" optional,
-        transcript_text: "transcript_text" optional,
-        transcript_segments: "transcript_segments" optional,
-        summary: "summary" optional,
-        extracted_tasks: "extracted_tasks" optional,
-        tasks_generated_at: "tasks_generated_at" optional,
-        summary_generated_at: "summary_generated_at" optional,
-        started_at: "started_at" optional,
-        completed_at: "completed_at" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        team = "team" optional,
+        created_by = "created_by" optional,
+        sdk_upload_id = "sdk_upload_id" optional,
+        recall_recording_id = "recall_recording_id" optional,
+        platform = "platform" optional,
+        meeting_title = "meeting_title" optional,
+        meeting_url = "meeting_url" optional,
+        duration_seconds = "duration_seconds" optional,
+        status = "status" optional,
+        notes = "notes" optional,
+        error_message = "error_message" optional,
+        video_url = "video_url" optional,
+        video_size_bytes = "video_size_bytes" optional,
+        participants = "participants" optional,
+        transcript_text = "transcript_text" optional,
+        transcript_segments = "transcript_segments" optional,
+        summary = "summary" optional,
+        extracted_tasks = "extracted_tasks" optional,
+        tasks_generated_at = "tasks_generated_at" optional,
+        summary_generated_at = "summary_generated_at" optional,
+        started_at = "started_at" optional,
+        completed_at = "completed_at" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// Serializer for individual transcript segments from AssemblyAI
@@ -316,10 +316,10 @@ pub struct TranscriptSegment {
 }
 json_object! {
     TranscriptSegment {
-        timestamp: "timestamp" optional,
-        speaker: "speaker" optional,
-        text: "text" required,
-        confidence: "confidence" optional,
-        is_final: "is_final" optional,
+        timestamp = "timestamp" optional,
+        speaker = "speaker" optional,
+        text = "text" required,
+        confidence = "confidence" optional,
+        is_final = "is_final" optional,
     }
 }

@@ -9,7 +9,7 @@ pub struct DocsSearchRequest {
 }
 json_object! {
     DocsSearchRequest {
-        query: "query" required,
+        query = "query" required,
     }
 }
 /// The `DocsSearchResponse` schema.
@@ -20,6 +20,6 @@ pub struct DocsSearchResponse {
 }
 json_object! {
     DocsSearchResponse {
-        content: "content" required,
+        content = "content" required,
     }
 }

@@ -27,14 +27,14 @@ pub struct EarlyAccessFeature {
 }
 json_object! {
     EarlyAccessFeature {
-        id: "id" optional,
-        feature_flag: "feature_flag" optional,
-        name: "name" required,
-        description: "description" optional,
-        stage: "stage" required,
-        documentation_url: "documentation_url" optional,
-        payload: "payload" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        feature_flag = "feature_flag" optional,
+        name = "name" required,
+        description = "description" optional,
+        stage = "stage" required,
+        documentation_url = "documentation_url" optional,
+        payload = "payload" optional,
+        created_at = "created_at" optional,
     }
 }
 /// The `EarlyAccessFeatureSerializerCreateOnly` schema.
@@ -67,16 +67,16 @@ pub struct EarlyAccessFeatureSerializerCreateOnly {
 }
 json_object! {
     EarlyAccessFeatureSerializerCreateOnly {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        stage: "stage" required,
-        documentation_url: "documentation_url" optional,
-        payload: "payload" optional,
-        created_at: "created_at" optional,
-        feature_flag_id: "feature_flag_id" optional,
-        feature_flag: "feature_flag" optional,
-        create_in_folder: "_create_in_folder" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        stage = "stage" required,
+        documentation_url = "documentation_url" optional,
+        payload = "payload" optional,
+        created_at = "created_at" optional,
+        feature_flag_id = "feature_flag_id" optional,
+        feature_flag = "feature_flag" optional,
+        create_in_folder = "_create_in_folder" optional,
     }
 }
 /// The `PaginatedEarlyAccessFeatureList` schema.
@@ -89,10 +89,10 @@ pub struct PaginatedEarlyAccessFeatureList {
 }
 json_object! {
     PaginatedEarlyAccessFeatureList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedEarlyAccessFeature` schema.
@@ -121,14 +121,14 @@ pub struct PatchedEarlyAccessFeature {
 }
 json_object! {
     PatchedEarlyAccessFeature {
-        id: "id" optional,
-        feature_flag: "feature_flag" optional,
-        name: "name" optional,
-        description: "description" optional,
-        stage: "stage" optional,
-        documentation_url: "documentation_url" optional,
-        payload: "payload" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        feature_flag = "feature_flag" optional,
+        name = "name" optional,
+        description = "description" optional,
+        stage = "stage" optional,
+        documentation_url = "documentation_url" optional,
+        payload = "payload" optional,
+        created_at = "created_at" optional,
     }
 }
 string_enum! {

@@ -13,8 +13,8 @@ pub struct EndpointColumn {
 }
 json_object! {
     EndpointColumn {
-        name: "name" required,
-        r#type: "type" required,
+        name = "name" required,
+        r#type = "type" required,
     }
 }
 /// EndpointLastExecutionTimesRequest
@@ -27,7 +27,7 @@ pub struct EndpointLastExecutionTimesRequest {
 }
 json_object! {
     EndpointLastExecutionTimesRequest {
-        names: "names" required,
+        names = "names" required,
     }
 }
 /// Materialization status for an endpoint version.
@@ -52,13 +52,13 @@ pub struct EndpointMaterialization {
 }
 json_object! {
     EndpointMaterialization {
-        name: "name" required,
-        status: "status" optional,
-        can_materialize: "can_materialize" required,
-        reason: "reason" optional,
-        last_materialized_at: "last_materialized_at" optional,
-        error: "error" optional,
-        saved_query_id: "saved_query_id" optional,
+        name = "name" required,
+        status = "status" optional,
+        can_materialize = "can_materialize" required,
+        reason = "reason" optional,
+        last_materialized_at = "last_materialized_at" optional,
+        error = "error" optional,
+        saved_query_id = "saved_query_id" optional,
     }
 }
 string_enum! {
@@ -99,16 +99,16 @@ pub struct EndpointRequest {
 }
 json_object! {
     EndpointRequest {
-        name: "name" optional,
-        query: "query" optional,
-        description: "description" optional,
-        data_freshness_seconds: "data_freshness_seconds" optional,
-        is_active: "is_active" optional,
-        is_materialized: "is_materialized" optional,
-        derived_from_insight: "derived_from_insight" optional,
-        version: "version" optional,
-        bucket_overrides: "bucket_overrides" optional,
-        deleted: "deleted" optional,
+        name = "name" optional,
+        query = "query" optional,
+        description = "description" optional,
+        data_freshness_seconds = "data_freshness_seconds" optional,
+        is_active = "is_active" optional,
+        is_materialized = "is_materialized" optional,
+        derived_from_insight = "derived_from_insight" optional,
+        version = "version" optional,
+        bucket_overrides = "bucket_overrides" optional,
+        deleted = "deleted" optional,
     }
 }
 /// Full endpoint representation returned by list/retrieve/create/update.
@@ -161,27 +161,27 @@ pub struct EndpointResponse {
 }
 json_object! {
     EndpointResponse {
-        id: "id" required,
-        name: "name" required,
-        description: "description" required,
-        query: "query" required,
-        is_active: "is_active" required,
-        data_freshness_seconds: "data_freshness_seconds" required,
-        endpoint_path: "endpoint_path" required,
-        url: "url" required,
-        ui_url: "ui_url" required,
-        created_at: "created_at" required,
-        updated_at: "updated_at" required,
-        created_by: "created_by" optional,
-        is_materialized: "is_materialized" required,
-        current_version: "current_version" required,
-        current_version_id: "current_version_id" optional,
-        versions_count: "versions_count" required,
-        derived_from_insight: "derived_from_insight" required,
-        last_executed_at: "last_executed_at" required,
-        materialization: "materialization" required,
-        bucket_overrides: "bucket_overrides" required,
-        columns: "columns" required,
+        id = "id" required,
+        name = "name" required,
+        description = "description" required,
+        query = "query" required,
+        is_active = "is_active" required,
+        data_freshness_seconds = "data_freshness_seconds" required,
+        endpoint_path = "endpoint_path" required,
+        url = "url" required,
+        ui_url = "ui_url" required,
+        created_at = "created_at" required,
+        updated_at = "updated_at" required,
+        created_by = "created_by" optional,
+        is_materialized = "is_materialized" required,
+        current_version = "current_version" required,
+        current_version_id = "current_version_id" optional,
+        versions_count = "versions_count" required,
+        derived_from_insight = "derived_from_insight" required,
+        last_executed_at = "last_executed_at" required,
+        materialization = "materialization" required,
+        bucket_overrides = "bucket_overrides" required,
+        columns = "columns" required,
     }
 }
 /// EndpointRunRequest
@@ -214,14 +214,14 @@ pub struct EndpointRunRequest {
 }
 json_object! {
     EndpointRunRequest {
-        client_query_id: "client_query_id" optional,
-        debug: "debug" optional,
-        filters_override: "filters_override" optional,
-        limit: "limit" optional,
-        offset: "offset" optional,
-        refresh: "refresh" optional,
-        variables: "variables" optional,
-        version: "version" optional,
+        client_query_id = "client_query_id" optional,
+        debug = "debug" optional,
+        filters_override = "filters_override" optional,
+        limit = "limit" optional,
+        offset = "offset" optional,
+        refresh = "refresh" optional,
+        variables = "variables" optional,
+        version = "version" optional,
     }
 }
 /// Response from executing an endpoint query.
@@ -242,11 +242,11 @@ pub struct EndpointRunResponse {
 }
 json_object! {
     EndpointRunResponse {
-        name: "name" required,
-        results: "results" optional,
-        columns: "columns" optional,
-        has_more: "hasMore" optional,
-        endpoint_version: "endpoint_version" optional,
+        name = "name" required,
+        results = "results" optional,
+        columns = "columns" optional,
+        has_more = "hasMore" optional,
+        endpoint_version = "endpoint_version" optional,
     }
 }
 /// Extended endpoint representation when viewing a specific version.
@@ -311,33 +311,33 @@ pub struct EndpointVersionResponse {
 }
 json_object! {
     EndpointVersionResponse {
-        id: "id" required,
-        name: "name" required,
-        description: "description" required,
-        query: "query" required,
-        is_active: "is_active" required,
-        data_freshness_seconds: "data_freshness_seconds" required,
-        endpoint_path: "endpoint_path" required,
-        url: "url" required,
-        ui_url: "ui_url" required,
-        created_at: "created_at" required,
-        updated_at: "updated_at" required,
-        created_by: "created_by" optional,
-        is_materialized: "is_materialized" required,
-        current_version: "current_version" required,
-        current_version_id: "current_version_id" optional,
-        versions_count: "versions_count" required,
-        derived_from_insight: "derived_from_insight" required,
-        last_executed_at: "last_executed_at" required,
-        materialization: "materialization" required,
-        bucket_overrides: "bucket_overrides" required,
-        columns: "columns" required,
-        version: "version" required,
-        version_id: "version_id" required,
-        endpoint_is_active: "endpoint_is_active" required,
-        version_created_at: "version_created_at" required,
-        version_updated_at: "version_updated_at" required,
-        version_created_by: "version_created_by" optional,
+        id = "id" required,
+        name = "name" required,
+        description = "description" required,
+        query = "query" required,
+        is_active = "is_active" required,
+        data_freshness_seconds = "data_freshness_seconds" required,
+        endpoint_path = "endpoint_path" required,
+        url = "url" required,
+        ui_url = "ui_url" required,
+        created_at = "created_at" required,
+        updated_at = "updated_at" required,
+        created_by = "created_by" optional,
+        is_materialized = "is_materialized" required,
+        current_version = "current_version" required,
+        current_version_id = "current_version_id" optional,
+        versions_count = "versions_count" required,
+        derived_from_insight = "derived_from_insight" required,
+        last_executed_at = "last_executed_at" required,
+        materialization = "materialization" required,
+        bucket_overrides = "bucket_overrides" required,
+        columns = "columns" required,
+        version = "version" required,
+        version_id = "version_id" required,
+        endpoint_is_active = "endpoint_is_active" required,
+        version_created_at = "version_created_at" required,
+        version_updated_at = "version_updated_at" required,
+        version_created_by = "version_created_by" optional,
     }
 }
 /// The `MaterializationPreviewRequest` schema.
@@ -349,8 +349,8 @@ pub struct MaterializationPreviewRequest {
 }
 json_object! {
     MaterializationPreviewRequest {
-        version: "version" optional,
-        bucket_overrides: "bucket_overrides" optional,
+        version = "version" optional,
+        bucket_overrides = "bucket_overrides" optional,
     }
 }
 /// The `PaginatedEndpointResponseList` schema.
@@ -363,10 +363,10 @@ pub struct PaginatedEndpointResponseList {
 }
 json_object! {
     PaginatedEndpointResponseList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedEndpointVersionResponseList` schema.
@@ -379,10 +379,10 @@ pub struct PaginatedEndpointVersionResponseList {
 }
 json_object! {
     PaginatedEndpointVersionResponseList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// Schema for creating/updating endpoints. OpenAPI docs only — validation uses Pydantic.
@@ -413,15 +413,15 @@ pub struct PatchedEndpointRequest {
 }
 json_object! {
     PatchedEndpointRequest {
-        name: "name" optional,
-        query: "query" optional,
-        description: "description" optional,
-        data_freshness_seconds: "data_freshness_seconds" optional,
-        is_active: "is_active" optional,
-        is_materialized: "is_materialized" optional,
-        derived_from_insight: "derived_from_insight" optional,
-        version: "version" optional,
-        bucket_overrides: "bucket_overrides" optional,
-        deleted: "deleted" optional,
+        name = "name" optional,
+        query = "query" optional,
+        description = "description" optional,
+        data_freshness_seconds = "data_freshness_seconds" optional,
+        is_active = "is_active" optional,
+        is_materialized = "is_materialized" optional,
+        derived_from_insight = "derived_from_insight" optional,
+        version = "version" optional,
+        bucket_overrides = "bucket_overrides" optional,
+        deleted = "deleted" optional,
     }
 }

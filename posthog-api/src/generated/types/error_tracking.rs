@@ -44,11 +44,11 @@ pub struct ErrorTrackingAggregations {
 }
 json_object! {
     ErrorTrackingAggregations {
-        occurrences: "occurrences" optional,
-        users: "users" optional,
-        sessions: "sessions" optional,
-        volume_range: "volumeRange" optional,
-        volume_buckets: "volume_buckets" optional,
+        occurrences = "occurrences" optional,
+        users = "users" optional,
+        sessions = "sessions" optional,
+        volume_range = "volumeRange" optional,
+        volume_buckets = "volume_buckets" optional,
     }
 }
 /// The `ErrorTrackingAssignee` schema.
@@ -64,8 +64,8 @@ pub struct ErrorTrackingAssignee {
 }
 json_object! {
     ErrorTrackingAssignee {
-        id: "id" required,
-        r#type: "type" required,
+        id = "id" required,
+        r#type = "type" required,
     }
 }
 /// User ID or role UUID to filter by.
@@ -87,8 +87,8 @@ pub struct ErrorTrackingAssigneeResponse {
 }
 json_object! {
     ErrorTrackingAssigneeResponse {
-        id: "id" optional,
-        r#type: "type" optional,
+        id = "id" optional,
+        r#type = "type" optional,
     }
 }
 /// Assignee user ID or role UUID.
@@ -113,13 +113,13 @@ pub struct ErrorTrackingAssignmentRule {
 }
 json_object! {
     ErrorTrackingAssignmentRule {
-        id: "id" optional,
-        filters: "filters" required,
-        assignee: "assignee" optional,
-        order_key: "order_key" required,
-        disabled_data: "disabled_data" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        filters = "filters" required,
+        assignee = "assignee" optional,
+        order_key = "order_key" required,
+        disabled_data = "disabled_data" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -129,8 +129,8 @@ pub struct ErrorTrackingAssignmentRuleAssignee {
 }
 json_object! {
     ErrorTrackingAssignmentRuleAssignee {
-        r#type: "type" optional,
-        id: "id" optional,
+        r#type = "type" optional,
+        id = "id" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -154,8 +154,8 @@ pub struct ErrorTrackingAssignmentRuleAssigneeRequest {
 }
 json_object! {
     ErrorTrackingAssignmentRuleAssigneeRequest {
-        r#type: "type" required,
-        id: "id" required,
+        r#type = "type" required,
+        id = "id" required,
     }
 }
 /// User ID when `type` is `user`, or role UUID when `type` is `role`.
@@ -183,8 +183,8 @@ pub struct ErrorTrackingAssignmentRuleCreateRequest {
 }
 json_object! {
     ErrorTrackingAssignmentRuleCreateRequest {
-        filters: "filters" required,
-        assignee: "assignee" required,
+        filters = "filters" required,
+        assignee = "assignee" required,
     }
 }
 /// The `ErrorTrackingAssignmentRuleUpdateRequest` schema.
@@ -197,8 +197,8 @@ pub struct ErrorTrackingAssignmentRuleUpdateRequest {
 }
 json_object! {
     ErrorTrackingAssignmentRuleUpdateRequest {
-        filters: "filters" optional,
-        assignee: "assignee" optional,
+        filters = "filters" optional,
+        assignee = "assignee" optional,
     }
 }
 /// The `ErrorTrackingDateRange` schema.
@@ -211,8 +211,8 @@ pub struct ErrorTrackingDateRange {
 }
 json_object! {
     ErrorTrackingDateRange {
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
     }
 }
 /// The `ErrorTrackingEvent` schema.
@@ -229,10 +229,10 @@ pub struct ErrorTrackingEvent {
 }
 json_object! {
     ErrorTrackingEvent {
-        uuid: "uuid" optional,
-        distinct_id: "distinct_id" optional,
-        timestamp: "timestamp" optional,
-        properties: "properties" optional,
+        uuid = "uuid" optional,
+        distinct_id = "distinct_id" optional,
+        timestamp = "timestamp" optional,
+        properties = "properties" optional,
     }
 }
 /// The `ErrorTrackingExternalReferenceIntegrationResult` schema.
@@ -244,9 +244,9 @@ pub struct ErrorTrackingExternalReferenceIntegrationResult {
 }
 json_object! {
     ErrorTrackingExternalReferenceIntegrationResult {
-        id: "id" optional,
-        kind: "kind" optional,
-        display_name: "display_name" optional,
+        id = "id" optional,
+        kind = "kind" optional,
+        display_name = "display_name" optional,
     }
 }
 /// The `ErrorTrackingExternalReferenceResult` schema.
@@ -261,12 +261,12 @@ pub struct ErrorTrackingExternalReferenceResult {
 }
 json_object! {
     ErrorTrackingExternalReferenceResult {
-        id: "id" optional,
-        integration: "integration" optional,
-        integration_id: "integration_id" required,
-        config: "config" required,
-        issue: "issue" required,
-        external_url: "external_url" optional,
+        id = "id" optional,
+        integration = "integration" optional,
+        integration_id = "integration_id" required,
+        config = "config" required,
+        issue = "issue" required,
+        external_url = "external_url" optional,
     }
 }
 /// The `ErrorTrackingFingerprint` schema.
@@ -279,10 +279,10 @@ pub struct ErrorTrackingFingerprint {
 }
 json_object! {
     ErrorTrackingFingerprint {
-        id: "id" optional,
-        fingerprint: "fingerprint" optional,
-        issue_id: "issue_id" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        fingerprint = "fingerprint" optional,
+        issue_id = "issue_id" optional,
+        created_at = "created_at" optional,
     }
 }
 /// The `ErrorTrackingGroupingRule` schema.
@@ -301,15 +301,15 @@ pub struct ErrorTrackingGroupingRule {
 }
 json_object! {
     ErrorTrackingGroupingRule {
-        id: "id" optional,
-        filters: "filters" required,
-        assignee: "assignee" optional,
-        description: "description" optional,
-        issue: "issue" optional,
-        order_key: "order_key" required,
-        disabled_data: "disabled_data" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        filters = "filters" required,
+        assignee = "assignee" optional,
+        description = "description" optional,
+        issue = "issue" optional,
+        order_key = "order_key" required,
+        disabled_data = "disabled_data" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -319,8 +319,8 @@ pub struct ErrorTrackingGroupingRuleAssignee {
 }
 json_object! {
     ErrorTrackingGroupingRuleAssignee {
-        r#type: "type" optional,
-        id: "id" optional,
+        r#type = "type" optional,
+        id = "id" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -344,8 +344,8 @@ pub struct ErrorTrackingGroupingRuleAssigneeRequest {
 }
 json_object! {
     ErrorTrackingGroupingRuleAssigneeRequest {
-        r#type: "type" required,
-        id: "id" required,
+        r#type = "type" required,
+        id = "id" required,
     }
 }
 /// User ID when `type` is `user`, or role UUID when `type` is `role`.
@@ -375,9 +375,9 @@ pub struct ErrorTrackingGroupingRuleCreateRequest {
 }
 json_object! {
     ErrorTrackingGroupingRuleCreateRequest {
-        filters: "filters" required,
-        assignee: "assignee" optional,
-        description: "description" optional,
+        filters = "filters" required,
+        assignee = "assignee" optional,
+        description = "description" optional,
     }
 }
 /// The `ErrorTrackingGroupingRuleListResponse` schema.
@@ -387,7 +387,7 @@ pub struct ErrorTrackingGroupingRuleListResponse {
 }
 json_object! {
     ErrorTrackingGroupingRuleListResponse {
-        results: "results" required,
+        results = "results" required,
     }
 }
 /// The `ErrorTrackingImpact` schema.
@@ -402,9 +402,9 @@ pub struct ErrorTrackingImpact {
 }
 json_object! {
     ErrorTrackingImpact {
-        occurrences: "occurrences" optional,
-        users: "users" optional,
-        sessions: "sessions" optional,
+        occurrences = "occurrences" optional,
+        users = "users" optional,
+        sessions = "sessions" optional,
     }
 }
 /// The `ErrorTrackingIssueAssignment` schema.
@@ -415,8 +415,8 @@ pub struct ErrorTrackingIssueAssignment {
 }
 json_object! {
     ErrorTrackingIssueAssignment {
-        id: "id" optional,
-        r#type: "type" optional,
+        id = "id" optional,
+        r#type = "type" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -463,21 +463,21 @@ pub struct ErrorTrackingIssueDetail {
 }
 json_object! {
     ErrorTrackingIssueDetail {
-        id: "id" required,
-        name: "name" optional,
-        description: "description" optional,
-        status: "status" optional,
-        first_seen: "first_seen" optional,
-        last_seen: "last_seen" optional,
-        library: "library" optional,
-        source: "source" optional,
-        assignee: "assignee" optional,
-        aggregations: "aggregations" optional,
-        function: "function" optional,
-        top_in_app_frame: "top_in_app_frame" optional,
-        latest_release: "latest_release" optional,
-        impact: "impact" optional,
-        sparkline: "sparkline" optional,
+        id = "id" required,
+        name = "name" optional,
+        description = "description" optional,
+        status = "status" optional,
+        first_seen = "first_seen" optional,
+        last_seen = "last_seen" optional,
+        library = "library" optional,
+        source = "source" optional,
+        assignee = "assignee" optional,
+        aggregations = "aggregations" optional,
+        function = "function" optional,
+        top_in_app_frame = "top_in_app_frame" optional,
+        latest_release = "latest_release" optional,
+        impact = "impact" optional,
+        sparkline = "sparkline" optional,
     }
 }
 /// The `ErrorTrackingIssueEventsQueryRequest` schema.
@@ -513,16 +513,16 @@ pub struct ErrorTrackingIssueEventsQueryRequest {
 }
 json_object! {
     ErrorTrackingIssueEventsQueryRequest {
-        issue_id: "issueId" required,
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        filter_group: "filterGroup" optional,
-        search_query: "searchQuery" optional,
-        order_direction: "orderDirection" optional,
-        limit: "limit" optional,
-        offset: "offset" optional,
-        verbosity: "verbosity" optional,
-        only_app_frames: "onlyAppFrames" optional,
+        issue_id = "issueId" required,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        filter_group = "filterGroup" optional,
+        search_query = "searchQuery" optional,
+        order_direction = "orderDirection" optional,
+        limit = "limit" optional,
+        offset = "offset" optional,
+        verbosity = "verbosity" optional,
+        only_app_frames = "onlyAppFrames" optional,
     }
 }
 /// The `ErrorTrackingIssueEventsResponse` schema.
@@ -541,11 +541,11 @@ pub struct ErrorTrackingIssueEventsResponse {
 }
 json_object! {
     ErrorTrackingIssueEventsResponse {
-        results: "results" required,
-        has_more: "hasMore" required,
-        limit: "limit" required,
-        offset: "offset" required,
-        next_offset: "nextOffset" optional,
+        results = "results" required,
+        has_more = "hasMore" required,
+        limit = "limit" required,
+        offset = "offset" required,
+        next_offset = "nextOffset" optional,
     }
 }
 /// The `ErrorTrackingIssueFull` schema.
@@ -562,14 +562,14 @@ pub struct ErrorTrackingIssueFull {
 }
 json_object! {
     ErrorTrackingIssueFull {
-        id: "id" optional,
-        status: "status" optional,
-        name: "name" optional,
-        description: "description" optional,
-        first_seen: "first_seen" required,
-        assignee: "assignee" required,
-        external_issues: "external_issues" required,
-        cohort: "cohort" optional,
+        id = "id" optional,
+        status = "status" optional,
+        name = "name" optional,
+        description = "description" optional,
+        first_seen = "first_seen" required,
+        assignee = "assignee" required,
+        external_issues = "external_issues" required,
+        cohort = "cohort" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -579,8 +579,8 @@ pub struct ErrorTrackingIssueFullCohort {
 }
 json_object! {
     ErrorTrackingIssueFullCohort {
-        id: "id" optional,
-        name: "name" optional,
+        id = "id" optional,
+        name = "name" optional,
     }
 }
 string_enum! {
@@ -625,16 +625,16 @@ pub struct ErrorTrackingIssueListItem {
 }
 json_object! {
     ErrorTrackingIssueListItem {
-        id: "id" required,
-        name: "name" optional,
-        description: "description" optional,
-        status: "status" optional,
-        first_seen: "first_seen" optional,
-        last_seen: "last_seen" optional,
-        library: "library" optional,
-        source: "source" optional,
-        assignee: "assignee" optional,
-        aggregations: "aggregations" optional,
+        id = "id" required,
+        name = "name" optional,
+        description = "description" optional,
+        status = "status" optional,
+        first_seen = "first_seen" optional,
+        last_seen = "last_seen" optional,
+        library = "library" optional,
+        source = "source" optional,
+        assignee = "assignee" optional,
+        aggregations = "aggregations" optional,
     }
 }
 /// The `ErrorTrackingIssueMergeRequest` schema.
@@ -645,7 +645,7 @@ pub struct ErrorTrackingIssueMergeRequest {
 }
 json_object! {
     ErrorTrackingIssueMergeRequest {
-        ids: "ids" required,
+        ids = "ids" required,
     }
 }
 /// The `ErrorTrackingIssueMergeResponse` schema.
@@ -656,7 +656,7 @@ pub struct ErrorTrackingIssueMergeResponse {
 }
 json_object! {
     ErrorTrackingIssueMergeResponse {
-        success: "success" required,
+        success = "success" required,
     }
 }
 string_enum! {
@@ -691,11 +691,11 @@ pub struct ErrorTrackingIssueQueryRequest {
 }
 json_object! {
     ErrorTrackingIssueQueryRequest {
-        issue_id: "issueId" required,
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        volume_resolution: "volumeResolution" optional,
-        include_sparkline: "includeSparkline" optional,
+        issue_id = "issueId" required,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        volume_resolution = "volumeResolution" optional,
+        include_sparkline = "includeSparkline" optional,
     }
 }
 /// The `ErrorTrackingIssueSplitFingerprint` schema.
@@ -710,9 +710,9 @@ pub struct ErrorTrackingIssueSplitFingerprint {
 }
 json_object! {
     ErrorTrackingIssueSplitFingerprint {
-        fingerprint: "fingerprint" required,
-        name: "name" optional,
-        description: "description" optional,
+        fingerprint = "fingerprint" required,
+        name = "name" optional,
+        description = "description" optional,
     }
 }
 /// The `ErrorTrackingIssueSplitRequest` schema.
@@ -723,7 +723,7 @@ pub struct ErrorTrackingIssueSplitRequest {
 }
 json_object! {
     ErrorTrackingIssueSplitRequest {
-        fingerprints: "fingerprints" optional,
+        fingerprints = "fingerprints" optional,
     }
 }
 /// The `ErrorTrackingIssueSplitResponse` schema.
@@ -736,8 +736,8 @@ pub struct ErrorTrackingIssueSplitResponse {
 }
 json_object! {
     ErrorTrackingIssueSplitResponse {
-        success: "success" required,
-        new_issue_ids: "new_issue_ids" required,
+        success = "success" required,
+        new_issue_ids = "new_issue_ids" required,
     }
 }
 /// The `ErrorTrackingIssuesListQueryRequest` schema.
@@ -798,24 +798,24 @@ pub struct ErrorTrackingIssuesListQueryRequest {
 }
 json_object! {
     ErrorTrackingIssuesListQueryRequest {
-        date_range: "dateRange" optional,
-        status: "status" optional,
-        assignee: "assignee" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        search_query: "searchQuery" optional,
-        filter_group: "filterGroup" optional,
-        order_by: "orderBy" optional,
-        order_direction: "orderDirection" optional,
-        limit: "limit" optional,
-        offset: "offset" optional,
-        volume_resolution: "volumeResolution" optional,
-        library: "library" optional,
-        release: "release" optional,
-        fingerprint: "fingerprint" optional,
-        user: "user" optional,
-        person_id: "personId" optional,
-        url: "url" optional,
-        file_path: "filePath" optional,
+        date_range = "dateRange" optional,
+        status = "status" optional,
+        assignee = "assignee" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        search_query = "searchQuery" optional,
+        filter_group = "filterGroup" optional,
+        order_by = "orderBy" optional,
+        order_direction = "orderDirection" optional,
+        limit = "limit" optional,
+        offset = "offset" optional,
+        volume_resolution = "volumeResolution" optional,
+        library = "library" optional,
+        release = "release" optional,
+        fingerprint = "fingerprint" optional,
+        user = "user" optional,
+        person_id = "personId" optional,
+        url = "url" optional,
+        file_path = "filePath" optional,
     }
 }
 /// Filter by exact exception fingerprint hash, not fuzzy search.
@@ -870,11 +870,11 @@ pub struct ErrorTrackingIssuesListResponse {
 }
 json_object! {
     ErrorTrackingIssuesListResponse {
-        results: "results" required,
-        has_more: "hasMore" required,
-        limit: "limit" required,
-        offset: "offset" required,
-        next_offset: "nextOffset" optional,
+        results = "results" required,
+        has_more = "hasMore" required,
+        limit = "limit" required,
+        offset = "offset" required,
+        next_offset = "nextOffset" optional,
     }
 }
 /// The `ErrorTrackingLatestRelease` schema.
@@ -895,12 +895,12 @@ pub struct ErrorTrackingLatestRelease {
 }
 json_object! {
     ErrorTrackingLatestRelease {
-        version: "version" optional,
-        project: "project" optional,
-        timestamp: "timestamp" optional,
-        commit_id: "commit_id" optional,
-        branch: "branch" optional,
-        repo_name: "repo_name" optional,
+        version = "version" optional,
+        project = "project" optional,
+        timestamp = "timestamp" optional,
+        commit_id = "commit_id" optional,
+        branch = "branch" optional,
+        repo_name = "repo_name" optional,
     }
 }
 /// The `ErrorTrackingRecommendation` schema.
@@ -930,15 +930,15 @@ pub struct ErrorTrackingRecommendation {
 }
 json_object! {
     ErrorTrackingRecommendation {
-        id: "id" optional,
-        r#type: "type" optional,
-        meta: "meta" optional,
-        completed: "completed" optional,
-        status: "status" optional,
-        computed_at: "computed_at" optional,
-        dismissed_at: "dismissed_at" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        r#type = "type" optional,
+        meta = "meta" optional,
+        completed = "completed" optional,
+        status = "status" optional,
+        computed_at = "computed_at" optional,
+        dismissed_at = "dismissed_at" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {
@@ -964,13 +964,13 @@ pub struct ErrorTrackingRelease {
 }
 json_object! {
     ErrorTrackingRelease {
-        id: "id" optional,
-        hash_id: "hash_id" required,
-        team_id: "team_id" optional,
-        created_at: "created_at" optional,
-        metadata: "metadata" optional,
-        version: "version" required,
-        project: "project" required,
+        id = "id" optional,
+        hash_id = "hash_id" required,
+        team_id = "team_id" optional,
+        created_at = "created_at" optional,
+        metadata = "metadata" optional,
+        version = "version" required,
+        project = "project" required,
     }
 }
 /// The `ErrorTrackingSettings` schema.
@@ -987,10 +987,10 @@ pub struct ErrorTrackingSettings {
 }
 json_object! {
     ErrorTrackingSettings {
-        project_rate_limit_value: "project_rate_limit_value" optional,
-        project_rate_limit_bucket_size_minutes: "project_rate_limit_bucket_size_minutes" optional,
-        per_issue_rate_limit_value: "per_issue_rate_limit_value" optional,
-        per_issue_rate_limit_bucket_size_minutes: "per_issue_rate_limit_bucket_size_minutes" optional,
+        project_rate_limit_value = "project_rate_limit_value" optional,
+        project_rate_limit_bucket_size_minutes = "project_rate_limit_bucket_size_minutes" optional,
+        per_issue_rate_limit_value = "per_issue_rate_limit_value" optional,
+        per_issue_rate_limit_bucket_size_minutes = "per_issue_rate_limit_bucket_size_minutes" optional,
     }
 }
 /// The `ErrorTrackingSpikeDetectionConfig` schema.
@@ -1005,9 +1005,9 @@ pub struct ErrorTrackingSpikeDetectionConfig {
 }
 json_object! {
     ErrorTrackingSpikeDetectionConfig {
-        snooze_duration_minutes: "snooze_duration_minutes" required,
-        multiplier: "multiplier" required,
-        threshold: "threshold" required,
+        snooze_duration_minutes = "snooze_duration_minutes" required,
+        multiplier = "multiplier" required,
+        threshold = "threshold" required,
     }
 }
 /// The `ErrorTrackingSpikeEvent` schema.
@@ -1021,11 +1021,11 @@ pub struct ErrorTrackingSpikeEvent {
 }
 json_object! {
     ErrorTrackingSpikeEvent {
-        id: "id" optional,
-        issue: "issue" optional,
-        detected_at: "detected_at" optional,
-        computed_baseline: "computed_baseline" optional,
-        current_bucket_value: "current_bucket_value" optional,
+        id = "id" optional,
+        issue = "issue" optional,
+        detected_at = "detected_at" optional,
+        computed_baseline = "computed_baseline" optional,
+        current_bucket_value = "current_bucket_value" optional,
     }
 }
 /// The `ErrorTrackingSpikeEventIssue` schema.
@@ -1037,9 +1037,9 @@ pub struct ErrorTrackingSpikeEventIssue {
 }
 json_object! {
     ErrorTrackingSpikeEventIssue {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
     }
 }
 /// The `ErrorTrackingStackFrame` schema.
@@ -1057,14 +1057,14 @@ pub struct ErrorTrackingStackFrame {
 }
 json_object! {
     ErrorTrackingStackFrame {
-        id: "id" optional,
-        raw_id: "raw_id" optional,
-        created_at: "created_at" optional,
-        contents: "contents" required,
-        resolved: "resolved" required,
-        context: "context" optional,
-        symbol_set_ref: "symbol_set_ref" optional,
-        release: "release" optional,
+        id = "id" optional,
+        raw_id = "raw_id" optional,
+        created_at = "created_at" optional,
+        contents = "contents" required,
+        resolved = "resolved" required,
+        context = "context" optional,
+        symbol_set_ref = "symbol_set_ref" optional,
+        release = "release" optional,
     }
 }
 /// The `ErrorTrackingSuppressionRule` schema.
@@ -1080,13 +1080,13 @@ pub struct ErrorTrackingSuppressionRule {
 }
 json_object! {
     ErrorTrackingSuppressionRule {
-        id: "id" optional,
-        filters: "filters" required,
-        order_key: "order_key" required,
-        disabled_data: "disabled_data" optional,
-        sampling_rate: "sampling_rate" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        filters = "filters" required,
+        order_key = "order_key" required,
+        disabled_data = "disabled_data" optional,
+        sampling_rate = "sampling_rate" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `ErrorTrackingSuppressionRuleCreateRequest` schema.
@@ -1099,8 +1099,8 @@ pub struct ErrorTrackingSuppressionRuleCreateRequest {
 }
 json_object! {
     ErrorTrackingSuppressionRuleCreateRequest {
-        filters: "filters" optional,
-        sampling_rate: "sampling_rate" optional,
+        filters = "filters" optional,
+        sampling_rate = "sampling_rate" optional,
     }
 }
 /// The `ErrorTrackingSymbolSet` schema.
@@ -1125,14 +1125,14 @@ pub struct ErrorTrackingSymbolSet {
 }
 json_object! {
     ErrorTrackingSymbolSet {
-        id: "id" optional,
-        r#ref: "ref" optional,
-        team_id: "team_id" optional,
-        created_at: "created_at" optional,
-        last_used: "last_used" optional,
-        failure_reason: "failure_reason" optional,
-        has_uploaded_file: "has_uploaded_file" optional,
-        release: "release" optional,
+        id = "id" optional,
+        r#ref = "ref" optional,
+        team_id = "team_id" optional,
+        created_at = "created_at" optional,
+        last_used = "last_used" optional,
+        failure_reason = "failure_reason" optional,
+        has_uploaded_file = "has_uploaded_file" optional,
+        release = "release" optional,
     }
 }
 /// The `ErrorTrackingSymbolSetBulkDelete` schema.
@@ -1143,7 +1143,7 @@ pub struct ErrorTrackingSymbolSetBulkDelete {
 }
 json_object! {
     ErrorTrackingSymbolSetBulkDelete {
-        ids: "ids" required,
+        ids = "ids" required,
     }
 }
 /// The `ErrorTrackingSymbolSetBulkFinishUpload` schema.
@@ -1154,7 +1154,7 @@ pub struct ErrorTrackingSymbolSetBulkFinishUpload {
 }
 json_object! {
     ErrorTrackingSymbolSetBulkFinishUpload {
-        content_hashes: "content_hashes" required,
+        content_hashes = "content_hashes" required,
     }
 }
 /// The `ErrorTrackingSymbolSetBulkStartUpload` schema.
@@ -1171,10 +1171,10 @@ pub struct ErrorTrackingSymbolSetBulkStartUpload {
 }
 json_object! {
     ErrorTrackingSymbolSetBulkStartUpload {
-        chunk_ids: "chunk_ids" optional,
-        release_id: "release_id" optional,
-        symbol_sets: "symbol_sets" optional,
-        force: "force" optional,
+        chunk_ids = "chunk_ids" optional,
+        release_id = "release_id" optional,
+        symbol_sets = "symbol_sets" optional,
+        force = "force" optional,
     }
 }
 /// The `ErrorTrackingSymbolSetFinishUpload` schema.
@@ -1185,7 +1185,7 @@ pub struct ErrorTrackingSymbolSetFinishUpload {
 }
 json_object! {
     ErrorTrackingSymbolSetFinishUpload {
-        content_hash: "content_hash" required,
+        content_hash = "content_hash" required,
     }
 }
 /// The `ErrorTrackingSymbolSetUpload` schema.
@@ -1200,9 +1200,9 @@ pub struct ErrorTrackingSymbolSetUpload {
 }
 json_object! {
     ErrorTrackingSymbolSetUpload {
-        chunk_id: "chunk_id" required,
-        release_id: "release_id" optional,
-        content_hash: "content_hash" optional,
+        chunk_id = "chunk_id" required,
+        release_id = "release_id" optional,
+        content_hash = "content_hash" optional,
     }
 }
 string_enum! {
@@ -1238,11 +1238,11 @@ pub struct ErrorTrackingTopFrame {
 }
 json_object! {
     ErrorTrackingTopFrame {
-        function: "function" optional,
-        source: "source" optional,
-        line: "line" optional,
-        column: "column" optional,
-        in_app: "in_app" optional,
+        function = "function" optional,
+        source = "source" optional,
+        line = "line" optional,
+        column = "column" optional,
+        in_app = "in_app" optional,
     }
 }
 /// The `ErrorTrackingVolumeBucket` schema.
@@ -1255,8 +1255,8 @@ pub struct ErrorTrackingVolumeBucket {
 }
 json_object! {
     ErrorTrackingVolumeBucket {
-        label: "label" required,
-        value: "value" optional,
+        label = "label" required,
+        value = "value" optional,
     }
 }
 /// The `GitProviderFileLinkResolveResponse` schema.
@@ -1271,9 +1271,9 @@ pub struct GitProviderFileLinkResolveResponse {
 }
 json_object! {
     GitProviderFileLinkResolveResponse {
-        found: "found" required,
-        url: "url" optional,
-        error: "error" optional,
+        found = "found" required,
+        url = "url" optional,
+        error = "error" optional,
     }
 }
 string_enum! {
@@ -1296,10 +1296,10 @@ pub struct PaginatedErrorTrackingAssignmentRuleList {
 }
 json_object! {
     PaginatedErrorTrackingAssignmentRuleList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedErrorTrackingFingerprintList` schema.
@@ -1312,10 +1312,10 @@ pub struct PaginatedErrorTrackingFingerprintList {
 }
 json_object! {
     PaginatedErrorTrackingFingerprintList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedErrorTrackingIssueFullList` schema.
@@ -1328,10 +1328,10 @@ pub struct PaginatedErrorTrackingIssueFullList {
 }
 json_object! {
     PaginatedErrorTrackingIssueFullList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedErrorTrackingRecommendationList` schema.
@@ -1344,10 +1344,10 @@ pub struct PaginatedErrorTrackingRecommendationList {
 }
 json_object! {
     PaginatedErrorTrackingRecommendationList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedErrorTrackingReleaseList` schema.
@@ -1360,10 +1360,10 @@ pub struct PaginatedErrorTrackingReleaseList {
 }
 json_object! {
     PaginatedErrorTrackingReleaseList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedErrorTrackingSpikeEventList` schema.
@@ -1376,10 +1376,10 @@ pub struct PaginatedErrorTrackingSpikeEventList {
 }
 json_object! {
     PaginatedErrorTrackingSpikeEventList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedErrorTrackingStackFrameList` schema.
@@ -1392,10 +1392,10 @@ pub struct PaginatedErrorTrackingStackFrameList {
 }
 json_object! {
     PaginatedErrorTrackingStackFrameList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedErrorTrackingSuppressionRuleList` schema.
@@ -1408,10 +1408,10 @@ pub struct PaginatedErrorTrackingSuppressionRuleList {
 }
 json_object! {
     PaginatedErrorTrackingSuppressionRuleList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedErrorTrackingSymbolSetList` schema.
@@ -1424,10 +1424,10 @@ pub struct PaginatedErrorTrackingSymbolSetList {
 }
 json_object! {
     PaginatedErrorTrackingSymbolSetList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedErrorTrackingAssignmentRule` schema.
@@ -1443,13 +1443,13 @@ pub struct PatchedErrorTrackingAssignmentRule {
 }
 json_object! {
     PatchedErrorTrackingAssignmentRule {
-        id: "id" optional,
-        filters: "filters" optional,
-        assignee: "assignee" optional,
-        order_key: "order_key" optional,
-        disabled_data: "disabled_data" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        filters = "filters" optional,
+        assignee = "assignee" optional,
+        order_key = "order_key" optional,
+        disabled_data = "disabled_data" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1459,8 +1459,8 @@ pub struct PatchedErrorTrackingAssignmentRuleAssignee {
 }
 json_object! {
     PatchedErrorTrackingAssignmentRuleAssignee {
-        r#type: "type" optional,
-        id: "id" optional,
+        r#type = "type" optional,
+        id = "id" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1487,8 +1487,8 @@ pub struct PatchedErrorTrackingAssignmentRuleUpdateRequest {
 }
 json_object! {
     PatchedErrorTrackingAssignmentRuleUpdateRequest {
-        filters: "filters" optional,
-        assignee: "assignee" optional,
+        filters = "filters" optional,
+        assignee = "assignee" optional,
     }
 }
 /// The `PatchedErrorTrackingGroupingRule` schema.
@@ -1507,15 +1507,15 @@ pub struct PatchedErrorTrackingGroupingRule {
 }
 json_object! {
     PatchedErrorTrackingGroupingRule {
-        id: "id" optional,
-        filters: "filters" optional,
-        assignee: "assignee" optional,
-        description: "description" optional,
-        issue: "issue" optional,
-        order_key: "order_key" optional,
-        disabled_data: "disabled_data" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        filters = "filters" optional,
+        assignee = "assignee" optional,
+        description = "description" optional,
+        issue = "issue" optional,
+        order_key = "order_key" optional,
+        disabled_data = "disabled_data" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1525,8 +1525,8 @@ pub struct PatchedErrorTrackingGroupingRuleAssignee {
 }
 json_object! {
     PatchedErrorTrackingGroupingRuleAssignee {
-        r#type: "type" optional,
-        id: "id" optional,
+        r#type = "type" optional,
+        id = "id" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1557,14 +1557,14 @@ pub struct PatchedErrorTrackingIssueFull {
 }
 json_object! {
     PatchedErrorTrackingIssueFull {
-        id: "id" optional,
-        status: "status" optional,
-        name: "name" optional,
-        description: "description" optional,
-        first_seen: "first_seen" optional,
-        assignee: "assignee" optional,
-        external_issues: "external_issues" optional,
-        cohort: "cohort" optional,
+        id = "id" optional,
+        status = "status" optional,
+        name = "name" optional,
+        description = "description" optional,
+        first_seen = "first_seen" optional,
+        assignee = "assignee" optional,
+        external_issues = "external_issues" optional,
+        cohort = "cohort" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1574,8 +1574,8 @@ pub struct PatchedErrorTrackingIssueFullCohort {
 }
 json_object! {
     PatchedErrorTrackingIssueFullCohort {
-        id: "id" optional,
-        name: "name" optional,
+        id = "id" optional,
+        name = "name" optional,
     }
 }
 /// The `PatchedErrorTrackingRelease` schema.
@@ -1591,13 +1591,13 @@ pub struct PatchedErrorTrackingRelease {
 }
 json_object! {
     PatchedErrorTrackingRelease {
-        id: "id" optional,
-        hash_id: "hash_id" optional,
-        team_id: "team_id" optional,
-        created_at: "created_at" optional,
-        metadata: "metadata" optional,
-        version: "version" optional,
-        project: "project" optional,
+        id = "id" optional,
+        hash_id = "hash_id" optional,
+        team_id = "team_id" optional,
+        created_at = "created_at" optional,
+        metadata = "metadata" optional,
+        version = "version" optional,
+        project = "project" optional,
     }
 }
 /// The `PatchedErrorTrackingSettings` schema.
@@ -1614,10 +1614,10 @@ pub struct PatchedErrorTrackingSettings {
 }
 json_object! {
     PatchedErrorTrackingSettings {
-        project_rate_limit_value: "project_rate_limit_value" optional,
-        project_rate_limit_bucket_size_minutes: "project_rate_limit_bucket_size_minutes" optional,
-        per_issue_rate_limit_value: "per_issue_rate_limit_value" optional,
-        per_issue_rate_limit_bucket_size_minutes: "per_issue_rate_limit_bucket_size_minutes" optional,
+        project_rate_limit_value = "project_rate_limit_value" optional,
+        project_rate_limit_bucket_size_minutes = "project_rate_limit_bucket_size_minutes" optional,
+        per_issue_rate_limit_value = "per_issue_rate_limit_value" optional,
+        per_issue_rate_limit_bucket_size_minutes = "per_issue_rate_limit_bucket_size_minutes" optional,
     }
 }
 /// The `PatchedErrorTrackingSpikeDetectionConfig` schema.
@@ -1632,9 +1632,9 @@ pub struct PatchedErrorTrackingSpikeDetectionConfig {
 }
 json_object! {
     PatchedErrorTrackingSpikeDetectionConfig {
-        snooze_duration_minutes: "snooze_duration_minutes" optional,
-        multiplier: "multiplier" optional,
-        threshold: "threshold" optional,
+        snooze_duration_minutes = "snooze_duration_minutes" optional,
+        multiplier = "multiplier" optional,
+        threshold = "threshold" optional,
     }
 }
 /// The `PatchedErrorTrackingSuppressionRule` schema.
@@ -1650,13 +1650,13 @@ pub struct PatchedErrorTrackingSuppressionRule {
 }
 json_object! {
     PatchedErrorTrackingSuppressionRule {
-        id: "id" optional,
-        filters: "filters" optional,
-        order_key: "order_key" optional,
-        disabled_data: "disabled_data" optional,
-        sampling_rate: "sampling_rate" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        filters = "filters" optional,
+        order_key = "order_key" optional,
+        disabled_data = "disabled_data" optional,
+        sampling_rate = "sampling_rate" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `_SymbolSetDownloadResponse` schema.
@@ -1667,7 +1667,7 @@ pub struct SymbolSetDownloadResponse {
 }
 json_object! {
     SymbolSetDownloadResponse {
-        url: "url" required,
+        url = "url" required,
     }
 }
 string_enum! {

@@ -15,12 +15,12 @@ pub struct EventFilterConfig {
 }
 json_object! {
     EventFilterConfig {
-        id: "id" optional,
-        mode: "mode" optional,
-        filter_tree: "filter_tree" optional,
-        test_cases: "test_cases" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        mode = "mode" optional,
+        filter_tree = "filter_tree" optional,
+        test_cases = "test_cases" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {

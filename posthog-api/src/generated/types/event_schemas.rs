@@ -13,12 +13,12 @@ pub struct EventSchema {
 }
 json_object! {
     EventSchema {
-        id: "id" optional,
-        event_definition: "event_definition" required,
-        property_group: "property_group" optional,
-        property_group_id: "property_group_id" required,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        event_definition = "event_definition" required,
+        property_group = "property_group" optional,
+        property_group_id = "property_group_id" required,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `PaginatedEventSchemaList` schema.
@@ -31,10 +31,10 @@ pub struct PaginatedEventSchemaList {
 }
 json_object! {
     PaginatedEventSchemaList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedEventSchema` schema.
@@ -49,11 +49,11 @@ pub struct PatchedEventSchema {
 }
 json_object! {
     PatchedEventSchema {
-        id: "id" optional,
-        event_definition: "event_definition" optional,
-        property_group: "property_group" optional,
-        property_group_id: "property_group_id" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        event_definition = "event_definition" optional,
+        property_group = "property_group" optional,
+        property_group_id = "property_group_id" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }

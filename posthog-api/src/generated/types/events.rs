@@ -15,14 +15,14 @@ pub struct ClickhouseEvent {
 }
 json_object! {
     ClickhouseEvent {
-        id: "id" optional,
-        distinct_id: "distinct_id" optional,
-        properties: "properties" optional,
-        event: "event" optional,
-        timestamp: "timestamp" optional,
-        person: "person" optional,
-        elements: "elements" optional,
-        elements_chain: "elements_chain" optional,
+        id = "id" optional,
+        distinct_id = "distinct_id" optional,
+        properties = "properties" optional,
+        event = "event" optional,
+        timestamp = "timestamp" optional,
+        person = "person" optional,
+        elements = "elements" optional,
+        elements_chain = "elements_chain" optional,
     }
 }
 string_enum! {
@@ -59,16 +59,16 @@ pub struct EventElement {
 }
 json_object! {
     EventElement {
-        event: "event" required,
-        text: "text" optional,
-        tag_name: "tag_name" optional,
-        attr_class: "attr_class" optional,
-        href: "href" optional,
-        attr_id: "attr_id" optional,
-        nth_child: "nth_child" optional,
-        nth_of_type: "nth_of_type" optional,
-        attributes: "attributes" optional,
-        order: "order" optional,
+        event = "event" required,
+        text = "text" optional,
+        tag_name = "tag_name" optional,
+        attr_class = "attr_class" optional,
+        href = "href" optional,
+        attr_id = "attr_id" optional,
+        nth_child = "nth_child" optional,
+        nth_of_type = "nth_of_type" optional,
+        attributes = "attributes" optional,
+        order = "order" optional,
     }
 }
 string_enum! {
@@ -97,7 +97,7 @@ pub struct PaginatedClickhouseEventList {
 }
 json_object! {
     PaginatedClickhouseEventList {
-        next: "next" optional,
-        results: "results" optional,
+        next = "next" optional,
+        results = "results" optional,
     }
 }

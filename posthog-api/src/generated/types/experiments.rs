@@ -29,9 +29,9 @@ pub struct CopyExperimentToProject {
 }
 json_object! {
     CopyExperimentToProject {
-        target_team_id: "target_team_id" required,
-        feature_flag_key: "feature_flag_key" optional,
-        name: "name" optional,
+        target_team_id = "target_team_id" required,
+        feature_flag_key = "feature_flag_key" optional,
+        name = "name" optional,
     }
 }
 /// The `EndExperiment` schema.
@@ -50,8 +50,8 @@ pub struct EndExperiment {
 }
 json_object! {
     EndExperiment {
-        conclusion: "conclusion" optional,
-        conclusion_comment: "conclusion_comment" optional,
+        conclusion = "conclusion" optional,
+        conclusion_comment = "conclusion_comment" optional,
     }
 }
 /// Mixin for serializers to add user access control fields
@@ -125,42 +125,42 @@ pub struct Experiment {
 }
 json_object! {
     Experiment {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        start_date: "start_date" optional,
-        end_date: "end_date" optional,
-        feature_flag_key: "feature_flag_key" required,
-        feature_flag: "feature_flag" optional,
-        holdout: "holdout" optional,
-        holdout_id: "holdout_id" optional,
-        exposure_cohort: "exposure_cohort" optional,
-        parameters: "parameters" optional,
-        secondary_metrics: "secondary_metrics" optional,
-        saved_metrics: "saved_metrics" optional,
-        saved_metrics_ids: "saved_metrics_ids" optional,
-        filters: "filters" optional,
-        archived: "archived" optional,
-        deleted: "deleted" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        r#type: "type" optional,
-        exposure_criteria: "exposure_criteria" optional,
-        metrics: "metrics" optional,
-        metrics_secondary: "metrics_secondary" optional,
-        stats_config: "stats_config" optional,
-        scheduling_config: "scheduling_config" optional,
-        allow_unknown_events: "allow_unknown_events" optional,
-        create_in_folder: "_create_in_folder" optional,
-        conclusion: "conclusion" optional,
-        conclusion_comment: "conclusion_comment" optional,
-        primary_metrics_ordered_uuids: "primary_metrics_ordered_uuids" optional,
-        secondary_metrics_ordered_uuids: "secondary_metrics_ordered_uuids" optional,
-        only_count_matured_users: "only_count_matured_users" optional,
-        update_feature_flag_params: "update_feature_flag_params" optional,
-        status: "status" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        start_date = "start_date" optional,
+        end_date = "end_date" optional,
+        feature_flag_key = "feature_flag_key" required,
+        feature_flag = "feature_flag" optional,
+        holdout = "holdout" optional,
+        holdout_id = "holdout_id" optional,
+        exposure_cohort = "exposure_cohort" optional,
+        parameters = "parameters" optional,
+        secondary_metrics = "secondary_metrics" optional,
+        saved_metrics = "saved_metrics" optional,
+        saved_metrics_ids = "saved_metrics_ids" optional,
+        filters = "filters" optional,
+        archived = "archived" optional,
+        deleted = "deleted" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        r#type = "type" optional,
+        exposure_criteria = "exposure_criteria" optional,
+        metrics = "metrics" optional,
+        metrics_secondary = "metrics_secondary" optional,
+        stats_config = "stats_config" optional,
+        scheduling_config = "scheduling_config" optional,
+        allow_unknown_events = "allow_unknown_events" optional,
+        create_in_folder = "_create_in_folder" optional,
+        conclusion = "conclusion" optional,
+        conclusion_comment = "conclusion_comment" optional,
+        primary_metrics_ordered_uuids = "primary_metrics_ordered_uuids" optional,
+        secondary_metrics_ordered_uuids = "secondary_metrics_ordered_uuids" optional,
+        only_count_matured_users = "only_count_matured_users" optional,
+        update_feature_flag_params = "update_feature_flag_params" optional,
+        status = "status" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 /// ExperimentApiEventSource
@@ -178,10 +178,10 @@ pub struct ExperimentApiEventSource {
 }
 json_object! {
     ExperimentApiEventSource {
-        event: "event" optional,
-        id: "id" optional,
-        kind: "kind" required,
-        properties: "properties" optional,
+        event = "event" optional,
+        id = "id" optional,
+        kind = "kind" required,
+        properties = "properties" optional,
     }
 }
 /// ExperimentApiExposureConfig
@@ -198,9 +198,9 @@ pub struct ExperimentApiExposureConfig {
 }
 json_object! {
     ExperimentApiExposureConfig {
-        event: "event" required,
-        kind: "kind" optional,
-        properties: "properties" required,
+        event = "event" required,
+        kind = "kind" optional,
+        properties = "properties" required,
     }
 }
 string_enum! {
@@ -220,8 +220,8 @@ pub struct ExperimentApiExposureCriteria {
 }
 json_object! {
     ExperimentApiExposureCriteria {
-        exposure_config: "exposure_config" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
+        exposure_config = "exposure_config" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
     }
 }
 /// ExperimentApiMetric
@@ -261,22 +261,22 @@ pub struct ExperimentApiMetric {
 }
 json_object! {
     ExperimentApiMetric {
-        completion_event: "completion_event" optional,
-        conversion_window: "conversion_window" optional,
-        denominator: "denominator" optional,
-        goal: "goal" optional,
-        kind: "kind" optional,
-        metric_type: "metric_type" required,
-        name: "name" optional,
-        numerator: "numerator" optional,
-        retention_window_end: "retention_window_end" optional,
-        retention_window_start: "retention_window_start" optional,
-        retention_window_unit: "retention_window_unit" optional,
-        series: "series" optional,
-        source: "source" optional,
-        start_event: "start_event" optional,
-        start_handling: "start_handling" optional,
-        uuid: "uuid" optional,
+        completion_event = "completion_event" optional,
+        conversion_window = "conversion_window" optional,
+        denominator = "denominator" optional,
+        goal = "goal" optional,
+        kind = "kind" optional,
+        metric_type = "metric_type" required,
+        name = "name" optional,
+        numerator = "numerator" optional,
+        retention_window_end = "retention_window_end" optional,
+        retention_window_start = "retention_window_start" optional,
+        retention_window_unit = "retention_window_unit" optional,
+        series = "series" optional,
+        source = "source" optional,
+        start_event = "start_event" optional,
+        start_handling = "start_handling" optional,
+        uuid = "uuid" optional,
     }
 }
 string_enum! {
@@ -302,13 +302,13 @@ pub struct ExperimentHoldout {
 }
 json_object! {
     ExperimentHoldout {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        filters: "filters" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        filters = "filters" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {
@@ -336,9 +336,9 @@ pub struct ExperimentParameters {
 }
 json_object! {
     ExperimentParameters {
-        feature_flag_variants: "feature_flag_variants" optional,
-        minimum_detectable_effect: "minimum_detectable_effect" optional,
-        rollout_percentage: "rollout_percentage" optional,
+        feature_flag_variants = "feature_flag_variants" optional,
+        minimum_detectable_effect = "minimum_detectable_effect" optional,
+        rollout_percentage = "rollout_percentage" optional,
     }
 }
 /// Mixin for serializers to add user access control fields
@@ -359,15 +359,15 @@ pub struct ExperimentSavedMetric {
 }
 json_object! {
     ExperimentSavedMetric {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        query: "query" required,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        tags: "tags" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        query = "query" required,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        tags = "tags" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 string_enum! {
@@ -392,13 +392,13 @@ pub struct ExperimentToSavedMetric {
 }
 json_object! {
     ExperimentToSavedMetric {
-        id: "id" optional,
-        experiment: "experiment" required,
-        saved_metric: "saved_metric" required,
-        metadata: "metadata" optional,
-        created_at: "created_at" optional,
-        query: "query" optional,
-        name: "name" optional,
+        id = "id" optional,
+        experiment = "experiment" required,
+        saved_metric = "saved_metric" required,
+        metadata = "metadata" optional,
+        created_at = "created_at" optional,
+        query = "query" optional,
+        name = "name" optional,
     }
 }
 string_enum! {
@@ -427,10 +427,10 @@ pub struct ExperimentVariant {
 }
 json_object! {
     ExperimentVariant {
-        key: "key" required,
-        name: "name" optional,
-        rollout_percentage: "rollout_percentage" optional,
-        split_percent: "split_percent" optional,
+        key = "key" required,
+        name = "name" optional,
+        rollout_percentage = "rollout_percentage" optional,
+        split_percent = "split_percent" optional,
     }
 }
 string_enum! {
@@ -462,10 +462,10 @@ pub struct PaginatedExperimentHoldoutList {
 }
 json_object! {
     PaginatedExperimentHoldoutList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedExperimentList` schema.
@@ -478,10 +478,10 @@ pub struct PaginatedExperimentList {
 }
 json_object! {
     PaginatedExperimentList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedExperimentSavedMetricList` schema.
@@ -494,10 +494,10 @@ pub struct PaginatedExperimentSavedMetricList {
 }
 json_object! {
     PaginatedExperimentSavedMetricList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// Mixin for serializers to add user access control fields
@@ -571,42 +571,42 @@ pub struct PatchedExperiment {
 }
 json_object! {
     PatchedExperiment {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        start_date: "start_date" optional,
-        end_date: "end_date" optional,
-        feature_flag_key: "feature_flag_key" optional,
-        feature_flag: "feature_flag" optional,
-        holdout: "holdout" optional,
-        holdout_id: "holdout_id" optional,
-        exposure_cohort: "exposure_cohort" optional,
-        parameters: "parameters" optional,
-        secondary_metrics: "secondary_metrics" optional,
-        saved_metrics: "saved_metrics" optional,
-        saved_metrics_ids: "saved_metrics_ids" optional,
-        filters: "filters" optional,
-        archived: "archived" optional,
-        deleted: "deleted" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        r#type: "type" optional,
-        exposure_criteria: "exposure_criteria" optional,
-        metrics: "metrics" optional,
-        metrics_secondary: "metrics_secondary" optional,
-        stats_config: "stats_config" optional,
-        scheduling_config: "scheduling_config" optional,
-        allow_unknown_events: "allow_unknown_events" optional,
-        create_in_folder: "_create_in_folder" optional,
-        conclusion: "conclusion" optional,
-        conclusion_comment: "conclusion_comment" optional,
-        primary_metrics_ordered_uuids: "primary_metrics_ordered_uuids" optional,
-        secondary_metrics_ordered_uuids: "secondary_metrics_ordered_uuids" optional,
-        only_count_matured_users: "only_count_matured_users" optional,
-        update_feature_flag_params: "update_feature_flag_params" optional,
-        status: "status" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        start_date = "start_date" optional,
+        end_date = "end_date" optional,
+        feature_flag_key = "feature_flag_key" optional,
+        feature_flag = "feature_flag" optional,
+        holdout = "holdout" optional,
+        holdout_id = "holdout_id" optional,
+        exposure_cohort = "exposure_cohort" optional,
+        parameters = "parameters" optional,
+        secondary_metrics = "secondary_metrics" optional,
+        saved_metrics = "saved_metrics" optional,
+        saved_metrics_ids = "saved_metrics_ids" optional,
+        filters = "filters" optional,
+        archived = "archived" optional,
+        deleted = "deleted" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        r#type = "type" optional,
+        exposure_criteria = "exposure_criteria" optional,
+        metrics = "metrics" optional,
+        metrics_secondary = "metrics_secondary" optional,
+        stats_config = "stats_config" optional,
+        scheduling_config = "scheduling_config" optional,
+        allow_unknown_events = "allow_unknown_events" optional,
+        create_in_folder = "_create_in_folder" optional,
+        conclusion = "conclusion" optional,
+        conclusion_comment = "conclusion_comment" optional,
+        primary_metrics_ordered_uuids = "primary_metrics_ordered_uuids" optional,
+        secondary_metrics_ordered_uuids = "secondary_metrics_ordered_uuids" optional,
+        only_count_matured_users = "only_count_matured_users" optional,
+        update_feature_flag_params = "update_feature_flag_params" optional,
+        status = "status" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 /// The `PatchedExperimentHoldout` schema.
@@ -622,13 +622,13 @@ pub struct PatchedExperimentHoldout {
 }
 json_object! {
     PatchedExperimentHoldout {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        filters: "filters" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        filters = "filters" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// Mixin for serializers to add user access control fields
@@ -649,15 +649,15 @@ pub struct PatchedExperimentSavedMetric {
 }
 json_object! {
     PatchedExperimentSavedMetric {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        query: "query" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        tags: "tags" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        query = "query" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        tags = "tags" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 /// The `ShipVariant` schema.
@@ -678,8 +678,8 @@ pub struct ShipVariant {
 }
 json_object! {
     ShipVariant {
-        conclusion: "conclusion" optional,
-        conclusion_comment: "conclusion_comment" optional,
-        variant_key: "variant_key" required,
+        conclusion = "conclusion" optional,
+        conclusion_comment = "conclusion_comment" optional,
+        variant_key = "variant_key" required,
     }
 }

@@ -13,9 +13,9 @@ pub struct DependentFlag {
 }
 json_object! {
     DependentFlag {
-        id: "id" required,
-        key: "key" required,
-        name: "name" required,
+        id = "id" required,
+        key = "key" required,
+        name = "name" required,
     }
 }
 /// Serializer mixin that handles tags for objects.
@@ -86,41 +86,41 @@ pub struct FeatureFlag {
 }
 json_object! {
     FeatureFlag {
-        id: "id" optional,
-        name: "name" optional,
-        key: "key" required,
-        filters: "filters" optional,
-        deleted: "deleted" optional,
-        active: "active" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        version: "version" optional,
-        last_modified_by: "last_modified_by" optional,
-        ensure_experience_continuity: "ensure_experience_continuity" optional,
-        experiment_set: "experiment_set" optional,
-        experiment_set_metadata: "experiment_set_metadata" optional,
-        surveys: "surveys" optional,
-        features: "features" optional,
-        rollback_conditions: "rollback_conditions" optional,
-        performed_rollback: "performed_rollback" optional,
-        can_edit: "can_edit" optional,
-        tags: "tags" optional,
-        evaluation_contexts: "evaluation_contexts" optional,
-        usage_dashboard: "usage_dashboard" optional,
-        analytics_dashboards: "analytics_dashboards" optional,
-        has_enriched_analytics: "has_enriched_analytics" optional,
-        user_access_level: "user_access_level" optional,
-        creation_context: "creation_context" optional,
-        is_remote_configuration: "is_remote_configuration" optional,
-        has_encrypted_payloads: "has_encrypted_payloads" optional,
-        status: "status" optional,
-        evaluation_runtime: "evaluation_runtime" optional,
-        bucketing_identifier: "bucketing_identifier" optional,
-        last_called_at: "last_called_at" optional,
-        create_in_folder: "_create_in_folder" optional,
-        should_create_usage_dashboard: "_should_create_usage_dashboard" optional,
-        is_used_in_replay_settings: "is_used_in_replay_settings" optional,
+        id = "id" optional,
+        name = "name" optional,
+        key = "key" required,
+        filters = "filters" optional,
+        deleted = "deleted" optional,
+        active = "active" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        version = "version" optional,
+        last_modified_by = "last_modified_by" optional,
+        ensure_experience_continuity = "ensure_experience_continuity" optional,
+        experiment_set = "experiment_set" optional,
+        experiment_set_metadata = "experiment_set_metadata" optional,
+        surveys = "surveys" optional,
+        features = "features" optional,
+        rollback_conditions = "rollback_conditions" optional,
+        performed_rollback = "performed_rollback" optional,
+        can_edit = "can_edit" optional,
+        tags = "tags" optional,
+        evaluation_contexts = "evaluation_contexts" optional,
+        usage_dashboard = "usage_dashboard" optional,
+        analytics_dashboards = "analytics_dashboards" optional,
+        has_enriched_analytics = "has_enriched_analytics" optional,
+        user_access_level = "user_access_level" optional,
+        creation_context = "creation_context" optional,
+        is_remote_configuration = "is_remote_configuration" optional,
+        has_encrypted_payloads = "has_encrypted_payloads" optional,
+        status = "status" optional,
+        evaluation_runtime = "evaluation_runtime" optional,
+        bucketing_identifier = "bucketing_identifier" optional,
+        last_called_at = "last_called_at" optional,
+        create_in_folder = "_create_in_folder" optional,
+        should_create_usage_dashboard = "_should_create_usage_dashboard" optional,
+        is_used_in_replay_settings = "is_used_in_replay_settings" optional,
     }
 }
 /// The `FeatureFlagConditionAnalysis` schema.
@@ -145,14 +145,14 @@ pub struct FeatureFlagConditionAnalysis {
 }
 json_object! {
     FeatureFlagConditionAnalysis {
-        index: "index" required,
-        matched: "matched" required,
-        properties_matched: "properties_matched" optional,
-        explanation: "explanation" required,
-        rollout_percentage: "rollout_percentage" required,
-        rollout_excluded: "rollout_excluded" required,
-        variant: "variant" required,
-        properties: "properties" required,
+        index = "index" required,
+        matched = "matched" required,
+        properties_matched = "properties_matched" optional,
+        explanation = "explanation" required,
+        rollout_percentage = "rollout_percentage" required,
+        rollout_excluded = "rollout_excluded" required,
+        variant = "variant" required,
+        properties = "properties" required,
     }
 }
 /// The `FeatureFlagConditionPropertyAnalysis` schema.
@@ -175,13 +175,13 @@ pub struct FeatureFlagConditionPropertyAnalysis {
 }
 json_object! {
     FeatureFlagConditionPropertyAnalysis {
-        key: "key" required,
-        operator: "operator" required,
-        value: "value" required,
-        r#type: "type" required,
-        actual_value: "actual_value" required,
-        matched: "matched" required,
-        explanation: "explanation" required,
+        key = "key" required,
+        operator = "operator" required,
+        value = "value" required,
+        r#type = "type" required,
+        actual_value = "actual_value" required,
+        matched = "matched" required,
+        explanation = "explanation" required,
     }
 }
 /// The `FeatureFlagCreateRequestSchema` schema.
@@ -202,12 +202,12 @@ pub struct FeatureFlagCreateRequestSchema {
 }
 json_object! {
     FeatureFlagCreateRequestSchema {
-        key: "key" optional,
-        name: "name" optional,
-        filters: "filters" optional,
-        active: "active" optional,
-        tags: "tags" optional,
-        evaluation_contexts: "evaluation_contexts" optional,
+        key = "key" optional,
+        name = "name" optional,
+        filters = "filters" optional,
+        active = "active" optional,
+        tags = "tags" optional,
+        evaluation_contexts = "evaluation_contexts" optional,
     }
 }
 string_enum! {
@@ -238,8 +238,8 @@ pub struct FeatureFlagStatusResponse {
 }
 json_object! {
     FeatureFlagStatusResponse {
-        status: "status" required,
-        reason: "reason" required,
+        status = "status" required,
+        reason = "reason" required,
     }
 }
 /// The `FeatureFlagTestEvaluationRequest` schema.
@@ -256,10 +256,10 @@ pub struct FeatureFlagTestEvaluationRequest {
 }
 json_object! {
     FeatureFlagTestEvaluationRequest {
-        distinct_id: "distinct_id" optional,
-        person_id: "person_id" optional,
-        timestamp: "timestamp" optional,
-        groups: "groups" optional,
+        distinct_id = "distinct_id" optional,
+        person_id = "person_id" optional,
+        timestamp = "timestamp" optional,
+        groups = "groups" optional,
     }
 }
 /// The `FeatureFlagTestEvaluationResponse` schema.
@@ -284,14 +284,14 @@ pub struct FeatureFlagTestEvaluationResponse {
 }
 json_object! {
     FeatureFlagTestEvaluationResponse {
-        flag_key: "flag_key" required,
-        result: "result" required,
-        reason: "reason" required,
-        condition_index: "condition_index" required,
-        payload: "payload" required,
-        person_properties: "person_properties" required,
-        evaluation_distinct_id: "evaluation_distinct_id" required,
-        conditions: "conditions" required,
+        flag_key = "flag_key" required,
+        result = "result" required,
+        reason = "reason" required,
+        condition_index = "condition_index" required,
+        payload = "payload" required,
+        person_properties = "person_properties" required,
+        evaluation_distinct_id = "evaluation_distinct_id" required,
+        conditions = "conditions" required,
     }
 }
 /// Feature flag state at a given version plus reconstruction metadata.
@@ -335,27 +335,27 @@ pub struct FeatureFlagVersionResponse {
 }
 json_object! {
     FeatureFlagVersionResponse {
-        id: "id" optional,
-        key: "key" required,
-        name: "name" optional,
-        filters: "filters" optional,
-        active: "active" optional,
-        deleted: "deleted" optional,
-        version: "version" optional,
-        rollback_conditions: "rollback_conditions" optional,
-        performed_rollback: "performed_rollback" optional,
-        ensure_experience_continuity: "ensure_experience_continuity" optional,
-        has_enriched_analytics: "has_enriched_analytics" optional,
-        is_remote_configuration: "is_remote_configuration" optional,
-        has_encrypted_payloads: "has_encrypted_payloads" optional,
-        evaluation_runtime: "evaluation_runtime" optional,
-        bucketing_identifier: "bucketing_identifier" optional,
-        last_called_at: "last_called_at" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        is_historical: "is_historical" optional,
-        version_timestamp: "version_timestamp" optional,
-        modified_by: "modified_by" optional,
+        id = "id" optional,
+        key = "key" required,
+        name = "name" optional,
+        filters = "filters" optional,
+        active = "active" optional,
+        deleted = "deleted" optional,
+        version = "version" optional,
+        rollback_conditions = "rollback_conditions" optional,
+        performed_rollback = "performed_rollback" optional,
+        ensure_experience_continuity = "ensure_experience_continuity" optional,
+        has_enriched_analytics = "has_enriched_analytics" optional,
+        is_remote_configuration = "is_remote_configuration" optional,
+        has_encrypted_payloads = "has_encrypted_payloads" optional,
+        evaluation_runtime = "evaluation_runtime" optional,
+        bucketing_identifier = "bucketing_identifier" optional,
+        last_called_at = "last_called_at" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        is_historical = "is_historical" optional,
+        version_timestamp = "version_timestamp" optional,
+        modified_by = "modified_by" optional,
     }
 }
 string_enum! {
@@ -396,9 +396,9 @@ pub struct LocalEvaluationResponse {
 }
 json_object! {
     LocalEvaluationResponse {
-        flags: "flags" required,
-        group_type_mapping: "group_type_mapping" required,
-        cohorts: "cohorts" required,
+        flags = "flags" required,
+        group_type_mapping = "group_type_mapping" required,
+        cohorts = "cohorts" required,
     }
 }
 /// The `MyFlagsResponse` schema.
@@ -409,8 +409,8 @@ pub struct MyFlagsResponse {
 }
 json_object! {
     MyFlagsResponse {
-        feature_flag: "feature_flag" required,
-        value: "value" required,
+        feature_flag = "feature_flag" required,
+        value = "value" required,
     }
 }
 /// The `PaginatedFeatureFlagList` schema.
@@ -423,10 +423,10 @@ pub struct PaginatedFeatureFlagList {
 }
 json_object! {
     PaginatedFeatureFlagList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedFeatureFlagPartialUpdateRequestSchema` schema.
@@ -447,12 +447,12 @@ pub struct PatchedFeatureFlagPartialUpdateRequestSchema {
 }
 json_object! {
     PatchedFeatureFlagPartialUpdateRequestSchema {
-        key: "key" optional,
-        name: "name" optional,
-        filters: "filters" optional,
-        active: "active" optional,
-        tags: "tags" optional,
-        evaluation_contexts: "evaluation_contexts" optional,
+        key = "key" optional,
+        name = "name" optional,
+        filters = "filters" optional,
+        active = "active" optional,
+        tags = "tags" optional,
+        evaluation_contexts = "evaluation_contexts" optional,
     }
 }
 /// The `UserBlastRadiusRequest` schema.
@@ -465,8 +465,8 @@ pub struct UserBlastRadiusRequest {
 }
 json_object! {
     UserBlastRadiusRequest {
-        condition: "condition" required,
-        group_type_index: "group_type_index" optional,
+        condition = "condition" required,
+        group_type_index = "group_type_index" optional,
     }
 }
 /// The `UserBlastRadiusResponse` schema.
@@ -479,7 +479,7 @@ pub struct UserBlastRadiusResponse {
 }
 json_object! {
     UserBlastRadiusResponse {
-        affected: "affected" required,
-        total: "total" required,
+        affected = "affected" required,
+        total = "total" required,
     }
 }

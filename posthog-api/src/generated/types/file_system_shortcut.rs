@@ -14,13 +14,13 @@ pub struct FileSystemShortcut {
 }
 json_object! {
     FileSystemShortcut {
-        id: "id" optional,
-        path: "path" required,
-        r#type: "type" optional,
-        r#ref: "ref" optional,
-        href: "href" optional,
-        order: "order" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        path = "path" required,
+        r#type = "type" optional,
+        r#ref = "ref" optional,
+        href = "href" optional,
+        order = "order" optional,
+        created_at = "created_at" optional,
     }
 }
 /// The `FileSystemShortcutReorder` schema.
@@ -31,7 +31,7 @@ pub struct FileSystemShortcutReorder {
 }
 json_object! {
     FileSystemShortcutReorder {
-        ordered_ids: "ordered_ids" required,
+        ordered_ids = "ordered_ids" required,
     }
 }
 /// The `PaginatedFileSystemShortcutList` schema.
@@ -44,10 +44,10 @@ pub struct PaginatedFileSystemShortcutList {
 }
 json_object! {
     PaginatedFileSystemShortcutList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedFileSystemShortcut` schema.
@@ -63,12 +63,12 @@ pub struct PatchedFileSystemShortcut {
 }
 json_object! {
     PatchedFileSystemShortcut {
-        id: "id" optional,
-        path: "path" optional,
-        r#type: "type" optional,
-        r#ref: "ref" optional,
-        href: "href" optional,
-        order: "order" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        path = "path" optional,
+        r#type = "type" optional,
+        r#ref = "ref" optional,
+        href = "href" optional,
+        order = "order" optional,
+        created_at = "created_at" optional,
     }
 }

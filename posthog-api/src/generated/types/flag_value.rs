@@ -8,7 +8,7 @@ pub struct FlagValueItem {
 }
 json_object! {
     FlagValueItem {
-        name: "name" required,
+        name = "name" required,
     }
 }
 /// The `FlagValueResponse` schema.
@@ -19,7 +19,7 @@ pub struct FlagValueResponse {
 }
 json_object! {
     FlagValueResponse {
-        results: "results" required,
-        refreshing: "refreshing" required,
+        results = "results" required,
+        refreshing = "refreshing" required,
     }
 }

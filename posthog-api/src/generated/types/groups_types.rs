@@ -14,13 +14,13 @@ pub struct GroupType {
 }
 json_object! {
     GroupType {
-        group_type: "group_type" optional,
-        group_type_index: "group_type_index" optional,
-        name_singular: "name_singular" optional,
-        name_plural: "name_plural" optional,
-        detail_dashboard: "detail_dashboard" optional,
-        default_columns: "default_columns" optional,
-        created_at: "created_at" optional,
+        group_type = "group_type" optional,
+        group_type_index = "group_type_index" optional,
+        name_singular = "name_singular" optional,
+        name_plural = "name_plural" optional,
+        detail_dashboard = "detail_dashboard" optional,
+        default_columns = "default_columns" optional,
+        created_at = "created_at" optional,
     }
 }
 /// The `PatchedGroupType` schema.
@@ -36,12 +36,12 @@ pub struct PatchedGroupType {
 }
 json_object! {
     PatchedGroupType {
-        group_type: "group_type" optional,
-        group_type_index: "group_type_index" optional,
-        name_singular: "name_singular" optional,
-        name_plural: "name_plural" optional,
-        detail_dashboard: "detail_dashboard" optional,
-        default_columns: "default_columns" optional,
-        created_at: "created_at" optional,
+        group_type = "group_type" optional,
+        group_type_index = "group_type_index" optional,
+        name_singular = "name_singular" optional,
+        name_plural = "name_plural" optional,
+        detail_dashboard = "detail_dashboard" optional,
+        default_columns = "default_columns" optional,
+        created_at = "created_at" optional,
     }
 }

@@ -16,15 +16,15 @@ pub struct HealthIssue {
 }
 json_object! {
     HealthIssue {
-        id: "id" optional,
-        kind: "kind" optional,
-        severity: "severity" optional,
-        status: "status" optional,
-        dismissed: "dismissed" optional,
-        payload: "payload" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        resolved_at: "resolved_at" optional,
+        id = "id" optional,
+        kind = "kind" optional,
+        severity = "severity" optional,
+        status = "status" optional,
+        dismissed = "dismissed" optional,
+        payload = "payload" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        resolved_at = "resolved_at" optional,
     }
 }
 string_enum! {
@@ -59,10 +59,10 @@ pub struct PaginatedHealthIssueList {
 }
 json_object! {
     PaginatedHealthIssueList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedHealthIssue` schema.
@@ -80,14 +80,14 @@ pub struct PatchedHealthIssue {
 }
 json_object! {
     PatchedHealthIssue {
-        id: "id" optional,
-        kind: "kind" optional,
-        severity: "severity" optional,
-        status: "status" optional,
-        dismissed: "dismissed" optional,
-        payload: "payload" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        resolved_at: "resolved_at" optional,
+        id = "id" optional,
+        kind = "kind" optional,
+        severity = "severity" optional,
+        status = "status" optional,
+        dismissed = "dismissed" optional,
+        payload = "payload" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        resolved_at = "resolved_at" optional,
     }
 }

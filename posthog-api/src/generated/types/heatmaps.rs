@@ -11,10 +11,10 @@ pub struct HeatmapResponseItem {
 }
 json_object! {
     HeatmapResponseItem {
-        count: "count" required,
-        pointer_y: "pointer_y" required,
-        pointer_relative_x: "pointer_relative_x" required,
-        pointer_target_fixed: "pointer_target_fixed" required,
+        count = "count" required,
+        pointer_y = "pointer_y" required,
+        pointer_relative_x = "pointer_relative_x" required,
+        pointer_target_fixed = "pointer_target_fixed" required,
     }
 }
 /// The `HeatmapsResponse` schema.
@@ -24,7 +24,7 @@ pub struct HeatmapsResponse {
 }
 json_object! {
     HeatmapsResponse {
-        results: "results" required,
+        results = "results" required,
     }
 }
 /// The `PaginatedHeatmapsResponseList` schema.
@@ -37,9 +37,9 @@ pub struct PaginatedHeatmapsResponseList {
 }
 json_object! {
     PaginatedHeatmapsResponseList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }

@@ -11,9 +11,9 @@ pub struct PaginatedHogFunctionTemplateList {
 }
 json_object! {
     PaginatedHogFunctionTemplateList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }

@@ -80,30 +80,30 @@ pub struct HogFunction {
 }
 json_object! {
     HogFunction {
-        id: "id" optional,
-        r#type: "type" optional,
-        name: "name" optional,
-        description: "description" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
-        enabled: "enabled" optional,
-        deleted: "deleted" optional,
-        hog: "hog" optional,
-        bytecode: "bytecode" optional,
-        transpiled: "transpiled" optional,
-        inputs_schema: "inputs_schema" optional,
-        inputs: "inputs" optional,
-        filters: "filters" optional,
-        masking: "masking" optional,
-        mappings: "mappings" optional,
-        icon_url: "icon_url" optional,
-        template: "template" optional,
-        template_id: "template_id" optional,
-        status: "status" optional,
-        execution_order: "execution_order" optional,
-        create_in_folder: "_create_in_folder" optional,
-        batch_export_id: "batch_export_id" optional,
+        id = "id" optional,
+        r#type = "type" optional,
+        name = "name" optional,
+        description = "description" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
+        enabled = "enabled" optional,
+        deleted = "deleted" optional,
+        hog = "hog" optional,
+        bytecode = "bytecode" optional,
+        transpiled = "transpiled" optional,
+        inputs_schema = "inputs_schema" optional,
+        inputs = "inputs" optional,
+        filters = "filters" optional,
+        masking = "masking" optional,
+        mappings = "mappings" optional,
+        icon_url = "icon_url" optional,
+        template = "template" optional,
+        template_id = "template_id" optional,
+        status = "status" optional,
+        execution_order = "execution_order" optional,
+        create_in_folder = "_create_in_folder" optional,
+        batch_export_id = "batch_export_id" optional,
     }
 }
 /// The `HogFunctionInvocation` schema.
@@ -126,13 +126,13 @@ pub struct HogFunctionInvocation {
 }
 json_object! {
     HogFunctionInvocation {
-        configuration: "configuration" required,
-        globals: "globals" optional,
-        clickhouse_event: "clickhouse_event" optional,
-        mock_async_functions: "mock_async_functions" optional,
-        status: "status" optional,
-        logs: "logs" optional,
-        invocation_id: "invocation_id" optional,
+        configuration = "configuration" required,
+        globals = "globals" optional,
+        clickhouse_event = "clickhouse_event" optional,
+        mock_async_functions = "mock_async_functions" optional,
+        status = "status" optional,
+        logs = "logs" optional,
+        invocation_id = "invocation_id" optional,
     }
 }
 /// The `HogFunctionMasking` schema.
@@ -149,10 +149,10 @@ pub struct HogFunctionMasking {
 }
 json_object! {
     HogFunctionMasking {
-        ttl: "ttl" required,
-        threshold: "threshold" optional,
-        hash: "hash" required,
-        bytecode: "bytecode" optional,
+        ttl = "ttl" required,
+        threshold = "threshold" optional,
+        hash = "hash" required,
+        bytecode = "bytecode" optional,
     }
 }
 /// The `HogFunctionMinimal` schema.
@@ -175,20 +175,20 @@ pub struct HogFunctionMinimal {
 }
 json_object! {
     HogFunctionMinimal {
-        id: "id" optional,
-        r#type: "type" optional,
-        name: "name" optional,
-        description: "description" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
-        enabled: "enabled" optional,
-        hog: "hog" optional,
-        filters: "filters" optional,
-        icon_url: "icon_url" optional,
-        template: "template" optional,
-        status: "status" optional,
-        execution_order: "execution_order" optional,
+        id = "id" optional,
+        r#type = "type" optional,
+        name = "name" optional,
+        description = "description" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
+        enabled = "enabled" optional,
+        hog = "hog" optional,
+        filters = "filters" optional,
+        icon_url = "icon_url" optional,
+        template = "template" optional,
+        status = "status" optional,
+        execution_order = "execution_order" optional,
     }
 }
 /// The `HogFunctionStatus` schema.
@@ -199,8 +199,8 @@ pub struct HogFunctionStatus {
 }
 json_object! {
     HogFunctionStatus {
-        state: "state" required,
-        tokens: "tokens" required,
+        state = "state" required,
+        tokens = "tokens" required,
     }
 }
 /// * `0` - 0
@@ -279,11 +279,11 @@ pub struct InputsItem {
 }
 json_object! {
     InputsItem {
-        value: "value" optional,
-        templating: "templating" optional,
-        bytecode: "bytecode" optional,
-        order: "order" optional,
-        transpiled: "transpiled" optional,
+        value = "value" optional,
+        templating = "templating" optional,
+        bytecode = "bytecode" optional,
+        order = "order" optional,
+        transpiled = "transpiled" optional,
     }
 }
 /// The `InputsSchemaItem` schema.
@@ -307,21 +307,21 @@ pub struct InputsSchemaItem {
 }
 json_object! {
     InputsSchemaItem {
-        r#type: "type" required,
-        key: "key" required,
-        label: "label" optional,
-        choices: "choices" optional,
-        required: "required" optional,
-        default: "default" optional,
-        secret: "secret" optional,
-        hidden: "hidden" optional,
-        description: "description" optional,
-        integration: "integration" optional,
-        integration_key: "integration_key" optional,
-        requires_field: "requires_field" optional,
-        integration_field: "integration_field" optional,
-        required_scopes: "requiredScopes" optional,
-        templating: "templating" optional,
+        r#type = "type" required,
+        key = "key" required,
+        label = "label" optional,
+        choices = "choices" optional,
+        required = "required" optional,
+        default = "default" optional,
+        secret = "secret" optional,
+        hidden = "hidden" optional,
+        description = "description" optional,
+        integration = "integration" optional,
+        integration_key = "integration_key" optional,
+        requires_field = "requires_field" optional,
+        integration_field = "integration_field" optional,
+        required_scopes = "requiredScopes" optional,
+        templating = "templating" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -380,10 +380,10 @@ pub struct Mappings {
 }
 json_object! {
     Mappings {
-        name: "name" optional,
-        inputs_schema: "inputs_schema" optional,
-        inputs: "inputs" optional,
-        filters: "filters" optional,
+        name = "name" optional,
+        inputs_schema = "inputs_schema" optional,
+        inputs = "inputs" optional,
+        filters = "filters" optional,
     }
 }
 /// The `PaginatedHogFunctionMinimalList` schema.
@@ -396,10 +396,10 @@ pub struct PaginatedHogFunctionMinimalList {
 }
 json_object! {
     PaginatedHogFunctionMinimalList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedHogFunction` schema.
@@ -455,30 +455,30 @@ pub struct PatchedHogFunction {
 }
 json_object! {
     PatchedHogFunction {
-        id: "id" optional,
-        r#type: "type" optional,
-        name: "name" optional,
-        description: "description" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
-        enabled: "enabled" optional,
-        deleted: "deleted" optional,
-        hog: "hog" optional,
-        bytecode: "bytecode" optional,
-        transpiled: "transpiled" optional,
-        inputs_schema: "inputs_schema" optional,
-        inputs: "inputs" optional,
-        filters: "filters" optional,
-        masking: "masking" optional,
-        mappings: "mappings" optional,
-        icon_url: "icon_url" optional,
-        template: "template" optional,
-        template_id: "template_id" optional,
-        status: "status" optional,
-        execution_order: "execution_order" optional,
-        create_in_folder: "_create_in_folder" optional,
-        batch_export_id: "batch_export_id" optional,
+        id = "id" optional,
+        r#type = "type" optional,
+        name = "name" optional,
+        description = "description" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
+        enabled = "enabled" optional,
+        deleted = "deleted" optional,
+        hog = "hog" optional,
+        bytecode = "bytecode" optional,
+        transpiled = "transpiled" optional,
+        inputs_schema = "inputs_schema" optional,
+        inputs = "inputs" optional,
+        filters = "filters" optional,
+        masking = "masking" optional,
+        mappings = "mappings" optional,
+        icon_url = "icon_url" optional,
+        template = "template" optional,
+        template_id = "template_id" optional,
+        status = "status" optional,
+        execution_order = "execution_order" optional,
+        create_in_folder = "_create_in_folder" optional,
+        batch_export_id = "batch_export_id" optional,
     }
 }
 /// The `PatchedHogFunctionRearrange` schema.
@@ -489,6 +489,6 @@ pub struct PatchedHogFunctionRearrange {
 }
 json_object! {
     PatchedHogFunctionRearrange {
-        orders: "orders" optional,
+        orders = "orders" optional,
     }
 }

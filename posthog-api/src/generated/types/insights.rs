@@ -11,10 +11,10 @@ pub struct PaginatedThresholdWithAlertList {
 }
 json_object! {
     PaginatedThresholdWithAlertList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `ThresholdWithAlert` schema.
@@ -30,10 +30,10 @@ pub struct ThresholdWithAlert {
 }
 json_object! {
     ThresholdWithAlert {
-        id: "id" optional,
-        created_at: "created_at" optional,
-        name: "name" optional,
-        configuration: "configuration" required,
-        alerts: "alerts" optional,
+        id = "id" optional,
+        created_at = "created_at" optional,
+        name = "name" optional,
+        configuration = "configuration" required,
+        alerts = "alerts" optional,
     }
 }

@@ -55,13 +55,13 @@ pub struct IntegrationConfig {
 }
 json_object! {
     IntegrationConfig {
-        id: "id" optional,
-        kind: "kind" required,
-        config: "config" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        errors: "errors" optional,
-        display_name: "display_name" optional,
+        id = "id" optional,
+        kind = "kind" required,
+        config = "config" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        errors = "errors" optional,
+        display_name = "display_name" optional,
     }
 }
 string_enum! {
@@ -189,10 +189,10 @@ pub struct PaginatedIntegrationConfigList {
 }
 json_object! {
     PaginatedIntegrationConfigList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedRoleExternalReferenceList` schema.
@@ -205,10 +205,10 @@ pub struct PaginatedRoleExternalReferenceList {
 }
 json_object! {
     PaginatedRoleExternalReferenceList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// Standard Integration serializer.
@@ -226,13 +226,13 @@ pub struct PatchedIntegrationConfig {
 }
 json_object! {
     PatchedIntegrationConfig {
-        id: "id" optional,
-        kind: "kind" optional,
-        config: "config" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        errors: "errors" optional,
-        display_name: "display_name" optional,
+        id = "id" optional,
+        kind = "kind" optional,
+        config = "config" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        errors = "errors" optional,
+        display_name = "display_name" optional,
     }
 }
 /// The `RoleExternalReference` schema.
@@ -256,15 +256,15 @@ pub struct RoleExternalReference {
 }
 json_object! {
     RoleExternalReference {
-        id: "id" optional,
-        provider: "provider" required,
-        provider_organization_id: "provider_organization_id" required,
-        provider_role_id: "provider_role_id" required,
-        provider_role_slug: "provider_role_slug" optional,
-        provider_role_name: "provider_role_name" required,
-        role: "role" required,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
+        id = "id" optional,
+        provider = "provider" required,
+        provider_organization_id = "provider_organization_id" required,
+        provider_role_id = "provider_role_id" required,
+        provider_role_slug = "provider_role_slug" optional,
+        provider_role_name = "provider_role_name" required,
+        role = "role" required,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
     }
 }
 /// The `RoleLookupResponse` schema.
@@ -275,7 +275,7 @@ pub struct RoleLookupResponse {
 }
 json_object! {
     RoleLookupResponse {
-        reference: "reference" required,
+        reference = "reference" required,
     }
 }
 /// The `SlackChannel` schema.
@@ -296,12 +296,12 @@ pub struct SlackChannel {
 }
 json_object! {
     SlackChannel {
-        id: "id" required,
-        name: "name" required,
-        is_private: "is_private" required,
-        is_member: "is_member" required,
-        is_ext_shared: "is_ext_shared" required,
-        is_private_without_access: "is_private_without_access" required,
+        id = "id" required,
+        name = "name" required,
+        is_private = "is_private" required,
+        is_member = "is_member" required,
+        is_ext_shared = "is_ext_shared" required,
+        is_private_without_access = "is_private_without_access" required,
     }
 }
 /// The `SlackChannelsResponse` schema.
@@ -314,7 +314,7 @@ pub struct SlackChannelsResponse {
 }
 json_object! {
     SlackChannelsResponse {
-        channels: "channels" required,
-        last_refreshed_at: "lastRefreshedAt" optional,
+        channels = "channels" required,
+        last_refreshed_at = "lastRefreshedAt" optional,
     }
 }

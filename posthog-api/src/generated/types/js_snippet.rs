@@ -9,6 +9,6 @@ pub struct PatchedJsSnippetVersion {
 }
 json_object! {
     PatchedJsSnippetVersion {
-        js_snippet_version: "js_snippet_version" optional,
+        js_snippet_version = "js_snippet_version" optional,
     }
 }

@@ -21,12 +21,12 @@ pub struct ActiveBreakpoint {
 }
 json_object! {
     ActiveBreakpoint {
-        id: "id" required,
-        repository: "repository" optional,
-        filename: "filename" required,
-        line_number: "line_number" required,
-        enabled: "enabled" required,
-        condition: "condition" optional,
+        id = "id" required,
+        repository = "repository" optional,
+        filename = "filename" required,
+        line_number = "line_number" required,
+        enabled = "enabled" required,
+        condition = "condition" optional,
     }
 }
 /// Response schema for active breakpoints endpoint
@@ -39,7 +39,7 @@ pub struct ActiveBreakpointsResponse {
 }
 json_object! {
     ActiveBreakpointsResponse {
-        breakpoints: "breakpoints" required,
+        breakpoints = "breakpoints" required,
     }
 }
 /// Schema for a single breakpoint hit event
@@ -66,14 +66,14 @@ pub struct BreakpointHit {
 }
 json_object! {
     BreakpointHit {
-        id: "id" required,
-        line_number: "lineNumber" required,
-        function_name: "functionName" required,
-        timestamp: "timestamp" required,
-        variables: "variables" required,
-        stack_trace: "stackTrace" required,
-        breakpoint_id: "breakpoint_id" required,
-        filename: "filename" required,
+        id = "id" required,
+        line_number = "lineNumber" required,
+        function_name = "functionName" required,
+        timestamp = "timestamp" required,
+        variables = "variables" required,
+        stack_trace = "stackTrace" required,
+        breakpoint_id = "breakpoint_id" required,
+        filename = "filename" required,
     }
 }
 /// Response schema for breakpoint hits endpoint
@@ -90,9 +90,9 @@ pub struct BreakpointHitsResponse {
 }
 json_object! {
     BreakpointHitsResponse {
-        results: "results" required,
-        count: "count" required,
-        has_more: "has_more" required,
+        results = "results" required,
+        count = "count" required,
+        has_more = "has_more" required,
     }
 }
 /// The `PaginatedLiveDebuggerBreakpointList` schema.
@@ -105,9 +105,9 @@ pub struct PaginatedLiveDebuggerBreakpointList {
 }
 json_object! {
     PaginatedLiveDebuggerBreakpointList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }

@@ -15,13 +15,13 @@ pub struct PatchedLiveDebuggerBreakpoint {
 }
 json_object! {
     PatchedLiveDebuggerBreakpoint {
-        id: "id" optional,
-        repository: "repository" optional,
-        filename: "filename" optional,
-        line_number: "line_number" optional,
-        enabled: "enabled" optional,
-        condition: "condition" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        repository = "repository" optional,
+        filename = "filename" optional,
+        line_number = "line_number" optional,
+        enabled = "enabled" optional,
+        condition = "condition" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }

@@ -16,9 +16,9 @@ pub struct BatchCheckRequest {
 }
 json_object! {
     BatchCheckRequest {
-        trace_ids: "trace_ids" required,
-        mode: "mode" optional,
-        model: "model" optional,
+        trace_ids = "trace_ids" required,
+        mode = "mode" optional,
+        model = "model" optional,
     }
 }
 /// The `BatchCheckResponse` schema.
@@ -28,7 +28,7 @@ pub struct BatchCheckResponse {
 }
 json_object! {
     BatchCheckResponse {
-        summaries: "summaries" required,
+        summaries = "summaries" required,
     }
 }
 /// The `BooleanScoreDefinitionConfig` schema.
@@ -41,8 +41,8 @@ pub struct BooleanScoreDefinitionConfig {
 }
 json_object! {
     BooleanScoreDefinitionConfig {
-        true_label: "true_label" optional,
-        false_label: "false_label" optional,
+        true_label = "true_label" optional,
+        false_label = "false_label" optional,
     }
 }
 /// The `CachedSummary` schema.
@@ -54,9 +54,9 @@ pub struct CachedSummary {
 }
 json_object! {
     CachedSummary {
-        trace_id: "trace_id" required,
-        title: "title" required,
-        cached: "cached" optional,
+        trace_id = "trace_id" required,
+        title = "title" required,
+        cached = "cached" optional,
     }
 }
 /// The `CategoricalScoreDefinitionConfig` schema.
@@ -76,10 +76,10 @@ pub struct CategoricalScoreDefinitionConfig {
 }
 json_object! {
     CategoricalScoreDefinitionConfig {
-        options: "options" required,
-        selection_mode: "selection_mode" optional,
-        min_selections: "min_selections" optional,
-        max_selections: "max_selections" optional,
+        options = "options" required,
+        selection_mode = "selection_mode" optional,
+        min_selections = "min_selections" optional,
+        max_selections = "max_selections" optional,
     }
 }
 /// The `CategoricalScoreOption` schema.
@@ -92,8 +92,8 @@ pub struct CategoricalScoreOption {
 }
 json_object! {
     CategoricalScoreOption {
-        key: "key" required,
-        label: "label" required,
+        key = "key" required,
+        label = "label" required,
     }
 }
 /// The `ClusteringJob` schema.
@@ -109,13 +109,13 @@ pub struct ClusteringJob {
 }
 json_object! {
     ClusteringJob {
-        id: "id" optional,
-        name: "name" required,
-        analysis_level: "analysis_level" required,
-        event_filters: "event_filters" optional,
-        enabled: "enabled" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        analysis_level = "analysis_level" required,
+        event_filters = "event_filters" optional,
+        enabled = "enabled" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {
@@ -145,15 +145,15 @@ pub struct Dataset {
 }
 json_object! {
     Dataset {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        metadata: "metadata" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        deleted: "deleted" optional,
-        created_by: "created_by" optional,
-        team: "team" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        metadata = "metadata" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        deleted = "deleted" optional,
+        created_by = "created_by" optional,
+        team = "team" optional,
     }
 }
 /// The `DatasetItem` schema.
@@ -175,19 +175,19 @@ pub struct DatasetItem {
 }
 json_object! {
     DatasetItem {
-        id: "id" optional,
-        dataset: "dataset" required,
-        input: "input" optional,
-        output: "output" optional,
-        metadata: "metadata" optional,
-        ref_trace_id: "ref_trace_id" optional,
-        ref_timestamp: "ref_timestamp" optional,
-        ref_source_id: "ref_source_id" optional,
-        deleted: "deleted" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        team: "team" optional,
+        id = "id" optional,
+        dataset = "dataset" required,
+        input = "input" optional,
+        output = "output" optional,
+        metadata = "metadata" optional,
+        ref_trace_id = "ref_trace_id" optional,
+        ref_timestamp = "ref_timestamp" optional,
+        ref_source_id = "ref_source_id" optional,
+        deleted = "deleted" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        team = "team" optional,
     }
 }
 string_enum! {
@@ -266,22 +266,22 @@ pub struct Evaluation {
 }
 json_object! {
     Evaluation {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        enabled: "enabled" optional,
-        status: "status" optional,
-        status_reason: "status_reason" optional,
-        evaluation_type: "evaluation_type" required,
-        evaluation_config: "evaluation_config" optional,
-        output_type: "output_type" required,
-        output_config: "output_config" optional,
-        conditions: "conditions" optional,
-        model_configuration: "model_configuration" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        enabled = "enabled" optional,
+        status = "status" optional,
+        status_reason = "status_reason" optional,
+        evaluation_type = "evaluation_type" required,
+        evaluation_config = "evaluation_config" optional,
+        output_type = "output_type" required,
+        output_config = "output_config" optional,
+        conditions = "conditions" optional,
+        model_configuration = "model_configuration" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
     }
 }
 /// The `EvaluationConfig` schema.
@@ -302,12 +302,12 @@ pub struct EvaluationConfig {
 }
 json_object! {
     EvaluationConfig {
-        trial_eval_limit: "trial_eval_limit" optional,
-        trial_evals_used: "trial_evals_used" optional,
-        trial_evals_remaining: "trial_evals_remaining" optional,
-        active_provider_key: "active_provider_key" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        trial_eval_limit = "trial_eval_limit" optional,
+        trial_evals_used = "trial_evals_used" optional,
+        trial_evals_remaining = "trial_evals_remaining" optional,
+        active_provider_key = "active_provider_key" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `EvaluationConfigSetActiveKeyRequest` schema.
@@ -318,7 +318,7 @@ pub struct EvaluationConfigSetActiveKeyRequest {
 }
 json_object! {
     EvaluationConfigSetActiveKeyRequest {
-        key_id: "key_id" required,
+        key_id = "key_id" required,
     }
 }
 /// Configuration dict. For 'llm_judge': {prompt}. For 'hog': {source}.
@@ -338,7 +338,7 @@ pub struct EvaluationEvaluationConfigVariant0 {
 }
 json_object! {
     EvaluationEvaluationConfigVariant0 {
-        prompt: "prompt" required,
+        prompt = "prompt" required,
     }
 }
 /// Hog config
@@ -349,7 +349,7 @@ pub struct EvaluationEvaluationConfigVariant1 {
 }
 json_object! {
     EvaluationEvaluationConfigVariant1 {
-        source: "source" required,
+        source = "source" required,
     }
 }
 /// Output config. For 'boolean' output_type: {allows_na} to permit N/A results.
@@ -360,7 +360,7 @@ pub struct EvaluationOutputConfig {
 }
 json_object! {
     EvaluationOutputConfig {
-        allows_na: "allows_na" optional,
+        allows_na = "allows_na" optional,
     }
 }
 /// The `EvaluationPattern` schema.
@@ -373,10 +373,10 @@ pub struct EvaluationPattern {
 }
 json_object! {
     EvaluationPattern {
-        title: "title" required,
-        description: "description" required,
-        frequency: "frequency" required,
-        example_generation_ids: "example_generation_ids" required,
+        title = "title" required,
+        description = "description" required,
+        frequency = "frequency" required,
+        example_generation_ids = "example_generation_ids" required,
     }
 }
 /// The `EvaluationReport` schema.
@@ -419,24 +419,24 @@ pub struct EvaluationReport {
 }
 json_object! {
     EvaluationReport {
-        id: "id" optional,
-        evaluation: "evaluation" required,
-        frequency: "frequency" optional,
-        rrule: "rrule" optional,
-        starts_at: "starts_at" optional,
-        timezone_name: "timezone_name" optional,
-        next_delivery_date: "next_delivery_date" optional,
-        delivery_targets: "delivery_targets" optional,
-        max_sample_size: "max_sample_size" optional,
-        enabled: "enabled" optional,
-        deleted: "deleted" optional,
-        last_delivered_at: "last_delivered_at" optional,
-        report_prompt_guidance: "report_prompt_guidance" optional,
-        trigger_threshold: "trigger_threshold" optional,
-        cooldown_minutes: "cooldown_minutes" optional,
-        daily_run_cap: "daily_run_cap" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        evaluation = "evaluation" required,
+        frequency = "frequency" optional,
+        rrule = "rrule" optional,
+        starts_at = "starts_at" optional,
+        timezone_name = "timezone_name" optional,
+        next_delivery_date = "next_delivery_date" optional,
+        delivery_targets = "delivery_targets" optional,
+        max_sample_size = "max_sample_size" optional,
+        enabled = "enabled" optional,
+        deleted = "deleted" optional,
+        last_delivered_at = "last_delivered_at" optional,
+        report_prompt_guidance = "report_prompt_guidance" optional,
+        trigger_threshold = "trigger_threshold" optional,
+        cooldown_minutes = "cooldown_minutes" optional,
+        daily_run_cap = "daily_run_cap" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
     }
 }
 string_enum! {
@@ -477,15 +477,15 @@ pub struct EvaluationReportRun {
 }
 json_object! {
     EvaluationReportRun {
-        id: "id" optional,
-        report: "report" optional,
-        content: "content" optional,
-        metadata: "metadata" optional,
-        period_start: "period_start" optional,
-        period_end: "period_end" optional,
-        delivery_status: "delivery_status" optional,
-        delivery_errors: "delivery_errors" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        report = "report" optional,
+        content = "content" optional,
+        metadata = "metadata" optional,
+        period_start = "period_start" optional,
+        period_end = "period_end" optional,
+        delivery_status = "delivery_status" optional,
+        delivery_errors = "delivery_errors" optional,
+        created_at = "created_at" optional,
     }
 }
 /// The `EvaluationRunRequest` schema.
@@ -504,11 +504,11 @@ pub struct EvaluationRunRequest {
 }
 json_object! {
     EvaluationRunRequest {
-        evaluation_id: "evaluation_id" required,
-        target_event_id: "target_event_id" required,
-        timestamp: "timestamp" required,
-        event: "event" optional,
-        distinct_id: "distinct_id" optional,
+        evaluation_id = "evaluation_id" required,
+        target_event_id = "target_event_id" required,
+        timestamp = "timestamp" required,
+        event = "event" optional,
+        distinct_id = "distinct_id" optional,
     }
 }
 string_enum! {
@@ -544,10 +544,10 @@ pub struct EvaluationSummaryRequest {
 }
 json_object! {
     EvaluationSummaryRequest {
-        evaluation_id: "evaluation_id" required,
-        filter: "filter" optional,
-        generation_ids: "generation_ids" optional,
-        force_refresh: "force_refresh" optional,
+        evaluation_id = "evaluation_id" required,
+        filter = "filter" optional,
+        generation_ids = "generation_ids" optional,
+        force_refresh = "force_refresh" optional,
     }
 }
 /// The `EvaluationSummaryResponse` schema.
@@ -562,12 +562,12 @@ pub struct EvaluationSummaryResponse {
 }
 json_object! {
     EvaluationSummaryResponse {
-        overall_assessment: "overall_assessment" required,
-        pass_patterns: "pass_patterns" required,
-        fail_patterns: "fail_patterns" required,
-        na_patterns: "na_patterns" required,
-        recommendations: "recommendations" required,
-        statistics: "statistics" required,
+        overall_assessment = "overall_assessment" required,
+        pass_patterns = "pass_patterns" required,
+        fail_patterns = "fail_patterns" required,
+        na_patterns = "na_patterns" required,
+        recommendations = "recommendations" required,
+        statistics = "statistics" required,
     }
 }
 /// The `EvaluationSummaryStatistics` schema.
@@ -580,10 +580,10 @@ pub struct EvaluationSummaryStatistics {
 }
 json_object! {
     EvaluationSummaryStatistics {
-        total_analyzed: "total_analyzed" required,
-        pass_count: "pass_count" required,
-        fail_count: "fail_count" required,
-        na_count: "na_count" required,
+        total_analyzed = "total_analyzed" required,
+        pass_count = "pass_count" required,
+        fail_count = "fail_count" required,
+        na_count = "na_count" required,
     }
 }
 string_enum! {
@@ -654,8 +654,8 @@ pub struct InterestingNote {
 }
 json_object! {
     InterestingNote {
-        text: "text" required,
-        line_refs: "line_refs" required,
+        text = "text" required,
+        line_refs = "line_refs" required,
     }
 }
 string_enum! {
@@ -679,8 +679,8 @@ pub struct LlmModelInfo {
 }
 json_object! {
     LlmModelInfo {
-        id: "id" required,
-        posthog_available: "posthog_available" required,
+        id = "id" required,
+        posthog_available = "posthog_available" required,
     }
 }
 /// The `LLMModelsListResponse` schema.
@@ -691,7 +691,7 @@ pub struct LlmModelsListResponse {
 }
 json_object! {
     LlmModelsListResponse {
-        models: "models" required,
+        models = "models" required,
     }
 }
 /// The `LLMPrompt` schema.
@@ -715,19 +715,19 @@ pub struct LlmPrompt {
 }
 json_object! {
     LlmPrompt {
-        id: "id" optional,
-        name: "name" required,
-        prompt: "prompt" required,
-        version: "version" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        deleted: "deleted" optional,
-        is_latest: "is_latest" optional,
-        latest_version: "latest_version" optional,
-        version_count: "version_count" optional,
-        first_version_created_at: "first_version_created_at" optional,
-        outline: "outline" optional,
+        id = "id" optional,
+        name = "name" required,
+        prompt = "prompt" required,
+        version = "version" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        deleted = "deleted" optional,
+        is_latest = "is_latest" optional,
+        latest_version = "latest_version" optional,
+        version_count = "version_count" optional,
+        first_version_created_at = "first_version_created_at" optional,
+        outline = "outline" optional,
     }
 }
 /// The `LLMPromptDuplicate` schema.
@@ -738,7 +738,7 @@ pub struct LlmPromptDuplicate {
 }
 json_object! {
     LlmPromptDuplicate {
-        new_name: "new_name" required,
+        new_name = "new_name" required,
     }
 }
 /// The `LLMPromptEditOperation` schema.
@@ -751,8 +751,8 @@ pub struct LlmPromptEditOperation {
 }
 json_object! {
     LlmPromptEditOperation {
-        old: "old" required,
-        new: "new" required,
+        old = "old" required,
+        new = "new" required,
     }
 }
 /// The `LLMPromptList` schema.
@@ -778,21 +778,21 @@ pub struct LlmPromptList {
 }
 json_object! {
     LlmPromptList {
-        id: "id" optional,
-        name: "name" optional,
-        prompt: "prompt" optional,
-        version: "version" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        deleted: "deleted" optional,
-        is_latest: "is_latest" optional,
-        latest_version: "latest_version" optional,
-        version_count: "version_count" optional,
-        first_version_created_at: "first_version_created_at" optional,
-        outline: "outline" optional,
-        prompt_preview: "prompt_preview" optional,
-        prompt_size_bytes: "prompt_size_bytes" optional,
+        id = "id" optional,
+        name = "name" optional,
+        prompt = "prompt" optional,
+        version = "version" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        deleted = "deleted" optional,
+        is_latest = "is_latest" optional,
+        latest_version = "latest_version" optional,
+        version_count = "version_count" optional,
+        first_version_created_at = "first_version_created_at" optional,
+        outline = "outline" optional,
+        prompt_preview = "prompt_preview" optional,
+        prompt_size_bytes = "prompt_size_bytes" optional,
     }
 }
 /// The `LLMPromptOutlineEntry` schema.
@@ -805,8 +805,8 @@ pub struct LlmPromptOutlineEntry {
 }
 json_object! {
     LlmPromptOutlineEntry {
-        level: "level" required,
-        text: "text" required,
+        level = "level" required,
+        text = "text" required,
     }
 }
 /// The `LLMPromptPublic` schema.
@@ -831,19 +831,19 @@ pub struct LlmPromptPublic {
 }
 json_object! {
     LlmPromptPublic {
-        id: "id" required,
-        name: "name" required,
-        prompt: "prompt" optional,
-        prompt_preview: "prompt_preview" optional,
-        outline: "outline" required,
-        version: "version" required,
-        created_at: "created_at" required,
-        updated_at: "updated_at" required,
-        deleted: "deleted" required,
-        is_latest: "is_latest" required,
-        latest_version: "latest_version" required,
-        version_count: "version_count" required,
-        first_version_created_at: "first_version_created_at" required,
+        id = "id" required,
+        name = "name" required,
+        prompt = "prompt" optional,
+        prompt_preview = "prompt_preview" optional,
+        outline = "outline" required,
+        version = "version" required,
+        created_at = "created_at" required,
+        updated_at = "updated_at" required,
+        deleted = "deleted" required,
+        is_latest = "is_latest" required,
+        latest_version = "latest_version" required,
+        version_count = "version_count" required,
+        first_version_created_at = "first_version_created_at" required,
     }
 }
 /// The `LLMPromptResolveResponse` schema.
@@ -855,9 +855,9 @@ pub struct LlmPromptResolveResponse {
 }
 json_object! {
     LlmPromptResolveResponse {
-        prompt: "prompt" required,
-        versions: "versions" required,
-        has_more: "has_more" required,
+        prompt = "prompt" required,
+        versions = "versions" required,
+        has_more = "has_more" required,
     }
 }
 /// The `LLMPromptVersionSummary` schema.
@@ -871,11 +871,11 @@ pub struct LlmPromptVersionSummary {
 }
 json_object! {
     LlmPromptVersionSummary {
-        id: "id" optional,
-        version: "version" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        is_latest: "is_latest" optional,
+        id = "id" optional,
+        version = "version" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        is_latest = "is_latest" optional,
     }
 }
 string_enum! {
@@ -917,21 +917,21 @@ pub struct LlmProviderKey {
 }
 json_object! {
     LlmProviderKey {
-        id: "id" optional,
-        provider: "provider" required,
-        name: "name" required,
-        state: "state" optional,
-        error_message: "error_message" optional,
-        api_key: "api_key" optional,
-        api_key_masked: "api_key_masked" optional,
-        azure_endpoint: "azure_endpoint" optional,
-        api_version: "api_version" optional,
-        azure_endpoint_display: "azure_endpoint_display" optional,
-        api_version_display: "api_version_display" optional,
-        set_as_active: "set_as_active" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        last_used_at: "last_used_at" optional,
+        id = "id" optional,
+        provider = "provider" required,
+        name = "name" required,
+        state = "state" optional,
+        error_message = "error_message" optional,
+        api_key = "api_key" optional,
+        api_key_masked = "api_key_masked" optional,
+        azure_endpoint = "azure_endpoint" optional,
+        api_version = "api_version" optional,
+        azure_endpoint_display = "azure_endpoint_display" optional,
+        api_version_display = "api_version_display" optional,
+        set_as_active = "set_as_active" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        last_used_at = "last_used_at" optional,
     }
 }
 string_enum! {
@@ -982,25 +982,25 @@ pub struct LlmSkill {
 }
 json_object! {
     LlmSkill {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" required,
-        body: "body" required,
-        license: "license" optional,
-        compatibility: "compatibility" optional,
-        allowed_tools: "allowed_tools" optional,
-        metadata: "metadata" optional,
-        files: "files" optional,
-        outline: "outline" optional,
-        version: "version" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        deleted: "deleted" optional,
-        is_latest: "is_latest" optional,
-        latest_version: "latest_version" optional,
-        version_count: "version_count" optional,
-        first_version_created_at: "first_version_created_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" required,
+        body = "body" required,
+        license = "license" optional,
+        compatibility = "compatibility" optional,
+        allowed_tools = "allowed_tools" optional,
+        metadata = "metadata" optional,
+        files = "files" optional,
+        outline = "outline" optional,
+        version = "version" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        deleted = "deleted" optional,
+        is_latest = "is_latest" optional,
+        latest_version = "latest_version" optional,
+        version_count = "version_count" optional,
+        first_version_created_at = "first_version_created_at" optional,
     }
 }
 /// Create serializer — accepts bundled files as write-only input on POST.
@@ -1039,25 +1039,25 @@ pub struct LlmSkillCreate {
 }
 json_object! {
     LlmSkillCreate {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" required,
-        body: "body" required,
-        license: "license" optional,
-        compatibility: "compatibility" optional,
-        allowed_tools: "allowed_tools" optional,
-        metadata: "metadata" optional,
-        files: "files" optional,
-        outline: "outline" optional,
-        version: "version" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        deleted: "deleted" optional,
-        is_latest: "is_latest" optional,
-        latest_version: "latest_version" optional,
-        version_count: "version_count" optional,
-        first_version_created_at: "first_version_created_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" required,
+        body = "body" required,
+        license = "license" optional,
+        compatibility = "compatibility" optional,
+        allowed_tools = "allowed_tools" optional,
+        metadata = "metadata" optional,
+        files = "files" optional,
+        outline = "outline" optional,
+        version = "version" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        deleted = "deleted" optional,
+        is_latest = "is_latest" optional,
+        latest_version = "latest_version" optional,
+        version_count = "version_count" optional,
+        first_version_created_at = "first_version_created_at" optional,
     }
 }
 /// The `LLMSkillDuplicate` schema.
@@ -1068,7 +1068,7 @@ pub struct LlmSkillDuplicate {
 }
 json_object! {
     LlmSkillDuplicate {
-        new_name: "new_name" required,
+        new_name = "new_name" required,
     }
 }
 /// The `LLMSkillEditOperation` schema.
@@ -1081,8 +1081,8 @@ pub struct LlmSkillEditOperation {
 }
 json_object! {
     LlmSkillEditOperation {
-        old: "old" required,
-        new: "new" required,
+        old = "old" required,
+        new = "new" required,
     }
 }
 /// The `LLMSkillFile` schema.
@@ -1094,9 +1094,9 @@ pub struct LlmSkillFile {
 }
 json_object! {
     LlmSkillFile {
-        path: "path" required,
-        content: "content" required,
-        content_type: "content_type" optional,
+        path = "path" required,
+        content = "content" required,
+        content_type = "content_type" optional,
     }
 }
 /// The `LLMSkillFileCreate` schema.
@@ -1113,10 +1113,10 @@ pub struct LlmSkillFileCreate {
 }
 json_object! {
     LlmSkillFileCreate {
-        path: "path" required,
-        content: "content" required,
-        content_type: "content_type" optional,
-        base_version: "base_version" optional,
+        path = "path" required,
+        content = "content" required,
+        content_type = "content_type" optional,
+        base_version = "base_version" optional,
     }
 }
 /// The `LLMSkillFileEdit` schema.
@@ -1129,8 +1129,8 @@ pub struct LlmSkillFileEdit {
 }
 json_object! {
     LlmSkillFileEdit {
-        path: "path" required,
-        edits: "edits" required,
+        path = "path" required,
+        edits = "edits" required,
     }
 }
 /// The `LLMSkillFileInput` schema.
@@ -1145,9 +1145,9 @@ pub struct LlmSkillFileInput {
 }
 json_object! {
     LlmSkillFileInput {
-        path: "path" required,
-        content: "content" required,
-        content_type: "content_type" optional,
+        path = "path" required,
+        content = "content" required,
+        content_type = "content_type" optional,
     }
 }
 /// The `LLMSkillFileManifest` schema.
@@ -1158,8 +1158,8 @@ pub struct LlmSkillFileManifest {
 }
 json_object! {
     LlmSkillFileManifest {
-        path: "path" required,
-        content_type: "content_type" optional,
+        path = "path" required,
+        content_type = "content_type" optional,
     }
 }
 /// The `LLMSkillFileRename` schema.
@@ -1174,9 +1174,9 @@ pub struct LlmSkillFileRename {
 }
 json_object! {
     LlmSkillFileRename {
-        old_path: "old_path" required,
-        new_path: "new_path" required,
-        base_version: "base_version" optional,
+        old_path = "old_path" required,
+        new_path = "new_path" required,
+        base_version = "base_version" optional,
     }
 }
 /// List serializer that omits body and file manifest — progressive disclosure (Level 1).
@@ -1211,23 +1211,23 @@ pub struct LlmSkillList {
 }
 json_object! {
     LlmSkillList {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" required,
-        license: "license" optional,
-        compatibility: "compatibility" optional,
-        allowed_tools: "allowed_tools" optional,
-        metadata: "metadata" optional,
-        outline: "outline" optional,
-        version: "version" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        deleted: "deleted" optional,
-        is_latest: "is_latest" optional,
-        latest_version: "latest_version" optional,
-        version_count: "version_count" optional,
-        first_version_created_at: "first_version_created_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" required,
+        license = "license" optional,
+        compatibility = "compatibility" optional,
+        allowed_tools = "allowed_tools" optional,
+        metadata = "metadata" optional,
+        outline = "outline" optional,
+        version = "version" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        deleted = "deleted" optional,
+        is_latest = "is_latest" optional,
+        latest_version = "latest_version" optional,
+        version_count = "version_count" optional,
+        first_version_created_at = "first_version_created_at" optional,
     }
 }
 /// The `LLMSkillOutlineEntry` schema.
@@ -1240,8 +1240,8 @@ pub struct LlmSkillOutlineEntry {
 }
 json_object! {
     LlmSkillOutlineEntry {
-        level: "level" required,
-        text: "text" required,
+        level = "level" required,
+        text = "text" required,
     }
 }
 /// The `LLMSkillResolveResponse` schema.
@@ -1253,9 +1253,9 @@ pub struct LlmSkillResolveResponse {
 }
 json_object! {
     LlmSkillResolveResponse {
-        skill: "skill" required,
-        versions: "versions" required,
-        has_more: "has_more" required,
+        skill = "skill" required,
+        versions = "versions" required,
+        has_more = "has_more" required,
     }
 }
 /// The `LLMSkillVersionSummary` schema.
@@ -1269,11 +1269,11 @@ pub struct LlmSkillVersionSummary {
 }
 json_object! {
     LlmSkillVersionSummary {
-        id: "id" optional,
-        version: "version" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        is_latest: "is_latest" optional,
+        id = "id" optional,
+        version = "version" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        is_latest = "is_latest" optional,
     }
 }
 /// The `MessageSentiment` schema.
@@ -1285,9 +1285,9 @@ pub struct MessageSentiment {
 }
 json_object! {
     MessageSentiment {
-        label: "label" required,
-        score: "score" required,
-        scores: "scores" required,
+        label = "label" required,
+        score = "score" required,
+        scores = "scores" required,
     }
 }
 /// Nested serializer for model configuration.
@@ -1302,10 +1302,10 @@ pub struct ModelConfiguration {
 }
 json_object! {
     ModelConfiguration {
-        provider: "provider" required,
-        model: "model" required,
-        provider_key_id: "provider_key_id" optional,
-        provider_key_name: "provider_key_name" optional,
+        provider = "provider" required,
+        model = "model" required,
+        provider_key_id = "provider_key_id" optional,
+        provider_key_name = "provider_key_name" optional,
     }
 }
 /// The `NumericScoreDefinitionConfig` schema.
@@ -1320,9 +1320,9 @@ pub struct NumericScoreDefinitionConfig {
 }
 json_object! {
     NumericScoreDefinitionConfig {
-        min: "min" optional,
-        max: "max" optional,
-        step: "step" optional,
+        min = "min" optional,
+        max = "max" optional,
+        step = "step" optional,
     }
 }
 /// The `OfflineExperimentItemsRequest` schema.
@@ -1337,9 +1337,9 @@ pub struct OfflineExperimentItemsRequest {
 }
 json_object! {
     OfflineExperimentItemsRequest {
-        experiment_id: "experiment_id" required,
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
+        experiment_id = "experiment_id" required,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
     }
 }
 /// The `OfflineExperimentItemsResponse` schema.
@@ -1350,7 +1350,7 @@ pub struct OfflineExperimentItemsResponse {
 }
 json_object! {
     OfflineExperimentItemsResponse {
-        results: "results" required,
+        results = "results" required,
     }
 }
 string_enum! {
@@ -1371,10 +1371,10 @@ pub struct PaginatedClusteringJobList {
 }
 json_object! {
     PaginatedClusteringJobList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedDatasetItemList` schema.
@@ -1387,10 +1387,10 @@ pub struct PaginatedDatasetItemList {
 }
 json_object! {
     PaginatedDatasetItemList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedDatasetList` schema.
@@ -1403,10 +1403,10 @@ pub struct PaginatedDatasetList {
 }
 json_object! {
     PaginatedDatasetList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedEvaluationList` schema.
@@ -1419,10 +1419,10 @@ pub struct PaginatedEvaluationList {
 }
 json_object! {
     PaginatedEvaluationList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedEvaluationReportList` schema.
@@ -1435,10 +1435,10 @@ pub struct PaginatedEvaluationReportList {
 }
 json_object! {
     PaginatedEvaluationReportList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedEvaluationReportRunList` schema.
@@ -1451,10 +1451,10 @@ pub struct PaginatedEvaluationReportRunList {
 }
 json_object! {
     PaginatedEvaluationReportRunList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedLLMPromptListList` schema.
@@ -1467,10 +1467,10 @@ pub struct PaginatedLlmPromptListList {
 }
 json_object! {
     PaginatedLlmPromptListList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedLLMProviderKeyList` schema.
@@ -1483,10 +1483,10 @@ pub struct PaginatedLlmProviderKeyList {
 }
 json_object! {
     PaginatedLlmProviderKeyList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedLLMSkillListList` schema.
@@ -1499,10 +1499,10 @@ pub struct PaginatedLlmSkillListList {
 }
 json_object! {
     PaginatedLlmSkillListList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedReviewQueueItemList` schema.
@@ -1515,10 +1515,10 @@ pub struct PaginatedReviewQueueItemList {
 }
 json_object! {
     PaginatedReviewQueueItemList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedReviewQueueList` schema.
@@ -1531,10 +1531,10 @@ pub struct PaginatedReviewQueueList {
 }
 json_object! {
     PaginatedReviewQueueList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedScoreDefinitionList` schema.
@@ -1547,10 +1547,10 @@ pub struct PaginatedScoreDefinitionList {
 }
 json_object! {
     PaginatedScoreDefinitionList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedTaggerList` schema.
@@ -1563,10 +1563,10 @@ pub struct PaginatedTaggerList {
 }
 json_object! {
     PaginatedTaggerList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedTraceReviewList` schema.
@@ -1579,10 +1579,10 @@ pub struct PaginatedTraceReviewList {
 }
 json_object! {
     PaginatedTraceReviewList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedClusteringJob` schema.
@@ -1598,13 +1598,13 @@ pub struct PatchedClusteringJob {
 }
 json_object! {
     PatchedClusteringJob {
-        id: "id" optional,
-        name: "name" optional,
-        analysis_level: "analysis_level" optional,
-        event_filters: "event_filters" optional,
-        enabled: "enabled" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        analysis_level = "analysis_level" optional,
+        event_filters = "event_filters" optional,
+        enabled = "enabled" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `PatchedDataset` schema.
@@ -1622,15 +1622,15 @@ pub struct PatchedDataset {
 }
 json_object! {
     PatchedDataset {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        metadata: "metadata" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        deleted: "deleted" optional,
-        created_by: "created_by" optional,
-        team: "team" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        metadata = "metadata" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        deleted = "deleted" optional,
+        created_by = "created_by" optional,
+        team = "team" optional,
     }
 }
 /// The `PatchedDatasetItem` schema.
@@ -1652,19 +1652,19 @@ pub struct PatchedDatasetItem {
 }
 json_object! {
     PatchedDatasetItem {
-        id: "id" optional,
-        dataset: "dataset" optional,
-        input: "input" optional,
-        output: "output" optional,
-        metadata: "metadata" optional,
-        ref_trace_id: "ref_trace_id" optional,
-        ref_timestamp: "ref_timestamp" optional,
-        ref_source_id: "ref_source_id" optional,
-        deleted: "deleted" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        team: "team" optional,
+        id = "id" optional,
+        dataset = "dataset" optional,
+        input = "input" optional,
+        output = "output" optional,
+        metadata = "metadata" optional,
+        ref_trace_id = "ref_trace_id" optional,
+        ref_timestamp = "ref_timestamp" optional,
+        ref_source_id = "ref_source_id" optional,
+        deleted = "deleted" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        team = "team" optional,
     }
 }
 /// The `PatchedEvaluation` schema.
@@ -1703,22 +1703,22 @@ pub struct PatchedEvaluation {
 }
 json_object! {
     PatchedEvaluation {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        enabled: "enabled" optional,
-        status: "status" optional,
-        status_reason: "status_reason" optional,
-        evaluation_type: "evaluation_type" optional,
-        evaluation_config: "evaluation_config" optional,
-        output_type: "output_type" optional,
-        output_config: "output_config" optional,
-        conditions: "conditions" optional,
-        model_configuration: "model_configuration" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        enabled = "enabled" optional,
+        status = "status" optional,
+        status_reason = "status_reason" optional,
+        evaluation_type = "evaluation_type" optional,
+        evaluation_config = "evaluation_config" optional,
+        output_type = "output_type" optional,
+        output_config = "output_config" optional,
+        conditions = "conditions" optional,
+        model_configuration = "model_configuration" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
     }
 }
 /// Configuration dict. For 'llm_judge': {prompt}. For 'hog': {source}.
@@ -1738,7 +1738,7 @@ pub struct PatchedEvaluationEvaluationConfigVariant0 {
 }
 json_object! {
     PatchedEvaluationEvaluationConfigVariant0 {
-        prompt: "prompt" required,
+        prompt = "prompt" required,
     }
 }
 /// Hog config
@@ -1749,7 +1749,7 @@ pub struct PatchedEvaluationEvaluationConfigVariant1 {
 }
 json_object! {
     PatchedEvaluationEvaluationConfigVariant1 {
-        source: "source" required,
+        source = "source" required,
     }
 }
 /// Output config. For 'boolean' output_type: {allows_na} to permit N/A results.
@@ -1760,7 +1760,7 @@ pub struct PatchedEvaluationOutputConfig {
 }
 json_object! {
     PatchedEvaluationOutputConfig {
-        allows_na: "allows_na" optional,
+        allows_na = "allows_na" optional,
     }
 }
 /// The `PatchedEvaluationReport` schema.
@@ -1803,24 +1803,24 @@ pub struct PatchedEvaluationReport {
 }
 json_object! {
     PatchedEvaluationReport {
-        id: "id" optional,
-        evaluation: "evaluation" optional,
-        frequency: "frequency" optional,
-        rrule: "rrule" optional,
-        starts_at: "starts_at" optional,
-        timezone_name: "timezone_name" optional,
-        next_delivery_date: "next_delivery_date" optional,
-        delivery_targets: "delivery_targets" optional,
-        max_sample_size: "max_sample_size" optional,
-        enabled: "enabled" optional,
-        deleted: "deleted" optional,
-        last_delivered_at: "last_delivered_at" optional,
-        report_prompt_guidance: "report_prompt_guidance" optional,
-        trigger_threshold: "trigger_threshold" optional,
-        cooldown_minutes: "cooldown_minutes" optional,
-        daily_run_cap: "daily_run_cap" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        evaluation = "evaluation" optional,
+        frequency = "frequency" optional,
+        rrule = "rrule" optional,
+        starts_at = "starts_at" optional,
+        timezone_name = "timezone_name" optional,
+        next_delivery_date = "next_delivery_date" optional,
+        delivery_targets = "delivery_targets" optional,
+        max_sample_size = "max_sample_size" optional,
+        enabled = "enabled" optional,
+        deleted = "deleted" optional,
+        last_delivered_at = "last_delivered_at" optional,
+        report_prompt_guidance = "report_prompt_guidance" optional,
+        trigger_threshold = "trigger_threshold" optional,
+        cooldown_minutes = "cooldown_minutes" optional,
+        daily_run_cap = "daily_run_cap" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
     }
 }
 /// The `PatchedLLMPromptPublish` schema.
@@ -1835,9 +1835,9 @@ pub struct PatchedLlmPromptPublish {
 }
 json_object! {
     PatchedLlmPromptPublish {
-        prompt: "prompt" optional,
-        edits: "edits" optional,
-        base_version: "base_version" optional,
+        prompt = "prompt" optional,
+        edits = "edits" optional,
+        base_version = "base_version" optional,
     }
 }
 /// The `PatchedLLMProviderKey` schema.
@@ -1865,21 +1865,21 @@ pub struct PatchedLlmProviderKey {
 }
 json_object! {
     PatchedLlmProviderKey {
-        id: "id" optional,
-        provider: "provider" optional,
-        name: "name" optional,
-        state: "state" optional,
-        error_message: "error_message" optional,
-        api_key: "api_key" optional,
-        api_key_masked: "api_key_masked" optional,
-        azure_endpoint: "azure_endpoint" optional,
-        api_version: "api_version" optional,
-        azure_endpoint_display: "azure_endpoint_display" optional,
-        api_version_display: "api_version_display" optional,
-        set_as_active: "set_as_active" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        last_used_at: "last_used_at" optional,
+        id = "id" optional,
+        provider = "provider" optional,
+        name = "name" optional,
+        state = "state" optional,
+        error_message = "error_message" optional,
+        api_key = "api_key" optional,
+        api_key_masked = "api_key_masked" optional,
+        azure_endpoint = "azure_endpoint" optional,
+        api_version = "api_version" optional,
+        azure_endpoint_display = "azure_endpoint_display" optional,
+        api_version_display = "api_version_display" optional,
+        set_as_active = "set_as_active" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        last_used_at = "last_used_at" optional,
     }
 }
 /// The `PatchedLLMSkillPublish` schema.
@@ -1908,16 +1908,16 @@ pub struct PatchedLlmSkillPublish {
 }
 json_object! {
     PatchedLlmSkillPublish {
-        body: "body" optional,
-        edits: "edits" optional,
-        description: "description" optional,
-        license: "license" optional,
-        compatibility: "compatibility" optional,
-        allowed_tools: "allowed_tools" optional,
-        metadata: "metadata" optional,
-        files: "files" optional,
-        file_edits: "file_edits" optional,
-        base_version: "base_version" optional,
+        body = "body" optional,
+        edits = "edits" optional,
+        description = "description" optional,
+        license = "license" optional,
+        compatibility = "compatibility" optional,
+        allowed_tools = "allowed_tools" optional,
+        metadata = "metadata" optional,
+        files = "files" optional,
+        file_edits = "file_edits" optional,
+        base_version = "base_version" optional,
     }
 }
 /// The `PatchedReviewQueueItemUpdate` schema.
@@ -1928,7 +1928,7 @@ pub struct PatchedReviewQueueItemUpdate {
 }
 json_object! {
     PatchedReviewQueueItemUpdate {
-        queue_id: "queue_id" optional,
+        queue_id = "queue_id" optional,
     }
 }
 /// The `PatchedReviewQueueUpdate` schema.
@@ -1939,7 +1939,7 @@ pub struct PatchedReviewQueueUpdate {
 }
 json_object! {
     PatchedReviewQueueUpdate {
-        name: "name" optional,
+        name = "name" optional,
     }
 }
 /// The `PatchedScoreDefinitionMetadata` schema.
@@ -1954,9 +1954,9 @@ pub struct PatchedScoreDefinitionMetadata {
 }
 json_object! {
     PatchedScoreDefinitionMetadata {
-        name: "name" optional,
-        description: "description" optional,
-        archived: "archived" optional,
+        name = "name" optional,
+        description = "description" optional,
+        archived = "archived" optional,
     }
 }
 /// The `PatchedTraceReviewUpdate` schema.
@@ -1973,10 +1973,10 @@ pub struct PatchedTraceReviewUpdate {
 }
 json_object! {
     PatchedTraceReviewUpdate {
-        trace_id: "trace_id" optional,
-        comment: "comment" optional,
-        scores: "scores" optional,
-        queue_id: "queue_id" optional,
+        trace_id = "trace_id" optional,
+        comment = "comment" optional,
+        scores = "scores" optional,
+        queue_id = "queue_id" optional,
     }
 }
 /// The `ReviewQueue` schema.
@@ -1995,13 +1995,13 @@ pub struct ReviewQueue {
 }
 json_object! {
     ReviewQueue {
-        id: "id" optional,
-        name: "name" optional,
-        pending_item_count: "pending_item_count" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        team: "team" optional,
+        id = "id" optional,
+        name = "name" optional,
+        pending_item_count = "pending_item_count" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        team = "team" optional,
     }
 }
 /// The `ReviewQueueCreate` schema.
@@ -2012,7 +2012,7 @@ pub struct ReviewQueueCreate {
 }
 json_object! {
     ReviewQueueCreate {
-        name: "name" required,
+        name = "name" required,
     }
 }
 /// The `ReviewQueueItem` schema.
@@ -2033,14 +2033,14 @@ pub struct ReviewQueueItem {
 }
 json_object! {
     ReviewQueueItem {
-        id: "id" optional,
-        queue_id: "queue_id" optional,
-        queue_name: "queue_name" optional,
-        trace_id: "trace_id" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        team: "team" optional,
+        id = "id" optional,
+        queue_id = "queue_id" optional,
+        queue_name = "queue_name" optional,
+        trace_id = "trace_id" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        team = "team" optional,
     }
 }
 /// The `ReviewQueueItemCreate` schema.
@@ -2053,8 +2053,8 @@ pub struct ReviewQueueItemCreate {
 }
 json_object! {
     ReviewQueueItemCreate {
-        queue_id: "queue_id" required,
-        trace_id: "trace_id" required,
+        queue_id = "queue_id" required,
+        trace_id = "trace_id" required,
     }
 }
 /// The `ScoreDefinition` schema.
@@ -2079,18 +2079,18 @@ pub struct ScoreDefinition {
 }
 json_object! {
     ScoreDefinition {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        kind: "kind" optional,
-        archived: "archived" optional,
-        current_version: "current_version" optional,
-        current_version_id: "current_version_id" optional,
-        config: "config" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        team: "team" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        kind = "kind" optional,
+        archived = "archived" optional,
+        current_version = "current_version" optional,
+        current_version_id = "current_version_id" optional,
+        config = "config" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        team = "team" optional,
     }
 }
 /// The `ScoreDefinitionConfig` schema.
@@ -2123,11 +2123,11 @@ pub struct ScoreDefinitionCreate {
 }
 json_object! {
     ScoreDefinitionCreate {
-        name: "name" required,
-        description: "description" optional,
-        kind: "kind" required,
-        archived: "archived" optional,
-        config: "config" required,
+        name = "name" required,
+        description = "description" optional,
+        kind = "kind" required,
+        archived = "archived" optional,
+        config = "config" required,
     }
 }
 /// The `ScoreDefinitionNewVersion` schema.
@@ -2140,8 +2140,8 @@ pub struct ScoreDefinitionNewVersion {
 }
 json_object! {
     ScoreDefinitionNewVersion {
-        config: "config" required,
-        base_version: "base_version" optional,
+        config = "config" required,
+        base_version = "base_version" optional,
     }
 }
 string_enum! {
@@ -2161,7 +2161,7 @@ pub struct SentimentBatchResponse {
 }
 json_object! {
     SentimentBatchResponse {
-        results: "results" required,
+        results = "results" required,
     }
 }
 /// Filter shape mirrors the previous frontend `api.query({filters: ...})` payload.
@@ -2177,7 +2177,7 @@ pub struct SentimentGenerationsRequest {
 }
 json_object! {
     SentimentGenerationsRequest {
-        filters: "filters" optional,
+        filters = "filters" optional,
     }
 }
 /// The `SentimentGenerationsResponse` schema.
@@ -2187,7 +2187,7 @@ pub struct SentimentGenerationsResponse {
 }
 json_object! {
     SentimentGenerationsResponse {
-        results: "results" required,
+        results = "results" required,
     }
 }
 /// The `SentimentRequest` schema.
@@ -2209,11 +2209,11 @@ pub struct SentimentRequest {
 }
 json_object! {
     SentimentRequest {
-        ids: "ids" required,
-        analysis_level: "analysis_level" optional,
-        force_refresh: "force_refresh" optional,
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
+        ids = "ids" required,
+        analysis_level = "analysis_level" optional,
+        force_refresh = "force_refresh" optional,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
     }
 }
 string_enum! {
@@ -2237,11 +2237,11 @@ pub struct SentimentResult {
 }
 json_object! {
     SentimentResult {
-        label: "label" required,
-        score: "score" required,
-        scores: "scores" required,
-        messages: "messages" required,
-        message_count: "message_count" required,
+        label = "label" required,
+        score = "score" required,
+        scores = "scores" required,
+        messages = "messages" required,
+        message_count = "message_count" required,
     }
 }
 string_enum! {
@@ -2270,10 +2270,10 @@ pub struct StructuredSummary {
 }
 json_object! {
     StructuredSummary {
-        title: "title" required,
-        flow_diagram: "flow_diagram" required,
-        summary_bullets: "summary_bullets" required,
-        interesting_notes: "interesting_notes" required,
+        title = "title" required,
+        flow_diagram = "flow_diagram" required,
+        summary_bullets = "summary_bullets" required,
+        interesting_notes = "interesting_notes" required,
     }
 }
 /// The `SummarizeRequest` schema.
@@ -2306,15 +2306,15 @@ pub struct SummarizeRequest {
 }
 json_object! {
     SummarizeRequest {
-        summarize_type: "summarize_type" optional,
-        mode: "mode" optional,
-        data: "data" optional,
-        force_refresh: "force_refresh" optional,
-        model: "model" optional,
-        trace_id: "trace_id" optional,
-        generation_id: "generation_id" optional,
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
+        summarize_type = "summarize_type" optional,
+        mode = "mode" optional,
+        data = "data" optional,
+        force_refresh = "force_refresh" optional,
+        model = "model" optional,
+        trace_id = "trace_id" optional,
+        generation_id = "generation_id" optional,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
     }
 }
 /// The `SummarizeResponse` schema.
@@ -2329,9 +2329,9 @@ pub struct SummarizeResponse {
 }
 json_object! {
     SummarizeResponse {
-        summary: "summary" required,
-        text_repr: "text_repr" required,
-        metadata: "metadata" optional,
+        summary = "summary" required,
+        text_repr = "text_repr" required,
+        metadata = "metadata" optional,
     }
 }
 string_enum! {
@@ -2352,8 +2352,8 @@ pub struct SummaryBullet {
 }
 json_object! {
     SummaryBullet {
-        text: "text" required,
-        line_refs: "line_refs" required,
+        text = "text" required,
+        line_refs = "line_refs" required,
     }
 }
 /// The `TaggerCreate` schema.
@@ -2371,13 +2371,13 @@ pub struct TaggerCreate {
 }
 json_object! {
     TaggerCreate {
-        name: "name" required,
-        description: "description" optional,
-        enabled: "enabled" optional,
-        tagger_type: "tagger_type" optional,
-        tagger_config: "tagger_config" required,
-        conditions: "conditions" optional,
-        model_configuration: "model_configuration" optional,
+        name = "name" required,
+        description = "description" optional,
+        enabled = "enabled" optional,
+        tagger_type = "tagger_type" optional,
+        tagger_config = "tagger_config" required,
+        conditions = "conditions" optional,
+        model_configuration = "model_configuration" optional,
     }
 }
 string_enum! {
@@ -2404,10 +2404,10 @@ pub struct TestHogRequest {
 }
 json_object! {
     TestHogRequest {
-        source: "source" required,
-        sample_count: "sample_count" optional,
-        allows_na: "allows_na" optional,
-        conditions: "conditions" optional,
+        source = "source" required,
+        sample_count = "sample_count" optional,
+        allows_na = "allows_na" optional,
+        conditions = "conditions" optional,
     }
 }
 /// The `TestHogResponse` schema.
@@ -2419,8 +2419,8 @@ pub struct TestHogResponse {
 }
 json_object! {
     TestHogResponse {
-        results: "results" required,
-        message: "message" optional,
+        results = "results" required,
+        message = "message" optional,
     }
 }
 /// The `TestHogResultItem` schema.
@@ -2443,13 +2443,13 @@ pub struct TestHogResultItem {
 }
 json_object! {
     TestHogResultItem {
-        event_uuid: "event_uuid" required,
-        trace_id: "trace_id" optional,
-        input_preview: "input_preview" required,
-        output_preview: "output_preview" required,
-        result: "result" required,
-        reasoning: "reasoning" required,
-        error: "error" required,
+        event_uuid = "event_uuid" required,
+        trace_id = "trace_id" optional,
+        input_preview = "input_preview" required,
+        output_preview = "output_preview" required,
+        result = "result" required,
+        reasoning = "reasoning" required,
+        error = "error" required,
     }
 }
 /// The `TestHogTaggerRequest` schema.
@@ -2464,9 +2464,9 @@ pub struct TestHogTaggerRequest {
 }
 json_object! {
     TestHogTaggerRequest {
-        source: "source" required,
-        sample_count: "sample_count" optional,
-        tags: "tags" optional,
+        source = "source" required,
+        sample_count = "sample_count" optional,
+        tags = "tags" optional,
     }
 }
 /// The `TestHogTaggerResponse` schema.
@@ -2479,8 +2479,8 @@ pub struct TestHogTaggerResponse {
 }
 json_object! {
     TestHogTaggerResponse {
-        results: "results" required,
-        message: "message" optional,
+        results = "results" required,
+        message = "message" optional,
     }
 }
 /// The `TestHogTaggerResultItem` schema.
@@ -2503,13 +2503,13 @@ pub struct TestHogTaggerResultItem {
 }
 json_object! {
     TestHogTaggerResultItem {
-        event_uuid: "event_uuid" required,
-        trace_id: "trace_id" optional,
-        input_preview: "input_preview" required,
-        output_preview: "output_preview" required,
-        tags: "tags" required,
-        reasoning: "reasoning" required,
-        error: "error" optional,
+        event_uuid = "event_uuid" required,
+        trace_id = "trace_id" optional,
+        input_preview = "input_preview" required,
+        output_preview = "output_preview" required,
+        tags = "tags" required,
+        reasoning = "reasoning" required,
+        error = "error" optional,
     }
 }
 /// The `TestHogTaggerTag` schema.
@@ -2522,8 +2522,8 @@ pub struct TestHogTaggerTag {
 }
 json_object! {
     TestHogTaggerTag {
-        name: "name" required,
-        description: "description" optional,
+        name = "name" required,
+        description = "description" optional,
     }
 }
 /// The `TextReprMetadata` schema.
@@ -2539,13 +2539,13 @@ pub struct TextReprMetadata {
 }
 json_object! {
     TextReprMetadata {
-        event_type: "event_type" optional,
-        event_id: "event_id" optional,
-        trace_id: "trace_id" optional,
-        rendering: "rendering" required,
-        char_count: "char_count" required,
-        truncated: "truncated" required,
-        error: "error" optional,
+        event_type = "event_type" optional,
+        event_id = "event_id" optional,
+        trace_id = "trace_id" optional,
+        rendering = "rendering" required,
+        char_count = "char_count" required,
+        truncated = "truncated" required,
+        error = "error" optional,
     }
 }
 /// The `TextReprOptions` schema.
@@ -2574,16 +2574,16 @@ pub struct TextReprOptions {
 }
 json_object! {
     TextReprOptions {
-        max_length: "max_length" optional,
-        truncated: "truncated" optional,
-        truncate_buffer: "truncate_buffer" optional,
-        include_markers: "include_markers" optional,
-        collapsed: "collapsed" optional,
-        include_metadata: "include_metadata" optional,
-        include_hierarchy: "include_hierarchy" optional,
-        max_depth: "max_depth" optional,
-        tools_collapse_threshold: "tools_collapse_threshold" optional,
-        include_line_numbers: "include_line_numbers" optional,
+        max_length = "max_length" optional,
+        truncated = "truncated" optional,
+        truncate_buffer = "truncate_buffer" optional,
+        include_markers = "include_markers" optional,
+        collapsed = "collapsed" optional,
+        include_metadata = "include_metadata" optional,
+        include_hierarchy = "include_hierarchy" optional,
+        max_depth = "max_depth" optional,
+        tools_collapse_threshold = "tools_collapse_threshold" optional,
+        include_line_numbers = "include_line_numbers" optional,
     }
 }
 /// The `TextReprRequest` schema.
@@ -2603,9 +2603,9 @@ pub struct TextReprRequest {
 }
 json_object! {
     TextReprRequest {
-        event_type: "event_type" required,
-        data: "data" required,
-        options: "options" optional,
+        event_type = "event_type" required,
+        data = "data" required,
+        options = "options" optional,
     }
 }
 /// The `TextReprResponse` schema.
@@ -2618,8 +2618,8 @@ pub struct TextReprResponse {
 }
 json_object! {
     TextReprResponse {
-        text: "text" required,
-        metadata: "metadata" required,
+        text = "text" required,
+        metadata = "metadata" required,
     }
 }
 /// The `TraceReview` schema.
@@ -2643,16 +2643,16 @@ pub struct TraceReview {
 }
 json_object! {
     TraceReview {
-        id: "id" optional,
-        trace_id: "trace_id" optional,
-        trace_url: "trace_url" optional,
-        comment: "comment" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        reviewed_by: "reviewed_by" optional,
-        scores: "scores" optional,
-        team: "team" optional,
+        id = "id" optional,
+        trace_id = "trace_id" optional,
+        trace_url = "trace_url" optional,
+        comment = "comment" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        reviewed_by = "reviewed_by" optional,
+        scores = "scores" optional,
+        team = "team" optional,
     }
 }
 /// The `TraceReviewCreate` schema.
@@ -2669,10 +2669,10 @@ pub struct TraceReviewCreate {
 }
 json_object! {
     TraceReviewCreate {
-        trace_id: "trace_id" required,
-        comment: "comment" optional,
-        scores: "scores" optional,
-        queue_id: "queue_id" optional,
+        trace_id = "trace_id" required,
+        comment = "comment" optional,
+        scores = "scores" optional,
+        queue_id = "queue_id" optional,
     }
 }
 /// The `TraceReviewScore` schema.
@@ -2702,19 +2702,19 @@ pub struct TraceReviewScore {
 }
 json_object! {
     TraceReviewScore {
-        id: "id" optional,
-        definition_id: "definition_id" optional,
-        definition_name: "definition_name" optional,
-        definition_kind: "definition_kind" optional,
-        definition_archived: "definition_archived" optional,
-        definition_version_id: "definition_version_id" optional,
-        definition_version: "definition_version" optional,
-        definition_config: "definition_config" optional,
-        categorical_values: "categorical_values" optional,
-        numeric_value: "numeric_value" optional,
-        boolean_value: "boolean_value" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        definition_id = "definition_id" optional,
+        definition_name = "definition_name" optional,
+        definition_kind = "definition_kind" optional,
+        definition_archived = "definition_archived" optional,
+        definition_version_id = "definition_version_id" optional,
+        definition_version = "definition_version" optional,
+        definition_config = "definition_config" optional,
+        categorical_values = "categorical_values" optional,
+        numeric_value = "numeric_value" optional,
+        boolean_value = "boolean_value" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `TraceReviewScoreWrite` schema.
@@ -2733,11 +2733,11 @@ pub struct TraceReviewScoreWrite {
 }
 json_object! {
     TraceReviewScoreWrite {
-        definition_id: "definition_id" required,
-        definition_version_id: "definition_version_id" optional,
-        categorical_values: "categorical_values" optional,
-        numeric_value: "numeric_value" optional,
-        boolean_value: "boolean_value" optional,
+        definition_id = "definition_id" required,
+        definition_version_id = "definition_version_id" optional,
+        categorical_values = "categorical_values" optional,
+        numeric_value = "numeric_value" optional,
+        boolean_value = "boolean_value" optional,
     }
 }
 /// The `TranslateRequest` schema.
@@ -2750,7 +2750,7 @@ pub struct TranslateRequest {
 }
 json_object! {
     TranslateRequest {
-        text: "text" required,
-        target_language: "target_language" optional,
+        text = "text" required,
+        target_language = "target_language" optional,
     }
 }

@@ -11,8 +11,8 @@ pub struct DateRange2 {
 }
 json_object! {
     DateRange2 {
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
     }
 }
 string_enum! {
@@ -39,9 +39,9 @@ pub struct ExplainRequest {
 }
 json_object! {
     ExplainRequest {
-        uuid: "uuid" required,
-        timestamp: "timestamp" required,
-        force_refresh: "force_refresh" optional,
+        uuid = "uuid" required,
+        timestamp = "timestamp" required,
+        force_refresh = "force_refresh" optional,
     }
 }
 /// The `_LogAttributeEntry` schema.
@@ -60,10 +60,10 @@ pub struct LogAttributeEntry {
 }
 json_object! {
     LogAttributeEntry {
-        name: "name" required,
-        property_filter_type: "propertyFilterType" required,
-        matched_on: "matchedOn" required,
-        matched_value: "matchedValue" optional,
+        name = "name" required,
+        property_filter_type = "propertyFilterType" required,
+        matched_on = "matchedOn" required,
+        matched_value = "matchedValue" optional,
     }
 }
 /// The `_LogAttributeValue` schema.
@@ -76,8 +76,8 @@ pub struct LogAttributeValue {
 }
 json_object! {
     LogAttributeValue {
-        id: "id" required,
-        name: "name" required,
+        id = "id" required,
+        name = "name" required,
     }
 }
 /// The `_LogEntry` schema.
@@ -110,19 +110,19 @@ pub struct LogEntry {
 }
 json_object! {
     LogEntry {
-        uuid: "uuid" required,
-        timestamp: "timestamp" required,
-        observed_timestamp: "observed_timestamp" required,
-        body: "body" required,
-        severity_text: "severity_text" required,
-        severity_number: "severity_number" required,
-        level: "level" required,
-        trace_id: "trace_id" required,
-        span_id: "span_id" required,
-        trace_flags: "trace_flags" optional,
-        attributes: "attributes" required,
-        resource_attributes: "resource_attributes" required,
-        event_name: "event_name" optional,
+        uuid = "uuid" required,
+        timestamp = "timestamp" required,
+        observed_timestamp = "observed_timestamp" required,
+        body = "body" required,
+        severity_text = "severity_text" required,
+        severity_number = "severity_number" required,
+        level = "level" required,
+        trace_id = "trace_id" required,
+        span_id = "span_id" required,
+        trace_flags = "trace_flags" optional,
+        attributes = "attributes" required,
+        resource_attributes = "resource_attributes" required,
+        event_name = "event_name" optional,
     }
 }
 /// The `_LogPropertyFilter` schema.
@@ -157,10 +157,10 @@ pub struct LogPropertyFilter2 {
 }
 json_object! {
     LogPropertyFilter2 {
-        key: "key" required,
-        r#type: "type" required,
-        operator: "operator" required,
-        value: "value" optional,
+        key = "key" required,
+        r#type = "type" required,
+        operator = "operator" required,
+        value = "value" optional,
     }
 }
 string_enum! {
@@ -270,30 +270,30 @@ pub struct LogsAlertConfiguration {
 }
 json_object! {
     LogsAlertConfiguration {
-        id: "id" optional,
-        name: "name" optional,
-        enabled: "enabled" optional,
-        filters: "filters" optional,
-        threshold_count: "threshold_count" optional,
-        threshold_operator: "threshold_operator" optional,
-        window_minutes: "window_minutes" optional,
-        check_interval_minutes: "check_interval_minutes" optional,
-        state: "state" optional,
-        evaluation_periods: "evaluation_periods" optional,
-        datapoints_to_alarm: "datapoints_to_alarm" optional,
-        cooldown_minutes: "cooldown_minutes" optional,
-        snooze_until: "snooze_until" optional,
-        next_check_at: "next_check_at" optional,
-        last_notified_at: "last_notified_at" optional,
-        last_checked_at: "last_checked_at" optional,
-        consecutive_failures: "consecutive_failures" optional,
-        last_error_message: "last_error_message" optional,
-        state_timeline: "state_timeline" optional,
-        destination_types: "destination_types" optional,
-        first_enabled_at: "first_enabled_at" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        enabled = "enabled" optional,
+        filters = "filters" optional,
+        threshold_count = "threshold_count" optional,
+        threshold_operator = "threshold_operator" optional,
+        window_minutes = "window_minutes" optional,
+        check_interval_minutes = "check_interval_minutes" optional,
+        state = "state" optional,
+        evaluation_periods = "evaluation_periods" optional,
+        datapoints_to_alarm = "datapoints_to_alarm" optional,
+        cooldown_minutes = "cooldown_minutes" optional,
+        snooze_until = "snooze_until" optional,
+        next_check_at = "next_check_at" optional,
+        last_notified_at = "last_notified_at" optional,
+        last_checked_at = "last_checked_at" optional,
+        consecutive_failures = "consecutive_failures" optional,
+        last_error_message = "last_error_message" optional,
+        state_timeline = "state_timeline" optional,
+        destination_types = "destination_types" optional,
+        first_enabled_at = "first_enabled_at" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {
@@ -333,11 +333,11 @@ pub struct LogsAlertCreateDestination {
 }
 json_object! {
     LogsAlertCreateDestination {
-        r#type: "type" required,
-        slack_workspace_id: "slack_workspace_id" optional,
-        slack_channel_id: "slack_channel_id" optional,
-        slack_channel_name: "slack_channel_name" optional,
-        webhook_url: "webhook_url" optional,
+        r#type = "type" required,
+        slack_workspace_id = "slack_workspace_id" optional,
+        slack_channel_id = "slack_channel_id" optional,
+        slack_channel_name = "slack_channel_name" optional,
+        webhook_url = "webhook_url" optional,
     }
 }
 /// The `LogsAlertDeleteDestination` schema.
@@ -348,7 +348,7 @@ pub struct LogsAlertDeleteDestination {
 }
 json_object! {
     LogsAlertDeleteDestination {
-        hog_function_ids: "hog_function_ids" required,
+        hog_function_ids = "hog_function_ids" required,
     }
 }
 /// The `LogsAlertDestinationResponse` schema.
@@ -358,7 +358,7 @@ pub struct LogsAlertDestinationResponse {
 }
 json_object! {
     LogsAlertDestinationResponse {
-        hog_function_ids: "hog_function_ids" required,
+        hog_function_ids = "hog_function_ids" required,
     }
 }
 /// The `LogsAlertEvent` schema.
@@ -376,15 +376,15 @@ pub struct LogsAlertEvent {
 }
 json_object! {
     LogsAlertEvent {
-        id: "id" optional,
-        created_at: "created_at" optional,
-        kind: "kind" optional,
-        state_before: "state_before" optional,
-        state_after: "state_after" optional,
-        threshold_breached: "threshold_breached" optional,
-        result_count: "result_count" optional,
-        error_message: "error_message" optional,
-        query_duration_ms: "query_duration_ms" optional,
+        id = "id" optional,
+        created_at = "created_at" optional,
+        kind = "kind" optional,
+        state_before = "state_before" optional,
+        state_after = "state_after" optional,
+        threshold_breached = "threshold_breached" optional,
+        result_count = "result_count" optional,
+        error_message = "error_message" optional,
+        query_duration_ms = "query_duration_ms" optional,
     }
 }
 string_enum! {
@@ -425,12 +425,12 @@ pub struct LogsAlertSimulateBucket {
 }
 json_object! {
     LogsAlertSimulateBucket {
-        timestamp: "timestamp" required,
-        count: "count" required,
-        threshold_breached: "threshold_breached" required,
-        state: "state" required,
-        notification: "notification" required,
-        reason: "reason" required,
+        timestamp = "timestamp" required,
+        count = "count" required,
+        threshold_breached = "threshold_breached" required,
+        state = "state" required,
+        notification = "notification" required,
+        reason = "reason" required,
     }
 }
 /// The `LogsAlertSimulateRequest` schema.
@@ -460,15 +460,15 @@ pub struct LogsAlertSimulateRequest {
 }
 json_object! {
     LogsAlertSimulateRequest {
-        filters: "filters" required,
-        threshold_count: "threshold_count" required,
-        threshold_operator: "threshold_operator" required,
-        window_minutes: "window_minutes" required,
-        check_interval_minutes: "check_interval_minutes" optional,
-        evaluation_periods: "evaluation_periods" optional,
-        datapoints_to_alarm: "datapoints_to_alarm" optional,
-        cooldown_minutes: "cooldown_minutes" optional,
-        date_from: "date_from" required,
+        filters = "filters" required,
+        threshold_count = "threshold_count" required,
+        threshold_operator = "threshold_operator" required,
+        window_minutes = "window_minutes" required,
+        check_interval_minutes = "check_interval_minutes" optional,
+        evaluation_periods = "evaluation_periods" optional,
+        datapoints_to_alarm = "datapoints_to_alarm" optional,
+        cooldown_minutes = "cooldown_minutes" optional,
+        date_from = "date_from" required,
     }
 }
 /// The `LogsAlertSimulateResponse` schema.
@@ -489,12 +489,12 @@ pub struct LogsAlertSimulateResponse {
 }
 json_object! {
     LogsAlertSimulateResponse {
-        buckets: "buckets" required,
-        fire_count: "fire_count" required,
-        resolve_count: "resolve_count" required,
-        total_buckets: "total_buckets" required,
-        threshold_count: "threshold_count" required,
-        threshold_operator: "threshold_operator" required,
+        buckets = "buckets" required,
+        fire_count = "fire_count" required,
+        resolve_count = "resolve_count" required,
+        total_buckets = "total_buckets" required,
+        threshold_count = "threshold_count" required,
+        threshold_operator = "threshold_operator" required,
     }
 }
 /// The `LogsAlertStateInterval` schema.
@@ -518,10 +518,10 @@ pub struct LogsAlertStateInterval {
 }
 json_object! {
     LogsAlertStateInterval {
-        start: "start" required,
-        end: "end" required,
-        state: "state" required,
-        enabled: "enabled" required,
+        start = "start" required,
+        end = "end" required,
+        state = "state" required,
+        enabled = "enabled" required,
     }
 }
 /// The `_LogsAttributesResponse` schema.
@@ -534,8 +534,8 @@ pub struct LogsAttributesResponse {
 }
 json_object! {
     LogsAttributesResponse {
-        results: "results" required,
-        count: "count" required,
+        results = "results" required,
+        count = "count" required,
     }
 }
 string_enum! {
@@ -560,11 +560,11 @@ pub struct LogsCountBody {
 }
 json_object! {
     LogsCountBody {
-        date_range: "dateRange" optional,
-        severity_levels: "severityLevels" optional,
-        service_names: "serviceNames" optional,
-        search_term: "searchTerm" optional,
-        filter_group: "filterGroup" optional,
+        date_range = "dateRange" optional,
+        severity_levels = "severityLevels" optional,
+        service_names = "serviceNames" optional,
+        search_term = "searchTerm" optional,
+        filter_group = "filterGroup" optional,
     }
 }
 /// The `_LogsCountRangeBucket` schema.
@@ -579,9 +579,9 @@ pub struct LogsCountRangeBucket {
 }
 json_object! {
     LogsCountRangeBucket {
-        date_from: "date_from" required,
-        date_to: "date_to" required,
-        count: "count" required,
+        date_from = "date_from" required,
+        date_to = "date_to" required,
+        count = "count" required,
     }
 }
 /// The `_LogsCountRangesBody` schema.
@@ -602,12 +602,12 @@ pub struct LogsCountRangesBody {
 }
 json_object! {
     LogsCountRangesBody {
-        date_range: "dateRange" optional,
-        target_buckets: "targetBuckets" optional,
-        severity_levels: "severityLevels" optional,
-        service_names: "serviceNames" optional,
-        search_term: "searchTerm" optional,
-        filter_group: "filterGroup" optional,
+        date_range = "dateRange" optional,
+        target_buckets = "targetBuckets" optional,
+        severity_levels = "severityLevels" optional,
+        service_names = "serviceNames" optional,
+        search_term = "searchTerm" optional,
+        filter_group = "filterGroup" optional,
     }
 }
 /// The `_LogsCountRangesRequest` schema.
@@ -618,7 +618,7 @@ pub struct LogsCountRangesRequest {
 }
 json_object! {
     LogsCountRangesRequest {
-        query: "query" required,
+        query = "query" required,
     }
 }
 /// The `_LogsCountRangesResponse` schema.
@@ -631,8 +631,8 @@ pub struct LogsCountRangesResponse {
 }
 json_object! {
     LogsCountRangesResponse {
-        ranges: "ranges" required,
-        interval: "interval" required,
+        ranges = "ranges" required,
+        interval = "interval" required,
     }
 }
 /// The `_LogsCountRequest` schema.
@@ -643,7 +643,7 @@ pub struct LogsCountRequest {
 }
 json_object! {
     LogsCountRequest {
-        query: "query" required,
+        query = "query" required,
     }
 }
 /// The `_LogsCountResponse` schema.
@@ -654,7 +654,7 @@ pub struct LogsCountResponse {
 }
 json_object! {
     LogsCountResponse {
-        count: "count" required,
+        count = "count" required,
     }
 }
 /// The `_LogsQueryBody` schema.
@@ -682,14 +682,14 @@ pub struct LogsQueryBody {
 }
 json_object! {
     LogsQueryBody {
-        date_range: "dateRange" optional,
-        severity_levels: "severityLevels" optional,
-        service_names: "serviceNames" optional,
-        order_by: "orderBy" optional,
-        search_term: "searchTerm" optional,
-        filter_group: "filterGroup" optional,
-        limit: "limit" optional,
-        after: "after" optional,
+        date_range = "dateRange" optional,
+        severity_levels = "severityLevels" optional,
+        service_names = "serviceNames" optional,
+        order_by = "orderBy" optional,
+        search_term = "searchTerm" optional,
+        filter_group = "filterGroup" optional,
+        limit = "limit" optional,
+        after = "after" optional,
     }
 }
 /// The `_LogsQueryRequest` schema.
@@ -700,7 +700,7 @@ pub struct LogsQueryRequest {
 }
 json_object! {
     LogsQueryRequest {
-        query: "query" required,
+        query = "query" required,
     }
 }
 /// The `_LogsQueryResponse` schema.
@@ -719,11 +719,11 @@ pub struct LogsQueryResponse2 {
 }
 json_object! {
     LogsQueryResponse2 {
-        query: "query" required,
-        results: "results" required,
-        has_more: "hasMore" required,
-        next_cursor: "nextCursor" optional,
-        max_exportable_logs: "maxExportableLogs" required,
+        query = "query" required,
+        results = "results" required,
+        has_more = "hasMore" required,
+        next_cursor = "nextCursor" optional,
+        max_exportable_logs = "maxExportableLogs" required,
     }
 }
 /// The `LogsSamplingRule` schema.
@@ -761,19 +761,19 @@ pub struct LogsSamplingRule {
 }
 json_object! {
     LogsSamplingRule {
-        id: "id" optional,
-        name: "name" required,
-        enabled: "enabled" optional,
-        priority: "priority" optional,
-        rule_type: "rule_type" required,
-        scope_service: "scope_service" optional,
-        scope_path_pattern: "scope_path_pattern" optional,
-        scope_attribute_filters: "scope_attribute_filters" optional,
-        config: "config" required,
-        version: "version" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        enabled = "enabled" optional,
+        priority = "priority" optional,
+        rule_type = "rule_type" required,
+        scope_service = "scope_service" optional,
+        scope_path_pattern = "scope_path_pattern" optional,
+        scope_attribute_filters = "scope_attribute_filters" optional,
+        config = "config" required,
+        version = "version" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `LogsSamplingRuleReorder` schema.
@@ -784,7 +784,7 @@ pub struct LogsSamplingRuleReorder {
 }
 json_object! {
     LogsSamplingRuleReorder {
-        ordered_ids: "ordered_ids" required,
+        ordered_ids = "ordered_ids" required,
     }
 }
 /// The `LogsSamplingRuleSimulateResponse` schema.
@@ -797,8 +797,8 @@ pub struct LogsSamplingRuleSimulateResponse {
 }
 json_object! {
     LogsSamplingRuleSimulateResponse {
-        estimated_reduction_pct: "estimated_reduction_pct" required,
-        notes: "notes" required,
+        estimated_reduction_pct = "estimated_reduction_pct" required,
+        notes = "notes" required,
     }
 }
 /// The `_LogsServiceActiveRule` schema.
@@ -810,9 +810,9 @@ pub struct LogsServiceActiveRule {
 }
 json_object! {
     LogsServiceActiveRule {
-        rule_id: "rule_id" required,
-        rule_name: "rule_name" required,
-        summary_string: "summary_string" required,
+        rule_id = "rule_id" required,
+        rule_name = "rule_name" required,
+        summary_string = "summary_string" required,
     }
 }
 /// The `_LogsServiceAggregate` schema.
@@ -835,13 +835,13 @@ pub struct LogsServiceAggregate {
 }
 json_object! {
     LogsServiceAggregate {
-        service_name: "service_name" required,
-        log_count: "log_count" required,
-        error_count: "error_count" required,
-        error_rate: "error_rate" required,
-        volume_share_pct: "volume_share_pct" optional,
-        severity_breakdown: "severity_breakdown" optional,
-        active_rules: "active_rules" optional,
+        service_name = "service_name" required,
+        log_count = "log_count" required,
+        error_count = "error_count" required,
+        error_rate = "error_rate" required,
+        volume_share_pct = "volume_share_pct" optional,
+        severity_breakdown = "severity_breakdown" optional,
+        active_rules = "active_rules" optional,
     }
 }
 /// The `_LogsServiceSeverityBreakdown` schema.
@@ -854,10 +854,10 @@ pub struct LogsServiceSeverityBreakdown {
 }
 json_object! {
     LogsServiceSeverityBreakdown {
-        debug: "debug" required,
-        info: "info" required,
-        warn: "warn" required,
-        error: "error" required,
+        debug = "debug" required,
+        info = "info" required,
+        warn = "warn" required,
+        error = "error" required,
     }
 }
 /// The `_LogsServicesBody` schema.
@@ -876,11 +876,11 @@ pub struct LogsServicesBody {
 }
 json_object! {
     LogsServicesBody {
-        date_range: "dateRange" optional,
-        severity_levels: "severityLevels" optional,
-        service_names: "serviceNames" optional,
-        search_term: "searchTerm" optional,
-        filter_group: "filterGroup" optional,
+        date_range = "dateRange" optional,
+        severity_levels = "severityLevels" optional,
+        service_names = "serviceNames" optional,
+        search_term = "searchTerm" optional,
+        filter_group = "filterGroup" optional,
     }
 }
 /// The `_LogsServicesRequest` schema.
@@ -891,7 +891,7 @@ pub struct LogsServicesRequest {
 }
 json_object! {
     LogsServicesRequest {
-        query: "query" required,
+        query = "query" required,
     }
 }
 /// The `_LogsServicesResponse` schema.
@@ -906,9 +906,9 @@ pub struct LogsServicesResponse {
 }
 json_object! {
     LogsServicesResponse {
-        services: "services" required,
-        sparkline: "sparkline" required,
-        summary: "summary" optional,
+        services = "services" required,
+        sparkline = "sparkline" required,
+        summary = "summary" optional,
     }
 }
 /// The `_LogsServicesSparklineBucket` schema.
@@ -921,9 +921,9 @@ pub struct LogsServicesSparklineBucket {
 }
 json_object! {
     LogsServicesSparklineBucket {
-        time: "time" required,
-        service_name: "service_name" required,
-        count: "count" required,
+        time = "time" required,
+        service_name = "service_name" required,
+        count = "count" required,
     }
 }
 /// The `_LogsServicesSummary` schema.
@@ -936,8 +936,8 @@ pub struct LogsServicesSummary {
 }
 json_object! {
     LogsServicesSummary {
-        top_services_count: "top_services_count" required,
-        top_services_volume_share_pct: "top_services_volume_share_pct" required,
+        top_services_count = "top_services_count" required,
+        top_services_volume_share_pct = "top_services_volume_share_pct" required,
     }
 }
 /// The `_LogsSparklineBody` schema.
@@ -961,12 +961,12 @@ pub struct LogsSparklineBody {
 }
 json_object! {
     LogsSparklineBody {
-        date_range: "dateRange" optional,
-        severity_levels: "severityLevels" optional,
-        service_names: "serviceNames" optional,
-        search_term: "searchTerm" optional,
-        filter_group: "filterGroup" optional,
-        sparkline_breakdown_by: "sparklineBreakdownBy" optional,
+        date_range = "dateRange" optional,
+        severity_levels = "severityLevels" optional,
+        service_names = "serviceNames" optional,
+        search_term = "searchTerm" optional,
+        filter_group = "filterGroup" optional,
+        sparkline_breakdown_by = "sparklineBreakdownBy" optional,
     }
 }
 /// The `_LogsSparklineBucket` schema.
@@ -982,10 +982,10 @@ pub struct LogsSparklineBucket {
 }
 json_object! {
     LogsSparklineBucket {
-        time: "time" required,
-        severity: "severity" optional,
-        service: "service" optional,
-        count: "count" required,
+        time = "time" required,
+        severity = "severity" optional,
+        service = "service" optional,
+        count = "count" required,
     }
 }
 /// The `_LogsSparklineRequest` schema.
@@ -996,7 +996,7 @@ pub struct LogsSparklineRequest {
 }
 json_object! {
     LogsSparklineRequest {
-        query: "query" required,
+        query = "query" required,
     }
 }
 /// The `_LogsSparklineResponse` schema.
@@ -1007,7 +1007,7 @@ pub struct LogsSparklineResponse {
 }
 json_object! {
     LogsSparklineResponse {
-        results: "results" required,
+        results = "results" required,
     }
 }
 /// The `_LogsValuesResponse` schema.
@@ -1020,8 +1020,8 @@ pub struct LogsValuesResponse {
 }
 json_object! {
     LogsValuesResponse {
-        results: "results" required,
-        refreshing: "refreshing" required,
+        results = "results" required,
+        refreshing = "refreshing" required,
     }
 }
 string_enum! {
@@ -1045,14 +1045,14 @@ pub struct LogsView {
 }
 json_object! {
     LogsView {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" required,
-        filters: "filters" optional,
-        pinned: "pinned" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" required,
+        filters = "filters" optional,
+        pinned = "pinned" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {
@@ -1085,10 +1085,10 @@ pub struct PaginatedLogsAlertConfigurationList {
 }
 json_object! {
     PaginatedLogsAlertConfigurationList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedLogsAlertEventList` schema.
@@ -1101,10 +1101,10 @@ pub struct PaginatedLogsAlertEventList {
 }
 json_object! {
     PaginatedLogsAlertEventList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedLogsSamplingRuleList` schema.
@@ -1117,10 +1117,10 @@ pub struct PaginatedLogsSamplingRuleList {
 }
 json_object! {
     PaginatedLogsSamplingRuleList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedLogsViewList` schema.
@@ -1133,10 +1133,10 @@ pub struct PaginatedLogsViewList {
 }
 json_object! {
     PaginatedLogsViewList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedLogsAlertConfiguration` schema.
@@ -1202,30 +1202,30 @@ pub struct PatchedLogsAlertConfiguration {
 }
 json_object! {
     PatchedLogsAlertConfiguration {
-        id: "id" optional,
-        name: "name" optional,
-        enabled: "enabled" optional,
-        filters: "filters" optional,
-        threshold_count: "threshold_count" optional,
-        threshold_operator: "threshold_operator" optional,
-        window_minutes: "window_minutes" optional,
-        check_interval_minutes: "check_interval_minutes" optional,
-        state: "state" optional,
-        evaluation_periods: "evaluation_periods" optional,
-        datapoints_to_alarm: "datapoints_to_alarm" optional,
-        cooldown_minutes: "cooldown_minutes" optional,
-        snooze_until: "snooze_until" optional,
-        next_check_at: "next_check_at" optional,
-        last_notified_at: "last_notified_at" optional,
-        last_checked_at: "last_checked_at" optional,
-        consecutive_failures: "consecutive_failures" optional,
-        last_error_message: "last_error_message" optional,
-        state_timeline: "state_timeline" optional,
-        destination_types: "destination_types" optional,
-        first_enabled_at: "first_enabled_at" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        enabled = "enabled" optional,
+        filters = "filters" optional,
+        threshold_count = "threshold_count" optional,
+        threshold_operator = "threshold_operator" optional,
+        window_minutes = "window_minutes" optional,
+        check_interval_minutes = "check_interval_minutes" optional,
+        state = "state" optional,
+        evaluation_periods = "evaluation_periods" optional,
+        datapoints_to_alarm = "datapoints_to_alarm" optional,
+        cooldown_minutes = "cooldown_minutes" optional,
+        snooze_until = "snooze_until" optional,
+        next_check_at = "next_check_at" optional,
+        last_notified_at = "last_notified_at" optional,
+        last_checked_at = "last_checked_at" optional,
+        consecutive_failures = "consecutive_failures" optional,
+        last_error_message = "last_error_message" optional,
+        state_timeline = "state_timeline" optional,
+        destination_types = "destination_types" optional,
+        first_enabled_at = "first_enabled_at" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `PatchedLogsSamplingRule` schema.
@@ -1263,19 +1263,19 @@ pub struct PatchedLogsSamplingRule {
 }
 json_object! {
     PatchedLogsSamplingRule {
-        id: "id" optional,
-        name: "name" optional,
-        enabled: "enabled" optional,
-        priority: "priority" optional,
-        rule_type: "rule_type" optional,
-        scope_service: "scope_service" optional,
-        scope_path_pattern: "scope_path_pattern" optional,
-        scope_attribute_filters: "scope_attribute_filters" optional,
-        config: "config" optional,
-        version: "version" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        enabled = "enabled" optional,
+        priority = "priority" optional,
+        rule_type = "rule_type" optional,
+        scope_service = "scope_service" optional,
+        scope_path_pattern = "scope_path_pattern" optional,
+        scope_attribute_filters = "scope_attribute_filters" optional,
+        config = "config" optional,
+        version = "version" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `PatchedLogsView` schema.
@@ -1293,14 +1293,14 @@ pub struct PatchedLogsView {
 }
 json_object! {
     PatchedLogsView {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" optional,
-        filters: "filters" optional,
-        pinned: "pinned" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" optional,
+        filters = "filters" optional,
+        pinned = "pinned" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {

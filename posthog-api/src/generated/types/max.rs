@@ -58,21 +58,21 @@ pub struct Conversation {
 }
 json_object! {
     Conversation {
-        id: "id" optional,
-        status: "status" optional,
-        title: "title" optional,
-        user: "user" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        r#type: "type" optional,
-        is_internal: "is_internal" optional,
-        slack_thread_key: "slack_thread_key" optional,
-        slack_workspace_domain: "slack_workspace_domain" optional,
-        messages: "messages" optional,
-        has_unsupported_content: "has_unsupported_content" optional,
-        agent_mode: "agent_mode" optional,
-        is_sandbox: "is_sandbox" optional,
-        pending_approvals: "pending_approvals" optional,
+        id = "id" optional,
+        status = "status" optional,
+        title = "title" optional,
+        user = "user" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        r#type = "type" optional,
+        is_internal = "is_internal" optional,
+        slack_thread_key = "slack_thread_key" optional,
+        slack_workspace_domain = "slack_workspace_domain" optional,
+        messages = "messages" optional,
+        has_unsupported_content = "has_unsupported_content" optional,
+        agent_mode = "agent_mode" optional,
+        is_sandbox = "is_sandbox" optional,
+        pending_approvals = "pending_approvals" optional,
     }
 }
 /// The `ConversationMinimal` schema.
@@ -95,16 +95,16 @@ pub struct ConversationMinimal {
 }
 json_object! {
     ConversationMinimal {
-        id: "id" optional,
-        status: "status" optional,
-        title: "title" optional,
-        user: "user" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        r#type: "type" optional,
-        is_internal: "is_internal" optional,
-        slack_thread_key: "slack_thread_key" optional,
-        slack_workspace_domain: "slack_workspace_domain" optional,
+        id = "id" optional,
+        status = "status" optional,
+        title = "title" optional,
+        user = "user" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        r#type = "type" optional,
+        is_internal = "is_internal" optional,
+        slack_thread_key = "slack_thread_key" optional,
+        slack_workspace_domain = "slack_workspace_domain" optional,
     }
 }
 string_enum! {
@@ -151,16 +151,16 @@ pub struct Message {
 }
 json_object! {
     Message {
-        content: "content" required,
-        conversation: "conversation" required,
-        contextual_tools: "contextual_tools" optional,
-        ui_context: "ui_context" optional,
-        billing_context: "billing_context" optional,
-        trace_id: "trace_id" required,
-        session_id: "session_id" optional,
-        agent_mode: "agent_mode" optional,
-        is_sandbox: "is_sandbox" optional,
-        resume_payload: "resume_payload" optional,
+        content = "content" required,
+        conversation = "conversation" required,
+        contextual_tools = "contextual_tools" optional,
+        ui_context = "ui_context" optional,
+        billing_context = "billing_context" optional,
+        trace_id = "trace_id" required,
+        session_id = "session_id" optional,
+        agent_mode = "agent_mode" optional,
+        is_sandbox = "is_sandbox" optional,
+        resume_payload = "resume_payload" optional,
     }
 }
 /// Serializer for appending a message to an existing conversation without triggering AI processing.
@@ -172,7 +172,7 @@ pub struct MessageMinimal {
 }
 json_object! {
     MessageMinimal {
-        content: "content" required,
+        content = "content" required,
     }
 }
 /// The `PaginatedConversationMinimalList` schema.
@@ -185,10 +185,10 @@ pub struct PaginatedConversationMinimalList {
 }
 json_object! {
     PaginatedConversationMinimalList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedConversation` schema.
@@ -220,20 +220,20 @@ pub struct PatchedConversation {
 }
 json_object! {
     PatchedConversation {
-        id: "id" optional,
-        status: "status" optional,
-        title: "title" optional,
-        user: "user" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        r#type: "type" optional,
-        is_internal: "is_internal" optional,
-        slack_thread_key: "slack_thread_key" optional,
-        slack_workspace_domain: "slack_workspace_domain" optional,
-        messages: "messages" optional,
-        has_unsupported_content: "has_unsupported_content" optional,
-        agent_mode: "agent_mode" optional,
-        is_sandbox: "is_sandbox" optional,
-        pending_approvals: "pending_approvals" optional,
+        id = "id" optional,
+        status = "status" optional,
+        title = "title" optional,
+        user = "user" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        r#type = "type" optional,
+        is_internal = "is_internal" optional,
+        slack_thread_key = "slack_thread_key" optional,
+        slack_workspace_domain = "slack_workspace_domain" optional,
+        messages = "messages" optional,
+        has_unsupported_content = "has_unsupported_content" optional,
+        agent_mode = "agent_mode" optional,
+        is_sandbox = "is_sandbox" optional,
+        pending_approvals = "pending_approvals" optional,
     }
 }

@@ -23,7 +23,7 @@ pub struct InsightsToolCall {
 }
 json_object! {
     InsightsToolCall {
-        query: "query" required,
-        insight_type: "insight_type" required,
+        query = "query" required,
+        insight_type = "insight_type" required,
     }
 }

@@ -34,15 +34,15 @@ pub struct InstallCustom {
 }
 json_object! {
     InstallCustom {
-        name: "name" required,
-        url: "url" required,
-        auth_type: "auth_type" required,
-        api_key: "api_key" optional,
-        description: "description" optional,
-        client_id: "client_id" optional,
-        client_secret: "client_secret" optional,
-        install_source: "install_source" optional,
-        posthog_code_callback_url: "posthog_code_callback_url" optional,
+        name = "name" required,
+        url = "url" required,
+        auth_type = "auth_type" required,
+        api_key = "api_key" optional,
+        description = "description" optional,
+        client_id = "client_id" optional,
+        client_secret = "client_secret" optional,
+        install_source = "install_source" optional,
+        posthog_code_callback_url = "posthog_code_callback_url" optional,
     }
 }
 string_enum! {
@@ -75,10 +75,10 @@ pub struct InstallTemplate {
 }
 json_object! {
     InstallTemplate {
-        template_id: "template_id" required,
-        api_key: "api_key" optional,
-        install_source: "install_source" optional,
-        posthog_code_callback_url: "posthog_code_callback_url" optional,
+        template_id = "template_id" required,
+        api_key = "api_key" optional,
+        install_source = "install_source" optional,
+        posthog_code_callback_url = "posthog_code_callback_url" optional,
     }
 }
 string_enum! {
@@ -114,21 +114,21 @@ pub struct McpServerInstallation {
 }
 json_object! {
     McpServerInstallation {
-        id: "id" optional,
-        template_id: "template_id" optional,
-        name: "name" optional,
-        icon_key: "icon_key" optional,
-        display_name: "display_name" optional,
-        url: "url" optional,
-        description: "description" optional,
-        auth_type: "auth_type" optional,
-        is_enabled: "is_enabled" optional,
-        needs_reauth: "needs_reauth" optional,
-        pending_oauth: "pending_oauth" optional,
-        proxy_url: "proxy_url" optional,
-        tool_count: "tool_count" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        template_id = "template_id" optional,
+        name = "name" optional,
+        icon_key = "icon_key" optional,
+        display_name = "display_name" optional,
+        url = "url" optional,
+        description = "description" optional,
+        auth_type = "auth_type" optional,
+        is_enabled = "is_enabled" optional,
+        needs_reauth = "needs_reauth" optional,
+        pending_oauth = "pending_oauth" optional,
+        proxy_url = "proxy_url" optional,
+        tool_count = "tool_count" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `MCPServerInstallationTool` schema.
@@ -147,16 +147,16 @@ pub struct McpServerInstallationTool {
 }
 json_object! {
     McpServerInstallationTool {
-        id: "id" optional,
-        tool_name: "tool_name" optional,
-        display_name: "display_name" optional,
-        description: "description" optional,
-        input_schema: "input_schema" optional,
-        approval_state: "approval_state" optional,
-        last_seen_at: "last_seen_at" optional,
-        removed_at: "removed_at" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        tool_name = "tool_name" optional,
+        display_name = "display_name" optional,
+        description = "description" optional,
+        input_schema = "input_schema" optional,
+        approval_state = "approval_state" optional,
+        last_seen_at = "last_seen_at" optional,
+        removed_at = "removed_at" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {
@@ -191,14 +191,14 @@ pub struct McpServerTemplate {
 }
 json_object! {
     McpServerTemplate {
-        id: "id" optional,
-        name: "name" required,
-        url: "url" required,
-        docs_url: "docs_url" optional,
-        description: "description" optional,
-        auth_type: "auth_type" optional,
-        icon_key: "icon_key" optional,
-        category: "category" optional,
+        id = "id" optional,
+        name = "name" required,
+        url = "url" required,
+        docs_url = "docs_url" optional,
+        description = "description" optional,
+        auth_type = "auth_type" optional,
+        icon_key = "icon_key" optional,
+        category = "category" optional,
     }
 }
 /// The `OAuthRedirectResponse` schema.
@@ -208,7 +208,7 @@ pub struct OAuthRedirectResponse {
 }
 json_object! {
     OAuthRedirectResponse {
-        redirect_url: "redirect_url" required,
+        redirect_url = "redirect_url" required,
     }
 }
 /// The `PaginatedMCPServerInstallationList` schema.
@@ -221,10 +221,10 @@ pub struct PaginatedMcpServerInstallationList {
 }
 json_object! {
     PaginatedMcpServerInstallationList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedMCPServerInstallationToolList` schema.
@@ -237,10 +237,10 @@ pub struct PaginatedMcpServerInstallationToolList {
 }
 json_object! {
     PaginatedMcpServerInstallationToolList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedMCPServerTemplateList` schema.
@@ -253,10 +253,10 @@ pub struct PaginatedMcpServerTemplateList {
 }
 json_object! {
     PaginatedMcpServerTemplateList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedMCPServerInstallationUpdate` schema.
@@ -268,9 +268,9 @@ pub struct PatchedMcpServerInstallationUpdate {
 }
 json_object! {
     PatchedMcpServerInstallationUpdate {
-        display_name: "display_name" optional,
-        description: "description" optional,
-        is_enabled: "is_enabled" optional,
+        display_name = "display_name" optional,
+        description = "description" optional,
+        is_enabled = "is_enabled" optional,
     }
 }
 /// The `PatchedToolApprovalUpdate` schema.
@@ -280,7 +280,7 @@ pub struct PatchedToolApprovalUpdate {
 }
 json_object! {
     PatchedToolApprovalUpdate {
-        approval_state: "approval_state" optional,
+        approval_state = "approval_state" optional,
     }
 }
 string_enum! {

@@ -29,19 +29,19 @@ pub struct Notebook {
 }
 json_object! {
     Notebook {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        title: "title" optional,
-        content: "content" optional,
-        text_content: "text_content" optional,
-        version: "version" optional,
-        deleted: "deleted" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        last_modified_at: "last_modified_at" optional,
-        last_modified_by: "last_modified_by" optional,
-        user_access_level: "user_access_level" optional,
-        create_in_folder: "_create_in_folder" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        title = "title" optional,
+        content = "content" optional,
+        text_content = "text_content" optional,
+        version = "version" optional,
+        deleted = "deleted" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        last_modified_at = "last_modified_at" optional,
+        last_modified_by = "last_modified_by" optional,
+        user_access_level = "user_access_level" optional,
+        create_in_folder = "_create_in_folder" optional,
     }
 }
 /// The `NotebookCollabSave` schema.
@@ -64,13 +64,13 @@ pub struct NotebookCollabSave {
 }
 json_object! {
     NotebookCollabSave {
-        client_id: "client_id" required,
-        version: "version" required,
-        steps: "steps" required,
-        content: "content" required,
-        text_content: "text_content" optional,
-        title: "title" optional,
-        cursor_head: "cursor_head" optional,
+        client_id = "client_id" required,
+        version = "version" required,
+        steps = "steps" required,
+        content = "content" required,
+        text_content = "text_content" optional,
+        title = "title" optional,
+        cursor_head = "cursor_head" optional,
     }
 }
 /// The `NotebookMinimal` schema.
@@ -95,16 +95,16 @@ pub struct NotebookMinimal {
 }
 json_object! {
     NotebookMinimal {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        title: "title" optional,
-        deleted: "deleted" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        last_modified_at: "last_modified_at" optional,
-        last_modified_by: "last_modified_by" optional,
-        user_access_level: "user_access_level" optional,
-        create_in_folder: "_create_in_folder" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        title = "title" optional,
+        deleted = "deleted" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        last_modified_at = "last_modified_at" optional,
+        last_modified_by = "last_modified_by" optional,
+        user_access_level = "user_access_level" optional,
+        create_in_folder = "_create_in_folder" optional,
     }
 }
 /// The `PaginatedNotebookMinimalList` schema.
@@ -117,10 +117,10 @@ pub struct PaginatedNotebookMinimalList {
 }
 json_object! {
     PaginatedNotebookMinimalList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedNotebook` schema.
@@ -151,18 +151,18 @@ pub struct PatchedNotebook {
 }
 json_object! {
     PatchedNotebook {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        title: "title" optional,
-        content: "content" optional,
-        text_content: "text_content" optional,
-        version: "version" optional,
-        deleted: "deleted" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        last_modified_at: "last_modified_at" optional,
-        last_modified_by: "last_modified_by" optional,
-        user_access_level: "user_access_level" optional,
-        create_in_folder: "_create_in_folder" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        title = "title" optional,
+        content = "content" optional,
+        text_content = "text_content" optional,
+        version = "version" optional,
+        deleted = "deleted" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        last_modified_at = "last_modified_at" optional,
+        last_modified_by = "last_modified_by" optional,
+        user_access_level = "user_access_level" optional,
+        create_in_folder = "_create_in_folder" optional,
     }
 }

@@ -17,15 +17,15 @@ pub struct ObjectMediaPreview {
 }
 json_object! {
     ObjectMediaPreview {
-        id: "id" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        media_url: "media_url" optional,
-        media_type: "media_type" optional,
-        metadata: "metadata" optional,
-        uploaded_media_id: "uploaded_media_id" optional,
-        exported_asset_id: "exported_asset_id" optional,
-        event_definition_id: "event_definition_id" optional,
+        id = "id" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        media_url = "media_url" optional,
+        media_type = "media_type" optional,
+        metadata = "metadata" optional,
+        uploaded_media_id = "uploaded_media_id" optional,
+        exported_asset_id = "exported_asset_id" optional,
+        event_definition_id = "event_definition_id" optional,
     }
 }
 /// The `PaginatedObjectMediaPreviewList` schema.
@@ -38,10 +38,10 @@ pub struct PaginatedObjectMediaPreviewList {
 }
 json_object! {
     PaginatedObjectMediaPreviewList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedObjectMediaPreview` schema.
@@ -60,14 +60,14 @@ pub struct PatchedObjectMediaPreview {
 }
 json_object! {
     PatchedObjectMediaPreview {
-        id: "id" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        media_url: "media_url" optional,
-        media_type: "media_type" optional,
-        metadata: "metadata" optional,
-        uploaded_media_id: "uploaded_media_id" optional,
-        exported_asset_id: "exported_asset_id" optional,
-        event_definition_id: "event_definition_id" optional,
+        id = "id" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        media_url = "media_url" optional,
+        media_type = "media_type" optional,
+        metadata = "metadata" optional,
+        uploaded_media_id = "uploaded_media_id" optional,
+        exported_asset_id = "exported_asset_id" optional,
+        event_definition_id = "event_definition_id" optional,
     }
 }

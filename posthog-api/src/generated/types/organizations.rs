@@ -16,13 +16,13 @@ pub struct OrganizationIntegration {
 }
 json_object! {
     OrganizationIntegration {
-        id: "id" optional,
-        kind: "kind" optional,
-        integration_id: "integration_id" optional,
-        config: "config" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
+        id = "id" optional,
+        kind = "kind" optional,
+        integration_id = "integration_id" optional,
+        config = "config" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
     }
 }
 string_enum! {
@@ -43,10 +43,10 @@ pub struct PaginatedOrganizationIntegrationList {
 }
 json_object! {
     PaginatedOrganizationIntegrationList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// Serializer for organization-level integrations.
@@ -64,12 +64,12 @@ pub struct PatchedOrganizationIntegration {
 }
 json_object! {
     PatchedOrganizationIntegration {
-        id: "id" optional,
-        kind: "kind" optional,
-        integration_id: "integration_id" optional,
-        config: "config" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
+        id = "id" optional,
+        kind = "kind" optional,
+        integration_id = "integration_id" optional,
+        config = "config" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
     }
 }

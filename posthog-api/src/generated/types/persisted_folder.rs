@@ -11,10 +11,10 @@ pub struct PaginatedPersistedFolderList {
 }
 json_object! {
     PaginatedPersistedFolderList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedPersistedFolder` schema.
@@ -29,12 +29,12 @@ pub struct PatchedPersistedFolder {
 }
 json_object! {
     PatchedPersistedFolder {
-        id: "id" optional,
-        r#type: "type" optional,
-        protocol: "protocol" optional,
-        path: "path" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        r#type = "type" optional,
+        protocol = "protocol" optional,
+        path = "path" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `PersistedFolder` schema.
@@ -49,12 +49,12 @@ pub struct PersistedFolder {
 }
 json_object! {
     PersistedFolder {
-        id: "id" optional,
-        r#type: "type" required,
-        protocol: "protocol" optional,
-        path: "path" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        r#type = "type" required,
+        protocol = "protocol" optional,
+        path = "path" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {

@@ -15,10 +15,10 @@ pub struct AsyncDeletionStatus {
 }
 json_object! {
     AsyncDeletionStatus {
-        person_uuid: "person_uuid" required,
-        created_at: "created_at" required,
-        status: "status" optional,
-        delete_verified_at: "delete_verified_at" required,
+        person_uuid = "person_uuid" required,
+        created_at = "created_at" required,
+        status = "status" optional,
+        delete_verified_at = "delete_verified_at" required,
     }
 }
 string_enum! {
@@ -182,10 +182,10 @@ pub struct PaginatedAsyncDeletionStatusList {
 }
 json_object! {
     PaginatedAsyncDeletionStatusList {
-        next: "next" optional,
-        previous: "previous" optional,
-        count: "count" optional,
-        results: "results" optional,
+        next = "next" optional,
+        previous = "previous" optional,
+        count = "count" optional,
+        results = "results" optional,
     }
 }
 /// The `PaginatedPersonRecordList` schema.
@@ -198,10 +198,10 @@ pub struct PaginatedPersonRecordList {
 }
 json_object! {
     PaginatedPersonRecordList {
-        next: "next" optional,
-        previous: "previous" optional,
-        count: "count" optional,
-        results: "results" optional,
+        next = "next" optional,
+        previous = "previous" optional,
+        count = "count" optional,
+        results = "results" optional,
     }
 }
 /// The `PatchedPersonRecord` schema.
@@ -223,13 +223,13 @@ pub struct PatchedPersonRecord {
 }
 json_object! {
     PatchedPersonRecord {
-        id: "id" optional,
-        name: "name" optional,
-        distinct_ids: "distinct_ids" optional,
-        properties: "properties" optional,
-        created_at: "created_at" optional,
-        uuid: "uuid" optional,
-        last_seen_at: "last_seen_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        distinct_ids = "distinct_ids" optional,
+        properties = "properties" optional,
+        created_at = "created_at" optional,
+        uuid = "uuid" optional,
+        last_seen_at = "last_seen_at" optional,
     }
 }
 /// The `PersonBulkDeleteRequest` schema.
@@ -248,11 +248,11 @@ pub struct PersonBulkDeleteRequest {
 }
 json_object! {
     PersonBulkDeleteRequest {
-        ids: "ids" optional,
-        distinct_ids: "distinct_ids" optional,
-        delete_events: "delete_events" optional,
-        delete_recordings: "delete_recordings" optional,
-        keep_person: "keep_person" optional,
+        ids = "ids" optional,
+        distinct_ids = "distinct_ids" optional,
+        delete_events = "delete_events" optional,
+        delete_recordings = "delete_recordings" optional,
+        keep_person = "keep_person" optional,
     }
 }
 /// The `PersonBulkDeleteResponse` schema.
@@ -271,11 +271,11 @@ pub struct PersonBulkDeleteResponse {
 }
 json_object! {
     PersonBulkDeleteResponse {
-        persons_found: "persons_found" required,
-        persons_deleted: "persons_deleted" required,
-        events_queued_for_deletion: "events_queued_for_deletion" required,
-        recordings_queued_for_deletion: "recordings_queued_for_deletion" required,
-        deletion_errors: "deletion_errors" optional,
+        persons_found = "persons_found" required,
+        persons_deleted = "persons_deleted" required,
+        events_queued_for_deletion = "events_queued_for_deletion" required,
+        recordings_queued_for_deletion = "recordings_queued_for_deletion" required,
+        deletion_errors = "deletion_errors" optional,
     }
 }
 /// The `PersonDeletePropertyRequest` schema.
@@ -286,7 +286,7 @@ pub struct PersonDeletePropertyRequest {
 }
 json_object! {
     PersonDeletePropertyRequest {
-        unset: "$unset" required,
+        unset = "$unset" required,
     }
 }
 /// Serializer for the point-in-time query metadata.
@@ -311,13 +311,13 @@ pub struct PersonPropertiesAtTimeMetadata {
 }
 json_object! {
     PersonPropertiesAtTimeMetadata {
-        queried_timestamp: "queried_timestamp" required,
-        include_set_once: "include_set_once" required,
-        distinct_id_used: "distinct_id_used" required,
-        person_id_used: "person_id_used" required,
-        query_mode: "query_mode" required,
-        distinct_ids_queried: "distinct_ids_queried" required,
-        distinct_ids_count: "distinct_ids_count" required,
+        queried_timestamp = "queried_timestamp" required,
+        include_set_once = "include_set_once" required,
+        distinct_id_used = "distinct_id_used" required,
+        person_id_used = "person_id_used" required,
+        query_mode = "query_mode" required,
+        distinct_ids_queried = "distinct_ids_queried" required,
+        distinct_ids_count = "distinct_ids_count" required,
     }
 }
 /// Serializer for the point-in-time person properties response.
@@ -344,14 +344,14 @@ pub struct PersonPropertiesAtTimeResponse {
 }
 json_object! {
     PersonPropertiesAtTimeResponse {
-        id: "id" required,
-        name: "name" required,
-        distinct_ids: "distinct_ids" required,
-        properties: "properties" required,
-        created_at: "created_at" required,
-        uuid: "uuid" required,
-        last_seen_at: "last_seen_at" required,
-        point_in_time_metadata: "point_in_time_metadata" required,
+        id = "id" required,
+        name = "name" required,
+        distinct_ids = "distinct_ids" required,
+        properties = "properties" required,
+        created_at = "created_at" required,
+        uuid = "uuid" required,
+        last_seen_at = "last_seen_at" required,
+        point_in_time_metadata = "point_in_time_metadata" required,
     }
 }
 /// The `PersonRecord` schema.
@@ -373,13 +373,13 @@ pub struct PersonRecord {
 }
 json_object! {
     PersonRecord {
-        id: "id" optional,
-        name: "name" optional,
-        distinct_ids: "distinct_ids" optional,
-        properties: "properties" optional,
-        created_at: "created_at" optional,
-        uuid: "uuid" optional,
-        last_seen_at: "last_seen_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        distinct_ids = "distinct_ids" optional,
+        properties = "properties" optional,
+        created_at = "created_at" optional,
+        uuid = "uuid" optional,
+        last_seen_at = "last_seen_at" optional,
     }
 }
 /// The `PersonUpdatePropertyRequest` schema.
@@ -392,8 +392,8 @@ pub struct PersonUpdatePropertyRequest {
 }
 json_object! {
     PersonUpdatePropertyRequest {
-        key: "key" required,
-        value: "value" required,
+        key = "key" required,
+        value = "value" required,
     }
 }
 string_enum! {

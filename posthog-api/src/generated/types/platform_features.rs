@@ -20,18 +20,18 @@ pub struct ApprovalPolicy {
 }
 json_object! {
     ApprovalPolicy {
-        id: "id" optional,
-        action_key: "action_key" required,
-        conditions: "conditions" optional,
-        approver_config: "approver_config" required,
-        allow_self_approve: "allow_self_approve" optional,
-        bypass_org_membership_levels: "bypass_org_membership_levels" optional,
-        bypass_roles: "bypass_roles" optional,
-        expires_after: "expires_after" optional,
-        enabled: "enabled" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        action_key = "action_key" required,
+        conditions = "conditions" optional,
+        approver_config = "approver_config" required,
+        allow_self_approve = "allow_self_approve" optional,
+        bypass_org_membership_levels = "bypass_org_membership_levels" optional,
+        bypass_roles = "bypass_roles" optional,
+        expires_after = "expires_after" optional,
+        enabled = "enabled" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `ChangeRequest` schema.
@@ -68,31 +68,31 @@ pub struct ChangeRequest {
 }
 json_object! {
     ChangeRequest {
-        id: "id" optional,
-        action_key: "action_key" optional,
-        action_version: "action_version" optional,
-        resource_type: "resource_type" optional,
-        resource_id: "resource_id" optional,
-        intent: "intent" optional,
-        intent_display: "intent_display" optional,
-        policy_snapshot: "policy_snapshot" optional,
-        validation_status: "validation_status" optional,
-        validation_errors: "validation_errors" optional,
-        validated_at: "validated_at" optional,
-        state: "state" optional,
-        created_by: "created_by" optional,
-        applied_by: "applied_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        expires_at: "expires_at" optional,
-        applied_at: "applied_at" optional,
-        apply_error: "apply_error" optional,
-        result_data: "result_data" optional,
-        approvals: "approvals" optional,
-        can_approve: "can_approve" optional,
-        can_cancel: "can_cancel" optional,
-        is_requester: "is_requester" optional,
-        user_decision: "user_decision" optional,
+        id = "id" optional,
+        action_key = "action_key" optional,
+        action_version = "action_version" optional,
+        resource_type = "resource_type" optional,
+        resource_id = "resource_id" optional,
+        intent = "intent" optional,
+        intent_display = "intent_display" optional,
+        policy_snapshot = "policy_snapshot" optional,
+        validation_status = "validation_status" optional,
+        validation_errors = "validation_errors" optional,
+        validated_at = "validated_at" optional,
+        state = "state" optional,
+        created_by = "created_by" optional,
+        applied_by = "applied_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        expires_at = "expires_at" optional,
+        applied_at = "applied_at" optional,
+        apply_error = "apply_error" optional,
+        result_data = "result_data" optional,
+        approvals = "approvals" optional,
+        can_approve = "can_approve" optional,
+        can_cancel = "can_cancel" optional,
+        is_requester = "is_requester" optional,
+        user_decision = "user_decision" optional,
     }
 }
 string_enum! {
@@ -137,10 +137,10 @@ pub struct PaginatedApprovalPolicyList {
 }
 json_object! {
     PaginatedApprovalPolicyList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedChangeRequestList` schema.
@@ -153,10 +153,10 @@ pub struct PaginatedChangeRequestList {
 }
 json_object! {
     PaginatedChangeRequestList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedOrganizationList` schema.
@@ -169,10 +169,10 @@ pub struct PaginatedOrganizationList {
 }
 json_object! {
     PaginatedOrganizationList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedRoleMembershipList` schema.
@@ -185,10 +185,10 @@ pub struct PaginatedRoleMembershipList {
 }
 json_object! {
     PaginatedRoleMembershipList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedApprovalPolicy` schema.
@@ -210,18 +210,18 @@ pub struct PatchedApprovalPolicy {
 }
 json_object! {
     PatchedApprovalPolicy {
-        id: "id" optional,
-        action_key: "action_key" optional,
-        conditions: "conditions" optional,
-        approver_config: "approver_config" optional,
-        allow_self_approve: "allow_self_approve" optional,
-        bypass_org_membership_levels: "bypass_org_membership_levels" optional,
-        bypass_roles: "bypass_roles" optional,
-        expires_after: "expires_after" optional,
-        enabled: "enabled" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        action_key = "action_key" optional,
+        conditions = "conditions" optional,
+        approver_config = "approver_config" optional,
+        allow_self_approve = "allow_self_approve" optional,
+        bypass_org_membership_levels = "bypass_org_membership_levels" optional,
+        bypass_roles = "bypass_roles" optional,
+        expires_after = "expires_after" optional,
+        enabled = "enabled" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `PatchedOrganization` schema.
@@ -266,32 +266,32 @@ pub struct PatchedOrganization {
 }
 json_object! {
     PatchedOrganization {
-        id: "id" optional,
-        name: "name" optional,
-        slug: "slug" optional,
-        logo_media_id: "logo_media_id" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        membership_level: "membership_level" optional,
-        plugins_access_level: "plugins_access_level" optional,
-        teams: "teams" optional,
-        projects: "projects" optional,
-        available_product_features: "available_product_features" optional,
-        is_member_join_email_enabled: "is_member_join_email_enabled" optional,
-        metadata: "metadata" optional,
-        customer_id: "customer_id" optional,
-        enforce_2fa: "enforce_2fa" optional,
-        members_can_invite: "members_can_invite" optional,
-        members_can_use_personal_api_keys: "members_can_use_personal_api_keys" optional,
-        allow_publicly_shared_resources: "allow_publicly_shared_resources" optional,
-        member_count: "member_count" optional,
-        is_ai_data_processing_approved: "is_ai_data_processing_approved" optional,
-        default_experiment_stats_method: "default_experiment_stats_method" optional,
-        default_anonymize_ips: "default_anonymize_ips" optional,
-        default_role_id: "default_role_id" optional,
-        is_active: "is_active" optional,
-        is_not_active_reason: "is_not_active_reason" optional,
-        is_pending_deletion: "is_pending_deletion" optional,
+        id = "id" optional,
+        name = "name" optional,
+        slug = "slug" optional,
+        logo_media_id = "logo_media_id" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        membership_level = "membership_level" optional,
+        plugins_access_level = "plugins_access_level" optional,
+        teams = "teams" optional,
+        projects = "projects" optional,
+        available_product_features = "available_product_features" optional,
+        is_member_join_email_enabled = "is_member_join_email_enabled" optional,
+        metadata = "metadata" optional,
+        customer_id = "customer_id" optional,
+        enforce_2fa = "enforce_2fa" optional,
+        members_can_invite = "members_can_invite" optional,
+        members_can_use_personal_api_keys = "members_can_use_personal_api_keys" optional,
+        allow_publicly_shared_resources = "allow_publicly_shared_resources" optional,
+        member_count = "member_count" optional,
+        is_ai_data_processing_approved = "is_ai_data_processing_approved" optional,
+        default_experiment_stats_method = "default_experiment_stats_method" optional,
+        default_anonymize_ips = "default_anonymize_ips" optional,
+        default_role_id = "default_role_id" optional,
+        is_active = "is_active" optional,
+        is_not_active_reason = "is_not_active_reason" optional,
+        is_pending_deletion = "is_pending_deletion" optional,
     }
 }
 /// The `PatchedPinnedSceneTabs` schema.
@@ -304,8 +304,8 @@ pub struct PatchedPinnedSceneTabs {
 }
 json_object! {
     PatchedPinnedSceneTabs {
-        tabs: "tabs" optional,
-        homepage: "homepage" optional,
+        tabs = "tabs" optional,
+        homepage = "homepage" optional,
     }
 }
 /// The `PinnedSceneTab` schema.
@@ -336,17 +336,17 @@ pub struct PinnedSceneTab {
 }
 json_object! {
     PinnedSceneTab {
-        id: "id" optional,
-        pathname: "pathname" optional,
-        search: "search" optional,
-        hash: "hash" optional,
-        title: "title" optional,
-        custom_title: "customTitle" optional,
-        icon_type: "iconType" optional,
-        scene_id: "sceneId" optional,
-        scene_key: "sceneKey" optional,
-        scene_params: "sceneParams" optional,
-        pinned: "pinned" optional,
+        id = "id" optional,
+        pathname = "pathname" optional,
+        search = "search" optional,
+        hash = "hash" optional,
+        title = "title" optional,
+        custom_title = "customTitle" optional,
+        icon_type = "iconType" optional,
+        scene_id = "sceneId" optional,
+        scene_key = "sceneKey" optional,
+        scene_params = "sceneParams" optional,
+        pinned = "pinned" optional,
     }
 }
 /// The `PinnedSceneTabs` schema.
@@ -359,8 +359,8 @@ pub struct PinnedSceneTabs {
 }
 json_object! {
     PinnedSceneTabs {
-        tabs: "tabs" optional,
-        homepage: "homepage" optional,
+        tabs = "tabs" optional,
+        homepage = "homepage" optional,
     }
 }
 /// The `RoleMembership` schema.
@@ -376,13 +376,13 @@ pub struct RoleMembership {
 }
 json_object! {
     RoleMembership {
-        id: "id" optional,
-        role_id: "role_id" optional,
-        organization_member: "organization_member" optional,
-        user: "user" optional,
-        joined_at: "joined_at" optional,
-        updated_at: "updated_at" optional,
-        user_uuid: "user_uuid" required,
+        id = "id" optional,
+        role_id = "role_id" optional,
+        organization_member = "organization_member" optional,
+        user = "user" optional,
+        joined_at = "joined_at" optional,
+        updated_at = "updated_at" optional,
+        user_uuid = "user_uuid" required,
     }
 }
 string_enum! {
@@ -407,8 +407,8 @@ pub struct WelcomeInviter {
 }
 json_object! {
     WelcomeInviter {
-        name: "name" required,
-        email: "email" required,
+        name = "name" required,
+        email = "email" required,
     }
 }
 /// The `_WelcomePopularDashboard` schema.
@@ -422,11 +422,11 @@ pub struct WelcomePopularDashboard {
 }
 json_object! {
     WelcomePopularDashboard {
-        id: "id" required,
-        name: "name" required,
-        description: "description" required,
-        team_id: "team_id" required,
-        url: "url" required,
+        id = "id" required,
+        name = "name" required,
+        description = "description" required,
+        team_id = "team_id" required,
+        url = "url" required,
     }
 }
 /// The `_WelcomeRecentActivity` schema.
@@ -441,11 +441,11 @@ pub struct WelcomeRecentActivity {
 }
 json_object! {
     WelcomeRecentActivity {
-        r#type: "type" required,
-        actor_name: "actor_name" required,
-        entity_name: "entity_name" required,
-        entity_url: "entity_url" required,
-        timestamp: "timestamp" required,
+        r#type = "type" required,
+        actor_name = "actor_name" required,
+        entity_name = "entity_name" required,
+        entity_url = "entity_url" required,
+        timestamp = "timestamp" required,
     }
 }
 /// The `WelcomeResponse` schema.
@@ -462,14 +462,14 @@ pub struct WelcomeResponse {
 }
 json_object! {
     WelcomeResponse {
-        organization_name: "organization_name" required,
-        inviter: "inviter" required,
-        team_members: "team_members" required,
-        recent_activity: "recent_activity" required,
-        popular_dashboards: "popular_dashboards" required,
-        products_in_use: "products_in_use" required,
-        suggested_next_steps: "suggested_next_steps" required,
-        is_organization_first_user: "is_organization_first_user" required,
+        organization_name = "organization_name" required,
+        inviter = "inviter" required,
+        team_members = "team_members" required,
+        recent_activity = "recent_activity" required,
+        popular_dashboards = "popular_dashboards" required,
+        products_in_use = "products_in_use" required,
+        suggested_next_steps = "suggested_next_steps" required,
+        is_organization_first_user = "is_organization_first_user" required,
     }
 }
 /// The `_WelcomeSuggestedStep` schema.
@@ -483,11 +483,11 @@ pub struct WelcomeSuggestedStep {
 }
 json_object! {
     WelcomeSuggestedStep {
-        label: "label" required,
-        href: "href" required,
-        reason: "reason" required,
-        docs_href: "docs_href" optional,
-        product_key: "product_key" optional,
+        label = "label" required,
+        href = "href" required,
+        reason = "reason" required,
+        docs_href = "docs_href" optional,
+        product_key = "product_key" optional,
     }
 }
 /// The `_WelcomeTeamMember` schema.
@@ -501,10 +501,10 @@ pub struct WelcomeTeamMember {
 }
 json_object! {
     WelcomeTeamMember {
-        name: "name" required,
-        email: "email" required,
-        avatar: "avatar" required,
-        role: "role" required,
-        last_active: "last_active" required,
+        name = "name" required,
+        email = "email" required,
+        avatar = "avatar" required,
+        role = "role" required,
+        last_active = "last_active" required,
     }
 }

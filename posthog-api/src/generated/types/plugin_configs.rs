@@ -11,10 +11,10 @@ pub struct PaginatedPluginLogEntryList {
 }
 json_object! {
     PaginatedPluginLogEntryList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PluginLogEntry` schema.
@@ -32,15 +32,15 @@ pub struct PluginLogEntry {
 }
 json_object! {
     PluginLogEntry {
-        id: "id" required,
-        team_id: "team_id" required,
-        plugin_id: "plugin_id" required,
-        plugin_config_id: "plugin_config_id" required,
-        timestamp: "timestamp" required,
-        source: "source" required,
-        r#type: "type" required,
-        message: "message" required,
-        instance_id: "instance_id" required,
+        id = "id" required,
+        team_id = "team_id" required,
+        plugin_id = "plugin_id" required,
+        plugin_config_id = "plugin_config_id" required,
+        timestamp = "timestamp" required,
+        source = "source" required,
+        r#type = "type" required,
+        message = "message" required,
+        instance_id = "instance_id" required,
     }
 }
 string_enum! {

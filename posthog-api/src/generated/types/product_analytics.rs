@@ -10,9 +10,9 @@ pub struct DashboardTileBasic {
 }
 json_object! {
     DashboardTileBasic {
-        id: "id" optional,
-        dashboard_id: "dashboard_id" optional,
-        deleted: "deleted" optional,
+        id = "id" optional,
+        dashboard_id = "dashboard_id" optional,
+        deleted = "deleted" optional,
     }
 }
 /// The `Element` schema.
@@ -30,15 +30,15 @@ pub struct Element {
 }
 json_object! {
     Element {
-        text: "text" optional,
-        tag_name: "tag_name" optional,
-        attr_class: "attr_class" optional,
-        href: "href" optional,
-        attr_id: "attr_id" optional,
-        nth_child: "nth_child" optional,
-        nth_of_type: "nth_of_type" optional,
-        attributes: "attributes" optional,
-        order: "order" optional,
+        text = "text" optional,
+        tag_name = "tag_name" optional,
+        attr_class = "attr_class" optional,
+        href = "href" optional,
+        attr_id = "attr_id" optional,
+        nth_child = "nth_child" optional,
+        nth_of_type = "nth_of_type" optional,
+        attributes = "attributes" optional,
+        order = "order" optional,
     }
 }
 string_enum! {
@@ -234,42 +234,42 @@ pub struct Insight {
 }
 json_object! {
     Insight {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" optional,
-        derived_name: "derived_name" optional,
-        query: "query" optional,
-        order: "order" optional,
-        deleted: "deleted" optional,
-        dashboards: "dashboards" optional,
-        dashboard_tiles: "dashboard_tiles" optional,
-        last_refresh: "last_refresh" optional,
-        cache_target_age: "cache_target_age" optional,
-        next_allowed_client_refresh: "next_allowed_client_refresh" optional,
-        result: "result" optional,
-        has_more: "hasMore" optional,
-        columns: "columns" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        description: "description" optional,
-        updated_at: "updated_at" optional,
-        tags: "tags" optional,
-        favorited: "favorited" optional,
-        last_modified_at: "last_modified_at" optional,
-        last_modified_by: "last_modified_by" optional,
-        is_sample: "is_sample" optional,
-        effective_restriction_level: "effective_restriction_level" optional,
-        effective_privilege_level: "effective_privilege_level" optional,
-        user_access_level: "user_access_level" optional,
-        timezone: "timezone" optional,
-        is_cached: "is_cached" optional,
-        query_status: "query_status" optional,
-        hogql: "hogql" optional,
-        types: "types" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        create_in_folder: "_create_in_folder" optional,
-        alerts: "alerts" optional,
-        last_viewed_at: "last_viewed_at" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" optional,
+        derived_name = "derived_name" optional,
+        query = "query" optional,
+        order = "order" optional,
+        deleted = "deleted" optional,
+        dashboards = "dashboards" optional,
+        dashboard_tiles = "dashboard_tiles" optional,
+        last_refresh = "last_refresh" optional,
+        cache_target_age = "cache_target_age" optional,
+        next_allowed_client_refresh = "next_allowed_client_refresh" optional,
+        result = "result" optional,
+        has_more = "hasMore" optional,
+        columns = "columns" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        description = "description" optional,
+        updated_at = "updated_at" optional,
+        tags = "tags" optional,
+        favorited = "favorited" optional,
+        last_modified_at = "last_modified_at" optional,
+        last_modified_by = "last_modified_by" optional,
+        is_sample = "is_sample" optional,
+        effective_restriction_level = "effective_restriction_level" optional,
+        effective_privilege_level = "effective_privilege_level" optional,
+        user_access_level = "user_access_level" optional,
+        timezone = "timezone" optional,
+        is_cached = "is_cached" optional,
+        query_status = "query_status" optional,
+        hogql = "hogql" optional,
+        types = "types" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        create_in_folder = "_create_in_folder" optional,
+        alerts = "alerts" optional,
+        last_viewed_at = "last_viewed_at" optional,
     }
 }
 tagged_enum! {
@@ -294,8 +294,8 @@ pub struct InsightResolvedDateRange {
 }
 json_object! {
     InsightResolvedDateRange {
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
     }
 }
 /// The `InsightViewedRequest` schema.
@@ -306,7 +306,7 @@ pub struct InsightViewedRequest {
 }
 json_object! {
     InsightViewedRequest {
-        insight_ids: "insight_ids" required,
+        insight_ids = "insight_ids" required,
     }
 }
 string_enum! {
@@ -455,10 +455,10 @@ pub struct PaginatedElementList {
 }
 json_object! {
     PaginatedElementList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedInsightList` schema.
@@ -471,10 +471,10 @@ pub struct PaginatedInsightList {
 }
 json_object! {
     PaginatedInsightList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedTrendingInsightList` schema.
@@ -487,10 +487,10 @@ pub struct PaginatedTrendingInsightList {
 }
 json_object! {
     PaginatedTrendingInsightList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedElement` schema.
@@ -508,15 +508,15 @@ pub struct PatchedElement {
 }
 json_object! {
     PatchedElement {
-        text: "text" optional,
-        tag_name: "tag_name" optional,
-        attr_class: "attr_class" optional,
-        href: "href" optional,
-        attr_id: "attr_id" optional,
-        nth_child: "nth_child" optional,
-        nth_of_type: "nth_of_type" optional,
-        attributes: "attributes" optional,
-        order: "order" optional,
+        text = "text" optional,
+        tag_name = "tag_name" optional,
+        attr_class = "attr_class" optional,
+        href = "href" optional,
+        attr_id = "attr_id" optional,
+        nth_child = "nth_child" optional,
+        nth_of_type = "nth_of_type" optional,
+        attributes = "attributes" optional,
+        order = "order" optional,
     }
 }
 /// Simplified serializer to speed response times when loading large amounts of objects.
@@ -576,42 +576,42 @@ pub struct PatchedInsight {
 }
 json_object! {
     PatchedInsight {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" optional,
-        derived_name: "derived_name" optional,
-        query: "query" optional,
-        order: "order" optional,
-        deleted: "deleted" optional,
-        dashboards: "dashboards" optional,
-        dashboard_tiles: "dashboard_tiles" optional,
-        last_refresh: "last_refresh" optional,
-        cache_target_age: "cache_target_age" optional,
-        next_allowed_client_refresh: "next_allowed_client_refresh" optional,
-        result: "result" optional,
-        has_more: "hasMore" optional,
-        columns: "columns" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        description: "description" optional,
-        updated_at: "updated_at" optional,
-        tags: "tags" optional,
-        favorited: "favorited" optional,
-        last_modified_at: "last_modified_at" optional,
-        last_modified_by: "last_modified_by" optional,
-        is_sample: "is_sample" optional,
-        effective_restriction_level: "effective_restriction_level" optional,
-        effective_privilege_level: "effective_privilege_level" optional,
-        user_access_level: "user_access_level" optional,
-        timezone: "timezone" optional,
-        is_cached: "is_cached" optional,
-        query_status: "query_status" optional,
-        hogql: "hogql" optional,
-        types: "types" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        create_in_folder: "_create_in_folder" optional,
-        alerts: "alerts" optional,
-        last_viewed_at: "last_viewed_at" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" optional,
+        derived_name = "derived_name" optional,
+        query = "query" optional,
+        order = "order" optional,
+        deleted = "deleted" optional,
+        dashboards = "dashboards" optional,
+        dashboard_tiles = "dashboard_tiles" optional,
+        last_refresh = "last_refresh" optional,
+        cache_target_age = "cache_target_age" optional,
+        next_allowed_client_refresh = "next_allowed_client_refresh" optional,
+        result = "result" optional,
+        has_more = "hasMore" optional,
+        columns = "columns" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        description = "description" optional,
+        updated_at = "updated_at" optional,
+        tags = "tags" optional,
+        favorited = "favorited" optional,
+        last_modified_at = "last_modified_at" optional,
+        last_modified_by = "last_modified_by" optional,
+        is_sample = "is_sample" optional,
+        effective_restriction_level = "effective_restriction_level" optional,
+        effective_privilege_level = "effective_privilege_level" optional,
+        user_access_level = "user_access_level" optional,
+        timezone = "timezone" optional,
+        is_cached = "is_cached" optional,
+        query_status = "query_status" optional,
+        hogql = "hogql" optional,
+        types = "types" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        create_in_folder = "_create_in_folder" optional,
+        alerts = "alerts" optional,
+        last_viewed_at = "last_viewed_at" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -621,8 +621,8 @@ pub struct PatchedInsightResolvedDateRange {
 }
 json_object! {
     PatchedInsightResolvedDateRange {
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
     }
 }
 /// Insight enriched with view-count and recent-viewer fields, used by the trending action.
@@ -658,26 +658,26 @@ pub struct TrendingInsight {
 }
 json_object! {
     TrendingInsight {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" optional,
-        derived_name: "derived_name" optional,
-        query: "query" optional,
-        dashboards: "dashboards" optional,
-        dashboard_tiles: "dashboard_tiles" optional,
-        description: "description" optional,
-        last_refresh: "last_refresh" optional,
-        refreshing: "refreshing" optional,
-        tags: "tags" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        last_modified_at: "last_modified_at" optional,
-        favorited: "favorited" optional,
-        user_access_level: "user_access_level" optional,
-        last_viewed_at: "last_viewed_at" optional,
-        view_count: "view_count" optional,
-        viewers: "viewers" optional,
-        last_modified_by: "last_modified_by" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" optional,
+        derived_name = "derived_name" optional,
+        query = "query" optional,
+        dashboards = "dashboards" optional,
+        dashboard_tiles = "dashboard_tiles" optional,
+        description = "description" optional,
+        last_refresh = "last_refresh" optional,
+        refreshing = "refreshing" optional,
+        tags = "tags" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        last_modified_at = "last_modified_at" optional,
+        favorited = "favorited" optional,
+        user_access_level = "user_access_level" optional,
+        last_viewed_at = "last_viewed_at" optional,
+        view_count = "view_count" optional,
+        viewers = "viewers" optional,
+        last_modified_by = "last_modified_by" optional,
     }
 }

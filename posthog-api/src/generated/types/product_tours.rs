@@ -9,8 +9,8 @@ pub struct DraftStatusResponse {
 }
 json_object! {
     DraftStatusResponse {
-        updated_at: "updated_at" required,
-        has_draft: "has_draft" required,
+        updated_at = "updated_at" required,
+        has_draft = "has_draft" required,
     }
 }
 /// The `GenerateRequest` schema.
@@ -22,9 +22,9 @@ pub struct GenerateRequest {
 }
 json_object! {
     GenerateRequest {
-        title: "title" optional,
-        goal: "goal" optional,
-        steps: "steps" optional,
+        title = "title" optional,
+        goal = "goal" optional,
+        steps = "steps" optional,
     }
 }
 /// The `GenerateResponse` schema.
@@ -34,7 +34,7 @@ pub struct GenerateResponse {
 }
 json_object! {
     GenerateResponse {
-        steps: "steps" required,
+        steps = "steps" required,
     }
 }
 /// The `GenerateStepResponse` schema.
@@ -46,9 +46,9 @@ pub struct GenerateStepResponse {
 }
 json_object! {
     GenerateStepResponse {
-        step_id: "step_id" required,
-        title: "title" required,
-        description: "description" required,
+        step_id = "step_id" required,
+        title = "title" required,
+        description = "description" required,
     }
 }
 /// The `PaginatedProductTourList` schema.
@@ -61,10 +61,10 @@ pub struct PaginatedProductTourList {
 }
 json_object! {
     PaginatedProductTourList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// Serializer for creating and updating ProductTour.
@@ -97,22 +97,22 @@ pub struct PatchedProductTourSerializerCreateUpdateOnly {
 }
 json_object! {
     PatchedProductTourSerializerCreateUpdateOnly {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        internal_targeting_flag: "internal_targeting_flag" optional,
-        linked_flag: "linked_flag" optional,
-        linked_flag_id: "linked_flag_id" optional,
-        targeting_flag_filters: "targeting_flag_filters" optional,
-        content: "content" optional,
-        auto_launch: "auto_launch" optional,
-        start_date: "start_date" optional,
-        end_date: "end_date" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
-        archived: "archived" optional,
-        creation_context: "creation_context" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        internal_targeting_flag = "internal_targeting_flag" optional,
+        linked_flag = "linked_flag" optional,
+        linked_flag_id = "linked_flag_id" optional,
+        targeting_flag_filters = "targeting_flag_filters" optional,
+        content = "content" optional,
+        auto_launch = "auto_launch" optional,
+        start_date = "start_date" optional,
+        end_date = "end_date" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
+        archived = "archived" optional,
+        creation_context = "creation_context" optional,
     }
 }
 /// Read-only serializer for ProductTour.
@@ -140,22 +140,22 @@ pub struct ProductTour {
 }
 json_object! {
     ProductTour {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        internal_targeting_flag: "internal_targeting_flag" optional,
-        linked_flag: "linked_flag" optional,
-        targeting_flag_filters: "targeting_flag_filters" optional,
-        content: "content" optional,
-        draft_content: "draft_content" optional,
-        has_draft: "has_draft" optional,
-        auto_launch: "auto_launch" optional,
-        start_date: "start_date" optional,
-        end_date: "end_date" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
-        archived: "archived" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        internal_targeting_flag = "internal_targeting_flag" optional,
+        linked_flag = "linked_flag" optional,
+        targeting_flag_filters = "targeting_flag_filters" optional,
+        content = "content" optional,
+        draft_content = "draft_content" optional,
+        has_draft = "has_draft" optional,
+        auto_launch = "auto_launch" optional,
+        start_date = "start_date" optional,
+        end_date = "end_date" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
+        archived = "archived" optional,
     }
 }
 /// Serializer for creating and updating ProductTour.
@@ -188,22 +188,22 @@ pub struct ProductTourSerializerCreateUpdateOnly {
 }
 json_object! {
     ProductTourSerializerCreateUpdateOnly {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        internal_targeting_flag: "internal_targeting_flag" optional,
-        linked_flag: "linked_flag" optional,
-        linked_flag_id: "linked_flag_id" optional,
-        targeting_flag_filters: "targeting_flag_filters" optional,
-        content: "content" optional,
-        auto_launch: "auto_launch" optional,
-        start_date: "start_date" optional,
-        end_date: "end_date" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
-        archived: "archived" optional,
-        creation_context: "creation_context" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        internal_targeting_flag = "internal_targeting_flag" optional,
+        linked_flag = "linked_flag" optional,
+        linked_flag_id = "linked_flag_id" optional,
+        targeting_flag_filters = "targeting_flag_filters" optional,
+        content = "content" optional,
+        auto_launch = "auto_launch" optional,
+        start_date = "start_date" optional,
+        end_date = "end_date" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
+        archived = "archived" optional,
+        creation_context = "creation_context" optional,
     }
 }
 string_enum! {

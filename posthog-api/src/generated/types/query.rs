@@ -23,14 +23,14 @@ pub struct ActorsPropertyTaxonomyQuery {
 }
 json_object! {
     ActorsPropertyTaxonomyQuery {
-        group_type_index: "groupTypeIndex" optional,
-        kind: "kind" optional,
-        max_property_values: "maxPropertyValues" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        group_type_index = "groupTypeIndex" optional,
+        kind = "kind" optional,
+        max_property_values = "maxPropertyValues" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -61,13 +61,13 @@ pub struct ActorsPropertyTaxonomyQueryResponse {
 }
 json_object! {
     ActorsPropertyTaxonomyQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// Results
@@ -91,8 +91,8 @@ pub struct ActorsPropertyTaxonomyResponse {
 }
 json_object! {
     ActorsPropertyTaxonomyResponse {
-        sample_count: "sample_count" required,
-        sample_values: "sample_values" required,
+        sample_count = "sample_count" required,
+        sample_values = "sample_values" required,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -129,14 +129,14 @@ pub struct AggregatedSpanRow {
 }
 json_object! {
     AggregatedSpanRow {
-        avg_duration_nano: "avg_duration_nano" required,
-        count: "count" required,
-        error_count: "error_count" required,
-        name: "name" required,
-        p50_duration_nano: "p50_duration_nano" required,
-        p95_duration_nano: "p95_duration_nano" required,
-        service_name: "service_name" required,
-        total_duration_nano: "total_duration_nano" required,
+        avg_duration_nano = "avg_duration_nano" required,
+        count = "count" required,
+        error_count = "error_count" required,
+        name = "name" required,
+        p50_duration_nano = "p50_duration_nano" required,
+        p95_duration_nano = "p95_duration_nano" required,
+        service_name = "service_name" required,
+        total_duration_nano = "total_duration_nano" required,
     }
 }
 /// AutocompleteCompletionItem
@@ -157,11 +157,11 @@ pub struct AutocompleteCompletionItem {
 }
 json_object! {
     AutocompleteCompletionItem {
-        detail: "detail" optional,
-        documentation: "documentation" optional,
-        insert_text: "insertText" required,
-        kind: "kind" required,
-        label: "label" required,
+        detail = "detail" optional,
+        documentation = "documentation" optional,
+        insert_text = "insertText" required,
+        kind = "kind" required,
+        label = "label" required,
     }
 }
 string_enum! {
@@ -209,7 +209,7 @@ pub struct BiasRisk {
 }
 json_object! {
     BiasRisk {
-        multiple_variant_percentage: "multiple_variant_percentage" required,
+        multiple_variant_percentage = "multiple_variant_percentage" required,
     }
 }
 /// BreakdownItem
@@ -224,8 +224,8 @@ pub struct BreakdownItem {
 }
 json_object! {
     BreakdownItem {
-        label: "label" required,
-        value: "value" required,
+        label = "label" required,
+        value = "value" required,
     }
 }
 /// Value
@@ -249,8 +249,8 @@ pub struct BreakdownValue {
 }
 json_object! {
     BreakdownValue {
-        count: "count" required,
-        value: "value" required,
+        count = "count" required,
+        value = "value" required,
     }
 }
 /// CalendarHeatmapFilter
@@ -263,7 +263,7 @@ pub struct CalendarHeatmapFilter {
 }
 json_object! {
     CalendarHeatmapFilter {
-        dummy: "dummy" optional,
+        dummy = "dummy" optional,
     }
 }
 /// CalendarHeatmapQuery
@@ -303,21 +303,21 @@ pub struct CalendarHeatmapQuery {
 }
 json_object! {
     CalendarHeatmapQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        calendar_heatmap_filter: "calendarHeatmapFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        sampling_factor: "samplingFactor" optional,
-        series: "series" required,
-        tags: "tags" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        calendar_heatmap_filter = "calendarHeatmapFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        sampling_factor = "samplingFactor" optional,
+        series = "series" required,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 /// Whether we should be comparing against a specific conversion goal
@@ -402,14 +402,14 @@ pub struct CalendarHeatmapResponse {
 }
 json_object! {
     CalendarHeatmapResponse {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// CompareItem
@@ -424,8 +424,8 @@ pub struct CompareItem {
 }
 json_object! {
     CompareItem {
-        label: "label" required,
-        value: "value" required,
+        label = "label" required,
+        value = "value" required,
     }
 }
 /// DataWarehouseViewLink
@@ -451,14 +451,14 @@ pub struct DataWarehouseViewLink {
 }
 json_object! {
     DataWarehouseViewLink {
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        field_name: "field_name" optional,
-        id: "id" required,
-        joining_table_key: "joining_table_key" optional,
-        joining_table_name: "joining_table_name" optional,
-        source_table_key: "source_table_key" optional,
-        source_table_name: "source_table_name" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        field_name = "field_name" optional,
+        id = "id" required,
+        joining_table_key = "joining_table_key" optional,
+        joining_table_name = "joining_table_name" optional,
+        source_table_key = "source_table_key" optional,
+        source_table_name = "source_table_name" optional,
     }
 }
 /// DatabaseSchemaBatchExportTable
@@ -479,11 +479,11 @@ pub struct DatabaseSchemaBatchExportTable {
 }
 json_object! {
     DatabaseSchemaBatchExportTable {
-        fields: "fields" required,
-        id: "id" required,
-        name: "name" required,
-        row_count: "row_count" optional,
-        r#type: "type" optional,
+        fields = "fields" required,
+        id = "id" required,
+        name = "name" required,
+        row_count = "row_count" optional,
+        r#type = "type" optional,
     }
 }
 string_enum! {
@@ -516,15 +516,15 @@ pub struct DatabaseSchemaDataWarehouseTable {
 }
 json_object! {
     DatabaseSchemaDataWarehouseTable {
-        fields: "fields" required,
-        format: "format" required,
-        id: "id" required,
-        name: "name" required,
-        row_count: "row_count" optional,
-        schema: "schema" optional,
-        source: "source" optional,
-        r#type: "type" optional,
-        url_pattern: "url_pattern" required,
+        fields = "fields" required,
+        format = "format" required,
+        id = "id" required,
+        name = "name" required,
+        row_count = "row_count" optional,
+        schema = "schema" optional,
+        source = "source" optional,
+        r#type = "type" optional,
+        url_pattern = "url_pattern" required,
     }
 }
 string_enum! {
@@ -554,13 +554,13 @@ pub struct DatabaseSchemaEndpointTable {
 }
 json_object! {
     DatabaseSchemaEndpointTable {
-        fields: "fields" required,
-        id: "id" required,
-        name: "name" required,
-        query: "query" required,
-        row_count: "row_count" optional,
-        status: "status" optional,
-        r#type: "type" optional,
+        fields = "fields" required,
+        id = "id" required,
+        name = "name" required,
+        query = "query" required,
+        row_count = "row_count" optional,
+        status = "status" optional,
+        r#type = "type" optional,
     }
 }
 string_enum! {
@@ -592,14 +592,14 @@ pub struct DatabaseSchemaField {
 }
 json_object! {
     DatabaseSchemaField {
-        chain: "chain" optional,
-        fields: "fields" optional,
-        hogql_value: "hogql_value" required,
-        id: "id" optional,
-        name: "name" required,
-        schema_valid: "schema_valid" required,
-        table: "table" optional,
-        r#type: "type" required,
+        chain = "chain" optional,
+        fields = "fields" optional,
+        hogql_value = "hogql_value" required,
+        id = "id" optional,
+        name = "name" required,
+        schema_valid = "schema_valid" required,
+        table = "table" optional,
+        r#type = "type" required,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -632,14 +632,14 @@ pub struct DatabaseSchemaManagedViewTable {
 }
 json_object! {
     DatabaseSchemaManagedViewTable {
-        fields: "fields" required,
-        id: "id" required,
-        kind: "kind" required,
-        name: "name" required,
-        query: "query" required,
-        row_count: "row_count" optional,
-        source_id: "source_id" optional,
-        r#type: "type" optional,
+        fields = "fields" required,
+        id = "id" required,
+        kind = "kind" required,
+        name = "name" required,
+        query = "query" required,
+        row_count = "row_count" optional,
+        source_id = "source_id" optional,
+        r#type = "type" optional,
     }
 }
 string_enum! {
@@ -684,14 +684,14 @@ pub struct DatabaseSchemaMaterializedViewTable {
 }
 json_object! {
     DatabaseSchemaMaterializedViewTable {
-        fields: "fields" required,
-        id: "id" required,
-        last_run_at: "last_run_at" optional,
-        name: "name" required,
-        query: "query" required,
-        row_count: "row_count" optional,
-        status: "status" optional,
-        r#type: "type" optional,
+        fields = "fields" required,
+        id = "id" required,
+        last_run_at = "last_run_at" optional,
+        name = "name" required,
+        query = "query" required,
+        row_count = "row_count" optional,
+        status = "status" optional,
+        r#type = "type" optional,
     }
 }
 string_enum! {
@@ -718,11 +718,11 @@ pub struct DatabaseSchemaPostHogTable {
 }
 json_object! {
     DatabaseSchemaPostHogTable {
-        fields: "fields" required,
-        id: "id" required,
-        name: "name" required,
-        row_count: "row_count" optional,
-        r#type: "type" optional,
+        fields = "fields" required,
+        id = "id" required,
+        name = "name" required,
+        row_count = "row_count" optional,
+        r#type = "type" optional,
     }
 }
 string_enum! {
@@ -749,12 +749,12 @@ pub struct DatabaseSchemaQuery {
 }
 json_object! {
     DatabaseSchemaQuery {
-        connection_id: "connectionId" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        connection_id = "connectionId" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -778,8 +778,8 @@ pub struct DatabaseSchemaQueryResponse {
 }
 json_object! {
     DatabaseSchemaQueryResponse {
-        joins: "joins" required,
-        tables: "tables" required,
+        joins = "joins" required,
+        tables = "tables" required,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -816,12 +816,12 @@ pub struct DatabaseSchemaSchema {
 }
 json_object! {
     DatabaseSchemaSchema {
-        id: "id" required,
-        incremental: "incremental" required,
-        last_synced_at: "last_synced_at" optional,
-        name: "name" required,
-        should_sync: "should_sync" required,
-        status: "status" optional,
+        id = "id" required,
+        incremental = "incremental" required,
+        last_synced_at = "last_synced_at" optional,
+        name = "name" required,
+        should_sync = "should_sync" required,
+        status = "status" optional,
     }
 }
 /// DatabaseSchemaSource
@@ -844,12 +844,12 @@ pub struct DatabaseSchemaSource {
 }
 json_object! {
     DatabaseSchemaSource {
-        access_method: "access_method" optional,
-        id: "id" required,
-        last_synced_at: "last_synced_at" optional,
-        prefix: "prefix" required,
-        source_type: "source_type" required,
-        status: "status" required,
+        access_method = "access_method" optional,
+        id = "id" required,
+        last_synced_at = "last_synced_at" optional,
+        prefix = "prefix" required,
+        source_type = "source_type" required,
+        status = "status" required,
     }
 }
 /// DatabaseSchemaSystemTable
@@ -870,11 +870,11 @@ pub struct DatabaseSchemaSystemTable {
 }
 json_object! {
     DatabaseSchemaSystemTable {
-        fields: "fields" required,
-        id: "id" required,
-        name: "name" required,
-        row_count: "row_count" optional,
-        r#type: "type" optional,
+        fields = "fields" required,
+        id = "id" required,
+        name = "name" required,
+        row_count = "row_count" optional,
+        r#type = "type" optional,
     }
 }
 string_enum! {
@@ -902,12 +902,12 @@ pub struct DatabaseSchemaViewTable {
 }
 json_object! {
     DatabaseSchemaViewTable {
-        fields: "fields" required,
-        id: "id" required,
-        name: "name" required,
-        query: "query" required,
-        row_count: "row_count" optional,
-        r#type: "type" optional,
+        fields = "fields" required,
+        id = "id" required,
+        name = "name" required,
+        query = "query" required,
+        row_count = "row_count" optional,
+        r#type = "type" optional,
     }
 }
 string_enum! {
@@ -951,8 +951,8 @@ pub struct DayItem {
 }
 json_object! {
     DayItem {
-        label: "label" required,
-        value: "value" required,
+        label = "label" required,
+        value = "value" required,
     }
 }
 /// Value
@@ -1010,23 +1010,23 @@ pub struct DocumentSimilarityQuery {
 }
 json_object! {
     DocumentSimilarityQuery {
-        date_range: "dateRange" required,
-        distance_func: "distance_func" required,
-        document_types: "document_types" required,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        model: "model" required,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "order_by" required,
-        order_direction: "order_direction" required,
-        origin: "origin" required,
-        products: "products" required,
-        renderings: "renderings" required,
-        response: "response" optional,
-        tags: "tags" optional,
-        threshold: "threshold" optional,
-        version: "version" optional,
+        date_range = "dateRange" required,
+        distance_func = "distance_func" required,
+        document_types = "document_types" required,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        model = "model" required,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "order_by" required,
+        order_direction = "order_direction" required,
+        origin = "origin" required,
+        products = "products" required,
+        renderings = "renderings" required,
+        response = "response" optional,
+        tags = "tags" optional,
+        threshold = "threshold" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -1063,16 +1063,16 @@ pub struct DocumentSimilarityQueryResponse {
 }
 json_object! {
     DocumentSimilarityQueryResponse {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// ElementType
@@ -1101,15 +1101,15 @@ pub struct ElementType {
 }
 json_object! {
     ElementType {
-        attr_class: "attr_class" optional,
-        attr_id: "attr_id" optional,
-        attributes: "attributes" required,
-        href: "href" optional,
-        nth_child: "nth_child" optional,
-        nth_of_type: "nth_of_type" optional,
-        order: "order" optional,
-        tag_name: "tag_name" required,
-        text: "text" optional,
+        attr_class = "attr_class" optional,
+        attr_id = "attr_id" optional,
+        attributes = "attributes" required,
+        href = "href" optional,
+        nth_child = "nth_child" optional,
+        nth_of_type = "nth_of_type" optional,
+        order = "order" optional,
+        tag_name = "tag_name" required,
+        text = "text" optional,
     }
 }
 /// EmbeddedDocument
@@ -1128,10 +1128,10 @@ pub struct EmbeddedDocument {
 }
 json_object! {
     EmbeddedDocument {
-        document_id: "document_id" required,
-        document_type: "document_type" required,
-        product: "product" required,
-        timestamp: "timestamp" required,
+        document_id = "document_id" required,
+        document_type = "document_type" required,
+        product = "product" required,
+        timestamp = "timestamp" required,
     }
 }
 /// EmbeddingDistance
@@ -1146,9 +1146,9 @@ pub struct EmbeddingDistance {
 }
 json_object! {
     EmbeddingDistance {
-        distance: "distance" required,
-        origin: "origin" optional,
-        result: "result" required,
+        distance = "distance" required,
+        origin = "origin" optional,
+        result = "result" required,
     }
 }
 string_enum! {
@@ -1179,12 +1179,12 @@ pub struct EmbeddingRecord {
 }
 json_object! {
     EmbeddingRecord {
-        document_id: "document_id" required,
-        document_type: "document_type" required,
-        model_name: "model_name" required,
-        product: "product" required,
-        rendering: "rendering" required,
-        timestamp: "timestamp" required,
+        document_id = "document_id" required,
+        document_type = "document_type" required,
+        model_name = "model_name" required,
+        product = "product" required,
+        rendering = "rendering" required,
+        timestamp = "timestamp" required,
     }
 }
 /// EndpointsUsageOverviewItem
@@ -1202,10 +1202,10 @@ pub struct EndpointsUsageOverviewItem {
 }
 json_object! {
     EndpointsUsageOverviewItem {
-        change_from_previous_pct: "changeFromPreviousPct" optional,
-        key: "key" required,
-        previous: "previous" optional,
-        value: "value" optional,
+        change_from_previous_pct = "changeFromPreviousPct" optional,
+        key = "key" required,
+        previous = "previous" optional,
+        value = "value" optional,
     }
 }
 string_enum! {
@@ -1246,15 +1246,15 @@ pub struct EndpointsUsageOverviewQuery {
 }
 json_object! {
     EndpointsUsageOverviewQuery {
-        compare_filter: "compareFilter" optional,
-        date_range: "dateRange" optional,
-        endpoint_names: "endpointNames" optional,
-        kind: "kind" optional,
-        materialization_type: "materializationType" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        compare_filter = "compareFilter" optional,
+        date_range = "dateRange" optional,
+        endpoint_names = "endpointNames" optional,
+        kind = "kind" optional,
+        materialization_type = "materializationType" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -1285,13 +1285,13 @@ pub struct EndpointsUsageOverviewQueryResponse {
 }
 json_object! {
     EndpointsUsageOverviewQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// EndpointsUsageTrendsQuery
@@ -1323,18 +1323,18 @@ pub struct EndpointsUsageTrendsQuery {
 }
 json_object! {
     EndpointsUsageTrendsQuery {
-        breakdown_by: "breakdownBy" optional,
-        compare_filter: "compareFilter" optional,
-        date_range: "dateRange" optional,
-        endpoint_names: "endpointNames" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        materialization_type: "materializationType" optional,
-        metric: "metric" required,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        breakdown_by = "breakdownBy" optional,
+        compare_filter = "compareFilter" optional,
+        date_range = "dateRange" optional,
+        endpoint_names = "endpointNames" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        materialization_type = "materializationType" optional,
+        metric = "metric" required,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -1365,13 +1365,13 @@ pub struct EndpointsUsageTrendsQueryResponse {
 }
 json_object! {
     EndpointsUsageTrendsQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// ErrorTrackingBreakdownsQuery
@@ -1399,16 +1399,16 @@ pub struct ErrorTrackingBreakdownsQuery {
 }
 json_object! {
     ErrorTrackingBreakdownsQuery {
-        breakdown_properties: "breakdownProperties" required,
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        issue_id: "issueId" required,
-        kind: "kind" optional,
-        max_values_per_property: "maxValuesPerProperty" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        breakdown_properties = "breakdownProperties" required,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        issue_id = "issueId" required,
+        kind = "kind" optional,
+        max_values_per_property = "maxValuesPerProperty" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -1439,13 +1439,13 @@ pub struct ErrorTrackingBreakdownsQueryResponse {
 }
 json_object! {
     ErrorTrackingBreakdownsQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// ErrorTrackingSimilarIssuesQuery
@@ -1476,18 +1476,18 @@ pub struct ErrorTrackingSimilarIssuesQuery {
 }
 json_object! {
     ErrorTrackingSimilarIssuesQuery {
-        date_range: "dateRange" optional,
-        issue_id: "issueId" required,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        max_distance: "maxDistance" optional,
-        model_name: "modelName" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        rendering: "rendering" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        date_range = "dateRange" optional,
+        issue_id = "issueId" required,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        max_distance = "maxDistance" optional,
+        model_name = "modelName" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        rendering = "rendering" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -1524,16 +1524,16 @@ pub struct ErrorTrackingSimilarIssuesQueryResponse {
 }
 json_object! {
     ErrorTrackingSimilarIssuesQueryResponse {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// EventTaxonomyItem
@@ -1550,9 +1550,9 @@ pub struct EventTaxonomyItem {
 }
 json_object! {
     EventTaxonomyItem {
-        property: "property" required,
-        sample_count: "sample_count" required,
-        sample_values: "sample_values" required,
+        property = "property" required,
+        sample_count = "sample_count" required,
+        sample_values = "sample_values" required,
     }
 }
 /// EventTaxonomyQuery
@@ -1583,17 +1583,17 @@ pub struct EventTaxonomyQuery {
 }
 json_object! {
     EventTaxonomyQuery {
-        action_id: "actionId" optional,
-        event: "event" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        max_property_values: "maxPropertyValues" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        action_id = "actionId" optional,
+        event = "event" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        max_property_values = "maxPropertyValues" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -1630,16 +1630,16 @@ pub struct EventTaxonomyQueryResponse {
 }
 json_object! {
     EventTaxonomyQueryResponse {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// EventType
@@ -1671,17 +1671,17 @@ pub struct EventType {
 }
 json_object! {
     EventType {
-        distinct_id: "distinct_id" required,
-        elements: "elements" required,
-        elements_chain: "elements_chain" optional,
-        event: "event" required,
-        id: "id" required,
-        person: "person" optional,
-        person_id: "person_id" optional,
-        person_mode: "person_mode" optional,
-        properties: "properties" required,
-        timestamp: "timestamp" required,
-        uuid: "uuid" optional,
+        distinct_id = "distinct_id" required,
+        elements = "elements" required,
+        elements_chain = "elements_chain" optional,
+        event = "event" required,
+        id = "id" required,
+        person = "person" optional,
+        person_id = "person_id" optional,
+        person_mode = "person_mode" optional,
+        properties = "properties" required,
+        timestamp = "timestamp" required,
+        uuid = "uuid" optional,
     }
 }
 /// EventsHeatMapColumnAggregationResult
@@ -1696,8 +1696,8 @@ pub struct EventsHeatMapColumnAggregationResult {
 }
 json_object! {
     EventsHeatMapColumnAggregationResult {
-        column: "column" required,
-        value: "value" required,
+        column = "column" required,
+        value = "value" required,
     }
 }
 /// EventsHeatMapDataResult
@@ -1714,9 +1714,9 @@ pub struct EventsHeatMapDataResult {
 }
 json_object! {
     EventsHeatMapDataResult {
-        column: "column" required,
-        row: "row" required,
-        value: "value" required,
+        column = "column" required,
+        row = "row" required,
+        value = "value" required,
     }
 }
 /// EventsHeatMapRowAggregationResult
@@ -1731,8 +1731,8 @@ pub struct EventsHeatMapRowAggregationResult {
 }
 json_object! {
     EventsHeatMapRowAggregationResult {
-        row: "row" required,
-        value: "value" required,
+        row = "row" required,
+        value = "value" required,
     }
 }
 /// EventsHeatMapStructuredResult
@@ -1751,10 +1751,10 @@ pub struct EventsHeatMapStructuredResult {
 }
 json_object! {
     EventsHeatMapStructuredResult {
-        all_aggregations: "allAggregations" required,
-        column_aggregations: "columnAggregations" required,
-        data: "data" required,
-        row_aggregations: "rowAggregations" required,
+        all_aggregations = "allAggregations" required,
+        column_aggregations = "columnAggregations" required,
+        data = "data" required,
+        row_aggregations = "rowAggregations" required,
     }
 }
 /// ExperimentExposureCriteria
@@ -1770,9 +1770,9 @@ pub struct ExperimentExposureCriteria {
 }
 json_object! {
     ExperimentExposureCriteria {
-        exposure_config: "exposure_config" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        multiple_variant_handling: "multiple_variant_handling" optional,
+        exposure_config = "exposure_config" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        multiple_variant_handling = "multiple_variant_handling" optional,
     }
 }
 /// Exposure Config
@@ -1812,18 +1812,18 @@ pub struct ExperimentExposureQuery {
 }
 json_object! {
     ExperimentExposureQuery {
-        end_date: "end_date" optional,
-        experiment_id: "experiment_id" optional,
-        experiment_name: "experiment_name" required,
-        exposure_criteria: "exposure_criteria" optional,
-        feature_flag: "feature_flag" required,
-        holdout: "holdout" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        start_date: "start_date" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        end_date = "end_date" optional,
+        experiment_id = "experiment_id" optional,
+        experiment_name = "experiment_name" required,
+        exposure_criteria = "exposure_criteria" optional,
+        feature_flag = "feature_flag" required,
+        holdout = "holdout" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        start_date = "start_date" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -1849,12 +1849,12 @@ pub struct ExperimentExposureQueryResponse {
 }
 json_object! {
     ExperimentExposureQueryResponse {
-        bias_risk: "bias_risk" optional,
-        date_range: "date_range" required,
-        kind: "kind" optional,
-        sample_ratio_mismatch: "sample_ratio_mismatch" optional,
-        timeseries: "timeseries" required,
-        total_exposures: "total_exposures" required,
+        bias_risk = "bias_risk" optional,
+        date_range = "date_range" required,
+        kind = "kind" optional,
+        sample_ratio_mismatch = "sample_ratio_mismatch" optional,
+        timeseries = "timeseries" required,
+        total_exposures = "total_exposures" required,
     }
 }
 string_enum! {
@@ -1877,9 +1877,9 @@ pub struct ExperimentExposureTimeSeries {
 }
 json_object! {
     ExperimentExposureTimeSeries {
-        days: "days" required,
-        exposure_counts: "exposure_counts" required,
-        variant: "variant" required,
+        days = "days" required,
+        exposure_counts = "exposure_counts" required,
+        variant = "variant" required,
     }
 }
 /// ExperimentHoldoutType
@@ -1903,13 +1903,13 @@ pub struct ExperimentHoldoutType {
 }
 json_object! {
     ExperimentHoldoutType {
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        description: "description" optional,
-        filters: "filters" required,
-        id: "id" optional,
-        name: "name" required,
-        updated_at: "updated_at" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        description = "description" optional,
+        filters = "filters" required,
+        id = "id" optional,
+        name = "name" required,
+        updated_at = "updated_at" optional,
     }
 }
 /// ExternalQueryError
@@ -1923,8 +1923,8 @@ pub struct ExternalQueryError {
 }
 json_object! {
     ExternalQueryError {
-        code: "code" required,
-        detail: "detail" required,
+        code = "code" required,
+        detail = "detail" required,
     }
 }
 string_enum! {
@@ -1967,13 +1967,13 @@ pub struct FeatureFlagGroupType {
 }
 json_object! {
     FeatureFlagGroupType {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        description: "description" optional,
-        properties: "properties" optional,
-        rollout_percentage: "rollout_percentage" optional,
-        sort_key: "sort_key" optional,
-        users_affected: "users_affected" optional,
-        variant: "variant" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        description = "description" optional,
+        properties = "properties" optional,
+        rollout_percentage = "rollout_percentage" optional,
+        sort_key = "sort_key" optional,
+        users_affected = "users_affected" optional,
+        variant = "variant" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2099,19 +2099,19 @@ pub struct HogQlAutocomplete {
 }
 json_object! {
     HogQlAutocomplete {
-        connection_id: "connectionId" optional,
-        end_position: "endPosition" required,
-        filters: "filters" optional,
-        globals: "globals" optional,
-        kind: "kind" optional,
-        language: "language" required,
-        modifiers: "modifiers" optional,
-        query: "query" required,
-        response: "response" optional,
-        source_query: "sourceQuery" optional,
-        start_position: "startPosition" required,
-        tags: "tags" optional,
-        version: "version" optional,
+        connection_id = "connectionId" optional,
+        end_position = "endPosition" required,
+        filters = "filters" optional,
+        globals = "globals" optional,
+        kind = "kind" optional,
+        language = "language" required,
+        modifiers = "modifiers" optional,
+        query = "query" required,
+        response = "response" optional,
+        source_query = "sourceQuery" optional,
+        start_position = "startPosition" required,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -2134,9 +2134,9 @@ pub struct HogQlAutocompleteResponse {
 }
 json_object! {
     HogQlAutocompleteResponse {
-        incomplete_list: "incomplete_list" required,
-        suggestions: "suggestions" required,
-        timings: "timings" optional,
+        incomplete_list = "incomplete_list" required,
+        suggestions = "suggestions" required,
+        timings = "timings" optional,
     }
 }
 /// Query in whose context to validate.
@@ -2235,19 +2235,19 @@ pub struct HogQlMetadata {
 }
 json_object! {
     HogQlMetadata {
-        connection_id: "connectionId" optional,
-        debug: "debug" optional,
-        filters: "filters" optional,
-        globals: "globals" optional,
-        kind: "kind" optional,
-        language: "language" required,
-        modifiers: "modifiers" optional,
-        query: "query" required,
-        response: "response" optional,
-        source_query: "sourceQuery" optional,
-        tags: "tags" optional,
-        variables: "variables" optional,
-        version: "version" optional,
+        connection_id = "connectionId" optional,
+        debug = "debug" optional,
+        filters = "filters" optional,
+        globals = "globals" optional,
+        kind = "kind" optional,
+        language = "language" required,
+        modifiers = "modifiers" optional,
+        query = "query" required,
+        response = "response" optional,
+        source_query = "sourceQuery" optional,
+        tags = "tags" optional,
+        variables = "variables" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -2335,10 +2335,10 @@ pub struct InsightActorsQueryOptions {
 }
 json_object! {
     InsightActorsQueryOptions {
-        kind: "kind" optional,
-        response: "response" optional,
-        source: "source" required,
-        version: "version" optional,
+        kind = "kind" optional,
+        response = "response" optional,
+        source = "source" required,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -2369,13 +2369,13 @@ pub struct InsightActorsQueryOptionsResponse {
 }
 json_object! {
     InsightActorsQueryOptionsResponse {
-        breakdown: "breakdown" optional,
-        breakdowns: "breakdowns" optional,
-        compare: "compare" optional,
-        day: "day" optional,
-        interval: "interval" optional,
-        series: "series" optional,
-        status: "status" optional,
+        breakdown = "breakdown" optional,
+        breakdowns = "breakdowns" optional,
+        compare = "compare" optional,
+        day = "day" optional,
+        interval = "interval" optional,
+        series = "series" optional,
+        status = "status" optional,
     }
 }
 /// Source
@@ -2403,9 +2403,9 @@ pub struct Integration {
 }
 json_object! {
     Integration {
-        display_name: "display_name" required,
-        id: "id" required,
-        kind: "kind" required,
+        display_name = "display_name" required,
+        id = "id" required,
+        kind = "kind" required,
     }
 }
 /// IntervalItem
@@ -2420,8 +2420,8 @@ pub struct IntervalItem {
 }
 json_object! {
     IntervalItem {
-        label: "label" required,
-        value: "value" required,
+        label = "label" required,
+        value = "value" required,
     }
 }
 string_enum! {
@@ -2448,10 +2448,10 @@ pub struct LogAttributeResult {
 }
 json_object! {
     LogAttributeResult {
-        matched_on: "matchedOn" required,
-        matched_value: "matchedValue" optional,
-        name: "name" required,
-        property_filter_type: "propertyFilterType" required,
+        matched_on = "matchedOn" required,
+        matched_value = "matchedValue" optional,
+        name = "name" required,
+        property_filter_type = "propertyFilterType" required,
     }
 }
 /// LogAttributesQuery
@@ -2486,20 +2486,20 @@ pub struct LogAttributesQuery {
 }
 json_object! {
     LogAttributesQuery {
-        attribute_type: "attributeType" required,
-        date_range: "dateRange" optional,
-        filter_group: "filterGroup" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        response: "response" optional,
-        search: "search" optional,
-        search_values: "searchValues" optional,
-        service_names: "serviceNames" optional,
-        severity_levels: "severityLevels" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        attribute_type = "attributeType" required,
+        date_range = "dateRange" optional,
+        filter_group = "filterGroup" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        response = "response" optional,
+        search = "search" optional,
+        search_values = "searchValues" optional,
+        service_names = "serviceNames" optional,
+        severity_levels = "severityLevels" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -2532,14 +2532,14 @@ pub struct LogAttributesQueryResponse {
 }
 json_object! {
     LogAttributesQueryResponse {
-        count: "count" required,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        count = "count" required,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 string_enum! {
@@ -2567,8 +2567,8 @@ pub struct LogValueResult {
 }
 json_object! {
     LogValueResult {
-        id: "id" required,
-        name: "name" required,
+        id = "id" required,
+        name = "name" required,
     }
 }
 /// LogValuesQuery
@@ -2603,20 +2603,20 @@ pub struct LogValuesQuery {
 }
 json_object! {
     LogValuesQuery {
-        attribute_key: "attributeKey" required,
-        attribute_type: "attributeType" required,
-        date_range: "dateRange" optional,
-        filter_group: "filterGroup" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        response: "response" optional,
-        search: "search" optional,
-        service_names: "serviceNames" optional,
-        severity_levels: "severityLevels" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        attribute_key = "attributeKey" required,
+        attribute_type = "attributeType" required,
+        date_range = "dateRange" optional,
+        filter_group = "filterGroup" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        response = "response" optional,
+        search = "search" optional,
+        service_names = "serviceNames" optional,
+        severity_levels = "severityLevels" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -2647,13 +2647,13 @@ pub struct LogValuesQueryResponse {
 }
 json_object! {
     LogValuesQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 string_enum! {
@@ -2702,23 +2702,23 @@ pub struct LogsQuery {
 }
 json_object! {
     LogsQuery {
-        after: "after" optional,
-        date_range: "dateRange" required,
-        filter_group: "filterGroup" required,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        live_logs_checkpoint: "liveLogsCheckpoint" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        resource_fingerprint: "resourceFingerprint" optional,
-        response: "response" optional,
-        search_term: "searchTerm" optional,
-        service_names: "serviceNames" required,
-        severity_levels: "severityLevels" required,
-        sparkline_breakdown_by: "sparklineBreakdownBy" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        after = "after" optional,
+        date_range = "dateRange" required,
+        filter_group = "filterGroup" required,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        live_logs_checkpoint = "liveLogsCheckpoint" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        resource_fingerprint = "resourceFingerprint" optional,
+        response = "response" optional,
+        search_term = "searchTerm" optional,
+        service_names = "serviceNames" required,
+        severity_levels = "severityLevels" required,
+        sparkline_breakdown_by = "sparklineBreakdownBy" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -2759,18 +2759,18 @@ pub struct LogsQueryResponse {
 }
 json_object! {
     LogsQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        next_cursor: "nextCursor" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        next_cursor = "nextCursor" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 string_enum! {
@@ -2803,8 +2803,8 @@ pub struct MatchedRecording {
 }
 json_object! {
     MatchedRecording {
-        events: "events" required,
-        session_id: "session_id" optional,
+        events = "events" required,
+        session_id = "session_id" optional,
     }
 }
 /// MatchedRecordingEvent
@@ -2819,8 +2819,8 @@ pub struct MatchedRecordingEvent {
 }
 json_object! {
     MatchedRecordingEvent {
-        timestamp: "timestamp" required,
-        uuid: "uuid" required,
+        timestamp = "timestamp" required,
+        uuid = "uuid" required,
     }
 }
 string_enum! {
@@ -2855,12 +2855,12 @@ pub struct Metrics {
 }
 json_object! {
     Metrics {
-        bounces: "Bounces" optional,
-        page_views: "PageViews" optional,
-        session_duration: "SessionDuration" optional,
-        sessions: "Sessions" optional,
-        total_sessions: "TotalSessions" optional,
-        unique_users: "UniqueUsers" optional,
+        bounces = "Bounces" optional,
+        page_views = "PageViews" optional,
+        session_duration = "SessionDuration" optional,
+        sessions = "Sessions" optional,
+        total_sessions = "TotalSessions" optional,
+        unique_users = "UniqueUsers" optional,
     }
 }
 /// MinimalHedgehogConfig
@@ -2877,10 +2877,10 @@ pub struct MinimalHedgehogConfig {
 }
 json_object! {
     MinimalHedgehogConfig {
-        accessories: "accessories" optional,
-        color: "color" optional,
-        skin: "skin" optional,
-        use_as_profile: "use_as_profile" required,
+        accessories = "accessories" optional,
+        color = "color" optional,
+        skin = "skin" optional,
+        use_as_profile = "use_as_profile" required,
     }
 }
 /// MultipleBreakdownOptions
@@ -2893,7 +2893,7 @@ pub struct MultipleBreakdownOptions {
 }
 json_object! {
     MultipleBreakdownOptions {
-        values: "values" required,
+        values = "values" required,
     }
 }
 string_enum! {
@@ -2924,7 +2924,7 @@ pub struct PageUrl {
 }
 json_object! {
     PageUrl {
-        url: "url" required,
+        url = "url" required,
     }
 }
 /// Person
@@ -2941,9 +2941,9 @@ pub struct Person {
 }
 json_object! {
     Person {
-        distinct_ids: "distinct_ids" required,
-        is_identified: "is_identified" optional,
-        properties: "properties" required,
+        distinct_ids = "distinct_ids" required,
+        is_identified = "is_identified" optional,
+        properties = "properties" required,
     }
 }
 /// PersonType
@@ -2970,14 +2970,14 @@ pub struct PersonType {
 }
 json_object! {
     PersonType {
-        created_at: "created_at" optional,
-        distinct_ids: "distinct_ids" required,
-        id: "id" optional,
-        is_identified: "is_identified" optional,
-        last_seen_at: "last_seen_at" optional,
-        name: "name" optional,
-        properties: "properties" required,
-        uuid: "uuid" optional,
+        created_at = "created_at" optional,
+        distinct_ids = "distinct_ids" required,
+        id = "id" optional,
+        is_identified = "is_identified" optional,
+        last_seen_at = "last_seen_at" optional,
+        name = "name" optional,
+        properties = "properties" required,
+        uuid = "uuid" optional,
     }
 }
 string_enum! {
@@ -3001,8 +3001,8 @@ pub struct PropertyValueItem {
 }
 json_object! {
     PropertyValueItem {
-        count: "count" optional,
-        name: "name" optional,
+        count = "count" optional,
+        name = "name" optional,
     }
 }
 /// Name
@@ -3040,16 +3040,16 @@ pub struct PropertyValuesQuery {
 }
 json_object! {
     PropertyValuesQuery {
-        event_names: "event_names" optional,
-        is_column: "is_column" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        property_key: "property_key" required,
-        property_type: "property_type" required,
-        response: "response" optional,
-        search_value: "search_value" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        event_names = "event_names" optional,
+        is_column = "is_column" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        property_key = "property_key" required,
+        property_type = "property_type" required,
+        response = "response" optional,
+        search_value = "search_value" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -3080,13 +3080,13 @@ pub struct PropertyValuesQueryResponse {
 }
 json_object! {
     PropertyValuesQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryRequest
@@ -3133,14 +3133,14 @@ pub struct QueryRequest {
 }
 json_object! {
     QueryRequest {
-        r#async: "async" optional,
-        client_query_id: "client_query_id" optional,
-        filters_override: "filters_override" optional,
-        limit_context: "limit_context" optional,
-        name: "name" optional,
-        query: "query" required,
-        refresh: "refresh" optional,
-        variables_override: "variables_override" optional,
+        r#async = "async" optional,
+        client_query_id = "client_query_id" optional,
+        filters_override = "filters_override" optional,
+        limit_context = "limit_context" optional,
+        name = "name" optional,
+        query = "query" required,
+        refresh = "refresh" optional,
+        variables_override = "variables_override" optional,
     }
 }
 tagged_enum! {
@@ -3364,19 +3364,19 @@ pub struct QueryResponseAlternative1 {
 }
 json_object! {
     QueryResponseAlternative1 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        next_cursor: "nextCursor" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        next_cursor = "nextCursor" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 /// QueryResponseAlternative10
@@ -3393,9 +3393,9 @@ pub struct QueryResponseAlternative10 {
 }
 json_object! {
     QueryResponseAlternative10 {
-        incomplete_list: "incomplete_list" required,
-        suggestions: "suggestions" required,
-        timings: "timings" optional,
+        incomplete_list = "incomplete_list" required,
+        suggestions = "suggestions" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative11
@@ -3430,18 +3430,18 @@ pub struct QueryResponseAlternative11 {
 }
 json_object! {
     QueryResponseAlternative11 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative14
@@ -3474,17 +3474,17 @@ pub struct QueryResponseAlternative14 {
 }
 json_object! {
     QueryResponseAlternative14 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative15
@@ -3515,16 +3515,16 @@ pub struct QueryResponseAlternative15 {
 }
 json_object! {
     QueryResponseAlternative15 {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative16
@@ -3549,13 +3549,13 @@ pub struct QueryResponseAlternative16 {
 }
 json_object! {
     QueryResponseAlternative16 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative17
@@ -3588,17 +3588,17 @@ pub struct QueryResponseAlternative17 {
 }
 json_object! {
     QueryResponseAlternative17 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative18
@@ -3627,16 +3627,16 @@ pub struct QueryResponseAlternative18 {
 }
 json_object! {
     QueryResponseAlternative18 {
-        credible_intervals: "credible_intervals" required,
-        expected_loss: "expected_loss" required,
-        funnels_query: "funnels_query" optional,
-        insight: "insight" required,
-        kind: "kind" optional,
-        probability: "probability" required,
-        significance_code: "significance_code" required,
-        significant: "significant" required,
-        stats_version: "stats_version" optional,
-        variants: "variants" required,
+        credible_intervals = "credible_intervals" required,
+        expected_loss = "expected_loss" required,
+        funnels_query = "funnels_query" optional,
+        insight = "insight" required,
+        kind = "kind" optional,
+        probability = "probability" required,
+        significance_code = "significance_code" required,
+        significant = "significant" required,
+        stats_version = "stats_version" optional,
+        variants = "variants" required,
     }
 }
 string_enum! {
@@ -3672,17 +3672,17 @@ pub struct QueryResponseAlternative19 {
 }
 json_object! {
     QueryResponseAlternative19 {
-        count_query: "count_query" optional,
-        credible_intervals: "credible_intervals" required,
-        exposure_query: "exposure_query" optional,
-        insight: "insight" required,
-        kind: "kind" optional,
-        p_value: "p_value" required,
-        probability: "probability" required,
-        significance_code: "significance_code" required,
-        significant: "significant" required,
-        stats_version: "stats_version" optional,
-        variants: "variants" required,
+        count_query = "count_query" optional,
+        credible_intervals = "credible_intervals" required,
+        exposure_query = "exposure_query" optional,
+        insight = "insight" required,
+        kind = "kind" optional,
+        p_value = "p_value" required,
+        probability = "probability" required,
+        significance_code = "significance_code" required,
+        significant = "significant" required,
+        stats_version = "stats_version" optional,
+        variants = "variants" required,
     }
 }
 string_enum! {
@@ -3723,18 +3723,18 @@ pub struct QueryResponseAlternative2 {
 }
 json_object! {
     QueryResponseAlternative2 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 /// QueryResponseAlternative20
@@ -3775,22 +3775,22 @@ pub struct QueryResponseAlternative20 {
 }
 json_object! {
     QueryResponseAlternative20 {
-        baseline: "baseline" optional,
-        breakdown_results: "breakdown_results" optional,
-        clickhouse_sql: "clickhouse_sql" optional,
-        credible_intervals: "credible_intervals" optional,
-        hogql: "hogql" optional,
-        insight: "insight" optional,
-        is_precomputed: "is_precomputed" optional,
-        kind: "kind" optional,
-        metric: "metric" optional,
-        p_value: "p_value" optional,
-        probability: "probability" optional,
-        significance_code: "significance_code" optional,
-        significant: "significant" optional,
-        stats_version: "stats_version" optional,
-        variant_results: "variant_results" optional,
-        variants: "variants" optional,
+        baseline = "baseline" optional,
+        breakdown_results = "breakdown_results" optional,
+        clickhouse_sql = "clickhouse_sql" optional,
+        credible_intervals = "credible_intervals" optional,
+        hogql = "hogql" optional,
+        insight = "insight" optional,
+        is_precomputed = "is_precomputed" optional,
+        kind = "kind" optional,
+        metric = "metric" optional,
+        p_value = "p_value" optional,
+        probability = "probability" optional,
+        significance_code = "significance_code" optional,
+        significant = "significant" optional,
+        stats_version = "stats_version" optional,
+        variant_results = "variant_results" optional,
+        variants = "variants" optional,
     }
 }
 string_enum! {
@@ -3842,12 +3842,12 @@ pub struct QueryResponseAlternative21 {
 }
 json_object! {
     QueryResponseAlternative21 {
-        bias_risk: "bias_risk" optional,
-        date_range: "date_range" required,
-        kind: "kind" optional,
-        sample_ratio_mismatch: "sample_ratio_mismatch" optional,
-        timeseries: "timeseries" required,
-        total_exposures: "total_exposures" required,
+        bias_risk = "bias_risk" optional,
+        date_range = "date_range" required,
+        kind = "kind" optional,
+        sample_ratio_mismatch = "sample_ratio_mismatch" optional,
+        timeseries = "timeseries" required,
+        total_exposures = "total_exposures" required,
     }
 }
 string_enum! {
@@ -3884,16 +3884,16 @@ pub struct QueryResponseAlternative22 {
 }
 json_object! {
     QueryResponseAlternative22 {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative23
@@ -3925,17 +3925,17 @@ pub struct QueryResponseAlternative23 {
 }
 json_object! {
     QueryResponseAlternative23 {
-        date_from: "dateFrom" optional,
-        date_to: "dateTo" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        date_from = "dateFrom" optional,
+        date_to = "dateTo" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }
 /// QueryResponseAlternative24
@@ -3973,20 +3973,20 @@ pub struct QueryResponseAlternative24 {
 }
 json_object! {
     QueryResponseAlternative24 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }
 /// QueryResponseAlternative25
@@ -4022,19 +4022,19 @@ pub struct QueryResponseAlternative25 {
 }
 json_object! {
     QueryResponseAlternative25 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative27
@@ -4059,13 +4059,13 @@ pub struct QueryResponseAlternative27 {
 }
 json_object! {
     QueryResponseAlternative27 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative28
@@ -4094,15 +4094,15 @@ pub struct QueryResponseAlternative28 {
 }
 json_object! {
     QueryResponseAlternative28 {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative29
@@ -4117,9 +4117,9 @@ pub struct QueryResponseAlternative29 {
 }
 json_object! {
     QueryResponseAlternative29 {
-        data: "data" required,
-        error: "error" optional,
-        status: "status" required,
+        data = "data" required,
+        error = "error" optional,
+        status = "status" required,
     }
 }
 /// QueryResponseAlternative3
@@ -4156,19 +4156,19 @@ pub struct QueryResponseAlternative3 {
 }
 json_object! {
     QueryResponseAlternative3 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" required,
-        missing_actors_count: "missing_actors_count" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" required,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" required,
+        missing_actors_count = "missing_actors_count" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" required,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative30
@@ -4196,15 +4196,15 @@ pub struct QueryResponseAlternative30 {
 }
 json_object! {
     QueryResponseAlternative30 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }
 /// QueryResponseAlternative31
@@ -4231,14 +4231,14 @@ pub struct QueryResponseAlternative31 {
 }
 json_object! {
     QueryResponseAlternative31 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative32
@@ -4265,14 +4265,14 @@ pub struct QueryResponseAlternative32 {
 }
 json_object! {
     QueryResponseAlternative32 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative33
@@ -4299,14 +4299,14 @@ pub struct QueryResponseAlternative33 {
 }
 json_object! {
     QueryResponseAlternative33 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative34
@@ -4331,13 +4331,13 @@ pub struct QueryResponseAlternative34 {
 }
 json_object! {
     QueryResponseAlternative34 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative35
@@ -4364,14 +4364,14 @@ pub struct QueryResponseAlternative35 {
 }
 json_object! {
     QueryResponseAlternative35 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative36
@@ -4407,19 +4407,19 @@ pub struct QueryResponseAlternative36 {
 }
 json_object! {
     QueryResponseAlternative36 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative37
@@ -4445,14 +4445,14 @@ pub struct QueryResponseAlternative37 {
 }
 json_object! {
     QueryResponseAlternative37 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative38
@@ -4488,19 +4488,19 @@ pub struct QueryResponseAlternative38 {
 }
 json_object! {
     QueryResponseAlternative38 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative39
@@ -4537,19 +4537,19 @@ pub struct QueryResponseAlternative39 {
 }
 json_object! {
     QueryResponseAlternative39 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        next_cursor: "nextCursor" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        next_cursor = "nextCursor" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 /// QueryResponseAlternative4
@@ -4586,19 +4586,19 @@ pub struct QueryResponseAlternative4 {
 }
 json_object! {
     QueryResponseAlternative4 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        kind: "kind" optional,
-        limit: "limit" required,
-        modifiers: "modifiers" optional,
-        offset: "offset" required,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        kind = "kind" optional,
+        limit = "limit" required,
+        modifiers = "modifiers" optional,
+        offset = "offset" required,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 /// QueryResponseAlternative40
@@ -4635,19 +4635,19 @@ pub struct QueryResponseAlternative40 {
 }
 json_object! {
     QueryResponseAlternative40 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" required,
-        missing_actors_count: "missing_actors_count" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" required,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" required,
+        missing_actors_count = "missing_actors_count" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" required,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative41
@@ -4684,19 +4684,19 @@ pub struct QueryResponseAlternative41 {
 }
 json_object! {
     QueryResponseAlternative41 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        kind: "kind" optional,
-        limit: "limit" required,
-        modifiers: "modifiers" optional,
-        offset: "offset" required,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        kind = "kind" optional,
+        limit = "limit" required,
+        modifiers = "modifiers" optional,
+        offset = "offset" required,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 string_enum! {
@@ -4745,22 +4745,22 @@ pub struct QueryResponseAlternative42 {
 }
 json_object! {
     QueryResponseAlternative42 {
-        clickhouse: "clickhouse" optional,
-        columns: "columns" optional,
-        error: "error" optional,
-        explain: "explain" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        metadata: "metadata" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query: "query" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        clickhouse = "clickhouse" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        explain = "explain" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        metadata = "metadata" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query = "query" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative43
@@ -4792,17 +4792,17 @@ pub struct QueryResponseAlternative43 {
 }
 json_object! {
     QueryResponseAlternative43 {
-        date_from: "dateFrom" optional,
-        date_to: "dateTo" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        date_from = "dateFrom" optional,
+        date_to = "dateTo" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }
 /// QueryResponseAlternative44
@@ -4840,20 +4840,20 @@ pub struct QueryResponseAlternative44 {
 }
 json_object! {
     QueryResponseAlternative44 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }
 /// QueryResponseAlternative45
@@ -4889,19 +4889,19 @@ pub struct QueryResponseAlternative45 {
 }
 json_object! {
     QueryResponseAlternative45 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative47
@@ -4926,13 +4926,13 @@ pub struct QueryResponseAlternative47 {
 }
 json_object! {
     QueryResponseAlternative47 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative48
@@ -4967,18 +4967,18 @@ pub struct QueryResponseAlternative48 {
 }
 json_object! {
     QueryResponseAlternative48 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative49
@@ -5013,18 +5013,18 @@ pub struct QueryResponseAlternative49 {
 }
 json_object! {
     QueryResponseAlternative49 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 string_enum! {
@@ -5055,13 +5055,13 @@ pub struct QueryResponseAlternative5 {
 }
 json_object! {
     QueryResponseAlternative5 {
-        breakdown: "breakdown" optional,
-        breakdowns: "breakdowns" optional,
-        compare: "compare" optional,
-        day: "day" optional,
-        interval: "interval" optional,
-        series: "series" optional,
-        status: "status" optional,
+        breakdown = "breakdown" optional,
+        breakdowns = "breakdowns" optional,
+        compare = "compare" optional,
+        day = "day" optional,
+        interval = "interval" optional,
+        series = "series" optional,
+        status = "status" optional,
     }
 }
 /// QueryResponseAlternative50
@@ -5088,14 +5088,14 @@ pub struct QueryResponseAlternative50 {
 }
 json_object! {
     QueryResponseAlternative50 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative51
@@ -5122,14 +5122,14 @@ pub struct QueryResponseAlternative51 {
 }
 json_object! {
     QueryResponseAlternative51 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative52
@@ -5156,14 +5156,14 @@ pub struct QueryResponseAlternative52 {
 }
 json_object! {
     QueryResponseAlternative52 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative53
@@ -5188,13 +5188,13 @@ pub struct QueryResponseAlternative53 {
 }
 json_object! {
     QueryResponseAlternative53 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative54
@@ -5221,14 +5221,14 @@ pub struct QueryResponseAlternative54 {
 }
 json_object! {
     QueryResponseAlternative54 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative55
@@ -5263,18 +5263,18 @@ pub struct QueryResponseAlternative55 {
 }
 json_object! {
     QueryResponseAlternative55 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative57
@@ -5310,19 +5310,19 @@ pub struct QueryResponseAlternative57 {
 }
 json_object! {
     QueryResponseAlternative57 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative58
@@ -5348,14 +5348,14 @@ pub struct QueryResponseAlternative58 {
 }
 json_object! {
     QueryResponseAlternative58 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative59
@@ -5391,19 +5391,19 @@ pub struct QueryResponseAlternative59 {
 }
 json_object! {
     QueryResponseAlternative59 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative6
@@ -5430,14 +5430,14 @@ pub struct QueryResponseAlternative6 {
 }
 json_object! {
     QueryResponseAlternative6 {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative60
@@ -5470,17 +5470,17 @@ pub struct QueryResponseAlternative60 {
 }
 json_object! {
     QueryResponseAlternative60 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative62
@@ -5509,16 +5509,16 @@ pub struct QueryResponseAlternative62 {
 }
 json_object! {
     QueryResponseAlternative62 {
-        credible_intervals: "credible_intervals" required,
-        expected_loss: "expected_loss" required,
-        funnels_query: "funnels_query" optional,
-        insight: "insight" required,
-        kind: "kind" optional,
-        probability: "probability" required,
-        significance_code: "significance_code" required,
-        significant: "significant" required,
-        stats_version: "stats_version" optional,
-        variants: "variants" required,
+        credible_intervals = "credible_intervals" required,
+        expected_loss = "expected_loss" required,
+        funnels_query = "funnels_query" optional,
+        insight = "insight" required,
+        kind = "kind" optional,
+        probability = "probability" required,
+        significance_code = "significance_code" required,
+        significant = "significant" required,
+        stats_version = "stats_version" optional,
+        variants = "variants" required,
     }
 }
 string_enum! {
@@ -5554,17 +5554,17 @@ pub struct QueryResponseAlternative63 {
 }
 json_object! {
     QueryResponseAlternative63 {
-        count_query: "count_query" optional,
-        credible_intervals: "credible_intervals" required,
-        exposure_query: "exposure_query" optional,
-        insight: "insight" required,
-        kind: "kind" optional,
-        p_value: "p_value" required,
-        probability: "probability" required,
-        significance_code: "significance_code" required,
-        significant: "significant" required,
-        stats_version: "stats_version" optional,
-        variants: "variants" required,
+        count_query = "count_query" optional,
+        credible_intervals = "credible_intervals" required,
+        exposure_query = "exposure_query" optional,
+        insight = "insight" required,
+        kind = "kind" optional,
+        p_value = "p_value" required,
+        probability = "probability" required,
+        significance_code = "significance_code" required,
+        significant = "significant" required,
+        stats_version = "stats_version" optional,
+        variants = "variants" required,
     }
 }
 string_enum! {
@@ -5603,17 +5603,17 @@ pub struct QueryResponseAlternative64 {
 }
 json_object! {
     QueryResponseAlternative64 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative65
@@ -5648,18 +5648,18 @@ pub struct QueryResponseAlternative65 {
 }
 json_object! {
     QueryResponseAlternative65 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative66
@@ -5688,15 +5688,15 @@ pub struct QueryResponseAlternative66 {
 }
 json_object! {
     QueryResponseAlternative66 {
-        boxplot_data: "boxplot_data" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        boxplot_data = "boxplot_data" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative67
@@ -5721,13 +5721,13 @@ pub struct QueryResponseAlternative67 {
 }
 json_object! {
     QueryResponseAlternative67 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative68
@@ -5752,13 +5752,13 @@ pub struct QueryResponseAlternative68 {
 }
 json_object! {
     QueryResponseAlternative68 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative69
@@ -5783,13 +5783,13 @@ pub struct QueryResponseAlternative69 {
 }
 json_object! {
     QueryResponseAlternative69 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative7
@@ -5808,10 +5808,10 @@ pub struct QueryResponseAlternative7 {
 }
 json_object! {
     QueryResponseAlternative7 {
-        bytecode: "bytecode" optional,
-        colored_bytecode: "coloredBytecode" optional,
-        results: "results" required,
-        stdout: "stdout" optional,
+        bytecode = "bytecode" optional,
+        colored_bytecode = "coloredBytecode" optional,
+        results = "results" required,
+        stdout = "stdout" optional,
     }
 }
 /// QueryResponseAlternative70
@@ -5836,13 +5836,13 @@ pub struct QueryResponseAlternative70 {
 }
 json_object! {
     QueryResponseAlternative70 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative72
@@ -5876,18 +5876,18 @@ pub struct QueryResponseAlternative72 {
 }
 json_object! {
     QueryResponseAlternative72 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative73
@@ -5905,8 +5905,8 @@ pub struct QueryResponseAlternative73 {
 }
 json_object! {
     QueryResponseAlternative73 {
-        joins: "joins" required,
-        tables: "tables" required,
+        joins = "joins" required,
+        tables = "tables" required,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5949,15 +5949,15 @@ pub struct QueryResponseAlternative74 {
 }
 json_object! {
     QueryResponseAlternative74 {
-        error: "error" optional,
-        has_next: "has_next" required,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        next_cursor: "next_cursor" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_next = "has_next" required,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        next_cursor = "next_cursor" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative75
@@ -5992,18 +5992,18 @@ pub struct QueryResponseAlternative75 {
 }
 json_object! {
     QueryResponseAlternative75 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        next_cursor: "nextCursor" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        next_cursor = "nextCursor" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative76
@@ -6030,14 +6030,14 @@ pub struct QueryResponseAlternative76 {
 }
 json_object! {
     QueryResponseAlternative76 {
-        count: "count" required,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        count = "count" required,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative77
@@ -6062,13 +6062,13 @@ pub struct QueryResponseAlternative77 {
 }
 json_object! {
     QueryResponseAlternative77 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative78
@@ -6101,17 +6101,17 @@ pub struct QueryResponseAlternative78 {
 }
 json_object! {
     QueryResponseAlternative78 {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        next_cursor: "nextCursor" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        next_cursor = "nextCursor" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative79
@@ -6138,14 +6138,14 @@ pub struct QueryResponseAlternative79 {
 }
 json_object! {
     QueryResponseAlternative79 {
-        compare: "compare" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        compare = "compare" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative8
@@ -6188,22 +6188,22 @@ pub struct QueryResponseAlternative8 {
 }
 json_object! {
     QueryResponseAlternative8 {
-        clickhouse: "clickhouse" optional,
-        columns: "columns" optional,
-        error: "error" optional,
-        explain: "explain" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        metadata: "metadata" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query: "query" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        clickhouse = "clickhouse" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        explain = "explain" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        metadata = "metadata" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query = "query" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative80
@@ -6230,14 +6230,14 @@ pub struct QueryResponseAlternative80 {
 }
 json_object! {
     QueryResponseAlternative80 {
-        compare: "compare" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        compare = "compare" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative81
@@ -6250,7 +6250,7 @@ pub struct QueryResponseAlternative81 {
 }
 json_object! {
     QueryResponseAlternative81 {
-        questions: "questions" required,
+        questions = "questions" required,
     }
 }
 /// QueryResponseAlternative82
@@ -6281,16 +6281,16 @@ pub struct QueryResponseAlternative82 {
 }
 json_object! {
     QueryResponseAlternative82 {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative83
@@ -6321,16 +6321,16 @@ pub struct QueryResponseAlternative83 {
 }
 json_object! {
     QueryResponseAlternative83 {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative84
@@ -6355,13 +6355,13 @@ pub struct QueryResponseAlternative84 {
 }
 json_object! {
     QueryResponseAlternative84 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// Results
@@ -6403,17 +6403,17 @@ pub struct QueryResponseAlternative85 {
 }
 json_object! {
     QueryResponseAlternative85 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative87
@@ -6434,11 +6434,11 @@ pub struct QueryResponseAlternative87 {
 }
 json_object! {
     QueryResponseAlternative87 {
-        newer_timestamp: "newerTimestamp" optional,
-        newer_trace_id: "newerTraceId" optional,
-        older_timestamp: "olderTimestamp" optional,
-        older_trace_id: "olderTraceId" optional,
-        timings: "timings" optional,
+        newer_timestamp = "newerTimestamp" optional,
+        newer_trace_id = "newerTraceId" optional,
+        older_timestamp = "olderTimestamp" optional,
+        older_trace_id = "olderTraceId" optional,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative88
@@ -6463,13 +6463,13 @@ pub struct QueryResponseAlternative88 {
 }
 json_object! {
     QueryResponseAlternative88 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative89
@@ -6494,13 +6494,13 @@ pub struct QueryResponseAlternative89 {
 }
 json_object! {
     QueryResponseAlternative89 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative9
@@ -6526,14 +6526,14 @@ pub struct QueryResponseAlternative9 {
 }
 json_object! {
     QueryResponseAlternative9 {
-        ch_table_names: "ch_table_names" optional,
-        errors: "errors" required,
-        is_using_indices: "isUsingIndices" optional,
-        is_valid: "isValid" optional,
-        notices: "notices" required,
-        query: "query" optional,
-        table_names: "table_names" optional,
-        warnings: "warnings" required,
+        ch_table_names = "ch_table_names" optional,
+        errors = "errors" required,
+        is_using_indices = "isUsingIndices" optional,
+        is_valid = "isValid" optional,
+        notices = "notices" required,
+        query = "query" optional,
+        table_names = "table_names" optional,
+        warnings = "warnings" required,
     }
 }
 /// QueryResponseAlternative90
@@ -6558,13 +6558,13 @@ pub struct QueryResponseAlternative90 {
 }
 json_object! {
     QueryResponseAlternative90 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative91
@@ -6599,18 +6599,18 @@ pub struct QueryResponseAlternative91 {
 }
 json_object! {
     QueryResponseAlternative91 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 /// QueryResponseAlternative92
@@ -6635,13 +6635,13 @@ pub struct QueryResponseAlternative92 {
 }
 json_object! {
     QueryResponseAlternative92 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryResponseAlternative93
@@ -6666,13 +6666,13 @@ pub struct QueryResponseAlternative93 {
 }
 json_object! {
     QueryResponseAlternative93 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// QueryUpgradeRequest
@@ -6685,7 +6685,7 @@ pub struct QueryUpgradeRequest {
 }
 json_object! {
     QueryUpgradeRequest {
-        query: "query" required,
+        query = "query" required,
     }
 }
 tagged_enum! {
@@ -6781,7 +6781,7 @@ pub struct QueryUpgradeResponse {
 }
 json_object! {
     QueryUpgradeResponse {
-        query: "query" required,
+        query = "query" required,
     }
 }
 tagged_enum! {
@@ -6947,31 +6947,31 @@ pub struct RecordingsQuery {
 }
 json_object! {
     RecordingsQuery {
-        actions: "actions" optional,
-        after: "after" optional,
-        comment_text: "comment_text" optional,
-        console_log_filters: "console_log_filters" optional,
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
-        distinct_ids: "distinct_ids" optional,
-        events: "events" optional,
-        filter_test_accounts: "filter_test_accounts" optional,
-        having_predicates: "having_predicates" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        operand: "operand" optional,
-        order: "order" optional,
-        order_direction: "order_direction" optional,
-        person_uuid: "person_uuid" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        session_ids: "session_ids" optional,
-        session_recording_id: "session_recording_id" optional,
-        tags: "tags" optional,
-        user_modified_filters: "user_modified_filters" optional,
-        version: "version" optional,
+        actions = "actions" optional,
+        after = "after" optional,
+        comment_text = "comment_text" optional,
+        console_log_filters = "console_log_filters" optional,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
+        distinct_ids = "distinct_ids" optional,
+        events = "events" optional,
+        filter_test_accounts = "filter_test_accounts" optional,
+        having_predicates = "having_predicates" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        operand = "operand" optional,
+        order = "order" optional,
+        order_direction = "order_direction" optional,
+        person_uuid = "person_uuid" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        session_ids = "session_ids" optional,
+        session_recording_id = "session_recording_id" optional,
+        tags = "tags" optional,
+        user_modified_filters = "user_modified_filters" optional,
+        version = "version" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7058,15 +7058,15 @@ pub struct RecordingsQueryResponse {
 }
 json_object! {
     RecordingsQueryResponse {
-        error: "error" optional,
-        has_next: "has_next" required,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        next_cursor: "next_cursor" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_next = "has_next" required,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        next_cursor = "next_cursor" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 string_enum! {
@@ -7095,8 +7095,8 @@ pub struct Results {
 }
 json_object! {
     Results {
-        total_count: "total_count" required,
-        values: "values" required,
+        total_count = "total_count" required,
+        values = "values" required,
     }
 }
 /// SampleRatioMismatch
@@ -7111,8 +7111,8 @@ pub struct SampleRatioMismatch {
 }
 json_object! {
     SampleRatioMismatch {
-        expected: "expected" required,
-        p_value: "p_value" required,
+        expected = "expected" required,
+        p_value = "p_value" required,
     }
 }
 /// SavedInsightNode
@@ -7212,51 +7212,51 @@ pub struct SavedInsightNode {
 }
 json_object! {
     SavedInsightNode {
-        allow_sorting: "allowSorting" optional,
-        context: "context" optional,
-        context_key: "contextKey" optional,
-        default_columns: "defaultColumns" optional,
-        embedded: "embedded" optional,
-        expandable: "expandable" optional,
-        full: "full" optional,
-        hide_persons_modal: "hidePersonsModal" optional,
-        hide_tooltip_on_scroll: "hideTooltipOnScroll" optional,
-        kind: "kind" optional,
-        properties_via_url: "propertiesViaUrl" optional,
-        short_id: "shortId" required,
-        show_absolute_time: "showAbsoluteTime" optional,
-        show_actions: "showActions" optional,
-        show_column_configurator: "showColumnConfigurator" optional,
-        show_correlation_table: "showCorrelationTable" optional,
-        show_count: "showCount" optional,
-        show_date_range: "showDateRange" optional,
-        show_elapsed_time: "showElapsedTime" optional,
-        show_event_filter: "showEventFilter" optional,
-        show_events_filter: "showEventsFilter" optional,
-        show_export: "showExport" optional,
-        show_filters: "showFilters" optional,
-        show_header: "showHeader" optional,
-        show_hog_ql_editor: "showHogQLEditor" optional,
-        show_last_computation: "showLastComputation" optional,
-        show_last_computation_refresh: "showLastComputationRefresh" optional,
-        show_open_editor_button: "showOpenEditorButton" optional,
-        show_persistent_column_configurator: "showPersistentColumnConfigurator" optional,
-        show_property_filter: "showPropertyFilter" optional,
-        show_recording_column: "showRecordingColumn" optional,
-        show_reload: "showReload" optional,
-        show_results: "showResults" optional,
-        show_results_table: "showResultsTable" optional,
-        show_saved_filters: "showSavedFilters" optional,
-        show_saved_queries: "showSavedQueries" optional,
-        show_search: "showSearch" optional,
-        show_source_query_options: "showSourceQueryOptions" optional,
-        show_table: "showTable" optional,
-        show_table_views: "showTableViews" optional,
-        show_test_account_filters: "showTestAccountFilters" optional,
-        show_timings: "showTimings" optional,
-        suppress_session_analysis_warning: "suppressSessionAnalysisWarning" optional,
-        version: "version" optional,
-        viz_specific_options: "vizSpecificOptions" optional,
+        allow_sorting = "allowSorting" optional,
+        context = "context" optional,
+        context_key = "contextKey" optional,
+        default_columns = "defaultColumns" optional,
+        embedded = "embedded" optional,
+        expandable = "expandable" optional,
+        full = "full" optional,
+        hide_persons_modal = "hidePersonsModal" optional,
+        hide_tooltip_on_scroll = "hideTooltipOnScroll" optional,
+        kind = "kind" optional,
+        properties_via_url = "propertiesViaUrl" optional,
+        short_id = "shortId" required,
+        show_absolute_time = "showAbsoluteTime" optional,
+        show_actions = "showActions" optional,
+        show_column_configurator = "showColumnConfigurator" optional,
+        show_correlation_table = "showCorrelationTable" optional,
+        show_count = "showCount" optional,
+        show_date_range = "showDateRange" optional,
+        show_elapsed_time = "showElapsedTime" optional,
+        show_event_filter = "showEventFilter" optional,
+        show_events_filter = "showEventsFilter" optional,
+        show_export = "showExport" optional,
+        show_filters = "showFilters" optional,
+        show_header = "showHeader" optional,
+        show_hog_ql_editor = "showHogQLEditor" optional,
+        show_last_computation = "showLastComputation" optional,
+        show_last_computation_refresh = "showLastComputationRefresh" optional,
+        show_open_editor_button = "showOpenEditorButton" optional,
+        show_persistent_column_configurator = "showPersistentColumnConfigurator" optional,
+        show_property_filter = "showPropertyFilter" optional,
+        show_recording_column = "showRecordingColumn" optional,
+        show_reload = "showReload" optional,
+        show_results = "showResults" optional,
+        show_results_table = "showResultsTable" optional,
+        show_saved_filters = "showSavedFilters" optional,
+        show_saved_queries = "showSavedQueries" optional,
+        show_search = "showSearch" optional,
+        show_source_query_options = "showSourceQueryOptions" optional,
+        show_table = "showTable" optional,
+        show_table_views = "showTableViews" optional,
+        show_test_account_filters = "showTestAccountFilters" optional,
+        show_timings = "showTimings" optional,
+        suppress_session_analysis_warning = "suppressSessionAnalysisWarning" optional,
+        version = "version" optional,
+        viz_specific_options = "vizSpecificOptions" optional,
     }
 }
 string_enum! {
@@ -7286,8 +7286,8 @@ pub struct Series {
 }
 json_object! {
     Series {
-        label: "label" required,
-        value: "value" required,
+        label = "label" required,
+        value = "value" required,
     }
 }
 /// SessionRecordingExternalReference
@@ -7309,12 +7309,12 @@ pub struct SessionRecordingExternalReference {
 }
 json_object! {
     SessionRecordingExternalReference {
-        external_url: "external_url" required,
-        id: "id" required,
-        integration: "integration" required,
-        issue_id: "issue_id" required,
-        metadata: "metadata" optional,
-        title: "title" required,
+        external_url = "external_url" required,
+        id = "id" required,
+        integration = "integration" required,
+        issue_id = "issue_id" required,
+        metadata = "metadata" optional,
+        title = "title" required,
     }
 }
 /// SessionRecordingType
@@ -7383,36 +7383,36 @@ pub struct SessionRecordingType {
 }
 json_object! {
     SessionRecordingType {
-        active_seconds: "active_seconds" optional,
-        activity_score: "activity_score" optional,
-        click_count: "click_count" optional,
-        console_error_count: "console_error_count" optional,
-        console_log_count: "console_log_count" optional,
-        console_warn_count: "console_warn_count" optional,
-        distinct_id: "distinct_id" optional,
-        email: "email" optional,
-        end_time: "end_time" required,
-        expiry_time: "expiry_time" optional,
-        external_references: "external_references" optional,
-        has_summary: "has_summary" optional,
-        id: "id" required,
-        inactive_seconds: "inactive_seconds" optional,
-        keypress_count: "keypress_count" optional,
-        matching_events: "matching_events" optional,
-        mouse_activity_count: "mouse_activity_count" optional,
-        ongoing: "ongoing" optional,
-        person: "person" optional,
-        recording_duration: "recording_duration" required,
-        recording_ttl: "recording_ttl" optional,
-        retention_period_days: "retention_period_days" optional,
-        snapshot_library: "snapshot_library" optional,
-        snapshot_source: "snapshot_source" required,
-        start_time: "start_time" required,
-        start_url: "start_url" optional,
-        summary: "summary" optional,
-        summary_outcome: "summary_outcome" optional,
-        viewed: "viewed" required,
-        viewers: "viewers" required,
+        active_seconds = "active_seconds" optional,
+        activity_score = "activity_score" optional,
+        click_count = "click_count" optional,
+        console_error_count = "console_error_count" optional,
+        console_log_count = "console_log_count" optional,
+        console_warn_count = "console_warn_count" optional,
+        distinct_id = "distinct_id" optional,
+        email = "email" optional,
+        end_time = "end_time" required,
+        expiry_time = "expiry_time" optional,
+        external_references = "external_references" optional,
+        has_summary = "has_summary" optional,
+        id = "id" required,
+        inactive_seconds = "inactive_seconds" optional,
+        keypress_count = "keypress_count" optional,
+        matching_events = "matching_events" optional,
+        mouse_activity_count = "mouse_activity_count" optional,
+        ongoing = "ongoing" optional,
+        person = "person" optional,
+        recording_duration = "recording_duration" required,
+        recording_ttl = "recording_ttl" optional,
+        retention_period_days = "retention_period_days" optional,
+        snapshot_library = "snapshot_library" optional,
+        snapshot_source = "snapshot_source" required,
+        start_time = "start_time" required,
+        start_url = "start_url" optional,
+        summary = "summary" optional,
+        summary_outcome = "summary_outcome" optional,
+        viewed = "viewed" required,
+        viewers = "viewers" required,
     }
 }
 /// SessionsTimelineQuery
@@ -7437,14 +7437,14 @@ pub struct SessionsTimelineQuery {
 }
 json_object! {
     SessionsTimelineQuery {
-        after: "after" optional,
-        before: "before" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        person_id: "personId" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        after = "after" optional,
+        before = "before" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        person_id = "personId" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -7477,14 +7477,14 @@ pub struct SessionsTimelineQueryResponse {
 }
 json_object! {
     SessionsTimelineQueryResponse {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// SimilarIssue
@@ -7509,13 +7509,13 @@ pub struct SimilarIssue {
 }
 json_object! {
     SimilarIssue {
-        description: "description" required,
-        distance: "distance" required,
-        first_seen: "first_seen" required,
-        id: "id" required,
-        library: "library" optional,
-        name: "name" required,
-        status: "status" required,
+        description = "description" required,
+        distance = "distance" required,
+        first_seen = "first_seen" required,
+        id = "id" required,
+        library = "library" optional,
+        name = "name" required,
+        status = "status" required,
     }
 }
 string_enum! {
@@ -7558,17 +7558,17 @@ pub struct SpanTreeNode {
 }
 json_object! {
     SpanTreeNode {
-        avg_duration_nano: "avg_duration_nano" required,
-        avg_start_offset_nano: "avg_start_offset_nano" required,
-        count: "count" required,
-        error_count: "error_count" required,
-        name: "name" required,
-        p50_duration_nano: "p50_duration_nano" required,
-        p95_duration_nano: "p95_duration_nano" required,
-        parent_name: "parent_name" required,
-        parent_service: "parent_service" required,
-        service_name: "service_name" required,
-        total_duration_nano: "total_duration_nano" required,
+        avg_duration_nano = "avg_duration_nano" required,
+        avg_start_offset_nano = "avg_start_offset_nano" required,
+        count = "count" required,
+        error_count = "error_count" required,
+        name = "name" required,
+        p50_duration_nano = "p50_duration_nano" required,
+        p95_duration_nano = "p95_duration_nano" required,
+        parent_name = "parent_name" required,
+        parent_service = "parent_service" required,
+        service_name = "service_name" required,
+        total_duration_nano = "total_duration_nano" required,
     }
 }
 /// StatusItem
@@ -7583,8 +7583,8 @@ pub struct StatusItem {
 }
 json_object! {
     StatusItem {
-        label: "label" required,
-        value: "value" required,
+        label = "label" required,
+        value = "value" required,
     }
 }
 /// SuggestedQuestionsQuery
@@ -7603,11 +7603,11 @@ pub struct SuggestedQuestionsQuery {
 }
 json_object! {
     SuggestedQuestionsQuery {
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -7626,7 +7626,7 @@ pub struct SuggestedQuestionsQueryResponse {
 }
 json_object! {
     SuggestedQuestionsQueryResponse {
-        questions: "questions" required,
+        questions = "questions" required,
     }
 }
 /// SummaryOutcome
@@ -7641,8 +7641,8 @@ pub struct SummaryOutcome {
 }
 json_object! {
     SummaryOutcome {
-        description: "description" optional,
-        success: "success" optional,
+        description = "description" optional,
+        success = "success" optional,
     }
 }
 /// TeamTaxonomyItem
@@ -7657,8 +7657,8 @@ pub struct TeamTaxonomyItem {
 }
 json_object! {
     TeamTaxonomyItem {
-        count: "count" required,
-        event: "event" required,
+        count = "count" required,
+        event = "event" required,
     }
 }
 /// TeamTaxonomyQuery
@@ -7681,13 +7681,13 @@ pub struct TeamTaxonomyQuery {
 }
 json_object! {
     TeamTaxonomyQuery {
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -7724,16 +7724,16 @@ pub struct TeamTaxonomyQueryResponse {
 }
 json_object! {
     TeamTaxonomyQueryResponse {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// TimelineEntry
@@ -7750,9 +7750,9 @@ pub struct TimelineEntry {
 }
 json_object! {
     TimelineEntry {
-        events: "events" required,
-        recording_duration_s: "recording_duration_s" optional,
-        session_id: "sessionId" optional,
+        events = "events" required,
+        recording_duration_s = "recording_duration_s" optional,
+        session_id = "sessionId" optional,
     }
 }
 /// TraceNeighborsQuery
@@ -7782,17 +7782,17 @@ pub struct TraceNeighborsQuery {
 }
 json_object! {
     TraceNeighborsQuery {
-        date_range: "dateRange" optional,
-        filter_support_traces: "filterSupportTraces" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        timestamp: "timestamp" required,
-        trace_id: "traceId" required,
-        version: "version" optional,
+        date_range = "dateRange" optional,
+        filter_support_traces = "filterSupportTraces" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        timestamp = "timestamp" required,
+        trace_id = "traceId" required,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -7845,11 +7845,11 @@ pub struct TraceNeighborsQueryResponse {
 }
 json_object! {
     TraceNeighborsQueryResponse {
-        newer_timestamp: "newerTimestamp" optional,
-        newer_trace_id: "newerTraceId" optional,
-        older_timestamp: "olderTimestamp" optional,
-        older_trace_id: "olderTraceId" optional,
-        timings: "timings" optional,
+        newer_timestamp = "newerTimestamp" optional,
+        newer_trace_id = "newerTraceId" optional,
+        older_timestamp = "olderTimestamp" optional,
+        older_trace_id = "olderTraceId" optional,
+        timings = "timings" optional,
     }
 }
 /// TraceSpansAggregationQuery
@@ -7874,15 +7874,15 @@ pub struct TraceSpansAggregationQuery {
 }
 json_object! {
     TraceSpansAggregationQuery {
-        compare_filter: "compareFilter" optional,
-        date_range: "dateRange" required,
-        filter_group: "filterGroup" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        service_names: "serviceNames" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        compare_filter = "compareFilter" optional,
+        date_range = "dateRange" required,
+        filter_group = "filterGroup" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        service_names = "serviceNames" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -7915,14 +7915,14 @@ pub struct TraceSpansAggregationQueryResponse {
 }
 json_object! {
     TraceSpansAggregationQueryResponse {
-        compare: "compare" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        compare = "compare" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// TraceSpansQuery
@@ -7960,22 +7960,22 @@ pub struct TraceSpansQuery {
 }
 json_object! {
     TraceSpansQuery {
-        after: "after" optional,
-        date_range: "dateRange" required,
-        filter_group: "filterGroup" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        prefetch_spans: "prefetchSpans" optional,
-        response: "response" optional,
-        root_spans: "rootSpans" optional,
-        service_names: "serviceNames" optional,
-        status_codes: "statusCodes" optional,
-        tags: "tags" optional,
-        trace_id: "traceId" optional,
-        version: "version" optional,
+        after = "after" optional,
+        date_range = "dateRange" required,
+        filter_group = "filterGroup" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        prefetch_spans = "prefetchSpans" optional,
+        response = "response" optional,
+        root_spans = "rootSpans" optional,
+        service_names = "serviceNames" optional,
+        status_codes = "statusCodes" optional,
+        tags = "tags" optional,
+        trace_id = "traceId" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -8014,17 +8014,17 @@ pub struct TraceSpansQueryResponse {
 }
 json_object! {
     TraceSpansQueryResponse {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        next_cursor: "nextCursor" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        next_cursor = "nextCursor" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// TraceSpansTreeQuery
@@ -8051,16 +8051,16 @@ pub struct TraceSpansTreeQuery {
 }
 json_object! {
     TraceSpansTreeQuery {
-        compare_filter: "compareFilter" optional,
-        date_range: "dateRange" required,
-        filter_group: "filterGroup" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        service_names: "serviceNames" optional,
-        span_name: "spanName" required,
-        tags: "tags" optional,
-        version: "version" optional,
+        compare_filter = "compareFilter" optional,
+        date_range = "dateRange" required,
+        filter_group = "filterGroup" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        service_names = "serviceNames" optional,
+        span_name = "spanName" required,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -8093,14 +8093,14 @@ pub struct TraceSpansTreeQueryResponse {
 }
 json_object! {
     TraceSpansTreeQueryResponse {
-        compare: "compare" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        compare = "compare" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// UsageMetric
@@ -8129,16 +8129,16 @@ pub struct UsageMetric {
 }
 json_object! {
     UsageMetric {
-        change_from_previous_pct: "change_from_previous_pct" optional,
-        display: "display" required,
-        format: "format" required,
-        id: "id" required,
-        interval: "interval" required,
-        name: "name" required,
-        previous: "previous" required,
-        timeseries: "timeseries" optional,
-        timeseries_labels: "timeseries_labels" optional,
-        value: "value" required,
+        change_from_previous_pct = "change_from_previous_pct" optional,
+        display = "display" required,
+        format = "format" required,
+        id = "id" required,
+        interval = "interval" required,
+        name = "name" required,
+        previous = "previous" required,
+        timeseries = "timeseries" optional,
+        timeseries_labels = "timeseries_labels" optional,
+        value = "value" required,
     }
 }
 string_enum! {
@@ -8181,14 +8181,14 @@ pub struct UsageMetricsQuery {
 }
 json_object! {
     UsageMetricsQuery {
-        group_key: "group_key" optional,
-        group_type_index: "group_type_index" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        person_id: "person_id" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        group_key = "group_key" optional,
+        group_type_index = "group_type_index" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        person_id = "person_id" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -8219,13 +8219,13 @@ pub struct UsageMetricsQueryResponse {
 }
 json_object! {
     UsageMetricsQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// UserBasicType
@@ -8253,15 +8253,15 @@ pub struct UserBasicType {
 }
 json_object! {
     UserBasicType {
-        distinct_id: "distinct_id" required,
-        email: "email" required,
-        first_name: "first_name" required,
-        hedgehog_config: "hedgehog_config" optional,
-        id: "id" required,
-        is_email_verified: "is_email_verified" optional,
-        last_name: "last_name" optional,
-        role_at_organization: "role_at_organization" optional,
-        uuid: "uuid" required,
+        distinct_id = "distinct_id" required,
+        email = "email" required,
+        first_name = "first_name" required,
+        hedgehog_config = "hedgehog_config" optional,
+        id = "id" required,
+        is_email_verified = "is_email_verified" optional,
+        last_name = "last_name" optional,
+        role_at_organization = "role_at_organization" optional,
+        uuid = "uuid" required,
     }
 }
 /// VectorSearchQuery
@@ -8284,13 +8284,13 @@ pub struct VectorSearchQuery {
 }
 json_object! {
     VectorSearchQuery {
-        embedding: "embedding" required,
-        embedding_version: "embeddingVersion" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        embedding = "embedding" required,
+        embedding_version = "embeddingVersion" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -8321,13 +8321,13 @@ pub struct VectorSearchQueryResponse {
 }
 json_object! {
     VectorSearchQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// VectorSearchResponseItem
@@ -8342,8 +8342,8 @@ pub struct VectorSearchResponseItem {
 }
 json_object! {
     VectorSearchResponseItem {
-        distance: "distance" required,
-        id: "id" required,
+        distance = "distance" required,
+        id = "id" required,
     }
 }
 /// WebAnalyticsExternalSummaryQuery
@@ -8362,11 +8362,11 @@ pub struct WebAnalyticsExternalSummaryQuery {
 }
 json_object! {
     WebAnalyticsExternalSummaryQuery {
-        date_range: "dateRange" required,
-        kind: "kind" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        version: "version" optional,
+        date_range = "dateRange" required,
+        kind = "kind" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        version = "version" optional,
     }
 }
 string_enum! {
@@ -8397,9 +8397,9 @@ pub struct WebAnalyticsExternalSummaryQueryResponse {
 }
 json_object! {
     WebAnalyticsExternalSummaryQueryResponse {
-        data: "data" required,
-        error: "error" optional,
-        status: "status" required,
+        data = "data" required,
+        error = "error" optional,
+        status = "status" required,
     }
 }
 /// WebNotableChangeItem
@@ -8424,13 +8424,13 @@ pub struct WebNotableChangeItem {
 }
 json_object! {
     WebNotableChangeItem {
-        current_value: "current_value" required,
-        dimension_type: "dimension_type" required,
-        dimension_value: "dimension_value" required,
-        impact_score: "impact_score" required,
-        metric: "metric" required,
-        percent_change: "percent_change" required,
-        previous_value: "previous_value" required,
+        current_value = "current_value" required,
+        dimension_type = "dimension_type" required,
+        dimension_value = "dimension_value" required,
+        impact_score = "impact_score" required,
+        metric = "metric" required,
+        percent_change = "percent_change" required,
+        previous_value = "previous_value" required,
     }
 }
 /// WebNotableChangesQuery
@@ -8476,26 +8476,26 @@ pub struct WebNotableChangesQuery {
 }
 json_object! {
     WebNotableChangesQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 /// Conversiongoal
@@ -8556,15 +8556,15 @@ pub struct WebNotableChangesQueryResponse {
 }
 json_object! {
     WebNotableChangesQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }
 /// WebPageURLSearchQuery
@@ -8614,28 +8614,28 @@ pub struct WebPageUrlSearchQuery {
 }
 json_object! {
     WebPageUrlSearchQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        search_term: "searchTerm" optional,
-        strip_query_params: "stripQueryParams" optional,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        search_term = "searchTerm" optional,
+        strip_query_params = "stripQueryParams" optional,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 /// Conversiongoal
@@ -8697,15 +8697,15 @@ pub struct WebPageUrlSearchQueryResponse {
 }
 json_object! {
     WebPageUrlSearchQueryResponse {
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 /// WebTrendsItem
@@ -8719,8 +8719,8 @@ pub struct WebTrendsItem {
 }
 json_object! {
     WebTrendsItem {
-        bucket: "bucket" required,
-        metrics: "metrics" required,
+        bucket = "bucket" required,
+        metrics = "metrics" required,
     }
 }
 string_enum! {
@@ -8783,28 +8783,28 @@ pub struct WebTrendsQuery {
 }
 json_object! {
     WebTrendsQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        interval: "interval" required,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        metrics: "metrics" required,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        interval = "interval" required,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        metrics = "metrics" required,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 /// Conversiongoal
@@ -8883,23 +8883,23 @@ pub struct WebTrendsQueryResponse {
 }
 json_object! {
     WebTrendsQueryResponse {
-        clickhouse: "clickhouse" optional,
-        columns: "columns" optional,
-        error: "error" optional,
-        explain: "explain" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        metadata: "metadata" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query: "query" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        clickhouse = "clickhouse" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        explain = "explain" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        metadata = "metadata" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query = "query" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }

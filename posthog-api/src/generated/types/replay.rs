@@ -20,13 +20,13 @@ pub struct MinimalPerson {
 }
 json_object! {
     MinimalPerson {
-        id: "id" optional,
-        name: "name" optional,
-        distinct_ids: "distinct_ids" optional,
-        properties: "properties" optional,
-        created_at: "created_at" optional,
-        uuid: "uuid" optional,
-        last_seen_at: "last_seen_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        distinct_ids = "distinct_ids" optional,
+        properties = "properties" optional,
+        created_at = "created_at" optional,
+        uuid = "uuid" optional,
+        last_seen_at = "last_seen_at" optional,
     }
 }
 /// Initial goal and session outcome coming from LLM.
@@ -39,8 +39,8 @@ pub struct Outcome {
 }
 json_object! {
     Outcome {
-        description: "description" optional,
-        success: "success" optional,
+        description = "description" optional,
+        success = "success" optional,
     }
 }
 /// The `PaginatedSessionRecordingList` schema.
@@ -53,10 +53,10 @@ pub struct PaginatedSessionRecordingList {
 }
 json_object! {
     PaginatedSessionRecordingList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedSessionRecordingPlaylistList` schema.
@@ -69,10 +69,10 @@ pub struct PaginatedSessionRecordingPlaylistList {
 }
 json_object! {
     PaginatedSessionRecordingPlaylistList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedSessionRecording` schema.
@@ -109,33 +109,33 @@ pub struct PatchedSessionRecording {
 }
 json_object! {
     PatchedSessionRecording {
-        id: "id" optional,
-        distinct_id: "distinct_id" optional,
-        viewed: "viewed" optional,
-        viewers: "viewers" optional,
-        recording_duration: "recording_duration" optional,
-        active_seconds: "active_seconds" optional,
-        inactive_seconds: "inactive_seconds" optional,
-        start_time: "start_time" optional,
-        end_time: "end_time" optional,
-        click_count: "click_count" optional,
-        keypress_count: "keypress_count" optional,
-        mouse_activity_count: "mouse_activity_count" optional,
-        console_log_count: "console_log_count" optional,
-        console_warn_count: "console_warn_count" optional,
-        console_error_count: "console_error_count" optional,
-        start_url: "start_url" optional,
-        person: "person" optional,
-        retention_period_days: "retention_period_days" optional,
-        expiry_time: "expiry_time" optional,
-        recording_ttl: "recording_ttl" optional,
-        snapshot_source: "snapshot_source" optional,
-        snapshot_library: "snapshot_library" optional,
-        ongoing: "ongoing" optional,
-        activity_score: "activity_score" optional,
-        has_summary: "has_summary" optional,
-        summary_outcome: "summary_outcome" optional,
-        external_references: "external_references" optional,
+        id = "id" optional,
+        distinct_id = "distinct_id" optional,
+        viewed = "viewed" optional,
+        viewers = "viewers" optional,
+        recording_duration = "recording_duration" optional,
+        active_seconds = "active_seconds" optional,
+        inactive_seconds = "inactive_seconds" optional,
+        start_time = "start_time" optional,
+        end_time = "end_time" optional,
+        click_count = "click_count" optional,
+        keypress_count = "keypress_count" optional,
+        mouse_activity_count = "mouse_activity_count" optional,
+        console_log_count = "console_log_count" optional,
+        console_warn_count = "console_warn_count" optional,
+        console_error_count = "console_error_count" optional,
+        start_url = "start_url" optional,
+        person = "person" optional,
+        retention_period_days = "retention_period_days" optional,
+        expiry_time = "expiry_time" optional,
+        recording_ttl = "recording_ttl" optional,
+        snapshot_source = "snapshot_source" optional,
+        snapshot_library = "snapshot_library" optional,
+        ongoing = "ongoing" optional,
+        activity_score = "activity_score" optional,
+        has_summary = "has_summary" optional,
+        summary_outcome = "summary_outcome" optional,
+        external_references = "external_references" optional,
     }
 }
 /// The `PatchedSessionRecordingPlaylist` schema.
@@ -179,22 +179,22 @@ pub struct PatchedSessionRecordingPlaylist {
 }
 json_object! {
     PatchedSessionRecordingPlaylist {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" optional,
-        derived_name: "derived_name" optional,
-        description: "description" optional,
-        pinned: "pinned" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
-        filters: "filters" optional,
-        last_modified_at: "last_modified_at" optional,
-        last_modified_by: "last_modified_by" optional,
-        recordings_counts: "recordings_counts" optional,
-        r#type: "type" optional,
-        is_synthetic: "is_synthetic" optional,
-        create_in_folder: "_create_in_folder" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" optional,
+        derived_name = "derived_name" optional,
+        description = "description" optional,
+        pinned = "pinned" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
+        filters = "filters" optional,
+        last_modified_at = "last_modified_at" optional,
+        last_modified_by = "last_modified_by" optional,
+        recordings_counts = "recordings_counts" optional,
+        r#type = "type" optional,
+        is_synthetic = "is_synthetic" optional,
+        create_in_folder = "_create_in_folder" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -239,33 +239,33 @@ pub struct SessionRecording {
 }
 json_object! {
     SessionRecording {
-        id: "id" optional,
-        distinct_id: "distinct_id" optional,
-        viewed: "viewed" optional,
-        viewers: "viewers" optional,
-        recording_duration: "recording_duration" optional,
-        active_seconds: "active_seconds" optional,
-        inactive_seconds: "inactive_seconds" optional,
-        start_time: "start_time" optional,
-        end_time: "end_time" optional,
-        click_count: "click_count" optional,
-        keypress_count: "keypress_count" optional,
-        mouse_activity_count: "mouse_activity_count" optional,
-        console_log_count: "console_log_count" optional,
-        console_warn_count: "console_warn_count" optional,
-        console_error_count: "console_error_count" optional,
-        start_url: "start_url" optional,
-        person: "person" optional,
-        retention_period_days: "retention_period_days" optional,
-        expiry_time: "expiry_time" optional,
-        recording_ttl: "recording_ttl" optional,
-        snapshot_source: "snapshot_source" optional,
-        snapshot_library: "snapshot_library" optional,
-        ongoing: "ongoing" optional,
-        activity_score: "activity_score" optional,
-        has_summary: "has_summary" optional,
-        summary_outcome: "summary_outcome" optional,
-        external_references: "external_references" optional,
+        id = "id" optional,
+        distinct_id = "distinct_id" optional,
+        viewed = "viewed" optional,
+        viewers = "viewers" optional,
+        recording_duration = "recording_duration" optional,
+        active_seconds = "active_seconds" optional,
+        inactive_seconds = "inactive_seconds" optional,
+        start_time = "start_time" optional,
+        end_time = "end_time" optional,
+        click_count = "click_count" optional,
+        keypress_count = "keypress_count" optional,
+        mouse_activity_count = "mouse_activity_count" optional,
+        console_log_count = "console_log_count" optional,
+        console_warn_count = "console_warn_count" optional,
+        console_error_count = "console_error_count" optional,
+        start_url = "start_url" optional,
+        person = "person" optional,
+        retention_period_days = "retention_period_days" optional,
+        expiry_time = "expiry_time" optional,
+        recording_ttl = "recording_ttl" optional,
+        snapshot_source = "snapshot_source" optional,
+        snapshot_library = "snapshot_library" optional,
+        ongoing = "ongoing" optional,
+        activity_score = "activity_score" optional,
+        has_summary = "has_summary" optional,
+        summary_outcome = "summary_outcome" optional,
+        external_references = "external_references" optional,
     }
 }
 /// The `SessionRecordingPlaylist` schema.
@@ -309,22 +309,22 @@ pub struct SessionRecordingPlaylist {
 }
 json_object! {
     SessionRecordingPlaylist {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" optional,
-        derived_name: "derived_name" optional,
-        description: "description" optional,
-        pinned: "pinned" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
-        filters: "filters" optional,
-        last_modified_at: "last_modified_at" optional,
-        last_modified_by: "last_modified_by" optional,
-        recordings_counts: "recordings_counts" optional,
-        r#type: "type" optional,
-        is_synthetic: "is_synthetic" optional,
-        create_in_folder: "_create_in_folder" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" optional,
+        derived_name = "derived_name" optional,
+        description = "description" optional,
+        pinned = "pinned" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
+        filters = "filters" optional,
+        last_modified_at = "last_modified_at" optional,
+        last_modified_by = "last_modified_by" optional,
+        recordings_counts = "recordings_counts" optional,
+        r#type = "type" optional,
+        is_synthetic = "is_synthetic" optional,
+        create_in_folder = "_create_in_folder" optional,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

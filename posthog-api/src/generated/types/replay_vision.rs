@@ -69,7 +69,7 @@ pub struct ObserveRequest {
 }
 json_object! {
     ObserveRequest {
-        session_id: "session_id" required,
+        session_id = "session_id" required,
     }
 }
 /// Async-accepted response for POST /vision/lenses/{id}/observe/.
@@ -82,7 +82,7 @@ pub struct ObserveResponse {
 }
 json_object! {
     ObserveResponse {
-        workflow_id: "workflow_id" required,
+        workflow_id = "workflow_id" required,
     }
 }
 /// The `PaginatedReplayLensList` schema.
@@ -95,10 +95,10 @@ pub struct PaginatedReplayLensList {
 }
 json_object! {
     PaginatedReplayLensList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedReplayObservationList` schema.
@@ -111,10 +111,10 @@ pub struct PaginatedReplayObservationList {
 }
 json_object! {
     PaginatedReplayObservationList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedReplayLens` schema.
@@ -163,22 +163,22 @@ pub struct PatchedReplayLens {
 }
 json_object! {
     PatchedReplayLens {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        lens_type: "lens_type" optional,
-        lens_config: "lens_config" optional,
-        query: "query" optional,
-        sampling_rate: "sampling_rate" optional,
-        provider: "provider" optional,
-        model: "model" optional,
-        enabled: "enabled" optional,
-        emits_signals: "emits_signals" optional,
-        lens_version: "lens_version" optional,
-        last_swept_at: "last_swept_at" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        lens_type = "lens_type" optional,
+        lens_config = "lens_config" optional,
+        query = "query" optional,
+        sampling_rate = "sampling_rate" optional,
+        provider = "provider" optional,
+        model = "model" optional,
+        enabled = "enabled" optional,
+        emits_signals = "emits_signals" optional,
+        lens_version = "lens_version" optional,
+        last_swept_at = "last_swept_at" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `ReplayLens` schema.
@@ -227,22 +227,22 @@ pub struct ReplayLens {
 }
 json_object! {
     ReplayLens {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        lens_type: "lens_type" required,
-        lens_config: "lens_config" required,
-        query: "query" optional,
-        sampling_rate: "sampling_rate" optional,
-        provider: "provider" optional,
-        model: "model" required,
-        enabled: "enabled" optional,
-        emits_signals: "emits_signals" optional,
-        lens_version: "lens_version" optional,
-        last_swept_at: "last_swept_at" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        lens_type = "lens_type" required,
+        lens_config = "lens_config" required,
+        query = "query" optional,
+        sampling_rate = "sampling_rate" optional,
+        provider = "provider" optional,
+        model = "model" required,
+        enabled = "enabled" optional,
+        emits_signals = "emits_signals" optional,
+        lens_version = "lens_version" optional,
+        last_swept_at = "last_swept_at" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `ReplayObservation` schema.
@@ -285,21 +285,21 @@ pub struct ReplayObservation {
 }
 json_object! {
     ReplayObservation {
-        id: "id" optional,
-        lens_id: "lens_id" optional,
-        session_id: "session_id" optional,
-        status: "status" optional,
-        error_reason: "error_reason" optional,
-        workflow_id: "workflow_id" optional,
-        lens_version: "lens_version" optional,
-        lens_config_snapshot: "lens_config_snapshot" optional,
-        model_used: "model_used" optional,
-        provider_used: "provider_used" optional,
-        triggered_by: "triggered_by" optional,
-        triggered_by_user: "triggered_by_user" optional,
-        started_at: "started_at" optional,
-        completed_at: "completed_at" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        lens_id = "lens_id" optional,
+        session_id = "session_id" optional,
+        status = "status" optional,
+        error_reason = "error_reason" optional,
+        workflow_id = "workflow_id" optional,
+        lens_version = "lens_version" optional,
+        lens_config_snapshot = "lens_config_snapshot" optional,
+        model_used = "model_used" optional,
+        provider_used = "provider_used" optional,
+        triggered_by = "triggered_by" optional,
+        triggered_by_user = "triggered_by_user" optional,
+        started_at = "started_at" optional,
+        completed_at = "completed_at" optional,
+        created_at = "created_at" optional,
     }
 }
 string_enum! {

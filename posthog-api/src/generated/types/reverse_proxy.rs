@@ -22,11 +22,11 @@ pub struct DiagnosticCheckResult {
 }
 json_object! {
     DiagnosticCheckResult {
-        id: "id" required,
-        name: "name" required,
-        status: "status" required,
-        detail: "detail" required,
-        remediation: "remediation" optional,
+        id = "id" required,
+        name = "name" required,
+        status = "status" required,
+        detail = "detail" required,
+        remediation = "remediation" optional,
     }
 }
 string_enum! {
@@ -55,9 +55,9 @@ pub struct DiagnosticDnsRecord {
 }
 json_object! {
     DiagnosticDnsRecord {
-        name: "name" required,
-        r#type: "type" required,
-        value: "value" required,
+        name = "name" required,
+        r#type = "type" required,
+        value = "value" required,
     }
 }
 /// The `DiagnosticRemediation` schema.
@@ -77,9 +77,9 @@ pub struct DiagnosticRemediation {
 }
 json_object! {
     DiagnosticRemediation {
-        r#type: "type" required,
-        summary: "summary" required,
-        records: "records" required,
+        r#type = "type" required,
+        summary = "summary" required,
+        records = "records" required,
     }
 }
 string_enum! {
@@ -108,9 +108,9 @@ pub struct DiagnosticReport {
 }
 json_object! {
     DiagnosticReport {
-        ran_at: "ran_at" required,
-        summary: "summary" required,
-        checks: "checks" required,
+        ran_at = "ran_at" required,
+        summary = "summary" required,
+        checks = "checks" required,
     }
 }
 /// The `DiagnosticReportSummary` schema.
@@ -129,9 +129,9 @@ pub struct DiagnosticReportSummary {
 }
 json_object! {
     DiagnosticReportSummary {
-        status: "status" required,
-        primary_issue: "primary_issue" required,
-        next_action: "next_action" required,
+        status = "status" required,
+        primary_issue = "primary_issue" required,
+        next_action = "next_action" required,
     }
 }
 string_enum! {
@@ -176,14 +176,14 @@ pub struct ProxyRecord {
 }
 json_object! {
     ProxyRecord {
-        id: "id" optional,
-        domain: "domain" required,
-        target_cname: "target_cname" optional,
-        status: "status" optional,
-        message: "message" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
+        id = "id" optional,
+        domain = "domain" required,
+        target_cname = "target_cname" optional,
+        status = "status" optional,
+        message = "message" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
     }
 }
 /// The `ProxyRecordListResponse` schema.
@@ -195,8 +195,8 @@ pub struct ProxyRecordListResponse {
 }
 json_object! {
     ProxyRecordListResponse {
-        results: "results" required,
-        max_proxy_records: "max_proxy_records" required,
+        results = "results" required,
+        max_proxy_records = "max_proxy_records" required,
     }
 }
 string_enum! {

@@ -23,10 +23,10 @@ pub struct PaginatedSandboxEnvironmentListList {
 }
 json_object! {
     PaginatedSandboxEnvironmentListList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedSandboxEnvironment` schema.
@@ -57,20 +57,20 @@ pub struct PatchedSandboxEnvironment {
 }
 json_object! {
     PatchedSandboxEnvironment {
-        id: "id" optional,
-        name: "name" optional,
-        network_access_level: "network_access_level" optional,
-        allowed_domains: "allowed_domains" optional,
-        include_default_domains: "include_default_domains" optional,
-        repositories: "repositories" optional,
-        environment_variables: "environment_variables" optional,
-        has_environment_variables: "has_environment_variables" optional,
-        private: "private" optional,
-        internal: "internal" optional,
-        effective_domains: "effective_domains" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        network_access_level = "network_access_level" optional,
+        allowed_domains = "allowed_domains" optional,
+        include_default_domains = "include_default_domains" optional,
+        repositories = "repositories" optional,
+        environment_variables = "environment_variables" optional,
+        has_environment_variables = "has_environment_variables" optional,
+        private = "private" optional,
+        internal = "internal" optional,
+        effective_domains = "effective_domains" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `SandboxEnvironment` schema.
@@ -101,20 +101,20 @@ pub struct SandboxEnvironment {
 }
 json_object! {
     SandboxEnvironment {
-        id: "id" optional,
-        name: "name" required,
-        network_access_level: "network_access_level" optional,
-        allowed_domains: "allowed_domains" optional,
-        include_default_domains: "include_default_domains" optional,
-        repositories: "repositories" optional,
-        environment_variables: "environment_variables" optional,
-        has_environment_variables: "has_environment_variables" optional,
-        private: "private" optional,
-        internal: "internal" optional,
-        effective_domains: "effective_domains" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        network_access_level = "network_access_level" optional,
+        allowed_domains = "allowed_domains" optional,
+        include_default_domains = "include_default_domains" optional,
+        repositories = "repositories" optional,
+        environment_variables = "environment_variables" optional,
+        has_environment_variables = "has_environment_variables" optional,
+        private = "private" optional,
+        internal = "internal" optional,
+        effective_domains = "effective_domains" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `SandboxEnvironmentList` schema.
@@ -137,15 +137,15 @@ pub struct SandboxEnvironmentList {
 }
 json_object! {
     SandboxEnvironmentList {
-        id: "id" optional,
-        name: "name" required,
-        network_access_level: "network_access_level" optional,
-        allowed_domains: "allowed_domains" optional,
-        repositories: "repositories" optional,
-        private: "private" optional,
-        internal: "internal" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        network_access_level = "network_access_level" optional,
+        allowed_domains = "allowed_domains" optional,
+        repositories = "repositories" optional,
+        private = "private" optional,
+        internal = "internal" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }

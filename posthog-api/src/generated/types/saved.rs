@@ -23,21 +23,21 @@ pub struct HeatmapScreenshotResponse {
 }
 json_object! {
     HeatmapScreenshotResponse {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" optional,
-        url: "url" required,
-        data_url: "data_url" optional,
-        target_widths: "target_widths" optional,
-        r#type: "type" optional,
-        status: "status" optional,
-        has_content: "has_content" optional,
-        snapshots: "snapshots" optional,
-        deleted: "deleted" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        exception: "exception" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" optional,
+        url = "url" required,
+        data_url = "data_url" optional,
+        target_widths = "target_widths" optional,
+        r#type = "type" optional,
+        status = "status" optional,
+        has_content = "has_content" optional,
+        snapshots = "snapshots" optional,
+        deleted = "deleted" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        exception = "exception" optional,
     }
 }
 string_enum! {
@@ -74,10 +74,10 @@ pub struct PaginatedHeatmapScreenshotResponseList {
 }
 json_object! {
     PaginatedHeatmapScreenshotResponseList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedHeatmapScreenshotResponse` schema.
@@ -102,20 +102,20 @@ pub struct PatchedHeatmapScreenshotResponse {
 }
 json_object! {
     PatchedHeatmapScreenshotResponse {
-        id: "id" optional,
-        short_id: "short_id" optional,
-        name: "name" optional,
-        url: "url" optional,
-        data_url: "data_url" optional,
-        target_widths: "target_widths" optional,
-        r#type: "type" optional,
-        status: "status" optional,
-        has_content: "has_content" optional,
-        snapshots: "snapshots" optional,
-        deleted: "deleted" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        exception: "exception" optional,
+        id = "id" optional,
+        short_id = "short_id" optional,
+        name = "name" optional,
+        url = "url" optional,
+        data_url = "data_url" optional,
+        target_widths = "target_widths" optional,
+        r#type = "type" optional,
+        status = "status" optional,
+        has_content = "has_content" optional,
+        snapshots = "snapshots" optional,
+        deleted = "deleted" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        exception = "exception" optional,
     }
 }

@@ -11,10 +11,10 @@ pub struct PaginatedSchemaPropertyGroupList {
 }
 json_object! {
     PaginatedSchemaPropertyGroupList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedSchemaPropertyGroup` schema.
@@ -31,13 +31,13 @@ pub struct PatchedSchemaPropertyGroup {
 }
 json_object! {
     PatchedSchemaPropertyGroup {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        properties: "properties" optional,
-        events: "events" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        properties = "properties" optional,
+        events = "events" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
     }
 }

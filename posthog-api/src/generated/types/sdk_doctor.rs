@@ -23,8 +23,8 @@ pub struct OutdatedTrafficAlert {
 }
 json_object! {
     OutdatedTrafficAlert {
-        version: "version" required,
-        threshold_percent: "threshold_percent" required,
+        version = "version" required,
+        threshold_percent = "threshold_percent" required,
     }
 }
 string_enum! {
@@ -69,17 +69,17 @@ pub struct SdkAssessment {
 }
 json_object! {
     SdkAssessment {
-        lib: "lib" required,
-        readable_name: "readable_name" required,
-        latest_version: "latest_version" required,
-        needs_updating: "needs_updating" required,
-        is_outdated: "is_outdated" required,
-        is_old: "is_old" required,
-        severity: "severity" required,
-        reason: "reason" required,
-        banners: "banners" required,
-        releases: "releases" required,
-        outdated_traffic_alerts: "outdated_traffic_alerts" required,
+        lib = "lib" required,
+        readable_name = "readable_name" required,
+        latest_version = "latest_version" required,
+        needs_updating = "needs_updating" required,
+        is_outdated = "is_outdated" required,
+        is_old = "is_old" required,
+        severity = "severity" required,
+        reason = "reason" required,
+        banners = "banners" required,
+        releases = "releases" required,
+        outdated_traffic_alerts = "outdated_traffic_alerts" required,
     }
 }
 string_enum! {
@@ -117,11 +117,11 @@ pub struct SdkHealthReport {
 }
 json_object! {
     SdkHealthReport {
-        overall_health: "overall_health" required,
-        health: "health" required,
-        needs_updating_count: "needs_updating_count" required,
-        team_sdk_count: "team_sdk_count" required,
-        sdks: "sdks" required,
+        overall_health = "overall_health" required,
+        health = "health" required,
+        needs_updating_count = "needs_updating_count" required,
+        team_sdk_count = "team_sdk_count" required,
+        sdks = "sdks" required,
     }
 }
 /// The `SdkReleaseAssessment` schema.
@@ -156,18 +156,18 @@ pub struct SdkReleaseAssessment {
 }
 json_object! {
     SdkReleaseAssessment {
-        version: "version" required,
-        count: "count" required,
-        max_timestamp: "max_timestamp" required,
-        release_date: "release_date" required,
-        days_since_release: "days_since_release" required,
-        released_ago: "released_ago" required,
-        is_outdated: "is_outdated" required,
-        is_old: "is_old" required,
-        needs_updating: "needs_updating" required,
-        is_current_or_newer: "is_current_or_newer" required,
-        status_reason: "status_reason" required,
-        sql_query: "sql_query" required,
-        activity_page_url: "activity_page_url" required,
+        version = "version" required,
+        count = "count" required,
+        max_timestamp = "max_timestamp" required,
+        release_date = "release_date" required,
+        days_since_release = "days_since_release" required,
+        released_ago = "released_ago" required,
+        is_outdated = "is_outdated" required,
+        is_old = "is_old" required,
+        needs_updating = "needs_updating" required,
+        is_current_or_newer = "is_current_or_newer" required,
+        status_reason = "status_reason" required,
+        sql_query = "sql_query" required,
+        activity_page_url = "activity_page_url" required,
     }
 }

@@ -11,10 +11,10 @@ pub struct PaginatedSessionGroupSummaryMinimalList {
 }
 json_object! {
     PaginatedSessionGroupSummaryMinimalList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedSessionGroupSummary` schema.
@@ -37,15 +37,15 @@ pub struct PatchedSessionGroupSummary {
 }
 json_object! {
     PatchedSessionGroupSummary {
-        id: "id" optional,
-        title: "title" optional,
-        session_ids: "session_ids" optional,
-        summary: "summary" optional,
-        extra_summary_context: "extra_summary_context" optional,
-        run_metadata: "run_metadata" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        team: "team" optional,
+        id = "id" optional,
+        title = "title" optional,
+        session_ids = "session_ids" optional,
+        summary = "summary" optional,
+        extra_summary_context = "extra_summary_context" optional,
+        run_metadata = "run_metadata" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        team = "team" optional,
     }
 }
 /// The `SessionGroupSummary` schema.
@@ -68,15 +68,15 @@ pub struct SessionGroupSummary {
 }
 json_object! {
     SessionGroupSummary {
-        id: "id" optional,
-        title: "title" optional,
-        session_ids: "session_ids" optional,
-        summary: "summary" optional,
-        extra_summary_context: "extra_summary_context" optional,
-        run_metadata: "run_metadata" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        team: "team" optional,
+        id = "id" optional,
+        title = "title" optional,
+        session_ids = "session_ids" optional,
+        summary = "summary" optional,
+        extra_summary_context = "extra_summary_context" optional,
+        run_metadata = "run_metadata" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        team = "team" optional,
     }
 }
 /// The `SessionGroupSummaryMinimal` schema.
@@ -91,10 +91,10 @@ pub struct SessionGroupSummaryMinimal {
 }
 json_object! {
     SessionGroupSummaryMinimal {
-        id: "id" optional,
-        title: "title" optional,
-        session_count: "session_count" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
+        id = "id" optional,
+        title = "title" optional,
+        session_count = "session_count" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
     }
 }

@@ -11,8 +11,8 @@ pub struct PatchedSessionSummariesConfig {
 }
 json_object! {
     PatchedSessionSummariesConfig {
-        product_context: "product_context" optional,
-        custom_tags: "custom_tags" optional,
+        product_context = "product_context" optional,
+        custom_tags = "custom_tags" optional,
     }
 }
 /// The `SessionSummariesConfig` schema.
@@ -25,7 +25,7 @@ pub struct SessionSummariesConfig {
 }
 json_object! {
     SessionSummariesConfig {
-        product_context: "product_context" optional,
-        custom_tags: "custom_tags" optional,
+        product_context = "product_context" optional,
+        custom_tags = "custom_tags" optional,
     }
 }

@@ -13,7 +13,7 @@ pub struct ActionConversionGoal {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ActionConversionGoal {
-        action_id: "actionId" required,
+        action_id = "actionId" required,
     }
 }
 #[cfg(
@@ -77,22 +77,22 @@ pub struct ActionsNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ActionsNode {
-        custom_name: "custom_name" optional,
-        fixed_properties: "fixedProperties" optional,
-        id: "id" required,
-        kind: "kind" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        version: "version" optional,
+        custom_name = "custom_name" optional,
+        fixed_properties = "fixedProperties" optional,
+        id = "id" required,
+        kind = "kind" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -198,8 +198,8 @@ pub struct ActionsPie {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ActionsPie {
-        disable_hover_offset: "disableHoverOffset" optional,
-        hide_aggregation: "hideAggregation" optional,
+        disable_hover_offset = "disableHoverOffset" optional,
+        hide_aggregation = "hideAggregation" optional,
     }
 }
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
@@ -224,19 +224,19 @@ pub struct ActivityLog {
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
 json_object! {
     ActivityLog {
-        id: "id" optional,
-        user: "user" required,
-        unread: "unread" optional,
-        team_id: "team_id" optional,
-        organization_id: "organization_id" optional,
-        was_impersonated: "was_impersonated" optional,
-        is_system: "is_system" optional,
-        client: "client" optional,
-        activity: "activity" required,
-        item_id: "item_id" optional,
-        scope: "scope" required,
-        detail: "detail" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        user = "user" required,
+        unread = "unread" optional,
+        team_id = "team_id" optional,
+        organization_id = "organization_id" optional,
+        was_impersonated = "was_impersonated" optional,
+        is_system = "is_system" optional,
+        client = "client" optional,
+        activity = "activity" required,
+        item_id = "item_id" optional,
+        scope = "scope" required,
+        detail = "detail" optional,
+        created_at = "created_at" optional,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
@@ -254,13 +254,13 @@ pub struct ActivityLogEntry {
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 json_object! {
     ActivityLogEntry {
-        id: "id" optional,
-        user: "user" optional,
-        activity: "activity" optional,
-        scope: "scope" optional,
-        item_id: "item_id" optional,
-        detail: "detail" optional,
-        created_at: "created_at" optional,
+        id = "id" optional,
+        user = "user" optional,
+        activity = "activity" optional,
+        scope = "scope" optional,
+        item_id = "item_id" optional,
+        detail = "detail" optional,
+        created_at = "created_at" optional,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
@@ -277,10 +277,10 @@ pub struct ActivityLogPaginatedResponse {
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 json_object! {
     ActivityLogPaginatedResponse {
-        results: "results" required,
-        next: "next" required,
-        previous: "previous" required,
-        total_count: "total_count" required,
+        results = "results" required,
+        next = "next" required,
+        previous = "previous" required,
+        total_count = "total_count" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -317,19 +317,19 @@ pub struct ActorsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ActorsQuery {
-        fixed_properties: "fixedProperties" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        search: "search" optional,
-        select: "select" optional,
-        source: "source" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        fixed_properties = "fixedProperties" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        search = "search" optional,
+        select = "select" optional,
+        source = "source" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -407,19 +407,19 @@ pub struct ActorsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ActorsQueryResponse {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" required,
-        missing_actors_count: "missing_actors_count" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" required,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" required,
+        missing_actors_count = "missing_actors_count" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" required,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -552,31 +552,31 @@ pub struct Alert {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     Alert {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        insight: "insight" required,
-        name: "name" optional,
-        subscribed_users: "subscribed_users" required,
-        threshold: "threshold" required,
-        condition: "condition" optional,
-        state: "state" optional,
-        enabled: "enabled" optional,
-        last_notified_at: "last_notified_at" optional,
-        last_checked_at: "last_checked_at" optional,
-        next_check_at: "next_check_at" optional,
-        checks: "checks" optional,
-        checks_total: "checks_total" optional,
-        config: "config" optional,
-        detector_config: "detector_config" optional,
-        calculation_interval: "calculation_interval" optional,
-        snoozed_until: "snoozed_until" optional,
-        skip_weekend: "skip_weekend" optional,
-        schedule_restriction: "schedule_restriction" optional,
-        last_value: "last_value" optional,
-        investigation_agent_enabled: "investigation_agent_enabled" optional,
-        investigation_gates_notifications: "investigation_gates_notifications" optional,
-        investigation_inconclusive_action: "investigation_inconclusive_action" optional,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        insight = "insight" required,
+        name = "name" optional,
+        subscribed_users = "subscribed_users" required,
+        threshold = "threshold" required,
+        condition = "condition" optional,
+        state = "state" optional,
+        enabled = "enabled" optional,
+        last_notified_at = "last_notified_at" optional,
+        last_checked_at = "last_checked_at" optional,
+        next_check_at = "next_check_at" optional,
+        checks = "checks" optional,
+        checks_total = "checks_total" optional,
+        config = "config" optional,
+        detector_config = "detector_config" optional,
+        calculation_interval = "calculation_interval" optional,
+        snoozed_until = "snoozed_until" optional,
+        skip_weekend = "skip_weekend" optional,
+        schedule_restriction = "schedule_restriction" optional,
+        last_value = "last_value" optional,
+        investigation_agent_enabled = "investigation_agent_enabled" optional,
+        investigation_gates_notifications = "investigation_gates_notifications" optional,
+        investigation_inconclusive_action = "investigation_inconclusive_action" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -604,22 +604,22 @@ pub struct AlertCheck {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     AlertCheck {
-        id: "id" optional,
-        created_at: "created_at" optional,
-        calculated_value: "calculated_value" optional,
-        state: "state" optional,
-        targets_notified: "targets_notified" optional,
-        anomaly_scores: "anomaly_scores" optional,
-        triggered_points: "triggered_points" optional,
-        triggered_dates: "triggered_dates" optional,
-        interval: "interval" optional,
-        triggered_metadata: "triggered_metadata" optional,
-        investigation_status: "investigation_status" optional,
-        investigation_verdict: "investigation_verdict" optional,
-        investigation_summary: "investigation_summary" optional,
-        investigation_notebook_short_id: "investigation_notebook_short_id" optional,
-        notification_sent_at: "notification_sent_at" optional,
-        notification_suppressed_by_agent: "notification_suppressed_by_agent" optional,
+        id = "id" optional,
+        created_at = "created_at" optional,
+        calculated_value = "calculated_value" optional,
+        state = "state" optional,
+        targets_notified = "targets_notified" optional,
+        anomaly_scores = "anomaly_scores" optional,
+        triggered_points = "triggered_points" optional,
+        triggered_dates = "triggered_dates" optional,
+        interval = "interval" optional,
+        triggered_metadata = "triggered_metadata" optional,
+        investigation_status = "investigation_status" optional,
+        investigation_verdict = "investigation_verdict" optional,
+        investigation_summary = "investigation_summary" optional,
+        investigation_notebook_short_id = "investigation_notebook_short_id" optional,
+        notification_sent_at = "notification_sent_at" optional,
+        notification_suppressed_by_agent = "notification_suppressed_by_agent" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -648,7 +648,7 @@ pub struct AlertCondition {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     AlertCondition {
-        r#type: "type" required,
+        r#type = "type" required,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -674,7 +674,7 @@ pub struct AlertScheduleRestriction {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     AlertScheduleRestriction {
-        blocked_windows: "blocked_windows" required,
+        blocked_windows = "blocked_windows" required,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -691,8 +691,8 @@ pub struct AlertScheduleRestrictionWindow {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     AlertScheduleRestrictionWindow {
-        start: "start" required,
-        end: "end" required,
+        start = "start" required,
+        end = "end" required,
     }
 }
 #[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
@@ -705,8 +705,8 @@ pub struct AppMetricSeries {
 #[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
 json_object! {
     AppMetricSeries {
-        name: "name" required,
-        values: "values" required,
+        name = "name" required,
+        values = "values" required,
     }
 }
 #[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
@@ -719,8 +719,8 @@ pub struct AppMetricsResponse {
 #[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
 json_object! {
     AppMetricsResponse {
-        labels: "labels" required,
-        series: "series" required,
+        labels = "labels" required,
+        series = "series" required,
     }
 }
 #[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
@@ -732,7 +732,7 @@ pub struct AppMetricsTotalsResponse {
 #[cfg(any(feature = "event_filter", feature = "hog_functions", feature = "workflows"))]
 json_object! {
     AppMetricsTotalsResponse {
-        totals: "totals" required,
+        totals = "totals" required,
     }
 }
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
@@ -747,8 +747,8 @@ pub struct AvailableFiltersResponse {
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
 json_object! {
     AvailableFiltersResponse {
-        static_filters: "static_filters" required,
-        detail_fields: "detail_fields" required,
+        static_filters = "static_filters" required,
+        detail_fields = "detail_fields" required,
     }
 }
 #[cfg(any(feature = "core", feature = "environments"))]
@@ -944,16 +944,16 @@ pub struct BoxPlotDatum {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     BoxPlotDatum {
-        day: "day" required,
-        label: "label" required,
-        max: "max" required,
-        mean: "mean" required,
-        median: "median" required,
-        min: "min" required,
-        p25: "p25" required,
-        p75: "p75" required,
-        series_index: "series_index" optional,
-        series_label: "series_label" optional,
+        day = "day" required,
+        label = "label" required,
+        max = "max" required,
+        mean = "mean" required,
+        median = "median" required,
+        min = "min" required,
+        p25 = "p25" required,
+        p75 = "p75" required,
+        series_index = "series_index" optional,
+        series_label = "series_label" optional,
     }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
@@ -975,11 +975,11 @@ pub struct Breakdown {
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 json_object! {
     Breakdown {
-        group_type_index: "group_type_index" optional,
-        histogram_bin_count: "histogram_bin_count" optional,
-        normalize_url: "normalize_url" optional,
-        property: "property" required,
-        r#type: "type" optional,
+        group_type_index = "group_type_index" optional,
+        histogram_bin_count = "histogram_bin_count" optional,
+        normalize_url = "normalize_url" optional,
+        property = "property" required,
+        r#type = "type" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -1021,15 +1021,15 @@ pub struct BreakdownFilter {
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 json_object! {
     BreakdownFilter {
-        breakdown: "breakdown" optional,
-        breakdown_group_type_index: "breakdown_group_type_index" optional,
-        breakdown_hide_other_aggregation: "breakdown_hide_other_aggregation" optional,
-        breakdown_histogram_bin_count: "breakdown_histogram_bin_count" optional,
-        breakdown_limit: "breakdown_limit" optional,
-        breakdown_normalize_url: "breakdown_normalize_url" optional,
-        breakdown_path_cleaning: "breakdown_path_cleaning" optional,
-        breakdown_type: "breakdown_type" optional,
-        breakdowns: "breakdowns" optional,
+        breakdown = "breakdown" optional,
+        breakdown_group_type_index = "breakdown_group_type_index" optional,
+        breakdown_hide_other_aggregation = "breakdown_hide_other_aggregation" optional,
+        breakdown_histogram_bin_count = "breakdown_histogram_bin_count" optional,
+        breakdown_limit = "breakdown_limit" optional,
+        breakdown_normalize_url = "breakdown_normalize_url" optional,
+        breakdown_path_cleaning = "breakdown_path_cleaning" optional,
+        breakdown_type = "breakdown_type" optional,
+        breakdowns = "breakdowns" optional,
     }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
@@ -1124,8 +1124,8 @@ pub struct BulkUpdateTagsError {
 )]
 json_object! {
     BulkUpdateTagsError {
-        id: "id" required,
-        reason: "reason" required,
+        id = "id" required,
+        reason = "reason" required,
     }
 }
 #[cfg(
@@ -1154,8 +1154,8 @@ pub struct BulkUpdateTagsItem {
 )]
 json_object! {
     BulkUpdateTagsItem {
-        id: "id" required,
-        tags: "tags" required,
+        id = "id" required,
+        tags = "tags" required,
     }
 }
 #[cfg(
@@ -1192,9 +1192,9 @@ pub struct BulkUpdateTagsRequest {
 )]
 json_object! {
     BulkUpdateTagsRequest {
-        ids: "ids" required,
-        action: "action" required,
-        tags: "tags" required,
+        ids = "ids" required,
+        action = "action" required,
+        tags = "tags" required,
     }
 }
 #[cfg(
@@ -1223,8 +1223,8 @@ pub struct BulkUpdateTagsResponse {
 )]
 json_object! {
     BulkUpdateTagsResponse {
-        updated: "updated" required,
-        skipped: "skipped" required,
+        updated = "updated" required,
+        skipped = "skipped" required,
     }
 }
 #[cfg(any(feature = "core", feature = "environments"))]
@@ -1278,11 +1278,11 @@ pub struct Change {
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 json_object! {
     Change {
-        r#type: "type" optional,
-        action: "action" optional,
-        field: "field" optional,
-        before: "before" optional,
-        after: "after" optional,
+        r#type = "type" optional,
+        action = "action" optional,
+        field = "field" optional,
+        before = "before" optional,
+        after = "after" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -1298,8 +1298,8 @@ pub struct ChartAxis {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ChartAxis {
-        column: "column" required,
-        settings: "settings" optional,
+        column = "column" required,
+        settings = "settings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -1367,24 +1367,24 @@ pub struct ChartSettings {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ChartSettings {
-        goal_lines: "goalLines" optional,
-        heatmap: "heatmap" optional,
-        left_y_axis_settings: "leftYAxisSettings" optional,
-        right_y_axis_settings: "rightYAxisSettings" optional,
-        series_breakdown_column: "seriesBreakdownColumn" optional,
-        show_legend: "showLegend" optional,
-        show_nulls_as_zero: "showNullsAsZero" optional,
-        show_pie_total: "showPieTotal" optional,
-        show_total_row: "showTotalRow" optional,
-        show_values_on_series: "showValuesOnSeries" optional,
-        show_x_axis_border: "showXAxisBorder" optional,
-        show_x_axis_ticks: "showXAxisTicks" optional,
-        show_y_axis_border: "showYAxisBorder" optional,
-        stack_bars100: "stackBars100" optional,
-        x_axis: "xAxis" optional,
-        x_axis_label: "xAxisLabel" optional,
-        y_axis: "yAxis" optional,
-        y_axis_at_zero: "yAxisAtZero" optional,
+        goal_lines = "goalLines" optional,
+        heatmap = "heatmap" optional,
+        left_y_axis_settings = "leftYAxisSettings" optional,
+        right_y_axis_settings = "rightYAxisSettings" optional,
+        series_breakdown_column = "seriesBreakdownColumn" optional,
+        show_legend = "showLegend" optional,
+        show_nulls_as_zero = "showNullsAsZero" optional,
+        show_pie_total = "showPieTotal" optional,
+        show_total_row = "showTotalRow" optional,
+        show_values_on_series = "showValuesOnSeries" optional,
+        show_x_axis_border = "showXAxisBorder" optional,
+        show_x_axis_ticks = "showXAxisTicks" optional,
+        show_y_axis_border = "showYAxisBorder" optional,
+        stack_bars100 = "stackBars100" optional,
+        x_axis = "xAxis" optional,
+        x_axis_label = "xAxisLabel" optional,
+        y_axis = "yAxis" optional,
+        y_axis_at_zero = "yAxisAtZero" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -1405,11 +1405,11 @@ pub struct ChartSettingsDisplay {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ChartSettingsDisplay {
-        color: "color" optional,
-        display_type: "displayType" optional,
-        label: "label" optional,
-        trend_line: "trendLine" optional,
-        y_axis_position: "yAxisPosition" optional,
+        color = "color" optional,
+        display_type = "displayType" optional,
+        label = "label" optional,
+        trend_line = "trendLine" optional,
+        y_axis_position = "yAxisPosition" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -1429,10 +1429,10 @@ pub struct ChartSettingsFormatting {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ChartSettingsFormatting {
-        decimal_places: "decimalPlaces" optional,
-        prefix: "prefix" optional,
-        style: "style" optional,
-        suffix: "suffix" optional,
+        decimal_places = "decimalPlaces" optional,
+        prefix = "prefix" optional,
+        style = "style" optional,
+        suffix = "suffix" optional,
     }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
@@ -1455,11 +1455,11 @@ pub struct ClickhouseQueryProgress {
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 json_object! {
     ClickhouseQueryProgress {
-        active_cpu_time: "active_cpu_time" required,
-        bytes_read: "bytes_read" required,
-        estimated_rows_total: "estimated_rows_total" required,
-        rows_read: "rows_read" required,
-        time_elapsed: "time_elapsed" required,
+        active_cpu_time = "active_cpu_time" required,
+        bytes_read = "bytes_read" required,
+        estimated_rows_total = "estimated_rows_total" required,
+        rows_read = "rows_read" required,
+        time_elapsed = "time_elapsed" required,
     }
 }
 #[cfg(
@@ -1497,12 +1497,12 @@ pub struct CohortPropertyFilter {
 )]
 json_object! {
     CohortPropertyFilter {
-        cohort_name: "cohort_name" optional,
-        key: "key" optional,
-        label: "label" optional,
-        operator: "operator" optional,
-        r#type: "type" optional,
-        value: "value" required,
+        cohort_name = "cohort_name" optional,
+        key = "key" optional,
+        label = "label" optional,
+        operator = "operator" optional,
+        r#type = "type" optional,
+        value = "value" required,
     }
 }
 #[cfg(
@@ -1567,8 +1567,8 @@ pub struct CompareFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     CompareFilter {
-        compare: "compare" optional,
-        compare_to: "compare_to" optional,
+        compare = "compare" optional,
+        compare_to = "compare_to" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -1594,13 +1594,13 @@ pub struct ConditionalFormattingRule {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ConditionalFormattingRule {
-        bytecode: "bytecode" required,
-        color: "color" required,
-        color_mode: "colorMode" optional,
-        column_name: "columnName" required,
-        id: "id" required,
-        input: "input" required,
-        template_id: "templateId" required,
+        bytecode = "bytecode" required,
+        color = "color" required,
+        color_mode = "colorMode" optional,
+        column_name = "columnName" required,
+        id = "id" required,
+        input = "input" required,
+        template_id = "templateId" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -1656,27 +1656,27 @@ pub struct ConversionGoalFilter1 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ConversionGoalFilter1 {
-        conversion_goal_id: "conversion_goal_id" required,
-        conversion_goal_name: "conversion_goal_name" required,
-        custom_name: "custom_name" optional,
-        event: "event" optional,
-        fixed_properties: "fixedProperties" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        schema_map: "schema_map" required,
-        version: "version" optional,
+        conversion_goal_id = "conversion_goal_id" required,
+        conversion_goal_name = "conversion_goal_name" required,
+        custom_name = "custom_name" optional,
+        event = "event" optional,
+        fixed_properties = "fixedProperties" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        schema_map = "schema_map" required,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -1824,25 +1824,25 @@ pub struct ConversionGoalFilter2 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ConversionGoalFilter2 {
-        conversion_goal_id: "conversion_goal_id" required,
-        conversion_goal_name: "conversion_goal_name" required,
-        custom_name: "custom_name" optional,
-        fixed_properties: "fixedProperties" optional,
-        id: "id" required,
-        kind: "kind" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        schema_map: "schema_map" required,
-        version: "version" optional,
+        conversion_goal_id = "conversion_goal_id" required,
+        conversion_goal_name = "conversion_goal_name" required,
+        custom_name = "custom_name" optional,
+        fixed_properties = "fixedProperties" optional,
+        id = "id" required,
+        kind = "kind" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        schema_map = "schema_map" required,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -2000,30 +2000,30 @@ pub struct ConversionGoalFilter3 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ConversionGoalFilter3 {
-        conversion_goal_id: "conversion_goal_id" required,
-        conversion_goal_name: "conversion_goal_name" required,
-        custom_name: "custom_name" optional,
-        distinct_id_field: "distinct_id_field" required,
-        dw_source_type: "dw_source_type" optional,
-        fixed_properties: "fixedProperties" optional,
-        id: "id" required,
-        id_field: "id_field" required,
-        kind: "kind" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        schema_map: "schema_map" required,
-        table_name: "table_name" required,
-        timestamp_field: "timestamp_field" required,
-        version: "version" optional,
+        conversion_goal_id = "conversion_goal_id" required,
+        conversion_goal_name = "conversion_goal_name" required,
+        custom_name = "custom_name" optional,
+        distinct_id_field = "distinct_id_field" required,
+        dw_source_type = "dw_source_type" optional,
+        fixed_properties = "fixedProperties" optional,
+        id = "id" required,
+        id_field = "id_field" required,
+        kind = "kind" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        schema_map = "schema_map" required,
+        table_name = "table_name" required,
+        timestamp_field = "timestamp_field" required,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -2140,10 +2140,10 @@ pub struct CopodDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     CopodDetectorConfig {
-        preprocessing: "preprocessing" optional,
-        threshold: "threshold" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        preprocessing = "preprocessing" optional,
+        threshold = "threshold" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -2192,11 +2192,11 @@ pub struct Credential {
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 json_object! {
     Credential {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        access_key: "access_key" required,
-        access_secret: "access_secret" required,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        access_key = "access_key" required,
+        access_secret = "access_secret" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -2375,10 +2375,10 @@ pub struct CustomChannelCondition {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     CustomChannelCondition {
-        id: "id" required,
-        key: "key" required,
-        op: "op" required,
-        value: "value" optional,
+        id = "id" required,
+        key = "key" required,
+        op = "op" required,
+        value = "value" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -2439,10 +2439,10 @@ pub struct CustomChannelRule {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     CustomChannelRule {
-        channel_type: "channel_type" required,
-        combiner: "combiner" required,
-        id: "id" required,
-        items: "items" required,
+        channel_type = "channel_type" required,
+        combiner = "combiner" required,
+        id = "id" required,
+        items = "items" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -2457,7 +2457,7 @@ pub struct CustomEventConversionGoal {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     CustomEventConversionGoal {
-        custom_event_name: "customEventName" required,
+        custom_event_name = "customEventName" required,
     }
 }
 #[cfg(any(feature = "customer_analytics", feature = "customer_journeys"))]
@@ -2475,13 +2475,13 @@ pub struct CustomerJourney {
 #[cfg(any(feature = "customer_analytics", feature = "customer_journeys"))]
 json_object! {
     CustomerJourney {
-        id: "id" optional,
-        insight: "insight" required,
-        name: "name" required,
-        description: "description" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        insight = "insight" required,
+        name = "name" required,
+        description = "description" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
     }
 }
 #[cfg(any(feature = "customer_analytics", feature = "customer_profile_configs"))]
@@ -2498,12 +2498,12 @@ pub struct CustomerProfileConfig {
 #[cfg(any(feature = "customer_analytics", feature = "customer_profile_configs"))]
 json_object! {
     CustomerProfileConfig {
-        id: "id" optional,
-        scope: "scope" required,
-        content: "content" optional,
-        sidebar: "sidebar" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        scope = "scope" required,
+        content = "content" optional,
+        sidebar = "sidebar" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 #[cfg(any(feature = "customer_analytics", feature = "customer_profile_configs"))]
@@ -2544,11 +2544,11 @@ pub struct DashboardFilter {
 #[cfg(any(feature = "endpoints", feature = "query"))]
 json_object! {
     DashboardFilter {
-        breakdown_filter: "breakdown_filter" optional,
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
-        explicit_date: "explicitDate" optional,
-        properties: "properties" optional,
+        breakdown_filter = "breakdown_filter" optional,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
+        explicit_date = "explicitDate" optional,
+        properties = "properties" optional,
     }
 }
 #[cfg(any(feature = "endpoints", feature = "query"))]
@@ -2688,45 +2688,45 @@ pub struct DataTableNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     DataTableNode {
-        allow_sorting: "allowSorting" optional,
-        columns: "columns" optional,
-        context: "context" optional,
-        context_key: "contextKey" optional,
-        default_columns: "defaultColumns" optional,
-        embedded: "embedded" optional,
-        expandable: "expandable" optional,
-        full: "full" optional,
-        hidden_columns: "hiddenColumns" optional,
-        kind: "kind" optional,
-        pinned_columns: "pinnedColumns" optional,
-        properties_via_url: "propertiesViaUrl" optional,
-        response: "response" optional,
-        show_absolute_time: "showAbsoluteTime" optional,
-        show_actions: "showActions" optional,
-        show_column_configurator: "showColumnConfigurator" optional,
-        show_count: "showCount" optional,
-        show_date_range: "showDateRange" optional,
-        show_elapsed_time: "showElapsedTime" optional,
-        show_event_filter: "showEventFilter" optional,
-        show_events_filter: "showEventsFilter" optional,
-        show_export: "showExport" optional,
-        show_hog_ql_editor: "showHogQLEditor" optional,
-        show_open_editor_button: "showOpenEditorButton" optional,
-        show_persistent_column_configurator: "showPersistentColumnConfigurator" optional,
-        show_property_filter: "showPropertyFilter" optional,
-        show_recording_column: "showRecordingColumn" optional,
-        show_reload: "showReload" optional,
-        show_results_table: "showResultsTable" optional,
-        show_saved_filters: "showSavedFilters" optional,
-        show_saved_queries: "showSavedQueries" optional,
-        show_search: "showSearch" optional,
-        show_source_query_options: "showSourceQueryOptions" optional,
-        show_table_views: "showTableViews" optional,
-        show_test_account_filters: "showTestAccountFilters" optional,
-        show_timings: "showTimings" optional,
-        source: "source" required,
-        tags: "tags" optional,
-        version: "version" optional,
+        allow_sorting = "allowSorting" optional,
+        columns = "columns" optional,
+        context = "context" optional,
+        context_key = "contextKey" optional,
+        default_columns = "defaultColumns" optional,
+        embedded = "embedded" optional,
+        expandable = "expandable" optional,
+        full = "full" optional,
+        hidden_columns = "hiddenColumns" optional,
+        kind = "kind" optional,
+        pinned_columns = "pinnedColumns" optional,
+        properties_via_url = "propertiesViaUrl" optional,
+        response = "response" optional,
+        show_absolute_time = "showAbsoluteTime" optional,
+        show_actions = "showActions" optional,
+        show_column_configurator = "showColumnConfigurator" optional,
+        show_count = "showCount" optional,
+        show_date_range = "showDateRange" optional,
+        show_elapsed_time = "showElapsedTime" optional,
+        show_event_filter = "showEventFilter" optional,
+        show_events_filter = "showEventsFilter" optional,
+        show_export = "showExport" optional,
+        show_hog_ql_editor = "showHogQLEditor" optional,
+        show_open_editor_button = "showOpenEditorButton" optional,
+        show_persistent_column_configurator = "showPersistentColumnConfigurator" optional,
+        show_property_filter = "showPropertyFilter" optional,
+        show_recording_column = "showRecordingColumn" optional,
+        show_reload = "showReload" optional,
+        show_results_table = "showResultsTable" optional,
+        show_saved_filters = "showSavedFilters" optional,
+        show_saved_queries = "showSavedQueries" optional,
+        show_search = "showSearch" optional,
+        show_source_query_options = "showSourceQueryOptions" optional,
+        show_table_views = "showTableViews" optional,
+        show_test_account_filters = "showTestAccountFilters" optional,
+        show_timings = "showTimings" optional,
+        source = "source" required,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -2832,8 +2832,8 @@ pub struct DataTableNodeViewPropsContext {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     DataTableNodeViewPropsContext {
-        event_definition_id: "eventDefinitionId" optional,
-        r#type: "type" required,
+        event_definition_id = "eventDefinitionId" optional,
+        r#type = "type" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -2864,12 +2864,12 @@ pub struct DataVisualizationNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     DataVisualizationNode {
-        chart_settings: "chartSettings" optional,
-        display: "display" optional,
-        kind: "kind" optional,
-        source: "source" required,
-        table_settings: "tableSettings" optional,
-        version: "version" optional,
+        chart_settings = "chartSettings" optional,
+        display = "display" optional,
+        kind = "kind" optional,
+        source = "source" required,
+        table_settings = "tableSettings" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -2897,10 +2897,10 @@ pub struct DataWarehouseEventsModifier {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     DataWarehouseEventsModifier {
-        distinct_id_field: "distinct_id_field" required,
-        id_field: "id_field" required,
-        table_name: "table_name" required,
-        timestamp_field: "timestamp_field" required,
+        distinct_id_field = "distinct_id_field" required,
+        id_field = "id_field" required,
+        table_name = "table_name" required,
+        timestamp_field = "timestamp_field" required,
     }
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_model_paths"))]
@@ -2919,14 +2919,14 @@ pub struct DataWarehouseModelPath {
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_model_paths"))]
 json_object! {
     DataWarehouseModelPath {
-        id: "id" optional,
-        path: "path" optional,
-        team: "team" required,
-        table: "table" optional,
-        saved_query: "saved_query" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        path = "path" optional,
+        team = "team" required,
+        table = "table" optional,
+        saved_query = "saved_query" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -2979,27 +2979,27 @@ pub struct DataWarehouseNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     DataWarehouseNode {
-        custom_name: "custom_name" optional,
-        distinct_id_field: "distinct_id_field" required,
-        dw_source_type: "dw_source_type" optional,
-        fixed_properties: "fixedProperties" optional,
-        id: "id" required,
-        id_field: "id_field" required,
-        kind: "kind" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        table_name: "table_name" required,
-        timestamp_field: "timestamp_field" required,
-        version: "version" optional,
+        custom_name = "custom_name" optional,
+        distinct_id_field = "distinct_id_field" required,
+        dw_source_type = "dw_source_type" optional,
+        fixed_properties = "fixedProperties" optional,
+        id = "id" required,
+        id_field = "id_field" required,
+        kind = "kind" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        table_name = "table_name" required,
+        timestamp_field = "timestamp_field" required,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -3124,11 +3124,11 @@ pub struct DataWarehousePersonPropertyFilter {
 )]
 json_object! {
     DataWarehousePersonPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -3214,11 +3214,11 @@ pub struct DataWarehousePropertyFilter {
 )]
 json_object! {
     DataWarehousePropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -3301,9 +3301,9 @@ pub struct DateRange {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     DateRange {
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
-        explicit_date: "explicitDate" optional,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
+        explicit_date = "explicitDate" optional,
     }
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
@@ -3332,13 +3332,13 @@ pub struct Detail {
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 json_object! {
     Detail {
-        id: "id" optional,
-        changes: "changes" optional,
-        merge: "merge" optional,
-        trigger: "trigger" optional,
-        name: "name" optional,
-        short_id: "short_id" optional,
-        r#type: "type" optional,
+        id = "id" optional,
+        changes = "changes" optional,
+        merge = "merge" optional,
+        trigger = "trigger" optional,
+        name = "name" optional,
+        short_id = "short_id" optional,
+        r#type = "type" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -3423,10 +3423,10 @@ pub struct EcodDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     EcodDetectorConfig {
-        preprocessing: "preprocessing" optional,
-        threshold: "threshold" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        preprocessing = "preprocessing" optional,
+        threshold = "threshold" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -3474,11 +3474,11 @@ pub struct ElementPropertyFilter {
 )]
 json_object! {
     ElementPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -3557,7 +3557,7 @@ pub struct EmptyPropertyFilter {
 )]
 json_object! {
     EmptyPropertyFilter {
-        r#type: "type" optional,
+        r#type = "type" optional,
     }
 }
 #[cfg(
@@ -3639,18 +3639,18 @@ pub struct EndpointsUsageTableQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     EndpointsUsageTableQuery {
-        breakdown_by: "breakdownBy" required,
-        date_range: "dateRange" optional,
-        endpoint_names: "endpointNames" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        materialization_type: "materializationType" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        breakdown_by = "breakdownBy" required,
+        date_range = "dateRange" optional,
+        endpoint_names = "endpointNames" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        materialization_type = "materializationType" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -3703,18 +3703,18 @@ pub struct EndpointsUsageTableQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     EndpointsUsageTableQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -3733,9 +3733,9 @@ pub struct EnsembleDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     EnsembleDetectorConfig {
-        detectors: "detectors" required,
-        operator: "operator" required,
-        r#type: "type" optional,
+        detectors = "detectors" required,
+        operator = "operator" required,
+        r#type = "type" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -3819,19 +3819,19 @@ pub struct ErrorTrackingCorrelatedIssue {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingCorrelatedIssue {
-        assignee: "assignee" optional,
-        cohort: "cohort" optional,
-        description: "description" optional,
-        event: "event" required,
-        external_issues: "external_issues" optional,
-        first_seen: "first_seen" required,
-        id: "id" required,
-        last_seen: "last_seen" required,
-        library: "library" optional,
-        name: "name" optional,
-        odds_ratio: "odds_ratio" required,
-        population: "population" required,
-        status: "status" required,
+        assignee = "assignee" optional,
+        cohort = "cohort" optional,
+        description = "description" optional,
+        event = "event" required,
+        external_issues = "external_issues" optional,
+        first_seen = "first_seen" required,
+        id = "id" required,
+        last_seen = "last_seen" required,
+        library = "library" optional,
+        name = "name" optional,
+        odds_ratio = "odds_ratio" required,
+        population = "population" required,
+        status = "status" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -3849,9 +3849,9 @@ pub struct ErrorTrackingExternalReference {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingExternalReference {
-        external_url: "external_url" required,
-        id: "id" required,
-        integration: "integration" required,
+        external_url = "external_url" required,
+        id = "id" required,
+        integration = "integration" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -3869,9 +3869,9 @@ pub struct ErrorTrackingExternalReferenceIntegration {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingExternalReferenceIntegration {
-        display_name: "display_name" required,
-        id: "id" required,
-        kind: "kind" required,
+        display_name = "display_name" required,
+        id = "id" required,
+        kind = "kind" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -3908,21 +3908,21 @@ pub struct ErrorTrackingIssue {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingIssue {
-        aggregations: "aggregations" optional,
-        assignee: "assignee" optional,
-        cohort: "cohort" optional,
-        description: "description" optional,
-        external_issues: "external_issues" optional,
-        first_event: "first_event" optional,
-        first_seen: "first_seen" required,
-        function: "function" optional,
-        id: "id" required,
-        last_event: "last_event" optional,
-        last_seen: "last_seen" required,
-        library: "library" optional,
-        name: "name" optional,
-        source: "source" optional,
-        status: "status" required,
+        aggregations = "aggregations" optional,
+        assignee = "assignee" optional,
+        cohort = "cohort" optional,
+        description = "description" optional,
+        external_issues = "external_issues" optional,
+        first_event = "first_event" optional,
+        first_seen = "first_seen" required,
+        function = "function" optional,
+        id = "id" required,
+        last_event = "last_event" optional,
+        last_seen = "last_seen" required,
+        library = "library" optional,
+        name = "name" optional,
+        source = "source" optional,
+        status = "status" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -3945,11 +3945,11 @@ pub struct ErrorTrackingIssueAggregations {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingIssueAggregations {
-        occurrences: "occurrences" required,
-        sessions: "sessions" required,
-        users: "users" required,
-        volume_range: "volumeRange" optional,
-        volume_buckets: "volume_buckets" required,
+        occurrences = "occurrences" required,
+        sessions = "sessions" required,
+        users = "users" required,
+        volume_range = "volumeRange" optional,
+        volume_buckets = "volume_buckets" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -3965,8 +3965,8 @@ pub struct ErrorTrackingIssueAssignee {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingIssueAssignee {
-        id: "id" required,
-        r#type: "type" required,
+        id = "id" required,
+        r#type = "type" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -4003,8 +4003,8 @@ pub struct ErrorTrackingIssueCohort {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingIssueCohort {
-        id: "id" required,
-        name: "name" required,
+        id = "id" required,
+        name = "name" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -4027,12 +4027,12 @@ pub struct ErrorTrackingIssueCorrelationQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingIssueCorrelationQuery {
-        events: "events" required,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        events = "events" required,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -4074,17 +4074,17 @@ pub struct ErrorTrackingIssueCorrelationQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingIssueCorrelationQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(
@@ -4120,11 +4120,11 @@ pub struct ErrorTrackingIssueFilter {
 )]
 json_object! {
     ErrorTrackingIssueFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -4233,16 +4233,16 @@ pub struct ErrorTrackingPendingFingerprintIssueStateUpdate {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingPendingFingerprintIssueStateUpdate {
-        assigned_role_id: "assigned_role_id" optional,
-        assigned_user_id: "assigned_user_id" optional,
-        fingerprint: "fingerprint" required,
-        first_seen: "first_seen" required,
-        is_deleted: "is_deleted" required,
-        issue_description: "issue_description" optional,
-        issue_id: "issue_id" required,
-        issue_name: "issue_name" optional,
-        issue_status: "issue_status" required,
-        version: "version" required,
+        assigned_role_id = "assigned_role_id" optional,
+        assigned_user_id = "assigned_user_id" optional,
+        fingerprint = "fingerprint" required,
+        first_seen = "first_seen" required,
+        is_deleted = "is_deleted" required,
+        issue_description = "issue_description" optional,
+        issue_id = "issue_id" required,
+        issue_name = "issue_name" optional,
+        issue_status = "issue_status" required,
+        version = "version" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -4305,32 +4305,32 @@ pub struct ErrorTrackingQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingQuery {
-        assignee: "assignee" optional,
-        date_range: "dateRange" required,
-        filter_group: "filterGroup" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        group_key: "groupKey" optional,
-        group_type_index: "groupTypeIndex" optional,
-        issue_id: "issueId" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" required,
-        order_direction: "orderDirection" optional,
-        pending_fingerprint_issue_state_updates: "pendingFingerprintIssueStateUpdates" optional,
-        person_id: "personId" optional,
-        response: "response" optional,
-        search_query: "searchQuery" optional,
-        status: "status" optional,
-        tags: "tags" optional,
-        use_query_v2: "useQueryV2" optional,
-        use_query_v3: "useQueryV3" optional,
-        version: "version" optional,
-        volume_resolution: "volumeResolution" required,
-        with_aggregations: "withAggregations" optional,
-        with_first_event: "withFirstEvent" optional,
-        with_last_event: "withLastEvent" optional,
+        assignee = "assignee" optional,
+        date_range = "dateRange" required,
+        filter_group = "filterGroup" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        group_key = "groupKey" optional,
+        group_type_index = "groupTypeIndex" optional,
+        issue_id = "issueId" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" required,
+        order_direction = "orderDirection" optional,
+        pending_fingerprint_issue_state_updates = "pendingFingerprintIssueStateUpdates" optional,
+        person_id = "personId" optional,
+        response = "response" optional,
+        search_query = "searchQuery" optional,
+        status = "status" optional,
+        tags = "tags" optional,
+        use_query_v2 = "useQueryV2" optional,
+        use_query_v3 = "useQueryV3" optional,
+        version = "version" optional,
+        volume_resolution = "volumeResolution" required,
+        with_aggregations = "withAggregations" optional,
+        with_first_event = "withFirstEvent" optional,
+        with_last_event = "withLastEvent" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -4372,17 +4372,17 @@ pub struct ErrorTrackingQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ErrorTrackingQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -4431,9 +4431,9 @@ pub struct EventDefinition {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     EventDefinition {
-        elements: "elements" required,
-        event: "event" required,
-        properties: "properties" required,
+        elements = "elements" required,
+        event = "event" required,
+        properties = "properties" required,
     }
 }
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
@@ -4446,8 +4446,8 @@ pub struct EventDefinitionBasic {
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
 json_object! {
     EventDefinitionBasic {
-        id: "id" required,
-        name: "name" required,
+        id = "id" required,
+        name = "name" required,
     }
 }
 #[cfg(
@@ -4483,11 +4483,11 @@ pub struct EventMetadataPropertyFilter {
 )]
 json_object! {
     EventMetadataPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -4558,11 +4558,11 @@ pub struct EventOddsRatioSerialized {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     EventOddsRatioSerialized {
-        correlation_type: "correlation_type" required,
-        event: "event" required,
-        failure_count: "failure_count" required,
-        odds_ratio: "odds_ratio" required,
-        success_count: "success_count" required,
+        correlation_type = "correlation_type" required,
+        event = "event" required,
+        failure_count = "failure_count" required,
+        odds_ratio = "odds_ratio" required,
+        success_count = "success_count" required,
     }
 }
 #[cfg(
@@ -4600,11 +4600,11 @@ pub struct EventPropertyFilter {
 )]
 json_object! {
     EventPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" optional,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" optional,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -4704,24 +4704,24 @@ pub struct EventsNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     EventsNode {
-        custom_name: "custom_name" optional,
-        event: "event" optional,
-        fixed_properties: "fixedProperties" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        version: "version" optional,
+        custom_name = "custom_name" optional,
+        event = "event" optional,
+        fixed_properties = "fixedProperties" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -4863,27 +4863,27 @@ pub struct EventsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     EventsQuery {
-        action_id: "actionId" optional,
-        action_steps: "actionSteps" optional,
-        after: "after" optional,
-        before: "before" optional,
-        event: "event" optional,
-        events: "events" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        fixed_properties: "fixedProperties" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        person_id: "personId" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        select: "select" required,
-        source: "source" optional,
-        tags: "tags" optional,
-        version: "version" optional,
-        r#where: "where" optional,
+        action_id = "actionId" optional,
+        action_steps = "actionSteps" optional,
+        after = "after" optional,
+        before = "before" optional,
+        event = "event" optional,
+        events = "events" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        fixed_properties = "fixedProperties" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        person_id = "personId" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        select = "select" required,
+        source = "source" optional,
+        tags = "tags" optional,
+        version = "version" optional,
+        r#where = "where" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -4913,16 +4913,16 @@ pub struct EventsQueryActionStep {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     EventsQueryActionStep {
-        event: "event" optional,
-        href: "href" optional,
-        href_matching: "href_matching" optional,
-        properties: "properties" optional,
-        selector: "selector" optional,
-        tag_name: "tag_name" optional,
-        text: "text" optional,
-        text_matching: "text_matching" optional,
-        url: "url" optional,
-        url_matching: "url_matching" optional,
+        event = "event" optional,
+        href = "href" optional,
+        href_matching = "href_matching" optional,
+        properties = "properties" optional,
+        selector = "selector" optional,
+        tag_name = "tag_name" optional,
+        text = "text" optional,
+        text_matching = "text_matching" optional,
+        url = "url" optional,
+        url_matching = "url_matching" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5051,19 +5051,19 @@ pub struct EventsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     EventsQueryResponse {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        next_cursor: "nextCursor" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        next_cursor = "nextCursor" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 #[cfg(any(feature = "actions", feature = "feature_flags", feature = "surveys"))]
@@ -5108,18 +5108,18 @@ pub struct ExperimentActorsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentActorsQuery {
-        exposure_config: "exposureConfig" optional,
-        feature_flag_key: "featureFlagKey" optional,
-        funnel_step: "funnelStep" optional,
-        funnel_step_breakdown: "funnelStepBreakdown" optional,
-        include_recordings: "includeRecordings" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        multiple_variant_handling: "multipleVariantHandling" optional,
-        response: "response" optional,
-        source: "source" required,
-        tags: "tags" optional,
-        version: "version" optional,
+        exposure_config = "exposureConfig" optional,
+        feature_flag_key = "featureFlagKey" optional,
+        funnel_step = "funnelStep" optional,
+        funnel_step_breakdown = "funnelStepBreakdown" optional,
+        include_recordings = "includeRecordings" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        multiple_variant_handling = "multipleVariantHandling" optional,
+        response = "response" optional,
+        source = "source" required,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5177,9 +5177,9 @@ pub struct ExperimentBreakdownResult {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentBreakdownResult {
-        baseline: "baseline" required,
-        breakdown_value: "breakdown_value" required,
-        variants: "variants" required,
+        baseline = "baseline" required,
+        breakdown_value = "breakdown_value" required,
+        variants = "variants" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5248,25 +5248,25 @@ pub struct ExperimentDataWarehouseNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentDataWarehouseNode {
-        custom_name: "custom_name" optional,
-        data_warehouse_join_key: "data_warehouse_join_key" required,
-        events_join_key: "events_join_key" required,
-        fixed_properties: "fixedProperties" optional,
-        kind: "kind" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        table_name: "table_name" required,
-        timestamp_field: "timestamp_field" required,
-        version: "version" optional,
+        custom_name = "custom_name" optional,
+        data_warehouse_join_key = "data_warehouse_join_key" required,
+        events_join_key = "events_join_key" required,
+        fixed_properties = "fixedProperties" optional,
+        kind = "kind" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        table_name = "table_name" required,
+        timestamp_field = "timestamp_field" required,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5378,11 +5378,11 @@ pub struct ExperimentEventExposureConfig {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentEventExposureConfig {
-        event: "event" required,
-        kind: "kind" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        version: "version" optional,
+        event = "event" required,
+        kind = "kind" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5455,21 +5455,21 @@ pub struct ExperimentFunnelMetric {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentFunnelMetric {
-        breakdown_filter: "breakdownFilter" optional,
-        conversion_window: "conversion_window" optional,
-        conversion_window_unit: "conversion_window_unit" optional,
-        fingerprint: "fingerprint" optional,
-        funnel_order_type: "funnel_order_type" optional,
-        goal: "goal" optional,
-        is_shared_metric: "isSharedMetric" optional,
-        kind: "kind" optional,
-        metric_type: "metric_type" optional,
-        name: "name" optional,
-        response: "response" optional,
-        series: "series" required,
-        shared_metric_id: "sharedMetricId" optional,
-        uuid: "uuid" optional,
-        version: "version" optional,
+        breakdown_filter = "breakdownFilter" optional,
+        conversion_window = "conversion_window" optional,
+        conversion_window_unit = "conversion_window_unit" optional,
+        fingerprint = "fingerprint" optional,
+        funnel_order_type = "funnel_order_type" optional,
+        goal = "goal" optional,
+        is_shared_metric = "isSharedMetric" optional,
+        kind = "kind" optional,
+        metric_type = "metric_type" optional,
+        name = "name" optional,
+        response = "response" optional,
+        series = "series" required,
+        shared_metric_id = "sharedMetricId" optional,
+        uuid = "uuid" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5523,16 +5523,16 @@ pub struct ExperimentFunnelsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentFunnelsQuery {
-        experiment_id: "experiment_id" optional,
-        fingerprint: "fingerprint" optional,
-        funnels_query: "funnels_query" required,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        name: "name" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        uuid: "uuid" optional,
-        version: "version" optional,
+        experiment_id = "experiment_id" optional,
+        fingerprint = "fingerprint" optional,
+        funnels_query = "funnels_query" required,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        name = "name" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        uuid = "uuid" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5570,16 +5570,16 @@ pub struct ExperimentFunnelsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentFunnelsQueryResponse {
-        credible_intervals: "credible_intervals" required,
-        expected_loss: "expected_loss" required,
-        funnels_query: "funnels_query" optional,
-        insight: "insight" required,
-        kind: "kind" optional,
-        probability: "probability" required,
-        significance_code: "significance_code" required,
-        significant: "significant" required,
-        stats_version: "stats_version" optional,
-        variants: "variants" required,
+        credible_intervals = "credible_intervals" required,
+        expected_loss = "expected_loss" required,
+        funnels_query = "funnels_query" optional,
+        insight = "insight" required,
+        kind = "kind" optional,
+        probability = "probability" required,
+        significance_code = "significance_code" required,
+        significant = "significant" required,
+        stats_version = "stats_version" optional,
+        variants = "variants" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5630,23 +5630,23 @@ pub struct ExperimentMeanMetric {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentMeanMetric {
-        breakdown_filter: "breakdownFilter" optional,
-        conversion_window: "conversion_window" optional,
-        conversion_window_unit: "conversion_window_unit" optional,
-        fingerprint: "fingerprint" optional,
-        goal: "goal" optional,
-        ignore_zeros: "ignore_zeros" optional,
-        is_shared_metric: "isSharedMetric" optional,
-        kind: "kind" optional,
-        lower_bound_percentile: "lower_bound_percentile" optional,
-        metric_type: "metric_type" optional,
-        name: "name" optional,
-        response: "response" optional,
-        shared_metric_id: "sharedMetricId" optional,
-        source: "source" required,
-        upper_bound_percentile: "upper_bound_percentile" optional,
-        uuid: "uuid" optional,
-        version: "version" optional,
+        breakdown_filter = "breakdownFilter" optional,
+        conversion_window = "conversion_window" optional,
+        conversion_window_unit = "conversion_window_unit" optional,
+        fingerprint = "fingerprint" optional,
+        goal = "goal" optional,
+        ignore_zeros = "ignore_zeros" optional,
+        is_shared_metric = "isSharedMetric" optional,
+        kind = "kind" optional,
+        lower_bound_percentile = "lower_bound_percentile" optional,
+        metric_type = "metric_type" optional,
+        name = "name" optional,
+        response = "response" optional,
+        shared_metric_id = "sharedMetricId" optional,
+        source = "source" required,
+        upper_bound_percentile = "upper_bound_percentile" optional,
+        uuid = "uuid" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5726,15 +5726,15 @@ pub struct ExperimentQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentQuery {
-        experiment_id: "experiment_id" optional,
-        kind: "kind" optional,
-        metric: "metric" required,
-        modifiers: "modifiers" optional,
-        name: "name" optional,
-        precomputation_mode: "precomputation_mode" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        experiment_id = "experiment_id" optional,
+        kind = "kind" optional,
+        metric = "metric" required,
+        modifiers = "modifiers" optional,
+        name = "name" optional,
+        precomputation_mode = "precomputation_mode" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5794,22 +5794,22 @@ pub struct ExperimentQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentQueryResponse {
-        baseline: "baseline" optional,
-        breakdown_results: "breakdown_results" optional,
-        clickhouse_sql: "clickhouse_sql" optional,
-        credible_intervals: "credible_intervals" optional,
-        hogql: "hogql" optional,
-        insight: "insight" optional,
-        is_precomputed: "is_precomputed" optional,
-        kind: "kind" optional,
-        metric: "metric" optional,
-        p_value: "p_value" optional,
-        probability: "probability" optional,
-        significance_code: "significance_code" optional,
-        significant: "significant" optional,
-        stats_version: "stats_version" optional,
-        variant_results: "variant_results" optional,
-        variants: "variants" optional,
+        baseline = "baseline" optional,
+        breakdown_results = "breakdown_results" optional,
+        clickhouse_sql = "clickhouse_sql" optional,
+        credible_intervals = "credible_intervals" optional,
+        hogql = "hogql" optional,
+        insight = "insight" optional,
+        is_precomputed = "is_precomputed" optional,
+        kind = "kind" optional,
+        metric = "metric" optional,
+        p_value = "p_value" optional,
+        probability = "probability" optional,
+        significance_code = "significance_code" optional,
+        significant = "significant" optional,
+        stats_version = "stats_version" optional,
+        variant_results = "variant_results" optional,
+        variants = "variants" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5885,21 +5885,21 @@ pub struct ExperimentRatioMetric {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentRatioMetric {
-        breakdown_filter: "breakdownFilter" optional,
-        conversion_window: "conversion_window" optional,
-        conversion_window_unit: "conversion_window_unit" optional,
-        denominator: "denominator" required,
-        fingerprint: "fingerprint" optional,
-        goal: "goal" optional,
-        is_shared_metric: "isSharedMetric" optional,
-        kind: "kind" optional,
-        metric_type: "metric_type" optional,
-        name: "name" optional,
-        numerator: "numerator" required,
-        response: "response" optional,
-        shared_metric_id: "sharedMetricId" optional,
-        uuid: "uuid" optional,
-        version: "version" optional,
+        breakdown_filter = "breakdownFilter" optional,
+        conversion_window = "conversion_window" optional,
+        conversion_window_unit = "conversion_window_unit" optional,
+        denominator = "denominator" required,
+        fingerprint = "fingerprint" optional,
+        goal = "goal" optional,
+        is_shared_metric = "isSharedMetric" optional,
+        kind = "kind" optional,
+        metric_type = "metric_type" optional,
+        name = "name" optional,
+        numerator = "numerator" required,
+        response = "response" optional,
+        shared_metric_id = "sharedMetricId" optional,
+        uuid = "uuid" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -5981,25 +5981,25 @@ pub struct ExperimentRetentionMetric {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentRetentionMetric {
-        breakdown_filter: "breakdownFilter" optional,
-        completion_event: "completion_event" required,
-        conversion_window: "conversion_window" optional,
-        conversion_window_unit: "conversion_window_unit" optional,
-        fingerprint: "fingerprint" optional,
-        goal: "goal" optional,
-        is_shared_metric: "isSharedMetric" optional,
-        kind: "kind" optional,
-        metric_type: "metric_type" optional,
-        name: "name" optional,
-        response: "response" optional,
-        retention_window_end: "retention_window_end" required,
-        retention_window_start: "retention_window_start" required,
-        retention_window_unit: "retention_window_unit" required,
-        shared_metric_id: "sharedMetricId" optional,
-        start_event: "start_event" required,
-        start_handling: "start_handling" required,
-        uuid: "uuid" optional,
-        version: "version" optional,
+        breakdown_filter = "breakdownFilter" optional,
+        completion_event = "completion_event" required,
+        conversion_window = "conversion_window" optional,
+        conversion_window_unit = "conversion_window_unit" optional,
+        fingerprint = "fingerprint" optional,
+        goal = "goal" optional,
+        is_shared_metric = "isSharedMetric" optional,
+        kind = "kind" optional,
+        metric_type = "metric_type" optional,
+        name = "name" optional,
+        response = "response" optional,
+        retention_window_end = "retention_window_end" required,
+        retention_window_start = "retention_window_start" required,
+        retention_window_unit = "retention_window_unit" required,
+        shared_metric_id = "sharedMetricId" optional,
+        start_event = "start_event" required,
+        start_handling = "start_handling" required,
+        uuid = "uuid" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -6087,19 +6087,19 @@ pub struct ExperimentStatsBaseValidated {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentStatsBaseValidated {
-        covariate_sum: "covariate_sum" optional,
-        covariate_sum_product: "covariate_sum_product" optional,
-        covariate_sum_squares: "covariate_sum_squares" optional,
-        denominator_sum: "denominator_sum" optional,
-        denominator_sum_squares: "denominator_sum_squares" optional,
-        key: "key" required,
-        number_of_samples: "number_of_samples" required,
-        numerator_denominator_sum_product: "numerator_denominator_sum_product" optional,
-        step_counts: "step_counts" optional,
-        step_sessions: "step_sessions" optional,
-        sum: "sum" required,
-        sum_squares: "sum_squares" required,
-        validation_failures: "validation_failures" optional,
+        covariate_sum = "covariate_sum" optional,
+        covariate_sum_product = "covariate_sum_product" optional,
+        covariate_sum_squares = "covariate_sum_squares" optional,
+        denominator_sum = "denominator_sum" optional,
+        denominator_sum_squares = "denominator_sum_squares" optional,
+        key = "key" required,
+        number_of_samples = "number_of_samples" required,
+        numerator_denominator_sum_product = "numerator_denominator_sum_product" optional,
+        step_counts = "step_counts" optional,
+        step_sessions = "step_sessions" optional,
+        sum = "sum" required,
+        sum_squares = "sum_squares" required,
+        validation_failures = "validation_failures" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -6141,17 +6141,17 @@ pub struct ExperimentTrendsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentTrendsQuery {
-        count_query: "count_query" required,
-        experiment_id: "experiment_id" optional,
-        exposure_query: "exposure_query" optional,
-        fingerprint: "fingerprint" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        name: "name" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        uuid: "uuid" optional,
-        version: "version" optional,
+        count_query = "count_query" required,
+        experiment_id = "experiment_id" optional,
+        exposure_query = "exposure_query" optional,
+        fingerprint = "fingerprint" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        name = "name" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        uuid = "uuid" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -6190,17 +6190,17 @@ pub struct ExperimentTrendsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentTrendsQueryResponse {
-        count_query: "count_query" optional,
-        credible_intervals: "credible_intervals" required,
-        exposure_query: "exposure_query" optional,
-        insight: "insight" required,
-        kind: "kind" optional,
-        p_value: "p_value" required,
-        probability: "probability" required,
-        significance_code: "significance_code" required,
-        significant: "significant" required,
-        stats_version: "stats_version" optional,
-        variants: "variants" required,
+        count_query = "count_query" optional,
+        credible_intervals = "credible_intervals" required,
+        exposure_query = "exposure_query" optional,
+        insight = "insight" required,
+        kind = "kind" optional,
+        p_value = "p_value" required,
+        probability = "probability" required,
+        significance_code = "significance_code" required,
+        significant = "significant" required,
+        stats_version = "stats_version" optional,
+        variants = "variants" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -6226,9 +6226,9 @@ pub struct ExperimentVariantFunnelsBaseStats {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentVariantFunnelsBaseStats {
-        failure_count: "failure_count" required,
-        key: "key" required,
-        success_count: "success_count" required,
+        failure_count = "failure_count" required,
+        key = "key" required,
+        success_count = "success_count" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -6275,23 +6275,23 @@ pub struct ExperimentVariantResultBayesian {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentVariantResultBayesian {
-        chance_to_win: "chance_to_win" optional,
-        covariate_sum: "covariate_sum" optional,
-        covariate_sum_product: "covariate_sum_product" optional,
-        covariate_sum_squares: "covariate_sum_squares" optional,
-        credible_interval: "credible_interval" optional,
-        denominator_sum: "denominator_sum" optional,
-        denominator_sum_squares: "denominator_sum_squares" optional,
-        key: "key" required,
-        method: "method" optional,
-        number_of_samples: "number_of_samples" required,
-        numerator_denominator_sum_product: "numerator_denominator_sum_product" optional,
-        significant: "significant" optional,
-        step_counts: "step_counts" optional,
-        step_sessions: "step_sessions" optional,
-        sum: "sum" required,
-        sum_squares: "sum_squares" required,
-        validation_failures: "validation_failures" optional,
+        chance_to_win = "chance_to_win" optional,
+        covariate_sum = "covariate_sum" optional,
+        covariate_sum_product = "covariate_sum_product" optional,
+        covariate_sum_squares = "covariate_sum_squares" optional,
+        credible_interval = "credible_interval" optional,
+        denominator_sum = "denominator_sum" optional,
+        denominator_sum_squares = "denominator_sum_squares" optional,
+        key = "key" required,
+        method = "method" optional,
+        number_of_samples = "number_of_samples" required,
+        numerator_denominator_sum_product = "numerator_denominator_sum_product" optional,
+        significant = "significant" optional,
+        step_counts = "step_counts" optional,
+        step_sessions = "step_sessions" optional,
+        sum = "sum" required,
+        sum_squares = "sum_squares" required,
+        validation_failures = "validation_failures" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -6345,23 +6345,23 @@ pub struct ExperimentVariantResultFrequentist {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentVariantResultFrequentist {
-        confidence_interval: "confidence_interval" optional,
-        covariate_sum: "covariate_sum" optional,
-        covariate_sum_product: "covariate_sum_product" optional,
-        covariate_sum_squares: "covariate_sum_squares" optional,
-        denominator_sum: "denominator_sum" optional,
-        denominator_sum_squares: "denominator_sum_squares" optional,
-        key: "key" required,
-        method: "method" optional,
-        number_of_samples: "number_of_samples" required,
-        numerator_denominator_sum_product: "numerator_denominator_sum_product" optional,
-        p_value: "p_value" optional,
-        significant: "significant" optional,
-        step_counts: "step_counts" optional,
-        step_sessions: "step_sessions" optional,
-        sum: "sum" required,
-        sum_squares: "sum_squares" required,
-        validation_failures: "validation_failures" optional,
+        confidence_interval = "confidence_interval" optional,
+        covariate_sum = "covariate_sum" optional,
+        covariate_sum_product = "covariate_sum_product" optional,
+        covariate_sum_squares = "covariate_sum_squares" optional,
+        denominator_sum = "denominator_sum" optional,
+        denominator_sum_squares = "denominator_sum_squares" optional,
+        key = "key" required,
+        method = "method" optional,
+        number_of_samples = "number_of_samples" required,
+        numerator_denominator_sum_product = "numerator_denominator_sum_product" optional,
+        p_value = "p_value" optional,
+        significant = "significant" optional,
+        step_counts = "step_counts" optional,
+        step_sessions = "step_sessions" optional,
+        sum = "sum" required,
+        sum_squares = "sum_squares" required,
+        validation_failures = "validation_failures" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -6389,10 +6389,10 @@ pub struct ExperimentVariantTrendsBaseStats {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ExperimentVariantTrendsBaseStats {
-        absolute_exposure: "absolute_exposure" required,
-        count: "count" required,
-        exposure: "exposure" required,
-        key: "key" required,
+        absolute_exposure = "absolute_exposure" required,
+        count = "count" required,
+        exposure = "exposure" required,
+        key = "key" required,
     }
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
@@ -6706,10 +6706,10 @@ pub struct FeatureFlagConditionGroupSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagConditionGroupSchema {
-        properties: "properties" optional,
-        rollout_percentage: "rollout_percentage" optional,
-        variant: "variant" optional,
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
+        properties = "properties" optional,
+        rollout_percentage = "rollout_percentage" optional,
+        variant = "variant" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
@@ -6737,12 +6737,12 @@ pub struct FeatureFlagFilterPropertyCohortInSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagFilterPropertyCohortInSchema {
-        key: "key" required,
-        r#type: "type" required,
-        cohort_name: "cohort_name" optional,
-        group_type_index: "group_type_index" optional,
-        operator: "operator" required,
-        value: "value" required,
+        key = "key" required,
+        r#type = "type" required,
+        cohort_name = "cohort_name" optional,
+        group_type_index = "group_type_index" optional,
+        operator = "operator" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
@@ -6793,12 +6793,12 @@ pub struct FeatureFlagFilterPropertyDateSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagFilterPropertyDateSchema {
-        key: "key" required,
-        r#type: "type" optional,
-        cohort_name: "cohort_name" optional,
-        group_type_index: "group_type_index" optional,
-        operator: "operator" required,
-        value: "value" required,
+        key = "key" required,
+        r#type = "type" optional,
+        cohort_name = "cohort_name" optional,
+        group_type_index = "group_type_index" optional,
+        operator = "operator" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
@@ -6828,12 +6828,12 @@ pub struct FeatureFlagFilterPropertyExistsSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagFilterPropertyExistsSchema {
-        key: "key" required,
-        r#type: "type" optional,
-        cohort_name: "cohort_name" optional,
-        group_type_index: "group_type_index" optional,
-        operator: "operator" required,
-        value: "value" optional,
+        key = "key" required,
+        r#type = "type" optional,
+        cohort_name = "cohort_name" optional,
+        group_type_index = "group_type_index" optional,
+        operator = "operator" required,
+        value = "value" optional,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
@@ -6860,12 +6860,12 @@ pub struct FeatureFlagFilterPropertyFlagEvaluatesSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagFilterPropertyFlagEvaluatesSchema {
-        key: "key" required,
-        r#type: "type" required,
-        cohort_name: "cohort_name" optional,
-        group_type_index: "group_type_index" optional,
-        operator: "operator" required,
-        value: "value" required,
+        key = "key" required,
+        r#type = "type" required,
+        cohort_name = "cohort_name" optional,
+        group_type_index = "group_type_index" optional,
+        operator = "operator" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
@@ -6921,12 +6921,12 @@ pub struct FeatureFlagFilterPropertyGenericSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagFilterPropertyGenericSchema {
-        key: "key" required,
-        r#type: "type" optional,
-        cohort_name: "cohort_name" optional,
-        group_type_index: "group_type_index" optional,
-        value: "value" required,
-        operator: "operator" required,
+        key = "key" required,
+        r#type = "type" optional,
+        cohort_name = "cohort_name" optional,
+        group_type_index = "group_type_index" optional,
+        value = "value" required,
+        operator = "operator" required,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
@@ -6983,12 +6983,12 @@ pub struct FeatureFlagFilterPropertyMultiContainsSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagFilterPropertyMultiContainsSchema {
-        key: "key" required,
-        r#type: "type" optional,
-        cohort_name: "cohort_name" optional,
-        group_type_index: "group_type_index" optional,
-        operator: "operator" required,
-        value: "value" required,
+        key = "key" required,
+        r#type = "type" optional,
+        cohort_name = "cohort_name" optional,
+        group_type_index = "group_type_index" optional,
+        operator = "operator" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
@@ -7055,12 +7055,12 @@ pub struct FeatureFlagFilterPropertySemverSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagFilterPropertySemverSchema {
-        key: "key" required,
-        r#type: "type" optional,
-        cohort_name: "cohort_name" optional,
-        group_type_index: "group_type_index" optional,
-        operator: "operator" required,
-        value: "value" required,
+        key = "key" required,
+        r#type = "type" optional,
+        cohort_name = "cohort_name" optional,
+        group_type_index = "group_type_index" optional,
+        operator = "operator" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
@@ -7108,12 +7108,12 @@ pub struct FeatureFlagFiltersSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagFiltersSchema {
-        groups: "groups" optional,
-        multivariate: "multivariate" optional,
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        payloads: "payloads" optional,
-        super_groups: "super_groups" optional,
-        feature_enrollment: "feature_enrollment" optional,
+        groups = "groups" optional,
+        multivariate = "multivariate" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        payloads = "payloads" optional,
+        super_groups = "super_groups" optional,
+        feature_enrollment = "feature_enrollment" optional,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
@@ -7126,7 +7126,7 @@ pub struct FeatureFlagMultivariateSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagMultivariateSchema {
-        variants: "variants" required,
+        variants = "variants" required,
     }
 }
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
@@ -7143,9 +7143,9 @@ pub struct FeatureFlagMultivariateVariantSchema {
 #[cfg(any(feature = "feature_flags", feature = "surveys"))]
 json_object! {
     FeatureFlagMultivariateVariantSchema {
-        key: "key" required,
-        name: "name" optional,
-        rollout_percentage: "rollout_percentage" required,
+        key = "key" required,
+        name = "name" optional,
+        rollout_percentage = "rollout_percentage" required,
     }
 }
 #[cfg(
@@ -7181,11 +7181,11 @@ pub struct FeaturePropertyFilter {
 )]
 json_object! {
     FeaturePropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -7261,8 +7261,8 @@ pub struct Filters {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Filters {
-        date_range: "dateRange" optional,
-        properties: "properties" optional,
+        date_range = "dateRange" optional,
+        properties = "properties" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -7283,10 +7283,10 @@ pub struct FirstEvent {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FirstEvent {
-        distinct_id: "distinct_id" required,
-        properties: "properties" required,
-        timestamp: "timestamp" required,
-        uuid: "uuid" required,
+        distinct_id = "distinct_id" required,
+        properties = "properties" required,
+        timestamp = "timestamp" required,
+        uuid = "uuid" required,
     }
 }
 #[cfg(
@@ -7323,11 +7323,11 @@ pub struct FlagPropertyFilter {
 )]
 json_object! {
     FlagPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" optional,
-        r#type: "type" optional,
-        value: "value" required,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" optional,
+        r#type = "type" optional,
+        value = "value" required,
     }
 }
 #[cfg(
@@ -7420,16 +7420,16 @@ pub struct FunnelCorrelationActorsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelCorrelationActorsQuery {
-        funnel_correlation_person_converted: "funnelCorrelationPersonConverted" optional,
-        funnel_correlation_person_entity: "funnelCorrelationPersonEntity" optional,
-        funnel_correlation_property_values: "funnelCorrelationPropertyValues" optional,
-        include_recordings: "includeRecordings" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        source: "source" required,
-        tags: "tags" optional,
-        version: "version" optional,
+        funnel_correlation_person_converted = "funnelCorrelationPersonConverted" optional,
+        funnel_correlation_person_entity = "funnelCorrelationPersonEntity" optional,
+        funnel_correlation_property_values = "funnelCorrelationPropertyValues" optional,
+        include_recordings = "includeRecordings" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        source = "source" required,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -7504,16 +7504,16 @@ pub struct FunnelCorrelationQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelCorrelationQuery {
-        funnel_correlation_event_exclude_property_names: "funnelCorrelationEventExcludePropertyNames" optional,
-        funnel_correlation_event_names: "funnelCorrelationEventNames" optional,
-        funnel_correlation_exclude_event_names: "funnelCorrelationExcludeEventNames" optional,
-        funnel_correlation_exclude_names: "funnelCorrelationExcludeNames" optional,
-        funnel_correlation_names: "funnelCorrelationNames" optional,
-        funnel_correlation_type: "funnelCorrelationType" required,
-        kind: "kind" optional,
-        response: "response" optional,
-        source: "source" required,
-        version: "version" optional,
+        funnel_correlation_event_exclude_property_names = "funnelCorrelationEventExcludePropertyNames" optional,
+        funnel_correlation_event_names = "funnelCorrelationEventNames" optional,
+        funnel_correlation_exclude_event_names = "funnelCorrelationExcludeEventNames" optional,
+        funnel_correlation_exclude_names = "funnelCorrelationExcludeNames" optional,
+        funnel_correlation_names = "funnelCorrelationNames" optional,
+        funnel_correlation_type = "funnelCorrelationType" required,
+        kind = "kind" optional,
+        response = "response" optional,
+        source = "source" required,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -7556,18 +7556,18 @@ pub struct FunnelCorrelationResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelCorrelationResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -7584,8 +7584,8 @@ pub struct FunnelCorrelationResult {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelCorrelationResult {
-        events: "events" required,
-        skewed: "skewed" required,
+        events = "events" required,
+        skewed = "skewed" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -7643,24 +7643,24 @@ pub struct FunnelExclusionActionsNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelExclusionActionsNode {
-        custom_name: "custom_name" optional,
-        fixed_properties: "fixedProperties" optional,
-        funnel_from_step: "funnelFromStep" required,
-        funnel_to_step: "funnelToStep" required,
-        id: "id" required,
-        kind: "kind" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        version: "version" optional,
+        custom_name = "custom_name" optional,
+        fixed_properties = "fixedProperties" optional,
+        funnel_from_step = "funnelFromStep" required,
+        funnel_to_step = "funnelToStep" required,
+        id = "id" required,
+        kind = "kind" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -7800,26 +7800,26 @@ pub struct FunnelExclusionEventsNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelExclusionEventsNode {
-        custom_name: "custom_name" optional,
-        event: "event" optional,
-        fixed_properties: "fixedProperties" optional,
-        funnel_from_step: "funnelFromStep" required,
-        funnel_to_step: "funnelToStep" required,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        version: "version" optional,
+        custom_name = "custom_name" optional,
+        event = "event" optional,
+        fixed_properties = "fixedProperties" optional,
+        funnel_from_step = "funnelFromStep" required,
+        funnel_to_step = "funnelToStep" required,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -7957,9 +7957,9 @@ pub struct FunnelPathsFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelPathsFilter {
-        funnel_path_type: "funnelPathType" optional,
-        funnel_source: "funnelSource" required,
-        funnel_step: "funnelStep" optional,
+        funnel_path_type = "funnelPathType" optional,
+        funnel_source = "funnelSource" required,
+        funnel_step = "funnelStep" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8013,17 +8013,17 @@ pub struct FunnelsActorsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelsActorsQuery {
-        funnel_step: "funnelStep" optional,
-        funnel_step_breakdown: "funnelStepBreakdown" optional,
-        funnel_trends_drop_off: "funnelTrendsDropOff" optional,
-        funnel_trends_entrance_period_start: "funnelTrendsEntrancePeriodStart" optional,
-        include_recordings: "includeRecordings" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        source: "source" required,
-        tags: "tags" optional,
-        version: "version" optional,
+        funnel_step = "funnelStep" optional,
+        funnel_step_breakdown = "funnelStepBreakdown" optional,
+        funnel_trends_drop_off = "funnelTrendsDropOff" optional,
+        funnel_trends_entrance_period_start = "funnelTrendsEntrancePeriodStart" optional,
+        include_recordings = "includeRecordings" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        source = "source" required,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8105,27 +8105,27 @@ pub struct FunnelsDataWarehouseNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelsDataWarehouseNode {
-        aggregation_target_field: "aggregation_target_field" required,
-        custom_name: "custom_name" optional,
-        dw_source_type: "dw_source_type" optional,
-        fixed_properties: "fixedProperties" optional,
-        id: "id" required,
-        id_field: "id_field" required,
-        kind: "kind" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        table_name: "table_name" required,
-        timestamp_field: "timestamp_field" required,
-        version: "version" optional,
+        aggregation_target_field = "aggregation_target_field" required,
+        custom_name = "custom_name" optional,
+        dw_source_type = "dw_source_type" optional,
+        fixed_properties = "fixedProperties" optional,
+        id = "id" required,
+        id_field = "id_field" required,
+        kind = "kind" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        table_name = "table_name" required,
+        timestamp_field = "timestamp_field" required,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8265,27 +8265,27 @@ pub struct FunnelsFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelsFilter {
-        bin_count: "binCount" optional,
-        breakdown_attribution_type: "breakdownAttributionType" optional,
-        breakdown_attribution_value: "breakdownAttributionValue" optional,
-        breakdown_sorting: "breakdownSorting" optional,
-        custom_aggregation_target: "customAggregationTarget" optional,
-        exclusions: "exclusions" optional,
-        funnel_aggregate_by_hog_ql: "funnelAggregateByHogQL" optional,
-        funnel_from_step: "funnelFromStep" optional,
-        funnel_order_type: "funnelOrderType" optional,
-        funnel_step_reference: "funnelStepReference" optional,
-        funnel_to_step: "funnelToStep" optional,
-        funnel_viz_type: "funnelVizType" optional,
-        funnel_window_interval: "funnelWindowInterval" optional,
-        funnel_window_interval_unit: "funnelWindowIntervalUnit" optional,
-        goal_lines: "goalLines" optional,
-        hidden_legend_breakdowns: "hiddenLegendBreakdowns" optional,
-        layout: "layout" optional,
-        result_customizations: "resultCustomizations" optional,
-        show_trend_lines: "showTrendLines" optional,
-        show_values_on_series: "showValuesOnSeries" optional,
-        use_udf: "useUdf" optional,
+        bin_count = "binCount" optional,
+        breakdown_attribution_type = "breakdownAttributionType" optional,
+        breakdown_attribution_value = "breakdownAttributionValue" optional,
+        breakdown_sorting = "breakdownSorting" optional,
+        custom_aggregation_target = "customAggregationTarget" optional,
+        exclusions = "exclusions" optional,
+        funnel_aggregate_by_hog_ql = "funnelAggregateByHogQL" optional,
+        funnel_from_step = "funnelFromStep" optional,
+        funnel_order_type = "funnelOrderType" optional,
+        funnel_step_reference = "funnelStepReference" optional,
+        funnel_to_step = "funnelToStep" optional,
+        funnel_viz_type = "funnelVizType" optional,
+        funnel_window_interval = "funnelWindowInterval" optional,
+        funnel_window_interval_unit = "funnelWindowIntervalUnit" optional,
+        goal_lines = "goalLines" optional,
+        hidden_legend_breakdowns = "hiddenLegendBreakdowns" optional,
+        layout = "layout" optional,
+        result_customizations = "resultCustomizations" optional,
+        show_trend_lines = "showTrendLines" optional,
+        show_values_on_series = "showValuesOnSeries" optional,
+        use_udf = "useUdf" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8336,21 +8336,21 @@ pub struct FunnelsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelsQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        breakdown_filter: "breakdownFilter" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        funnels_filter: "funnelsFilter" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        sampling_factor: "samplingFactor" optional,
-        series: "series" required,
-        tags: "tags" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        breakdown_filter = "breakdownFilter" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        funnels_filter = "funnelsFilter" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        sampling_factor = "samplingFactor" optional,
+        series = "series" required,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8421,13 +8421,13 @@ pub struct FunnelsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     FunnelsQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8455,9 +8455,9 @@ pub struct GitHubBranchesResponse {
 #[cfg(any(feature = "core", feature = "integrations"))]
 json_object! {
     GitHubBranchesResponse {
-        branches: "branches" required,
-        default_branch: "default_branch" optional,
-        has_more: "has_more" required,
+        branches = "branches" required,
+        default_branch = "default_branch" optional,
+        has_more = "has_more" required,
     }
 }
 #[cfg(any(feature = "core", feature = "integrations"))]
@@ -8471,9 +8471,9 @@ pub struct GitHubRepo {
 #[cfg(any(feature = "core", feature = "integrations"))]
 json_object! {
     GitHubRepo {
-        id: "id" required,
-        name: "name" required,
-        full_name: "full_name" required,
+        id = "id" required,
+        name = "name" required,
+        full_name = "full_name" required,
     }
 }
 #[cfg(any(feature = "core", feature = "integrations"))]
@@ -8486,7 +8486,7 @@ pub struct GitHubReposRefreshResponse {
 #[cfg(any(feature = "core", feature = "integrations"))]
 json_object! {
     GitHubReposRefreshResponse {
-        repositories: "repositories" required,
+        repositories = "repositories" required,
     }
 }
 #[cfg(any(feature = "core", feature = "integrations"))]
@@ -8500,8 +8500,8 @@ pub struct GitHubReposResponse {
 #[cfg(any(feature = "core", feature = "integrations"))]
 json_object! {
     GitHubReposResponse {
-        repositories: "repositories" required,
-        has_more: "has_more" required,
+        repositories = "repositories" required,
+        has_more = "has_more" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8525,12 +8525,12 @@ pub struct GoalLine {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     GoalLine {
-        border_color: "borderColor" optional,
-        display_if_crossed: "displayIfCrossed" optional,
-        display_label: "displayLabel" optional,
-        label: "label" required,
-        position: "position" optional,
-        value: "value" required,
+        border_color = "borderColor" optional,
+        display_if_crossed = "displayIfCrossed" optional,
+        display_label = "displayLabel" optional,
+        label = "label" required,
+        position = "position" optional,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8589,25 +8589,25 @@ pub struct GroupNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     GroupNode {
-        custom_name: "custom_name" optional,
-        fixed_properties: "fixedProperties" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        nodes: "nodes" required,
-        operator: "operator" required,
-        optional_in_funnel: "optionalInFunnel" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        version: "version" optional,
+        custom_name = "custom_name" optional,
+        fixed_properties = "fixedProperties" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        nodes = "nodes" required,
+        operator = "operator" required,
+        optional_in_funnel = "optionalInFunnel" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8746,13 +8746,13 @@ pub struct GroupPropertyFilter {
 )]
 json_object! {
     GroupPropertyFilter {
-        group_key_names: "group_key_names" optional,
-        group_type_index: "group_type_index" optional,
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        group_key_names = "group_key_names" optional,
+        group_type_index = "group_type_index" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -8837,18 +8837,18 @@ pub struct GroupsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     GroupsQuery {
-        group_type_index: "group_type_index" required,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        search: "search" optional,
-        select: "select" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        group_type_index = "group_type_index" required,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        search = "search" optional,
+        select = "select" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8903,19 +8903,19 @@ pub struct GroupsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     GroupsQueryResponse {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        kind: "kind" optional,
-        limit: "limit" required,
-        modifiers: "modifiers" optional,
-        offset: "offset" required,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        kind = "kind" optional,
+        limit = "limit" required,
+        modifiers = "modifiers" optional,
+        offset = "offset" required,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -8945,11 +8945,11 @@ pub struct HbosDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     HbosDetectorConfig {
-        n_bins: "n_bins" optional,
-        preprocessing: "preprocessing" optional,
-        threshold: "threshold" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        n_bins = "n_bins" optional,
+        preprocessing = "preprocessing" optional,
+        threshold = "threshold" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -8973,8 +8973,8 @@ pub struct HeatmapGradientStop {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HeatmapGradientStop {
-        color: "color" required,
-        value: "value" required,
+        color = "color" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9009,18 +9009,18 @@ pub struct HeatmapSettings {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HeatmapSettings {
-        gradient: "gradient" optional,
-        gradient_preset: "gradientPreset" optional,
-        gradient_scale_mode: "gradientScaleMode" optional,
-        null_label: "nullLabel" optional,
-        null_value: "nullValue" optional,
-        sort_column: "sortColumn" optional,
-        sort_order: "sortOrder" optional,
-        value_column: "valueColumn" optional,
-        x_axis_column: "xAxisColumn" optional,
-        x_axis_label: "xAxisLabel" optional,
-        y_axis_column: "yAxisColumn" optional,
-        y_axis_label: "yAxisLabel" optional,
+        gradient = "gradient" optional,
+        gradient_preset = "gradientPreset" optional,
+        gradient_scale_mode = "gradientScaleMode" optional,
+        null_label = "nullLabel" optional,
+        null_value = "nullValue" optional,
+        sort_column = "sortColumn" optional,
+        sort_order = "sortOrder" optional,
+        value_column = "valueColumn" optional,
+        x_axis_column = "xAxisColumn" optional,
+        x_axis_label = "xAxisLabel" optional,
+        y_axis_column = "yAxisColumn" optional,
+        y_axis_label = "yAxisLabel" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9050,15 +9050,15 @@ pub struct HogFunctionFilters {
 #[cfg(any(feature = "hog_functions", feature = "workflows"))]
 json_object! {
     HogFunctionFilters {
-        source: "source" optional,
-        actions: "actions" optional,
-        events: "events" optional,
-        data_warehouse: "data_warehouse" optional,
-        properties: "properties" optional,
-        bytecode: "bytecode" optional,
-        transpiled: "transpiled" optional,
-        filter_test_accounts: "filter_test_accounts" optional,
-        bytecode_error: "bytecode_error" optional,
+        source = "source" optional,
+        actions = "actions" optional,
+        events = "events" optional,
+        data_warehouse = "data_warehouse" optional,
+        properties = "properties" optional,
+        bytecode = "bytecode" optional,
+        transpiled = "transpiled" optional,
+        filter_test_accounts = "filter_test_accounts" optional,
+        bytecode_error = "bytecode_error" optional,
     }
 }
 #[cfg(any(feature = "hog_functions", feature = "workflows"))]
@@ -9094,12 +9094,12 @@ pub struct HogFunctionMappingTemplate {
 #[cfg(any(feature = "hog_function_templates", feature = "hog_functions"))]
 json_object! {
     HogFunctionMappingTemplate {
-        name: "name" required,
-        include_by_default: "include_by_default" optional,
-        use_all_events_by_default: "use_all_events_by_default" optional,
-        filters: "filters" optional,
-        inputs: "inputs" optional,
-        inputs_schema: "inputs_schema" optional,
+        name = "name" required,
+        include_by_default = "include_by_default" optional,
+        use_all_events_by_default = "use_all_events_by_default" optional,
+        filters = "filters" optional,
+        inputs = "inputs" optional,
+        inputs_schema = "inputs_schema" optional,
     }
 }
 #[cfg(any(feature = "hog_function_templates", feature = "hog_functions"))]
@@ -9138,20 +9138,20 @@ pub struct HogFunctionTemplate {
 #[cfg(any(feature = "hog_function_templates", feature = "hog_functions"))]
 json_object! {
     HogFunctionTemplate {
-        id: "id" required,
-        name: "name" required,
-        description: "description" optional,
-        code: "code" required,
-        code_language: "code_language" optional,
-        inputs_schema: "inputs_schema" required,
-        r#type: "type" required,
-        status: "status" optional,
-        category: "category" optional,
-        free: "free" optional,
-        icon_url: "icon_url" optional,
-        filters: "filters" optional,
-        masking: "masking" optional,
-        mapping_templates: "mapping_templates" optional,
+        id = "id" required,
+        name = "name" required,
+        description = "description" optional,
+        code = "code" required,
+        code_language = "code_language" optional,
+        inputs_schema = "inputs_schema" required,
+        r#type = "type" required,
+        status = "status" optional,
+        category = "category" optional,
+        free = "free" optional,
+        icon_url = "icon_url" optional,
+        filters = "filters" optional,
+        masking = "masking" optional,
+        mapping_templates = "mapping_templates" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9169,9 +9169,9 @@ pub struct HogQlFilters {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HogQlFilters {
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        properties: "properties" optional,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        properties = "properties" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9226,14 +9226,14 @@ pub struct HogQlMetadataResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HogQlMetadataResponse {
-        ch_table_names: "ch_table_names" optional,
-        errors: "errors" required,
-        is_using_indices: "isUsingIndices" optional,
-        is_valid: "isValid" optional,
-        notices: "notices" required,
-        query: "query" optional,
-        table_names: "table_names" optional,
-        warnings: "warnings" required,
+        ch_table_names = "ch_table_names" optional,
+        errors = "errors" required,
+        is_using_indices = "isUsingIndices" optional,
+        is_valid = "isValid" optional,
+        notices = "notices" required,
+        query = "query" optional,
+        table_names = "table_names" optional,
+        warnings = "warnings" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9254,10 +9254,10 @@ pub struct HogQlNotice {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HogQlNotice {
-        end: "end" optional,
-        fix: "fix" optional,
-        message: "message" required,
-        start: "start" optional,
+        end = "end" optional,
+        fix = "fix" optional,
+        message = "message" required,
+        start = "start" optional,
     }
 }
 #[cfg(
@@ -9292,10 +9292,10 @@ pub struct HogQlPropertyFilter {
 )]
 json_object! {
     HogQlPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -9381,19 +9381,19 @@ pub struct HogQlQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HogQlQuery {
-        connection_id: "connectionId" optional,
-        explain: "explain" optional,
-        filters: "filters" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        name: "name" optional,
-        query: "query" required,
-        response: "response" optional,
-        send_raw_query: "sendRawQuery" optional,
-        tags: "tags" optional,
-        values: "values" optional,
-        variables: "variables" optional,
-        version: "version" optional,
+        connection_id = "connectionId" optional,
+        explain = "explain" optional,
+        filters = "filters" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        name = "name" optional,
+        query = "query" required,
+        response = "response" optional,
+        send_raw_query = "sendRawQuery" optional,
+        tags = "tags" optional,
+        values = "values" optional,
+        variables = "variables" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9460,34 +9460,34 @@ pub struct HogQlQueryModifiers {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HogQlQueryModifiers {
-        bounce_rate_duration_seconds: "bounceRateDurationSeconds" optional,
-        bounce_rate_page_view_mode: "bounceRatePageViewMode" optional,
-        convert_to_project_timezone: "convertToProjectTimezone" optional,
-        custom_channel_type_rules: "customChannelTypeRules" optional,
-        data_warehouse_events_modifiers: "dataWarehouseEventsModifiers" optional,
-        debug: "debug" optional,
-        force_clickhouse_data_skipping_indexes: "forceClickhouseDataSkippingIndexes" optional,
-        format_csv_allow_double_quotes: "formatCsvAllowDoubleQuotes" optional,
-        in_cohort_via: "inCohortVia" optional,
-        inline_cohort_calculation: "inlineCohortCalculation" optional,
-        materialization_mode: "materializationMode" optional,
-        materialized_columns_optimization_mode: "materializedColumnsOptimizationMode" optional,
-        optimize_joined_filters: "optimizeJoinedFilters" optional,
-        optimize_projections: "optimizeProjections" optional,
-        persons_arg_max_version: "personsArgMaxVersion" optional,
-        persons_join_mode: "personsJoinMode" optional,
-        persons_on_events_mode: "personsOnEventsMode" optional,
-        property_groups_mode: "propertyGroupsMode" optional,
-        s3_table_use_invalid_columns: "s3TableUseInvalidColumns" optional,
-        session_id_pushdown: "sessionIdPushdown" optional,
-        session_property_pre_aggregation: "sessionPropertyPreAggregation" optional,
-        session_table_version: "sessionTableVersion" optional,
-        sessions_v2_join_mode: "sessionsV2JoinMode" optional,
-        timings: "timings" optional,
-        use_materialized_views: "useMaterializedViews" optional,
-        use_preaggregated_intermediate_results: "usePreaggregatedIntermediateResults" optional,
-        use_preaggregated_table_transforms: "usePreaggregatedTableTransforms" optional,
-        use_web_analytics_pre_aggregated_tables: "useWebAnalyticsPreAggregatedTables" optional,
+        bounce_rate_duration_seconds = "bounceRateDurationSeconds" optional,
+        bounce_rate_page_view_mode = "bounceRatePageViewMode" optional,
+        convert_to_project_timezone = "convertToProjectTimezone" optional,
+        custom_channel_type_rules = "customChannelTypeRules" optional,
+        data_warehouse_events_modifiers = "dataWarehouseEventsModifiers" optional,
+        debug = "debug" optional,
+        force_clickhouse_data_skipping_indexes = "forceClickhouseDataSkippingIndexes" optional,
+        format_csv_allow_double_quotes = "formatCsvAllowDoubleQuotes" optional,
+        in_cohort_via = "inCohortVia" optional,
+        inline_cohort_calculation = "inlineCohortCalculation" optional,
+        materialization_mode = "materializationMode" optional,
+        materialized_columns_optimization_mode = "materializedColumnsOptimizationMode" optional,
+        optimize_joined_filters = "optimizeJoinedFilters" optional,
+        optimize_projections = "optimizeProjections" optional,
+        persons_arg_max_version = "personsArgMaxVersion" optional,
+        persons_join_mode = "personsJoinMode" optional,
+        persons_on_events_mode = "personsOnEventsMode" optional,
+        property_groups_mode = "propertyGroupsMode" optional,
+        s3_table_use_invalid_columns = "s3TableUseInvalidColumns" optional,
+        session_id_pushdown = "sessionIdPushdown" optional,
+        session_property_pre_aggregation = "sessionPropertyPreAggregation" optional,
+        session_table_version = "sessionTableVersion" optional,
+        sessions_v2_join_mode = "sessionsV2JoinMode" optional,
+        timings = "timings" optional,
+        use_materialized_views = "useMaterializedViews" optional,
+        use_preaggregated_intermediate_results = "usePreaggregatedIntermediateResults" optional,
+        use_preaggregated_table_transforms = "usePreaggregatedTableTransforms" optional,
+        use_web_analytics_pre_aggregated_tables = "useWebAnalyticsPreAggregatedTables" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9532,22 +9532,22 @@ pub struct HogQlQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HogQlQueryResponse {
-        clickhouse: "clickhouse" optional,
-        columns: "columns" optional,
-        error: "error" optional,
-        explain: "explain" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        metadata: "metadata" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query: "query" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        clickhouse = "clickhouse" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        explain = "explain" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        metadata = "metadata" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query = "query" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9568,10 +9568,10 @@ pub struct HogQlVariable {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HogQlVariable {
-        code_name: "code_name" required,
-        is_null: "isNull" optional,
-        value: "value" optional,
-        variable_id: "variableId" required,
+        code_name = "code_name" required,
+        is_null = "isNull" optional,
+        value = "value" optional,
+        variable_id = "variableId" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9594,12 +9594,12 @@ pub struct HogQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HogQuery {
-        code: "code" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        code = "code" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9627,10 +9627,10 @@ pub struct HogQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     HogQueryResponse {
-        bytecode: "bytecode" optional,
-        colored_bytecode: "coloredBytecode" optional,
-        results: "results" required,
-        stdout: "stdout" optional,
+        bytecode = "bytecode" optional,
+        colored_bytecode = "coloredBytecode" optional,
+        results = "results" required,
+        stdout = "stdout" optional,
     }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
@@ -9645,8 +9645,8 @@ pub struct HogTaggerConfig {
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 json_object! {
     HogTaggerConfig {
-        source: "source" required,
-        tags: "tags" optional,
+        source = "source" required,
+        tags = "tags" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9716,19 +9716,19 @@ pub struct InsightActorsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     InsightActorsQuery {
-        breakdown: "breakdown" optional,
-        compare: "compare" optional,
-        day: "day" optional,
-        include_recordings: "includeRecordings" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        response: "response" optional,
-        series: "series" optional,
-        source: "source" required,
-        status: "status" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        breakdown = "breakdown" optional,
+        compare = "compare" optional,
+        day = "day" optional,
+        include_recordings = "includeRecordings" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        response = "response" optional,
+        series = "series" optional,
+        source = "source" required,
+        status = "status" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9786,8 +9786,8 @@ pub struct InsightThreshold {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     InsightThreshold {
-        bounds: "bounds" optional,
-        r#type: "type" required,
+        bounds = "bounds" optional,
+        r#type = "type" required,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -9841,22 +9841,22 @@ pub struct InsightVizNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     InsightVizNode {
-        embedded: "embedded" optional,
-        full: "full" optional,
-        hide_persons_modal: "hidePersonsModal" optional,
-        hide_tooltip_on_scroll: "hideTooltipOnScroll" optional,
-        kind: "kind" optional,
-        show_correlation_table: "showCorrelationTable" optional,
-        show_filters: "showFilters" optional,
-        show_header: "showHeader" optional,
-        show_last_computation: "showLastComputation" optional,
-        show_last_computation_refresh: "showLastComputationRefresh" optional,
-        show_results: "showResults" optional,
-        show_table: "showTable" optional,
-        source: "source" required,
-        suppress_session_analysis_warning: "suppressSessionAnalysisWarning" optional,
-        version: "version" optional,
-        viz_specific_options: "vizSpecificOptions" optional,
+        embedded = "embedded" optional,
+        full = "full" optional,
+        hide_persons_modal = "hidePersonsModal" optional,
+        hide_tooltip_on_scroll = "hideTooltipOnScroll" optional,
+        kind = "kind" optional,
+        show_correlation_table = "showCorrelationTable" optional,
+        show_filters = "showFilters" optional,
+        show_header = "showHeader" optional,
+        show_last_computation = "showLastComputation" optional,
+        show_last_computation_refresh = "showLastComputationRefresh" optional,
+        show_results = "showResults" optional,
+        show_table = "showTable" optional,
+        source = "source" required,
+        suppress_session_analysis_warning = "suppressSessionAnalysisWarning" optional,
+        version = "version" optional,
+        viz_specific_options = "vizSpecificOptions" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9894,8 +9894,8 @@ pub struct InsightsThresholdBounds {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     InsightsThresholdBounds {
-        lower: "lower" optional,
-        upper: "upper" optional,
+        lower = "lower" optional,
+        upper = "upper" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -9910,7 +9910,7 @@ pub struct IntegrationFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     IntegrationFilter {
-        integration_source_ids: "integrationSourceIds" optional,
+        integration_source_ids = "integrationSourceIds" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -10026,10 +10026,10 @@ pub struct IqrDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     IqrDetectorConfig {
-        multiplier: "multiplier" optional,
-        preprocessing: "preprocessing" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        multiplier = "multiplier" optional,
+        preprocessing = "preprocessing" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -10059,11 +10059,11 @@ pub struct IsolationForestDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     IsolationForestDetectorConfig {
-        n_estimators: "n_estimators" optional,
-        preprocessing: "preprocessing" optional,
-        threshold: "threshold" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        n_estimators = "n_estimators" optional,
+        preprocessing = "preprocessing" optional,
+        threshold = "threshold" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -10114,12 +10114,12 @@ pub struct KnnDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     KnnDetectorConfig {
-        method: "method" optional,
-        n_neighbors: "n_neighbors" optional,
-        preprocessing: "preprocessing" optional,
-        threshold: "threshold" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        method = "method" optional,
+        n_neighbors = "n_neighbors" optional,
+        preprocessing = "preprocessing" optional,
+        threshold = "threshold" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -10147,10 +10147,10 @@ pub struct LastEvent {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     LastEvent {
-        distinct_id: "distinct_id" required,
-        properties: "properties" required,
-        timestamp: "timestamp" required,
-        uuid: "uuid" required,
+        distinct_id = "distinct_id" required,
+        properties = "properties" required,
+        timestamp = "timestamp" required,
+        uuid = "uuid" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -10201,26 +10201,26 @@ pub struct LifecycleDataWarehouseNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     LifecycleDataWarehouseNode {
-        aggregation_target_field: "aggregation_target_field" required,
-        created_at_field: "created_at_field" required,
-        custom_name: "custom_name" optional,
-        fixed_properties: "fixedProperties" optional,
-        id: "id" required,
-        kind: "kind" optional,
-        math: "math" optional,
-        math_group_type_index: "math_group_type_index" optional,
-        math_hogql: "math_hogql" optional,
-        math_multiplier: "math_multiplier" optional,
-        math_property: "math_property" optional,
-        math_property_revenue_currency: "math_property_revenue_currency" optional,
-        math_property_type: "math_property_type" optional,
-        name: "name" optional,
-        optional_in_funnel: "optionalInFunnel" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        table_name: "table_name" required,
-        timestamp_field: "timestamp_field" required,
-        version: "version" optional,
+        aggregation_target_field = "aggregation_target_field" required,
+        created_at_field = "created_at_field" required,
+        custom_name = "custom_name" optional,
+        fixed_properties = "fixedProperties" optional,
+        id = "id" required,
+        kind = "kind" optional,
+        math = "math" optional,
+        math_group_type_index = "math_group_type_index" optional,
+        math_hogql = "math_hogql" optional,
+        math_multiplier = "math_multiplier" optional,
+        math_property = "math_property" optional,
+        math_property_revenue_currency = "math_property_revenue_currency" optional,
+        math_property_type = "math_property_type" optional,
+        name = "name" optional,
+        optional_in_funnel = "optionalInFunnel" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        table_name = "table_name" required,
+        timestamp_field = "timestamp_field" required,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -10330,10 +10330,10 @@ pub struct LifecycleFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     LifecycleFilter {
-        show_legend: "showLegend" optional,
-        show_values_on_series: "showValuesOnSeries" optional,
-        stacked: "stacked" optional,
-        toggled_lifecycles: "toggledLifecycles" optional,
+        show_legend = "showLegend" optional,
+        show_values_on_series = "showValuesOnSeries" optional,
+        stacked = "stacked" optional,
+        toggled_lifecycles = "toggledLifecycles" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -10375,21 +10375,21 @@ pub struct LifecycleQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     LifecycleQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        custom_aggregation_target: "customAggregationTarget" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        lifecycle_filter: "lifecycleFilter" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        sampling_factor: "samplingFactor" optional,
-        series: "series" required,
-        tags: "tags" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        custom_aggregation_target = "customAggregationTarget" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        lifecycle_filter = "lifecycleFilter" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        sampling_factor = "samplingFactor" optional,
+        series = "series" required,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -10460,13 +10460,13 @@ pub struct LifecycleQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     LifecycleQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -10507,14 +10507,14 @@ pub struct LiveDebuggerBreakpoint {
 #[cfg(any(feature = "live_debugger", feature = "live_debugger_breakpoints"))]
 json_object! {
     LiveDebuggerBreakpoint {
-        id: "id" optional,
-        repository: "repository" optional,
-        filename: "filename" required,
-        line_number: "line_number" required,
-        enabled: "enabled" optional,
-        condition: "condition" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        repository = "repository" optional,
+        filename = "filename" required,
+        line_number = "line_number" required,
+        enabled = "enabled" optional,
+        condition = "condition" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
@@ -10554,10 +10554,10 @@ pub struct LlmTaggerConfig {
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 json_object! {
     LlmTaggerConfig {
-        prompt: "prompt" required,
-        tags: "tags" required,
-        min_tags: "min_tags" optional,
-        max_tags: "max_tags" optional,
+        prompt = "prompt" required,
+        tags = "tags" required,
+        min_tags = "min_tags" optional,
+        max_tags = "max_tags" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -10609,26 +10609,26 @@ pub struct LlmTrace {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     LlmTrace {
-        ai_session_id: "aiSessionId" optional,
-        created_at: "createdAt" required,
-        distinct_id: "distinctId" required,
-        error_count: "errorCount" optional,
-        events: "events" required,
-        id: "id" required,
-        input_cost: "inputCost" optional,
-        input_state: "inputState" optional,
-        input_tokens: "inputTokens" optional,
-        is_support_trace: "isSupportTrace" optional,
-        output_cost: "outputCost" optional,
-        output_state: "outputState" optional,
-        output_tokens: "outputTokens" optional,
-        person: "person" optional,
-        request_cost: "requestCost" optional,
-        tools: "tools" optional,
-        total_cost: "totalCost" optional,
-        total_latency: "totalLatency" optional,
-        trace_name: "traceName" optional,
-        web_search_cost: "webSearchCost" optional,
+        ai_session_id = "aiSessionId" optional,
+        created_at = "createdAt" required,
+        distinct_id = "distinctId" required,
+        error_count = "errorCount" optional,
+        events = "events" required,
+        id = "id" required,
+        input_cost = "inputCost" optional,
+        input_state = "inputState" optional,
+        input_tokens = "inputTokens" optional,
+        is_support_trace = "isSupportTrace" optional,
+        output_cost = "outputCost" optional,
+        output_state = "outputState" optional,
+        output_tokens = "outputTokens" optional,
+        person = "person" optional,
+        request_cost = "requestCost" optional,
+        tools = "tools" optional,
+        total_cost = "totalCost" optional,
+        total_latency = "totalLatency" optional,
+        trace_name = "traceName" optional,
+        web_search_cost = "webSearchCost" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -10649,10 +10649,10 @@ pub struct LlmTraceEvent {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     LlmTraceEvent {
-        created_at: "createdAt" required,
-        event: "event" required,
-        id: "id" required,
-        properties: "properties" required,
+        created_at = "createdAt" required,
+        event = "event" required,
+        id = "id" required,
+        properties = "properties" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -10683,10 +10683,10 @@ pub struct LlmTracePerson {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     LlmTracePerson {
-        created_at: "created_at" required,
-        distinct_id: "distinct_id" required,
-        properties: "properties" required,
-        uuid: "uuid" required,
+        created_at = "created_at" required,
+        distinct_id = "distinct_id" required,
+        properties = "properties" required,
+        uuid = "uuid" required,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -10709,11 +10709,11 @@ pub struct LofDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     LofDetectorConfig {
-        n_neighbors: "n_neighbors" optional,
-        preprocessing: "preprocessing" optional,
-        threshold: "threshold" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        n_neighbors = "n_neighbors" optional,
+        preprocessing = "preprocessing" optional,
+        threshold = "threshold" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -10756,11 +10756,11 @@ pub struct LogEntryPropertyFilter {
 )]
 json_object! {
     LogEntryPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -10845,11 +10845,11 @@ pub struct LogPropertyFilter {
 )]
 json_object! {
     LogPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" required,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" required,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -10924,10 +10924,10 @@ pub struct MadDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     MadDetectorConfig {
-        preprocessing: "preprocessing" optional,
-        threshold: "threshold" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        preprocessing = "preprocessing" optional,
+        threshold = "threshold" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -10988,28 +10988,28 @@ pub struct MarketingAnalyticsAggregatedQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     MarketingAnalyticsAggregatedQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        draft_conversion_goal: "draftConversionGoal" optional,
-        drill_down_level: "drillDownLevel" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        integration_filter: "integrationFilter" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        select: "select" optional,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        draft_conversion_goal = "draftConversionGoal" optional,
+        drill_down_level = "drillDownLevel" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        integration_filter = "integrationFilter" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        select = "select" optional,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -11076,14 +11076,14 @@ pub struct MarketingAnalyticsAggregatedQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     MarketingAnalyticsAggregatedQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -11125,13 +11125,13 @@ pub struct MarketingAnalyticsItem {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     MarketingAnalyticsItem {
-        change_from_previous_pct: "changeFromPreviousPct" optional,
-        has_comparison: "hasComparison" optional,
-        is_increase_bad: "isIncreaseBad" optional,
-        key: "key" required,
-        kind: "kind" required,
-        previous: "previous" optional,
-        value: "value" optional,
+        change_from_previous_pct = "changeFromPreviousPct" optional,
+        has_comparison = "hasComparison" optional,
+        is_increase_bad = "isIncreaseBad" optional,
+        key = "key" required,
+        kind = "kind" required,
+        previous = "previous" optional,
+        value = "value" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -11220,31 +11220,31 @@ pub struct MarketingAnalyticsTableQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     MarketingAnalyticsTableQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        draft_conversion_goal: "draftConversionGoal" optional,
-        drill_down_level: "drillDownLevel" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        integration_filter: "integrationFilter" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        select: "select" optional,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        draft_conversion_goal = "draftConversionGoal" optional,
+        drill_down_level = "drillDownLevel" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        integration_filter = "integrationFilter" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        select = "select" optional,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -11330,19 +11330,19 @@ pub struct MarketingAnalyticsTableQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     MarketingAnalyticsTableQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -11404,9 +11404,9 @@ pub struct Merge {
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 json_object! {
     Merge {
-        r#type: "type" optional,
-        source: "source" optional,
-        target: "target" optional,
+        r#type = "type" optional,
+        source = "source" optional,
+        target = "target" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -11463,18 +11463,18 @@ pub struct MinimalFeatureFlag {
 )]
 json_object! {
     MinimalFeatureFlag {
-        id: "id" optional,
-        team_id: "team_id" optional,
-        name: "name" optional,
-        key: "key" required,
-        filters: "filters" optional,
-        deleted: "deleted" optional,
-        active: "active" optional,
-        ensure_experience_continuity: "ensure_experience_continuity" optional,
-        version: "version" optional,
-        evaluation_runtime: "evaluation_runtime" optional,
-        bucketing_identifier: "bucketing_identifier" optional,
-        evaluation_contexts: "evaluation_contexts" optional,
+        id = "id" optional,
+        team_id = "team_id" optional,
+        name = "name" optional,
+        key = "key" required,
+        filters = "filters" optional,
+        deleted = "deleted" optional,
+        active = "active" optional,
+        ensure_experience_continuity = "ensure_experience_continuity" optional,
+        version = "version" optional,
+        evaluation_runtime = "evaluation_runtime" optional,
+        bucketing_identifier = "bucketing_identifier" optional,
+        evaluation_contexts = "evaluation_contexts" optional,
     }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
@@ -11559,29 +11559,29 @@ pub struct NonIntegratedConversionsTableQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     NonIntegratedConversionsTableQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        draft_conversion_goal: "draftConversionGoal" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        select: "select" optional,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        draft_conversion_goal = "draftConversionGoal" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        select = "select" optional,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -11667,19 +11667,19 @@ pub struct NonIntegratedConversionsTableQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     NonIntegratedConversionsTableQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -11704,12 +11704,12 @@ pub struct OcsvmDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     OcsvmDetectorConfig {
-        kernel: "kernel" optional,
-        nu: "nu" optional,
-        preprocessing: "preprocessing" optional,
-        threshold: "threshold" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        kernel = "kernel" optional,
+        nu = "nu" optional,
+        preprocessing = "preprocessing" optional,
+        threshold = "threshold" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -11784,32 +11784,32 @@ pub struct Organization {
 #[cfg(any(feature = "core", feature = "platform_features"))]
 json_object! {
     Organization {
-        id: "id" optional,
-        name: "name" required,
-        slug: "slug" optional,
-        logo_media_id: "logo_media_id" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        membership_level: "membership_level" optional,
-        plugins_access_level: "plugins_access_level" optional,
-        teams: "teams" optional,
-        projects: "projects" optional,
-        available_product_features: "available_product_features" optional,
-        is_member_join_email_enabled: "is_member_join_email_enabled" optional,
-        metadata: "metadata" optional,
-        customer_id: "customer_id" optional,
-        enforce_2fa: "enforce_2fa" optional,
-        members_can_invite: "members_can_invite" optional,
-        members_can_use_personal_api_keys: "members_can_use_personal_api_keys" optional,
-        allow_publicly_shared_resources: "allow_publicly_shared_resources" optional,
-        member_count: "member_count" optional,
-        is_ai_data_processing_approved: "is_ai_data_processing_approved" optional,
-        default_experiment_stats_method: "default_experiment_stats_method" optional,
-        default_anonymize_ips: "default_anonymize_ips" optional,
-        default_role_id: "default_role_id" optional,
-        is_active: "is_active" optional,
-        is_not_active_reason: "is_not_active_reason" optional,
-        is_pending_deletion: "is_pending_deletion" optional,
+        id = "id" optional,
+        name = "name" required,
+        slug = "slug" optional,
+        logo_media_id = "logo_media_id" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        membership_level = "membership_level" optional,
+        plugins_access_level = "plugins_access_level" optional,
+        teams = "teams" optional,
+        projects = "projects" optional,
+        available_product_features = "available_product_features" optional,
+        is_member_join_email_enabled = "is_member_join_email_enabled" optional,
+        metadata = "metadata" optional,
+        customer_id = "customer_id" optional,
+        enforce_2fa = "enforce_2fa" optional,
+        members_can_invite = "members_can_invite" optional,
+        members_can_use_personal_api_keys = "members_can_use_personal_api_keys" optional,
+        allow_publicly_shared_resources = "allow_publicly_shared_resources" optional,
+        member_count = "member_count" optional,
+        is_ai_data_processing_approved = "is_ai_data_processing_approved" optional,
+        default_experiment_stats_method = "default_experiment_stats_method" optional,
+        default_anonymize_ips = "default_anonymize_ips" optional,
+        default_role_id = "default_role_id" optional,
+        is_active = "is_active" optional,
+        is_not_active_reason = "is_not_active_reason" optional,
+        is_pending_deletion = "is_pending_deletion" optional,
     }
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
@@ -11828,14 +11828,14 @@ pub struct OrganizationMember {
 #[cfg(any(feature = "core", feature = "platform_features"))]
 json_object! {
     OrganizationMember {
-        id: "id" optional,
-        user: "user" optional,
-        level: "level" optional,
-        joined_at: "joined_at" optional,
-        updated_at: "updated_at" optional,
-        is_2fa_enabled: "is_2fa_enabled" optional,
-        has_social_auth: "has_social_auth" optional,
-        last_login: "last_login" optional,
+        id = "id" optional,
+        user = "user" optional,
+        level = "level" optional,
+        joined_at = "joined_at" optional,
+        updated_at = "updated_at" optional,
+        is_2fa_enabled = "is_2fa_enabled" optional,
+        has_social_auth = "has_social_auth" optional,
+        last_login = "last_login" optional,
     }
 }
 #[cfg(any(feature = "core", feature = "platform_features"))]
@@ -11880,10 +11880,10 @@ pub struct PaginatedActivityLogList {
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
 json_object! {
     PaginatedActivityLogList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 #[cfg(any(feature = "warehouse_view_link", feature = "warehouse_view_links"))]
@@ -11904,16 +11904,16 @@ pub struct PatchedViewLink {
 #[cfg(any(feature = "warehouse_view_link", feature = "warehouse_view_links"))]
 json_object! {
     PatchedViewLink {
-        id: "id" optional,
-        deleted: "deleted" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        source_table_name: "source_table_name" optional,
-        source_table_key: "source_table_key" optional,
-        joining_table_name: "joining_table_name" optional,
-        joining_table_key: "joining_table_key" optional,
-        field_name: "field_name" optional,
-        configuration: "configuration" optional,
+        id = "id" optional,
+        deleted = "deleted" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        source_table_name = "source_table_name" optional,
+        source_table_key = "source_table_key" optional,
+        joining_table_name = "joining_table_name" optional,
+        joining_table_key = "joining_table_key" optional,
+        field_name = "field_name" optional,
+        configuration = "configuration" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -11932,9 +11932,9 @@ pub struct PathCleaningFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     PathCleaningFilter {
-        alias: "alias" optional,
-        order: "order" optional,
-        regex: "regex" optional,
+        alias = "alias" optional,
+        order = "order" optional,
+        regex = "regex" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -11991,22 +11991,22 @@ pub struct PathsFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     PathsFilter {
-        edge_limit: "edgeLimit" optional,
-        end_point: "endPoint" optional,
-        exclude_events: "excludeEvents" optional,
-        include_event_types: "includeEventTypes" optional,
-        local_path_cleaning_filters: "localPathCleaningFilters" optional,
-        max_edge_weight: "maxEdgeWeight" optional,
-        min_edge_weight: "minEdgeWeight" optional,
-        path_dropoff_key: "pathDropoffKey" optional,
-        path_end_key: "pathEndKey" optional,
-        path_groupings: "pathGroupings" optional,
-        path_replacements: "pathReplacements" optional,
-        path_start_key: "pathStartKey" optional,
-        paths_hog_ql_expression: "pathsHogQLExpression" optional,
-        show_full_urls: "showFullUrls" optional,
-        start_point: "startPoint" optional,
-        step_limit: "stepLimit" optional,
+        edge_limit = "edgeLimit" optional,
+        end_point = "endPoint" optional,
+        exclude_events = "excludeEvents" optional,
+        include_event_types = "includeEventTypes" optional,
+        local_path_cleaning_filters = "localPathCleaningFilters" optional,
+        max_edge_weight = "maxEdgeWeight" optional,
+        min_edge_weight = "minEdgeWeight" optional,
+        path_dropoff_key = "pathDropoffKey" optional,
+        path_end_key = "pathEndKey" optional,
+        path_groupings = "pathGroupings" optional,
+        path_replacements = "pathReplacements" optional,
+        path_start_key = "pathStartKey" optional,
+        paths_hog_ql_expression = "pathsHogQLExpression" optional,
+        show_full_urls = "showFullUrls" optional,
+        start_point = "startPoint" optional,
+        step_limit = "stepLimit" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -12027,10 +12027,10 @@ pub struct PathsLink {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     PathsLink {
-        average_conversion_time: "average_conversion_time" required,
-        source: "source" required,
-        target: "target" required,
-        value: "value" required,
+        average_conversion_time = "average_conversion_time" required,
+        source = "source" required,
+        target = "target" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -12068,19 +12068,19 @@ pub struct PathsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     PathsQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        funnel_paths_filter: "funnelPathsFilter" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        paths_filter: "pathsFilter" required,
-        properties: "properties" optional,
-        response: "response" optional,
-        sampling_factor: "samplingFactor" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        funnel_paths_filter = "funnelPathsFilter" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        paths_filter = "pathsFilter" required,
+        properties = "properties" optional,
+        response = "response" optional,
+        sampling_factor = "samplingFactor" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -12151,13 +12151,13 @@ pub struct PathsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     PathsQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -12178,10 +12178,10 @@ pub struct PcaDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     PcaDetectorConfig {
-        preprocessing: "preprocessing" optional,
-        threshold: "threshold" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        preprocessing = "preprocessing" optional,
+        threshold = "threshold" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -12224,11 +12224,11 @@ pub struct PersonPropertyFilter {
 )]
 json_object! {
     PersonPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -12335,18 +12335,18 @@ pub struct PersonsNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     PersonsNode {
-        cohort: "cohort" optional,
-        distinct_id: "distinctId" optional,
-        fixed_properties: "fixedProperties" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        search: "search" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        cohort = "cohort" optional,
+        distinct_id = "distinctId" optional,
+        fixed_properties = "fixedProperties" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        search = "search" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -12448,10 +12448,10 @@ pub struct Population {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Population {
-        both: "both" required,
-        exception_only: "exception_only" required,
-        neither: "neither" required,
-        success_only: "success_only" required,
+        both = "both" required,
+        exception_only = "exception_only" required,
+        neither = "neither" required,
+        success_only = "success_only" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -12501,9 +12501,9 @@ pub struct PreprocessingConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     PreprocessingConfig {
-        diffs_n: "diffs_n" optional,
-        lags_n: "lags_n" optional,
-        smooth_n: "smooth_n" optional,
+        diffs_n = "diffs_n" optional,
+        lags_n = "lags_n" optional,
+        smooth_n = "smooth_n" optional,
     }
 }
 #[cfg(any(feature = "events", feature = "persons"))]
@@ -12558,8 +12558,8 @@ pub struct Property {
 #[cfg(any(feature = "events", feature = "persons"))]
 json_object! {
     Property {
-        r#type: "type" optional,
-        values: "values" required,
+        r#type = "type" optional,
+        values = "values" required,
     }
 }
 #[cfg(
@@ -12643,8 +12643,8 @@ pub struct PropertyGroupFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     PropertyGroupFilter {
-        r#type: "type" required,
-        values: "values" required,
+        r#type = "type" required,
+        values = "values" required,
     }
 }
 #[cfg(any(feature = "error_tracking", feature = "product_analytics", feature = "query"))]
@@ -12660,8 +12660,8 @@ pub struct PropertyGroupFilterValue {
 #[cfg(any(feature = "error_tracking", feature = "product_analytics", feature = "query"))]
 json_object! {
     PropertyGroupFilterValue {
-        r#type: "type" required,
-        values: "values" required,
+        r#type = "type" required,
+        values = "values" required,
     }
 }
 #[cfg(any(feature = "error_tracking", feature = "product_analytics", feature = "query"))]
@@ -12738,10 +12738,10 @@ pub struct PropertyItem {
 #[cfg(any(feature = "error_tracking", feature = "events", feature = "persons"))]
 json_object! {
     PropertyItem {
-        key: "key" required,
-        value: "value" required,
-        operator: "operator" optional,
-        r#type: "type" optional,
+        key = "key" required,
+        value = "value" required,
+        operator = "operator" optional,
+        r#type = "type" optional,
     }
 }
 #[cfg(any(feature = "error_tracking", feature = "events", feature = "persons"))]
@@ -12901,9 +12901,9 @@ pub struct QueryLogTags {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     QueryLogTags {
-        name: "name" optional,
-        product_key: "productKey" optional,
-        scene: "scene" optional,
+        name = "name" optional,
+        product_key = "productKey" optional,
+        scene = "scene" optional,
     }
 }
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
@@ -12947,22 +12947,22 @@ pub struct QueryStatus {
 #[cfg(any(feature = "endpoints", feature = "product_analytics", feature = "query"))]
 json_object! {
     QueryStatus {
-        complete: "complete" optional,
-        dashboard_id: "dashboard_id" optional,
-        end_time: "end_time" optional,
-        error: "error" optional,
-        error_message: "error_message" optional,
-        expiration_time: "expiration_time" optional,
-        id: "id" required,
-        insight_id: "insight_id" optional,
-        labels: "labels" optional,
-        pickup_time: "pickup_time" optional,
-        query_async: "query_async" optional,
-        query_progress: "query_progress" optional,
-        results: "results" optional,
-        start_time: "start_time" optional,
-        task_id: "task_id" optional,
-        team_id: "team_id" required,
+        complete = "complete" optional,
+        dashboard_id = "dashboard_id" optional,
+        end_time = "end_time" optional,
+        error = "error" optional,
+        error_message = "error_message" optional,
+        expiration_time = "expiration_time" optional,
+        id = "id" required,
+        insight_id = "insight_id" optional,
+        labels = "labels" optional,
+        pickup_time = "pickup_time" optional,
+        query_async = "query_async" optional,
+        query_progress = "query_progress" optional,
+        results = "results" optional,
+        start_time = "start_time" optional,
+        task_id = "task_id" optional,
+        team_id = "team_id" required,
     }
 }
 #[cfg(any(feature = "endpoints", feature = "query"))]
@@ -12976,7 +12976,7 @@ pub struct QueryStatusResponse {
 #[cfg(any(feature = "endpoints", feature = "query"))]
 json_object! {
     QueryStatusResponse {
-        query_status: "query_status" required,
+        query_status = "query_status" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -12993,8 +12993,8 @@ pub struct QueryTiming {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     QueryTiming {
-        k: "k" required,
-        t: "t" required,
+        k = "k" required,
+        t = "t" required,
     }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
@@ -13047,11 +13047,11 @@ pub struct RecordingPropertyFilter {
 )]
 json_object! {
     RecordingPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -13135,8 +13135,8 @@ pub struct ResolvedDateRangeResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ResolvedDateRangeResponse {
-        date_from: "date_from" required,
-        date_to: "date_to" required,
+        date_from = "date_from" required,
+        date_to = "date_to" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13175,19 +13175,19 @@ pub struct Response {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        next_cursor: "nextCursor" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        next_cursor = "nextCursor" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13226,19 +13226,19 @@ pub struct Response1 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response1 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" required,
-        missing_actors_count: "missing_actors_count" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" required,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" required,
+        missing_actors_count = "missing_actors_count" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" required,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13275,18 +13275,18 @@ pub struct Response10 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response10 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13315,14 +13315,14 @@ pub struct Response11 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response11 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13351,14 +13351,14 @@ pub struct Response12 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response12 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13387,14 +13387,14 @@ pub struct Response13 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response13 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13421,13 +13421,13 @@ pub struct Response14 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response14 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13456,14 +13456,14 @@ pub struct Response15 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response15 {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13500,18 +13500,18 @@ pub struct Response16 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response16 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13549,19 +13549,19 @@ pub struct Response18 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response18 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13589,14 +13589,14 @@ pub struct Response19 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response19 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13635,19 +13635,19 @@ pub struct Response2 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response2 {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        kind: "kind" optional,
-        limit: "limit" required,
-        modifiers: "modifiers" optional,
-        offset: "offset" required,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        kind = "kind" optional,
+        limit = "limit" required,
+        modifiers = "modifiers" optional,
+        offset = "offset" required,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13685,19 +13685,19 @@ pub struct Response20 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response20 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13732,17 +13732,17 @@ pub struct Response21 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response21 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13777,17 +13777,17 @@ pub struct Response22 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response22 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13818,16 +13818,16 @@ pub struct Response23 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response23 {
-        credible_intervals: "credible_intervals" required,
-        expected_loss: "expected_loss" required,
-        funnels_query: "funnels_query" optional,
-        insight: "insight" required,
-        kind: "kind" optional,
-        probability: "probability" required,
-        significance_code: "significance_code" required,
-        significant: "significant" required,
-        stats_version: "stats_version" optional,
-        variants: "variants" required,
+        credible_intervals = "credible_intervals" required,
+        expected_loss = "expected_loss" required,
+        funnels_query = "funnels_query" optional,
+        insight = "insight" required,
+        kind = "kind" optional,
+        probability = "probability" required,
+        significance_code = "significance_code" required,
+        significant = "significant" required,
+        stats_version = "stats_version" optional,
+        variants = "variants" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13866,17 +13866,17 @@ pub struct Response24 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response24 {
-        count_query: "count_query" optional,
-        credible_intervals: "credible_intervals" required,
-        exposure_query: "exposure_query" optional,
-        insight: "insight" required,
-        kind: "kind" optional,
-        p_value: "p_value" required,
-        probability: "probability" required,
-        significance_code: "significance_code" required,
-        significant: "significant" required,
-        stats_version: "stats_version" optional,
-        variants: "variants" required,
+        count_query = "count_query" optional,
+        credible_intervals = "credible_intervals" required,
+        exposure_query = "exposure_query" optional,
+        insight = "insight" required,
+        kind = "kind" optional,
+        p_value = "p_value" required,
+        probability = "probability" required,
+        significance_code = "significance_code" required,
+        significant = "significant" required,
+        stats_version = "stats_version" optional,
+        variants = "variants" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13918,17 +13918,17 @@ pub struct Response25 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response25 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -13965,18 +13965,18 @@ pub struct Response26 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response26 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14028,22 +14028,22 @@ pub struct Response3 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response3 {
-        clickhouse: "clickhouse" optional,
-        columns: "columns" optional,
-        error: "error" optional,
-        explain: "explain" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        metadata: "metadata" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query: "query" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        clickhouse = "clickhouse" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        explain = "explain" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        metadata = "metadata" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query = "query" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14077,17 +14077,17 @@ pub struct Response4 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response4 {
-        date_from: "dateFrom" optional,
-        date_to: "dateTo" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        date_from = "dateFrom" optional,
+        date_to = "dateTo" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14127,20 +14127,20 @@ pub struct Response5 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response5 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14178,19 +14178,19 @@ pub struct Response6 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response6 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14217,13 +14217,13 @@ pub struct Response8 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response8 {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14260,18 +14260,18 @@ pub struct Response9 {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Response9 {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "core", feature = "dashboards"))]
@@ -14305,9 +14305,9 @@ pub struct ResultCustomizationByPosition {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ResultCustomizationByPosition {
-        assignment_by: "assignmentBy" optional,
-        color: "color" optional,
-        hidden: "hidden" optional,
+        assignment_by = "assignmentBy" optional,
+        color = "color" optional,
+        hidden = "hidden" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14332,9 +14332,9 @@ pub struct ResultCustomizationByValue {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     ResultCustomizationByValue {
-        assignment_by: "assignmentBy" optional,
-        color: "color" optional,
-        hidden: "hidden" optional,
+        assignment_by = "assignmentBy" optional,
+        color = "color" optional,
+        hidden = "hidden" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14360,9 +14360,9 @@ pub struct Retention {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Retention {
-        hide_line_graph: "hideLineGraph" optional,
-        hide_size_column: "hideSizeColumn" optional,
-        use_small_layout: "useSmallLayout" optional,
+        hide_line_graph = "hideLineGraph" optional,
+        hide_size_column = "hideSizeColumn" optional,
+        use_small_layout = "useSmallLayout" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14406,17 +14406,17 @@ pub struct RetentionEntity {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RetentionEntity {
-        aggregation_target_field: "aggregation_target_field" optional,
-        custom_name: "custom_name" optional,
-        id: "id" optional,
-        kind: "kind" optional,
-        name: "name" optional,
-        order: "order" optional,
-        properties: "properties" optional,
-        table_name: "table_name" optional,
-        timestamp_field: "timestamp_field" optional,
-        r#type: "type" optional,
-        uuid: "uuid" optional,
+        aggregation_target_field = "aggregation_target_field" optional,
+        custom_name = "custom_name" optional,
+        id = "id" optional,
+        kind = "kind" optional,
+        name = "name" optional,
+        order = "order" optional,
+        properties = "properties" optional,
+        table_name = "table_name" optional,
+        timestamp_field = "timestamp_field" optional,
+        r#type = "type" optional,
+        uuid = "uuid" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14510,26 +14510,26 @@ pub struct RetentionFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RetentionFilter {
-        aggregation_property: "aggregationProperty" optional,
-        aggregation_property_type: "aggregationPropertyType" optional,
-        aggregation_type: "aggregationType" optional,
-        cumulative: "cumulative" optional,
-        custom_aggregation_target: "customAggregationTarget" optional,
-        dashboard_display: "dashboardDisplay" optional,
-        display: "display" optional,
-        goal_lines: "goalLines" optional,
-        mean_retention_calculation: "meanRetentionCalculation" optional,
-        minimum_occurrences: "minimumOccurrences" optional,
-        period: "period" optional,
-        retention_custom_brackets: "retentionCustomBrackets" optional,
-        retention_reference: "retentionReference" optional,
-        retention_type: "retentionType" optional,
-        returning_entity: "returningEntity" optional,
-        selected_interval: "selectedInterval" optional,
-        show_trend_lines: "showTrendLines" optional,
-        target_entity: "targetEntity" optional,
-        time_window_mode: "timeWindowMode" optional,
-        total_intervals: "totalIntervals" optional,
+        aggregation_property = "aggregationProperty" optional,
+        aggregation_property_type = "aggregationPropertyType" optional,
+        aggregation_type = "aggregationType" optional,
+        cumulative = "cumulative" optional,
+        custom_aggregation_target = "customAggregationTarget" optional,
+        dashboard_display = "dashboardDisplay" optional,
+        display = "display" optional,
+        goal_lines = "goalLines" optional,
+        mean_retention_calculation = "meanRetentionCalculation" optional,
+        minimum_occurrences = "minimumOccurrences" optional,
+        period = "period" optional,
+        retention_custom_brackets = "retentionCustomBrackets" optional,
+        retention_reference = "retentionReference" optional,
+        retention_type = "retentionType" optional,
+        returning_entity = "returningEntity" optional,
+        selected_interval = "selectedInterval" optional,
+        show_trend_lines = "showTrendLines" optional,
+        target_entity = "targetEntity" optional,
+        time_window_mode = "timeWindowMode" optional,
+        total_intervals = "totalIntervals" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14579,19 +14579,19 @@ pub struct RetentionQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RetentionQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        breakdown_filter: "breakdownFilter" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        retention_filter: "retentionFilter" required,
-        sampling_factor: "samplingFactor" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        breakdown_filter = "breakdownFilter" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        retention_filter = "retentionFilter" required,
+        sampling_factor = "samplingFactor" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14662,13 +14662,13 @@ pub struct RetentionQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RetentionQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14699,10 +14699,10 @@ pub struct RetentionResult {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RetentionResult {
-        breakdown_value: "breakdown_value" optional,
-        date: "date" required,
-        label: "label" required,
-        values: "values" required,
+        breakdown_value = "breakdown_value" optional,
+        date = "date" required,
+        label = "label" required,
+        values = "values" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14742,9 +14742,9 @@ pub struct RetentionValue {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RetentionValue {
-        aggregation_value: "aggregation_value" optional,
-        count: "count" required,
-        label: "label" optional,
+        aggregation_value = "aggregation_value" optional,
+        count = "count" required,
+        label = "label" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14761,8 +14761,8 @@ pub struct RevenueAnalyticsBreakdown {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsBreakdown {
-        property: "property" required,
-        r#type: "type" optional,
+        property = "property" required,
+        r#type = "type" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14796,15 +14796,15 @@ pub struct RevenueAnalyticsGrossRevenueQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsGrossRevenueQuery {
-        breakdown: "breakdown" required,
-        date_range: "dateRange" optional,
-        interval: "interval" required,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        breakdown = "breakdown" required,
+        date_range = "dateRange" optional,
+        interval = "interval" required,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14840,14 +14840,14 @@ pub struct RevenueAnalyticsGrossRevenueQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsGrossRevenueQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14874,15 +14874,15 @@ pub struct RevenueAnalyticsMetricsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsMetricsQuery {
-        breakdown: "breakdown" required,
-        date_range: "dateRange" optional,
-        interval: "interval" required,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        breakdown = "breakdown" required,
+        date_range = "dateRange" optional,
+        interval = "interval" required,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14918,14 +14918,14 @@ pub struct RevenueAnalyticsMetricsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsMetricsQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14952,15 +14952,15 @@ pub struct RevenueAnalyticsMrrQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsMrrQuery {
-        breakdown: "breakdown" required,
-        date_range: "dateRange" optional,
-        interval: "interval" required,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        breakdown = "breakdown" required,
+        date_range = "dateRange" optional,
+        interval = "interval" required,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -14996,14 +14996,14 @@ pub struct RevenueAnalyticsMrrQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsMrrQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15026,11 +15026,11 @@ pub struct RevenueAnalyticsMrrQueryResultItem {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsMrrQueryResultItem {
-        churn: "churn" required,
-        contraction: "contraction" required,
-        expansion: "expansion" required,
-        new: "new" required,
-        total: "total" required,
+        churn = "churn" required,
+        contraction = "contraction" required,
+        expansion = "expansion" required,
+        new = "new" required,
+        total = "total" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15046,8 +15046,8 @@ pub struct RevenueAnalyticsOverviewItem {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsOverviewItem {
-        key: "key" required,
-        value: "value" required,
+        key = "key" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15082,13 +15082,13 @@ pub struct RevenueAnalyticsOverviewQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsOverviewQuery {
-        date_range: "dateRange" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        date_range = "dateRange" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15122,13 +15122,13 @@ pub struct RevenueAnalyticsOverviewQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsOverviewQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(
@@ -15164,11 +15164,11 @@ pub struct RevenueAnalyticsPropertyFilter {
 )]
 json_object! {
     RevenueAnalyticsPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -15253,14 +15253,14 @@ pub struct RevenueAnalyticsTopCustomersQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsTopCustomersQuery {
-        date_range: "dateRange" optional,
-        group_by: "groupBy" required,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        date_range = "dateRange" optional,
+        group_by = "groupBy" required,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15296,14 +15296,14 @@ pub struct RevenueAnalyticsTopCustomersQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueAnalyticsTopCustomersQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15319,8 +15319,8 @@ pub struct RevenueCurrencyPropertyConfig {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueCurrencyPropertyConfig {
-        property: "property" optional,
-        r#static: "static" optional,
+        property = "property" optional,
+        r#static = "static" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15345,13 +15345,13 @@ pub struct RevenueExampleDataWarehouseTablesQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueExampleDataWarehouseTablesQuery {
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15395,18 +15395,18 @@ pub struct RevenueExampleDataWarehouseTablesQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueExampleDataWarehouseTablesQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15431,13 +15431,13 @@ pub struct RevenueExampleEventsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueExampleEventsQuery {
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15481,18 +15481,18 @@ pub struct RevenueExampleEventsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     RevenueExampleEventsQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(
@@ -15582,8 +15582,8 @@ pub struct S3PresignedPost {
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 json_object! {
     S3PresignedPost {
-        url: "url" required,
-        fields: "fields" required,
+        url = "url" required,
+        fields = "fields" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15600,8 +15600,8 @@ pub struct SamplingRate {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     SamplingRate {
-        denominator: "denominator" optional,
-        numerator: "numerator" required,
+        denominator = "denominator" optional,
+        numerator = "numerator" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15630,14 +15630,14 @@ pub struct SchemaPropertyGroup {
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
 json_object! {
     SchemaPropertyGroup {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        properties: "properties" optional,
-        events: "events" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        properties = "properties" optional,
+        events = "events" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
     }
 }
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
@@ -15656,14 +15656,14 @@ pub struct SchemaPropertyGroupProperty {
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
 json_object! {
     SchemaPropertyGroupProperty {
-        id: "id" optional,
-        name: "name" required,
-        property_type: "property_type" required,
-        is_required: "is_required" optional,
-        is_optional_in_types: "is_optional_in_types" optional,
-        description: "description" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        property_type = "property_type" required,
+        is_required = "is_required" optional,
+        is_optional_in_types = "is_optional_in_types" optional,
+        description = "description" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 #[cfg(any(feature = "event_schemas", feature = "schema_property_groups"))]
@@ -15708,15 +15708,15 @@ pub struct SessionAttributionExplorerQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     SessionAttributionExplorerQuery {
-        filters: "filters" optional,
-        group_by: "groupBy" required,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        filters = "filters" optional,
+        group_by = "groupBy" required,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15760,18 +15760,18 @@ pub struct SessionAttributionExplorerQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     SessionAttributionExplorerQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15807,10 +15807,10 @@ pub struct SessionData {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     SessionData {
-        event_uuid: "event_uuid" required,
-        person_id: "person_id" required,
-        session_id: "session_id" required,
-        timestamp: "timestamp" required,
+        event_uuid = "event_uuid" required,
+        person_id = "person_id" required,
+        session_id = "session_id" required,
+        timestamp = "timestamp" required,
     }
 }
 #[cfg(
@@ -15846,11 +15846,11 @@ pub struct SessionPropertyFilter {
 )]
 json_object! {
     SessionPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -15930,8 +15930,8 @@ pub struct SessionSummaries {
 #[cfg(any(feature = "replay", feature = "session_summaries"))]
 json_object! {
     SessionSummaries {
-        session_ids: "session_ids" required,
-        focus_area: "focus_area" optional,
+        session_ids = "session_ids" required,
+        focus_area = "focus_area" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -15992,25 +15992,25 @@ pub struct SessionsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     SessionsQuery {
-        action_id: "actionId" optional,
-        after: "after" optional,
-        before: "before" optional,
-        event: "event" optional,
-        event_properties: "eventProperties" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        fixed_properties: "fixedProperties" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        person_id: "personId" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        select: "select" required,
-        tags: "tags" optional,
-        version: "version" optional,
-        r#where: "where" optional,
+        action_id = "actionId" optional,
+        after = "after" optional,
+        before = "before" optional,
+        event = "event" optional,
+        event_properties = "eventProperties" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        fixed_properties = "fixedProperties" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        person_id = "personId" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        select = "select" required,
+        tags = "tags" optional,
+        version = "version" optional,
+        r#where = "where" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -16137,18 +16137,18 @@ pub struct SessionsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     SessionsQueryResponse {
-        columns: "columns" required,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" required,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
-        types: "types" required,
+        columns = "columns" required,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" required,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
+        types = "types" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -16173,8 +16173,8 @@ pub struct Settings {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     Settings {
-        display: "display" optional,
-        formatting: "formatting" optional,
+        display = "display" optional,
+        formatting = "formatting" optional,
     }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
@@ -16199,11 +16199,11 @@ pub struct SimpleExternalDataSourceSerializers {
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 json_object! {
     SimpleExternalDataSourceSerializers {
-        id: "id" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        status: "status" optional,
-        source_type: "source_type" optional,
+        id = "id" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        status = "status" optional,
+        source_type = "source_type" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -16248,11 +16248,11 @@ pub struct SpanPropertyFilter {
 )]
 json_object! {
     SpanPropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" required,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" required,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -16335,10 +16335,10 @@ pub struct StaticFilters {
 #[cfg(any(feature = "activity_logs", feature = "platform_features"))]
 json_object! {
     StaticFilters {
-        users: "users" required,
-        scopes: "scopes" required,
-        activities: "activities" required,
-        clients: "clients" required,
+        users = "users" required,
+        scopes = "scopes" required,
+        activities = "activities" required,
+        clients = "clients" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -16379,17 +16379,17 @@ pub struct StickinessActorsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     StickinessActorsQuery {
-        compare: "compare" optional,
-        day: "day" optional,
-        include_recordings: "includeRecordings" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        operator: "operator" optional,
-        response: "response" optional,
-        series: "series" optional,
-        source: "source" required,
-        tags: "tags" optional,
-        version: "version" optional,
+        compare = "compare" optional,
+        day = "day" optional,
+        include_recordings = "includeRecordings" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        operator = "operator" optional,
+        response = "response" optional,
+        series = "series" optional,
+        source = "source" required,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -16432,8 +16432,8 @@ pub struct StickinessCriteria {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     StickinessCriteria {
-        operator: "operator" required,
-        value: "value" required,
+        operator = "operator" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -16461,15 +16461,15 @@ pub struct StickinessFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     StickinessFilter {
-        computed_as: "computedAs" optional,
-        display: "display" optional,
-        hidden_legend_indexes: "hiddenLegendIndexes" optional,
-        result_customization_by: "resultCustomizationBy" optional,
-        result_customizations: "resultCustomizations" optional,
-        show_legend: "showLegend" optional,
-        show_multiple_y_axes: "showMultipleYAxes" optional,
-        show_values_on_series: "showValuesOnSeries" optional,
-        stickiness_criteria: "stickinessCriteria" optional,
+        computed_as = "computedAs" optional,
+        display = "display" optional,
+        hidden_legend_indexes = "hiddenLegendIndexes" optional,
+        result_customization_by = "resultCustomizationBy" optional,
+        result_customizations = "resultCustomizations" optional,
+        show_legend = "showLegend" optional,
+        show_multiple_y_axes = "showMultipleYAxes" optional,
+        show_values_on_series = "showValuesOnSeries" optional,
+        stickiness_criteria = "stickinessCriteria" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -16532,21 +16532,21 @@ pub struct StickinessQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     StickinessQuery {
-        compare_filter: "compareFilter" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        interval: "interval" optional,
-        interval_count: "intervalCount" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        sampling_factor: "samplingFactor" optional,
-        series: "series" required,
-        stickiness_filter: "stickinessFilter" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        compare_filter = "compareFilter" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        interval = "interval" optional,
+        interval_count = "intervalCount" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        sampling_factor = "samplingFactor" optional,
+        series = "series" required,
+        stickiness_filter = "stickinessFilter" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -16617,13 +16617,13 @@ pub struct StickinessQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     StickinessQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -16691,19 +16691,19 @@ pub struct Table {
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
 json_object! {
     Table {
-        id: "id" optional,
-        deleted: "deleted" optional,
-        name: "name" required,
-        format: "format" required,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        url_pattern: "url_pattern" required,
-        credential: "credential" required,
-        columns: "columns" optional,
-        external_data_source: "external_data_source" optional,
-        external_schema: "external_schema" optional,
-        options: "options" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        deleted = "deleted" optional,
+        name = "name" required,
+        format = "format" required,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        url_pattern = "url_pattern" required,
+        credential = "credential" required,
+        columns = "columns" optional,
+        external_data_source = "external_data_source" optional,
+        external_schema = "external_schema" optional,
+        options = "options" optional,
+        user_access_level = "user_access_level" optional,
     }
 }
 #[cfg(any(feature = "data_warehouse", feature = "warehouse_tables"))]
@@ -16743,10 +16743,10 @@ pub struct TableSettings {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     TableSettings {
-        columns: "columns" optional,
-        conditional_formatting: "conditionalFormatting" optional,
-        pinned_columns: "pinnedColumns" optional,
-        transpose: "transpose" optional,
+        columns = "columns" optional,
+        conditional_formatting = "conditionalFormatting" optional,
+        pinned_columns = "pinnedColumns" optional,
+        transpose = "transpose" optional,
     }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
@@ -16761,8 +16761,8 @@ pub struct TagDefinition {
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 json_object! {
     TagDefinition {
-        name: "name" required,
-        description: "description" optional,
+        name = "name" required,
+        description = "description" optional,
     }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
@@ -16787,18 +16787,18 @@ pub struct Tagger {
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 json_object! {
     Tagger {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        enabled: "enabled" optional,
-        tagger_type: "tagger_type" optional,
-        tagger_config: "tagger_config" required,
-        conditions: "conditions" optional,
-        model_configuration: "model_configuration" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        deleted: "deleted" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        enabled = "enabled" optional,
+        tagger_type = "tagger_type" optional,
+        tagger_config = "tagger_config" required,
+        conditions = "conditions" optional,
+        model_configuration = "model_configuration" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        deleted = "deleted" optional,
     }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
@@ -16815,9 +16815,9 @@ pub struct TaggerCondition {
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 json_object! {
     TaggerCondition {
-        id: "id" required,
-        rollout_percentage: "rollout_percentage" optional,
-        properties: "properties" optional,
+        id = "id" required,
+        rollout_percentage = "rollout_percentage" optional,
+        properties = "properties" optional,
     }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
@@ -16855,10 +16855,10 @@ pub struct TaggerModelConfiguration {
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 json_object! {
     TaggerModelConfiguration {
-        provider: "provider" required,
-        model: "model" required,
-        provider_key_id: "provider_key_id" optional,
-        provider_key_name: "provider_key_name" optional,
+        provider = "provider" required,
+        model = "model" required,
+        provider_key_id = "provider_key_id" optional,
+        provider_key_name = "provider_key_name" optional,
     }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
@@ -16883,9 +16883,9 @@ pub struct TaggerModelConfigurationWrite {
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
 json_object! {
     TaggerModelConfigurationWrite {
-        provider: "provider" required,
-        model: "model" required,
-        provider_key_id: "provider_key_id" optional,
+        provider = "provider" required,
+        model = "model" required,
+        provider_key_id = "provider_key_id" optional,
     }
 }
 #[cfg(any(feature = "llm_analytics", feature = "taggers"))]
@@ -16932,25 +16932,25 @@ pub struct Task {
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 json_object! {
     Task {
-        id: "id" optional,
-        task_number: "task_number" optional,
-        slug: "slug" optional,
-        title: "title" optional,
-        title_manually_set: "title_manually_set" optional,
-        description: "description" optional,
-        origin_product: "origin_product" optional,
-        repository: "repository" optional,
-        github_integration: "github_integration" optional,
-        github_user_integration: "github_user_integration" optional,
-        signal_report: "signal_report" optional,
-        signal_report_task_relationship: "signal_report_task_relationship" optional,
-        json_schema: "json_schema" optional,
-        internal: "internal" optional,
-        latest_run: "latest_run" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        ci_prompt: "ci_prompt" optional,
+        id = "id" optional,
+        task_number = "task_number" optional,
+        slug = "slug" optional,
+        title = "title" optional,
+        title_manually_set = "title_manually_set" optional,
+        description = "description" optional,
+        origin_product = "origin_product" optional,
+        repository = "repository" optional,
+        github_integration = "github_integration" optional,
+        github_user_integration = "github_user_integration" optional,
+        signal_report = "signal_report" optional,
+        signal_report_task_relationship = "signal_report_task_relationship" optional,
+        json_schema = "json_schema" optional,
+        internal = "internal" optional,
+        latest_run = "latest_run" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        ci_prompt = "ci_prompt" optional,
     }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
@@ -16988,14 +16988,14 @@ pub struct TaskRunArtifactResponse {
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
 json_object! {
     TaskRunArtifactResponse {
-        id: "id" optional,
-        name: "name" required,
-        r#type: "type" required,
-        source: "source" optional,
-        size: "size" optional,
-        content_type: "content_type" optional,
-        storage_path: "storage_path" required,
-        uploaded_at: "uploaded_at" required,
+        id = "id" optional,
+        name = "name" required,
+        r#type = "type" required,
+        source = "source" optional,
+        size = "size" optional,
+        content_type = "content_type" optional,
+        storage_path = "storage_path" required,
+        uploaded_at = "uploaded_at" required,
     }
 }
 #[cfg(any(feature = "task_runs", feature = "tasks"))]
@@ -17135,18 +17135,18 @@ pub struct TeamBasic {
 #[cfg(any(feature = "core", feature = "environments"))]
 json_object! {
     TeamBasic {
-        id: "id" optional,
-        uuid: "uuid" optional,
-        organization: "organization" optional,
-        project_id: "project_id" optional,
-        api_token: "api_token" optional,
-        name: "name" optional,
-        completed_snippet_onboarding: "completed_snippet_onboarding" optional,
-        has_completed_onboarding_for: "has_completed_onboarding_for" optional,
-        ingested_event: "ingested_event" optional,
-        is_demo: "is_demo" optional,
-        timezone: "timezone" optional,
-        access_control: "access_control" optional,
+        id = "id" optional,
+        uuid = "uuid" optional,
+        organization = "organization" optional,
+        project_id = "project_id" optional,
+        api_token = "api_token" optional,
+        name = "name" optional,
+        completed_snippet_onboarding = "completed_snippet_onboarding" optional,
+        has_completed_onboarding_for = "has_completed_onboarding_for" optional,
+        ingested_event = "ingested_event" optional,
+        is_demo = "is_demo" optional,
+        timezone = "timezone" optional,
+        access_control = "access_control" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -17174,10 +17174,10 @@ pub struct Threshold {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     Threshold {
-        id: "id" optional,
-        created_at: "created_at" optional,
-        name: "name" optional,
-        configuration: "configuration" required,
+        id = "id" optional,
+        created_at = "created_at" optional,
+        name = "name" optional,
+        configuration = "configuration" required,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -17198,10 +17198,10 @@ pub struct ThresholdDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     ThresholdDetectorConfig {
-        lower_bound: "lower_bound" optional,
-        preprocessing: "preprocessing" optional,
-        r#type: "type" optional,
-        upper_bound: "upper_bound" optional,
+        lower_bound = "lower_bound" optional,
+        preprocessing = "preprocessing" optional,
+        r#type = "type" optional,
+        upper_bound = "upper_bound" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -18443,14 +18443,14 @@ pub struct TraceQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     TraceQuery {
-        date_range: "dateRange" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        tags: "tags" optional,
-        trace_id: "traceId" required,
-        version: "version" optional,
+        date_range = "dateRange" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        tags = "tags" optional,
+        trace_id = "traceId" required,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -18519,17 +18519,17 @@ pub struct TraceQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     TraceQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -18571,22 +18571,22 @@ pub struct TracesQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     TracesQuery {
-        date_range: "dateRange" optional,
-        filter_support_traces: "filterSupportTraces" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        group_key: "groupKey" optional,
-        group_type_index: "groupTypeIndex" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        person_id: "personId" optional,
-        properties: "properties" optional,
-        random_order: "randomOrder" optional,
-        response: "response" optional,
-        show_column_configurator: "showColumnConfigurator" optional,
-        tags: "tags" optional,
-        version: "version" optional,
+        date_range = "dateRange" optional,
+        filter_support_traces = "filterSupportTraces" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        group_key = "groupKey" optional,
+        group_type_index = "groupTypeIndex" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        person_id = "personId" optional,
+        properties = "properties" optional,
+        random_order = "randomOrder" optional,
+        response = "response" optional,
+        show_column_configurator = "showColumnConfigurator" optional,
+        tags = "tags" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -18655,17 +18655,17 @@ pub struct TracesQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     TracesQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -18684,9 +18684,9 @@ pub struct TrendsAlertConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     TrendsAlertConfig {
-        check_ongoing_interval: "check_ongoing_interval" optional,
-        series_index: "series_index" required,
-        r#type: "type" optional,
+        check_ongoing_interval = "check_ongoing_interval" optional,
+        series_index = "series_index" required,
+        r#type = "type" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -18772,36 +18772,36 @@ pub struct TrendsFilter {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     TrendsFilter {
-        aggregation_axis_format: "aggregationAxisFormat" optional,
-        aggregation_axis_postfix: "aggregationAxisPostfix" optional,
-        aggregation_axis_prefix: "aggregationAxisPrefix" optional,
-        breakdown_histogram_bin_count: "breakdown_histogram_bin_count" optional,
-        confidence_level: "confidenceLevel" optional,
-        decimal_places: "decimalPlaces" optional,
-        detailed_results_aggregation_type: "detailedResultsAggregationType" optional,
-        display: "display" optional,
-        exclude_box_plot_outliers: "excludeBoxPlotOutliers" optional,
-        formula: "formula" optional,
-        formula_nodes: "formulaNodes" optional,
-        formulas: "formulas" optional,
-        goal_lines: "goalLines" optional,
-        hidden_legend_indexes: "hiddenLegendIndexes" optional,
-        hide_weekends: "hideWeekends" optional,
-        min_decimal_places: "minDecimalPlaces" optional,
-        moving_average_intervals: "movingAverageIntervals" optional,
-        result_customization_by: "resultCustomizationBy" optional,
-        result_customizations: "resultCustomizations" optional,
-        show_alert_threshold_lines: "showAlertThresholdLines" optional,
-        show_confidence_intervals: "showConfidenceIntervals" optional,
-        show_labels_on_series: "showLabelsOnSeries" optional,
-        show_legend: "showLegend" optional,
-        show_moving_average: "showMovingAverage" optional,
-        show_multiple_y_axes: "showMultipleYAxes" optional,
-        show_percent_stack_view: "showPercentStackView" optional,
-        show_trend_lines: "showTrendLines" optional,
-        show_values_on_series: "showValuesOnSeries" optional,
-        smoothing_intervals: "smoothingIntervals" optional,
-        y_axis_scale_type: "yAxisScaleType" optional,
+        aggregation_axis_format = "aggregationAxisFormat" optional,
+        aggregation_axis_postfix = "aggregationAxisPostfix" optional,
+        aggregation_axis_prefix = "aggregationAxisPrefix" optional,
+        breakdown_histogram_bin_count = "breakdown_histogram_bin_count" optional,
+        confidence_level = "confidenceLevel" optional,
+        decimal_places = "decimalPlaces" optional,
+        detailed_results_aggregation_type = "detailedResultsAggregationType" optional,
+        display = "display" optional,
+        exclude_box_plot_outliers = "excludeBoxPlotOutliers" optional,
+        formula = "formula" optional,
+        formula_nodes = "formulaNodes" optional,
+        formulas = "formulas" optional,
+        goal_lines = "goalLines" optional,
+        hidden_legend_indexes = "hiddenLegendIndexes" optional,
+        hide_weekends = "hideWeekends" optional,
+        min_decimal_places = "minDecimalPlaces" optional,
+        moving_average_intervals = "movingAverageIntervals" optional,
+        result_customization_by = "resultCustomizationBy" optional,
+        result_customizations = "resultCustomizations" optional,
+        show_alert_threshold_lines = "showAlertThresholdLines" optional,
+        show_confidence_intervals = "showConfidenceIntervals" optional,
+        show_labels_on_series = "showLabelsOnSeries" optional,
+        show_legend = "showLegend" optional,
+        show_moving_average = "showMovingAverage" optional,
+        show_multiple_y_axes = "showMultipleYAxes" optional,
+        show_percent_stack_view = "showPercentStackView" optional,
+        show_trend_lines = "showTrendLines" optional,
+        show_values_on_series = "showValuesOnSeries" optional,
+        smoothing_intervals = "smoothingIntervals" optional,
+        y_axis_scale_type = "yAxisScaleType" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -18828,8 +18828,8 @@ pub struct TrendsFormulaNode {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     TrendsFormulaNode {
-        custom_name: "custom_name" optional,
-        formula: "formula" required,
+        custom_name = "custom_name" optional,
+        formula = "formula" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -18875,23 +18875,23 @@ pub struct TrendsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     TrendsQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        breakdown_filter: "breakdownFilter" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        properties: "properties" optional,
-        response: "response" optional,
-        sampling_factor: "samplingFactor" optional,
-        series: "series" required,
-        tags: "tags" optional,
-        trends_filter: "trendsFilter" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        breakdown_filter = "breakdownFilter" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        properties = "properties" optional,
+        response = "response" optional,
+        sampling_factor = "samplingFactor" optional,
+        series = "series" required,
+        tags = "tags" optional,
+        trends_filter = "trendsFilter" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -18976,15 +18976,15 @@ pub struct TrendsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     TrendsQueryResponse {
-        boxplot_data: "boxplot_data" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        boxplot_data = "boxplot_data" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19009,9 +19009,9 @@ pub struct Trigger {
 #[cfg(any(feature = "feature_flags", feature = "product_analytics"))]
 json_object! {
     Trigger {
-        job_type: "job_type" optional,
-        job_id: "job_id" optional,
-        payload: "payload" optional,
+        job_type = "job_type" optional,
+        job_id = "job_id" optional,
+        payload = "payload" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19125,15 +19125,15 @@ pub struct UserBasic {
 )]
 json_object! {
     UserBasic {
-        id: "id" optional,
-        uuid: "uuid" optional,
-        distinct_id: "distinct_id" optional,
-        first_name: "first_name" optional,
-        last_name: "last_name" optional,
-        email: "email" required,
-        is_email_verified: "is_email_verified" optional,
-        hedgehog_config: "hedgehog_config" optional,
-        role_at_organization: "role_at_organization" optional,
+        id = "id" optional,
+        uuid = "uuid" optional,
+        distinct_id = "distinct_id" optional,
+        first_name = "first_name" optional,
+        last_name = "last_name" optional,
+        email = "email" required,
+        is_email_verified = "is_email_verified" optional,
+        hedgehog_config = "hedgehog_config" optional,
+        role_at_organization = "role_at_organization" optional,
     }
 }
 #[cfg(
@@ -19166,16 +19166,16 @@ pub struct ViewLink {
 )]
 json_object! {
     ViewLink {
-        id: "id" optional,
-        deleted: "deleted" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        source_table_name: "source_table_name" required,
-        source_table_key: "source_table_key" required,
-        joining_table_name: "joining_table_name" required,
-        joining_table_key: "joining_table_key" required,
-        field_name: "field_name" required,
-        configuration: "configuration" optional,
+        id = "id" optional,
+        deleted = "deleted" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        source_table_name = "source_table_name" required,
+        source_table_key = "source_table_key" required,
+        joining_table_name = "joining_table_name" required,
+        joining_table_key = "joining_table_key" required,
+        field_name = "field_name" required,
+        configuration = "configuration" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19190,8 +19190,8 @@ pub struct VizSpecificOptions {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     VizSpecificOptions {
-        actions_pie: "ActionsPie" optional,
-        retention: "RETENTION" optional,
+        actions_pie = "ActionsPie" optional,
+        retention = "RETENTION" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19208,8 +19208,8 @@ pub struct VolumeBucket {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     VolumeBucket {
-        label: "label" required,
-        value: "value" required,
+        label = "label" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19269,8 +19269,8 @@ pub struct WebAnalyticsSampling {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebAnalyticsSampling {
-        enabled: "enabled" optional,
-        force_sampling_rate: "forceSamplingRate" optional,
+        enabled = "enabled" optional,
+        force_sampling_rate = "forceSamplingRate" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19320,27 +19320,27 @@ pub struct WebExternalClicksTableQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebExternalClicksTableQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        strip_query_params: "stripQueryParams" optional,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        strip_query_params = "stripQueryParams" optional,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19415,19 +19415,19 @@ pub struct WebExternalClicksTableQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebExternalClicksTableQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19475,26 +19475,26 @@ pub struct WebGoalsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebGoalsQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19569,19 +19569,19 @@ pub struct WebGoalsQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebGoalsQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19607,13 +19607,13 @@ pub struct WebOverviewItem {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebOverviewItem {
-        change_from_previous_pct: "changeFromPreviousPct" optional,
-        is_increase_bad: "isIncreaseBad" optional,
-        key: "key" required,
-        kind: "kind" required,
-        previous: "previous" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
-        value: "value" optional,
+        change_from_previous_pct = "changeFromPreviousPct" optional,
+        is_increase_bad = "isIncreaseBad" optional,
+        key = "key" required,
+        kind = "kind" required,
+        previous = "previous" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
+        value = "value" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19659,25 +19659,25 @@ pub struct WebOverviewQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebOverviewQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19748,17 +19748,17 @@ pub struct WebOverviewQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebOverviewQueryResponse {
-        date_from: "dateFrom" optional,
-        date_to: "dateTo" optional,
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        date_from = "dateFrom" optional,
+        date_to = "dateTo" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19850,32 +19850,32 @@ pub struct WebStatsTableQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebStatsTableQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        breakdown_by: "breakdownBy" required,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_avg_time_on_page: "includeAvgTimeOnPage" optional,
-        include_bounce_rate: "includeBounceRate" optional,
-        include_host: "includeHost" optional,
-        include_revenue: "includeRevenue" optional,
-        include_scroll_depth: "includeScrollDepth" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        breakdown_by = "breakdownBy" required,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_avg_time_on_page = "includeAvgTimeOnPage" optional,
+        include_bounce_rate = "includeBounceRate" optional,
+        include_host = "includeHost" optional,
+        include_revenue = "includeRevenue" optional,
+        include_scroll_depth = "includeScrollDepth" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -19952,20 +19952,20 @@ pub struct WebStatsTableQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebStatsTableQueryResponse {
-        columns: "columns" optional,
-        error: "error" optional,
-        has_more: "hasMore" optional,
-        hogql: "hogql" optional,
-        limit: "limit" optional,
-        modifiers: "modifiers" optional,
-        offset: "offset" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        sampling_rate: "samplingRate" optional,
-        timings: "timings" optional,
-        types: "types" optional,
-        used_pre_aggregated_tables: "usedPreAggregatedTables" optional,
+        columns = "columns" optional,
+        error = "error" optional,
+        has_more = "hasMore" optional,
+        hogql = "hogql" optional,
+        limit = "limit" optional,
+        modifiers = "modifiers" optional,
+        offset = "offset" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        sampling_rate = "samplingRate" optional,
+        timings = "timings" optional,
+        types = "types" optional,
+        used_pre_aggregated_tables = "usedPreAggregatedTables" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -20027,28 +20027,28 @@ pub struct WebVitalsPathBreakdownQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebVitalsPathBreakdownQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        metric: "metric" required,
-        modifiers: "modifiers" optional,
-        order_by: "orderBy" optional,
-        percentile: "percentile" required,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        tags: "tags" optional,
-        thresholds: "thresholds" required,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        metric = "metric" required,
+        modifiers = "modifiers" optional,
+        order_by = "orderBy" optional,
+        percentile = "percentile" required,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        tags = "tags" optional,
+        thresholds = "thresholds" required,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -20112,13 +20112,13 @@ pub struct WebVitalsPathBreakdownQueryResponse {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebVitalsPathBreakdownQueryResponse {
-        error: "error" optional,
-        hogql: "hogql" optional,
-        modifiers: "modifiers" optional,
-        query_status: "query_status" optional,
-        resolved_date_range: "resolved_date_range" optional,
-        results: "results" required,
-        timings: "timings" optional,
+        error = "error" optional,
+        hogql = "hogql" optional,
+        modifiers = "modifiers" optional,
+        query_status = "query_status" optional,
+        resolved_date_range = "resolved_date_range" optional,
+        results = "results" required,
+        timings = "timings" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -20137,9 +20137,9 @@ pub struct WebVitalsPathBreakdownResult {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebVitalsPathBreakdownResult {
-        good: "good" required,
-        needs_improvements: "needs_improvements" required,
-        poor: "poor" required,
+        good = "good" required,
+        needs_improvements = "needs_improvements" required,
+        poor = "poor" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -20156,8 +20156,8 @@ pub struct WebVitalsPathBreakdownResultItem {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebVitalsPathBreakdownResultItem {
-        path: "path" required,
-        value: "value" required,
+        path = "path" required,
+        value = "value" required,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -20216,26 +20216,26 @@ pub struct WebVitalsQuery {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     WebVitalsQuery {
-        aggregation_group_type_index: "aggregation_group_type_index" optional,
-        compare_filter: "compareFilter" optional,
-        conversion_goal: "conversionGoal" optional,
-        data_color_theme: "dataColorTheme" optional,
-        date_range: "dateRange" optional,
-        do_path_cleaning: "doPathCleaning" optional,
-        filter_test_accounts: "filterTestAccounts" optional,
-        include_revenue: "includeRevenue" optional,
-        interval: "interval" optional,
-        kind: "kind" optional,
-        modifiers: "modifiers" optional,
-        order_by: "orderBy" optional,
-        properties: "properties" required,
-        response: "response" optional,
-        sampling: "sampling" optional,
-        sampling_factor: "samplingFactor" optional,
-        source: "source" required,
-        tags: "tags" optional,
-        use_sessions_table: "useSessionsTable" optional,
-        version: "version" optional,
+        aggregation_group_type_index = "aggregation_group_type_index" optional,
+        compare_filter = "compareFilter" optional,
+        conversion_goal = "conversionGoal" optional,
+        data_color_theme = "dataColorTheme" optional,
+        date_range = "dateRange" optional,
+        do_path_cleaning = "doPathCleaning" optional,
+        filter_test_accounts = "filterTestAccounts" optional,
+        include_revenue = "includeRevenue" optional,
+        interval = "interval" optional,
+        kind = "kind" optional,
+        modifiers = "modifiers" optional,
+        order_by = "orderBy" optional,
+        properties = "properties" required,
+        response = "response" optional,
+        sampling = "sampling" optional,
+        sampling_factor = "samplingFactor" optional,
+        source = "source" required,
+        tags = "tags" optional,
+        use_sessions_table = "useSessionsTable" optional,
+        version = "version" optional,
     }
 }
 #[cfg(any(feature = "product_analytics", feature = "query"))]
@@ -20328,11 +20328,11 @@ pub struct WorkflowVariablePropertyFilter {
 )]
 json_object! {
     WorkflowVariablePropertyFilter {
-        key: "key" required,
-        label: "label" optional,
-        operator: "operator" required,
-        r#type: "type" optional,
-        value: "value" optional,
+        key = "key" required,
+        label = "label" optional,
+        operator = "operator" required,
+        r#type = "type" optional,
+        value = "value" optional,
     }
 }
 #[cfg(
@@ -20424,11 +20424,11 @@ pub struct YAxisSettings {
 #[cfg(any(feature = "product_analytics", feature = "query"))]
 json_object! {
     YAxisSettings {
-        label: "label" optional,
-        scale: "scale" optional,
-        show_grid_lines: "showGridLines" optional,
-        show_ticks: "showTicks" optional,
-        start_at_zero: "startAtZero" optional,
+        label = "label" optional,
+        scale = "scale" optional,
+        show_grid_lines = "showGridLines" optional,
+        show_ticks = "showTicks" optional,
+        start_at_zero = "startAtZero" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]
@@ -20449,10 +20449,10 @@ pub struct ZScoreDetectorConfig {
 #[cfg(any(feature = "alerts", feature = "insights"))]
 json_object! {
     ZScoreDetectorConfig {
-        preprocessing: "preprocessing" optional,
-        threshold: "threshold" optional,
-        r#type: "type" optional,
-        window: "window" optional,
+        preprocessing = "preprocessing" optional,
+        threshold = "threshold" optional,
+        r#type = "type" optional,
+        window = "window" optional,
     }
 }
 #[cfg(any(feature = "alerts", feature = "insights"))]

@@ -11,10 +11,10 @@ pub struct PaginatedPauseStateResponseList {
 }
 json_object! {
     PaginatedPauseStateResponseList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedSignalReportList` schema.
@@ -27,10 +27,10 @@ pub struct PaginatedSignalReportList {
 }
 json_object! {
     PaginatedSignalReportList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedSignalSourceConfigList` schema.
@@ -43,10 +43,10 @@ pub struct PaginatedSignalSourceConfigList {
 }
 json_object! {
     PaginatedSignalSourceConfigList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedSignalSourceConfig` schema.
@@ -63,14 +63,14 @@ pub struct PatchedSignalSourceConfig {
 }
 json_object! {
     PatchedSignalSourceConfig {
-        id: "id" optional,
-        source_product: "source_product" optional,
-        source_type: "source_type" optional,
-        enabled: "enabled" optional,
-        config: "config" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        status: "status" optional,
+        id = "id" optional,
+        source_product = "source_product" optional,
+        source_type = "source_type" optional,
+        enabled = "enabled" optional,
+        config = "config" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        status = "status" optional,
     }
 }
 /// The `PauseResponse` schema.
@@ -83,8 +83,8 @@ pub struct PauseResponse {
 }
 json_object! {
     PauseResponse {
-        status: "status" required,
-        paused_until: "paused_until" required,
+        status = "status" required,
+        paused_until = "paused_until" required,
     }
 }
 /// The `PauseStateResponse` schema.
@@ -95,7 +95,7 @@ pub struct PauseStateResponse {
 }
 json_object! {
     PauseStateResponse {
-        paused_until: "paused_until" required,
+        paused_until = "paused_until" required,
     }
 }
 /// The `PauseUntilRequest` schema.
@@ -106,7 +106,7 @@ pub struct PauseUntilRequest {
 }
 json_object! {
     PauseUntilRequest {
-        timestamp: "timestamp" required,
+        timestamp = "timestamp" required,
     }
 }
 /// The `SignalReport` schema.
@@ -136,22 +136,22 @@ pub struct SignalReport {
 }
 json_object! {
     SignalReport {
-        id: "id" optional,
-        title: "title" optional,
-        summary: "summary" optional,
-        status: "status" optional,
-        total_weight: "total_weight" optional,
-        signal_count: "signal_count" optional,
-        signals_at_run: "signals_at_run" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        artefact_count: "artefact_count" optional,
-        priority: "priority" optional,
-        actionability: "actionability" optional,
-        already_addressed: "already_addressed" optional,
-        is_suggested_reviewer: "is_suggested_reviewer" optional,
-        source_products: "source_products" optional,
-        implementation_pr_url: "implementation_pr_url" optional,
+        id = "id" optional,
+        title = "title" optional,
+        summary = "summary" optional,
+        status = "status" optional,
+        total_weight = "total_weight" optional,
+        signal_count = "signal_count" optional,
+        signals_at_run = "signals_at_run" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        artefact_count = "artefact_count" optional,
+        priority = "priority" optional,
+        actionability = "actionability" optional,
+        already_addressed = "already_addressed" optional,
+        is_suggested_reviewer = "is_suggested_reviewer" optional,
+        source_products = "source_products" optional,
+        implementation_pr_url = "implementation_pr_url" optional,
     }
 }
 string_enum! {
@@ -192,14 +192,14 @@ pub struct SignalSourceConfig {
 }
 json_object! {
     SignalSourceConfig {
-        id: "id" optional,
-        source_product: "source_product" required,
-        source_type: "source_type" required,
-        enabled: "enabled" optional,
-        config: "config" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        status: "status" optional,
+        id = "id" optional,
+        source_product = "source_product" required,
+        source_type = "source_type" required,
+        enabled = "enabled" optional,
+        config = "config" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        status = "status" optional,
     }
 }
 string_enum! {

@@ -37,10 +37,10 @@ pub struct GenerateSurveyTranslationsRequest {
 }
 json_object! {
     GenerateSurveyTranslationsRequest {
-        target_language: "target_language" required,
-        source_language: "source_language" optional,
-        overwrite: "overwrite" optional,
-        survey: "survey" optional,
+        target_language = "target_language" required,
+        source_language = "source_language" optional,
+        overwrite = "overwrite" optional,
+        survey = "survey" optional,
     }
 }
 /// The `GenerateSurveyTranslationsResponse` schema.
@@ -60,10 +60,10 @@ pub struct GenerateSurveyTranslationsResponse {
 }
 json_object! {
     GenerateSurveyTranslationsResponse {
-        translations: "translations" required,
-        questions: "questions" required,
-        generated_field_paths: "generated_field_paths" required,
-        trace_id: "trace_id" required,
+        translations = "translations" required,
+        questions = "questions" required,
+        generated_field_paths = "generated_field_paths" required,
+        trace_id = "trace_id" required,
     }
 }
 /// The `GeneratedSurveyQuestionTranslation` schema.
@@ -86,13 +86,13 @@ pub struct GeneratedSurveyQuestionTranslation {
 }
 json_object! {
     GeneratedSurveyQuestionTranslation {
-        question: "question" optional,
-        description: "description" optional,
-        button_text: "buttonText" optional,
-        choices: "choices" optional,
-        lower_bound_label: "lowerBoundLabel" optional,
-        upper_bound_label: "upperBoundLabel" optional,
-        link: "link" optional,
+        question = "question" optional,
+        description = "description" optional,
+        button_text = "buttonText" optional,
+        choices = "choices" optional,
+        lower_bound_label = "lowerBoundLabel" optional,
+        upper_bound_label = "upperBoundLabel" optional,
+        link = "link" optional,
     }
 }
 /// The `GeneratedSurveyQuestionTranslationPatch` schema.
@@ -108,8 +108,8 @@ pub struct GeneratedSurveyQuestionTranslationPatch {
 }
 json_object! {
     GeneratedSurveyQuestionTranslationPatch {
-        id: "id" required,
-        translations: "translations" required,
+        id = "id" required,
+        translations = "translations" required,
     }
 }
 /// The `GeneratedSurveyRootTranslation` schema.
@@ -126,10 +126,10 @@ pub struct GeneratedSurveyRootTranslation {
 }
 json_object! {
     GeneratedSurveyRootTranslation {
-        name: "name" optional,
-        thank_you_message_header: "thankYouMessageHeader" optional,
-        thank_you_message_description: "thankYouMessageDescription" optional,
-        thank_you_message_close_button_text: "thankYouMessageCloseButtonText" optional,
+        name = "name" optional,
+        thank_you_message_header = "thankYouMessageHeader" optional,
+        thank_you_message_description = "thankYouMessageDescription" optional,
+        thank_you_message_close_button_text = "thankYouMessageCloseButtonText" optional,
     }
 }
 /// The `PaginatedSurveyList` schema.
@@ -142,10 +142,10 @@ pub struct PaginatedSurveyList {
 }
 json_object! {
     PaginatedSurveyList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedSurveySerializerCreateUpdateOnlySchema` schema.
@@ -328,43 +328,43 @@ pub struct PatchedSurveySerializerCreateUpdateOnlySchema {
 }
 json_object! {
     PatchedSurveySerializerCreateUpdateOnlySchema {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        r#type: "type" optional,
-        schedule: "schedule" optional,
-        linked_flag: "linked_flag" optional,
-        linked_flag_id: "linked_flag_id" optional,
-        linked_insight_id: "linked_insight_id" optional,
-        targeting_flag_id: "targeting_flag_id" optional,
-        targeting_flag: "targeting_flag" optional,
-        internal_targeting_flag: "internal_targeting_flag" optional,
-        targeting_flag_filters: "targeting_flag_filters" optional,
-        remove_targeting_flag: "remove_targeting_flag" optional,
-        questions: "questions" optional,
-        conditions: "conditions" optional,
-        appearance: "appearance" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        start_date: "start_date" optional,
-        end_date: "end_date" optional,
-        archived: "archived" optional,
-        responses_limit: "responses_limit" optional,
-        iteration_count: "iteration_count" optional,
-        iteration_frequency_days: "iteration_frequency_days" optional,
-        iteration_start_dates: "iteration_start_dates" optional,
-        current_iteration: "current_iteration" optional,
-        current_iteration_start_date: "current_iteration_start_date" optional,
-        response_sampling_start_date: "response_sampling_start_date" optional,
-        response_sampling_interval_type: "response_sampling_interval_type" optional,
-        response_sampling_interval: "response_sampling_interval" optional,
-        response_sampling_limit: "response_sampling_limit" optional,
-        response_sampling_daily_limits: "response_sampling_daily_limits" optional,
-        enable_partial_responses: "enable_partial_responses" optional,
-        enable_iframe_embedding: "enable_iframe_embedding" optional,
-        translations: "translations" optional,
-        create_in_folder: "_create_in_folder" optional,
-        form_content: "form_content" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        r#type = "type" optional,
+        schedule = "schedule" optional,
+        linked_flag = "linked_flag" optional,
+        linked_flag_id = "linked_flag_id" optional,
+        linked_insight_id = "linked_insight_id" optional,
+        targeting_flag_id = "targeting_flag_id" optional,
+        targeting_flag = "targeting_flag" optional,
+        internal_targeting_flag = "internal_targeting_flag" optional,
+        targeting_flag_filters = "targeting_flag_filters" optional,
+        remove_targeting_flag = "remove_targeting_flag" optional,
+        questions = "questions" optional,
+        conditions = "conditions" optional,
+        appearance = "appearance" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        start_date = "start_date" optional,
+        end_date = "end_date" optional,
+        archived = "archived" optional,
+        responses_limit = "responses_limit" optional,
+        iteration_count = "iteration_count" optional,
+        iteration_frequency_days = "iteration_frequency_days" optional,
+        iteration_start_dates = "iteration_start_dates" optional,
+        current_iteration = "current_iteration" optional,
+        current_iteration_start_date = "current_iteration_start_date" optional,
+        response_sampling_start_date = "response_sampling_start_date" optional,
+        response_sampling_interval_type = "response_sampling_interval_type" optional,
+        response_sampling_interval = "response_sampling_interval" optional,
+        response_sampling_limit = "response_sampling_limit" optional,
+        response_sampling_daily_limits = "response_sampling_daily_limits" optional,
+        enable_partial_responses = "enable_partial_responses" optional,
+        enable_iframe_embedding = "enable_iframe_embedding" optional,
+        translations = "translations" optional,
+        create_in_folder = "_create_in_folder" optional,
+        form_content = "form_content" optional,
     }
 }
 string_enum! {
@@ -547,41 +547,41 @@ pub struct Survey {
 }
 json_object! {
     Survey {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        r#type: "type" required,
-        schedule: "schedule" optional,
-        linked_flag: "linked_flag" optional,
-        linked_flag_id: "linked_flag_id" optional,
-        linked_insight_id: "linked_insight_id" optional,
-        targeting_flag: "targeting_flag" optional,
-        internal_targeting_flag: "internal_targeting_flag" optional,
-        questions: "questions" optional,
-        conditions: "conditions" optional,
-        appearance: "appearance" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        start_date: "start_date" optional,
-        end_date: "end_date" optional,
-        archived: "archived" optional,
-        responses_limit: "responses_limit" optional,
-        feature_flag_keys: "feature_flag_keys" optional,
-        iteration_count: "iteration_count" optional,
-        iteration_frequency_days: "iteration_frequency_days" optional,
-        iteration_start_dates: "iteration_start_dates" optional,
-        current_iteration: "current_iteration" optional,
-        current_iteration_start_date: "current_iteration_start_date" optional,
-        response_sampling_start_date: "response_sampling_start_date" optional,
-        response_sampling_interval_type: "response_sampling_interval_type" optional,
-        response_sampling_interval: "response_sampling_interval" optional,
-        response_sampling_limit: "response_sampling_limit" optional,
-        response_sampling_daily_limits: "response_sampling_daily_limits" optional,
-        enable_partial_responses: "enable_partial_responses" optional,
-        enable_iframe_embedding: "enable_iframe_embedding" optional,
-        translations: "translations" optional,
-        user_access_level: "user_access_level" optional,
-        form_content: "form_content" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        r#type = "type" required,
+        schedule = "schedule" optional,
+        linked_flag = "linked_flag" optional,
+        linked_flag_id = "linked_flag_id" optional,
+        linked_insight_id = "linked_insight_id" optional,
+        targeting_flag = "targeting_flag" optional,
+        internal_targeting_flag = "internal_targeting_flag" optional,
+        questions = "questions" optional,
+        conditions = "conditions" optional,
+        appearance = "appearance" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        start_date = "start_date" optional,
+        end_date = "end_date" optional,
+        archived = "archived" optional,
+        responses_limit = "responses_limit" optional,
+        feature_flag_keys = "feature_flag_keys" optional,
+        iteration_count = "iteration_count" optional,
+        iteration_frequency_days = "iteration_frequency_days" optional,
+        iteration_start_dates = "iteration_start_dates" optional,
+        current_iteration = "current_iteration" optional,
+        current_iteration_start_date = "current_iteration_start_date" optional,
+        response_sampling_start_date = "response_sampling_start_date" optional,
+        response_sampling_interval_type = "response_sampling_interval_type" optional,
+        response_sampling_interval = "response_sampling_interval" optional,
+        response_sampling_limit = "response_sampling_limit" optional,
+        response_sampling_daily_limits = "response_sampling_daily_limits" optional,
+        enable_partial_responses = "enable_partial_responses" optional,
+        enable_iframe_embedding = "enable_iframe_embedding" optional,
+        translations = "translations" optional,
+        user_access_level = "user_access_level" optional,
+        form_content = "form_content" optional,
     }
 }
 /// The `SurveyAppearanceSchema` schema.
@@ -619,35 +619,35 @@ pub struct SurveyAppearanceSchema {
 }
 json_object! {
     SurveyAppearanceSchema {
-        background_color: "backgroundColor" optional,
-        submit_button_color: "submitButtonColor" optional,
-        text_color: "textColor" optional,
-        submit_button_text: "submitButtonText" optional,
-        submit_button_text_color: "submitButtonTextColor" optional,
-        description_text_color: "descriptionTextColor" optional,
-        rating_button_color: "ratingButtonColor" optional,
-        rating_button_active_color: "ratingButtonActiveColor" optional,
-        rating_button_hover_color: "ratingButtonHoverColor" optional,
-        white_label: "whiteLabel" optional,
-        auto_disappear: "autoDisappear" optional,
-        display_thank_you_message: "displayThankYouMessage" optional,
-        thank_you_message_header: "thankYouMessageHeader" optional,
-        thank_you_message_description: "thankYouMessageDescription" optional,
-        thank_you_message_description_content_type: "thankYouMessageDescriptionContentType" optional,
-        thank_you_message_close_button_text: "thankYouMessageCloseButtonText" optional,
-        border_color: "borderColor" optional,
-        placeholder: "placeholder" optional,
-        shuffle_questions: "shuffleQuestions" optional,
-        survey_popup_delay_seconds: "surveyPopupDelaySeconds" optional,
-        widget_type: "widgetType" optional,
-        widget_selector: "widgetSelector" optional,
-        widget_label: "widgetLabel" optional,
-        widget_color: "widgetColor" optional,
-        font_family: "fontFamily" optional,
-        max_width: "maxWidth" optional,
-        z_index: "zIndex" optional,
-        disabled_button_opacity: "disabledButtonOpacity" optional,
-        box_padding: "boxPadding" optional,
+        background_color = "backgroundColor" optional,
+        submit_button_color = "submitButtonColor" optional,
+        text_color = "textColor" optional,
+        submit_button_text = "submitButtonText" optional,
+        submit_button_text_color = "submitButtonTextColor" optional,
+        description_text_color = "descriptionTextColor" optional,
+        rating_button_color = "ratingButtonColor" optional,
+        rating_button_active_color = "ratingButtonActiveColor" optional,
+        rating_button_hover_color = "ratingButtonHoverColor" optional,
+        white_label = "whiteLabel" optional,
+        auto_disappear = "autoDisappear" optional,
+        display_thank_you_message = "displayThankYouMessage" optional,
+        thank_you_message_header = "thankYouMessageHeader" optional,
+        thank_you_message_description = "thankYouMessageDescription" optional,
+        thank_you_message_description_content_type = "thankYouMessageDescriptionContentType" optional,
+        thank_you_message_close_button_text = "thankYouMessageCloseButtonText" optional,
+        border_color = "borderColor" optional,
+        placeholder = "placeholder" optional,
+        shuffle_questions = "shuffleQuestions" optional,
+        survey_popup_delay_seconds = "surveyPopupDelaySeconds" optional,
+        widget_type = "widgetType" optional,
+        widget_selector = "widgetSelector" optional,
+        widget_label = "widgetLabel" optional,
+        widget_color = "widgetColor" optional,
+        font_family = "fontFamily" optional,
+        max_width = "maxWidth" optional,
+        z_index = "zIndex" optional,
+        disabled_button_opacity = "disabledButtonOpacity" optional,
+        box_padding = "boxPadding" optional,
     }
 }
 /// The `SurveyBranchingSchema` schema.
@@ -669,7 +669,7 @@ pub struct SurveyConditionEventValueSchema {
 }
 json_object! {
     SurveyConditionEventValueSchema {
-        name: "name" required,
+        name = "name" required,
     }
 }
 /// The `SurveyConditionsSchema` schema.
@@ -705,14 +705,14 @@ pub struct SurveyConditionsSchema {
 }
 json_object! {
     SurveyConditionsSchema {
-        url: "url" optional,
-        selector: "selector" optional,
-        seen_survey_wait_period_in_days: "seenSurveyWaitPeriodInDays" optional,
-        url_match_type: "urlMatchType" optional,
-        events: "events" optional,
-        device_types: "deviceTypes" optional,
-        device_types_match_type: "deviceTypesMatchType" optional,
-        linked_flag_variant: "linkedFlagVariant" optional,
+        url = "url" optional,
+        selector = "selector" optional,
+        seen_survey_wait_period_in_days = "seenSurveyWaitPeriodInDays" optional,
+        url_match_type = "urlMatchType" optional,
+        events = "events" optional,
+        device_types = "deviceTypes" optional,
+        device_types_match_type = "deviceTypesMatchType" optional,
+        linked_flag_variant = "linkedFlagVariant" optional,
     }
 }
 /// The `SurveyEndBranching` schema.
@@ -725,7 +725,7 @@ pub struct SurveyEndBranching {
 }
 json_object! {
     SurveyEndBranching {
-        r#type: "type" required,
+        r#type = "type" required,
     }
 }
 string_enum! {
@@ -746,8 +746,8 @@ pub struct SurveyEventsConditionSchema {
 }
 json_object! {
     SurveyEventsConditionSchema {
-        repeated_activation: "repeatedActivation" optional,
-        values: "values" optional,
+        repeated_activation = "repeatedActivation" optional,
+        values = "values" optional,
     }
 }
 /// The `SurveyGlobalStatsResponse` schema.
@@ -760,8 +760,8 @@ pub struct SurveyGlobalStatsResponse {
 }
 json_object! {
     SurveyGlobalStatsResponse {
-        stats: "stats" required,
-        rates: "rates" required,
+        stats = "stats" required,
+        rates = "rates" required,
     }
 }
 /// The `SurveyLinkQuestionSchema` schema.
@@ -786,13 +786,13 @@ pub struct SurveyLinkQuestionSchema {
 }
 json_object! {
     SurveyLinkQuestionSchema {
-        r#type: "type" required,
-        question: "question" required,
-        description: "description" optional,
-        description_content_type: "descriptionContentType" optional,
-        optional: "optional" optional,
-        button_text: "buttonText" optional,
-        link: "link" required,
+        r#type = "type" required,
+        question = "question" required,
+        description = "description" optional,
+        description_content_type = "descriptionContentType" optional,
+        optional = "optional" optional,
+        button_text = "buttonText" optional,
+        link = "link" required,
     }
 }
 string_enum! {
@@ -829,15 +829,15 @@ pub struct SurveyMultipleChoiceQuestionSchema {
 }
 json_object! {
     SurveyMultipleChoiceQuestionSchema {
-        r#type: "type" required,
-        question: "question" required,
-        description: "description" optional,
-        description_content_type: "descriptionContentType" optional,
-        optional: "optional" optional,
-        button_text: "buttonText" optional,
-        choices: "choices" required,
-        shuffle_options: "shuffleOptions" optional,
-        has_open_choice: "hasOpenChoice" optional,
+        r#type = "type" required,
+        question = "question" required,
+        description = "description" optional,
+        description_content_type = "descriptionContentType" optional,
+        optional = "optional" optional,
+        button_text = "buttonText" optional,
+        choices = "choices" required,
+        shuffle_options = "shuffleOptions" optional,
+        has_open_choice = "hasOpenChoice" optional,
     }
 }
 string_enum! {
@@ -858,7 +858,7 @@ pub struct SurveyNextQuestionBranching {
 }
 json_object! {
     SurveyNextQuestionBranching {
-        r#type: "type" required,
+        r#type = "type" required,
     }
 }
 string_enum! {
@@ -889,12 +889,12 @@ pub struct SurveyOpenQuestionSchema {
 }
 json_object! {
     SurveyOpenQuestionSchema {
-        r#type: "type" required,
-        question: "question" required,
-        description: "description" optional,
-        description_content_type: "descriptionContentType" optional,
-        optional: "optional" optional,
-        button_text: "buttonText" optional,
+        r#type = "type" required,
+        question = "question" required,
+        description = "description" optional,
+        description_content_type = "descriptionContentType" optional,
+        optional = "optional" optional,
+        button_text = "buttonText" optional,
     }
 }
 string_enum! {
@@ -949,17 +949,17 @@ pub struct SurveyRatingQuestionSchema {
 }
 json_object! {
     SurveyRatingQuestionSchema {
-        r#type: "type" required,
-        question: "question" required,
-        description: "description" optional,
-        description_content_type: "descriptionContentType" optional,
-        optional: "optional" optional,
-        button_text: "buttonText" optional,
-        display: "display" optional,
-        scale: "scale" optional,
-        lower_bound_label: "lowerBoundLabel" optional,
-        upper_bound_label: "upperBoundLabel" optional,
-        branching: "branching" optional,
+        r#type = "type" required,
+        question = "question" required,
+        description = "description" optional,
+        description_content_type = "descriptionContentType" optional,
+        optional = "optional" optional,
+        button_text = "buttonText" optional,
+        display = "display" optional,
+        scale = "scale" optional,
+        lower_bound_label = "lowerBoundLabel" optional,
+        upper_bound_label = "upperBoundLabel" optional,
+        branching = "branching" optional,
     }
 }
 string_enum! {
@@ -995,8 +995,8 @@ pub struct SurveyResponseBasedBranching {
 }
 json_object! {
     SurveyResponseBasedBranching {
-        r#type: "type" required,
-        response_values: "responseValues" required,
+        r#type = "type" required,
+        response_values = "responseValues" required,
     }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1174,43 +1174,43 @@ pub struct SurveySerializerCreateUpdateOnly {
 }
 json_object! {
     SurveySerializerCreateUpdateOnly {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        r#type: "type" required,
-        schedule: "schedule" optional,
-        linked_flag: "linked_flag" optional,
-        linked_flag_id: "linked_flag_id" optional,
-        linked_insight_id: "linked_insight_id" optional,
-        targeting_flag_id: "targeting_flag_id" optional,
-        targeting_flag: "targeting_flag" optional,
-        internal_targeting_flag: "internal_targeting_flag" optional,
-        targeting_flag_filters: "targeting_flag_filters" optional,
-        remove_targeting_flag: "remove_targeting_flag" optional,
-        questions: "questions" optional,
-        conditions: "conditions" optional,
-        appearance: "appearance" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        start_date: "start_date" optional,
-        end_date: "end_date" optional,
-        archived: "archived" optional,
-        responses_limit: "responses_limit" optional,
-        iteration_count: "iteration_count" optional,
-        iteration_frequency_days: "iteration_frequency_days" optional,
-        iteration_start_dates: "iteration_start_dates" optional,
-        current_iteration: "current_iteration" optional,
-        current_iteration_start_date: "current_iteration_start_date" optional,
-        response_sampling_start_date: "response_sampling_start_date" optional,
-        response_sampling_interval_type: "response_sampling_interval_type" optional,
-        response_sampling_interval: "response_sampling_interval" optional,
-        response_sampling_limit: "response_sampling_limit" optional,
-        response_sampling_daily_limits: "response_sampling_daily_limits" optional,
-        enable_partial_responses: "enable_partial_responses" optional,
-        enable_iframe_embedding: "enable_iframe_embedding" optional,
-        translations: "translations" optional,
-        create_in_folder: "_create_in_folder" optional,
-        form_content: "form_content" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        r#type = "type" required,
+        schedule = "schedule" optional,
+        linked_flag = "linked_flag" optional,
+        linked_flag_id = "linked_flag_id" optional,
+        linked_insight_id = "linked_insight_id" optional,
+        targeting_flag_id = "targeting_flag_id" optional,
+        targeting_flag = "targeting_flag" optional,
+        internal_targeting_flag = "internal_targeting_flag" optional,
+        targeting_flag_filters = "targeting_flag_filters" optional,
+        remove_targeting_flag = "remove_targeting_flag" optional,
+        questions = "questions" optional,
+        conditions = "conditions" optional,
+        appearance = "appearance" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        start_date = "start_date" optional,
+        end_date = "end_date" optional,
+        archived = "archived" optional,
+        responses_limit = "responses_limit" optional,
+        iteration_count = "iteration_count" optional,
+        iteration_frequency_days = "iteration_frequency_days" optional,
+        iteration_start_dates = "iteration_start_dates" optional,
+        current_iteration = "current_iteration" optional,
+        current_iteration_start_date = "current_iteration_start_date" optional,
+        response_sampling_start_date = "response_sampling_start_date" optional,
+        response_sampling_interval_type = "response_sampling_interval_type" optional,
+        response_sampling_interval = "response_sampling_interval" optional,
+        response_sampling_limit = "response_sampling_limit" optional,
+        response_sampling_daily_limits = "response_sampling_daily_limits" optional,
+        enable_partial_responses = "enable_partial_responses" optional,
+        enable_iframe_embedding = "enable_iframe_embedding" optional,
+        translations = "translations" optional,
+        create_in_folder = "_create_in_folder" optional,
+        form_content = "form_content" optional,
     }
 }
 /// The `SurveySerializerCreateUpdateOnlySchema` schema.
@@ -1393,43 +1393,43 @@ pub struct SurveySerializerCreateUpdateOnlySchema {
 }
 json_object! {
     SurveySerializerCreateUpdateOnlySchema {
-        id: "id" optional,
-        name: "name" required,
-        description: "description" optional,
-        r#type: "type" required,
-        schedule: "schedule" optional,
-        linked_flag: "linked_flag" optional,
-        linked_flag_id: "linked_flag_id" optional,
-        linked_insight_id: "linked_insight_id" optional,
-        targeting_flag_id: "targeting_flag_id" optional,
-        targeting_flag: "targeting_flag" optional,
-        internal_targeting_flag: "internal_targeting_flag" optional,
-        targeting_flag_filters: "targeting_flag_filters" optional,
-        remove_targeting_flag: "remove_targeting_flag" optional,
-        questions: "questions" optional,
-        conditions: "conditions" optional,
-        appearance: "appearance" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        start_date: "start_date" optional,
-        end_date: "end_date" optional,
-        archived: "archived" optional,
-        responses_limit: "responses_limit" optional,
-        iteration_count: "iteration_count" optional,
-        iteration_frequency_days: "iteration_frequency_days" optional,
-        iteration_start_dates: "iteration_start_dates" optional,
-        current_iteration: "current_iteration" optional,
-        current_iteration_start_date: "current_iteration_start_date" optional,
-        response_sampling_start_date: "response_sampling_start_date" optional,
-        response_sampling_interval_type: "response_sampling_interval_type" optional,
-        response_sampling_interval: "response_sampling_interval" optional,
-        response_sampling_limit: "response_sampling_limit" optional,
-        response_sampling_daily_limits: "response_sampling_daily_limits" optional,
-        enable_partial_responses: "enable_partial_responses" optional,
-        enable_iframe_embedding: "enable_iframe_embedding" optional,
-        translations: "translations" optional,
-        create_in_folder: "_create_in_folder" optional,
-        form_content: "form_content" optional,
+        id = "id" optional,
+        name = "name" required,
+        description = "description" optional,
+        r#type = "type" required,
+        schedule = "schedule" optional,
+        linked_flag = "linked_flag" optional,
+        linked_flag_id = "linked_flag_id" optional,
+        linked_insight_id = "linked_insight_id" optional,
+        targeting_flag_id = "targeting_flag_id" optional,
+        targeting_flag = "targeting_flag" optional,
+        internal_targeting_flag = "internal_targeting_flag" optional,
+        targeting_flag_filters = "targeting_flag_filters" optional,
+        remove_targeting_flag = "remove_targeting_flag" optional,
+        questions = "questions" optional,
+        conditions = "conditions" optional,
+        appearance = "appearance" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        start_date = "start_date" optional,
+        end_date = "end_date" optional,
+        archived = "archived" optional,
+        responses_limit = "responses_limit" optional,
+        iteration_count = "iteration_count" optional,
+        iteration_frequency_days = "iteration_frequency_days" optional,
+        iteration_start_dates = "iteration_start_dates" optional,
+        current_iteration = "current_iteration" optional,
+        current_iteration_start_date = "current_iteration_start_date" optional,
+        response_sampling_start_date = "response_sampling_start_date" optional,
+        response_sampling_interval_type = "response_sampling_interval_type" optional,
+        response_sampling_interval = "response_sampling_interval" optional,
+        response_sampling_limit = "response_sampling_limit" optional,
+        response_sampling_daily_limits = "response_sampling_daily_limits" optional,
+        enable_partial_responses = "enable_partial_responses" optional,
+        enable_iframe_embedding = "enable_iframe_embedding" optional,
+        translations = "translations" optional,
+        create_in_folder = "_create_in_folder" optional,
+        form_content = "form_content" optional,
     }
 }
 /// The `SurveySingleChoiceQuestionSchema` schema.
@@ -1459,16 +1459,16 @@ pub struct SurveySingleChoiceQuestionSchema {
 }
 json_object! {
     SurveySingleChoiceQuestionSchema {
-        r#type: "type" required,
-        question: "question" required,
-        description: "description" optional,
-        description_content_type: "descriptionContentType" optional,
-        optional: "optional" optional,
-        button_text: "buttonText" optional,
-        choices: "choices" required,
-        shuffle_options: "shuffleOptions" optional,
-        has_open_choice: "hasOpenChoice" optional,
-        branching: "branching" optional,
+        r#type = "type" required,
+        question = "question" required,
+        description = "description" optional,
+        description_content_type = "descriptionContentType" optional,
+        optional = "optional" optional,
+        button_text = "buttonText" optional,
+        choices = "choices" required,
+        shuffle_options = "shuffleOptions" optional,
+        has_open_choice = "hasOpenChoice" optional,
+        branching = "branching" optional,
     }
 }
 string_enum! {
@@ -1491,8 +1491,8 @@ pub struct SurveySpecificQuestionBranching {
 }
 json_object! {
     SurveySpecificQuestionBranching {
-        r#type: "type" required,
-        index: "index" required,
+        r#type = "type" required,
+        index = "index" required,
     }
 }
 string_enum! {
@@ -1519,11 +1519,11 @@ pub struct SurveyStatsResponse {
 }
 json_object! {
     SurveyStatsResponse {
-        survey_id: "survey_id" required,
-        start_date: "start_date" required,
-        end_date: "end_date" required,
-        stats: "stats" required,
-        rates: "rates" required,
+        survey_id = "survey_id" required,
+        start_date = "start_date" required,
+        end_date = "end_date" required,
+        stats = "stats" required,
+        rates = "rates" required,
     }
 }
 string_enum! {

@@ -17,14 +17,14 @@ pub struct PatchedTaggerUpdate {
 }
 json_object! {
     PatchedTaggerUpdate {
-        name: "name" optional,
-        description: "description" optional,
-        enabled: "enabled" optional,
-        tagger_type: "tagger_type" optional,
-        tagger_config: "tagger_config" optional,
-        conditions: "conditions" optional,
-        model_configuration: "model_configuration" optional,
-        deleted: "deleted" optional,
+        name = "name" optional,
+        description = "description" optional,
+        enabled = "enabled" optional,
+        tagger_type = "tagger_type" optional,
+        tagger_config = "tagger_config" optional,
+        conditions = "conditions" optional,
+        model_configuration = "model_configuration" optional,
+        deleted = "deleted" optional,
     }
 }
 /// The `TaggerUpdate` schema.
@@ -43,13 +43,13 @@ pub struct TaggerUpdate {
 }
 json_object! {
     TaggerUpdate {
-        name: "name" required,
-        description: "description" optional,
-        enabled: "enabled" optional,
-        tagger_type: "tagger_type" optional,
-        tagger_config: "tagger_config" required,
-        conditions: "conditions" optional,
-        model_configuration: "model_configuration" optional,
-        deleted: "deleted" optional,
+        name = "name" required,
+        description = "description" optional,
+        enabled = "enabled" optional,
+        tagger_type = "tagger_type" optional,
+        tagger_config = "tagger_config" required,
+        conditions = "conditions" optional,
+        model_configuration = "model_configuration" optional,
+        deleted = "deleted" optional,
     }
 }

@@ -11,10 +11,10 @@ pub struct PaginatedTaskAutomationList {
 }
 json_object! {
     PaginatedTaskAutomationList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedTaskAutomation` schema.
@@ -39,22 +39,22 @@ pub struct PatchedTaskAutomation {
 }
 json_object! {
     PatchedTaskAutomation {
-        id: "id" optional,
-        name: "name" optional,
-        prompt: "prompt" optional,
-        repository: "repository" optional,
-        github_integration: "github_integration" optional,
-        cron_expression: "cron_expression" optional,
-        timezone: "timezone" optional,
-        template_id: "template_id" optional,
-        enabled: "enabled" optional,
-        last_run_at: "last_run_at" optional,
-        last_run_status: "last_run_status" optional,
-        last_task_id: "last_task_id" optional,
-        last_task_run_id: "last_task_run_id" optional,
-        last_error: "last_error" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" optional,
+        prompt = "prompt" optional,
+        repository = "repository" optional,
+        github_integration = "github_integration" optional,
+        cron_expression = "cron_expression" optional,
+        timezone = "timezone" optional,
+        template_id = "template_id" optional,
+        enabled = "enabled" optional,
+        last_run_at = "last_run_at" optional,
+        last_run_status = "last_run_status" optional,
+        last_task_id = "last_task_id" optional,
+        last_task_run_id = "last_task_run_id" optional,
+        last_error = "last_error" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `TaskAutomation` schema.
@@ -79,21 +79,21 @@ pub struct TaskAutomation {
 }
 json_object! {
     TaskAutomation {
-        id: "id" optional,
-        name: "name" required,
-        prompt: "prompt" required,
-        repository: "repository" required,
-        github_integration: "github_integration" optional,
-        cron_expression: "cron_expression" required,
-        timezone: "timezone" optional,
-        template_id: "template_id" optional,
-        enabled: "enabled" optional,
-        last_run_at: "last_run_at" optional,
-        last_run_status: "last_run_status" optional,
-        last_task_id: "last_task_id" optional,
-        last_task_run_id: "last_task_run_id" optional,
-        last_error: "last_error" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        name = "name" required,
+        prompt = "prompt" required,
+        repository = "repository" required,
+        github_integration = "github_integration" optional,
+        cron_expression = "cron_expression" required,
+        timezone = "timezone" optional,
+        template_id = "template_id" optional,
+        enabled = "enabled" optional,
+        last_run_at = "last_run_at" optional,
+        last_run_status = "last_run_status" optional,
+        last_task_id = "last_task_id" optional,
+        last_task_run_id = "last_task_run_id" optional,
+        last_error = "last_error" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }

@@ -11,7 +11,7 @@ pub struct ConnectionTokenResponse {
 }
 json_object! {
     ConnectionTokenResponse {
-        token: "token" required,
+        token = "token" required,
     }
 }
 string_enum! {
@@ -58,10 +58,10 @@ pub struct PaginatedTaskRunDetailList {
 }
 json_object! {
     PaginatedTaskRunDetailList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedTaskRunSetOutputRequest` schema.
@@ -72,7 +72,7 @@ pub struct PatchedTaskRunSetOutputRequest {
 }
 json_object! {
     PatchedTaskRunSetOutputRequest {
-        output: "output" optional,
+        output = "output" optional,
     }
 }
 /// The `PatchedTaskRunUpdate` schema.
@@ -106,14 +106,14 @@ pub struct PatchedTaskRunUpdate {
 }
 json_object! {
     PatchedTaskRunUpdate {
-        status: "status" optional,
-        branch: "branch" optional,
-        stage: "stage" optional,
-        output: "output" optional,
-        state: "state" optional,
-        state_remove_keys: "state_remove_keys" optional,
-        error_message: "error_message" optional,
-        environment: "environment" optional,
+        status = "status" optional,
+        branch = "branch" optional,
+        stage = "stage" optional,
+        output = "output" optional,
+        state = "state" optional,
+        state_remove_keys = "state_remove_keys" optional,
+        error_message = "error_message" optional,
+        environment = "environment" optional,
     }
 }
 string_enum! {
@@ -134,7 +134,7 @@ pub struct TaskRunAppendLogRequest {
 }
 json_object! {
     TaskRunAppendLogRequest {
-        entries: "entries" required,
+        entries = "entries" required,
     }
 }
 /// The `TaskRunArtifactFinalizeUpload` schema.
@@ -163,12 +163,12 @@ pub struct TaskRunArtifactFinalizeUpload {
 }
 json_object! {
     TaskRunArtifactFinalizeUpload {
-        id: "id" required,
-        name: "name" required,
-        r#type: "type" required,
-        source: "source" optional,
-        storage_path: "storage_path" required,
-        content_type: "content_type" optional,
+        id = "id" required,
+        name = "name" required,
+        r#type = "type" required,
+        source = "source" optional,
+        storage_path = "storage_path" required,
+        content_type = "content_type" optional,
     }
 }
 /// The `TaskRunArtifactPrepareUpload` schema.
@@ -195,11 +195,11 @@ pub struct TaskRunArtifactPrepareUpload {
 }
 json_object! {
     TaskRunArtifactPrepareUpload {
-        name: "name" required,
-        r#type: "type" required,
-        source: "source" optional,
-        size: "size" required,
-        content_type: "content_type" optional,
+        name = "name" required,
+        r#type = "type" required,
+        source = "source" optional,
+        size = "size" required,
+        content_type = "content_type" optional,
     }
 }
 /// The `TaskRunArtifactPrepareUploadResponse` schema.
@@ -226,15 +226,15 @@ pub struct TaskRunArtifactPrepareUploadResponse {
 }
 json_object! {
     TaskRunArtifactPrepareUploadResponse {
-        id: "id" required,
-        name: "name" required,
-        r#type: "type" required,
-        source: "source" optional,
-        size: "size" required,
-        content_type: "content_type" optional,
-        storage_path: "storage_path" required,
-        expires_in: "expires_in" required,
-        presigned_post: "presigned_post" required,
+        id = "id" required,
+        name = "name" required,
+        r#type = "type" required,
+        source = "source" optional,
+        size = "size" required,
+        content_type = "content_type" optional,
+        storage_path = "storage_path" required,
+        expires_in = "expires_in" required,
+        presigned_post = "presigned_post" required,
     }
 }
 /// The `TaskRunArtifactPresignRequest` schema.
@@ -245,7 +245,7 @@ pub struct TaskRunArtifactPresignRequest {
 }
 json_object! {
     TaskRunArtifactPresignRequest {
-        storage_path: "storage_path" required,
+        storage_path = "storage_path" required,
     }
 }
 /// The `TaskRunArtifactPresignResponse` schema.
@@ -258,8 +258,8 @@ pub struct TaskRunArtifactPresignResponse {
 }
 json_object! {
     TaskRunArtifactPresignResponse {
-        url: "url" required,
-        expires_in: "expires_in" required,
+        url = "url" required,
+        expires_in = "expires_in" required,
     }
 }
 /// The `TaskRunArtifactUpload` schema.
@@ -291,12 +291,12 @@ pub struct TaskRunArtifactUpload {
 }
 json_object! {
     TaskRunArtifactUpload {
-        name: "name" required,
-        r#type: "type" required,
-        source: "source" optional,
-        content: "content" required,
-        content_encoding: "content_encoding" optional,
-        content_type: "content_type" optional,
+        name = "name" required,
+        r#type = "type" required,
+        source = "source" optional,
+        content = "content" required,
+        content_encoding = "content_encoding" optional,
+        content_type = "content_type" optional,
     }
 }
 /// The `TaskRunArtifactsFinalizeUploadRequest` schema.
@@ -307,7 +307,7 @@ pub struct TaskRunArtifactsFinalizeUploadRequest {
 }
 json_object! {
     TaskRunArtifactsFinalizeUploadRequest {
-        artifacts: "artifacts" required,
+        artifacts = "artifacts" required,
     }
 }
 /// The `TaskRunArtifactsFinalizeUploadResponse` schema.
@@ -318,7 +318,7 @@ pub struct TaskRunArtifactsFinalizeUploadResponse {
 }
 json_object! {
     TaskRunArtifactsFinalizeUploadResponse {
-        artifacts: "artifacts" required,
+        artifacts = "artifacts" required,
     }
 }
 /// The `TaskRunArtifactsPrepareUploadRequest` schema.
@@ -329,7 +329,7 @@ pub struct TaskRunArtifactsPrepareUploadRequest {
 }
 json_object! {
     TaskRunArtifactsPrepareUploadRequest {
-        artifacts: "artifacts" required,
+        artifacts = "artifacts" required,
     }
 }
 /// The `TaskRunArtifactsPrepareUploadResponse` schema.
@@ -340,7 +340,7 @@ pub struct TaskRunArtifactsPrepareUploadResponse {
 }
 json_object! {
     TaskRunArtifactsPrepareUploadResponse {
-        artifacts: "artifacts" required,
+        artifacts = "artifacts" required,
     }
 }
 /// The `TaskRunArtifactsUploadRequest` schema.
@@ -351,7 +351,7 @@ pub struct TaskRunArtifactsUploadRequest {
 }
 json_object! {
     TaskRunArtifactsUploadRequest {
-        artifacts: "artifacts" required,
+        artifacts = "artifacts" required,
     }
 }
 /// The `TaskRunArtifactsUploadResponse` schema.
@@ -362,7 +362,7 @@ pub struct TaskRunArtifactsUploadResponse {
 }
 json_object! {
     TaskRunArtifactsUploadResponse {
-        artifacts: "artifacts" required,
+        artifacts = "artifacts" required,
     }
 }
 /// Request body for creating a task run without starting execution yet.
@@ -428,18 +428,18 @@ pub struct TaskRunBootstrapCreateRequest {
 }
 json_object! {
     TaskRunBootstrapCreateRequest {
-        environment: "environment" optional,
-        mode: "mode" optional,
-        branch: "branch" optional,
-        sandbox_environment_id: "sandbox_environment_id" optional,
-        pr_authorship_mode: "pr_authorship_mode" optional,
-        run_source: "run_source" optional,
-        signal_report_id: "signal_report_id" optional,
-        runtime_adapter: "runtime_adapter" optional,
-        model: "model" optional,
-        reasoning_effort: "reasoning_effort" optional,
-        github_user_token: "github_user_token" optional,
-        initial_permission_mode: "initial_permission_mode" optional,
+        environment = "environment" optional,
+        mode = "mode" optional,
+        branch = "branch" optional,
+        sandbox_environment_id = "sandbox_environment_id" optional,
+        pr_authorship_mode = "pr_authorship_mode" optional,
+        run_source = "run_source" optional,
+        signal_report_id = "signal_report_id" optional,
+        runtime_adapter = "runtime_adapter" optional,
+        model = "model" optional,
+        reasoning_effort = "reasoning_effort" optional,
+        github_user_token = "github_user_token" optional,
+        initial_permission_mode = "initial_permission_mode" optional,
     }
 }
 string_enum! {
@@ -496,10 +496,10 @@ pub struct TaskRunCommandRequest {
 }
 json_object! {
     TaskRunCommandRequest {
-        jsonrpc: "jsonrpc" required,
-        method: "method" required,
-        params: "params" optional,
-        id: "id" optional,
+        jsonrpc = "jsonrpc" required,
+        method = "method" required,
+        params = "params" optional,
+        id = "id" optional,
     }
 }
 /// Response from the agent server command endpoint.
@@ -518,10 +518,10 @@ pub struct TaskRunCommandResponse {
 }
 json_object! {
     TaskRunCommandResponse {
-        jsonrpc: "jsonrpc" required,
-        id: "id" optional,
-        result: "result" optional,
-        error: "error" optional,
+        jsonrpc = "jsonrpc" required,
+        id = "id" optional,
+        result = "result" optional,
+        error = "error" optional,
     }
 }
 /// The `TaskRunDetail` schema.
@@ -562,24 +562,24 @@ pub struct TaskRunDetail {
 }
 json_object! {
     TaskRunDetail {
-        id: "id" optional,
-        task: "task" optional,
-        stage: "stage" optional,
-        branch: "branch" optional,
-        status: "status" optional,
-        environment: "environment" optional,
-        runtime_adapter: "runtime_adapter" optional,
-        provider: "provider" optional,
-        model: "model" optional,
-        reasoning_effort: "reasoning_effort" optional,
-        log_url: "log_url" optional,
-        error_message: "error_message" optional,
-        output: "output" optional,
-        state: "state" optional,
-        artifacts: "artifacts" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        completed_at: "completed_at" optional,
+        id = "id" optional,
+        task = "task" optional,
+        stage = "stage" optional,
+        branch = "branch" optional,
+        status = "status" optional,
+        environment = "environment" optional,
+        runtime_adapter = "runtime_adapter" optional,
+        provider = "provider" optional,
+        model = "model" optional,
+        reasoning_effort = "reasoning_effort" optional,
+        log_url = "log_url" optional,
+        error_message = "error_message" optional,
+        output = "output" optional,
+        state = "state" optional,
+        artifacts = "artifacts" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        completed_at = "completed_at" optional,
     }
 }
 string_enum! {
@@ -596,7 +596,7 @@ pub struct TaskRunRelayMessageRequest {
 }
 json_object! {
     TaskRunRelayMessageRequest {
-        text: "text" required,
+        text = "text" required,
     }
 }
 /// The `TaskRunRelayMessageResponse` schema.
@@ -609,8 +609,8 @@ pub struct TaskRunRelayMessageResponse {
 }
 json_object! {
     TaskRunRelayMessageResponse {
-        status: "status" required,
-        relay_id: "relay_id" optional,
+        status = "status" required,
+        relay_id = "relay_id" optional,
     }
 }
 /// The `TaskRunStartRequest` schema.
@@ -623,8 +623,8 @@ pub struct TaskRunStartRequest {
 }
 json_object! {
     TaskRunStartRequest {
-        pending_user_message: "pending_user_message" optional,
-        pending_user_artifact_ids: "pending_user_artifact_ids" optional,
+        pending_user_message = "pending_user_message" optional,
+        pending_user_artifact_ids = "pending_user_artifact_ids" optional,
     }
 }
 string_enum! {

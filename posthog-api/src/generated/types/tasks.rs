@@ -22,10 +22,10 @@ pub struct CapabilityState {
 }
 json_object! {
     CapabilityState {
-        state: "state" required,
-        estimated: "estimated" required,
-        reason: "reason" required,
-        evidence: "evidence" optional,
+        state = "state" required,
+        estimated = "estimated" required,
+        reason = "reason" required,
+        evidence = "evidence" optional,
     }
 }
 string_enum! {
@@ -115,20 +115,20 @@ pub struct ClaudeTaskRunCreateSchema {
 }
 json_object! {
     ClaudeTaskRunCreateSchema {
-        mode: "mode" optional,
-        branch: "branch" optional,
-        resume_from_run_id: "resume_from_run_id" optional,
-        pending_user_message: "pending_user_message" optional,
-        pending_user_artifact_ids: "pending_user_artifact_ids" optional,
-        sandbox_environment_id: "sandbox_environment_id" optional,
-        pr_authorship_mode: "pr_authorship_mode" optional,
-        run_source: "run_source" optional,
-        signal_report_id: "signal_report_id" optional,
-        runtime_adapter: "runtime_adapter" required,
-        model: "model" required,
-        reasoning_effort: "reasoning_effort" optional,
-        github_user_token: "github_user_token" optional,
-        initial_permission_mode: "initial_permission_mode" optional,
+        mode = "mode" optional,
+        branch = "branch" optional,
+        resume_from_run_id = "resume_from_run_id" optional,
+        pending_user_message = "pending_user_message" optional,
+        pending_user_artifact_ids = "pending_user_artifact_ids" optional,
+        sandbox_environment_id = "sandbox_environment_id" optional,
+        pr_authorship_mode = "pr_authorship_mode" optional,
+        run_source = "run_source" optional,
+        signal_report_id = "signal_report_id" optional,
+        runtime_adapter = "runtime_adapter" required,
+        model = "model" required,
+        reasoning_effort = "reasoning_effort" optional,
+        github_user_token = "github_user_token" optional,
+        initial_permission_mode = "initial_permission_mode" optional,
     }
 }
 string_enum! {
@@ -214,20 +214,20 @@ pub struct CodexTaskRunCreateSchema {
 }
 json_object! {
     CodexTaskRunCreateSchema {
-        mode: "mode" optional,
-        branch: "branch" optional,
-        resume_from_run_id: "resume_from_run_id" optional,
-        pending_user_message: "pending_user_message" optional,
-        pending_user_artifact_ids: "pending_user_artifact_ids" optional,
-        sandbox_environment_id: "sandbox_environment_id" optional,
-        pr_authorship_mode: "pr_authorship_mode" optional,
-        run_source: "run_source" optional,
-        signal_report_id: "signal_report_id" optional,
-        runtime_adapter: "runtime_adapter" required,
-        model: "model" required,
-        reasoning_effort: "reasoning_effort" optional,
-        github_user_token: "github_user_token" optional,
-        initial_permission_mode: "initial_permission_mode" optional,
+        mode = "mode" optional,
+        branch = "branch" optional,
+        resume_from_run_id = "resume_from_run_id" optional,
+        pending_user_message = "pending_user_message" optional,
+        pending_user_artifact_ids = "pending_user_artifact_ids" optional,
+        sandbox_environment_id = "sandbox_environment_id" optional,
+        pr_authorship_mode = "pr_authorship_mode" optional,
+        run_source = "run_source" optional,
+        signal_report_id = "signal_report_id" optional,
+        runtime_adapter = "runtime_adapter" required,
+        model = "model" required,
+        reasoning_effort = "reasoning_effort" optional,
+        github_user_token = "github_user_token" optional,
+        initial_permission_mode = "initial_permission_mode" optional,
     }
 }
 string_enum! {
@@ -252,10 +252,10 @@ pub struct PaginatedTaskList {
 }
 json_object! {
     PaginatedTaskList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedTaskSummaryList` schema.
@@ -268,10 +268,10 @@ pub struct PaginatedTaskSummaryList {
 }
 json_object! {
     PaginatedTaskSummaryList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedTask` schema.
@@ -305,25 +305,25 @@ pub struct PatchedTask {
 }
 json_object! {
     PatchedTask {
-        id: "id" optional,
-        task_number: "task_number" optional,
-        slug: "slug" optional,
-        title: "title" optional,
-        title_manually_set: "title_manually_set" optional,
-        description: "description" optional,
-        origin_product: "origin_product" optional,
-        repository: "repository" optional,
-        github_integration: "github_integration" optional,
-        github_user_integration: "github_user_integration" optional,
-        signal_report: "signal_report" optional,
-        signal_report_task_relationship: "signal_report_task_relationship" optional,
-        json_schema: "json_schema" optional,
-        internal: "internal" optional,
-        latest_run: "latest_run" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        created_by: "created_by" optional,
-        ci_prompt: "ci_prompt" optional,
+        id = "id" optional,
+        task_number = "task_number" optional,
+        slug = "slug" optional,
+        title = "title" optional,
+        title_manually_set = "title_manually_set" optional,
+        description = "description" optional,
+        origin_product = "origin_product" optional,
+        repository = "repository" optional,
+        github_integration = "github_integration" optional,
+        github_user_integration = "github_user_integration" optional,
+        signal_report = "signal_report" optional,
+        signal_report_task_relationship = "signal_report_task_relationship" optional,
+        json_schema = "json_schema" optional,
+        internal = "internal" optional,
+        latest_run = "latest_run" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        created_by = "created_by" optional,
+        ci_prompt = "ci_prompt" optional,
     }
 }
 /// The `RepositoryReadinessResponse` schema.
@@ -356,18 +356,18 @@ pub struct RepositoryReadinessResponse {
 }
 json_object! {
     RepositoryReadinessResponse {
-        repository: "repository" required,
-        classification: "classification" required,
-        excluded: "excluded" required,
-        core_suggestions: "coreSuggestions" required,
-        replay_insights: "replayInsights" required,
-        error_insights: "errorInsights" required,
-        overall: "overall" required,
-        evidence_task_count: "evidenceTaskCount" required,
-        window_days: "windowDays" required,
-        generated_at: "generatedAt" required,
-        cache_age_seconds: "cacheAgeSeconds" required,
-        scan: "scan" optional,
+        repository = "repository" required,
+        classification = "classification" required,
+        excluded = "excluded" required,
+        core_suggestions = "coreSuggestions" required,
+        replay_insights = "replayInsights" required,
+        error_insights = "errorInsights" required,
+        overall = "overall" required,
+        evidence_task_count = "evidenceTaskCount" required,
+        window_days = "windowDays" required,
+        generated_at = "generatedAt" required,
+        cache_age_seconds = "cacheAgeSeconds" required,
+        scan = "scan" optional,
     }
 }
 /// The `ScanEvidence` schema.
@@ -388,12 +388,12 @@ pub struct ScanEvidence {
 }
 json_object! {
     ScanEvidence {
-        files_scanned: "filesScanned" required,
-        detected_files_count: "detectedFilesCount" required,
-        event_name_count: "eventNameCount" required,
-        found_posthog_init: "foundPosthogInit" required,
-        found_posthog_capture: "foundPosthogCapture" required,
-        found_error_signal: "foundErrorSignal" required,
+        files_scanned = "filesScanned" required,
+        detected_files_count = "detectedFilesCount" required,
+        event_name_count = "eventNameCount" required,
+        found_posthog_init = "foundPosthogInit" required,
+        found_posthog_capture = "foundPosthogCapture" required,
+        found_error_signal = "foundErrorSignal" required,
     }
 }
 /// The `TaskRepositoriesResponse` schema.
@@ -404,7 +404,7 @@ pub struct TaskRepositoriesResponse {
 }
 json_object! {
     TaskRepositoriesResponse {
-        repositories: "repositories" required,
+        repositories = "repositories" required,
     }
 }
 /// The `TaskRunCreateRequestSchema` schema.
@@ -450,15 +450,15 @@ pub struct TaskRunResumeRequestSchema {
 }
 json_object! {
     TaskRunResumeRequestSchema {
-        mode: "mode" optional,
-        branch: "branch" optional,
-        resume_from_run_id: "resume_from_run_id" optional,
-        pending_user_message: "pending_user_message" optional,
-        sandbox_environment_id: "sandbox_environment_id" optional,
-        pr_authorship_mode: "pr_authorship_mode" optional,
-        run_source: "run_source" optional,
-        signal_report_id: "signal_report_id" optional,
-        github_user_token: "github_user_token" optional,
+        mode = "mode" optional,
+        branch = "branch" optional,
+        resume_from_run_id = "resume_from_run_id" optional,
+        pending_user_message = "pending_user_message" optional,
+        sandbox_environment_id = "sandbox_environment_id" optional,
+        pr_authorship_mode = "pr_authorship_mode" optional,
+        run_source = "run_source" optional,
+        signal_report_id = "signal_report_id" optional,
+        github_user_token = "github_user_token" optional,
     }
 }
 /// The `TaskRunSummary` schema.
@@ -469,8 +469,8 @@ pub struct TaskRunSummary {
 }
 json_object! {
     TaskRunSummary {
-        status: "status" required,
-        environment: "environment" required,
+        status = "status" required,
+        environment = "environment" required,
     }
 }
 /// The `TaskStagedArtifactFinalizeUpload` schema.
@@ -499,12 +499,12 @@ pub struct TaskStagedArtifactFinalizeUpload {
 }
 json_object! {
     TaskStagedArtifactFinalizeUpload {
-        id: "id" required,
-        name: "name" required,
-        r#type: "type" required,
-        source: "source" optional,
-        storage_path: "storage_path" required,
-        content_type: "content_type" optional,
+        id = "id" required,
+        name = "name" required,
+        r#type = "type" required,
+        source = "source" optional,
+        storage_path = "storage_path" required,
+        content_type = "content_type" optional,
     }
 }
 /// The `TaskStagedArtifactPrepareUpload` schema.
@@ -531,11 +531,11 @@ pub struct TaskStagedArtifactPrepareUpload {
 }
 json_object! {
     TaskStagedArtifactPrepareUpload {
-        name: "name" required,
-        r#type: "type" required,
-        source: "source" optional,
-        size: "size" required,
-        content_type: "content_type" optional,
+        name = "name" required,
+        r#type = "type" required,
+        source = "source" optional,
+        size = "size" required,
+        content_type = "content_type" optional,
     }
 }
 /// The `TaskStagedArtifactPrepareUploadResponse` schema.
@@ -562,15 +562,15 @@ pub struct TaskStagedArtifactPrepareUploadResponse {
 }
 json_object! {
     TaskStagedArtifactPrepareUploadResponse {
-        id: "id" required,
-        name: "name" required,
-        r#type: "type" required,
-        source: "source" optional,
-        size: "size" required,
-        content_type: "content_type" optional,
-        storage_path: "storage_path" required,
-        expires_in: "expires_in" required,
-        presigned_post: "presigned_post" required,
+        id = "id" required,
+        name = "name" required,
+        r#type = "type" required,
+        source = "source" optional,
+        size = "size" required,
+        content_type = "content_type" optional,
+        storage_path = "storage_path" required,
+        expires_in = "expires_in" required,
+        presigned_post = "presigned_post" required,
     }
 }
 /// The `TaskStagedArtifactsFinalizeUploadRequest` schema.
@@ -581,7 +581,7 @@ pub struct TaskStagedArtifactsFinalizeUploadRequest {
 }
 json_object! {
     TaskStagedArtifactsFinalizeUploadRequest {
-        artifacts: "artifacts" required,
+        artifacts = "artifacts" required,
     }
 }
 /// The `TaskStagedArtifactsFinalizeUploadResponse` schema.
@@ -592,7 +592,7 @@ pub struct TaskStagedArtifactsFinalizeUploadResponse {
 }
 json_object! {
     TaskStagedArtifactsFinalizeUploadResponse {
-        artifacts: "artifacts" required,
+        artifacts = "artifacts" required,
     }
 }
 /// The `TaskStagedArtifactsPrepareUploadRequest` schema.
@@ -603,7 +603,7 @@ pub struct TaskStagedArtifactsPrepareUploadRequest {
 }
 json_object! {
     TaskStagedArtifactsPrepareUploadRequest {
-        artifacts: "artifacts" required,
+        artifacts = "artifacts" required,
     }
 }
 /// The `TaskStagedArtifactsPrepareUploadResponse` schema.
@@ -614,7 +614,7 @@ pub struct TaskStagedArtifactsPrepareUploadResponse {
 }
 json_object! {
     TaskStagedArtifactsPrepareUploadResponse {
-        artifacts: "artifacts" required,
+        artifacts = "artifacts" required,
     }
 }
 /// The `TaskSummariesRequest` schema.
@@ -625,7 +625,7 @@ pub struct TaskSummariesRequest {
 }
 json_object! {
     TaskSummariesRequest {
-        ids: "ids" required,
+        ids = "ids" required,
     }
 }
 /// The `TaskSummary` schema.
@@ -640,12 +640,12 @@ pub struct TaskSummary {
 }
 json_object! {
     TaskSummary {
-        id: "id" optional,
-        title: "title" optional,
-        repository: "repository" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        latest_run: "latest_run" optional,
+        id = "id" optional,
+        title = "title" optional,
+        repository = "repository" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        latest_run = "latest_run" optional,
     }
 }
 string_enum! {

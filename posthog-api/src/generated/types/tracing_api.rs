@@ -11,8 +11,8 @@ pub struct CompareFilter2 {
 }
 json_object! {
     CompareFilter2 {
-        compare: "compare" optional,
-        compare_to: "compare_to" optional,
+        compare = "compare" optional,
+        compare_to = "compare_to" optional,
     }
 }
 /// The `_SpanPropertyFilter` schema.
@@ -44,10 +44,10 @@ pub struct SpanPropertyFilter2 {
 }
 json_object! {
     SpanPropertyFilter2 {
-        key: "key" required,
-        r#type: "type" required,
-        operator: "operator" required,
-        value: "value" optional,
+        key = "key" required,
+        r#type = "type" required,
+        operator = "operator" required,
+        value = "value" optional,
     }
 }
 string_enum! {
@@ -102,10 +102,10 @@ pub struct TracingAggregationQueryBody {
 }
 json_object! {
     TracingAggregationQueryBody {
-        date_range: "dateRange" optional,
-        compare_filter: "compareFilter" optional,
-        service_names: "serviceNames" optional,
-        filter_group: "filterGroup" optional,
+        date_range = "dateRange" optional,
+        compare_filter = "compareFilter" optional,
+        service_names = "serviceNames" optional,
+        filter_group = "filterGroup" optional,
     }
 }
 /// The `_TracingAggregationRequest` schema.
@@ -116,7 +116,7 @@ pub struct TracingAggregationRequest {
 }
 json_object! {
     TracingAggregationRequest {
-        query: "query" required,
+        query = "query" required,
     }
 }
 /// The `_TracingDateRange` schema.
@@ -129,8 +129,8 @@ pub struct TracingDateRange {
 }
 json_object! {
     TracingDateRange {
-        date_from: "date_from" optional,
-        date_to: "date_to" optional,
+        date_from = "date_from" optional,
+        date_to = "date_to" optional,
     }
 }
 /// The `_TracingQueryBody` schema.
@@ -162,16 +162,16 @@ pub struct TracingQueryBody {
 }
 json_object! {
     TracingQueryBody {
-        date_range: "dateRange" optional,
-        service_names: "serviceNames" optional,
-        status_codes: "statusCodes" optional,
-        order_by: "orderBy" optional,
-        filter_group: "filterGroup" optional,
-        trace_id: "traceId" optional,
-        limit: "limit" optional,
-        after: "after" optional,
-        root_spans: "rootSpans" optional,
-        prefetch_spans: "prefetchSpans" optional,
+        date_range = "dateRange" optional,
+        service_names = "serviceNames" optional,
+        status_codes = "statusCodes" optional,
+        order_by = "orderBy" optional,
+        filter_group = "filterGroup" optional,
+        trace_id = "traceId" optional,
+        limit = "limit" optional,
+        after = "after" optional,
+        root_spans = "rootSpans" optional,
+        prefetch_spans = "prefetchSpans" optional,
     }
 }
 /// The `_TracingQueryRequest` schema.
@@ -182,7 +182,7 @@ pub struct TracingQueryRequest {
 }
 json_object! {
     TracingQueryRequest {
-        query: "query" required,
+        query = "query" required,
     }
 }
 string_enum! {
@@ -206,7 +206,7 @@ pub struct TracingTraceRequest {
 }
 json_object! {
     TracingTraceRequest {
-        date_range: "dateRange" optional,
+        date_range = "dateRange" optional,
     }
 }
 /// The `_TracingTreeQueryBody` schema.
@@ -225,11 +225,11 @@ pub struct TracingTreeQueryBody {
 }
 json_object! {
     TracingTreeQueryBody {
-        span_name: "spanName" required,
-        date_range: "dateRange" optional,
-        compare_filter: "compareFilter" optional,
-        service_names: "serviceNames" optional,
-        filter_group: "filterGroup" optional,
+        span_name = "spanName" required,
+        date_range = "dateRange" optional,
+        compare_filter = "compareFilter" optional,
+        service_names = "serviceNames" optional,
+        filter_group = "filterGroup" optional,
     }
 }
 /// The `_TracingTreeRequest` schema.
@@ -240,6 +240,6 @@ pub struct TracingTreeRequest {
 }
 json_object! {
     TracingTreeRequest {
-        query: "query" required,
+        query = "query" required,
     }
 }

@@ -19,8 +19,8 @@ pub struct DeploymentConflictResponse {
 }
 json_object! {
     DeploymentConflictResponse {
-        detail: "detail" required,
-        active_deployment_id: "active_deployment_id" required,
+        detail = "detail" required,
+        active_deployment_id = "active_deployment_id" required,
     }
 }
 /// The `ErrorResponse` schema.
@@ -31,7 +31,7 @@ pub struct ErrorResponse {
 }
 json_object! {
     ErrorResponse {
-        error: "error" required,
+        error = "error" required,
     }
 }
 /// The `NullEnum` schema.
@@ -44,8 +44,8 @@ pub struct SuggestReplyError {
 }
 json_object! {
     SuggestReplyError {
-        detail: "detail" required,
-        error_type: "error_type" optional,
+        detail = "detail" required,
+        error_type = "error_type" optional,
     }
 }
 /// The `TaskRunErrorResponse` schema.
@@ -66,11 +66,11 @@ pub struct TaskRunErrorResponse {
 }
 json_object! {
     TaskRunErrorResponse {
-        detail: "detail" optional,
-        error: "error" optional,
-        r#type: "type" optional,
-        code: "code" optional,
-        attr: "attr" optional,
-        missing_artifact_ids: "missing_artifact_ids" optional,
+        detail = "detail" optional,
+        error = "error" optional,
+        r#type = "type" optional,
+        code = "code" optional,
+        attr = "attr" optional,
+        missing_artifact_ids = "missing_artifact_ids" optional,
     }
 }

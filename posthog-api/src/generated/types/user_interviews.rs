@@ -17,11 +17,11 @@ pub struct InterviewInviteResult {
 }
 json_object! {
     InterviewInviteResult {
-        interviewee_identifier: "interviewee_identifier" required,
-        email: "email" optional,
-        interview_url: "interview_url" required,
-        sent: "sent" required,
-        reason: "reason" optional,
+        interviewee_identifier = "interviewee_identifier" required,
+        email = "email" optional,
+        interview_url = "interview_url" required,
+        sent = "sent" required,
+        reason = "reason" optional,
     }
 }
 /// The `InterviewLink` schema.
@@ -38,10 +38,10 @@ pub struct InterviewLink {
 }
 json_object! {
     InterviewLink {
-        interviewee_identifier: "interviewee_identifier" required,
-        user_name: "user_name" required,
-        interview_url: "interview_url" required,
-        agent_context: "agent_context" required,
+        interviewee_identifier = "interviewee_identifier" required,
+        user_name = "user_name" required,
+        interview_url = "interview_url" required,
+        agent_context = "agent_context" required,
     }
 }
 /// The `IntervieweeContext` schema.
@@ -57,11 +57,11 @@ pub struct IntervieweeContext {
 }
 json_object! {
     IntervieweeContext {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        interviewee_identifier: "interviewee_identifier" required,
-        agent_context: "agent_context" required,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        interviewee_identifier = "interviewee_identifier" required,
+        agent_context = "agent_context" required,
     }
 }
 /// The `IntervieweeIdentifierRequest` schema.
@@ -72,7 +72,7 @@ pub struct IntervieweeIdentifierRequest {
 }
 json_object! {
     IntervieweeIdentifierRequest {
-        identifier: "identifier" required,
+        identifier = "identifier" required,
     }
 }
 /// The `PaginatedInterviewInviteResultList` schema.
@@ -85,10 +85,10 @@ pub struct PaginatedInterviewInviteResultList {
 }
 json_object! {
     PaginatedInterviewInviteResultList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedInterviewLinkList` schema.
@@ -101,10 +101,10 @@ pub struct PaginatedInterviewLinkList {
 }
 json_object! {
     PaginatedInterviewLinkList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedIntervieweeContextList` schema.
@@ -117,10 +117,10 @@ pub struct PaginatedIntervieweeContextList {
 }
 json_object! {
     PaginatedIntervieweeContextList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedUserInterviewList` schema.
@@ -133,10 +133,10 @@ pub struct PaginatedUserInterviewList {
 }
 json_object! {
     PaginatedUserInterviewList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedUserInterviewTopicList` schema.
@@ -149,10 +149,10 @@ pub struct PaginatedUserInterviewTopicList {
 }
 json_object! {
     PaginatedUserInterviewTopicList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedIntervieweeContext` schema.
@@ -168,11 +168,11 @@ pub struct PatchedIntervieweeContext {
 }
 json_object! {
     PatchedIntervieweeContext {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        interviewee_identifier: "interviewee_identifier" optional,
-        agent_context: "agent_context" optional,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        interviewee_identifier = "interviewee_identifier" optional,
+        agent_context = "agent_context" optional,
     }
 }
 /// The `PatchedUserInterview` schema.
@@ -190,15 +190,15 @@ pub struct PatchedUserInterview {
 }
 json_object! {
     PatchedUserInterview {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        interviewee_emails: "interviewee_emails" optional,
-        interviewee_identifier: "interviewee_identifier" optional,
-        topic: "topic" optional,
-        transcript: "transcript" optional,
-        summary: "summary" optional,
-        audio: "audio" optional,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        interviewee_emails = "interviewee_emails" optional,
+        interviewee_identifier = "interviewee_identifier" optional,
+        topic = "topic" optional,
+        transcript = "transcript" optional,
+        summary = "summary" optional,
+        audio = "audio" optional,
     }
 }
 /// The `PatchedUserInterviewTopic` schema.
@@ -220,14 +220,14 @@ pub struct PatchedUserInterviewTopic {
 }
 json_object! {
     PatchedUserInterviewTopic {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        interviewee_emails: "interviewee_emails" optional,
-        interviewee_distinct_ids: "interviewee_distinct_ids" optional,
-        topic: "topic" optional,
-        agent_context: "agent_context" optional,
-        questions: "questions" optional,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        interviewee_emails = "interviewee_emails" optional,
+        interviewee_distinct_ids = "interviewee_distinct_ids" optional,
+        topic = "topic" optional,
+        agent_context = "agent_context" optional,
+        questions = "questions" optional,
     }
 }
 /// The `SendInvitesRequest` schema.
@@ -242,9 +242,9 @@ pub struct SendInvitesRequest {
 }
 json_object! {
     SendInvitesRequest {
-        subject: "subject" optional,
-        reply_to: "reply_to" optional,
-        send_async: "send_async" optional,
+        subject = "subject" optional,
+        reply_to = "reply_to" optional,
+        send_async = "send_async" optional,
     }
 }
 /// The `UserInterview` schema.
@@ -262,15 +262,15 @@ pub struct UserInterview {
 }
 json_object! {
     UserInterview {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        interviewee_emails: "interviewee_emails" optional,
-        interviewee_identifier: "interviewee_identifier" optional,
-        topic: "topic" optional,
-        transcript: "transcript" optional,
-        summary: "summary" optional,
-        audio: "audio" required,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        interviewee_emails = "interviewee_emails" optional,
+        interviewee_identifier = "interviewee_identifier" optional,
+        topic = "topic" optional,
+        transcript = "transcript" optional,
+        summary = "summary" optional,
+        audio = "audio" required,
     }
 }
 string_enum! {
@@ -297,10 +297,10 @@ pub struct UserInterviewSearchRequest {
 }
 json_object! {
     UserInterviewSearchRequest {
-        query: "query" required,
-        document_types: "document_types" optional,
-        topic_id: "topic_id" optional,
-        limit: "limit" optional,
+        query = "query" required,
+        document_types = "document_types" optional,
+        topic_id = "topic_id" optional,
+        limit = "limit" optional,
     }
 }
 /// The `UserInterviewSearchResult` schema.
@@ -326,13 +326,13 @@ pub struct UserInterviewSearchResult {
 }
 json_object! {
     UserInterviewSearchResult {
-        interview_id: "interview_id" required,
-        document_type: "document_type" required,
-        similarity: "similarity" required,
-        content_snippet: "content_snippet" required,
-        interviewee_identifier: "interviewee_identifier" required,
-        topic_id: "topic_id" required,
-        created_at: "created_at" required,
+        interview_id = "interview_id" required,
+        document_type = "document_type" required,
+        similarity = "similarity" required,
+        content_snippet = "content_snippet" required,
+        interviewee_identifier = "interviewee_identifier" required,
+        topic_id = "topic_id" required,
+        created_at = "created_at" required,
     }
 }
 /// The `UserInterviewTopic` schema.
@@ -354,13 +354,13 @@ pub struct UserInterviewTopic {
 }
 json_object! {
     UserInterviewTopic {
-        id: "id" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        interviewee_emails: "interviewee_emails" optional,
-        interviewee_distinct_ids: "interviewee_distinct_ids" optional,
-        topic: "topic" required,
-        agent_context: "agent_context" optional,
-        questions: "questions" optional,
+        id = "id" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        interviewee_emails = "interviewee_emails" optional,
+        interviewee_distinct_ids = "interviewee_distinct_ids" optional,
+        topic = "topic" required,
+        agent_context = "agent_context" optional,
+        questions = "questions" optional,
     }
 }

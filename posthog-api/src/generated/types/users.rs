@@ -28,11 +28,11 @@ pub struct SignalUserAutonomyConfig {
 }
 json_object! {
     SignalUserAutonomyConfig {
-        id: "id" optional,
-        user: "user" optional,
-        autostart_priority: "autostart_priority" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        user = "user" optional,
+        autostart_priority = "autostart_priority" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 /// The `_User` schema.
@@ -47,10 +47,10 @@ pub struct User2 {
 }
 json_object! {
     User2 {
-        id: "id" optional,
-        uuid: "uuid" optional,
-        first_name: "first_name" optional,
-        last_name: "last_name" optional,
-        email: "email" optional,
+        id = "id" optional,
+        uuid = "uuid" optional,
+        first_name = "first_name" optional,
+        last_name = "last_name" optional,
+        email = "email" optional,
     }
 }

@@ -9,8 +9,8 @@ pub struct AddSnapshotsInput {
 }
 json_object! {
     AddSnapshotsInput {
-        snapshots: "snapshots" required,
-        baseline_hashes: "baseline_hashes" optional,
+        snapshots = "snapshots" required,
+        baseline_hashes = "baseline_hashes" optional,
     }
 }
 /// The `AddSnapshotsResult` schema.
@@ -21,8 +21,8 @@ pub struct AddSnapshotsResult {
 }
 json_object! {
     AddSnapshotsResult {
-        added: "added" required,
-        uploads: "uploads" required,
+        added = "added" required,
+        uploads = "uploads" required,
     }
 }
 /// The `ApproveRunRequestInput` schema.
@@ -34,9 +34,9 @@ pub struct ApproveRunRequestInput {
 }
 json_object! {
     ApproveRunRequestInput {
-        snapshots: "snapshots" optional,
-        approve_all: "approve_all" optional,
-        commit_to_github: "commit_to_github" optional,
+        snapshots = "snapshots" optional,
+        approve_all = "approve_all" optional,
+        commit_to_github = "commit_to_github" optional,
     }
 }
 /// The `ApproveSnapshotInput` schema.
@@ -47,8 +47,8 @@ pub struct ApproveSnapshotInput {
 }
 json_object! {
     ApproveSnapshotInput {
-        identifier: "identifier" required,
-        new_hash: "new_hash" required,
+        identifier = "identifier" required,
+        new_hash = "new_hash" required,
     }
 }
 /// The `Artifact` schema.
@@ -62,11 +62,11 @@ pub struct Artifact {
 }
 json_object! {
     Artifact {
-        id: "id" required,
-        content_hash: "content_hash" required,
-        width: "width" required,
-        height: "height" required,
-        download_url: "download_url" required,
+        id = "id" required,
+        content_hash = "content_hash" required,
+        width = "width" required,
+        height = "height" required,
+        download_url = "download_url" required,
     }
 }
 /// The `AutoApproveResult` schema.
@@ -77,8 +77,8 @@ pub struct AutoApproveResult {
 }
 json_object! {
     AutoApproveResult {
-        run: "run" required,
-        baseline_content: "baseline_content" required,
+        run = "run" required,
+        baseline_content = "baseline_content" required,
     }
 }
 /// The `BaselineEntry` schema.
@@ -99,18 +99,18 @@ pub struct BaselineEntry {
 }
 json_object! {
     BaselineEntry {
-        identifier: "identifier" required,
-        run_type: "run_type" required,
-        browser: "browser" required,
-        thumbnail_hash: "thumbnail_hash" required,
-        width: "width" required,
-        height: "height" required,
-        tolerate_count_30d: "tolerate_count_30d" required,
-        tolerate_count_90d: "tolerate_count_90d" required,
-        is_quarantined: "is_quarantined" required,
-        last_run_at: "last_run_at" required,
-        baseline_change_count: "baseline_change_count" required,
-        recent_drift_avg: "recent_drift_avg" required,
+        identifier = "identifier" required,
+        run_type = "run_type" required,
+        browser = "browser" required,
+        thumbnail_hash = "thumbnail_hash" required,
+        width = "width" required,
+        height = "height" required,
+        tolerate_count_30d = "tolerate_count_30d" required,
+        tolerate_count_90d = "tolerate_count_90d" required,
+        is_quarantined = "is_quarantined" required,
+        last_run_at = "last_run_at" required,
+        baseline_change_count = "baseline_change_count" required,
+        recent_drift_avg = "recent_drift_avg" required,
     }
 }
 /// The `BaselineOverview` schema.
@@ -123,10 +123,10 @@ pub struct BaselineOverview {
 }
 json_object! {
     BaselineOverview {
-        entries: "entries" required,
-        totals: "totals" required,
-        truncated: "truncated" required,
-        generated_at: "generated_at" required,
+        entries = "entries" required,
+        totals = "totals" required,
+        truncated = "truncated" required,
+        generated_at = "generated_at" required,
     }
 }
 /// The `BaselineTotals` schema.
@@ -140,11 +140,11 @@ pub struct BaselineTotals {
 }
 json_object! {
     BaselineTotals {
-        by_run_type: "by_run_type" required,
-        all_snapshots: "all_snapshots" required,
-        recently_tolerated: "recently_tolerated" required,
-        frequently_tolerated: "frequently_tolerated" required,
-        currently_quarantined: "currently_quarantined" required,
+        by_run_type = "by_run_type" required,
+        all_snapshots = "all_snapshots" required,
+        recently_tolerated = "recently_tolerated" required,
+        frequently_tolerated = "frequently_tolerated" required,
+        currently_quarantined = "currently_quarantined" required,
     }
 }
 /// The `ClusterSummary` schema.
@@ -156,9 +156,9 @@ pub struct ClusterSummary {
 }
 json_object! {
     ClusterSummary {
-        items: "items" required,
-        total: "total" required,
-        truncated: "truncated" required,
+        items = "items" required,
+        total = "total" required,
+        truncated = "truncated" required,
     }
 }
 /// The `CreateRepoInput` schema.
@@ -169,8 +169,8 @@ pub struct CreateRepoInput {
 }
 json_object! {
     CreateRepoInput {
-        repo_full_name: "repo_full_name" required,
-        repo_external_id: "repo_external_id" optional,
+        repo_full_name = "repo_full_name" required,
+        repo_external_id = "repo_external_id" optional,
     }
 }
 /// The `CreateRunInput` schema.
@@ -190,17 +190,17 @@ pub struct CreateRunInput {
 }
 json_object! {
     CreateRunInput {
-        repo_id: "repo_id" required,
-        run_type: "run_type" required,
-        commit_sha: "commit_sha" required,
-        branch: "branch" required,
-        snapshots: "snapshots" required,
-        pr_number: "pr_number" optional,
-        baseline_hashes: "baseline_hashes" optional,
-        unchanged_count: "unchanged_count" optional,
-        removed_identifiers: "removed_identifiers" optional,
-        purpose: "purpose" optional,
-        metadata: "metadata" optional,
+        repo_id = "repo_id" required,
+        run_type = "run_type" required,
+        commit_sha = "commit_sha" required,
+        branch = "branch" required,
+        snapshots = "snapshots" required,
+        pr_number = "pr_number" optional,
+        baseline_hashes = "baseline_hashes" optional,
+        unchanged_count = "unchanged_count" optional,
+        removed_identifiers = "removed_identifiers" optional,
+        purpose = "purpose" optional,
+        metadata = "metadata" optional,
     }
 }
 /// The `CreateRunResult` schema.
@@ -211,8 +211,8 @@ pub struct CreateRunResult {
 }
 json_object! {
     CreateRunResult {
-        run_id: "run_id" required,
-        uploads: "uploads" required,
+        run_id = "run_id" required,
+        uploads = "uploads" required,
     }
 }
 /// The `DiffCluster` schema.
@@ -228,13 +228,13 @@ pub struct DiffCluster {
 }
 json_object! {
     DiffCluster {
-        x: "x" required,
-        y: "y" required,
-        width: "width" required,
-        height: "height" required,
-        pixel_count: "pixel_count" required,
-        centroid_x: "centroid_x" required,
-        centroid_y: "centroid_y" required,
+        x = "x" required,
+        y = "y" required,
+        width = "width" required,
+        height = "height" required,
+        pixel_count = "pixel_count" required,
+        centroid_x = "centroid_x" required,
+        centroid_y = "centroid_y" required,
     }
 }
 /// The `MarkToleratedInput` schema.
@@ -244,7 +244,7 @@ pub struct MarkToleratedInput {
 }
 json_object! {
     MarkToleratedInput {
-        snapshot_id: "snapshot_id" required,
+        snapshot_id = "snapshot_id" required,
     }
 }
 /// The `PaginatedQuarantinedIdentifierEntryList` schema.
@@ -257,10 +257,10 @@ pub struct PaginatedQuarantinedIdentifierEntryList {
 }
 json_object! {
     PaginatedQuarantinedIdentifierEntryList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedRepoList` schema.
@@ -273,10 +273,10 @@ pub struct PaginatedRepoList {
 }
 json_object! {
     PaginatedRepoList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedRunList` schema.
@@ -289,10 +289,10 @@ pub struct PaginatedRunList {
 }
 json_object! {
     PaginatedRunList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedSnapshotHistoryEntryList` schema.
@@ -305,10 +305,10 @@ pub struct PaginatedSnapshotHistoryEntryList {
 }
 json_object! {
     PaginatedSnapshotHistoryEntryList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedSnapshotList` schema.
@@ -321,10 +321,10 @@ pub struct PaginatedSnapshotList {
 }
 json_object! {
     PaginatedSnapshotList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedToleratedHashEntryList` schema.
@@ -337,10 +337,10 @@ pub struct PaginatedToleratedHashEntryList {
 }
 json_object! {
     PaginatedToleratedHashEntryList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedUpdateRepoRequestInput` schema.
@@ -351,8 +351,8 @@ pub struct PatchedUpdateRepoRequestInput {
 }
 json_object! {
     PatchedUpdateRepoRequestInput {
-        baseline_file_paths: "baseline_file_paths" optional,
-        enable_pr_comments: "enable_pr_comments" optional,
+        baseline_file_paths = "baseline_file_paths" optional,
+        enable_pr_comments = "enable_pr_comments" optional,
     }
 }
 /// The `QuarantineInput` schema.
@@ -364,9 +364,9 @@ pub struct QuarantineInput {
 }
 json_object! {
     QuarantineInput {
-        identifier: "identifier" required,
-        reason: "reason" required,
-        expires_at: "expires_at" optional,
+        identifier = "identifier" required,
+        reason = "reason" required,
+        expires_at = "expires_at" optional,
     }
 }
 /// The `QuarantinedIdentifierEntry` schema.
@@ -383,14 +383,14 @@ pub struct QuarantinedIdentifierEntry {
 }
 json_object! {
     QuarantinedIdentifierEntry {
-        created_by: "created_by" optional,
-        id: "id" required,
-        identifier: "identifier" required,
-        run_type: "run_type" required,
-        reason: "reason" required,
-        expires_at: "expires_at" required,
-        created_at: "created_at" required,
-        updated_at: "updated_at" required,
+        created_by = "created_by" optional,
+        id = "id" required,
+        identifier = "identifier" required,
+        run_type = "run_type" required,
+        reason = "reason" required,
+        expires_at = "expires_at" required,
+        created_at = "created_at" required,
+        updated_at = "updated_at" required,
     }
 }
 /// The `RecomputeResult` schema.
@@ -404,11 +404,11 @@ pub struct RecomputeResult {
 }
 json_object! {
     RecomputeResult {
-        run: "run" required,
-        counts_changed: "counts_changed" required,
-        unresolved: "unresolved" required,
-        ci_rerun_triggered: "ci_rerun_triggered" required,
-        ci_rerun_error: "ci_rerun_error" optional,
+        run = "run" required,
+        counts_changed = "counts_changed" required,
+        unresolved = "unresolved" required,
+        ci_rerun_triggered = "ci_rerun_triggered" required,
+        ci_rerun_error = "ci_rerun_error" optional,
     }
 }
 /// The `Repo` schema.
@@ -424,13 +424,13 @@ pub struct Repo {
 }
 json_object! {
     Repo {
-        id: "id" required,
-        team_id: "team_id" required,
-        repo_external_id: "repo_external_id" required,
-        repo_full_name: "repo_full_name" required,
-        baseline_file_paths: "baseline_file_paths" required,
-        enable_pr_comments: "enable_pr_comments" required,
-        created_at: "created_at" required,
+        id = "id" required,
+        team_id = "team_id" required,
+        repo_external_id = "repo_external_id" required,
+        repo_full_name = "repo_full_name" required,
+        baseline_file_paths = "baseline_file_paths" required,
+        enable_pr_comments = "enable_pr_comments" required,
+        created_at = "created_at" required,
     }
 }
 /// The `ReviewStateCounts` schema.
@@ -443,10 +443,10 @@ pub struct ReviewStateCounts {
 }
 json_object! {
     ReviewStateCounts {
-        needs_review: "needs_review" required,
-        clean: "clean" required,
-        processing: "processing" required,
-        stale: "stale" required,
+        needs_review = "needs_review" required,
+        clean = "clean" required,
+        processing = "processing" required,
+        stale = "stale" required,
     }
 }
 /// The `Run` schema.
@@ -472,23 +472,23 @@ pub struct Run {
 }
 json_object! {
     Run {
-        approved_by: "approved_by" optional,
-        id: "id" required,
-        repo_id: "repo_id" required,
-        status: "status" required,
-        run_type: "run_type" required,
-        commit_sha: "commit_sha" required,
-        branch: "branch" required,
-        pr_number: "pr_number" required,
-        approved: "approved" required,
-        approved_at: "approved_at" required,
-        summary: "summary" required,
-        error_message: "error_message" required,
-        created_at: "created_at" required,
-        completed_at: "completed_at" required,
-        is_stale: "is_stale" optional,
-        superseded_by_id: "superseded_by_id" optional,
-        metadata: "metadata" optional,
+        approved_by = "approved_by" optional,
+        id = "id" required,
+        repo_id = "repo_id" required,
+        status = "status" required,
+        run_type = "run_type" required,
+        commit_sha = "commit_sha" required,
+        branch = "branch" required,
+        pr_number = "pr_number" required,
+        approved = "approved" required,
+        approved_at = "approved_at" required,
+        summary = "summary" required,
+        error_message = "error_message" required,
+        created_at = "created_at" required,
+        completed_at = "completed_at" required,
+        is_stale = "is_stale" optional,
+        superseded_by_id = "superseded_by_id" optional,
+        metadata = "metadata" optional,
     }
 }
 /// The `RunSummary` schema.
@@ -504,13 +504,13 @@ pub struct RunSummary {
 }
 json_object! {
     RunSummary {
-        total: "total" required,
-        changed: "changed" required,
-        new: "new" required,
-        removed: "removed" required,
-        unchanged: "unchanged" required,
-        unresolved: "unresolved" optional,
-        tolerated_matched: "tolerated_matched" optional,
+        total = "total" required,
+        changed = "changed" required,
+        new = "new" required,
+        removed = "removed" required,
+        unchanged = "unchanged" required,
+        unresolved = "unresolved" optional,
+        tolerated_matched = "tolerated_matched" optional,
     }
 }
 /// The `Snapshot` schema.
@@ -539,26 +539,26 @@ pub struct Snapshot {
 }
 json_object! {
     Snapshot {
-        current_artifact: "current_artifact" optional,
-        baseline_artifact: "baseline_artifact" optional,
-        diff_artifact: "diff_artifact" optional,
-        reviewed_by: "reviewed_by" optional,
-        cluster_summary: "cluster_summary" optional,
-        id: "id" required,
-        identifier: "identifier" required,
-        result: "result" required,
-        classification_reason: "classification_reason" required,
-        diff_percentage: "diff_percentage" required,
-        diff_pixel_count: "diff_pixel_count" required,
-        review_state: "review_state" required,
-        reviewed_at: "reviewed_at" required,
-        approved_hash: "approved_hash" required,
-        tolerated_hash_id: "tolerated_hash_id" optional,
-        is_quarantined: "is_quarantined" optional,
-        metadata: "metadata" optional,
-        ssim_score: "ssim_score" optional,
-        change_kind: "change_kind" optional,
-        size_mismatch: "size_mismatch" optional,
+        current_artifact = "current_artifact" optional,
+        baseline_artifact = "baseline_artifact" optional,
+        diff_artifact = "diff_artifact" optional,
+        reviewed_by = "reviewed_by" optional,
+        cluster_summary = "cluster_summary" optional,
+        id = "id" required,
+        identifier = "identifier" required,
+        result = "result" required,
+        classification_reason = "classification_reason" required,
+        diff_percentage = "diff_percentage" required,
+        diff_pixel_count = "diff_pixel_count" required,
+        review_state = "review_state" required,
+        reviewed_at = "reviewed_at" required,
+        approved_hash = "approved_hash" required,
+        tolerated_hash_id = "tolerated_hash_id" optional,
+        is_quarantined = "is_quarantined" optional,
+        metadata = "metadata" optional,
+        ssim_score = "ssim_score" optional,
+        change_kind = "change_kind" optional,
+        size_mismatch = "size_mismatch" optional,
     }
 }
 /// The `SnapshotHistoryEntry` schema.
@@ -580,19 +580,19 @@ pub struct SnapshotHistoryEntry {
 }
 json_object! {
     SnapshotHistoryEntry {
-        current_artifact: "current_artifact" optional,
-        run_id: "run_id" required,
-        snapshot_id: "snapshot_id" required,
-        result: "result" required,
-        branch: "branch" required,
-        commit_sha: "commit_sha" required,
-        created_at: "created_at" required,
-        pr_number: "pr_number" optional,
-        diff_percentage: "diff_percentage" optional,
-        review_state: "review_state" optional,
-        ssim_score: "ssim_score" optional,
-        change_kind: "change_kind" optional,
-        size_mismatch: "size_mismatch" optional,
+        current_artifact = "current_artifact" optional,
+        run_id = "run_id" required,
+        snapshot_id = "snapshot_id" required,
+        result = "result" required,
+        branch = "branch" required,
+        commit_sha = "commit_sha" required,
+        created_at = "created_at" required,
+        pr_number = "pr_number" optional,
+        diff_percentage = "diff_percentage" optional,
+        review_state = "review_state" optional,
+        ssim_score = "ssim_score" optional,
+        change_kind = "change_kind" optional,
+        size_mismatch = "size_mismatch" optional,
     }
 }
 /// The `SnapshotManifestItem` schema.
@@ -606,11 +606,11 @@ pub struct SnapshotManifestItem {
 }
 json_object! {
     SnapshotManifestItem {
-        identifier: "identifier" required,
-        content_hash: "content_hash" required,
-        width: "width" optional,
-        height: "height" optional,
-        metadata: "metadata" optional,
+        identifier = "identifier" required,
+        content_hash = "content_hash" required,
+        width = "width" optional,
+        height = "height" optional,
+        metadata = "metadata" optional,
     }
 }
 /// The `ToleratedHashEntry` schema.
@@ -626,13 +626,13 @@ pub struct ToleratedHashEntry {
 }
 json_object! {
     ToleratedHashEntry {
-        id: "id" required,
-        alternate_hash: "alternate_hash" required,
-        baseline_hash: "baseline_hash" required,
-        reason: "reason" required,
-        diff_percentage: "diff_percentage" required,
-        created_at: "created_at" required,
-        source_run_id: "source_run_id" required,
+        id = "id" required,
+        alternate_hash = "alternate_hash" required,
+        baseline_hash = "baseline_hash" required,
+        reason = "reason" required,
+        diff_percentage = "diff_percentage" required,
+        created_at = "created_at" required,
+        source_run_id = "source_run_id" required,
     }
 }
 /// The `UploadTarget` schema.
@@ -644,9 +644,9 @@ pub struct UploadTarget {
 }
 json_object! {
     UploadTarget {
-        content_hash: "content_hash" required,
-        url: "url" required,
-        fields: "fields" required,
+        content_hash = "content_hash" required,
+        url = "url" required,
+        fields = "fields" required,
     }
 }
 /// The `UserBasicInfo` schema.
@@ -658,8 +658,8 @@ pub struct UserBasicInfo {
 }
 json_object! {
     UserBasicInfo {
-        id: "id" required,
-        first_name: "first_name" required,
-        email: "email" required,
+        id = "id" required,
+        first_name = "first_name" required,
+        email = "email" required,
     }
 }

@@ -23,18 +23,18 @@ pub struct PatchedTable {
 }
 json_object! {
     PatchedTable {
-        id: "id" optional,
-        deleted: "deleted" optional,
-        name: "name" optional,
-        format: "format" optional,
-        created_by: "created_by" optional,
-        created_at: "created_at" optional,
-        url_pattern: "url_pattern" optional,
-        credential: "credential" optional,
-        columns: "columns" optional,
-        external_data_source: "external_data_source" optional,
-        external_schema: "external_schema" optional,
-        options: "options" optional,
-        user_access_level: "user_access_level" optional,
+        id = "id" optional,
+        deleted = "deleted" optional,
+        name = "name" optional,
+        format = "format" optional,
+        created_by = "created_by" optional,
+        created_at = "created_at" optional,
+        url_pattern = "url_pattern" optional,
+        credential = "credential" optional,
+        columns = "columns" optional,
+        external_data_source = "external_data_source" optional,
+        external_schema = "external_schema" optional,
+        options = "options" optional,
+        user_access_level = "user_access_level" optional,
     }
 }

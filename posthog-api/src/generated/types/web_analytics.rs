@@ -23,9 +23,9 @@ pub struct DurationMetric {
 }
 json_object! {
     DurationMetric {
-        current: "current" required,
-        previous: "previous" required,
-        change: "change" required,
+        current = "current" required,
+        previous = "previous" required,
+        change = "change" required,
     }
 }
 /// The `Goal` schema.
@@ -40,9 +40,9 @@ pub struct Goal {
 }
 json_object! {
     Goal {
-        name: "name" required,
-        conversions: "conversions" required,
-        change: "change" required,
+        name = "name" required,
+        conversions = "conversions" required,
+        change = "change" required,
     }
 }
 /// The `NumericMetric` schema.
@@ -57,9 +57,9 @@ pub struct NumericMetric {
 }
 json_object! {
     NumericMetric {
-        current: "current" required,
-        previous: "previous" required,
-        change: "change" required,
+        current = "current" required,
+        previous = "previous" required,
+        change = "change" required,
     }
 }
 /// The `TopPage` schema.
@@ -76,10 +76,10 @@ pub struct TopPage {
 }
 json_object! {
     TopPage {
-        host: "host" required,
-        path: "path" required,
-        visitors: "visitors" required,
-        change: "change" required,
+        host = "host" required,
+        path = "path" required,
+        visitors = "visitors" required,
+        change = "change" required,
     }
 }
 /// The `TopSource` schema.
@@ -94,9 +94,9 @@ pub struct TopSource {
 }
 json_object! {
     TopSource {
-        name: "name" required,
-        visitors: "visitors" required,
-        change: "change" required,
+        name = "name" required,
+        visitors = "visitors" required,
+        change = "change" required,
     }
 }
 /// The `WeeklyDigestResponse` schema.
@@ -123,15 +123,15 @@ pub struct WeeklyDigestResponse {
 }
 json_object! {
     WeeklyDigestResponse {
-        visitors: "visitors" required,
-        pageviews: "pageviews" required,
-        sessions: "sessions" required,
-        bounce_rate: "bounce_rate" required,
-        avg_session_duration: "avg_session_duration" required,
-        top_pages: "top_pages" required,
-        top_sources: "top_sources" required,
-        goals: "goals" required,
-        dashboard_url: "dashboard_url" required,
+        visitors = "visitors" required,
+        pageviews = "pageviews" required,
+        sessions = "sessions" required,
+        bounce_rate = "bounce_rate" required,
+        avg_session_duration = "avg_session_duration" required,
+        top_pages = "top_pages" required,
+        top_sources = "top_sources" required,
+        goals = "goals" required,
+        dashboard_url = "dashboard_url" required,
     }
 }
 /// The `WoWChange` schema.
@@ -153,10 +153,10 @@ pub struct WoWChange {
 }
 json_object! {
     WoWChange {
-        percent: "percent" required,
-        direction: "direction" required,
-        color: "color" required,
-        text: "text" required,
-        long_text: "long_text" required,
+        percent = "percent" required,
+        direction = "direction" required,
+        color = "color" required,
+        text = "text" required,
+        long_text = "long_text" required,
     }
 }

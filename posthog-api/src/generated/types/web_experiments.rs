@@ -11,10 +11,10 @@ pub struct PaginatedWebExperimentsApiList {
 }
 json_object! {
     PaginatedWebExperimentsApiList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// Serializer for the exposed /api/web_experiments endpoint, to be used in posthog-js and for headless APIs.
@@ -45,11 +45,11 @@ pub struct PatchedWebExperimentsApi {
 }
 json_object! {
     PatchedWebExperimentsApi {
-        id: "id" optional,
-        name: "name" optional,
-        created_at: "created_at" optional,
-        feature_flag_key: "feature_flag_key" optional,
-        variants: "variants" optional,
+        id = "id" optional,
+        name = "name" optional,
+        created_at = "created_at" optional,
+        feature_flag_key = "feature_flag_key" optional,
+        variants = "variants" optional,
     }
 }
 /// Serializer for the exposed /api/web_experiments endpoint, to be used in posthog-js and for headless APIs.
@@ -80,10 +80,10 @@ pub struct WebExperimentsApi {
 }
 json_object! {
     WebExperimentsApi {
-        id: "id" optional,
-        name: "name" required,
-        created_at: "created_at" optional,
-        feature_flag_key: "feature_flag_key" optional,
-        variants: "variants" required,
+        id = "id" optional,
+        name = "name" required,
+        created_at = "created_at" optional,
+        feature_flag_key = "feature_flag_key" optional,
+        variants = "variants" required,
     }
 }

@@ -11,8 +11,8 @@ pub struct BlastRadius {
 }
 json_object! {
     BlastRadius {
-        affected: "affected" required,
-        total: "total" required,
+        affected = "affected" required,
+        total = "total" required,
     }
 }
 /// The `BlastRadiusRequest` schema.
@@ -25,8 +25,8 @@ pub struct BlastRadiusRequest {
 }
 json_object! {
     BlastRadiusRequest {
-        filters: "filters" required,
-        group_type_index: "group_type_index" optional,
+        filters = "filters" required,
+        group_type_index = "group_type_index" optional,
     }
 }
 string_enum! {
@@ -92,23 +92,23 @@ pub struct HogFlow {
 }
 json_object! {
     HogFlow {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        version: "version" optional,
-        status: "status" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
-        trigger: "trigger" optional,
-        trigger_masking: "trigger_masking" optional,
-        conversion: "conversion" optional,
-        exit_condition: "exit_condition" optional,
-        edges: "edges" optional,
-        actions: "actions" required,
-        abort_action: "abort_action" optional,
-        variables: "variables" optional,
-        billable_action_types: "billable_action_types" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        version = "version" optional,
+        status = "status" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
+        trigger = "trigger" optional,
+        trigger_masking = "trigger_masking" optional,
+        conversion = "conversion" optional,
+        exit_condition = "exit_condition" optional,
+        edges = "edges" optional,
+        actions = "actions" required,
+        abort_action = "abort_action" optional,
+        variables = "variables" optional,
+        billable_action_types = "billable_action_types" optional,
     }
 }
 /// The `HogFlowAction` schema.
@@ -127,16 +127,16 @@ pub struct HogFlowAction {
 }
 json_object! {
     HogFlowAction {
-        id: "id" required,
-        name: "name" required,
-        description: "description" optional,
-        on_error: "on_error" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
-        filters: "filters" optional,
-        r#type: "type" required,
-        config: "config" required,
-        output_variable: "output_variable" optional,
+        id = "id" required,
+        name = "name" required,
+        description = "description" optional,
+        on_error = "on_error" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
+        filters = "filters" optional,
+        r#type = "type" required,
+        config = "config" required,
+        output_variable = "output_variable" optional,
     }
 }
 /// The `HogFlowMasking` schema.
@@ -149,10 +149,10 @@ pub struct HogFlowMasking {
 }
 json_object! {
     HogFlowMasking {
-        ttl: "ttl" optional,
-        threshold: "threshold" optional,
-        hash: "hash" required,
-        bytecode: "bytecode" optional,
+        ttl = "ttl" optional,
+        threshold = "threshold" optional,
+        hash = "hash" required,
+        bytecode = "bytecode" optional,
     }
 }
 /// The `HogFlowMinimal` schema.
@@ -178,23 +178,23 @@ pub struct HogFlowMinimal {
 }
 json_object! {
     HogFlowMinimal {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        version: "version" optional,
-        status: "status" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
-        trigger: "trigger" optional,
-        trigger_masking: "trigger_masking" optional,
-        conversion: "conversion" optional,
-        exit_condition: "exit_condition" optional,
-        edges: "edges" optional,
-        actions: "actions" optional,
-        abort_action: "abort_action" optional,
-        variables: "variables" optional,
-        billable_action_types: "billable_action_types" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        version = "version" optional,
+        status = "status" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
+        trigger = "trigger" optional,
+        trigger_masking = "trigger_masking" optional,
+        conversion = "conversion" optional,
+        exit_condition = "exit_condition" optional,
+        edges = "edges" optional,
+        actions = "actions" optional,
+        abort_action = "abort_action" optional,
+        variables = "variables" optional,
+        billable_action_types = "billable_action_types" optional,
     }
 }
 /// The `HogFlowSchedule` schema.
@@ -212,15 +212,15 @@ pub struct HogFlowSchedule {
 }
 json_object! {
     HogFlowSchedule {
-        id: "id" optional,
-        rrule: "rrule" required,
-        starts_at: "starts_at" required,
-        timezone: "timezone" optional,
-        variables: "variables" optional,
-        status: "status" optional,
-        next_run_at: "next_run_at" optional,
-        created_at: "created_at" optional,
-        updated_at: "updated_at" optional,
+        id = "id" optional,
+        rrule = "rrule" required,
+        starts_at = "starts_at" required,
+        timezone = "timezone" optional,
+        variables = "variables" optional,
+        status = "status" optional,
+        next_run_at = "next_run_at" optional,
+        created_at = "created_at" optional,
+        updated_at = "updated_at" optional,
     }
 }
 string_enum! {
@@ -297,10 +297,10 @@ pub struct PaginatedHogFlowMinimalList {
 }
 json_object! {
     PaginatedHogFlowMinimalList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PaginatedHogFlowScheduleList` schema.
@@ -313,10 +313,10 @@ pub struct PaginatedHogFlowScheduleList {
 }
 json_object! {
     PaginatedHogFlowScheduleList {
-        count: "count" required,
-        next: "next" optional,
-        previous: "previous" optional,
-        results: "results" required,
+        count = "count" required,
+        next = "next" optional,
+        previous = "previous" optional,
+        results = "results" required,
     }
 }
 /// The `PatchedHogFlow` schema.
@@ -342,22 +342,22 @@ pub struct PatchedHogFlow {
 }
 json_object! {
     PatchedHogFlow {
-        id: "id" optional,
-        name: "name" optional,
-        description: "description" optional,
-        version: "version" optional,
-        status: "status" optional,
-        created_at: "created_at" optional,
-        created_by: "created_by" optional,
-        updated_at: "updated_at" optional,
-        trigger: "trigger" optional,
-        trigger_masking: "trigger_masking" optional,
-        conversion: "conversion" optional,
-        exit_condition: "exit_condition" optional,
-        edges: "edges" optional,
-        actions: "actions" optional,
-        abort_action: "abort_action" optional,
-        variables: "variables" optional,
-        billable_action_types: "billable_action_types" optional,
+        id = "id" optional,
+        name = "name" optional,
+        description = "description" optional,
+        version = "version" optional,
+        status = "status" optional,
+        created_at = "created_at" optional,
+        created_by = "created_by" optional,
+        updated_at = "updated_at" optional,
+        trigger = "trigger" optional,
+        trigger_masking = "trigger_masking" optional,
+        conversion = "conversion" optional,
+        exit_condition = "exit_condition" optional,
+        edges = "edges" optional,
+        actions = "actions" optional,
+        abort_action = "abort_action" optional,
+        variables = "variables" optional,
+        billable_action_types = "billable_action_types" optional,
     }
 }
